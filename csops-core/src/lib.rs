@@ -1,0 +1,54 @@
+//! # csops-core
+//!
+//! The domain of csops, an embeddable engine for Customer Success Operations: the labels of a
+//! CS Ops tracker (SPEC §1), the request workflow as a typed state machine (§2), weights (§3),
+//! the peer-review policy (§4), workstreams and routing (§5), and the time and SLA measures of
+//! the workflow.
+//!
+//! The core is pure: no I/O, no clock, no randomness, no global mutable state. Time is always
+//! an argument, and every rule is data ([`Config`]) with a compiled-in default.
+//!
+//! One module per concept: [`label`], [`workflow`] (with its transition table
+//! [`workflow::TRANSITIONS`]), [`weight`], [`review`], [`routing`], [`directory`], [`config`],
+//! [`sla`], [`diagram`].
+//!
+//! ```
+//! use csops_core::{Config, Directory, Request, State, Workflow};
+//! use csops_core::workflow::Command;
+//!
+//! let wf = Workflow::new(Directory::from_json(r#"{"dev": ["workstream_lead:Digital"]}"#)?, Config::default())?;
+//! let mut req = Request::from_json(r#"{"id": 102, "author": "rita", "labels": ["CSOps", "CS Programs"],
+//!                                      "created_at": "2026-02-02T09:00:00Z"}"#)?;
+//! let t = wf.apply(&mut req, Command::from_json(r#"{"type": "triage"}"#)?, "dev", "2026-02-02T10:00:00Z".parse()?)?;
+//! assert_eq!(t.add_labels, ["CSOps::Triage"]);
+//! assert_eq!(req.state(), State::Triage);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod diagram;
+pub mod directory;
+mod error;
+pub mod label;
+pub mod review;
+pub mod routing;
+pub mod sla;
+pub mod state;
+pub mod weight;
+pub mod workflow;
+
+pub use config::{Config, ConfigError};
+pub use directory::{Directory, Role};
+pub use error::Error;
+pub use label::{Label, LabelSet};
+pub use state::State;
+pub use weight::Weight;
+pub use workflow::{Command, Rejection, RejectionKind, Request, Transition, Workflow};
+
+/// The README's examples, run as doc tests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

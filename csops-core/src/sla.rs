@@ -1,0 +1,437 @@
+//! Time from a request's history (SPEC §2 "Time"): time in each state, lead time, cycle time,
+//! time blocked, and the SLA checks (untriaged too long, review overdue, backlog past its
+//! horizon) with thresholds in configuration. `now` is always an argument.
+//!
+//! ```
+//! use csops_core::{Request, Workflow, Directory};
+//! use csops_core::sla::SlaKind;
+//! let wf = Workflow::with_directory(Directory::new());
+//! let req = Request::new(1, "t", "rita", "2026-01-01T09:00:00Z".parse().unwrap()).unwrap();
+//! let breaches = wf.sla_breaches(&req, "2026-01-10T09:00:00Z".parse().unwrap()).unwrap();
+//! assert_eq!(breaches[0].kind, SlaKind::Untriaged);
+//! assert_eq!(breaches[0].overdue_by.num_days(), 2);
+//! ```
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+use strum::{Display, IntoStaticStr};
+
+use crate::state::State;
+use crate::workflow::{Command, Request, Workflow};
+
+/// SLA thresholds (configuration; defaults from SPEC §2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlaConfig {
+    /// A New request untriaged for more than this many days is overdue (weekly review: 7).
+    pub untriaged_days: u32,
+    /// A review is due this many business days (Mon–Fri) after it was requested, unless the
+    /// owner set a due date (3).
+    pub review_due_business_days: u32,
+    /// Backlog means "not in the next N days" (90); a request in Backlog longer than that is due
+    /// for a new look.
+    pub backlog_horizon_days: u32,
+}
+
+impl Default for SlaConfig {
+    fn default() -> Self {
+        SlaConfig {
+            untriaged_days: 7,
+            review_due_business_days: 3,
+            backlog_horizon_days: 90,
+        }
+    }
+}
+
+/// `now` before something that already happened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "now ({now}) is before the request's last recorded time ({last}); time does not go backwards"
+)]
+pub struct TimeError {
+    /// The `now` given.
+    pub now: DateTime<Utc>,
+    /// The latest time the request records.
+    pub last: DateTime<Utc>,
+}
+
+/// Which SLA is breached.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Display, IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum SlaKind {
+    /// New and not triaged within the weekly review window.
+    Untriaged,
+    /// AwaitingFeedback past the review due date.
+    ReviewOverdue,
+    /// In Backlog longer than the backlog horizon.
+    BacklogPastHorizon,
+}
+
+/// One SLA breach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaBreach {
+    /// Which SLA.
+    pub kind: SlaKind,
+    /// When the clock started (creation, review request, entry into Backlog).
+    pub since: DateTime<Utc>,
+    /// When it was due.
+    pub due: DateTime<Utc>,
+    /// How far past due at `now`.
+    #[serde(with = "seconds")]
+    pub overdue_by: Duration,
+}
+
+mod seconds {
+    use chrono::Duration;
+    use serde::{Deserialize, Deserializer, Serializer};
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(d.num_seconds())
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        i64::deserialize(d).map(Duration::seconds)
+    }
+}
+
+/// `start` plus `days` business days (Monday to Friday; public holidays are not known to csops).
+pub fn add_business_days(start: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+    let mut t = start;
+    let mut left = days;
+    while left > 0 {
+        t += Duration::days(1);
+        if !matches!(t.weekday(), Weekday::Sat | Weekday::Sun) {
+            left -= 1;
+        }
+    }
+    t
+}
+
+/// The request's time split into state intervals: (state, entered, left-or-now).
+fn intervals(
+    req: &Request,
+    now: DateTime<Utc>,
+) -> Result<Vec<(State, DateTime<Utc>, DateTime<Utc>)>, TimeError> {
+    let last = req.history().last().map_or(req.created_at(), |s| s.at);
+    if now < last {
+        return Err(TimeError { now, last });
+    }
+    let mut out = Vec::new();
+    let mut state = req.history().first().map_or(req.state(), |s| s.from);
+    let mut since = req.created_at();
+    for step in req.history() {
+        if step.to != step.from {
+            out.push((state, since, step.at));
+            state = step.to;
+            since = step.at;
+        }
+    }
+    out.push((state, since, now));
+    Ok(out)
+}
+
+/// Time spent in each state up to `now` (the state a request was imported in counts from its
+/// creation). Closed states count too, from closing to `now`.
+pub fn time_in_states(
+    req: &Request,
+    now: DateTime<Utc>,
+) -> Result<BTreeMap<State, Duration>, TimeError> {
+    let mut out = BTreeMap::new();
+    for (state, a, b) in intervals(req, now)? {
+        *out.entry(state).or_insert_with(Duration::zero) += b - a;
+    }
+    Ok(out)
+}
+
+/// Total time in Blocked up to `now`.
+pub fn time_blocked(req: &Request, now: DateTime<Utc>) -> Result<Duration, TimeError> {
+    Ok(time_in_states(req, now)?
+        .remove(&State::Blocked)
+        .unwrap_or_else(Duration::zero))
+}
+
+/// Lead time: creation to closing, for a closed request.
+pub fn lead_time(req: &Request) -> Option<Duration> {
+    if req.is_open() {
+        return None;
+    }
+    req.closed_at().map(|c| c - req.created_at())
+}
+
+/// Cycle time: the first entry into InProcess to the (last) completion, for a Completed request
+/// whose history shows both.
+pub fn cycle_time(req: &Request) -> Option<Duration> {
+    if req.state() != State::Completed {
+        return None;
+    }
+    let started = req
+        .history()
+        .iter()
+        .find(|s| s.to == State::InProcess && s.from != State::InProcess)?
+        .at;
+    let completed = req
+        .history()
+        .iter()
+        .rev()
+        .find(|s| s.to == State::Completed)?
+        .at;
+    Some(completed - started)
+}
+
+impl Workflow {
+    /// The SLA breaches of a request at `now` (SPEC §2), thresholds from the configuration.
+    pub fn sla_breaches(
+        &self,
+        req: &Request,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<SlaBreach>, TimeError> {
+        let sla = &self.config().sla;
+        let spans = intervals(req, now)?;
+        let mut out = Vec::new();
+        let mut push = |kind, since: DateTime<Utc>, due: DateTime<Utc>| {
+            if now > due {
+                out.push(SlaBreach {
+                    kind,
+                    since,
+                    due,
+                    overdue_by: now - due,
+                });
+            }
+        };
+        let Some((state, entered, _)) = spans.last().copied() else {
+            return Ok(out);
+        };
+        match state {
+            State::New if req.is_open() => push(
+                SlaKind::Untriaged,
+                req.created_at(),
+                req.created_at() + Duration::days(i64::from(sla.untriaged_days)),
+            ),
+            State::AwaitingFeedback => {
+                let asked = req.history().iter().rev().find_map(|s| match &s.command {
+                    Command::RequestReview { due, .. } => Some((s.at, *due)),
+                    _ => None,
+                });
+                let (since, due) = match asked {
+                    Some((at, Some(due))) => (at, due),
+                    Some((at, None)) => (at, add_business_days(at, sla.review_due_business_days)),
+                    None => (
+                        entered,
+                        add_business_days(entered, sla.review_due_business_days),
+                    ),
+                };
+                push(SlaKind::ReviewOverdue, since, due);
+            }
+            State::Backlog => push(
+                SlaKind::BacklogPastHorizon,
+                entered,
+                entered + Duration::days(i64::from(sla.backlog_horizon_days)),
+            ),
+            _ => {}
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::Directory;
+    use crate::routing::Workstream;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn wf() -> Workflow {
+        Workflow::with_directory(
+            Directory::from_json(r#"{"lena": ["workstream_lead:Gainsight"], "omar": ["cs_ops"], "gia": ["cs_ops", "gainsight_admin"]}"#)
+                .unwrap(),
+        )
+    }
+
+    fn worked_request(wf: &Workflow) -> Request {
+        let mut r = Request::new(1, "t", "rita", t("2026-01-05T09:00:00Z")).unwrap();
+        let steps = [
+            (
+                "lena",
+                r#"{"type":"triage","workstream":"Gainsight"}"#,
+                "2026-01-06T09:00:00Z",
+            ),
+            (
+                "lena",
+                r#"{"type":"ready","weight":3}"#,
+                "2026-01-06T10:00:00Z",
+            ),
+            ("omar", r#"{"type":"start"}"#, "2026-01-07T09:00:00Z"),
+            (
+                "omar",
+                r#"{"type":"block","reason":"export"}"#,
+                "2026-01-07T12:00:00Z",
+            ),
+            ("omar", r#"{"type":"unblock"}"#, "2026-01-08T12:00:00Z"),
+            (
+                "omar",
+                r#"{"type":"request_review","reviewer":"gia","summary":"done"}"#,
+                "2026-01-09T09:00:00Z",
+            ),
+        ];
+        for (actor, cmd, at) in steps {
+            wf.apply(&mut r, Command::from_json(cmd).unwrap(), actor, t(at))
+                .unwrap();
+        }
+        r
+    }
+
+    #[test]
+    fn business_days_skip_weekends() {
+        // Friday + 3 business days = Wednesday.
+        assert_eq!(
+            add_business_days(t("2026-01-09T09:00:00Z"), 3),
+            t("2026-01-14T09:00:00Z")
+        );
+        assert_eq!(
+            add_business_days(t("2026-01-05T09:00:00Z"), 0),
+            t("2026-01-05T09:00:00Z")
+        );
+        // Saturday + 1 = Monday.
+        assert_eq!(
+            add_business_days(t("2026-01-10T09:00:00Z"), 1),
+            t("2026-01-12T09:00:00Z")
+        );
+    }
+
+    #[test]
+    fn time_in_states_blocked_lead_and_cycle() {
+        let wf = wf();
+        let mut r = worked_request(&wf);
+        let now = t("2026-01-10T09:00:00Z");
+        let tis = time_in_states(&r, now).unwrap();
+        assert_eq!(tis[&State::New], Duration::hours(24));
+        assert_eq!(tis[&State::Blocked], Duration::hours(24));
+        assert_eq!(tis[&State::InProcess], Duration::hours(3 + 21));
+        assert_eq!(tis[&State::AwaitingFeedback], Duration::hours(24));
+        assert_eq!(
+            tis.values().copied().sum::<Duration>(),
+            now - r.created_at()
+        );
+        assert_eq!(time_blocked(&r, now).unwrap(), Duration::hours(24));
+        assert_eq!(lead_time(&r), None);
+        assert_eq!(cycle_time(&r), None);
+        wf.apply(
+            &mut r,
+            Command::ApproveReview,
+            "gia",
+            t("2026-01-10T09:00:00Z"),
+        )
+        .unwrap();
+        let done = r#"{"type":"complete","checklist":{"handbook_updated":true,"gainsight_changelog":true,"stakeholders_communicated":true,"lead_informed":{"summary":"x"}}}"#;
+        wf.apply(
+            &mut r,
+            Command::from_json(done).unwrap(),
+            "omar",
+            t("2026-01-12T09:00:00Z"),
+        )
+        .unwrap();
+        assert_eq!(lead_time(&r), Some(Duration::days(7)));
+        assert_eq!(cycle_time(&r), Some(Duration::days(5)));
+        assert_eq!(r.workstream(), Some(Workstream::Gainsight));
+    }
+
+    #[test]
+    fn now_before_history_is_an_error() {
+        let wf = wf();
+        let r = worked_request(&wf);
+        let e = time_in_states(&r, t("2026-01-08T00:00:00Z")).unwrap_err();
+        assert_eq!(e.last, t("2026-01-09T09:00:00Z"));
+        assert!(wf.sla_breaches(&r, t("2026-01-01T00:00:00Z")).is_err());
+    }
+
+    #[test]
+    fn untriaged_after_seven_days_not_at_seven() {
+        let wf = wf();
+        let r = Request::new(1, "t", "rita", t("2026-01-01T09:00:00Z")).unwrap();
+        assert!(
+            wf.sla_breaches(&r, t("2026-01-08T09:00:00Z"))
+                .unwrap()
+                .is_empty()
+        );
+        let b = wf.sla_breaches(&r, t("2026-01-08T09:00:01Z")).unwrap();
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].overdue_by, Duration::seconds(1));
+    }
+
+    #[test]
+    fn review_overdue_default_and_owner_due_date() {
+        let wf = wf();
+        let r = worked_request(&wf); // review requested Friday 2026-01-09 09:00
+        assert!(
+            wf.sla_breaches(&r, t("2026-01-14T09:00:00Z"))
+                .unwrap()
+                .is_empty()
+        );
+        let b = wf.sla_breaches(&r, t("2026-01-14T10:00:00Z")).unwrap();
+        assert_eq!(b[0].kind, SlaKind::ReviewOverdue);
+        assert_eq!(b[0].overdue_by, Duration::hours(1));
+
+        let mut r2 = Request::new(2, "t", "rita", t("2026-01-05T09:00:00Z")).unwrap();
+        for (actor, cmd, at) in [
+            (
+                "lena",
+                r#"{"type":"triage","workstream":"Gainsight"}"#,
+                "2026-01-06T09:00:00Z",
+            ),
+            (
+                "lena",
+                r#"{"type":"ready","hours":2}"#,
+                "2026-01-06T10:00:00Z",
+            ),
+            ("omar", r#"{"type":"start"}"#, "2026-01-07T09:00:00Z"),
+            (
+                "omar",
+                r#"{"type":"request_review","reviewer":"gia","summary":"s","due":"2026-01-07T17:00:00Z"}"#,
+                "2026-01-07T10:00:00Z",
+            ),
+        ] {
+            wf.apply(&mut r2, Command::from_json(cmd).unwrap(), actor, t(at))
+                .unwrap();
+        }
+        let b = wf.sla_breaches(&r2, t("2026-01-08T09:00:00Z")).unwrap();
+        assert_eq!(b[0].due, t("2026-01-07T17:00:00Z"));
+        assert_eq!(b[0].overdue_by, Duration::hours(16));
+    }
+
+    #[test]
+    fn backlog_past_horizon_and_thresholds_from_config() {
+        let cfg = crate::Config::from_toml("[sla]\nbacklog_horizon_days = 30\nuntriaged_days = 1")
+            .unwrap();
+        let wf = Workflow::new(wf().directory().clone(), cfg).unwrap();
+        let mut r = Request::new(1, "t", "rita", t("2026-01-01T09:00:00Z")).unwrap();
+        assert_eq!(
+            wf.sla_breaches(&r, t("2026-01-02T10:00:00Z")).unwrap()[0].kind,
+            SlaKind::Untriaged
+        );
+        wf.apply(
+            &mut r,
+            Command::Triage {
+                workstream: Some(Workstream::Gainsight),
+            },
+            "lena",
+            t("2026-01-02T09:00:00Z"),
+        )
+        .unwrap();
+        wf.apply(&mut r, Command::Defer, "lena", t("2026-01-02T10:00:00Z"))
+            .unwrap();
+        assert!(
+            wf.sla_breaches(&r, t("2026-02-01T10:00:00Z"))
+                .unwrap()
+                .is_empty()
+        );
+        let b = wf.sla_breaches(&r, t("2026-02-02T10:00:00Z")).unwrap();
+        assert_eq!(b[0].kind, SlaKind::BacklogPastHorizon);
+        assert_eq!(b[0].overdue_by, Duration::days(1));
+    }
+}

@@ -1,0 +1,468 @@
+//! Commands: what an actor asks the workflow to do (SPEC §2; the `command` objects of
+//! `conformance/FORMAT.md`). Inputs are optional in the type so that a missing one is a
+//! [`super::Rejection`] of kind `missing_input` naming it, not a parse error.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
+
+use crate::routing::Workstream;
+
+/// A command that cannot be read (unknown `type`, a field of the wrong type).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("command is not valid: at `{key}`: {message}")]
+pub struct CommandError {
+    /// The path of the offending key (`type`, `weight`, `checklist.handbook_updated`).
+    pub key: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The kind of a command, without its inputs.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[allow(missing_docs)] // each is the command of the same name, documented on `Command`
+pub enum CommandKind {
+    Triage,
+    RequestInfo,
+    ProvideInfo,
+    Resume,
+    Decline,
+    Transfer,
+    Defer,
+    MarkUnassigned,
+    Ready,
+    Start,
+    Reprioritize,
+    Block,
+    Unblock,
+    RequestReview,
+    RequestChanges,
+    ApproveReview,
+    WaiveReview,
+    Complete,
+    Return,
+    Reopen,
+}
+
+impl CommandKind {
+    /// The name used in data (`"request_review"`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// Whether the handbook was updated (`true`, `false` or `"not_applicable"` in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handbook {
+    /// The handbook sections were updated.
+    Updated,
+    /// They were not.
+    NotUpdated,
+    /// No handbook section is concerned.
+    NotApplicable,
+}
+
+impl Serialize for Handbook {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Handbook::Updated => s.serialize_bool(true),
+            Handbook::NotUpdated => s.serialize_bool(false),
+            Handbook::NotApplicable => s.serialize_str("not_applicable"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Handbook {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bool(bool),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Bool(true) => Ok(Handbook::Updated),
+            Raw::Bool(false) => Ok(Handbook::NotUpdated),
+            Raw::Text(t) if t == "not_applicable" => Ok(Handbook::NotApplicable),
+            Raw::Text(t) => Err(serde::de::Error::custom(format!(
+                "handbook_updated is true, false or \"not_applicable\", not {t:?}"
+            ))),
+        }
+    }
+}
+
+/// The summary and next steps given to the workstream lead at closing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LeadBriefing {
+    /// A summary of the work (required, non-empty).
+    #[serde(default)]
+    pub summary: String,
+    /// Next steps (may be empty).
+    #[serde(default)]
+    pub next_steps: String,
+}
+
+/// The closing checklist (SPEC §2 "Issue closing"). Absent items are not done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Checklist {
+    /// Handbook sections updated, or not applicable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handbook_updated: Option<Handbook>,
+    /// Gainsight changelog entry added (required for Gainsight-related requests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gainsight_changelog: Option<bool>,
+    /// Stakeholders told of the completion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stakeholders_communicated: Option<bool>,
+    /// The workstream lead informed, with a summary and next steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_informed: Option<LeadBriefing>,
+}
+
+/// A checklist item's name, as rejections list it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Display, IntoStaticStr, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum ChecklistItem {
+    /// Handbook sections updated (or not applicable).
+    Handbook,
+    /// Gainsight changelog entry.
+    GainsightChangelog,
+    /// Peer review followed (SPEC §4).
+    PeerReview,
+    /// Stakeholders communicated.
+    Stakeholders,
+    /// Workstream lead informed with a summary.
+    LeadInformed,
+}
+
+/// A command with its inputs. JSON: `{"type": "<snake_case kind>", ...fields}`.
+///
+/// ```
+/// use csops_core::workflow::Command;
+/// let c = Command::from_json(r#"{"type": "ready", "weight": 3}"#).unwrap();
+/// assert_eq!(c, Command::Ready { weight: Some(3), hours: None });
+/// assert!(Command::from_json(r#"{"type": "dance"}"#).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Command {
+    /// New → Triage (lead): names the workstream.
+    Triage {
+        /// The workstream the lead names.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        workstream: Option<Workstream>,
+    },
+    /// → NeedMoreInfo: a question for the requester.
+    RequestInfo {
+        /// The question.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        question: Option<String>,
+    },
+    /// NeedMoreInfo → Triage: the requester's (or lead's) answer.
+    ProvideInfo {
+        /// The answer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        answer: Option<String>,
+    },
+    /// NeedMoreInfo → InProcess (assignee).
+    Resume,
+    /// → WontDo (lead): closes the issue.
+    Decline {
+        /// Why it will not be done.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// → Monitoring (lead): transferred to another team.
+    Transfer {
+        /// The team it went to.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        team: Option<String>,
+    },
+    /// → Backlog (lead): not within the next 90 days.
+    Defer,
+    /// Triage → Unassigned (lead): agreed, no capacity.
+    MarkUnassigned,
+    /// Triage → ReadyForAssignment (lead): with a weight, or an estimate in hours.
+    Ready {
+        /// The weight (1, 3, 5, 7).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weight: Option<i64>,
+        /// An estimate in hours, mapped to a weight (SPEC §3).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hours: Option<f64>,
+    },
+    /// → InProcess (lead assigning, or a cs_ops member taking it).
+    Start {
+        /// Who works it (defaults to the actor when the actor is a cs_ops member).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        assignee: Option<String>,
+        /// A weight, when none was set before.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weight: Option<i64>,
+        /// An estimate in hours, instead of a weight.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hours: Option<f64>,
+    },
+    /// Backlog / Unassigned → Triage (lead).
+    Reprioritize,
+    /// InProcess → Blocked (assignee): the blocker.
+    Block {
+        /// The blocker.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Blocked → InProcess (assignee).
+    Unblock,
+    /// InProcess → AwaitingFeedback (assignee): a peer reviewer and a resolution summary.
+    RequestReview {
+        /// The peer reviewer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reviewer: Option<String>,
+        /// The resolution summary.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        summary: Option<String>,
+        /// When the review is due (default: the configured number of business days).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<DateTime<Utc>>,
+    },
+    /// AwaitingFeedback → InProcess (peer reviewer): changes requested.
+    RequestChanges {
+        /// What to change.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
+    /// The peer reviewer approves (state unchanged).
+    ApproveReview,
+    /// The assignee waives a *recommended* review, with a reason (state unchanged).
+    WaiveReview {
+        /// Why no review.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// → Completed: the closing checklist.
+    Complete {
+        /// The checklist (absent = nothing done).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        checklist: Option<Checklist>,
+    },
+    /// Monitoring → Triage (lead): it came back.
+    Return,
+    /// Completed / WontDo → Triage (lead).
+    Reopen,
+}
+
+/// Every field any command has, typed: commands are read through this record so that an error
+/// names its key (serde loses the path inside internally tagged enums). Fields that do not belong
+/// to the command's type are ignored, like any unknown field.
+#[derive(Deserialize)]
+struct RawCommand {
+    #[serde(rename = "type")]
+    kind: CommandKind,
+    workstream: Option<Workstream>,
+    question: Option<String>,
+    answer: Option<String>,
+    reason: Option<String>,
+    team: Option<String>,
+    weight: Option<i64>,
+    hours: Option<f64>,
+    assignee: Option<String>,
+    reviewer: Option<String>,
+    summary: Option<String>,
+    due: Option<DateTime<Utc>>,
+    comment: Option<String>,
+    checklist: Option<Checklist>,
+}
+
+impl From<RawCommand> for Command {
+    fn from(r: RawCommand) -> Command {
+        match r.kind {
+            CommandKind::Triage => Command::Triage {
+                workstream: r.workstream,
+            },
+            CommandKind::RequestInfo => Command::RequestInfo {
+                question: r.question,
+            },
+            CommandKind::ProvideInfo => Command::ProvideInfo { answer: r.answer },
+            CommandKind::Resume => Command::Resume,
+            CommandKind::Decline => Command::Decline { reason: r.reason },
+            CommandKind::Transfer => Command::Transfer { team: r.team },
+            CommandKind::Defer => Command::Defer,
+            CommandKind::MarkUnassigned => Command::MarkUnassigned,
+            CommandKind::Ready => Command::Ready {
+                weight: r.weight,
+                hours: r.hours,
+            },
+            CommandKind::Start => Command::Start {
+                assignee: r.assignee,
+                weight: r.weight,
+                hours: r.hours,
+            },
+            CommandKind::Reprioritize => Command::Reprioritize,
+            CommandKind::Block => Command::Block { reason: r.reason },
+            CommandKind::Unblock => Command::Unblock,
+            CommandKind::RequestReview => Command::RequestReview {
+                reviewer: r.reviewer,
+                summary: r.summary,
+                due: r.due,
+            },
+            CommandKind::RequestChanges => Command::RequestChanges { comment: r.comment },
+            CommandKind::ApproveReview => Command::ApproveReview,
+            CommandKind::WaiveReview => Command::WaiveReview { reason: r.reason },
+            CommandKind::Complete => Command::Complete {
+                checklist: r.checklist,
+            },
+            CommandKind::Return => Command::Return,
+            CommandKind::Reopen => Command::Reopen,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Command {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        RawCommand::deserialize(d).map(Command::from)
+    }
+}
+
+fn command_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> CommandError {
+    let path = e.path().to_string();
+    CommandError {
+        key: if path.is_empty() || path == "." {
+            "type".to_owned()
+        } else {
+            path
+        },
+        message: e.inner().to_string(),
+    }
+}
+
+impl Command {
+    /// The command's kind.
+    pub fn kind(&self) -> CommandKind {
+        match self {
+            Command::Triage { .. } => CommandKind::Triage,
+            Command::RequestInfo { .. } => CommandKind::RequestInfo,
+            Command::ProvideInfo { .. } => CommandKind::ProvideInfo,
+            Command::Resume => CommandKind::Resume,
+            Command::Decline { .. } => CommandKind::Decline,
+            Command::Transfer { .. } => CommandKind::Transfer,
+            Command::Defer => CommandKind::Defer,
+            Command::MarkUnassigned => CommandKind::MarkUnassigned,
+            Command::Ready { .. } => CommandKind::Ready,
+            Command::Start { .. } => CommandKind::Start,
+            Command::Reprioritize => CommandKind::Reprioritize,
+            Command::Block { .. } => CommandKind::Block,
+            Command::Unblock => CommandKind::Unblock,
+            Command::RequestReview { .. } => CommandKind::RequestReview,
+            Command::RequestChanges { .. } => CommandKind::RequestChanges,
+            Command::ApproveReview => CommandKind::ApproveReview,
+            Command::WaiveReview { .. } => CommandKind::WaiveReview,
+            Command::Complete { .. } => CommandKind::Complete,
+            Command::Return => CommandKind::Return,
+            Command::Reopen => CommandKind::Reopen,
+        }
+    }
+
+    /// Reads a command from JSON; the error names the key.
+    pub fn from_json(text: &str) -> Result<Command, CommandError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(de).map_err(command_error)
+    }
+
+    /// Reads a command from a JSON value.
+    pub fn from_value(value: serde_json::Value) -> Result<Command, CommandError> {
+        serde_path_to_error::deserialize(value).map_err(command_error)
+    }
+
+    /// The command as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The free-text input a command must carry, by field name, when it has one.
+    pub(crate) fn text_input(&self, field: &str) -> Option<&str> {
+        match (self, field) {
+            (Command::RequestInfo { question }, "question") => question.as_deref(),
+            (Command::ProvideInfo { answer }, "answer") => answer.as_deref(),
+            (Command::Decline { reason }, "reason")
+            | (Command::Block { reason }, "reason")
+            | (Command::WaiveReview { reason }, "reason") => reason.as_deref(),
+            (Command::Transfer { team }, "team") => team.as_deref(),
+            (Command::RequestReview { summary, .. }, "summary") => summary.as_deref(),
+            (Command::RequestChanges { comment }, "comment") => comment.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_parses_from_its_name() {
+        for k in CommandKind::VARIANTS {
+            let json = format!(r#"{{"type": "{k}"}}"#);
+            let c = Command::from_json(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            assert_eq!(c.kind(), *k);
+            assert_eq!(Command::from_json(&c.to_json()).unwrap(), c);
+        }
+    }
+
+    #[test]
+    fn bad_commands_name_the_key() {
+        let e = Command::from_json(r#"{"type": "dance"}"#).unwrap_err();
+        assert_eq!(e.key, "type");
+        assert!(e.message.contains("dance"));
+        let e = Command::from_json(r#"{"type": "ready", "weight": "three"}"#).unwrap_err();
+        assert_eq!(e.key, "weight");
+        let e = Command::from_json(r#"{"type": "triage", "workstream": "Support"}"#).unwrap_err();
+        assert_eq!(e.key, "workstream");
+        let e = Command::from_json(
+            r#"{"type": "complete", "checklist": {"handbook_updated": "maybe"}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.key, "checklist.handbook_updated");
+        assert!(Command::from_json("[]").is_err());
+        assert!(Command::from_json(r#"{"weight": 3}"#).is_err());
+    }
+
+    #[test]
+    fn checklist_round_trips() {
+        let json = r#"{"type":"complete","checklist":{"handbook_updated":"not_applicable","gainsight_changelog":true,"stakeholders_communicated":false,"lead_informed":{"summary":"s","next_steps":""}}}"#;
+        let c = Command::from_json(json).unwrap();
+        let Command::Complete {
+            checklist: Some(cl),
+        } = &c
+        else {
+            panic!("not a complete: {c:?}")
+        };
+        assert_eq!(cl.handbook_updated, Some(Handbook::NotApplicable));
+        assert_eq!(c.to_json(), json);
+        for (v, h) in [("true", Handbook::Updated), ("false", Handbook::NotUpdated)] {
+            let c = Command::from_json(&format!(
+                r#"{{"type":"complete","checklist":{{"handbook_updated":{v}}}}}"#
+            ))
+            .unwrap();
+            assert!(
+                matches!(c, Command::Complete { checklist: Some(Checklist { handbook_updated: Some(x), .. }) } if x == h)
+            );
+        }
+    }
+}

@@ -1,0 +1,688 @@
+//! A request (one CS Ops issue) with its full transition history, and its JSON form.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::command::Command;
+use crate::config::Config;
+use crate::label::{LabelError, LabelSet, Taxonomy, WorkflowAnomaly};
+use crate::review::ChangeKind;
+use crate::routing::{RoutingConfig, Workstream};
+use crate::state::State;
+use crate::weight::Weight;
+
+/// A request that cannot be loaded. Nothing the caller passed is changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RequestError {
+    /// Not valid JSON, or a field of the wrong type or a required field missing.
+    #[error("request is not valid: at `{key}`: {message}")]
+    Json {
+        /// The path of the key (`weight`, `history[2].at`, `.` for the document).
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A label that is not a label.
+    #[error("request {id}: labels[{index}]: {source}")]
+    Label {
+        /// The request id.
+        id: u64,
+        /// Position in `labels`.
+        index: usize,
+        /// The label error.
+        source: LabelError,
+    },
+    /// Two workflow labels (SPEC §1): reported, never silently resolved.
+    #[error("request {id} {anomaly}")]
+    Anomaly {
+        /// The request id.
+        id: u64,
+        /// Which labels.
+        anomaly: WorkflowAnomaly,
+    },
+    /// An empty author (every request has a requester).
+    #[error("request {id}: author must not be empty (the author is the requester)")]
+    EmptyAuthor {
+        /// The request id.
+        id: u64,
+    },
+    /// `workflow_state` contradicts the workflow label.
+    #[error(
+        "request {id}: workflow_state {given} contradicts its labels, which give {from_labels}"
+    )]
+    StateMismatch {
+        /// The request id.
+        id: u64,
+        /// The state given.
+        given: State,
+        /// The state the labels give.
+        from_labels: State,
+    },
+    /// `closed_at` before `created_at`.
+    #[error("request {id}: closed_at {closed_at} is before created_at {created_at}")]
+    ClosedBeforeCreated {
+        /// The request id.
+        id: u64,
+        /// Creation.
+        created_at: DateTime<Utc>,
+        /// Closing.
+        closed_at: DateTime<Utc>,
+    },
+    /// A history that cannot be this request's.
+    #[error("request {id}: history[{index}]: {rule}")]
+    History {
+        /// The request id.
+        id: u64,
+        /// The step.
+        index: usize,
+        /// What is wrong.
+        rule: String,
+    },
+}
+
+/// A tracker milestone (GitLab's `milestone` object: `title`, `start_date`, `due_date`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Milestone {
+    /// The milestone's title.
+    pub title: String,
+    /// First day of the milestone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<NaiveDate>,
+    /// Last day of the milestone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<NaiveDate>,
+}
+
+impl Milestone {
+    /// Whether a request created at `created` and started at `started` is an interrupt of this
+    /// milestone (SPEC §2): created after the milestone's first day — the day its scope was
+    /// set — and started within the milestone.
+    pub fn is_interrupt(&self, created: DateTime<Utc>, started: DateTime<Utc>) -> bool {
+        let Some(start) = self.start_date else {
+            return false;
+        };
+        let day = started.date_naive();
+        created.date_naive() > start && day >= start && self.due_date.is_none_or(|due| day <= due)
+    }
+}
+
+/// One accepted step of the history (SPEC §2 "History").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub actor: String,
+    /// State before.
+    pub from: State,
+    /// State after.
+    pub to: State,
+    /// The command, with its inputs.
+    pub command: Command,
+}
+
+/// Open or closed on the tracker (`"open"` / `"closed"`, as GitLab's `state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpenState {
+    /// Open.
+    #[serde(alias = "opened", alias = "reopened")]
+    Open,
+    /// Closed.
+    Closed,
+}
+
+/// The JSON shape of a request: the `request` object of the vectors, plus what the engine
+/// records. Every field but `id`, `author` and `created_at` is optional on input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestRecord {
+    /// The issue's id (GitLab `iid`).
+    pub id: u64,
+    /// Title.
+    #[serde(default)]
+    pub title: String,
+    /// The author, who is the requester.
+    pub author: String,
+    /// Labels as the tracker carries them (any alias).
+    #[serde(default)]
+    pub labels: LabelSet,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// What the request changes (SPEC §4).
+    #[serde(default)]
+    pub change_kind: ChangeKind,
+    /// The assignee (the owner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    /// The peer reviewer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer: Option<String>,
+    /// The weight (1, 3, 5, 7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Weight>,
+    /// The workstream: absent = routed by labels (SPEC §5); `null` = none.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub workstream: Option<Option<Workstream>>,
+    /// The milestone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub milestone: Option<Milestone>,
+    /// Open or closed (default: from the workflow state).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<OpenState>,
+    /// When it was closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The workflow state; when given, it must agree with the labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow_state: Option<State>,
+    /// The accepted steps so far.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<Step>,
+}
+
+/// A present field, even `null`, is `Some(value)`.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// One CS Ops request: labels, people, weight, workstream, open/closed, and its history.
+///
+/// The workflow state is derived from the labels when the request is loaded, and kept in step
+/// with them by every accepted transition. Load it with the configuration the workflow uses
+/// ([`Request::from_json_with`]); [`Request::from_json`] and serde use the default one.
+///
+/// ```
+/// use csops_core::{Request, State};
+/// let req = Request::from_json(r#"{"id": 7, "author": "rita", "labels": ["CSOps", "CSOps::In Process", "CS Analytics"],
+///                                  "created_at": "2026-01-05T09:00:00Z"}"#).unwrap();
+/// assert_eq!(req.state(), State::InProcess);
+/// assert!(req.is_open());
+/// assert_eq!(req.workstream(), Some(csops_core::routing::Workstream::Analytics));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub(crate) id: u64,
+    pub(crate) title: String,
+    pub(crate) author: String,
+    pub(crate) labels: LabelSet,
+    pub(crate) state: State,
+    pub(crate) open: bool,
+    pub(crate) assignee: Option<String>,
+    pub(crate) reviewer: Option<String>,
+    pub(crate) weight: Option<Weight>,
+    pub(crate) workstream: Option<Workstream>,
+    pub(crate) change_kind: ChangeKind,
+    pub(crate) milestone: Option<Milestone>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) closed_at: Option<DateTime<Utc>>,
+    pub(crate) history: Vec<Step>,
+}
+
+fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> RequestError {
+    let key = e.path().to_string();
+    RequestError::Json {
+        key: if key.is_empty() { ".".into() } else { key },
+        message: e.inner().to_string(),
+    }
+}
+
+impl Request {
+    /// A new request: only the `CSOps` label, state New, open, no history.
+    pub fn new(
+        id: u64,
+        title: &str,
+        author: &str,
+        created_at: DateTime<Utc>,
+    ) -> Result<Request, RequestError> {
+        Request::from_record(
+            RequestRecord {
+                id,
+                title: title.to_owned(),
+                author: author.to_owned(),
+                labels: LabelSet::from_iter(["CSOps"]),
+                created_at,
+                change_kind: ChangeKind::Other,
+                assignee: None,
+                reviewer: None,
+                weight: None,
+                workstream: None,
+                milestone: None,
+                state: None,
+                closed_at: None,
+                workflow_state: None,
+                history: Vec::new(),
+            },
+            &Config::default(),
+        )
+    }
+
+    /// Loads a request from JSON with the default configuration.
+    pub fn from_json(text: &str) -> Result<Request, RequestError> {
+        Request::from_json_with(text, &Config::default())
+    }
+
+    /// Loads a request from JSON with a configuration (its taxonomy and routing).
+    pub fn from_json_with(text: &str, config: &Config) -> Result<Request, RequestError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let record: RequestRecord = serde_path_to_error::deserialize(de).map_err(json_error)?;
+        Request::from_record(record, config)
+    }
+
+    /// Loads a request from a JSON value with a configuration.
+    pub fn from_value_with(
+        value: serde_json::Value,
+        config: &Config,
+    ) -> Result<Request, RequestError> {
+        let record: RequestRecord = serde_path_to_error::deserialize(value).map_err(json_error)?;
+        Request::from_record(record, config)
+    }
+
+    /// Builds a request from its record, checking it.
+    pub fn from_record(record: RequestRecord, config: &Config) -> Result<Request, RequestError> {
+        Request::from_record_parts(record, &config.taxonomy(), &config.routing)
+    }
+
+    pub(crate) fn from_record_parts(
+        r: RequestRecord,
+        taxonomy: &Taxonomy,
+        routing: &RoutingConfig,
+    ) -> Result<Request, RequestError> {
+        let id = r.id;
+        if let Some((index, l)) = r
+            .labels
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.chars().all(|c| c.is_whitespace() || c == ':'))
+        {
+            return Err(RequestError::Label {
+                id,
+                index,
+                source: LabelError::Empty {
+                    input: l.to_owned(),
+                },
+            });
+        }
+        if r.author.trim().is_empty() {
+            return Err(RequestError::EmptyAuthor { id });
+        }
+        if let Some(anomaly) = taxonomy.anomaly(r.labels.iter()) {
+            return Err(RequestError::Anomaly { id, anomaly });
+        }
+        let state = taxonomy
+            .workflow_labels(r.labels.iter())
+            .first()
+            .map_or(State::New, |(_, s)| *s);
+        if let Some(given) = r.workflow_state.filter(|g| *g != state) {
+            return Err(RequestError::StateMismatch {
+                id,
+                given,
+                from_labels: state,
+            });
+        }
+        if let Some(closed_at) = r.closed_at.filter(|c| *c < r.created_at) {
+            return Err(RequestError::ClosedBeforeCreated {
+                id,
+                created_at: r.created_at,
+                closed_at,
+            });
+        }
+        let mut previous: Option<&Step> = None;
+        for (index, step) in r.history.iter().enumerate() {
+            let bad = |rule: String| RequestError::History { id, index, rule };
+            if step.at < r.created_at {
+                return Err(bad(format!(
+                    "at {} is before created_at {}",
+                    step.at, r.created_at
+                )));
+            }
+            if let Some(p) = previous {
+                if step.at < p.at {
+                    return Err(bad(format!(
+                        "at {} is before the previous step's {}",
+                        step.at, p.at
+                    )));
+                }
+                if step.from != p.to {
+                    return Err(bad(format!(
+                        "from {} but the previous step ended in {}",
+                        step.from, p.to
+                    )));
+                }
+            }
+            previous = Some(step);
+        }
+        if let Some(last) = previous.filter(|l| l.to != state) {
+            return Err(RequestError::History {
+                id,
+                index: r.history.len().saturating_sub(1),
+                rule: format!(
+                    "the last step ends in {} but the labels give {state}",
+                    last.to
+                ),
+            });
+        }
+        let workstream = match r.workstream {
+            Some(explicit) => explicit,
+            None => routing.route(r.labels.iter()).workstream(),
+        };
+        let open = r.state.map_or(state.is_open(), |s| s == OpenState::Open);
+        Ok(Request {
+            id,
+            title: r.title,
+            author: r.author,
+            labels: r.labels,
+            state,
+            open,
+            assignee: r.assignee.filter(|a| !a.trim().is_empty()),
+            reviewer: r.reviewer.filter(|a| !a.trim().is_empty()),
+            weight: r.weight,
+            workstream,
+            change_kind: r.change_kind,
+            milestone: r.milestone,
+            created_at: r.created_at,
+            closed_at: r.closed_at,
+            history: r.history,
+        })
+    }
+
+    /// The request's record (its JSON shape), with `workflow_state` and `workstream` explicit.
+    pub fn to_record(&self) -> RequestRecord {
+        RequestRecord {
+            id: self.id,
+            title: self.title.clone(),
+            author: self.author.clone(),
+            labels: self.labels.clone(),
+            created_at: self.created_at,
+            change_kind: self.change_kind,
+            assignee: self.assignee.clone(),
+            reviewer: self.reviewer.clone(),
+            weight: self.weight,
+            workstream: Some(self.workstream),
+            milestone: self.milestone.clone(),
+            state: Some(if self.open {
+                OpenState::Open
+            } else {
+                OpenState::Closed
+            }),
+            closed_at: self.closed_at,
+            workflow_state: Some(self.state),
+            history: self.history.clone(),
+        }
+    }
+
+    /// The request as JSON (loads back to an equal request with the same configuration).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.to_record()).unwrap_or_default()
+    }
+
+    /// The issue id.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+    /// The title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// The author (the requester).
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+    /// The labels, as the tracker should carry them.
+    pub fn labels(&self) -> &LabelSet {
+        &self.labels
+    }
+    /// The workflow state.
+    pub fn state(&self) -> State {
+        self.state
+    }
+    /// Whether the issue is open.
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+    /// The assignee.
+    pub fn assignee(&self) -> Option<&str> {
+        self.assignee.as_deref()
+    }
+    /// The peer reviewer.
+    pub fn reviewer(&self) -> Option<&str> {
+        self.reviewer.as_deref()
+    }
+    /// The weight.
+    pub fn weight(&self) -> Option<Weight> {
+        self.weight
+    }
+    /// The workstream (set at triage, or routed by labels).
+    pub fn workstream(&self) -> Option<Workstream> {
+        self.workstream
+    }
+    /// The change kind (SPEC §4).
+    pub fn change_kind(&self) -> ChangeKind {
+        self.change_kind
+    }
+    /// The milestone.
+    pub fn milestone(&self) -> Option<&Milestone> {
+        self.milestone.as_ref()
+    }
+    /// Creation time.
+    pub fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    /// Closing time, while closed.
+    pub fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.closed_at
+    }
+    /// Every accepted step, oldest first.
+    pub fn history(&self) -> &[Step] {
+        &self.history
+    }
+    /// Whether the request is Gainsight-related (a `Gainsight*` label or a Gainsight change
+    /// kind), which puts the changelog entry on its closing checklist.
+    pub fn is_gainsight_related(&self) -> bool {
+        self.change_kind.is_gainsight() || self.labels.is_gainsight_related()
+    }
+}
+
+impl Serialize for Request {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_record().serialize(s)
+    }
+}
+
+/// Deserializes with the default configuration (use [`Request::from_json_with`] for another).
+impl<'de> Deserialize<'de> for Request {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let record = RequestRecord::deserialize(d)?;
+        Request::from_record(record, &Config::default()).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(json: &str) -> Result<Request, RequestError> {
+        Request::from_json(json)
+    }
+
+    #[test]
+    fn state_comes_from_any_alias_and_new_has_none() {
+        let r = load(r#"{"id":1,"author":"a","labels":["CSOps","CSOps::Planning"],"created_at":"2026-01-01T00:00:00Z"}"#).unwrap();
+        assert_eq!(r.state(), State::Triage);
+        let r =
+            load(r#"{"id":1,"author":"a","labels":["CSOps"],"created_at":"2026-01-01T00:00:00Z"}"#)
+                .unwrap();
+        assert_eq!(r.state(), State::New);
+        let r = load(
+            r#"{"id":1,"author":"a","labels":["CSOps::New"],"created_at":"2026-01-01T00:00:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(r.state(), State::New);
+        let r = load(r#"{"id":1,"author":"a","labels":["CSOPs::Completed"],"created_at":"2026-01-01T00:00:00Z"}"#).unwrap();
+        assert!(!r.is_open());
+    }
+
+    #[test]
+    fn two_workflow_labels_are_reported() {
+        let e = load(r#"{"id":9,"author":"a","labels":["CSOps::Triage","CSOps::Blocked"],"created_at":"2026-01-01T00:00:00Z"}"#).unwrap_err();
+        match e {
+            RequestError::Anomaly { id: 9, anomaly } => {
+                assert_eq!(anomaly.labels, vec!["CSOps::Triage", "CSOps::Blocked"])
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_requests_name_the_field() {
+        let cases = [
+            (
+                r#"{"id":1,"author":"a","labels":[],"created_at":"yesterday"}"#,
+                "created_at",
+            ),
+            (
+                r#"{"id":1,"author":"a","weight":4,"created_at":"2026-01-01T00:00:00Z"}"#,
+                "weight",
+            ),
+            (
+                r#"{"id":1,"author":"a","workstream":"Support","created_at":"2026-01-01T00:00:00Z"}"#,
+                "workstream",
+            ),
+            (
+                r#"{"id":-1,"author":"a","created_at":"2026-01-01T00:00:00Z"}"#,
+                "id",
+            ),
+            (r#"{"id":1,"created_at":"2026-01-01T00:00:00Z"}"#, "."),
+            (
+                r#"{"id":1,"author":"a","change_kind":"huge","created_at":"2026-01-01T00:00:00Z"}"#,
+                "change_kind",
+            ),
+        ];
+        for (json, key) in cases {
+            match load(json) {
+                Err(RequestError::Json { key: k, message }) => {
+                    assert_eq!(k, key, "{json}: {message}")
+                }
+                other => panic!("{json}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            load(r#"{"id":1,"author":" ","created_at":"2026-01-01T00:00:00Z"}"#),
+            Err(RequestError::EmptyAuthor { id: 1 })
+        ));
+        assert!(matches!(
+            load(
+                r#"{"id":1,"author":"a","labels":["ok","::"],"created_at":"2026-01-01T00:00:00Z"}"#
+            ),
+            Err(RequestError::Label { index: 1, .. })
+        ));
+        assert!(matches!(
+            load(
+                r#"{"id":1,"author":"a","labels":["CSOps::Triage"],"workflow_state":"Blocked","created_at":"2026-01-01T00:00:00Z"}"#
+            ),
+            Err(RequestError::StateMismatch {
+                given: State::Blocked,
+                from_labels: State::Triage,
+                ..
+            })
+        ));
+        assert!(matches!(
+            load(
+                r#"{"id":1,"author":"a","closed_at":"2025-01-01T00:00:00Z","created_at":"2026-01-01T00:00:00Z"}"#
+            ),
+            Err(RequestError::ClosedBeforeCreated { .. })
+        ));
+    }
+
+    #[test]
+    fn history_must_chain_and_end_in_the_labelled_state() {
+        let base = r#""id":1,"author":"a","created_at":"2026-01-01T00:00:00Z""#;
+        let step = |at: &str, from: &str, to: &str| {
+            format!(
+                r#"{{"at":"{at}","actor":"l","from":"{from}","to":"{to}","command":{{"type":"defer"}}}}"#
+            )
+        };
+        let ok = format!(
+            r#"{{{base},"labels":["CSOps::Backlog"],"history":[{}]}}"#,
+            step("2026-01-02T00:00:00Z", "New", "Backlog")
+        );
+        assert_eq!(load(&ok).unwrap().history().len(), 1);
+        let bad_end = format!(
+            r#"{{{base},"labels":["CSOps::Triage"],"history":[{}]}}"#,
+            step("2026-01-02T00:00:00Z", "New", "Backlog")
+        );
+        assert!(matches!(
+            load(&bad_end),
+            Err(RequestError::History { index: 0, .. })
+        ));
+        let backwards = format!(
+            r#"{{{base},"labels":["CSOps::Backlog"],"history":[{},{}]}}"#,
+            step("2026-01-03T00:00:00Z", "New", "Triage"),
+            step("2026-01-02T00:00:00Z", "Triage", "Backlog")
+        );
+        assert!(matches!(
+            load(&backwards),
+            Err(RequestError::History { index: 1, .. })
+        ));
+        let broken_chain = format!(
+            r#"{{{base},"labels":["CSOps::Backlog"],"history":[{},{}]}}"#,
+            step("2026-01-02T00:00:00Z", "New", "Triage"),
+            step("2026-01-03T00:00:00Z", "New", "Backlog")
+        );
+        assert!(matches!(
+            load(&broken_chain),
+            Err(RequestError::History { index: 1, .. })
+        ));
+        let too_early = format!(
+            r#"{{{base},"labels":["CSOps::Backlog"],"history":[{}]}}"#,
+            step("2025-01-02T00:00:00Z", "New", "Backlog")
+        );
+        assert!(matches!(
+            load(&too_early),
+            Err(RequestError::History { index: 0, .. })
+        ));
+    }
+
+    #[test]
+    fn workstream_absent_routes_null_does_not() {
+        let routed = load(
+            r#"{"id":1,"author":"a","labels":["Gainsight"],"created_at":"2026-01-01T00:00:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(routed.workstream(), Some(Workstream::Gainsight));
+        let none = load(r#"{"id":1,"author":"a","labels":["Gainsight"],"workstream":null,"created_at":"2026-01-01T00:00:00Z"}"#).unwrap();
+        assert_eq!(none.workstream(), None);
+        assert_eq!(Request::from_json(&none.to_json()).unwrap(), none);
+        assert_eq!(Request::from_json(&routed.to_json()).unwrap(), routed);
+    }
+
+    #[test]
+    fn interrupt_rule() {
+        let m = Milestone {
+            title: "M1".into(),
+            start_date: NaiveDate::from_ymd_opt(2026, 1, 5),
+            due_date: NaiveDate::from_ymd_opt(2026, 1, 16),
+        };
+        let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        assert!(m.is_interrupt(t("2026-01-07T09:00:00Z"), t("2026-01-08T09:00:00Z")));
+        assert!(!m.is_interrupt(t("2026-01-05T09:00:00Z"), t("2026-01-08T09:00:00Z")));
+        assert!(!m.is_interrupt(t("2026-01-07T09:00:00Z"), t("2026-01-17T09:00:00Z")));
+        let open_ended = Milestone {
+            due_date: None,
+            ..m.clone()
+        };
+        assert!(open_ended.is_interrupt(t("2026-01-07T09:00:00Z"), t("2026-03-01T09:00:00Z")));
+        let undated = Milestone {
+            start_date: None,
+            ..m
+        };
+        assert!(!undated.is_interrupt(t("2026-01-07T09:00:00Z"), t("2026-01-08T09:00:00Z")));
+    }
+}

@@ -1,0 +1,398 @@
+//! Conformance runner (`conformance/FORMAT.md`): runs every vector of the kinds this build knows
+//! (`workflow`, `labels`, `weight`) from
+//!
+//! - `tests/conformance/` — the project's copy of `../shared/conformance/` (a failure when the
+//!   shared folder exists and holds a file the copy lacks or that differs),
+//! - `tests/vectors/` — the project's own vectors,
+//! - `$CSOPS_VECTORS` — a vector file or a folder of them, when set.
+//!
+//! A vector of a kind this build does not know yet is reported as skipped, by name. A failing
+//! vector prints its file, step, expected and actual. Own harness (`harness = false`) so that
+//! every vector is reported on every run; it ends with `N passed, N failed, N skipped`.
+
+use std::collections::BTreeSet;
+use std::fmt::Debug;
+use std::path::{Path, PathBuf};
+
+use csops_core::label::{self, Label, LabelSet};
+use csops_core::weight::{Weight, weight_for_hours};
+use csops_core::workflow::{Command, Rejection, RejectionKind, Transition, Workflow};
+use csops_core::{Config, Directory};
+use serde_json::Value;
+
+const KNOWN_KINDS: [&str; 3] = ["workflow", "labels", "weight"];
+
+enum Outcome {
+    Pass,
+    Fail(Vec<String>),
+    Skip(String),
+}
+
+fn main() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let mut failures: Vec<String> = Vec::new();
+    let (mut passed, mut skipped) = (0usize, 0usize);
+
+    // The copy must hold every shared vector, byte for byte.
+    let copy_dir = manifest.join("tests/conformance");
+    let shared_dir = manifest.join("../../shared/conformance");
+    match sync_problems(&shared_dir, &copy_dir) {
+        Ok(problems) if problems.is_empty() => {
+            println!("sync {} ... ok", shared_dir.display());
+            passed += 1;
+        }
+        Ok(problems) => {
+            println!("sync {} ... FAILED", shared_dir.display());
+            failures.extend(problems);
+        }
+        Err(absent) => println!("sync ... {absent}"),
+    }
+
+    let mut files = json_files(&copy_dir);
+    files.extend(json_files(&manifest.join("tests/vectors")));
+    if let Ok(extra) = std::env::var("CSOPS_VECTORS") {
+        let p = PathBuf::from(&extra);
+        if p.is_dir() {
+            files.extend(json_files(&p));
+        } else if p.is_file() {
+            files.push(p);
+        } else {
+            failures.push(format!(
+                "CSOPS_VECTORS={extra:?} is neither a file nor a folder"
+            ));
+        }
+    }
+    for file in files {
+        let name = file.display().to_string();
+        if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
+            continue;
+        }
+        match run_file(&file) {
+            Outcome::Pass => {
+                passed += 1;
+                println!("vector {name} ... ok");
+            }
+            Outcome::Skip(kind) => {
+                skipped += 1;
+                println!(
+                    "vector {name} ... skipped (kind {kind:?} is not known to this build yet)"
+                );
+            }
+            Outcome::Fail(diffs) => {
+                println!("vector {name} ... FAILED");
+                for d in diffs {
+                    failures.push(format!("{name}: {d}"));
+                }
+            }
+        }
+    }
+    for f in &failures {
+        println!("  {f}");
+    }
+    let failed = failures.len();
+    println!("\n{passed} passed, {failed} failed, {skipped} skipped");
+    if failed > 0 {
+        std::process::exit(1);
+    }
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Files of `shared` that `copy` lacks or holds differently; `Err` when there is no shared folder.
+fn sync_problems(shared: &Path, copy: &Path) -> Result<Vec<String>, String> {
+    let rd = std::fs::read_dir(shared).map_err(|_| {
+        format!(
+            "no {} beside the project: copy not compared",
+            shared.display()
+        )
+    })?;
+    let mut problems = Vec::new();
+    for entry in rd.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let theirs = std::fs::read(entry.path()).unwrap_or_default();
+        match std::fs::read(copy.join(&name)) {
+            Ok(ours) if ours == theirs => {}
+            Ok(_) => problems.push(format!(
+                "tests/conformance/{} differs from the shared vector: copy it again",
+                name.to_string_lossy()
+            )),
+            Err(_) => problems.push(format!(
+                "tests/conformance/ lacks the shared vector {}: copy it",
+                name.to_string_lossy()
+            )),
+        }
+    }
+    Ok(problems)
+}
+
+fn run_file(file: &Path) -> Outcome {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => return Outcome::Fail(vec![format!("cannot read: {e}")]),
+    };
+    let v: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => return Outcome::Fail(vec![format!("not JSON: {e}")]),
+    };
+    let kind = v["kind"].as_str().unwrap_or("").to_owned();
+    if !KNOWN_KINDS.contains(&kind.as_str()) {
+        return Outcome::Skip(kind);
+    }
+    let mut diffs = Vec::new();
+    match kind.as_str() {
+        "labels" => run_labels(&v, &mut diffs),
+        "weight" => run_weight(&v, &mut diffs),
+        _ => run_workflow(&v, &mut diffs),
+    }
+    if diffs.is_empty() {
+        Outcome::Pass
+    } else {
+        Outcome::Fail(diffs)
+    }
+}
+
+fn check<T: PartialEq + Debug>(
+    diffs: &mut Vec<String>,
+    at: &str,
+    what: &str,
+    expected: T,
+    actual: T,
+) {
+    if expected != actual {
+        diffs.push(format!(
+            "{at}: {what}: expected {expected:?}, actual {actual:?}"
+        ));
+    }
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn set(v: &Value) -> BTreeSet<String> {
+    strings(v).into_iter().collect()
+}
+
+fn arr(v: &Value) -> &[Value] {
+    v.as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
+fn run_labels(v: &Value, diffs: &mut Vec<String>) {
+    for (i, case) in arr(&v["parse"]).iter().enumerate() {
+        let at = format!("parse[{i}] {}", case["input"]);
+        match Label::parse(case["input"].as_str().unwrap_or("")) {
+            Ok(l) => {
+                check(
+                    diffs,
+                    &at,
+                    "canonical",
+                    case["canonical"].as_str(),
+                    Some(l.canonical()),
+                );
+                check(
+                    diffs,
+                    &at,
+                    "state",
+                    case["state"].as_str(),
+                    l.state().map(|s| s.as_str()),
+                );
+            }
+            Err(e) => diffs.push(format!("{at}: expected a label, actual error {e}")),
+        }
+    }
+    for (i, case) in arr(&v["apply"]).iter().enumerate() {
+        let mut s = LabelSet::from_iter(strings(&case["set"]));
+        s.add(case["add"].as_str().unwrap_or(""));
+        let actual: BTreeSet<String> = s.iter().map(str::to_owned).collect();
+        check(
+            diffs,
+            &format!("apply[{i}]"),
+            "result",
+            set(&case["result"]),
+            actual,
+        );
+    }
+    for (i, case) in arr(&v["scope"]).iter().enumerate() {
+        let input = case["input"].as_str().unwrap_or("");
+        check(
+            diffs,
+            &format!("scope[{i}] {input:?}"),
+            "scope",
+            case["scope"].as_str(),
+            label::scope(input),
+        );
+    }
+}
+
+fn run_weight(v: &Value, diffs: &mut Vec<String>) {
+    for (i, case) in arr(&v["cases"]).iter().enumerate() {
+        let (at, result) = if let Some(h) = case["hours"].as_f64() {
+            (format!("cases[{i}] hours {h}"), weight_for_hours(h))
+        } else if let Some(w) = case["weight_value"].as_i64() {
+            (format!("cases[{i}] weight_value {w}"), Weight::try_from(w))
+        } else {
+            diffs.push(format!("cases[{i}]: neither hours nor weight_value"));
+            continue;
+        };
+        let actual = match &result {
+            Ok(w) => format!("weight {w}"),
+            Err(e) => format!("error {}", RejectionKind::from(e)),
+        };
+        let expected = match (case["weight"].as_i64(), case["error"].as_str()) {
+            (Some(w), _) => format!("weight {w}"),
+            (None, Some(e)) => format!("error {e}"),
+            _ => "neither weight nor error in the vector".to_owned(),
+        };
+        check(diffs, &at, "answer", expected, actual);
+    }
+}
+
+fn run_workflow(v: &Value, diffs: &mut Vec<String>) {
+    let config = match v.get("config") {
+        None => Config::default(),
+        Some(c) => match Config::from_json(&c.to_string()) {
+            Ok(c) => c,
+            Err(e) => return diffs.push(format!("config: {e}")),
+        },
+    };
+    let directory = match serde_json::from_value::<std::collections::BTreeMap<String, Vec<String>>>(
+        v["directory"].clone(),
+    )
+    .map_err(|e| e.to_string())
+    .and_then(|m| Directory::from_role_names(m).map_err(|e| e.to_string()))
+    {
+        Ok(d) => d,
+        Err(e) => return diffs.push(format!("directory: {e}")),
+    };
+    let wf = match Workflow::new(directory, config) {
+        Ok(wf) => wf,
+        Err(e) => return diffs.push(format!("config: {e}")),
+    };
+    let mut req = match wf.load_request(&v["request"].to_string()) {
+        Ok(r) => r,
+        Err(e) => return diffs.push(format!("request: {e}")),
+    };
+    for (i, step) in arr(&v["steps"]).iter().enumerate() {
+        let at_label = format!("steps[{i}] {} by {}", step["command"], step["actor"]);
+        let Some(at) = step["at"].as_str().and_then(|s| s.parse().ok()) else {
+            diffs.push(format!("{at_label}: `at` is not an RFC 3339 time"));
+            return;
+        };
+        let command = match Command::from_value(step["command"].clone()) {
+            Ok(c) => c,
+            Err(e) => {
+                diffs.push(format!("{at_label}: command not readable: {e}"));
+                return;
+            }
+        };
+        let before = req.clone();
+        let result = wf.apply(&mut req, command, step["actor"].as_str().unwrap_or(""), at);
+        compare_step(diffs, &at_label, step, &result);
+        if result.is_err() {
+            check(
+                diffs,
+                &at_label,
+                "request after a rejection (must be unchanged)",
+                &before,
+                &req,
+            );
+        }
+    }
+    let fin = &v["final"];
+    if fin.is_object() {
+        if let Some(s) = fin["state"].as_str() {
+            check(diffs, "final", "state", s, req.state().as_str());
+        }
+        if let Some(open) = fin["open"].as_bool() {
+            check(diffs, "final", "open", open, req.is_open());
+        }
+        if fin["labels"].is_array() {
+            let actual: BTreeSet<String> = req.labels().iter().map(str::to_owned).collect();
+            check(diffs, "final", "labels", set(&fin["labels"]), actual);
+        }
+        if let Some(n) = fin["history_len"].as_u64() {
+            check(
+                diffs,
+                "final",
+                "history_len",
+                n as usize,
+                req.history().len(),
+            );
+        }
+    }
+}
+
+fn compare_step(
+    diffs: &mut Vec<String>,
+    at: &str,
+    step: &Value,
+    result: &Result<Transition, Rejection>,
+) {
+    match (result, step.get("expect"), step.get("expect_error")) {
+        (Ok(t), Some(e), _) => {
+            check(diffs, at, "state", e["state"].as_str(), Some(t.to.as_str()));
+            let add: BTreeSet<String> = t.add_labels.iter().cloned().collect();
+            let remove: BTreeSet<String> = t.remove_labels.iter().cloned().collect();
+            check(diffs, at, "add_labels", set(&e["add_labels"]), add);
+            check(diffs, at, "remove_labels", set(&e["remove_labels"]), remove);
+            check(
+                diffs,
+                at,
+                "close",
+                e["close"].as_bool().unwrap_or(false),
+                t.close,
+            );
+            check(
+                diffs,
+                at,
+                "reopen",
+                e["reopen"].as_bool().unwrap_or(false),
+                t.reopen,
+            );
+        }
+        (Err(r), _, Some(e)) => {
+            check(
+                diffs,
+                at,
+                "error kind",
+                e["kind"].as_str(),
+                Some(r.kind.as_str()),
+            );
+            if e["missing"].is_array() {
+                let actual: BTreeSet<String> = r.missing.iter().cloned().collect();
+                check(diffs, at, "missing", set(&e["missing"]), actual);
+            }
+        }
+        (Ok(t), None, Some(e)) => diffs.push(format!(
+            "{at}: expected error {}, actual accepted {} -> {}",
+            e["kind"], t.from, t.to
+        )),
+        (Err(r), Some(e), _) => diffs.push(format!(
+            "{at}: expected {}, actual rejected: {r}",
+            e["state"]
+        )),
+        (_, None, None) => diffs.push(format!(
+            "{at}: the step has neither expect nor expect_error"
+        )),
+    }
+}
