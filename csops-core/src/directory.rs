@@ -185,14 +185,14 @@ impl Directory {
             });
         }
         if let Role::WorkstreamLead(ws) = role {
-            if let Some(Some(first)) = self.leads.get(ws as usize) {
-                if first != person {
-                    return Err(DirectoryError::TwoLeads {
-                        workstream: ws,
-                        first: first.clone(),
-                        second: person.to_owned(),
-                    });
-                }
+            if let Some(Some(first)) = self.leads.get(ws as usize)
+                && first != person
+            {
+                return Err(DirectoryError::TwoLeads {
+                    workstream: ws,
+                    first: first.clone(),
+                    second: person.to_owned(),
+                });
             }
             if let Some(slot) = self.leads.get_mut(ws as usize) {
                 *slot = Some(person.to_owned());

@@ -110,11 +110,11 @@ pub fn add_business_days(start: DateTime<Utc>, days: u32) -> DateTime<Utc> {
     t
 }
 
-/// The request's time split into state intervals: (state, entered, left-or-now).
-fn intervals(
-    req: &Request,
-    now: DateTime<Utc>,
-) -> Result<Vec<(State, DateTime<Utc>, DateTime<Utc>)>, TimeError> {
+/// One stretch of time in one state: (state, entered, left or now).
+type Interval = (State, DateTime<Utc>, DateTime<Utc>);
+
+/// The request's time split into state intervals.
+fn intervals(req: &Request, now: DateTime<Utc>) -> Result<Vec<Interval>, TimeError> {
     let last = req.history().last().map_or(req.created_at(), |s| s.at);
     if now < last {
         return Err(TimeError { now, last });

@@ -457,7 +457,8 @@ impl Workflow {
                         );
                     }
                 }
-                Requirement::Workstream => match lead_ws {
+                // The workstream the lead names wins: triage may re-route (SPEC §5).
+                Requirement::Workstream => match named_ws.or(req.workstream) {
                     Some(ws) => plan.workstream = Some(ws),
                     None => problem(
                         RejectionKind::MissingInput,
