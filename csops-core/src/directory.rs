@@ -10,9 +10,10 @@
 //! assert!(!dir.knows("zed"));
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use strum::{EnumCount, VariantArray};
 
@@ -110,7 +111,7 @@ struct Roles {
 /// People → roles. Each workstream has at most one lead.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Directory {
-    people: HashMap<String, Roles>,
+    people: FxHashMap<String, Roles>,
     leads: [Option<String>; Workstream::COUNT],
 }
 

@@ -16,11 +16,12 @@
 //! assert_eq!(set.as_slice(), ["CSOps", "team::b"]);
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr, VariantArray};
+use strum::{AsRefStr, Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArray};
 
 use crate::state::State;
 
@@ -251,15 +252,25 @@ pub(crate) enum TaxonomyProblem {
     },
 }
 
-/// The compiled workflow-label taxonomy: classifies any label string in O(1) for the spellings
-/// it knows and by the matching rule of SPEC §1 for the others.
+/// The workflow labels of one normalised scope: normalised value → state.
+#[derive(Debug, Clone)]
+struct ScopeTable {
+    scope: String,
+    values: FxHashMap<String, State>,
+}
+
+/// The compiled workflow-label taxonomy: classifies any label string by the matching rule of
+/// SPEC §1. A label spelled exactly as configured (canonical or alias: what trackers carry) is
+/// one hash lookup; any other label has its scope compared in place with the configured
+/// workflow scopes (most differ at the first byte); only a workflow-scoped label in an unlisted
+/// spelling is normalised in full.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
-    exact: HashMap<String, State>,
-    normalized: HashMap<String, State>,
-    canonical: [Option<String>; 12],
-    /// The canonical spelling used to name a state that has none (New → `CSOps::New`).
-    fallback_name: [Option<String>; 12],
+    exact: FxHashMap<String, State>,
+    scopes: Vec<ScopeTable>,
+    canonical: [Option<String>; State::COUNT],
+    /// The spelling used to name a state that has no canonical label (New → `CSOps::New`).
+    fallback_name: [Option<String>; State::COUNT],
 }
 
 static DEFAULT_TAXONOMY: LazyLock<Taxonomy> = LazyLock::new(|| {
@@ -273,18 +284,19 @@ impl Default for Taxonomy {
     }
 }
 
-/// The matching rule of SPEC §1 applied to one label: the scope ignoring case and spaces, the
-/// value ignoring case with space, `_` and `-` alike and `'`/`’` alike. `None` for a plain label.
-fn normalize_scoped(label: &str) -> Option<String> {
-    let (scope, value) = label.rsplit_once("::")?;
-    let mut out = String::with_capacity(label.len());
-    out.extend(
-        scope
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_lowercase),
-    );
-    out.push_str("::");
+/// The matching rule of SPEC §1 for the scope: ignoring case and spaces.
+fn normalize_scope(scope: &str) -> String {
+    scope
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The matching rule of SPEC §1 for the value: ignoring case and surrounding space, with space,
+/// `_` and `-` alike, and `'` and `’` alike.
+fn normalize_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
     for c in value.trim().chars() {
         match c {
             ' ' | '_' | '-' => out.push('_'),
@@ -292,7 +304,29 @@ fn normalize_scoped(label: &str) -> Option<String> {
             c => out.extend(c.to_lowercase()),
         }
     }
-    Some(out)
+    out
+}
+
+/// The matching rule applied to a whole label: (scope, value) normalised, `None` for a plain
+/// label.
+fn normalize_scoped(label: &str) -> Option<(String, String)> {
+    let (scope, value) = split_scoped(label)?;
+    Some((normalize_scope(scope), normalize_value(value)))
+}
+
+/// Whether a raw scope normalises to `normalized`: compared in place for ASCII (most scopes
+/// differ at the first byte), by [`normalize_scope`] otherwise.
+fn scope_matches(raw: &str, normalized: &str) -> bool {
+    if !raw.is_ascii() {
+        return normalize_scope(raw) == normalized;
+    }
+    let mut want = normalized.bytes();
+    for b in raw.bytes().filter(|b| !(*b as char).is_whitespace()) {
+        if want.next() != Some(b.to_ascii_lowercase()) {
+            return false;
+        }
+    }
+    want.next().is_none()
 }
 
 impl Taxonomy {
@@ -303,8 +337,8 @@ impl Taxonomy {
 
     pub(crate) fn compile(config: &WorkflowLabelConfig) -> Result<Taxonomy, TaxonomyProblem> {
         let mut tax = Taxonomy {
-            exact: HashMap::new(),
-            normalized: HashMap::new(),
+            exact: FxHashMap::default(),
+            scopes: Vec::new(),
             canonical: Default::default(),
             fallback_name: Default::default(),
         };
@@ -319,18 +353,31 @@ impl Taxonomy {
             }
             let aliases = spec.map(|s| s.aliases.as_slice()).unwrap_or_default();
             for spelling in canonical.iter().chain(aliases) {
-                let key = normalize_scoped(spelling).ok_or_else(|| TaxonomyProblem::NotScoped {
-                    state: *state,
-                    spelling: spelling.clone(),
-                })?;
-                if let Some(other) = tax.normalized.get(&key).filter(|o| *o != state) {
+                let (scope, value) =
+                    normalize_scoped(spelling).ok_or_else(|| TaxonomyProblem::NotScoped {
+                        state: *state,
+                        spelling: spelling.clone(),
+                    })?;
+                if let Some(other) = tax.lookup(&scope, &value).filter(|o| o != state) {
                     return Err(TaxonomyProblem::Clash {
                         state: *state,
                         spelling: spelling.clone(),
-                        other: *other,
+                        other,
                     });
                 }
-                tax.normalized.insert(key, *state);
+                let table = match tax.scopes.iter().position(|t| t.scope == scope) {
+                    Some(i) => tax.scopes.get_mut(i),
+                    None => {
+                        tax.scopes.push(ScopeTable {
+                            scope,
+                            values: FxHashMap::default(),
+                        });
+                        tax.scopes.last_mut()
+                    }
+                };
+                if let Some(table) = table {
+                    table.values.insert(value, *state);
+                }
                 tax.exact.insert(spelling.clone(), *state);
             }
             tax.fallback_name[state.index()] =
@@ -340,15 +387,23 @@ impl Taxonomy {
         Ok(tax)
     }
 
+    fn lookup(&self, scope: &str, value: &str) -> Option<State> {
+        let table = self.scopes.iter().find(|t| t.scope == scope)?;
+        table.values.get(value).copied()
+    }
+
     /// The state a label names, by the matching rule, or `None` for a non-workflow label.
     pub fn state_of(&self, label: &str) -> Option<State> {
-        if let Some(s) = self.exact.get(label) {
-            return Some(*s);
+        // Every workflow label is scoped: a plain label costs only this scan.
+        let (scope, value) = split_scoped(label)?;
+        if let Some(state) = self.exact.get(label) {
+            return Some(*state);
         }
-        if !label.contains("::") {
-            return None;
-        }
-        normalize_scoped(label).and_then(|k| self.normalized.get(&k).copied())
+        let table = self
+            .scopes
+            .iter()
+            .find(|t| scope_matches(scope, &t.scope))?;
+        table.values.get(&normalize_value(value)).copied()
     }
 
     /// The canonical label of a state (`None` for New).
@@ -356,8 +411,9 @@ impl Taxonomy {
         self.canonical.get(state.index()).and_then(|c| c.as_deref())
     }
 
-    /// Parses a label with this taxonomy.
-    pub fn parse(&self, input: &str) -> Result<Label, LabelError> {
+    /// Parses a label with this taxonomy. Nothing is allocated: the label borrows the input and
+    /// the taxonomy.
+    pub fn parse<'a>(&'a self, input: &'a str) -> Result<Label<'a>, LabelError> {
         if input.chars().all(|c| c.is_whitespace() || c == ':') {
             return Err(LabelError::Empty {
                 input: input.to_owned(),
@@ -367,8 +423,8 @@ impl Taxonomy {
             let canonical = self
                 .fallback_name
                 .get(state.index())
-                .and_then(|c| c.clone())
-                .unwrap_or_else(|| input.to_owned());
+                .and_then(|c| c.as_deref())
+                .unwrap_or(input);
             LabelKind::Workflow { state, canonical }
         } else if let Ok(team) = input.parse::<TeamLabel>() {
             LabelKind::Team(team)
@@ -377,10 +433,7 @@ impl Taxonomy {
         } else {
             LabelKind::Other
         };
-        Ok(Label {
-            text: input.to_owned(),
-            kind,
-        })
+        Ok(Label { text: input, kind })
     }
 
     /// Every workflow label among `labels`, with the state each names, in order.
@@ -430,52 +483,53 @@ impl std::fmt::Display for WorkflowAnomaly {
 }
 
 /// What a parsed label is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum LabelKind {
-    Workflow { state: State, canonical: String },
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LabelKind<'a> {
+    Workflow { state: State, canonical: &'a str },
     Team(TeamLabel),
     Source(SourceLabel),
     Other,
 }
 
-/// One parsed label. The text is kept verbatim; [`Label::canonical`] gives csops's spelling.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Label {
-    text: String,
-    kind: LabelKind,
+/// One parsed label, borrowing the input (kept verbatim) and the taxonomy; `Copy`, and parsing
+/// allocates nothing. [`Label::canonical`] gives csops's spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label<'a> {
+    text: &'a str,
+    kind: LabelKind<'a>,
 }
 
-impl Label {
+impl<'a> Label<'a> {
     /// Parses a label with the compiled-in taxonomy. Use [`Taxonomy::parse`] (through
-    /// [`crate::Config`]) for a replaced one.
+    /// [`crate::Config::taxonomy`] or [`crate::Workflow::taxonomy`]) for a replaced one.
     ///
     /// ```
     /// use csops_core::label::Label;
     /// assert_eq!(Label::parse("CSOps::Planning").unwrap().canonical(), "CSOps::Triage");
     /// assert!(Label::parse(" :: ").is_err());
     /// ```
-    pub fn parse(input: &str) -> Result<Label, LabelError> {
+    pub fn parse(input: &'a str) -> Result<Label<'a>, LabelError> {
         Taxonomy::default_ref().parse(input)
     }
 
     /// The label exactly as given.
-    pub fn as_str(&self) -> &str {
-        &self.text
+    pub fn as_str(&self) -> &'a str {
+        self.text
     }
 
     /// The canonical spelling: the state's canonical label for a workflow label, otherwise the
     /// label itself.
-    pub fn canonical(&self) -> &str {
-        match &self.kind {
+    pub fn canonical(&self) -> &'a str {
+        match self.kind {
             LabelKind::Workflow { canonical, .. } => canonical,
-            _ => &self.text,
+            _ => self.text,
         }
     }
 
     /// The workflow state a workflow label names.
     pub fn state(&self) -> Option<State> {
-        match &self.kind {
-            LabelKind::Workflow { state, .. } => Some(*state),
+        match self.kind {
+            LabelKind::Workflow { state, .. } => Some(state),
             _ => None,
         }
     }
@@ -507,15 +561,29 @@ impl Label {
     }
 
     /// The GitLab scope of the label (see [`scope`]).
-    pub fn scope(&self) -> Option<&str> {
-        scope(&self.text)
+    pub fn scope(&self) -> Option<&'a str> {
+        scope(self.text)
     }
 }
 
-impl std::fmt::Display for Label {
+impl std::fmt::Display for Label<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.text)
     }
+}
+
+/// Splits a label at its *last* `::` into (scope, value). A byte scan from the end: a string
+/// pattern search costs more than the whole scan on label-sized input.
+pub fn split_scoped(label: &str) -> Option<(&str, &str)> {
+    let bytes = label.as_bytes();
+    let mut end = bytes.len();
+    while let Some(colon) = bytes.get(..end)?.iter().rposition(|b| *b == b':') {
+        if colon > 0 && bytes.get(colon - 1) == Some(&b':') {
+            return Some((label.get(..colon - 1)?, label.get(colon + 1..)?));
+        }
+        end = colon;
+    }
+    None
 }
 
 /// GitLab's scope of a label: everything before the *last* `::`, or `None` for a plain label.
@@ -525,7 +593,7 @@ impl std::fmt::Display for Label {
 /// assert_eq!(csops_core::label::scope("plain"), None);
 /// ```
 pub fn scope(label: &str) -> Option<&str> {
-    label.rsplit_once("::").map(|(s, _)| s)
+    split_scoped(label).map(|(s, _)| s)
 }
 
 /// An ordered set of label strings with GitLab's scoped-label semantics: at most one label per
@@ -567,6 +635,20 @@ impl LabelSet {
         let before = self.0.len();
         self.0.retain(|l| l != label);
         self.0.len() != before
+    }
+
+    /// Removes and returns every label `pred` holds for, in order.
+    pub fn take_where(&mut self, mut pred: impl FnMut(&str) -> bool) -> Vec<String> {
+        let mut taken = Vec::new();
+        let mut i = 0;
+        while i < self.0.len() {
+            if self.0.get(i).is_some_and(|l| pred(l)) {
+                taken.push(self.0.remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        taken
     }
 
     /// Whether the set holds this exact label.
@@ -763,6 +845,57 @@ mod tests {
         assert!(LabelSet::from_iter(["Gainsight: Bug"]).is_gainsight_related());
         assert!(LabelSet::from_iter(["gainsight"]).is_gainsight_related());
         assert!(!LabelSet::from_iter(["CSOps", "Gain"]).is_gainsight_related());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn in_place_scope_comparison_agrees_with_normalising(a in "[ -~\u{b}ÀÉÖé’ ]{0,12}", b in "[ -~\u{b}ÀÉÖé’ ]{0,12}") {
+            proptest::prop_assert!(scope_matches(&a, &normalize_scope(&a)));
+            proptest::prop_assert_eq!(scope_matches(&a, &normalize_scope(&b)), normalize_scope(&a) == normalize_scope(&b));
+        }
+
+        #[test]
+        fn state_of_agrees_with_the_general_rule(label in "(CSOps|CS Ops|csops|team|Ops)::[ A-Za-z_'’-]{0,24}") {
+            let t = Taxonomy::default_ref();
+            let general = normalize_scoped(&label).and_then(|(s, v)| t.lookup(&s, &v));
+            proptest::prop_assert_eq!(t.state_of(&label), general);
+        }
+    }
+
+    #[test]
+    fn long_spellings_match() {
+        let long_scope = format!("Ops {}", "Very Long Team Name ".repeat(10));
+        let long_value = format!("In Progress {}", "and then some ".repeat(12))
+            .trim()
+            .to_owned();
+        let mut cfg = default_workflow_labels();
+        cfg.get_mut(&State::Blocked)
+            .unwrap()
+            .aliases
+            .push(format!("{long_scope}::Stuck"));
+        cfg.get_mut(&State::Backlog)
+            .unwrap()
+            .aliases
+            .push(format!("CSOps::{long_value}"));
+        let t = Taxonomy::compile(&cfg).unwrap();
+        assert_eq!(
+            t.state_of(&format!("{}::stuck", long_scope.to_uppercase())),
+            Some(State::Blocked)
+        );
+        assert_eq!(
+            t.state_of(&format!("csops::{}", long_value.replace(' ', "-"))),
+            Some(State::Backlog)
+        );
+        assert_eq!(t.state_of(&format!("{long_scope}::Other")), None);
+        assert_eq!(t.state_of("CSOps::Triage"), Some(State::Triage));
+    }
+
+    #[test]
+    fn non_ascii_labels_follow_the_rule() {
+        let t = Taxonomy::default_ref();
+        assert_eq!(t.state_of("CSOPS::WON’T DO"), Some(State::WontDo));
+        assert_eq!(t.state_of("CSOps::Wön't Do"), None);
+        assert_eq!(t.state_of("ÇSOps::Triage"), None);
     }
 
     #[test]

@@ -232,7 +232,12 @@ impl Workflow {
         at: DateTime<Utc>,
     ) -> Result<Transition, Rejection> {
         let plan = self.evaluate(req, command, actor, at)?;
-        Ok(self.transition(req, &plan, actor))
+        let removed = if plan.to != req.state {
+            self.workflow_labels_of(req)
+        } else {
+            Vec::new()
+        };
+        Ok(self.transition(req, &plan, actor, removed))
     }
 
     /// Applies a command: records it and returns the transition, or rejects it and leaves the
@@ -245,10 +250,14 @@ impl Workflow {
         at: DateTime<Utc>,
     ) -> Result<Transition, Rejection> {
         let plan = self.evaluate(req, &command, actor, at)?;
-        let transition = self.transition(req, &plan, actor);
-        for l in &transition.remove_labels {
-            req.labels.remove(l);
-        }
+        // The labels removed move from the request into the transition: no copy.
+        let removed = if plan.to != req.state {
+            let tax = &self.compiled.taxonomy;
+            req.labels.take_where(|l| tax.state_of(l).is_some())
+        } else {
+            Vec::new()
+        };
+        let transition = self.transition(req, &plan, actor, removed);
         for l in &transition.add_labels {
             req.labels.add(l);
         }
@@ -695,22 +704,30 @@ impl Workflow {
         missing
     }
 
-    /// The effects of an accepted plan (SPEC §2 "Effects").
-    fn transition(&self, req: &Request, plan: &Plan, actor: &str) -> Transition {
+    /// The workflow labels a request carries, as it carries them.
+    fn workflow_labels_of(&self, req: &Request) -> Vec<String> {
+        req.labels
+            .iter()
+            .filter(|l| self.compiled.taxonomy.state_of(l).is_some())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The effects of an accepted plan (SPEC §2 "Effects"). `remove_labels` are the workflow
+    /// labels the request carries when the state changes (none otherwise): [`Workflow::apply`]
+    /// moves them out of the request, [`Workflow::check`] copies them.
+    fn transition(
+        &self,
+        req: &Request,
+        plan: &Plan,
+        actor: &str,
+        remove_labels: Vec<String>,
+    ) -> Transition {
         let from = req.state;
         let to = plan.to;
         let mut add_labels = Vec::new();
-        let mut remove_labels = Vec::new();
-        if to != from {
-            remove_labels.extend(
-                req.labels
-                    .iter()
-                    .filter(|l| self.compiled.taxonomy.state_of(l).is_some())
-                    .map(str::to_owned),
-            );
-            if let Some(canonical) = self.compiled.taxonomy.canonical(to) {
-                add_labels.push(canonical.to_owned());
-            }
+        if let Some(canonical) = self.compiled.taxonomy.canonical(to).filter(|_| to != from) {
+            add_labels.push(canonical.to_owned());
         }
         if plan.interrupt {
             add_labels.push(self.compiled.config.labels.interrupt.clone());
