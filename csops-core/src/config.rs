@@ -15,7 +15,7 @@
 //!     aliases = ["CSOps::On Hold"]
 //! "#).unwrap();
 //! assert_eq!(cfg.sla.untriaged_days, 5);
-//! assert_eq!(cfg.taxonomy().state_of("csops::on-hold"), Some(csops_core::State::Blocked));
+//! assert_eq!(cfg.taxonomy().unwrap().state_of("csops::on-hold"), Some(csops_core::State::Blocked));
 //!
 //! let err = Config::from_json(r#"{"sla": {"untriaged_dayz": 5}}"#).unwrap_err();
 //! assert_eq!(err.key(), "sla.untriaged_dayz");
@@ -47,6 +47,8 @@
 //! review_due_business_days = 3
 //! backlog_horizon_days = 90
 //! ```
+
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -128,6 +130,8 @@ pub(crate) struct Compiled {
     pub(crate) taxonomy: Taxonomy,
 }
 
+static DEFAULT_CONFIG: LazyLock<Config> = LazyLock::new(Config::default);
+
 fn path_key(path: &serde_path_to_error::Path) -> String {
     let s = path.to_string();
     if s.is_empty() { ".".to_owned() } else { s }
@@ -190,14 +194,15 @@ impl Config {
         self.compile().map(|_| ())
     }
 
-    /// The compiled workflow-label taxonomy of this configuration.
-    ///
-    /// For an invalid configuration (one [`Config::validate`] rejects) this is the default
-    /// taxonomy; configurations loaded through `from_json` / `from_toml` are always valid.
-    pub fn taxonomy(&self) -> Taxonomy {
-        self.compile()
-            .map(|c| c.taxonomy)
-            .unwrap_or_else(|_| Taxonomy::default())
+    /// The compiled workflow-label taxonomy of this configuration (an error for a configuration
+    /// [`Config::validate`] rejects: its fields are public, so one can be built by hand).
+    pub fn taxonomy(&self) -> Result<Taxonomy, ConfigError> {
+        self.compile().map(|c| c.taxonomy)
+    }
+
+    /// The compiled-in configuration, shared (built once).
+    pub fn default_ref() -> &'static Config {
+        &DEFAULT_CONFIG
     }
 
     pub(crate) fn compile(&self) -> Result<Compiled, ConfigError> {
@@ -287,7 +292,7 @@ mod tests {
             r#"{"labels": {"workflow": {"InProcess": {"canonical": "CSOps::Doing"}}}}"#,
         )
         .unwrap();
-        let t = cfg.taxonomy();
+        let t = cfg.taxonomy().unwrap();
         assert_eq!(t.state_of("CSOps::Doing"), Some(State::InProcess));
         assert_eq!(t.state_of("CSOps::In_Process"), None);
         assert_eq!(t.state_of("CSOps::Triage"), Some(State::Triage));
@@ -354,6 +359,22 @@ mod tests {
         let e = Config::from_toml("[[routing.team]]\nlabel = \"X\"\nworkstream = \"Nope\"")
             .unwrap_err();
         assert_eq!(e.key(), "routing.team[0].workstream");
+    }
+
+    #[test]
+    fn a_hand_built_invalid_config_has_no_taxonomy() {
+        let mut cfg = Config::default();
+        cfg.labels.workflow.insert(
+            State::Blocked,
+            crate::label::StateLabels {
+                canonical: None,
+                aliases: vec![],
+            },
+        );
+        assert_eq!(
+            cfg.taxonomy().unwrap_err().key(),
+            "labels.workflow.Blocked.canonical"
+        );
     }
 
     #[test]

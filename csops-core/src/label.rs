@@ -414,7 +414,7 @@ impl Taxonomy {
     /// Parses a label with this taxonomy. Nothing is allocated: the label borrows the input and
     /// the taxonomy.
     pub fn parse<'a>(&'a self, input: &'a str) -> Result<Label<'a>, LabelError> {
-        if input.chars().all(|c| c.is_whitespace() || c == ':') {
+        if is_blank(input) {
             return Err(LabelError::Empty {
                 input: input.to_owned(),
             });
@@ -572,6 +572,11 @@ impl std::fmt::Display for Label<'_> {
     }
 }
 
+/// Whether a string cannot be a label: empty, whitespace only, or only `::` separators.
+pub fn is_blank(label: &str) -> bool {
+    label.chars().all(|c| c.is_whitespace() || c == ':')
+}
+
 /// Splits a label at its *last* `::` into (scope, value). A byte scan from the end: a string
 /// pattern search costs more than the whole scan on label-sized input.
 pub fn split_scoped(label: &str) -> Option<(&str, &str)> {
@@ -678,11 +683,7 @@ impl LabelSet {
 
     /// Checks every label (none empty or only `::`), as a tracker import does.
     pub fn validate(&self) -> Result<(), LabelError> {
-        match self
-            .0
-            .iter()
-            .find(|l| l.chars().all(|c| c.is_whitespace() || c == ':'))
-        {
+        match self.0.iter().find(|l| is_blank(l)) {
             Some(bad) => Err(LabelError::Empty { input: bad.clone() }),
             None => Ok(()),
         }

@@ -173,7 +173,7 @@ impl Workflow {
     pub fn with_directory(directory: Directory) -> Workflow {
         Workflow {
             compiled: Compiled {
-                config: Config::default(),
+                config: Config::default_ref().clone(),
                 taxonomy: Taxonomy::default(),
             },
             directory,
@@ -197,16 +197,7 @@ impl Workflow {
 
     /// Loads a request from JSON with this workflow's configuration.
     pub fn load_request(&self, json: &str) -> Result<Request, RequestError> {
-        let de = &mut serde_json::Deserializer::from_str(json);
-        let record: RequestRecord =
-            serde_path_to_error::deserialize(de).map_err(|e| RequestError::Json {
-                key: {
-                    let k = e.path().to_string();
-                    if k.is_empty() { ".".into() } else { k }
-                },
-                message: e.inner().to_string(),
-            })?;
-        self.load_record(record)
+        self.load_record(request::record_from_json(json)?)
     }
 
     /// Builds a request from its record with this workflow's configuration.

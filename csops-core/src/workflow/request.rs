@@ -68,6 +68,9 @@ pub enum RequestError {
         /// Closing.
         closed_at: DateTime<Utc>,
     },
+    /// The configuration it was loaded with is not valid.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     /// A history that cannot be this request's.
     #[error("request {id}: history[{index}]: {rule}")]
     History {
@@ -234,6 +237,12 @@ fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> RequestError 
     }
 }
 
+/// Reads a request record from JSON; the error names the key.
+pub(crate) fn record_from_json(text: &str) -> Result<RequestRecord, RequestError> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(json_error)
+}
+
 impl Request {
     /// A new request: only the `CSOps` label, state New, open, no history.
     pub fn new(
@@ -242,38 +251,42 @@ impl Request {
         author: &str,
         created_at: DateTime<Utc>,
     ) -> Result<Request, RequestError> {
-        Request::from_record(
-            RequestRecord {
-                id,
-                title: title.to_owned(),
-                author: author.to_owned(),
-                labels: LabelSet::from_iter(["CSOps"]),
-                created_at,
-                change_kind: ChangeKind::Other,
-                assignee: None,
-                reviewer: None,
-                weight: None,
-                workstream: None,
-                milestone: None,
-                state: None,
-                closed_at: None,
-                workflow_state: None,
-                history: Vec::new(),
-            },
-            &Config::default(),
-        )
+        Request::from_default_record(RequestRecord {
+            id,
+            title: title.to_owned(),
+            author: author.to_owned(),
+            labels: LabelSet::from_iter(["CSOps"]),
+            created_at,
+            change_kind: ChangeKind::Other,
+            assignee: None,
+            reviewer: None,
+            weight: None,
+            workstream: None,
+            milestone: None,
+            state: None,
+            closed_at: None,
+            workflow_state: None,
+            history: Vec::new(),
+        })
     }
 
     /// Loads a request from JSON with the default configuration.
     pub fn from_json(text: &str) -> Result<Request, RequestError> {
-        Request::from_json_with(text, &Config::default())
+        Request::from_default_record(record_from_json(text)?)
     }
 
-    /// Loads a request from JSON with a configuration (its taxonomy and routing).
+    /// Loads a request from JSON with a configuration (its taxonomy and routing). To load many,
+    /// [`crate::Workflow::load_request`] compiles the configuration once.
     pub fn from_json_with(text: &str, config: &Config) -> Result<Request, RequestError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let record: RequestRecord = serde_path_to_error::deserialize(de).map_err(json_error)?;
-        Request::from_record(record, config)
+        Request::from_record(record_from_json(text)?, config)
+    }
+
+    fn from_default_record(record: RequestRecord) -> Result<Request, RequestError> {
+        Request::from_record_parts(
+            record,
+            Taxonomy::default_ref(),
+            &Config::default_ref().routing,
+        )
     }
 
     /// Loads a request from a JSON value with a configuration.
@@ -287,7 +300,7 @@ impl Request {
 
     /// Builds a request from its record, checking it.
     pub fn from_record(record: RequestRecord, config: &Config) -> Result<Request, RequestError> {
-        Request::from_record_parts(record, &config.taxonomy(), &config.routing)
+        Request::from_record_parts(record, &config.taxonomy()?, &config.routing)
     }
 
     pub(crate) fn from_record_parts(
@@ -300,7 +313,7 @@ impl Request {
             .labels
             .iter()
             .enumerate()
-            .find(|(_, l)| l.chars().all(|c| c.is_whitespace() || c == ':'))
+            .find(|(_, l)| crate::label::is_blank(l))
         {
             return Err(RequestError::Label {
                 id,
@@ -500,7 +513,7 @@ impl Serialize for Request {
 impl<'de> Deserialize<'de> for Request {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let record = RequestRecord::deserialize(d)?;
-        Request::from_record(record, &Config::default()).map_err(serde::de::Error::custom)
+        Request::from_default_record(record).map_err(serde::de::Error::custom)
     }
 }
 
