@@ -132,11 +132,6 @@ pub(crate) struct Compiled {
 
 static DEFAULT_CONFIG: LazyLock<Config> = LazyLock::new(Config::default);
 
-fn path_key(path: &serde_path_to_error::Path) -> String {
-    let s = path.to_string();
-    if s.is_empty() { ".".to_owned() } else { s }
-}
-
 impl Config {
     /// Parses a JSON configuration, then checks it ([`Config::validate`]).
     pub fn from_json(text: &str) -> Result<Config, ConfigError> {
@@ -144,7 +139,7 @@ impl Config {
         let cfg: Config =
             serde_path_to_error::deserialize(de).map_err(|e| ConfigError::Syntax {
                 format: "JSON",
-                key: path_key(e.path()),
+                key: crate::error_key(e.path()),
                 message: e.inner().to_string(),
             })?;
         cfg.completed().validated()
@@ -160,7 +155,7 @@ impl Config {
         let cfg: Config =
             serde_path_to_error::deserialize(value).map_err(|e| ConfigError::Syntax {
                 format: "TOML",
-                key: path_key(e.path()),
+                key: crate::error_key(e.path()),
                 message: e.inner().to_string(),
             })?;
         cfg.completed().validated()

@@ -48,6 +48,17 @@ pub use state::State;
 pub use weight::Weight;
 pub use workflow::{Command, Rejection, RejectionKind, Request, Transition, Workflow};
 
+/// The key a deserialization error is about, as a dotted path (`sla.untriaged_days`,
+/// `history[2].at`), or `.` when it is about the document as a whole (syntax errors).
+pub(crate) fn error_key(path: &serde_path_to_error::Path) -> String {
+    let key = path.to_string();
+    if key.is_empty() || key == "?" || key == "." {
+        ".".to_owned()
+    } else {
+        key
+    }
+}
+
 /// The README's examples, run as doc tests.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

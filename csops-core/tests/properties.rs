@@ -126,6 +126,31 @@ fn command() -> impl Strategy<Value = Command> {
     ]
 }
 
+/// JSON documents shaped like requests, commands and configurations, with wrong types and
+/// odd values mixed in.
+fn json_like() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just(serde_json::json!(null)),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        (-1e12f64..1e12).prop_map(serde_json::Value::from),
+        prop::sample::select(vec!["", "::", "CSOps::Triage", "2026-01-05T09:00:00Z", "Gainsight", "cs_ops", "triage", "not_applicable"])
+            .prop_map(serde_json::Value::from),
+    ];
+    let keys = prop::sample::select(vec![
+        "id", "author", "labels", "created_at", "workflow_state", "history", "type", "weight", "hours",
+        "checklist", "workstream", "sla", "routing", "labels.workflow", "state", "milestone", "lena",
+    ]);
+    leaf.prop_recursive(3, 24, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+            prop::collection::btree_map(keys.clone(), inner, 0..6)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+        ]
+    })
+    .prop_map(|v| v.to_string())
+}
+
 fn initial_request() -> impl Strategy<Value = Request> {
     let workflow_label = prop::sample::select(vec![
         None,
@@ -429,6 +454,19 @@ proptest! {
             now += Duration::minutes(raw.minutes);
             let dry = wf.check(&req, &cmd, &actor, now);
             prop_assert_eq!(dry, wf.apply(&mut req, cmd, &actor, now));
+        }
+    }
+
+    #[test]
+    fn text_inputs_never_panic(text in "\\PC{0,200}", json in json_like()) {
+        // Arbitrary text and arbitrary JSON-shaped text reach every reader: each answers with a
+        // value or a typed error, never a panic.
+        for t in [&text, &json] {
+            let _ = Request::from_json(t);
+            let _ = Command::from_json(t);
+            let _ = csops_core::Config::from_json(t);
+            let _ = csops_core::Config::from_toml(t);
+            let _ = Directory::from_json(t);
         }
     }
 

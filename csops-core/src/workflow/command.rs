@@ -341,13 +341,10 @@ impl<'de> Deserialize<'de> for Command {
 }
 
 fn command_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> CommandError {
-    let path = e.path().to_string();
+    // A command is a `type` and its fields: an error about the whole object is about `type`.
+    let key = crate::error_key(e.path());
     CommandError {
-        key: if path.is_empty() || path == "." {
-            "type".to_owned()
-        } else {
-            path
-        },
+        key: if key == "." { "type".to_owned() } else { key },
         message: e.inner().to_string(),
     }
 }

@@ -230,9 +230,8 @@ pub struct Request {
 }
 
 fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> RequestError {
-    let key = e.path().to_string();
     RequestError::Json {
-        key: if key.is_empty() { ".".into() } else { key },
+        key: crate::error_key(e.path()),
         message: e.inner().to_string(),
     }
 }
@@ -577,6 +576,19 @@ mod tests {
                 r#"{"id":1,"author":"a","change_kind":"huge","created_at":"2026-01-01T00:00:00Z"}"#,
                 "change_kind",
             ),
+            (
+                r#"{"id":1,"author":"a","workflow_state":"Doing","created_at":"2026-01-01T00:00:00Z"}"#,
+                "workflow_state",
+            ),
+            (
+                r#"{"id":1,"author":"a","state":"archived","created_at":"2026-01-01T00:00:00Z"}"#,
+                "state",
+            ),
+            (
+                r#"{"id":1,"author":"a","labels":"CSOps","created_at":"2026-01-01T00:00:00Z"}"#,
+                "labels",
+            ),
+            ("{\"id\":1,", "."),
         ];
         for (json, key) in cases {
             match load(json) {
