@@ -307,6 +307,23 @@ fn normalize_value(value: &str) -> String {
     out
 }
 
+/// [`normalize_value`] for an ASCII value, into `buf`; `None` for a value that is not ASCII or
+/// does not fit (the caller then takes the general path).
+fn ascii_value_key<'b>(value: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
+    let value = value.trim();
+    if !value.is_ascii() {
+        return None;
+    }
+    let out = buf.get_mut(..value.len())?;
+    for (slot, b) in out.iter_mut().zip(value.bytes()) {
+        *slot = match b {
+            b' ' | b'_' | b'-' => b'_',
+            b => b.to_ascii_lowercase(),
+        };
+    }
+    std::str::from_utf8(out).ok()
+}
+
 /// The matching rule applied to a whole label: (scope, value) normalised, `None` for a plain
 /// label.
 fn normalize_scoped(label: &str) -> Option<(String, String)> {
@@ -403,7 +420,12 @@ impl Taxonomy {
             .scopes
             .iter()
             .find(|t| scope_matches(scope, &t.scope))?;
-        table.values.get(&normalize_value(value)).copied()
+        // An unlisted spelling: for ASCII, the rule reduces to bytes and fits a stack buffer.
+        let mut buf = [0u8; 64];
+        match ascii_value_key(value, &mut buf) {
+            Some(key) => table.values.get(key).copied(),
+            None => table.values.get(&normalize_value(value)).copied(),
+        }
     }
 
     /// The canonical label of a state (`None` for New).

@@ -134,18 +134,43 @@ fn json_like() -> impl Strategy<Value = String> {
         any::<bool>().prop_map(serde_json::Value::from),
         any::<i64>().prop_map(serde_json::Value::from),
         (-1e12f64..1e12).prop_map(serde_json::Value::from),
-        prop::sample::select(vec!["", "::", "CSOps::Triage", "2026-01-05T09:00:00Z", "Gainsight", "cs_ops", "triage", "not_applicable"])
-            .prop_map(serde_json::Value::from),
+        prop::sample::select(vec![
+            "",
+            "::",
+            "CSOps::Triage",
+            "2026-01-05T09:00:00Z",
+            "Gainsight",
+            "cs_ops",
+            "triage",
+            "not_applicable"
+        ])
+        .prop_map(serde_json::Value::from),
     ];
     let keys = prop::sample::select(vec![
-        "id", "author", "labels", "created_at", "workflow_state", "history", "type", "weight", "hours",
-        "checklist", "workstream", "sla", "routing", "labels.workflow", "state", "milestone", "lena",
+        "id",
+        "author",
+        "labels",
+        "created_at",
+        "workflow_state",
+        "history",
+        "type",
+        "weight",
+        "hours",
+        "checklist",
+        "workstream",
+        "sla",
+        "routing",
+        "labels.workflow",
+        "state",
+        "milestone",
+        "lena",
     ]);
     leaf.prop_recursive(3, 24, 6, move |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
-            prop::collection::btree_map(keys.clone(), inner, 0..6)
-                .prop_map(|m| serde_json::Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+            prop::collection::btree_map(keys.clone(), inner, 0..6).prop_map(|m| {
+                serde_json::Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+            }),
         ]
     })
     .prop_map(|v| v.to_string())
