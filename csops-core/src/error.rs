@@ -42,3 +42,49 @@ pub enum Error {
     #[error(transparent)]
     Time(#[from] TimeError),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Command, Config, Directory, Label, Request, Weight, Workflow};
+
+    /// Every module's error converts with `?`, and keeps its message.
+    fn load_and_apply(request: &str, command: &str, weight: i64) -> Result<(), Error> {
+        let wf = Workflow::new(
+            Directory::from_json(r#"{"lena": ["workstream_lead:Gainsight"]}"#)?,
+            Config::from_json("{}")?,
+        )?;
+        let mut req = wf.load_request(request)?;
+        Label::parse("CSOps")?;
+        Weight::try_from(weight)?;
+        let at = "2026-01-06T09:00:00Z".parse().expect("a valid time");
+        wf.apply(&mut req, Command::from_json(command)?, "lena", at)?;
+        crate::routing::Workstream::parse("Digital")?;
+        let _ = Request::from_json(&req.to_json())?;
+        Ok(())
+    }
+
+    #[test]
+    fn module_errors_compose() {
+        let ok = r#"{"id": 1, "author": "rita", "labels": ["Gainsight"], "created_at": "2026-01-05T09:00:00Z"}"#;
+        assert_eq!(load_and_apply(ok, r#"{"type": "triage"}"#, 3), Ok(()));
+        let e = load_and_apply(ok, r#"{"type": "triage"}"#, 4).unwrap_err();
+        assert!(
+            matches!(e, Error::Weight(_)) && e.to_string() == "weight 4 is not one of 1, 3, 5, 7",
+            "{e}"
+        );
+        let e = load_and_apply(ok, r#"{"type": "unblock"}"#, 3).unwrap_err();
+        assert!(
+            matches!(&e, Error::Rejected(r) if r.kind == crate::RejectionKind::InvalidTransition),
+            "{e}"
+        );
+        assert!(matches!(
+            load_and_apply(ok, r#"{"type": "x"}"#, 3),
+            Err(Error::Command(_))
+        ));
+        assert!(matches!(
+            load_and_apply("{}", r#"{"type": "triage"}"#, 3),
+            Err(Error::Request(_))
+        ));
+    }
+}

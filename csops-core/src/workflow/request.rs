@@ -627,6 +627,21 @@ mod tests {
     }
 
     #[test]
+    fn an_invalid_hand_built_config_is_reported_not_replaced() {
+        let mut cfg = Config::default();
+        cfg.sla.untriaged_days = 0;
+        let e = Request::from_json_with(
+            r#"{"id":1,"author":"a","created_at":"2026-01-01T00:00:00Z"}"#,
+            &cfg,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&e, RequestError::Config(c) if c.key() == "sla.untriaged_days"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn history_must_chain_and_end_in_the_labelled_state() {
         let base = r#""id":1,"author":"a","created_at":"2026-01-01T00:00:00Z""#;
         let step = |at: &str, from: &str, to: &str| {
