@@ -1,0 +1,1085 @@
+//! `csops._csops`: the Python binding of csops-core. It converts types and errors and nothing
+//! else; every rule lives in csops-core. The public package is `csops` (python/csops), which
+//! re-exports these names.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use pyo3::IntoPyObjectExt;
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::pyclass::CompareOp;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::Value;
+use strum_free::*;
+
+use csops_core::label::{self as core_label, Taxonomy};
+use csops_core::workflow::{self as core_wf, Command};
+use csops_core::{Config, Directory};
+
+/// Names of enums as lists (kept in the module so that the Python mirrors can be checked).
+mod strum_free {
+    pub use csops_core::State;
+    pub use csops_core::workflow::{CommandKind, RejectionKind};
+}
+
+create_exception!(
+    csops,
+    CsopsError,
+    PyException,
+    "The root of every error csops raises."
+);
+create_exception!(
+    csops,
+    LabelError,
+    CsopsError,
+    "A string that cannot be a label."
+);
+create_exception!(
+    csops,
+    ConfigError,
+    CsopsError,
+    "A configuration or directory that cannot be used; `.key` names the key."
+);
+create_exception!(
+    csops,
+    InputError,
+    CsopsError,
+    "Bad input: a request, command, weight, time or name that breaks a rule; `.key` names the input."
+);
+create_exception!(
+    csops,
+    TransitionRejected,
+    CsopsError,
+    "A command the workflow rejected: `.kind`, `.rule`, `.missing`, `.problems`. The request is unchanged."
+);
+
+/// An error with attributes set on the exception instance (they pickle with it).
+fn error_with(py: Python<'_>, err: PyErr, attrs: &[(&str, Bound<'_, PyAny>)]) -> PyErr {
+    let value = err.value(py);
+    for (name, v) in attrs {
+        if let Err(e) = value.setattr(*name, v) {
+            return e;
+        }
+    }
+    err
+}
+
+fn input_error(py: Python<'_>, key: &str, message: String) -> PyErr {
+    let key = PyString::new(py, key).into_any();
+    error_with(py, InputError::new_err(message), &[("key", key)])
+}
+
+fn config_error(py: Python<'_>, e: &csops_core::ConfigError) -> PyErr {
+    let key = PyString::new(py, e.key()).into_any();
+    error_with(py, ConfigError::new_err(e.to_string()), &[("key", key)])
+}
+
+fn directory_error(py: Python<'_>, e: &csops_core::directory::DirectoryError) -> PyErr {
+    let key = PyString::new(py, "directory").into_any();
+    error_with(py, ConfigError::new_err(e.to_string()), &[("key", key)])
+}
+
+fn request_error(py: Python<'_>, e: &core_wf::RequestError) -> PyErr {
+    let key = match e {
+        core_wf::RequestError::Json { key, .. } => key.clone(),
+        core_wf::RequestError::Label { index, .. } => format!("labels[{index}]"),
+        core_wf::RequestError::Anomaly { .. } => "labels".to_owned(),
+        core_wf::RequestError::EmptyAuthor { .. } => "author".to_owned(),
+        core_wf::RequestError::StateMismatch { .. } => "workflow_state".to_owned(),
+        core_wf::RequestError::ClosedBeforeCreated { .. } => "closed_at".to_owned(),
+        core_wf::RequestError::History { index, .. } => format!("history[{index}]"),
+        core_wf::RequestError::Config(c) => return config_error(py, c),
+    };
+    input_error(py, &key, e.to_string())
+}
+
+fn weight_error(py: Python<'_>, e: &csops_core::weight::WeightError) -> PyErr {
+    let kind = PyString::new(py, RejectionKind::from(e).as_str()).into_any();
+    let key = PyString::new(py, "weight").into_any();
+    error_with(
+        py,
+        InputError::new_err(e.to_string()),
+        &[("key", key), ("kind", kind)],
+    )
+}
+
+fn rejected(py: Python<'_>, r: &core_wf::Rejection) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let problems = PyList::empty(py);
+        for p in &r.problems {
+            let d = PyDict::new(py);
+            d.set_item("kind", p.kind.as_str())?;
+            d.set_item("rule", &p.rule)?;
+            d.set_item("missing", &p.missing)?;
+            problems.append(d)?;
+        }
+        Ok(error_with(
+            py,
+            TransitionRejected::new_err(r.to_string()),
+            &[
+                ("kind", PyString::new(py, r.kind.as_str()).into_any()),
+                ("rule", PyString::new(py, &r.rule).into_any()),
+                ("missing", PyList::new(py, &r.missing)?.into_any()),
+                ("problems", problems.into_any()),
+            ],
+        ))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+/// A Python value (dict, list, str, int, float, bool, None) as JSON.
+fn to_json(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
+    if obj.is_none() {
+        Ok(Value::Null)
+    } else if let Ok(b) = obj.cast::<PyBool>() {
+        Ok(Value::Bool(b.is_true()))
+    } else if let Ok(i) = obj.cast::<PyInt>() {
+        match i.extract::<i64>() {
+            Ok(v) => Ok(Value::from(v)),
+            Err(_) => i.extract::<u64>().map(Value::from).map_err(|_| {
+                input_error(
+                    obj.py(),
+                    name,
+                    format!("{name}: integer {i} does not fit 64 bits"),
+                )
+            }),
+        }
+    } else if let Ok(f) = obj.cast::<PyFloat>() {
+        let v = f.value();
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| {
+                input_error(
+                    obj.py(),
+                    name,
+                    format!("{name}: {v} is not a finite number"),
+                )
+            })
+    } else if let Ok(s) = obj.cast::<PyString>() {
+        Ok(Value::String(s.to_str()?.to_owned()))
+    } else if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = serde_json::Map::new();
+        for (k, v) in d.iter() {
+            let key = k
+                .cast::<PyString>()
+                .map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "{name}: dict keys must be str, not {}",
+                        k.get_type()
+                    ))
+                })?
+                .to_str()?
+                .to_owned();
+            let child = format!("{name}.{key}");
+            map.insert(key, to_json(&v, &child)?);
+        }
+        Ok(Value::Object(map))
+    } else if obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok() {
+        let mut out = Vec::new();
+        for (i, item) in obj.try_iter()?.enumerate() {
+            out.push(to_json(&item?, &format!("{name}[{i}]"))?);
+        }
+        Ok(Value::Array(out))
+    } else if obj.hasattr("isoformat")? {
+        Ok(Value::String(
+            aware_datetime(obj, name)?.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+        ))
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "{name}: {} is not JSON-like (dict, list, str, int, float, bool, None or datetime)",
+            obj.get_type()
+        )))
+    }
+}
+
+/// JSON as Python values.
+fn from_json<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    match v {
+        Value::Null => Ok(py.None().into_bound(py)),
+        Value::Bool(b) => b.into_bound_py_any(py),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_bound_py_any(py),
+            (None, Some(u)) => u.into_bound_py_any(py),
+            _ => n.as_f64().unwrap_or(f64::NAN).into_bound_py_any(py),
+        },
+        Value::String(s) => s.into_bound_py_any(py),
+        Value::Array(a) => {
+            let list = PyList::empty(py);
+            for x in a {
+                list.append(from_json(py, x)?)?;
+            }
+            Ok(list.into_any())
+        }
+        Value::Object(o) => {
+            let d = PyDict::new(py);
+            for (k, x) in o {
+                d.set_item(k, from_json(py, x)?)?;
+            }
+            Ok(d.into_any())
+        }
+    }
+}
+
+/// A dict, or JSON text, as JSON.
+fn dict_or_json(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        serde_json::from_str(s.to_str()?)
+            .map_err(|e| input_error(obj.py(), name, format!("{name} is not valid JSON: {e}")))
+    } else if obj.cast::<PyDict>().is_ok() {
+        to_json(obj, name)
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "argument '{name}': expected dict or JSON str, not {}",
+            obj.get_type()
+        )))
+    }
+}
+
+/// An aware `datetime` as UTC.
+fn aware_datetime(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>> {
+    if obj.call_method0("utcoffset")?.is_none() {
+        return Err(input_error(
+            obj.py(),
+            name,
+            format!("{name} must be timezone-aware (naive datetimes have no instant)"),
+        ));
+    }
+    let text: String = obj.call_method0("isoformat")?.extract()?;
+    DateTime::parse_from_rfc3339(&text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| input_error(obj.py(), name, format!("{name} {text:?}: {e}")))
+}
+
+/// `at`: RFC 3339 text or an aware `datetime`.
+fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        let s = s.to_str()?;
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| {
+                input_error(
+                    obj.py(),
+                    name,
+                    format!("{name} {s:?} is not an RFC 3339 time: {e}"),
+                )
+            })
+    } else if obj.hasattr("utcoffset")? && obj.hasattr("isoformat")? {
+        aware_datetime(obj, name)
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "argument '{name}': expected str (RFC 3339) or datetime, not {}",
+            obj.get_type()
+        )))
+    }
+}
+
+fn py_datetime<'py>(py: Python<'py>, t: DateTime<Utc>) -> PyResult<Bound<'py, PyAny>> {
+    py.import("datetime")?.getattr("datetime")?.call_method1(
+        "fromisoformat",
+        (t.to_rfc3339_opts(SecondsFormat::AutoSi, false),),
+    )
+}
+
+fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
+    let value = dict_or_json(obj, "command")?;
+    Command::from_value(value)
+        .map_err(|e| input_error(obj.py(), &format!("command.{}", e.key), e.to_string()))
+}
+
+fn config_from(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Config> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(Config::default());
+    };
+    let py = obj.py();
+    let loaded = if let Ok(s) = obj.cast::<PyString>() {
+        let text = s.to_str()?;
+        if text.trim_start().starts_with('{') {
+            Config::from_json(text)
+        } else {
+            Config::from_toml(text)
+        }
+    } else if obj.cast::<PyDict>().is_ok() {
+        Config::from_json(&to_json(obj, "config")?.to_string())
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "argument 'config': expected dict, JSON or TOML str, or None, not {}",
+            obj.get_type()
+        )));
+    };
+    loaded.map_err(|e| config_error(py, &e))
+}
+
+/// The CS Ops request workflow: a directory of people and roles, a configuration, and the
+/// transition table.
+#[pyclass(module = "csops._csops", frozen)]
+struct Workflow {
+    inner: core_wf::Workflow,
+}
+
+#[pymethods]
+impl Workflow {
+    #[new]
+    #[pyo3(signature = (directory, config = None))]
+    fn new(
+        py: Python<'_>,
+        directory: &Bound<'_, PyAny>,
+        config: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Workflow> {
+        let value = match dict_or_json(directory, "directory") {
+            Ok(v) => v,
+            Err(e) if e.is_instance_of::<InputError>(py) => {
+                return Err(error_with(
+                    py,
+                    ConfigError::new_err(e.to_string()),
+                    &[("key", PyString::new(py, "directory").into_any())],
+                ));
+            }
+            Err(e) => return Err(e),
+        };
+        let map: std::collections::BTreeMap<String, Vec<String>> = serde_json::from_value(value)
+            .map_err(|e| {
+                error_with(
+                    py,
+                    ConfigError::new_err(format!(
+                        "directory must map each person to a list of role strings: {e}"
+                    )),
+                    &[("key", PyString::new(py, "directory").into_any())],
+                )
+            })?;
+        let dir = Directory::from_role_names(map).map_err(|e| directory_error(py, &e))?;
+        let inner =
+            core_wf::Workflow::new(dir, config_from(config)?).map_err(|e| config_error(py, &e))?;
+        Ok(Workflow { inner })
+    }
+
+    /// Applies a command to `request` (changed in place) and returns the transition, or raises
+    /// `TransitionRejected` and leaves the request unchanged.
+    #[pyo3(signature = (request, command, *, actor, at))]
+    fn apply(
+        &self,
+        py: Python<'_>,
+        request: &Bound<'_, Request>,
+        command: &Bound<'_, PyAny>,
+        actor: &str,
+        at: &Bound<'_, PyAny>,
+    ) -> PyResult<Transition> {
+        let cmd = self::command(command)?;
+        let at = instant(at, "at")?;
+        let mut req = request.borrow_mut();
+        self.inner
+            .apply(&mut req.inner, cmd, actor, at)
+            .map(Transition::from)
+            .map_err(|r| rejected(py, &r))
+    }
+
+    /// The answer `apply` would give, without changing anything.
+    #[pyo3(signature = (request, command, *, actor, at))]
+    fn can_apply(
+        &self,
+        py: Python<'_>,
+        request: &Request,
+        command: &Bound<'_, PyAny>,
+        actor: &str,
+        at: &Bound<'_, PyAny>,
+    ) -> PyResult<Transition> {
+        let cmd = self::command(command)?;
+        let at = instant(at, "at")?;
+        self.inner
+            .check(&request.inner, &cmd, actor, at)
+            .map(Transition::from)
+            .map_err(|r| rejected(py, &r))
+    }
+
+    /// Loads a request (dict or JSON text) with this workflow's configuration.
+    fn load_request(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Request> {
+        let value = dict_or_json(data, "data")?;
+        let record = serde_json::from_value(value)
+            .map_err(|e| input_error(py, ".", format!("request is not valid: {e}")))?;
+        self.inner
+            .load_record(record)
+            .map(Request::from)
+            .map_err(|e| request_error(py, &e))
+    }
+
+    /// Replays `history` from `initial` and returns the resulting request.
+    fn replay(
+        &self,
+        py: Python<'_>,
+        initial: &Request,
+        history: &Bound<'_, PyAny>,
+    ) -> PyResult<Request> {
+        let steps: Vec<core_wf::Step> = serde_json::from_value(to_json(history, "history")?)
+            .map_err(|e| {
+                input_error(
+                    py,
+                    "history",
+                    format!("history is not a list of steps: {e}"),
+                )
+            })?;
+        self.inner
+            .replay(&initial.inner, &steps)
+            .map(Request::from)
+            .map_err(|e| input_error(py, "history", e.to_string()))
+    }
+
+    /// The SLA breaches of a request at `now`: a list of dicts (`kind`, `since`, `due`,
+    /// `overdue_by` in seconds).
+    fn sla_breaches<'py>(
+        &self,
+        py: Python<'py>,
+        request: &Request,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let now = instant(now, "now")?;
+        let breaches = self
+            .inner
+            .sla_breaches(&request.inner, now)
+            .map_err(|e| input_error(py, "now", e.to_string()))?;
+        from_json(py, &serde_json::to_value(breaches).unwrap_or(Value::Null))
+    }
+
+    /// The review level of a request: "required", "recommended" or "optional".
+    fn review_level(&self, request: &Request) -> &'static str {
+        self.inner.review_level(&request.inner).into()
+    }
+
+    /// The configuration in use, as a dict.
+    #[getter]
+    fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::to_value(self.inner.config()).unwrap_or(Value::Null),
+        )
+    }
+
+    /// The directory, as a dict of person -> list of roles.
+    #[getter]
+    fn directory<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::to_value(self.inner.directory()).unwrap_or(Value::Null),
+        )
+    }
+
+    /// The transition table as a Mermaid `stateDiagram-v2`.
+    fn to_mermaid(&self) -> String {
+        csops_core::diagram::mermaid()
+    }
+
+    /// The transition table as Graphviz DOT.
+    fn to_dot(&self) -> String {
+        csops_core::diagram::dot()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Workflow(directory={})",
+            serde_json::to_string(self.inner.directory()).unwrap_or_default()
+        )
+    }
+}
+
+/// One CS Ops request (issue): labels, people, weight, workstream, open/closed and history.
+#[pyclass(module = "csops._csops")]
+#[derive(Clone)]
+struct Request {
+    inner: core_wf::Request,
+}
+
+impl From<core_wf::Request> for Request {
+    fn from(inner: core_wf::Request) -> Request {
+        Request { inner }
+    }
+}
+
+#[pymethods]
+impl Request {
+    /// A request from a dict shaped like the vectors' `request` (or `to_dict()`'s output).
+    #[staticmethod]
+    #[pyo3(signature = (data, config = None))]
+    fn from_dict(
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        config: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Request> {
+        if data.cast::<PyDict>().is_err() {
+            return Err(PyTypeError::new_err(format!(
+                "argument 'data': expected dict, not {}",
+                data.get_type()
+            )));
+        }
+        let value = to_json(data, "data")?;
+        let cfg = config_from(config)?;
+        core_wf::Request::from_value_with(value, &cfg)
+            .map(Request::from)
+            .map_err(|e| request_error(py, &e))
+    }
+
+    /// A request from JSON text.
+    #[staticmethod]
+    #[pyo3(signature = (text, config = None))]
+    fn from_json(
+        py: Python<'_>,
+        text: &str,
+        config: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Request> {
+        let cfg = config_from(config)?;
+        core_wf::Request::from_json_with(text, &cfg)
+            .map(Request::from)
+            .map_err(|e| request_error(py, &e))
+    }
+
+    /// The request as a dict (loads back with `from_dict`).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::to_value(&self.inner).unwrap_or(Value::Null),
+        )
+    }
+
+    /// The request as JSON text.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    #[getter]
+    fn id(&self) -> u64 {
+        self.inner.id()
+    }
+    #[getter]
+    fn title(&self) -> &str {
+        self.inner.title()
+    }
+    #[getter]
+    fn author(&self) -> &str {
+        self.inner.author()
+    }
+    /// The workflow state, e.g. "InProcess".
+    #[getter]
+    fn state(&self) -> &'static str {
+        self.inner.state().as_str()
+    }
+    #[getter]
+    fn labels(&self) -> Vec<String> {
+        self.inner.labels().as_slice().to_vec()
+    }
+    #[getter]
+    fn is_open(&self) -> bool {
+        self.inner.is_open()
+    }
+    #[getter]
+    fn assignee(&self) -> Option<&str> {
+        self.inner.assignee()
+    }
+    #[getter]
+    fn reviewer(&self) -> Option<&str> {
+        self.inner.reviewer()
+    }
+    #[getter]
+    fn weight(&self) -> Option<u8> {
+        self.inner.weight().map(|w| w.value())
+    }
+    #[getter]
+    fn workstream(&self) -> Option<&'static str> {
+        self.inner.workstream().map(|w| w.as_str())
+    }
+    #[getter]
+    fn change_kind(&self) -> &'static str {
+        self.inner.change_kind().into()
+    }
+    #[getter]
+    fn created_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_datetime(py, self.inner.created_at())
+    }
+    #[getter]
+    fn closed_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner
+            .closed_at()
+            .map(|t| py_datetime(py, t))
+            .transpose()
+    }
+    /// Every accepted step, oldest first, as dicts (`at`, `actor`, `from`, `to`, `command`).
+    #[getter]
+    fn history<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::to_value(self.inner.history()).unwrap_or(Value::Null),
+        )
+    }
+
+    fn __richcmp__(
+        &self,
+        other: &Bound<'_, PyAny>,
+        op: CompareOp,
+        py: Python<'_>,
+    ) -> PyResult<Py<PyAny>> {
+        let Ok(other) = other.cast::<Request>() else {
+            return Ok(py.NotImplemented());
+        };
+        let eq = self.inner == other.borrow().inner;
+        match op {
+            CompareOp::Eq => eq.into_py_any(py),
+            CompareOp::Ne => (!eq).into_py_any(py),
+            _ => Ok(py.NotImplemented()),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        let r = &self.inner;
+        format!(
+            "Request(id={}, title={:?}, state={:?}, labels={:?}, assignee={}, open={})",
+            r.id(),
+            r.title(),
+            r.state().as_str(),
+            r.labels().as_slice(),
+            r.assignee()
+                .map_or_else(|| "None".to_owned(), |a| format!("{a:?}")),
+            if r.is_open() { "True" } else { "False" }
+        )
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = py
+            .import("csops._csops")?
+            .getattr("Request")?
+            .getattr("from_json")?;
+        Ok((from_json, (self.inner.to_json(),)))
+    }
+
+    fn __copy__(&self) -> Request {
+        self.clone()
+    }
+
+    fn __deepcopy__(&self, _memo: &Bound<'_, PyAny>) -> Request {
+        self.clone()
+    }
+}
+
+/// What an accepted command does, and what the tracker must do.
+#[pyclass(module = "csops._csops", frozen, eq)]
+#[derive(Clone, PartialEq)]
+struct Transition {
+    #[pyo3(get)]
+    from_state: String,
+    /// The state after the step.
+    #[pyo3(get)]
+    state: String,
+    #[pyo3(get)]
+    add_labels: Vec<String>,
+    #[pyo3(get)]
+    remove_labels: Vec<String>,
+    #[pyo3(get)]
+    close: bool,
+    #[pyo3(get)]
+    reopen: bool,
+    /// (to, role, why) of each notification.
+    notes: Vec<(String, String, String)>,
+}
+
+impl From<core_wf::Transition> for Transition {
+    fn from(t: core_wf::Transition) -> Transition {
+        Transition {
+            from_state: t.from.as_str().to_owned(),
+            state: t.to.as_str().to_owned(),
+            add_labels: t.add_labels,
+            remove_labels: t.remove_labels,
+            close: t.close,
+            reopen: t.reopen,
+            notes: t
+                .notifications
+                .into_iter()
+                .map(|n| {
+                    (
+                        n.to,
+                        <&str>::from(n.role).to_owned(),
+                        n.why.as_str().to_owned(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+#[pymethods]
+impl Transition {
+    #[new]
+    #[pyo3(signature = (from_state, state, add_labels, remove_labels, close, reopen, notifications))]
+    fn new(
+        from_state: String,
+        state: String,
+        add_labels: Vec<String>,
+        remove_labels: Vec<String>,
+        close: bool,
+        reopen: bool,
+        notifications: Vec<(String, String, String)>,
+    ) -> Transition {
+        Transition {
+            from_state,
+            state,
+            add_labels,
+            remove_labels,
+            close,
+            reopen,
+            notes: notifications,
+        }
+    }
+
+    /// Who to tell: dicts with `to`, `role` and `why`.
+    #[getter]
+    fn notifications<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let out = PyList::empty(py);
+        for (to, role, why) in &self.notes {
+            let d = PyDict::new(py);
+            d.set_item("to", to)?;
+            d.set_item("role", role)?;
+            d.set_item("why", why)?;
+            out.append(d)?;
+        }
+        Ok(out)
+    }
+
+    /// The transition as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("from_state", &self.from_state)?;
+        d.set_item("state", &self.state)?;
+        d.set_item("add_labels", &self.add_labels)?;
+        d.set_item("remove_labels", &self.remove_labels)?;
+        d.set_item("close", self.close)?;
+        d.set_item("reopen", self.reopen)?;
+        d.set_item("notifications", self.notifications(py)?)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Transition(from_state={:?}, state={:?}, add_labels={:?}, remove_labels={:?}, close={}, reopen={})",
+            self.from_state,
+            self.state,
+            self.add_labels,
+            self.remove_labels,
+            if self.close { "True" } else { "False" },
+            if self.reopen { "True" } else { "False" }
+        )
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(
+        Bound<'py, PyAny>,
+        (
+            String,
+            String,
+            Vec<String>,
+            Vec<String>,
+            bool,
+            bool,
+            Vec<(String, String, String)>,
+        ),
+    )> {
+        Ok((
+            py.import("csops._csops")?.getattr("Transition")?,
+            (
+                self.from_state.clone(),
+                self.state.clone(),
+                self.add_labels.clone(),
+                self.remove_labels.clone(),
+                self.close,
+                self.reopen,
+                self.notes.clone(),
+            ),
+        ))
+    }
+}
+
+/// One parsed label: its text, canonical spelling, workflow state, GitLab scope and family.
+#[pyclass(module = "csops._csops", frozen, eq)]
+#[derive(Clone, PartialEq)]
+struct Label {
+    #[pyo3(get)]
+    text: String,
+    #[pyo3(get)]
+    canonical: String,
+    state: Option<&'static str>,
+    #[pyo3(get)]
+    scope: Option<String>,
+    #[pyo3(get)]
+    family: &'static str,
+}
+
+fn label_of(py: Python<'_>, text: &str, taxonomy: &Taxonomy) -> PyResult<Label> {
+    let l = taxonomy.parse(text).map_err(|e| {
+        error_with(
+            py,
+            LabelError::new_err(e.to_string()),
+            &[("label", PyString::new(py, text).into_any())],
+        )
+    })?;
+    Ok(Label {
+        text: l.as_str().to_owned(),
+        canonical: l.canonical().to_owned(),
+        state: l.state().map(|s| s.as_str()),
+        scope: l.scope().map(str::to_owned),
+        family: l.family().into(),
+    })
+}
+
+#[pymethods]
+impl Label {
+    #[new]
+    fn new(py: Python<'_>, text: &str) -> PyResult<Label> {
+        label_of(py, text, Taxonomy::default_ref())
+    }
+
+    /// Parses a label with the default taxonomy (`Workflow.parse_label` uses a workflow's).
+    #[staticmethod]
+    fn parse(py: Python<'_>, text: &str) -> PyResult<Label> {
+        label_of(py, text, Taxonomy::default_ref())
+    }
+
+    /// The workflow state the label names ("InProcess"), or None.
+    #[getter]
+    fn state(&self) -> Option<&'static str> {
+        self.state
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Label.parse({:?})", self.text)
+    }
+
+    fn __str__(&self) -> String {
+        self.text.clone()
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.text.hash(&mut h);
+        h.finish()
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((
+            py.import("csops._csops")?.getattr("Label")?,
+            (self.text.clone(),),
+        ))
+    }
+}
+
+/// A set of labels with GitLab's scoped-label semantics: adding `scope::value` replaces any
+/// other label of that scope.
+#[pyclass(module = "csops._csops", eq)]
+#[derive(Clone, PartialEq)]
+struct LabelSet {
+    inner: core_label::LabelSet,
+}
+
+#[pymethods]
+impl LabelSet {
+    #[new]
+    #[pyo3(signature = (labels = Vec::new()))]
+    fn new(py: Python<'_>, labels: Vec<String>) -> PyResult<LabelSet> {
+        let inner = core_label::LabelSet::from_iter(labels);
+        inner
+            .validate()
+            .map_err(|e| error_with(py, LabelError::new_err(e.to_string()), &[]))?;
+        Ok(LabelSet { inner })
+    }
+
+    /// Adds a label; returns the labels it displaced (same scope).
+    fn add(&mut self, py: Python<'_>, label: &str) -> PyResult<Vec<String>> {
+        if core_label::is_blank(label) {
+            return Err(LabelError::new_err(
+                core_label::LabelError::Empty {
+                    input: label.to_owned(),
+                }
+                .to_string(),
+            ))
+            .map_err(|e: PyErr| {
+                error_with(py, e, &[("label", PyString::new(py, label).into_any())])
+            });
+        }
+        Ok(self.inner.add(label))
+    }
+
+    /// Removes a label (exact spelling); whether it was there.
+    fn remove(&mut self, label: &str) -> bool {
+        self.inner.remove(label)
+    }
+
+    /// The labels, in order.
+    #[getter]
+    fn labels(&self) -> Vec<String> {
+        self.inner.as_slice().to_vec()
+    }
+
+    fn __contains__(&self, label: &str) -> bool {
+        self.inner.contains(label)
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        PyList::new(py, self.inner.as_slice())?
+            .into_any()
+            .try_iter()
+            .map(Bound::into_any)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("LabelSet({:?})", self.inner.as_slice())
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Vec<String>,))> {
+        Ok((
+            py.import("csops._csops")?.getattr("LabelSet")?,
+            (self.inner.as_slice().to_vec(),),
+        ))
+    }
+}
+
+/// An issue weight: 1, 3, 5 or 7 (SPEC §3).
+#[pyclass(module = "csops._csops", frozen, eq, ord, hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Weight {
+    inner: csops_core::Weight,
+}
+
+#[pymethods]
+impl Weight {
+    #[new]
+    fn new(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Weight> {
+        if value.cast::<PyBool>().is_ok() || value.cast::<PyInt>().is_err() {
+            return Err(PyTypeError::new_err(format!(
+                "argument 'value': expected int, not {}",
+                value.get_type()
+            )));
+        }
+        let v: i64 = value.extract().map_err(|_| {
+            input_error(
+                py,
+                "weight",
+                format!("weight {value} is not one of 1, 3, 5, 7"),
+            )
+        })?;
+        csops_core::Weight::try_from(v)
+            .map(|inner| Weight { inner })
+            .map_err(|e| weight_error(py, &e))
+    }
+
+    /// The weight as an int.
+    #[getter]
+    fn value(&self) -> u8 {
+        self.inner.value()
+    }
+
+    /// The upper edge of its range in hours.
+    #[getter]
+    fn max_hours(&self) -> u32 {
+        self.inner.max_hours()
+    }
+
+    fn __int__(&self) -> u8 {
+        self.inner.value()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Weight({})", self.inner.value())
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (u8,))> {
+        Ok((
+            py.import("csops._csops")?.getattr("Weight")?,
+            (self.inner.value(),),
+        ))
+    }
+}
+
+/// The smallest weight (1, 3, 5, 7) whose range holds an estimate in hours.
+#[pyfunction]
+fn weight_for_hours(py: Python<'_>, hours: &Bound<'_, PyAny>) -> PyResult<u8> {
+    if value_is_bool(hours) {
+        return Err(PyTypeError::new_err(
+            "argument 'hours': expected a number, not bool",
+        ));
+    }
+    let h: f64 = hours.extract().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "argument 'hours': expected a number, not {}",
+            hours.get_type()
+        ))
+    })?;
+    csops_core::weight::weight_for_hours(h)
+        .map(|w| w.value())
+        .map_err(|e| weight_error(py, &e))
+}
+
+fn value_is_bool(v: &Bound<'_, PyAny>) -> bool {
+    v.cast::<PyBool>().is_ok()
+}
+
+/// GitLab's scope of a label (text before the last `::`), or None.
+#[pyfunction]
+fn scope(label: &str) -> Option<&str> {
+    core_label::scope(label)
+}
+
+/// The csops version.
+#[pyfunction]
+fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+#[pymodule]
+fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add_class::<Workflow>()?;
+    m.add_class::<Request>()?;
+    m.add_class::<Transition>()?;
+    m.add_class::<Label>()?;
+    m.add_class::<LabelSet>()?;
+    m.add_class::<Weight>()?;
+    m.add_function(wrap_pyfunction!(weight_for_hours, m)?)?;
+    m.add_function(wrap_pyfunction!(scope, m)?)?;
+    m.add_function(wrap_pyfunction!(version, m)?)?;
+    m.add("CsopsError", py.get_type::<CsopsError>())?;
+    m.add("LabelError", py.get_type::<LabelError>())?;
+    m.add("ConfigError", py.get_type::<ConfigError>())?;
+    m.add("InputError", py.get_type::<InputError>())?;
+    m.add("TransitionRejected", py.get_type::<TransitionRejected>())?;
+    use strum::VariantArray;
+    m.add(
+        "STATES",
+        State::VARIANTS
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>(),
+    )?;
+    m.add(
+        "REJECTION_KINDS",
+        RejectionKind::VARIANTS
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>(),
+    )?;
+    m.add(
+        "COMMAND_TYPES",
+        CommandKind::VARIANTS
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>(),
+    )?;
+    m.add(
+        "WORKSTREAMS",
+        csops_core::routing::Workstream::VARIANTS
+            .iter()
+            .map(|w| w.as_str())
+            .collect::<Vec<_>>(),
+    )?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
