@@ -91,6 +91,19 @@ fn apply(c: &mut Criterion) {
         )
     });
     g.throughput(Throughput::Elements(1));
+    // The same call as `Workflow.can_apply` in benches/python_apply.py: the binding's overhead
+    // is the difference.
+    g.bench_function("check_accepted_block", |b| {
+        let cmd = Command::Block {
+            reason: Some("waiting".into()),
+        };
+        b.iter(|| {
+            black_box(
+                wf.check(&base, &cmd, "omar", t0() + Duration::hours(1))
+                    .is_ok(),
+            )
+        })
+    });
     g.bench_function("check_rejected_not_permitted", |b| {
         let cmd = Command::Block {
             reason: Some("x".into()),

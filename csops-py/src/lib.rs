@@ -12,6 +12,10 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::Value;
 use strum_free::*;
 
+mod de;
+
+use serde::Deserialize;
+
 use csops_core::label::{self as core_label, Taxonomy};
 use csops_core::workflow::{self as core_wf, Command};
 use csops_core::{Config, Directory};
@@ -127,9 +131,27 @@ fn rejected(py: Python<'_>, r: &core_wf::Rejection) -> PyErr {
     build().unwrap_or_else(|e| e)
 }
 
-/// A Python value (dict, list, str, int, float, bool, None) as JSON.
-fn to_json(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
-    if obj.is_none() {
+/// A Python value (dict, list, str, int, float, bool, None, aware datetime) as JSON. `name`
+/// builds the input's name (`command.checklist`) only when an error needs it.
+fn to_json(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String) -> PyResult<Value> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        Ok(Value::String(s.to_str()?.to_owned()))
+    } else if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = serde_json::Map::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            let Ok(key) = k.cast::<PyString>() else {
+                return Err(PyTypeError::new_err(format!(
+                    "{}: dict keys must be str, not {}",
+                    name(),
+                    k.get_type()
+                )));
+            };
+            let key = key.to_str()?.to_owned();
+            let value = to_json(&v, &|| format!("{}.{key}", name()))?;
+            map.insert(key, value);
+        }
+        Ok(Value::Object(map))
+    } else if obj.is_none() {
         Ok(Value::Null)
     } else if let Ok(b) = obj.cast::<PyBool>() {
         Ok(Value::Bool(b.is_true()))
@@ -137,10 +159,11 @@ fn to_json(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
         match i.extract::<i64>() {
             Ok(v) => Ok(Value::from(v)),
             Err(_) => i.extract::<u64>().map(Value::from).map_err(|_| {
+                let n = name();
                 input_error(
                     obj.py(),
-                    name,
-                    format!("{name}: integer {i} does not fit 64 bits"),
+                    &n,
+                    format!("{n}: integer {i} does not fit 64 bits"),
                 )
             }),
         }
@@ -149,44 +172,23 @@ fn to_json(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
         serde_json::Number::from_f64(v)
             .map(Value::Number)
             .ok_or_else(|| {
-                input_error(
-                    obj.py(),
-                    name,
-                    format!("{name}: {v} is not a finite number"),
-                )
+                let n = name();
+                input_error(obj.py(), &n, format!("{n}: {v} is not a finite number"))
             })
-    } else if let Ok(s) = obj.cast::<PyString>() {
-        Ok(Value::String(s.to_str()?.to_owned()))
-    } else if let Ok(d) = obj.cast::<PyDict>() {
-        let mut map = serde_json::Map::new();
-        for (k, v) in d.iter() {
-            let key = k
-                .cast::<PyString>()
-                .map_err(|_| {
-                    PyTypeError::new_err(format!(
-                        "{name}: dict keys must be str, not {}",
-                        k.get_type()
-                    ))
-                })?
-                .to_str()?
-                .to_owned();
-            let child = format!("{name}.{key}");
-            map.insert(key, to_json(&v, &child)?);
-        }
-        Ok(Value::Object(map))
     } else if obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok() {
         let mut out = Vec::new();
         for (i, item) in obj.try_iter()?.enumerate() {
-            out.push(to_json(&item?, &format!("{name}[{i}]"))?);
+            out.push(to_json(&item?, &|| format!("{}[{i}]", name()))?);
         }
         Ok(Value::Array(out))
     } else if obj.hasattr("isoformat")? {
         Ok(Value::String(
-            aware_datetime(obj, name)?.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+            aware_datetime(obj, &name())?.to_rfc3339_opts(SecondsFormat::AutoSi, true),
         ))
     } else {
         Err(PyTypeError::new_err(format!(
-            "{name}: {} is not JSON-like (dict, list, str, int, float, bool, None or datetime)",
+            "{}: {} is not JSON-like (dict, list, str, int, float, bool, None or datetime)",
+            name(),
             obj.get_type()
         )))
     }
@@ -226,7 +228,7 @@ fn dict_or_json(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
         serde_json::from_str(s.to_str()?)
             .map_err(|e| input_error(obj.py(), name, format!("{name} is not valid JSON: {e}")))
     } else if obj.cast::<PyDict>().is_ok() {
-        to_json(obj, name)
+        to_json(obj, &|| name.to_owned())
     } else {
         Err(PyTypeError::new_err(format!(
             "argument '{name}': expected dict or JSON str, not {}",
@@ -235,8 +237,9 @@ fn dict_or_json(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
     }
 }
 
-/// An aware `datetime` as UTC.
-fn aware_datetime(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>> {
+/// An aware `datetime` as UTC, from its POSIX timestamp rounded to the microsecond (a
+/// `datetime` holds no finer time); both calls are C-level on `datetime`.
+pub(crate) fn aware_datetime(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>> {
     if obj.call_method0("utcoffset")?.is_none() {
         return Err(input_error(
             obj.py(),
@@ -244,10 +247,17 @@ fn aware_datetime(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>>
             format!("{name} must be timezone-aware (naive datetimes have no instant)"),
         ));
     }
-    let text: String = obj.call_method0("isoformat")?.extract()?;
-    DateTime::parse_from_rfc3339(&text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| input_error(obj.py(), name, format!("{name} {text:?}: {e}")))
+    let seconds: f64 = obj.call_method0("timestamp")?.extract()?;
+    let micros = (seconds * 1e6).round();
+    DateTime::from_timestamp_micros(micros as i64)
+        .filter(|_| micros.is_finite())
+        .ok_or_else(|| {
+            input_error(
+                obj.py(),
+                name,
+                format!("{name}: {seconds} s is out of range"),
+            )
+        })
 }
 
 /// `at`: RFC 3339 text or an aware `datetime`.
@@ -281,6 +291,12 @@ fn py_datetime<'py>(py: Python<'py>, t: DateTime<Utc>) -> PyResult<Bound<'py, Py
 }
 
 fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
+    // One pass from the dict; a failure is read again through JSON, which names the key.
+    if obj.cast::<PyDict>().is_ok()
+        && let Ok(c) = Command::deserialize(de::PyDe(obj))
+    {
+        return Ok(c);
+    }
     let value = dict_or_json(obj, "command")?;
     Command::from_value(value)
         .map_err(|e| input_error(obj.py(), &format!("command.{}", e.key), e.to_string()))
@@ -299,7 +315,7 @@ fn config_from(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Config> {
             Config::from_toml(text)
         }
     } else if obj.cast::<PyDict>().is_ok() {
-        Config::from_json(&to_json(obj, "config")?.to_string())
+        Config::from_json(&to_json(obj, &|| "config".to_owned())?.to_string())
     } else {
         return Err(PyTypeError::new_err(format!(
             "argument 'config': expected dict, JSON or TOML str, or None, not {}",
@@ -408,8 +424,8 @@ impl Workflow {
         initial: &Request,
         history: &Bound<'_, PyAny>,
     ) -> PyResult<Request> {
-        let steps: Vec<core_wf::Step> = serde_json::from_value(to_json(history, "history")?)
-            .map_err(|e| {
+        let steps: Vec<core_wf::Step> =
+            serde_json::from_value(to_json(history, &|| "history".to_owned())?).map_err(|e| {
                 input_error(
                     py,
                     "history",
@@ -508,7 +524,7 @@ impl Request {
                 data.get_type()
             )));
         }
-        let value = to_json(data, "data")?;
+        let value = to_json(data, &|| "data".to_owned())?;
         let cfg = config_from(config)?;
         core_wf::Request::from_value_with(value, &cfg)
             .map(Request::from)
@@ -660,10 +676,10 @@ impl Request {
 #[derive(Clone, PartialEq)]
 struct Transition {
     #[pyo3(get)]
-    from_state: String,
+    from_state: &'static str,
     /// The state after the step.
     #[pyo3(get)]
-    state: String,
+    state: &'static str,
     #[pyo3(get)]
     add_labels: Vec<String>,
     #[pyo3(get)]
@@ -673,14 +689,14 @@ struct Transition {
     #[pyo3(get)]
     reopen: bool,
     /// (to, role, why) of each notification.
-    notes: Vec<(String, String, String)>,
+    notes: Vec<(String, &'static str, &'static str)>,
 }
 
 impl From<core_wf::Transition> for Transition {
     fn from(t: core_wf::Transition) -> Transition {
         Transition {
-            from_state: t.from.as_str().to_owned(),
-            state: t.to.as_str().to_owned(),
+            from_state: t.from.as_str(),
+            state: t.to.as_str(),
             add_labels: t.add_labels,
             remove_labels: t.remove_labels,
             close: t.close,
@@ -688,40 +704,86 @@ impl From<core_wf::Transition> for Transition {
             notes: t
                 .notifications
                 .into_iter()
-                .map(|n| {
-                    (
-                        n.to,
-                        <&str>::from(n.role).to_owned(),
-                        n.why.as_str().to_owned(),
-                    )
-                })
+                .map(|n| (n.to, <&'static str>::from(n.role), n.why.as_str()))
                 .collect(),
         }
     }
+}
+
+/// A state name given to `Transition(...)` (unpickling), as the static name.
+fn state_name(py: Python<'_>, name: &str) -> PyResult<&'static str> {
+    name.parse::<State>().map(State::as_str).map_err(|_| {
+        input_error(
+            py,
+            "state",
+            format!(
+                "unknown state {name:?}: expected one of {:?}",
+                state_names()
+            ),
+        )
+    })
+}
+
+fn state_names() -> Vec<&'static str> {
+    use strum::VariantArray;
+    State::VARIANTS.iter().map(|s| s.as_str()).collect()
+}
+
+fn party_name(py: Python<'_>, name: &str) -> PyResult<&'static str> {
+    use strum::VariantArray;
+    [
+        core_wf::Party::Lead,
+        core_wf::Party::Assignee,
+        core_wf::Party::Requester,
+        core_wf::Party::Reviewer,
+        core_wf::Party::SelfAssigningCsOps,
+    ]
+    .into_iter()
+    .map(<&'static str>::from)
+    .find(|p| *p == name)
+    .or_else(|| {
+        CommandKind::VARIANTS
+            .iter()
+            .map(|k| k.as_str())
+            .find(|k| *k == name)
+    })
+    .ok_or_else(|| {
+        input_error(
+            py,
+            "notifications",
+            format!("unknown role or command {name:?}"),
+        )
+    })
 }
 
 #[pymethods]
 impl Transition {
     #[new]
     #[pyo3(signature = (from_state, state, add_labels, remove_labels, close, reopen, notifications))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
-        from_state: String,
-        state: String,
+        py: Python<'_>,
+        from_state: &str,
+        state: &str,
         add_labels: Vec<String>,
         remove_labels: Vec<String>,
         close: bool,
         reopen: bool,
         notifications: Vec<(String, String, String)>,
-    ) -> Transition {
-        Transition {
-            from_state,
-            state,
+    ) -> PyResult<Transition> {
+        let notes = notifications
+            .into_iter()
+            .map(|(to, role, why)| Ok((to, party_name(py, &role)?, party_name(py, &why)?)))
+            .collect::<PyResult<_>>()?;
+        Ok(Transition {
+            from_state: state_name(py, from_state)?,
+            state: state_name(py, state)?,
             add_labels,
             remove_labels,
             close,
             reopen,
-            notes: notifications,
-        }
+            notes,
+        })
     }
 
     /// Who to tell: dicts with `to`, `role` and `why`.
@@ -741,8 +803,8 @@ impl Transition {
     /// The transition as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        d.set_item("from_state", &self.from_state)?;
-        d.set_item("state", &self.state)?;
+        d.set_item("from_state", self.from_state)?;
+        d.set_item("state", self.state)?;
         d.set_item("add_labels", &self.add_labels)?;
         d.set_item("remove_labels", &self.remove_labels)?;
         d.set_item("close", self.close)?;
@@ -770,20 +832,20 @@ impl Transition {
     ) -> PyResult<(
         Bound<'py, PyAny>,
         (
-            String,
-            String,
+            &'static str,
+            &'static str,
             Vec<String>,
             Vec<String>,
             bool,
             bool,
-            Vec<(String, String, String)>,
+            Vec<(String, &'static str, &'static str)>,
         ),
     )> {
         Ok((
             py.import("csops._csops")?.getattr("Transition")?,
             (
-                self.from_state.clone(),
-                self.state.clone(),
+                self.from_state,
+                self.state,
                 self.add_labels.clone(),
                 self.remove_labels.clone(),
                 self.close,

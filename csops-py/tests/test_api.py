@@ -161,11 +161,16 @@ def test_bad_times_and_commands(wf: csops.Workflow, req: csops.Request) -> None:
         wf.apply(req, {"type": "triage"}, actor=None, at="2026-01-06T10:00:00Z")
     with pytest.raises(TypeError):
         wf.apply("not a request", {"type": "triage"}, actor="lena", at="2026-01-06T10:00:00Z")
-    with pytest.raises(csops.InputError, match="finite"):
-        wf.apply(req, {"type": "ready", "hours": float("nan")}, actor="lena", at="2026-01-06T10:00:00Z")
     with pytest.raises(TypeError, match="dict keys"):
         wf.apply(req, {"type": "triage", 1: 2}, actor="lena", at="2026-01-06T10:00:00Z")
     assert req.state == "New" and req.history == []
+    # A NaN estimate reaches the core, which rejects it as an invalid weight (SPEC §3).
+    wf.apply(req, {"type": "triage"}, actor="lena", at="2026-01-06T10:00:00Z")
+    with pytest.raises(csops.TransitionRejected) as rinfo:
+        wf.apply(req, {"type": "ready", "hours": float("nan")}, actor="lena", at="2026-01-06T10:01:00Z")
+    assert rinfo.value.kind == "invalid_weight"
+    with pytest.raises(csops.InputError, match="finite"):
+        csops.Request.from_dict({**NEW, "title": float("inf")})
 
 
 # --- construction and configuration -------------------------------------------------------------
@@ -383,3 +388,32 @@ def test_transitions_are_values(wf: csops.Workflow, req: csops.Request) -> None:
     }
     assert repr(t).startswith('Transition(from_state="New", state="Triage"')
     assert csops.__version__ == csops.version()
+
+
+def test_command_dicts_read_like_their_json(wf: csops.Workflow, req: csops.Request) -> None:
+    in_process(wf, req)
+    due = datetime(2026, 1, 9, 17, tzinfo=timezone.utc)
+    commands: list[dict] = [
+        {"type": "block", "reason": "waiting"},
+        {"type": "request_review", "reviewer": "gia", "summary": "s", "due": due},
+        {"type": "request_review", "reviewer": "gia", "summary": "s", "due": "2026-01-09T17:00:00Z"},
+        DONE,
+        {"type": "complete", "checklist": {"handbook_updated": "not_applicable", "lead_informed": {"summary": "x"}}},
+        {"type": "waive_review", "reason": None},
+        {"type": "start", "assignee": "pat", "weight": 3, "hours": 2.5, "extra": [1, {"a": None}]},
+    ]
+    for c in commands:
+        as_json = json.dumps({k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in c.items()})
+        outcomes = []
+        for form in (c, as_json):
+            try:
+                outcomes.append(wf.can_apply(req, form, actor="omar", at="2026-01-08T09:00:00Z"))
+            except csops.TransitionRejected as e:
+                outcomes.append((e.kind, e.rule, e.missing))
+        assert outcomes[0] == outcomes[1], c
+    for bad, key in [({"type": "block", "reason": 3}, "command.reason"),
+                     ({"type": "complete", "checklist": {"handbook_updated": "maybe"}}, "command.checklist.handbook_updated"),
+                     ({"type": "request_review", "due": "soon"}, "command.due")]:
+        with pytest.raises(csops.InputError) as info:
+            wf.can_apply(req, bad, actor="omar", at="2026-01-08T09:00:00Z")
+        assert info.value.key == key

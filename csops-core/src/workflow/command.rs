@@ -378,13 +378,19 @@ impl Command {
 
     /// Reads a command from JSON; the error names the key.
     pub fn from_json(text: &str) -> Result<Command, CommandError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(command_error)
+        // Path tracking costs as much as the parse: only a failure pays for it, to name its key.
+        serde_json::from_str(text).or_else(|_| {
+            let de = &mut serde_json::Deserializer::from_str(text);
+            serde_path_to_error::deserialize(de).map_err(command_error)
+        })
     }
 
     /// Reads a command from a JSON value.
     pub fn from_value(value: serde_json::Value) -> Result<Command, CommandError> {
-        serde_path_to_error::deserialize(value).map_err(command_error)
+        match Command::deserialize(&value) {
+            Ok(c) => Ok(c),
+            Err(_) => serde_path_to_error::deserialize(value).map_err(command_error),
+        }
     }
 
     /// The command as JSON.
