@@ -1,0 +1,587 @@
+//! libcsops: the C ABI of csops. It converts types and errors and nothing else; every rule lives
+//! in csops-core.
+//!
+//! Conventions (they hold for every function below):
+//! - Handles (`csops_workflow_t`, `csops_request_t`) are opaque; each is made by a `_new` /
+//!   `_from_json` / `_load_request` function and released by its `_free`, exactly once. Passing a
+//!   freed handle is undefined behaviour (it cannot be detected); passing NULL is always checked
+//!   and answered with `CSOPS_INVALID_ARGUMENT` (or NULL, or nothing for `_free`).
+//! - Functions return a `csops_status_t` (`CSOPS_OK` = 0) or a pointer that is NULL on failure;
+//!   every failure sets a thread-local message read with `csops_last_error_message()`.
+//! - A `char *` csops returns belongs to the caller, who frees it with `csops_string_free()`. A
+//!   `const char *` csops returns is static, or owned by csops (the last error message).
+//! - Out-parameters are written only on success.
+//! - Inputs are NUL-terminated UTF-8 (`CSOPS_INVALID_UTF8` otherwise); JSON inputs have the
+//!   shapes of `conformance/FORMAT.md`; times are RFC 3339.
+//! - No panic crosses the boundary: one would be `CSOPS_PANIC` (or NULL) with a message.
+
+#![allow(non_camel_case_types)]
+
+use std::cell::RefCell;
+use std::ffi::{CStr, CString, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use chrono::{DateTime, Utc};
+use csops_core::workflow::{self as wf, Command, RejectionKind};
+use csops_core::{Config, Directory};
+
+/// The outcome of a call. Numbers are explicit and never reused: 1–9 are the rejection kinds of
+/// the workflow (in their precedence order), 100 and up are errors of the call itself.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum csops_status_t {
+    /// Success.
+    CSOPS_OK = 0,
+    /// The actor (or a person the command names) is not in the directory and is not the requester.
+    CSOPS_UNKNOWN_PERSON = 1,
+    /// The step is dated before the request's creation or its last step.
+    CSOPS_INVALID_TIME = 2,
+    /// The command does not apply in the request's state.
+    CSOPS_INVALID_TRANSITION = 3,
+    /// The actor does not hold a role the transition needs.
+    CSOPS_NOT_PERMITTED = 4,
+    /// A required input is missing or empty.
+    CSOPS_MISSING_INPUT = 5,
+    /// A weight outside 1, 3, 5, 7, or an invalid estimate.
+    CSOPS_INVALID_WEIGHT = 6,
+    /// An estimate of more than 7 hours: an epic, not an issue.
+    CSOPS_NEEDS_EPIC = 7,
+    /// A peer review is required and not (properly) given.
+    CSOPS_REVIEW_REQUIRED = 8,
+    /// The closing checklist is incomplete.
+    CSOPS_CHECKLIST_INCOMPLETE = 9,
+    /// A required pointer is NULL.
+    CSOPS_INVALID_ARGUMENT = 100,
+    /// A string is not valid UTF-8.
+    CSOPS_INVALID_UTF8 = 101,
+    /// A JSON input is not JSON.
+    CSOPS_INVALID_JSON = 102,
+    /// Well-formed input that breaks a rule: a request, a command, a time, a number.
+    CSOPS_INVALID_INPUT = 103,
+    /// A directory or configuration that cannot be used.
+    CSOPS_INVALID_CONFIG = 104,
+    /// An internal error was caught at the boundary (a bug: please report it).
+    CSOPS_PANIC = 199,
+}
+
+use csops_status_t::*;
+
+impl From<RejectionKind> for csops_status_t {
+    fn from(kind: RejectionKind) -> csops_status_t {
+        match kind {
+            RejectionKind::UnknownPerson => CSOPS_UNKNOWN_PERSON,
+            RejectionKind::InvalidTime => CSOPS_INVALID_TIME,
+            RejectionKind::InvalidTransition => CSOPS_INVALID_TRANSITION,
+            RejectionKind::NotPermitted => CSOPS_NOT_PERMITTED,
+            RejectionKind::MissingInput => CSOPS_MISSING_INPUT,
+            RejectionKind::InvalidWeight => CSOPS_INVALID_WEIGHT,
+            RejectionKind::NeedsEpic => CSOPS_NEEDS_EPIC,
+            RejectionKind::ReviewRequired => CSOPS_REVIEW_REQUIRED,
+            RejectionKind::ChecklistIncomplete => CSOPS_CHECKLIST_INCOMPLETE,
+        }
+    }
+}
+
+/// Every status, for tests and for `csops_status_name`.
+pub const ALL_STATUSES: [csops_status_t; 16] = [
+    CSOPS_OK,
+    CSOPS_UNKNOWN_PERSON,
+    CSOPS_INVALID_TIME,
+    CSOPS_INVALID_TRANSITION,
+    CSOPS_NOT_PERMITTED,
+    CSOPS_MISSING_INPUT,
+    CSOPS_INVALID_WEIGHT,
+    CSOPS_NEEDS_EPIC,
+    CSOPS_REVIEW_REQUIRED,
+    CSOPS_CHECKLIST_INCOMPLETE,
+    CSOPS_INVALID_ARGUMENT,
+    CSOPS_INVALID_UTF8,
+    CSOPS_INVALID_JSON,
+    CSOPS_INVALID_INPUT,
+    CSOPS_INVALID_CONFIG,
+    CSOPS_PANIC,
+];
+
+/// A workflow: a directory, a configuration and the transition table.
+pub struct csops_workflow_t {
+    inner: wf::Workflow,
+}
+
+/// A CS Ops request with its history.
+pub struct csops_request_t {
+    inner: wf::Request,
+}
+
+/// A failed call: the status and the message for `csops_last_error_message`.
+struct Failure {
+    status: csops_status_t,
+    message: String,
+}
+
+impl Failure {
+    fn new(status: csops_status_t, message: impl Into<String>) -> Failure {
+        Failure {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+fn set_last_error(message: &str) {
+    let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
+    LAST_ERROR.with(|e| *e.borrow_mut() = text);
+}
+
+/// Runs a call body at the boundary: its failure becomes the last error and `on_error`'s value;
+/// a panic becomes `CSOPS_PANIC` (or the pointer default) with a message, never an unwind.
+fn boundary<T>(
+    on_error: impl Fn(csops_status_t) -> T,
+    body: impl FnOnce() -> Result<T, Failure>,
+) -> T {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(value)) => value,
+        Ok(Err(failure)) => {
+            set_last_error(&failure.message);
+            on_error(failure.status)
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            set_last_error(&format!("internal error (a bug in csops): {what}"));
+            on_error(CSOPS_PANIC)
+        }
+    }
+}
+
+fn status_call(body: impl FnOnce() -> Result<(), Failure>) -> csops_status_t {
+    boundary(|s| s, || body().map(|()| CSOPS_OK))
+}
+
+fn pointer_call<T>(body: impl FnOnce() -> Result<*mut T, Failure>) -> *mut T {
+    boundary(|_| std::ptr::null_mut(), body)
+}
+
+/// A required C string argument as `&str`.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string that outlives the call.
+unsafe fn text<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, Failure> {
+    if ptr.is_null() {
+        return Err(Failure::new(
+            CSOPS_INVALID_ARGUMENT,
+            format!("{name} is NULL"),
+        ));
+    }
+    // SAFETY: non-NULL, and NUL-terminated by the caller's contract.
+    unsafe { CStr::from_ptr(ptr) }.to_str().map_err(|e| {
+        Failure::new(
+            CSOPS_INVALID_UTF8,
+            format!("{name} is not valid UTF-8: {e}"),
+        )
+    })
+}
+
+/// A required handle as a reference.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle from this library.
+unsafe fn handle<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, Failure> {
+    // SAFETY: a non-NULL handle is live by the caller's contract.
+    unsafe { ptr.as_ref() }
+        .ok_or_else(|| Failure::new(CSOPS_INVALID_ARGUMENT, format!("{name} is NULL")))
+}
+
+/// A required handle as a mutable reference.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle from this library, not used elsewhere during the call.
+unsafe fn handle_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, Failure> {
+    // SAFETY: as for `handle`, and exclusive for the call.
+    unsafe { ptr.as_mut() }
+        .ok_or_else(|| Failure::new(CSOPS_INVALID_ARGUMENT, format!("{name} is NULL")))
+}
+
+fn json(text: &str, name: &str) -> Result<serde_json::Value, Failure> {
+    serde_json::from_str(text)
+        .map_err(|e| Failure::new(CSOPS_INVALID_JSON, format!("{name} is not JSON: {e}")))
+}
+
+fn instant(text: &str) -> Result<DateTime<Utc>, Failure> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            Failure::new(
+                CSOPS_INVALID_INPUT,
+                format!("at {text:?} is not an RFC 3339 time: {e}"),
+            )
+        })
+}
+
+fn owned_string(s: String) -> *mut c_char {
+    CString::new(s).map_or(std::ptr::null_mut(), CString::into_raw)
+}
+
+/// Writes `value` through `out` when `out` is not NULL.
+///
+/// # Safety
+/// `out` is NULL or valid for a write.
+unsafe fn write_out<T>(out: *mut T, value: T) {
+    if !out.is_null() {
+        // SAFETY: non-NULL and writable by the caller's contract.
+        unsafe { out.write(value) };
+    }
+}
+
+fn command_of(text: &str) -> Result<Command, Failure> {
+    let value = json(text, "command_json")?;
+    Command::from_value(value).map_err(|e| Failure::new(CSOPS_INVALID_INPUT, e.to_string()))
+}
+
+fn rejection(r: wf::Rejection) -> Failure {
+    Failure::new(r.kind.into(), r.to_string())
+}
+
+/// The library's version, e.g. "0.1.0". Static: do not free.
+#[unsafe(no_mangle)]
+pub extern "C" fn csops_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// The message of the last failure on this thread ("" if none). Owned by csops: valid until the
+/// next csops call on this thread; do not free.
+#[unsafe(no_mangle)]
+pub extern "C" fn csops_last_error_message() -> *const c_char {
+    LAST_ERROR.with(|e| e.borrow().as_ptr())
+}
+
+/// The name of a status: the rejection kinds of the vectors ("not_permitted", …), "ok", and
+/// "invalid_argument", "invalid_utf8", "invalid_json", "invalid_input", "invalid_config",
+/// "panic". Static: do not free.
+#[unsafe(no_mangle)]
+pub extern "C" fn csops_status_name(status: csops_status_t) -> *const c_char {
+    let name: &'static str = match status {
+        CSOPS_OK => "ok\0",
+        CSOPS_UNKNOWN_PERSON => "unknown_person\0",
+        CSOPS_INVALID_TIME => "invalid_time\0",
+        CSOPS_INVALID_TRANSITION => "invalid_transition\0",
+        CSOPS_NOT_PERMITTED => "not_permitted\0",
+        CSOPS_MISSING_INPUT => "missing_input\0",
+        CSOPS_INVALID_WEIGHT => "invalid_weight\0",
+        CSOPS_NEEDS_EPIC => "needs_epic\0",
+        CSOPS_REVIEW_REQUIRED => "review_required\0",
+        CSOPS_CHECKLIST_INCOMPLETE => "checklist_incomplete\0",
+        CSOPS_INVALID_ARGUMENT => "invalid_argument\0",
+        CSOPS_INVALID_UTF8 => "invalid_utf8\0",
+        CSOPS_INVALID_JSON => "invalid_json\0",
+        CSOPS_INVALID_INPUT => "invalid_input\0",
+        CSOPS_INVALID_CONFIG => "invalid_config\0",
+        CSOPS_PANIC => "panic\0",
+    };
+    name.as_ptr().cast()
+}
+
+/// Frees a string csops returned as `char *`. NULL is ignored.
+///
+/// # Safety
+/// `s` is NULL or a string from this library, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        // SAFETY: made by CString::into_raw in this library, freed once by contract.
+        drop(unsafe { CString::from_raw(s) });
+    }
+}
+
+/// A workflow over a directory (JSON: `{"person": ["role", …]}`) and a configuration (JSON or
+/// TOML text; NULL for the compiled-in default). Returns NULL on failure (last error set). Free
+/// it with `csops_workflow_free`.
+///
+/// # Safety
+/// The arguments are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_workflow_new(
+    directory_json: *const c_char,
+    config_or_null: *const c_char,
+) -> *mut csops_workflow_t {
+    pointer_call(|| {
+        // SAFETY: by this function's contract.
+        let dir_text = unsafe { text(directory_json, "directory_json") }?;
+        let config = if config_or_null.is_null() {
+            Config::default()
+        } else {
+            // SAFETY: by this function's contract.
+            let cfg = unsafe { text(config_or_null, "config") }?;
+            let loaded = if cfg.trim_start().starts_with('{') {
+                json(cfg, "config")?;
+                Config::from_json(cfg)
+            } else {
+                Config::from_toml(cfg)
+            };
+            loaded.map_err(|e| Failure::new(CSOPS_INVALID_CONFIG, e.to_string()))?
+        };
+        let dir_value = json(dir_text, "directory_json")?;
+        let map: std::collections::BTreeMap<String, Vec<String>> =
+            serde_json::from_value(dir_value).map_err(|e| {
+                Failure::new(
+                    CSOPS_INVALID_CONFIG,
+                    format!("directory must map people to role lists: {e}"),
+                )
+            })?;
+        let dir = Directory::from_role_names(map)
+            .map_err(|e| Failure::new(CSOPS_INVALID_CONFIG, e.to_string()))?;
+        let inner = wf::Workflow::new(dir, config)
+            .map_err(|e| Failure::new(CSOPS_INVALID_CONFIG, e.to_string()))?;
+        Ok(Box::into_raw(Box::new(csops_workflow_t { inner })))
+    })
+}
+
+/// Frees a workflow. NULL is ignored.
+///
+/// # Safety
+/// `wf` is NULL or a workflow from `csops_workflow_new`, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_workflow_free(wf: *mut csops_workflow_t) {
+    if !wf.is_null() {
+        // SAFETY: made by Box::into_raw here, freed once by contract.
+        drop(unsafe { Box::from_raw(wf) });
+    }
+}
+
+fn request_failure(e: wf::RequestError) -> Failure {
+    Failure::new(CSOPS_INVALID_INPUT, e.to_string())
+}
+
+/// A request from JSON (the vectors' `request` shape, or `csops_request_to_json`'s output), with
+/// the default configuration. Returns NULL on failure. Free it with `csops_request_free`.
+///
+/// # Safety
+/// `json` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_request_from_json(json: *const c_char) -> *mut csops_request_t {
+    pointer_call(|| {
+        // SAFETY: by this function's contract.
+        let t = unsafe { text(json, "json") }?;
+        let value = self::json(t, "json")?;
+        let inner =
+            wf::Request::from_value_with(value, Config::default_ref()).map_err(request_failure)?;
+        Ok(Box::into_raw(Box::new(csops_request_t { inner })))
+    })
+}
+
+/// A request from JSON with the workflow's configuration (its taxonomy and routing). Returns
+/// NULL on failure. Free it with `csops_request_free`.
+///
+/// # Safety
+/// `wf` is NULL or a live workflow; `json` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_workflow_load_request(
+    wf: *const csops_workflow_t,
+    json: *const c_char,
+) -> *mut csops_request_t {
+    pointer_call(|| {
+        // SAFETY: by this function's contract.
+        let wf = unsafe { handle(wf, "wf") }?;
+        // SAFETY: by this function's contract.
+        let t = unsafe { text(json, "json") }?;
+        let value = self::json(t, "json")?;
+        let record = serde_json::from_value(value)
+            .map_err(|e| Failure::new(CSOPS_INVALID_INPUT, format!("request: {e}")))?;
+        let inner = wf.inner.load_record(record).map_err(request_failure)?;
+        Ok(Box::into_raw(Box::new(csops_request_t { inner })))
+    })
+}
+
+/// The request as JSON (loads back with `csops_request_from_json`). The caller frees it with
+/// `csops_string_free`. NULL on failure.
+///
+/// # Safety
+/// `req` is NULL or a live request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_request_to_json(req: *const csops_request_t) -> *mut c_char {
+    pointer_call(|| {
+        // SAFETY: by this function's contract.
+        let req = unsafe { handle(req, "req") }?;
+        Ok(owned_string(req.inner.to_json()))
+    })
+}
+
+/// Frees a request. NULL is ignored.
+///
+/// # Safety
+/// `req` is NULL or a request from this library, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_request_free(req: *mut csops_request_t) {
+    if !req.is_null() {
+        // SAFETY: made by Box::into_raw here, freed once by contract.
+        drop(unsafe { Box::from_raw(req) });
+    }
+}
+
+/// The request's workflow state ("InProcess", …). Static: do not free. NULL if `req` is NULL.
+///
+/// # Safety
+/// `req` is NULL or a live request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_request_state(req: *const csops_request_t) -> *const c_char {
+    boundary(
+        |_| std::ptr::null(),
+        || {
+            // SAFETY: by this function's contract.
+            let req = unsafe { handle(req, "req") }?;
+            Ok(state_name(req.inner.state()))
+        },
+    )
+}
+
+fn state_name(state: csops_core::State) -> *const c_char {
+    use csops_core::State::*;
+    let s: &'static str = match state {
+        New => "New\0",
+        Triage => "Triage\0",
+        NeedMoreInfo => "NeedMoreInfo\0",
+        ReadyForAssignment => "ReadyForAssignment\0",
+        Unassigned => "Unassigned\0",
+        Backlog => "Backlog\0",
+        InProcess => "InProcess\0",
+        Blocked => "Blocked\0",
+        AwaitingFeedback => "AwaitingFeedback\0",
+        Monitoring => "Monitoring\0",
+        WontDo => "WontDo\0",
+        Completed => "Completed\0",
+    };
+    s.as_ptr().cast()
+}
+
+/// Whether the request is open on the tracker (false also when `req` is NULL).
+///
+/// # Safety
+/// `req` is NULL or a live request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_request_is_open(req: *const csops_request_t) -> bool {
+    // SAFETY: by this function's contract.
+    boundary(
+        |_| false,
+        || Ok(unsafe { handle(req, "req") }?.inner.is_open()),
+    )
+}
+
+/// Applies a command (JSON, `{"type": …}`) by `actor` at `at_rfc3339` to `req`. On success the
+/// request is changed and, when `transition_json_out` is not NULL, it receives the transition as
+/// JSON (`from`, `to`, `add_labels`, `remove_labels`, `close`, `reopen`, `notifications`), which
+/// the caller frees with `csops_string_free`. On a rejection the status is its kind
+/// (`CSOPS_NOT_PERMITTED`, …), the request is unchanged and nothing is written.
+///
+/// # Safety
+/// Handles are NULL or live; strings are NULL or NUL-terminated; `transition_json_out` is NULL or
+/// writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_workflow_apply(
+    wf: *const csops_workflow_t,
+    req: *mut csops_request_t,
+    command_json: *const c_char,
+    actor: *const c_char,
+    at_rfc3339: *const c_char,
+    transition_json_out: *mut *mut c_char,
+) -> csops_status_t {
+    status_call(|| {
+        // SAFETY (all four): by this function's contract.
+        let wf = unsafe { handle(wf, "wf") }?;
+        let req = unsafe { handle_mut(req, "req") }?;
+        let command = command_of(unsafe { text(command_json, "command_json") }?)?;
+        let actor = unsafe { text(actor, "actor") }?;
+        let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?)?;
+        let t = wf
+            .inner
+            .apply(&mut req.inner, command, actor, at)
+            .map_err(rejection)?;
+        if !transition_json_out.is_null() {
+            let out = owned_string(serde_json::to_string(&t).unwrap_or_default());
+            // SAFETY: non-NULL and writable by contract.
+            unsafe { write_out(transition_json_out, out) };
+        }
+        Ok(())
+    })
+}
+
+/// The answer `csops_workflow_apply` would give, without changing the request.
+///
+/// # Safety
+/// As for `csops_workflow_apply`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_workflow_can_apply(
+    wf: *const csops_workflow_t,
+    req: *const csops_request_t,
+    command_json: *const c_char,
+    actor: *const c_char,
+    at_rfc3339: *const c_char,
+    transition_json_out: *mut *mut c_char,
+) -> csops_status_t {
+    status_call(|| {
+        // SAFETY (all four): by this function's contract.
+        let wf = unsafe { handle(wf, "wf") }?;
+        let req = unsafe { handle(req, "req") }?;
+        let command = command_of(unsafe { text(command_json, "command_json") }?)?;
+        let actor = unsafe { text(actor, "actor") }?;
+        let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?)?;
+        let t = wf
+            .inner
+            .check(&req.inner, &command, actor, at)
+            .map_err(rejection)?;
+        if !transition_json_out.is_null() {
+            let out = owned_string(serde_json::to_string(&t).unwrap_or_default());
+            // SAFETY: non-NULL and writable by contract.
+            unsafe { write_out(transition_json_out, out) };
+        }
+        Ok(())
+    })
+}
+
+/// The workflow as a Mermaid `stateDiagram-v2`. The caller frees it with `csops_string_free`.
+/// NULL if `wf` is NULL.
+///
+/// # Safety
+/// `wf` is NULL or a live workflow.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_workflow_mermaid(wf: *const csops_workflow_t) -> *mut c_char {
+    pointer_call(|| {
+        // SAFETY: by this function's contract.
+        unsafe { handle(wf, "wf") }?;
+        Ok(owned_string(csops_core::diagram::mermaid()))
+    })
+}
+
+/// The smallest weight (1, 3, 5, 7) whose range holds an estimate in hours, written to
+/// `weight_out` on success. `CSOPS_NEEDS_EPIC` above 7 hours, `CSOPS_INVALID_WEIGHT` at or below
+/// 0 or not finite.
+///
+/// # Safety
+/// `weight_out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_weight_for_hours(
+    hours: f64,
+    weight_out: *mut i32,
+) -> csops_status_t {
+    status_call(|| {
+        if weight_out.is_null() {
+            return Err(Failure::new(CSOPS_INVALID_ARGUMENT, "weight_out is NULL"));
+        }
+        let w = csops_core::weight::weight_for_hours(hours)
+            .map_err(|e| Failure::new(RejectionKind::from(&e).into(), e.to_string()))?;
+        // SAFETY: non-NULL and writable by contract.
+        unsafe { write_out(weight_out, i32::from(w.value())) };
+        Ok(())
+    })
+}
+
+/// For tests of the boundary only: panics inside it and so returns `CSOPS_PANIC`.
+#[unsafe(no_mangle)]
+pub extern "C" fn csops_test_panic() -> csops_status_t {
+    status_call(|| panic!("csops_test_panic was called"))
+}

@@ -1,0 +1,394 @@
+//! The C ABI called from Rust: statuses, ownership, NULL and UTF-8 checks, the panic boundary.
+
+use std::collections::HashSet;
+use std::ffi::{CStr, CString, c_char};
+use std::ptr;
+
+use csops::*;
+
+fn c(s: &str) -> CString {
+    CString::new(s).unwrap()
+}
+
+fn last_error() -> String {
+    unsafe { CStr::from_ptr(csops_last_error_message()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+const DIR: &str = r#"{"lena": ["workstream_lead:Gainsight"], "omar": ["cs_ops"], "gia": ["cs_ops", "gainsight_admin"]}"#;
+const REQ: &str = r#"{"id": 1, "author": "rita", "labels": ["CSOps", "Gainsight"], "created_at": "2026-01-05T09:00:00Z", "change_kind": "gainsight_rule"}"#;
+
+struct Fixture {
+    wf: *mut csops_workflow_t,
+    req: *mut csops_request_t,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let wf = unsafe { csops_workflow_new(c(DIR).as_ptr(), ptr::null()) };
+        let req = unsafe { csops_request_from_json(c(REQ).as_ptr()) };
+        assert!(!wf.is_null() && !req.is_null(), "{}", last_error());
+        Fixture { wf, req }
+    }
+
+    fn apply(&self, cmd: &str, actor: &str, at: &str) -> (csops_status_t, Option<String>) {
+        let mut out: *mut c_char = ptr::null_mut();
+        let s = unsafe {
+            csops_workflow_apply(
+                self.wf,
+                self.req,
+                c(cmd).as_ptr(),
+                c(actor).as_ptr(),
+                c(at).as_ptr(),
+                &mut out,
+            )
+        };
+        let t = (!out.is_null()).then(|| {
+            let text = unsafe { CStr::from_ptr(out) }
+                .to_string_lossy()
+                .into_owned();
+            unsafe { csops_string_free(out) };
+            text
+        });
+        (s, t)
+    }
+
+    fn state(&self) -> String {
+        unsafe { CStr::from_ptr(csops_request_state(self.req)) }
+            .to_string_lossy()
+            .into_owned()
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        unsafe {
+            csops_request_free(self.req);
+            csops_workflow_free(self.wf);
+        }
+    }
+}
+
+#[test]
+fn statuses_are_distinct_and_named() {
+    let numbers: HashSet<i32> = ALL_STATUSES.iter().map(|s| *s as i32).collect();
+    assert_eq!(numbers.len(), ALL_STATUSES.len());
+    let names: HashSet<String> = ALL_STATUSES
+        .iter()
+        .map(|s| {
+            unsafe { CStr::from_ptr(csops_status_name(*s)) }
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(names.len(), ALL_STATUSES.len());
+    // The rejection kinds keep the vectors' names and their precedence order.
+    let kinds: Vec<String> = ALL_STATUSES[1..10]
+        .iter()
+        .map(|s| {
+            unsafe { CStr::from_ptr(csops_status_name(*s)) }
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let core: Vec<&str> = <csops_core::RejectionKind as strum::VariantArray>::VARIANTS
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(kinds, core);
+}
+
+#[test]
+fn a_request_walks_through_the_workflow() {
+    let f = Fixture::new();
+    let (s, t) = f.apply(r#"{"type": "triage"}"#, "lena", "2026-01-06T10:00:00Z");
+    assert_eq!(s, csops_status_t::CSOPS_OK, "{}", last_error());
+    let t: serde_json::Value = serde_json::from_str(&t.unwrap()).unwrap();
+    assert_eq!(t["to"], "Triage");
+    assert_eq!(t["add_labels"], serde_json::json!(["CSOps::Triage"]));
+    assert_eq!(f.state(), "Triage");
+    assert!(unsafe { csops_request_is_open(f.req) });
+    // A dry run answers and changes nothing; NULL out-pointers are allowed.
+    let s = unsafe {
+        csops_workflow_can_apply(
+            f.wf,
+            f.req,
+            c(r#"{"type": "ready", "weight": 3}"#).as_ptr(),
+            c("lena").as_ptr(),
+            c("2026-01-06T10:01:00Z").as_ptr(),
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(s, csops_status_t::CSOPS_OK);
+    assert_eq!(f.state(), "Triage");
+    let json = unsafe { csops_request_to_json(f.req) };
+    let copy = unsafe { csops_request_from_json(json) };
+    assert!(!copy.is_null());
+    assert_eq!(
+        unsafe { CStr::from_ptr(csops_request_state(copy)) }
+            .to_str()
+            .unwrap(),
+        "Triage"
+    );
+    unsafe {
+        csops_request_free(copy);
+        csops_string_free(json);
+    }
+}
+
+#[test]
+fn every_rejection_kind_is_its_status_and_changes_nothing() {
+    let f = Fixture::new();
+    let cases = [
+        (
+            r#"{"type": "triage"}"#,
+            "zed",
+            "2026-01-06T10:00:00Z",
+            csops_status_t::CSOPS_UNKNOWN_PERSON,
+        ),
+        (
+            r#"{"type": "triage"}"#,
+            "lena",
+            "2020-01-06T10:00:00Z",
+            csops_status_t::CSOPS_INVALID_TIME,
+        ),
+        (
+            r#"{"type": "unblock"}"#,
+            "lena",
+            "2026-01-06T10:00:00Z",
+            csops_status_t::CSOPS_INVALID_TRANSITION,
+        ),
+        (
+            r#"{"type": "triage"}"#,
+            "omar",
+            "2026-01-06T10:00:00Z",
+            csops_status_t::CSOPS_NOT_PERMITTED,
+        ),
+    ];
+    for (cmd, actor, at, want) in cases {
+        let before = unsafe { CStr::from_ptr(csops_request_to_json(f.req)) }.to_owned();
+        let (s, t) = f.apply(cmd, actor, at);
+        assert_eq!((s, t), (want, None), "{cmd} by {actor}");
+        assert!(!last_error().is_empty());
+        let after = unsafe { CStr::from_ptr(csops_request_to_json(f.req)) }.to_owned();
+        assert_eq!(before, after);
+    }
+    assert_eq!(
+        f.apply(r#"{"type": "triage"}"#, "lena", "2026-01-06T10:00:00Z")
+            .0,
+        csops_status_t::CSOPS_OK
+    );
+    assert_eq!(
+        f.apply(r#"{"type": "ready"}"#, "lena", "2026-01-06T10:01:00Z")
+            .0,
+        csops_status_t::CSOPS_MISSING_INPUT
+    );
+    assert_eq!(
+        f.apply(
+            r#"{"type": "ready", "weight": 4}"#,
+            "lena",
+            "2026-01-06T10:01:00Z"
+        )
+        .0,
+        csops_status_t::CSOPS_INVALID_WEIGHT
+    );
+    assert_eq!(
+        f.apply(
+            r#"{"type": "ready", "hours": 9}"#,
+            "lena",
+            "2026-01-06T10:01:00Z"
+        )
+        .0,
+        csops_status_t::CSOPS_NEEDS_EPIC
+    );
+    assert_eq!(
+        f.apply(
+            r#"{"type": "ready", "weight": 3}"#,
+            "lena",
+            "2026-01-06T10:02:00Z"
+        )
+        .0,
+        csops_status_t::CSOPS_OK
+    );
+    assert_eq!(
+        f.apply(r#"{"type": "start"}"#, "omar", "2026-01-06T10:03:00Z")
+            .0,
+        csops_status_t::CSOPS_OK
+    );
+    assert_eq!(
+        f.apply(
+            r#"{"type": "waive_review", "reason": "x"}"#,
+            "omar",
+            "2026-01-06T10:04:00Z"
+        )
+        .0,
+        csops_status_t::CSOPS_REVIEW_REQUIRED
+    );
+    assert_eq!(
+        f.apply(
+            r#"{"type": "request_review", "reviewer": "gia", "summary": "s"}"#,
+            "omar",
+            "2026-01-06T10:05:00Z"
+        )
+        .0,
+        csops_status_t::CSOPS_OK
+    );
+    assert_eq!(
+        f.apply(
+            r#"{"type": "approve_review"}"#,
+            "gia",
+            "2026-01-06T10:06:00Z"
+        )
+        .0,
+        csops_status_t::CSOPS_OK
+    );
+    assert_eq!(
+        f.apply(r#"{"type": "complete"}"#, "omar", "2026-01-06T10:07:00Z")
+            .0,
+        csops_status_t::CSOPS_CHECKLIST_INCOMPLETE
+    );
+    assert!(last_error().contains("handbook"), "{}", last_error());
+}
+
+#[test]
+fn null_utf8_json_input_and_config_errors() {
+    let f = Fixture::new();
+    let at = c("2026-01-06T10:00:00Z");
+    let cmd = c(r#"{"type": "triage"}"#);
+    let lena = c("lena");
+    let s = unsafe {
+        csops_workflow_apply(
+            ptr::null(),
+            f.req,
+            cmd.as_ptr(),
+            lena.as_ptr(),
+            at.as_ptr(),
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(s, csops_status_t::CSOPS_INVALID_ARGUMENT);
+    assert!(last_error().contains("wf is NULL"));
+    let s = unsafe {
+        csops_workflow_apply(
+            f.wf,
+            f.req,
+            ptr::null(),
+            lena.as_ptr(),
+            at.as_ptr(),
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(s, csops_status_t::CSOPS_INVALID_ARGUMENT);
+    let bad = [0x6cu8, 0xff, 0x00];
+    let s = unsafe {
+        csops_workflow_apply(
+            f.wf,
+            f.req,
+            cmd.as_ptr(),
+            bad.as_ptr().cast(),
+            at.as_ptr(),
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(s, csops_status_t::CSOPS_INVALID_UTF8);
+    let s = unsafe {
+        csops_workflow_apply(
+            f.wf,
+            f.req,
+            c("{nope").as_ptr(),
+            lena.as_ptr(),
+            at.as_ptr(),
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(s, csops_status_t::CSOPS_INVALID_JSON);
+    let s = unsafe {
+        csops_workflow_apply(
+            f.wf,
+            f.req,
+            c(r#"{"type": "dance"}"#).as_ptr(),
+            lena.as_ptr(),
+            at.as_ptr(),
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(s, csops_status_t::CSOPS_INVALID_INPUT);
+    let s = unsafe {
+        csops_workflow_apply(
+            f.wf,
+            f.req,
+            cmd.as_ptr(),
+            lena.as_ptr(),
+            c("tuesday").as_ptr(),
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(s, csops_status_t::CSOPS_INVALID_INPUT);
+    assert_eq!(f.state(), "New");
+    // Constructors: NULL and the last error.
+    assert!(unsafe { csops_workflow_new(c(r#"{"a": ["boss"]}"#).as_ptr(), ptr::null()) }.is_null());
+    assert!(last_error().contains("boss"));
+    assert!(
+        unsafe { csops_workflow_new(c(DIR).as_ptr(), c("[sla]\nuntriaged_days = 0").as_ptr()) }
+            .is_null()
+    );
+    assert!(last_error().contains("sla.untriaged_days"));
+    assert!(unsafe { csops_workflow_new(ptr::null(), ptr::null()) }.is_null());
+    assert!(unsafe { csops_request_from_json(c(r#"{"id": 1}"#).as_ptr()) }.is_null());
+    assert!(unsafe { csops_request_from_json(c("[").as_ptr()) }.is_null());
+    assert!(unsafe { csops_request_to_json(ptr::null()) }.is_null());
+    assert!(unsafe { csops_request_state(ptr::null()) }.is_null());
+    assert!(!unsafe { csops_request_is_open(ptr::null()) });
+    unsafe {
+        csops_request_free(ptr::null_mut());
+        csops_workflow_free(ptr::null_mut());
+        csops_string_free(ptr::null_mut());
+    }
+}
+
+#[test]
+fn a_panic_is_contained_at_the_boundary() {
+    assert_eq!(csops_test_panic(), csops_status_t::CSOPS_PANIC);
+    assert!(
+        last_error().contains("csops_test_panic"),
+        "{}",
+        last_error()
+    );
+}
+
+#[test]
+fn weights_and_versions() {
+    let mut w = 0;
+    assert_eq!(
+        unsafe { csops_weight_for_hours(2.5, &mut w) },
+        csops_status_t::CSOPS_OK
+    );
+    assert_eq!(w, 3);
+    assert_eq!(
+        unsafe { csops_weight_for_hours(7.5, &mut w) },
+        csops_status_t::CSOPS_NEEDS_EPIC
+    );
+    assert_eq!(
+        unsafe { csops_weight_for_hours(f64::NAN, &mut w) },
+        csops_status_t::CSOPS_INVALID_WEIGHT
+    );
+    assert_eq!(w, 3, "written only on success");
+    assert_eq!(
+        unsafe { csops_weight_for_hours(1.0, ptr::null_mut()) },
+        csops_status_t::CSOPS_INVALID_ARGUMENT
+    );
+    assert_eq!(
+        unsafe { CStr::from_ptr(csops_version()) }.to_str().unwrap(),
+        env!("CARGO_PKG_VERSION")
+    );
+    let m = unsafe { csops_workflow_mermaid(Fixture::new().wf) };
+    // (the fixture was dropped: only the string is checked)
+    assert!(
+        unsafe { CStr::from_ptr(m) }
+            .to_str()
+            .unwrap()
+            .starts_with("stateDiagram-v2")
+    );
+    unsafe { csops_string_free(m) };
+}

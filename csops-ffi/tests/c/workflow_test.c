@@ -1,0 +1,276 @@
+/* The C ABI from C: a whole request through the workflow, every status code, and every
+ * `workflow` conformance vector of the folders (or files) named on the command line, each step
+ * passed through csops_workflow_apply. Vectors are read with cJSON. Ends with the line
+ * "N passed, N failed" and exits non-zero on a failure.
+ *
+ * Build: cc -std=c11 -Wall -Wextra -Werror -I csops-ffi/include workflow_test.c \
+ *           -L target/debug -lcsops -lcjson -Wl,-rpath,target/debug
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csops.h"
+
+static int passed = 0;
+static int failed = 0;
+
+#define CHECK(cond, ...)                                                   \
+    do {                                                                   \
+        if (cond) {                                                        \
+            passed++;                                                      \
+        } else {                                                           \
+            failed++;                                                      \
+            fprintf(stderr, "FAILED %s:%d: ", __FILE__, __LINE__);         \
+            fprintf(stderr, __VA_ARGS__);                                  \
+            fprintf(stderr, " (last error: %s)\n", csops_last_error_message()); \
+        }                                                                  \
+    } while (0)
+
+static const char *DIRECTORY =
+    "{\"lena\": [\"workstream_lead:Gainsight\"], \"omar\": [\"cs_ops\"], "
+    "\"gia\": [\"cs_ops\", \"gainsight_admin\"]}";
+static const char *REQUEST =
+    "{\"id\": 101, \"title\": \"Combine two CTA rules\", \"author\": \"rita\", "
+    "\"labels\": [\"CSOps\", \"Gainsight\"], \"created_at\": \"2026-01-05T09:00:00Z\", "
+    "\"change_kind\": \"gainsight_rule\"}";
+
+static csops_status_t step(const csops_workflow_t *wf, csops_request_t *req, const char *cmd,
+                           const char *actor, const char *at) {
+    char *transition = NULL;
+    csops_status_t s = csops_workflow_apply(wf, req, cmd, actor, at, &transition);
+    if (s == CSOPS_OK) {
+        CHECK(transition != NULL, "a transition on success");
+    } else {
+        CHECK(transition == NULL, "no transition written on failure");
+        CHECK(strlen(csops_last_error_message()) > 0, "a message on failure");
+    }
+    csops_string_free(transition);
+    return s;
+}
+
+/* A request from New to Completed, and every status code on the way. */
+static void walk_a_request(void) {
+    csops_workflow_t *wf = csops_workflow_new(DIRECTORY, NULL);
+    csops_request_t *req = csops_request_from_json(REQUEST);
+    CHECK(wf != NULL && req != NULL, "handles");
+    if (wf == NULL || req == NULL) {
+        csops_workflow_free(wf);
+        csops_request_free(req);
+        return;
+    }
+    CHECK(strcmp(csops_request_state(req), "New") == 0, "starts in New");
+
+    CHECK(step(wf, req, "{\"type\": \"triage\"}", "zed", "2026-01-06T10:00:00Z") == CSOPS_UNKNOWN_PERSON, "unknown person");
+    CHECK(step(wf, req, "{\"type\": \"triage\"}", "lena", "2020-01-06T10:00:00Z") == CSOPS_INVALID_TIME, "invalid time");
+    CHECK(step(wf, req, "{\"type\": \"unblock\"}", "lena", "2026-01-06T10:00:00Z") == CSOPS_INVALID_TRANSITION, "invalid transition");
+    CHECK(step(wf, req, "{\"type\": \"triage\"}", "omar", "2026-01-06T10:00:00Z") == CSOPS_NOT_PERMITTED, "not permitted");
+    CHECK(strcmp(csops_request_state(req), "New") == 0, "rejections change nothing");
+
+    char *transition = NULL;
+    csops_status_t s = csops_workflow_apply(wf, req, "{\"type\": \"triage\"}", "lena", "2026-01-06T10:00:00Z", &transition);
+    CHECK(s == CSOPS_OK, "triage");
+    cJSON *t = cJSON_Parse(transition);
+    const cJSON *added = cJSON_GetObjectItemCaseSensitive(t, "add_labels");
+    CHECK(cJSON_IsArray(added) && cJSON_GetArraySize(added) == 1 &&
+              strcmp(cJSON_GetArrayItem(added, 0)->valuestring, "CSOps::Triage") == 0,
+          "triage adds CSOps::Triage");
+    cJSON_Delete(t);
+    csops_string_free(transition);
+
+    CHECK(step(wf, req, "{\"type\": \"ready\"}", "lena", "2026-01-06T10:01:00Z") == CSOPS_MISSING_INPUT, "missing input");
+    CHECK(step(wf, req, "{\"type\": \"ready\", \"weight\": 4}", "lena", "2026-01-06T10:01:00Z") == CSOPS_INVALID_WEIGHT, "invalid weight");
+    CHECK(step(wf, req, "{\"type\": \"ready\", \"hours\": 9}", "lena", "2026-01-06T10:01:00Z") == CSOPS_NEEDS_EPIC, "needs epic");
+    CHECK(step(wf, req, "{\"type\": \"ready\", \"weight\": 5}", "lena", "2026-01-06T10:02:00Z") == CSOPS_OK, "ready");
+    CHECK(step(wf, req, "{\"type\": \"start\"}", "omar", "2026-01-07T09:00:00Z") == CSOPS_OK, "start");
+    CHECK(step(wf, req, "{\"type\": \"waive_review\", \"reason\": \"small\"}", "omar", "2026-01-07T09:01:00Z") == CSOPS_REVIEW_REQUIRED, "review required");
+    CHECK(step(wf, req, "{\"type\": \"request_review\", \"reviewer\": \"gia\", \"summary\": \"merged\"}", "omar", "2026-01-07T15:00:00Z") == CSOPS_OK, "request review");
+    CHECK(step(wf, req, "{\"type\": \"approve_review\"}", "gia", "2026-01-08T09:00:00Z") == CSOPS_OK, "approve");
+    CHECK(step(wf, req, "{\"type\": \"complete\"}", "omar", "2026-01-08T09:30:00Z") == CSOPS_CHECKLIST_INCOMPLETE, "checklist incomplete");
+    CHECK(step(wf, req,
+               "{\"type\": \"complete\", \"checklist\": {\"handbook_updated\": true, \"gainsight_changelog\": true, "
+               "\"stakeholders_communicated\": true, \"lead_informed\": {\"summary\": \"done\", \"next_steps\": \"none\"}}}",
+               "omar", "2026-01-08T10:00:00Z") == CSOPS_OK,
+          "complete");
+    CHECK(strcmp(csops_request_state(req), "Completed") == 0 && !csops_request_is_open(req), "completed and closed");
+
+    /* The call's own errors. */
+    CHECK(csops_workflow_apply(NULL, req, "{}", "a", "b", NULL) == CSOPS_INVALID_ARGUMENT, "NULL handle");
+    CHECK(csops_workflow_apply(wf, req, "{\"type\": \"reopen\"}", "\xff", "2026-01-09T10:00:00Z", NULL) == CSOPS_INVALID_UTF8, "invalid UTF-8");
+    CHECK(csops_workflow_apply(wf, req, "{nope", "lena", "2026-01-09T10:00:00Z", NULL) == CSOPS_INVALID_JSON, "invalid JSON");
+    CHECK(csops_workflow_apply(wf, req, "{\"type\": \"dance\"}", "lena", "2026-01-09T10:00:00Z", NULL) == CSOPS_INVALID_INPUT, "invalid input");
+    CHECK(csops_workflow_new("{\"x\": [\"boss\"]}", NULL) == NULL, "a bad directory is NULL");
+    CHECK(strstr(csops_last_error_message(), "boss") != NULL, "and names the role");
+    CHECK(csops_workflow_new(DIRECTORY, "[sla]\nuntriaged_days = 0\n") == NULL, "a bad config is NULL");
+    csops_status_t st = csops_test_panic();
+    CHECK(st == CSOPS_PANIC, "a panic stops at the boundary");
+    int weight = 0;
+    CHECK(csops_weight_for_hours(2.5, &weight) == CSOPS_OK && weight == 3, "2.5 hours is weight 3");
+
+    char *json = csops_request_to_json(req);
+    csops_request_t *copy = csops_request_from_json(json);
+    CHECK(copy != NULL && strcmp(csops_request_state(copy), "Completed") == 0, "JSON round trip");
+    csops_request_free(copy);
+    csops_string_free(json);
+    csops_request_free(req);
+    csops_workflow_free(wf);
+}
+
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)n + 1);
+    if (text != NULL && fread(text, 1, (size_t)n, f) == (size_t)n) {
+        text[n] = '\0';
+    } else {
+        free(text);
+        text = NULL;
+    }
+    fclose(f);
+    return text;
+}
+
+/* Whether a JSON array of strings and a JSON text array hold the same set. */
+static int same_set(const cJSON *expected, const cJSON *actual) {
+    if (!cJSON_IsArray(expected) || !cJSON_IsArray(actual)) return 0;
+    if (cJSON_GetArraySize(expected) != cJSON_GetArraySize(actual)) return 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, expected) {
+        int found = 0;
+        const cJSON *a;
+        cJSON_ArrayForEach(a, actual) {
+            if (cJSON_IsString(a) && strcmp(a->valuestring, e->valuestring) == 0) found = 1;
+        }
+        if (!found) return 0;
+    }
+    return 1;
+}
+
+static int bool_of(const cJSON *obj, const char *key) {
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
+static void run_workflow_vector(const char *path, const cJSON *v) {
+    char *dir = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(v, "directory"));
+    const cJSON *config = cJSON_GetObjectItemCaseSensitive(v, "config");
+    char *config_text = config ? cJSON_PrintUnformatted(config) : NULL;
+    csops_workflow_t *wf = csops_workflow_new(dir, config_text);
+    char *req_text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(v, "request"));
+    csops_request_t *req = wf ? csops_workflow_load_request(wf, req_text) : NULL;
+    CHECK(wf != NULL && req != NULL, "%s: workflow and request load", path);
+    int index = 0;
+    const cJSON *steps = req != NULL ? cJSON_GetObjectItemCaseSensitive(v, "steps") : NULL;
+    const cJSON *s;
+    cJSON_ArrayForEach(s, steps) {
+        char *cmd = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(s, "command"));
+        const char *actor = cJSON_GetObjectItemCaseSensitive(s, "actor")->valuestring;
+        const char *at = cJSON_GetObjectItemCaseSensitive(s, "at")->valuestring;
+        char *before = csops_request_to_json(req);
+        char *transition = NULL;
+        csops_status_t st = csops_workflow_apply(wf, req, cmd, actor, at, &transition);
+        const cJSON *expect = cJSON_GetObjectItemCaseSensitive(s, "expect");
+        const cJSON *expect_error = cJSON_GetObjectItemCaseSensitive(s, "expect_error");
+        if (expect != NULL) {
+            cJSON *t = cJSON_Parse(transition);
+            CHECK(st == CSOPS_OK && t != NULL, "%s steps[%d] %s: expected %s, actual %s", path, index, cmd,
+                  cJSON_GetObjectItemCaseSensitive(expect, "state")->valuestring, csops_status_name(st));
+            if (t != NULL) {
+                CHECK(strcmp(cJSON_GetObjectItemCaseSensitive(t, "to")->valuestring,
+                             cJSON_GetObjectItemCaseSensitive(expect, "state")->valuestring) == 0,
+                      "%s steps[%d]: state", path, index);
+                CHECK(same_set(cJSON_GetObjectItemCaseSensitive(expect, "add_labels"), cJSON_GetObjectItemCaseSensitive(t, "add_labels")),
+                      "%s steps[%d]: add_labels", path, index);
+                CHECK(same_set(cJSON_GetObjectItemCaseSensitive(expect, "remove_labels"), cJSON_GetObjectItemCaseSensitive(t, "remove_labels")),
+                      "%s steps[%d]: remove_labels", path, index);
+                CHECK(bool_of(expect, "close") == bool_of(t, "close") && bool_of(expect, "reopen") == bool_of(t, "reopen"),
+                      "%s steps[%d]: close/reopen", path, index);
+            }
+            cJSON_Delete(t);
+        } else {
+            const char *kind = cJSON_GetObjectItemCaseSensitive(expect_error, "kind")->valuestring;
+            CHECK(strcmp(csops_status_name(st), kind) == 0, "%s steps[%d] %s: expected %s, actual %s", path, index, cmd,
+                  kind, csops_status_name(st));
+            char *after = csops_request_to_json(req);
+            CHECK(strcmp(before, after) == 0, "%s steps[%d]: a rejection changed the request", path, index);
+            csops_string_free(after);
+        }
+        csops_string_free(transition);
+        csops_string_free(before);
+        free(cmd);
+        index++;
+    }
+    const cJSON *final = cJSON_GetObjectItemCaseSensitive(v, "final");
+    if (final != NULL && req != NULL) {
+        char *json = csops_request_to_json(req);
+        cJSON *r = cJSON_Parse(json);
+        const cJSON *state = cJSON_GetObjectItemCaseSensitive(final, "state");
+        if (state) CHECK(strcmp(csops_request_state(req), state->valuestring) == 0, "%s final: state", path);
+        const cJSON *open = cJSON_GetObjectItemCaseSensitive(final, "open");
+        if (open) CHECK(cJSON_IsTrue(open) == csops_request_is_open(req), "%s final: open", path);
+        const cJSON *labels = cJSON_GetObjectItemCaseSensitive(final, "labels");
+        if (labels) CHECK(same_set(labels, cJSON_GetObjectItemCaseSensitive(r, "labels")), "%s final: labels", path);
+        const cJSON *hl = cJSON_GetObjectItemCaseSensitive(final, "history_len");
+        if (hl) {
+            const cJSON *history = cJSON_GetObjectItemCaseSensitive(r, "history");
+            CHECK(cJSON_GetArraySize(history) == hl->valueint, "%s final: history_len", path);
+        }
+        cJSON_Delete(r);
+        csops_string_free(json);
+    }
+    csops_request_free(req);
+    csops_workflow_free(wf);
+    free(req_text);
+    free(config_text);
+    free(dir);
+}
+
+static void run_vector_file(const char *path) {
+    char *text = read_file(path);
+    cJSON *v = text ? cJSON_Parse(text) : NULL;
+    CHECK(v != NULL, "%s: readable JSON", path);
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(v, "kind");
+    if (cJSON_IsString(kind) && strcmp(kind->valuestring, "workflow") == 0) {
+        int before = failed;
+        run_workflow_vector(path, v);
+        printf("vector %s ... %s\n", path, failed == before ? "ok" : "FAILED");
+    } else if (v != NULL) {
+        printf("vector %s ... not a workflow vector (the C run covers workflow scenarios)\n", path);
+    }
+    cJSON_Delete(v);
+    free(text);
+}
+
+static void run_vectors(const char *path) {
+    DIR *dir = opendir(path);
+    if (dir == NULL) {
+        run_vector_file(path);
+        return;
+    }
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        size_t n = strlen(entry->d_name);
+        if (n > 5 && strcmp(entry->d_name + n - 5, ".json") == 0) {
+            char full[4096];
+            snprintf(full, sizeof full, "%s/%s", path, entry->d_name);
+            run_vector_file(full);
+        }
+    }
+    closedir(dir);
+}
+
+int main(int argc, char **argv) {
+    printf("libcsops %s\n", csops_version());
+    walk_a_request();
+    for (int i = 1; i < argc; i++) {
+        if (strlen(argv[i]) > 0) run_vectors(argv[i]);
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
