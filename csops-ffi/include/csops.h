@@ -118,6 +118,12 @@ const char *csops_version(void);
 const char *csops_last_error_message(void);
 
 /*
+ The status of the last failure on this thread (`CSOPS_OK` if none): what a constructor that
+ returned NULL would have returned (`CSOPS_INVALID_CONFIG`, `CSOPS_INVALID_JSON`, …).
+ */
+csops_status_t csops_last_error_status(void);
+
+/*
  The name of a status: the rejection kinds of the vectors ("not_permitted", …), "ok", and
  "invalid_argument", "invalid_utf8", "invalid_json", "invalid_input", "invalid_config",
  "panic". Static: do not free.

@@ -128,12 +128,12 @@ impl Failure {
 }
 
 thread_local! {
-    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    static LAST_ERROR: RefCell<(csops_status_t, CString)> = RefCell::new((CSOPS_OK, CString::default()));
 }
 
-fn set_last_error(message: &str) {
+fn set_last_error(status: csops_status_t, message: &str) {
     let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
-    LAST_ERROR.with(|e| *e.borrow_mut() = text);
+    LAST_ERROR.with(|e| *e.borrow_mut() = (status, text));
 }
 
 /// Runs a call body at the boundary: its failure becomes the last error and `on_error`'s value;
@@ -145,7 +145,7 @@ fn boundary<T>(
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(value)) => value,
         Ok(Err(failure)) => {
-            set_last_error(&failure.message);
+            set_last_error(failure.status, &failure.message);
             on_error(failure.status)
         }
         Err(panic) => {
@@ -154,7 +154,10 @@ fn boundary<T>(
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_owned());
-            set_last_error(&format!("internal error (a bug in csops): {what}"));
+            set_last_error(
+                CSOPS_PANIC,
+                &format!("internal error (a bug in csops): {what}"),
+            );
             on_error(CSOPS_PANIC)
         }
     }
@@ -240,8 +243,16 @@ unsafe fn write_out<T>(out: *mut T, value: T) {
 }
 
 fn command_of(text: &str) -> Result<Command, Failure> {
-    let value = json(text, "command_json")?;
-    Command::from_value(value).map_err(|e| Failure::new(CSOPS_INVALID_INPUT, e.to_string()))
+    Command::from_json(text).map_err(|e| {
+        // One parse on success; a failure is told apart: not JSON, or JSON that breaks a rule.
+        match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            Err(syntax) => Failure::new(
+                CSOPS_INVALID_JSON,
+                format!("command_json is not JSON: {syntax}"),
+            ),
+            Ok(_) => Failure::new(CSOPS_INVALID_INPUT, e.to_string()),
+        }
+    })
 }
 
 fn rejection(r: wf::Rejection) -> Failure {
@@ -258,7 +269,14 @@ pub extern "C" fn csops_version() -> *const c_char {
 /// next csops call on this thread; do not free.
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_last_error_message() -> *const c_char {
-    LAST_ERROR.with(|e| e.borrow().as_ptr())
+    LAST_ERROR.with(|e| e.borrow().1.as_ptr())
+}
+
+/// The status of the last failure on this thread (`CSOPS_OK` if none): what a constructor that
+/// returned NULL would have returned (`CSOPS_INVALID_CONFIG`, `CSOPS_INVALID_JSON`, …).
+#[unsafe(no_mangle)]
+pub extern "C" fn csops_last_error_status() -> csops_status_t {
+    LAST_ERROR.with(|e| e.borrow().0)
 }
 
 /// The name of a status: the rejection kinds of the vectors ("not_permitted", …), "ok", and

@@ -329,6 +329,15 @@ fn null_utf8_json_input_and_config_errors() {
     // Constructors: NULL and the last error.
     assert!(unsafe { csops_workflow_new(c(r#"{"a": ["boss"]}"#).as_ptr(), ptr::null()) }.is_null());
     assert!(last_error().contains("boss"));
+    assert_eq!(
+        csops_last_error_status(),
+        csops_status_t::CSOPS_INVALID_CONFIG
+    );
+    assert!(unsafe { csops_workflow_new(c("{").as_ptr(), ptr::null()) }.is_null());
+    assert_eq!(
+        csops_last_error_status(),
+        csops_status_t::CSOPS_INVALID_JSON
+    );
     assert!(
         unsafe { csops_workflow_new(c(DIR).as_ptr(), c("[sla]\nuntriaged_days = 0").as_ptr()) }
             .is_null()
