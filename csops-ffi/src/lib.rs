@@ -255,6 +255,34 @@ fn command_of(text: &str) -> Result<Command, Failure> {
     })
 }
 
+/// The inputs of one step: the command, the actor and the time.
+///
+/// # Safety
+/// Each pointer is NULL or a NUL-terminated string that outlives the call.
+unsafe fn step_inputs<'a>(
+    command_json: *const c_char,
+    actor: *const c_char,
+    at_rfc3339: *const c_char,
+) -> Result<(Command, &'a str, DateTime<Utc>), Failure> {
+    // SAFETY (all three): by this function's contract.
+    let command = command_of(unsafe { text(command_json, "command_json") }?)?;
+    let actor = unsafe { text(actor, "actor") }?;
+    let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?)?;
+    Ok((command, actor, at))
+}
+
+/// Writes the transition as JSON through `out` when it is not NULL (the caller frees it).
+///
+/// # Safety
+/// `out` is NULL or writable.
+unsafe fn write_transition(out: *mut *mut c_char, t: &wf::Transition) {
+    if !out.is_null() {
+        let json = owned_string(serde_json::to_string(t).unwrap_or_default());
+        // SAFETY: by this function's contract.
+        unsafe { write_out(out, json) };
+    }
+}
+
 fn rejection(r: wf::Rejection) -> Failure {
     Failure::new(r.kind.into(), r.to_string())
 }
@@ -509,21 +537,15 @@ pub unsafe extern "C" fn csops_workflow_apply(
     transition_json_out: *mut *mut c_char,
 ) -> csops_status_t {
     status_call(|| {
-        // SAFETY (all four): by this function's contract.
+        // SAFETY (all): by this function's contract.
         let wf = unsafe { handle(wf, "wf") }?;
         let req = unsafe { handle_mut(req, "req") }?;
-        let command = command_of(unsafe { text(command_json, "command_json") }?)?;
-        let actor = unsafe { text(actor, "actor") }?;
-        let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?)?;
+        let (command, actor, at) = unsafe { step_inputs(command_json, actor, at_rfc3339) }?;
         let t = wf
             .inner
             .apply(&mut req.inner, command, actor, at)
             .map_err(rejection)?;
-        if !transition_json_out.is_null() {
-            let out = owned_string(serde_json::to_string(&t).unwrap_or_default());
-            // SAFETY: non-NULL and writable by contract.
-            unsafe { write_out(transition_json_out, out) };
-        }
+        unsafe { write_transition(transition_json_out, &t) };
         Ok(())
     })
 }
@@ -542,21 +564,15 @@ pub unsafe extern "C" fn csops_workflow_can_apply(
     transition_json_out: *mut *mut c_char,
 ) -> csops_status_t {
     status_call(|| {
-        // SAFETY (all four): by this function's contract.
+        // SAFETY (all): by this function's contract.
         let wf = unsafe { handle(wf, "wf") }?;
         let req = unsafe { handle(req, "req") }?;
-        let command = command_of(unsafe { text(command_json, "command_json") }?)?;
-        let actor = unsafe { text(actor, "actor") }?;
-        let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?)?;
+        let (command, actor, at) = unsafe { step_inputs(command_json, actor, at_rfc3339) }?;
         let t = wf
             .inner
             .check(&req.inner, &command, actor, at)
             .map_err(rejection)?;
-        if !transition_json_out.is_null() {
-            let out = owned_string(serde_json::to_string(&t).unwrap_or_default());
-            // SAFETY: non-NULL and writable by contract.
-            unsafe { write_out(transition_json_out, out) };
-        }
+        unsafe { write_transition(transition_json_out, &t) };
         Ok(())
     })
 }

@@ -1096,6 +1096,11 @@ fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
+/// The names of every variant of an enum, in declaration order.
+fn names<T: strum::VariantArray + Copy>(name: fn(T) -> &'static str) -> Vec<&'static str> {
+    T::VARIANTS.iter().map(|v| name(*v)).collect()
+}
+
 #[pymodule]
 fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -1113,35 +1118,11 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ConfigError", py.get_type::<ConfigError>())?;
     m.add("InputError", py.get_type::<InputError>())?;
     m.add("TransitionRejected", py.get_type::<TransitionRejected>())?;
-    use strum::VariantArray;
-    m.add(
-        "STATES",
-        State::VARIANTS
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>(),
-    )?;
-    m.add(
-        "REJECTION_KINDS",
-        RejectionKind::VARIANTS
-            .iter()
-            .map(|k| k.as_str())
-            .collect::<Vec<_>>(),
-    )?;
-    m.add(
-        "COMMAND_TYPES",
-        CommandKind::VARIANTS
-            .iter()
-            .map(|k| k.as_str())
-            .collect::<Vec<_>>(),
-    )?;
-    m.add(
-        "WORKSTREAMS",
-        csops_core::routing::Workstream::VARIANTS
-            .iter()
-            .map(|w| w.as_str())
-            .collect::<Vec<_>>(),
-    )?;
+    use csops_core::routing::Workstream;
+    m.add("STATES", names(State::as_str))?;
+    m.add("REJECTION_KINDS", names(RejectionKind::as_str))?;
+    m.add("COMMAND_TYPES", names(CommandKind::as_str))?;
+    m.add("WORKSTREAMS", names(Workstream::as_str))?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
