@@ -1,6 +1,6 @@
-/* csops_workflow_can_apply / csops_workflow_apply from C against the same command stream as the
- * Rust benches `apply/check_accepted_block` and `apply/block_unblock_accepted`
- * (benches/workflow.rs). The ABI's overhead is the difference.
+/* csops_workflow_can_apply (JSON command, and prepared command) and csops_workflow_apply from C,
+ * timed like `cargo bench -p csops-benches --bench baseline` (best of 5 rounds of 1,000,000
+ * calls, the time parsed per call): the ABI's overhead is the difference.
  *
  *   cargo build --release -p csops-ffi
  *   cc -O2 -std=c11 -I csops-ffi/include benches/c_apply.c -L target/release -lcsops \
@@ -38,6 +38,18 @@ int main(void) {
         if (per < best) best = per;
     }
     printf("csops_workflow_can_apply (no transition out): %6.0f ns/call\n", best * 1e9);
+    csops_command_t *block = csops_command_from_json("{\"type\": \"block\", \"reason\": \"waiting\"}");
+    best = 1e9;
+    for (int round = 0; round < 5; round++) {
+        double t0 = now();
+        for (int i = 0; i < n; i++) {
+            if (csops_workflow_can_apply_command(wf, req, block, "omar", "2026-01-05T10:00:00Z", NULL) != CSOPS_OK) return 1;
+        }
+        double per = (now() - t0) / n;
+        if (per < best) best = per;
+    }
+    printf("csops_workflow_can_apply_command (prepared):  %6.0f ns/call\n", best * 1e9);
+    csops_command_free(block);
     best = 1e9;
     for (int round = 0; round < 5; round++) {
         csops_request_t *r = csops_request_from_json(request);

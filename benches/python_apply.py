@@ -5,8 +5,8 @@ Run with a release build of the module:
     VIRTUAL_ENV=$PWD/.venv .venv/bin/maturin develop --release -m csops-py/Cargo.toml
     .venv/bin/python benches/python_apply.py
 It prints the time per call from Python. The overhead of the binding is `wf.can_apply`'s time
-minus `apply/check_accepted_block` (cargo bench -p csops-benches --bench workflow), the same
-dry run on the same unchanging request; the `apply` loops grow one request's history, as a
+minus `cargo bench -p csops-benches --bench baseline` (the same dry run on the same unchanging
+request, timed the same way); the `apply` loops grow one request's history, as a
 long-lived request does.
 """
 

@@ -88,6 +88,11 @@ typedef enum {
 } csops_status_t;
 
 /*
+ A command read once, to apply many times (a prepared command).
+ */
+typedef struct csops_command_t csops_command_t;
+
+/*
  A CS Ops request with its history.
  */
 typedef struct csops_request_t csops_request_t;
@@ -237,6 +242,52 @@ csops_status_t csops_workflow_can_apply(const csops_workflow_t *wf,
                                         const char *actor,
                                         const char *at_rfc3339,
                                         char **transition_json_out);
+
+/*
+ A command read from JSON once (`{"type": …}`), for `csops_workflow_apply_command`. Returns
+ NULL on failure (`csops_last_error_status()` says `CSOPS_INVALID_JSON` or
+ `CSOPS_INVALID_INPUT`). Free it with `csops_command_free`.
+
+ # Safety
+ `command_json` is NULL or a NUL-terminated string.
+ */
+csops_command_t *csops_command_from_json(const char *command_json);
+
+/*
+ Frees a command. NULL is ignored.
+
+ # Safety
+ `cmd` is NULL or a command from `csops_command_from_json`, not freed before.
+ */
+void csops_command_free(csops_command_t *cmd);
+
+/*
+ `csops_workflow_apply` with a prepared command (the command is not consumed: apply it again
+ as often as needed). Same statuses, ownership and out-parameter rules.
+
+ # Safety
+ Handles are NULL or live; strings are NULL or NUL-terminated; `transition_json_out` is NULL or
+ writable.
+ */
+csops_status_t csops_workflow_apply_command(const csops_workflow_t *wf,
+                                            csops_request_t *req,
+                                            const csops_command_t *cmd,
+                                            const char *actor,
+                                            const char *at_rfc3339,
+                                            char **transition_json_out);
+
+/*
+ `csops_workflow_can_apply` with a prepared command.
+
+ # Safety
+ As for `csops_workflow_apply_command`.
+ */
+csops_status_t csops_workflow_can_apply_command(const csops_workflow_t *wf,
+                                                const csops_request_t *req,
+                                                const csops_command_t *cmd,
+                                                const char *actor,
+                                                const char *at_rfc3339,
+                                                char **transition_json_out);
 
 /*
  The workflow as a Mermaid `stateDiagram-v2`. The caller frees it with `csops_string_free`.

@@ -112,6 +112,11 @@ pub struct csops_request_t {
     inner: wf::Request,
 }
 
+/// A command read once, to apply many times (a prepared command).
+pub struct csops_command_t {
+    inner: Command,
+}
+
 /// A failed call: the status and the message for `csops_last_error_message`.
 struct Failure {
     status: csops_status_t,
@@ -571,6 +576,95 @@ pub unsafe extern "C" fn csops_workflow_can_apply(
         let t = wf
             .inner
             .check(&req.inner, &command, actor, at)
+            .map_err(rejection)?;
+        unsafe { write_transition(transition_json_out, &t) };
+        Ok(())
+    })
+}
+
+/// A command read from JSON once (`{"type": …}`), for `csops_workflow_apply_command`. Returns
+/// NULL on failure (`csops_last_error_status()` says `CSOPS_INVALID_JSON` or
+/// `CSOPS_INVALID_INPUT`). Free it with `csops_command_free`.
+///
+/// # Safety
+/// `command_json` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_command_from_json(
+    command_json: *const c_char,
+) -> *mut csops_command_t {
+    pointer_call(|| {
+        // SAFETY: by this function's contract.
+        let inner = command_of(unsafe { text(command_json, "command_json") }?)?;
+        Ok(Box::into_raw(Box::new(csops_command_t { inner })))
+    })
+}
+
+/// Frees a command. NULL is ignored.
+///
+/// # Safety
+/// `cmd` is NULL or a command from `csops_command_from_json`, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_command_free(cmd: *mut csops_command_t) {
+    if !cmd.is_null() {
+        // SAFETY: made by Box::into_raw here, freed once by contract.
+        drop(unsafe { Box::from_raw(cmd) });
+    }
+}
+
+/// `csops_workflow_apply` with a prepared command (the command is not consumed: apply it again
+/// as often as needed). Same statuses, ownership and out-parameter rules.
+///
+/// # Safety
+/// Handles are NULL or live; strings are NULL or NUL-terminated; `transition_json_out` is NULL or
+/// writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_workflow_apply_command(
+    wf: *const csops_workflow_t,
+    req: *mut csops_request_t,
+    cmd: *const csops_command_t,
+    actor: *const c_char,
+    at_rfc3339: *const c_char,
+    transition_json_out: *mut *mut c_char,
+) -> csops_status_t {
+    status_call(|| {
+        // SAFETY (all): by this function's contract.
+        let wf = unsafe { handle(wf, "wf") }?;
+        let req = unsafe { handle_mut(req, "req") }?;
+        let cmd = unsafe { handle(cmd, "cmd") }?;
+        let actor = unsafe { text(actor, "actor") }?;
+        let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?)?;
+        let t = wf
+            .inner
+            .apply(&mut req.inner, cmd.inner.clone(), actor, at)
+            .map_err(rejection)?;
+        unsafe { write_transition(transition_json_out, &t) };
+        Ok(())
+    })
+}
+
+/// `csops_workflow_can_apply` with a prepared command.
+///
+/// # Safety
+/// As for `csops_workflow_apply_command`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_workflow_can_apply_command(
+    wf: *const csops_workflow_t,
+    req: *const csops_request_t,
+    cmd: *const csops_command_t,
+    actor: *const c_char,
+    at_rfc3339: *const c_char,
+    transition_json_out: *mut *mut c_char,
+) -> csops_status_t {
+    status_call(|| {
+        // SAFETY (all): by this function's contract.
+        let wf = unsafe { handle(wf, "wf") }?;
+        let req = unsafe { handle(req, "req") }?;
+        let cmd = unsafe { handle(cmd, "cmd") }?;
+        let actor = unsafe { text(actor, "actor") }?;
+        let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?)?;
+        let t = wf
+            .inner
+            .check(&req.inner, &cmd.inner, actor, at)
             .map_err(rejection)?;
         unsafe { write_transition(transition_json_out, &t) };
         Ok(())

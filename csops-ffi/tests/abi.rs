@@ -357,6 +357,81 @@ fn null_utf8_json_input_and_config_errors() {
 }
 
 #[test]
+fn prepared_commands_answer_like_json_ones() {
+    let f = Fixture::new();
+    let triage = unsafe { csops_command_from_json(c(r#"{"type": "triage"}"#).as_ptr()) };
+    assert!(!triage.is_null());
+    let at = c("2026-01-06T10:00:00Z");
+    let s = unsafe {
+        csops_workflow_can_apply_command(
+            f.wf,
+            f.req,
+            triage,
+            c("omar").as_ptr(),
+            at.as_ptr(),
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(s, csops_status_t::CSOPS_NOT_PERMITTED);
+    let mut out: *mut c_char = ptr::null_mut();
+    let s = unsafe {
+        csops_workflow_apply_command(
+            f.wf,
+            f.req,
+            triage,
+            c("lena").as_ptr(),
+            at.as_ptr(),
+            &mut out,
+        )
+    };
+    assert_eq!(s, csops_status_t::CSOPS_OK);
+    assert!(
+        unsafe { CStr::from_ptr(out) }
+            .to_str()
+            .unwrap()
+            .contains("CSOps::Triage")
+    );
+    // The command is not consumed: applying it again is an ordinary (rejected) step.
+    let s = unsafe {
+        csops_workflow_apply_command(
+            f.wf,
+            f.req,
+            triage,
+            c("lena").as_ptr(),
+            at.as_ptr(),
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(s, csops_status_t::CSOPS_INVALID_TRANSITION);
+    assert!(unsafe { csops_command_from_json(c("{").as_ptr()) }.is_null());
+    assert_eq!(
+        csops_last_error_status(),
+        csops_status_t::CSOPS_INVALID_JSON
+    );
+    assert!(unsafe { csops_command_from_json(c(r#"{"type": "x"}"#).as_ptr()) }.is_null());
+    assert_eq!(
+        csops_last_error_status(),
+        csops_status_t::CSOPS_INVALID_INPUT
+    );
+    let s = unsafe {
+        csops_workflow_apply_command(
+            f.wf,
+            f.req,
+            ptr::null(),
+            c("lena").as_ptr(),
+            at.as_ptr(),
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(s, csops_status_t::CSOPS_INVALID_ARGUMENT);
+    unsafe {
+        csops_string_free(out);
+        csops_command_free(triage);
+        csops_command_free(ptr::null_mut());
+    }
+}
+
+#[test]
 fn a_panic_is_contained_at_the_boundary() {
     assert_eq!(csops_test_panic(), csops_status_t::CSOPS_PANIC);
     assert!(

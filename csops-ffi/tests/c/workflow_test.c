@@ -114,9 +114,21 @@ static void walk_a_request(void) {
     int weight = 0;
     CHECK(csops_weight_for_hours(2.5, &weight) == CSOPS_OK && weight == 3, "2.5 hours is weight 3");
 
+    /* A prepared command: read once, applied (and rejected) by the same rules. */
+    csops_command_t *reopen = csops_command_from_json("{\"type\": \"reopen\"}");
+    CHECK(reopen != NULL, "a prepared command");
+    CHECK(csops_workflow_can_apply_command(wf, req, reopen, "omar", "2026-01-09T10:00:00Z", NULL) == CSOPS_NOT_PERMITTED,
+          "a prepared command is checked like any other");
+    CHECK(csops_workflow_apply_command(wf, req, reopen, "lena", "2026-01-09T10:00:00Z", NULL) == CSOPS_OK &&
+              strcmp(csops_request_state(req), "Triage") == 0 && csops_request_is_open(req),
+          "reopen through a prepared command");
+    CHECK(csops_command_from_json("{\"type\": \"x\"}") == NULL && csops_last_error_status() == CSOPS_INVALID_INPUT,
+          "an unknown command type");
+    csops_command_free(reopen);
+
     char *json = csops_request_to_json(req);
     csops_request_t *copy = csops_request_from_json(json);
-    CHECK(copy != NULL && strcmp(csops_request_state(copy), "Completed") == 0, "JSON round trip");
+    CHECK(copy != NULL && strcmp(csops_request_state(copy), "Triage") == 0, "JSON round trip");
     csops_request_free(copy);
     csops_string_free(json);
     csops_request_free(req);
