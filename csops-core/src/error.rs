@@ -3,6 +3,7 @@
 use crate::config::ConfigError;
 use crate::directory::DirectoryError;
 use crate::label::LabelError;
+use crate::metrics::MetricsError;
 use crate::routing::UnknownWorkstream;
 use crate::sla::TimeError;
 use crate::weight::WeightError;
@@ -41,6 +42,9 @@ pub enum Error {
     /// A time that goes backwards.
     #[error(transparent)]
     Time(#[from] TimeError),
+    /// A customer metric's input that breaks its rule.
+    #[error(transparent)]
+    Metrics(#[from] MetricsError),
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //!
 //! One module per concept: [`label`], [`workflow`] (with its transition table
 //! [`workflow::TRANSITIONS`]), [`weight`], [`review`], [`routing`], [`directory`], [`config`],
-//! [`sla`], [`diagram`].
+//! [`sla`], [`diagram`], and, on the customer side, [`metrics`] (SPEC §11).
 //!
 //! ```
 //! use csops_core::{Config, Directory, Request, State, Workflow};
@@ -33,6 +33,7 @@ pub mod diagram;
 pub mod directory;
 mod error;
 pub mod label;
+pub mod metrics;
 pub mod review;
 pub mod routing;
 pub mod sla;

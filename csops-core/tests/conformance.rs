@@ -20,7 +20,7 @@ use csops_core::workflow::{Command, Rejection, RejectionKind, Transition, Workfl
 use csops_core::{Config, Directory};
 use serde_json::Value;
 
-const KNOWN_KINDS: [&str; 3] = ["workflow", "labels", "weight"];
+const KNOWN_KINDS: [&str; 4] = ["workflow", "labels", "weight", "metrics"];
 
 enum Outcome {
     Pass,
@@ -156,6 +156,7 @@ fn run_file(file: &Path) -> Outcome {
     match kind.as_str() {
         "labels" => run_labels(&v, &mut diffs),
         "weight" => run_weight(&v, &mut diffs),
+        "metrics" => run_metrics(&v, &mut diffs),
         _ => run_workflow(&v, &mut diffs),
     }
     if diffs.is_empty() {
@@ -264,6 +265,85 @@ fn run_weight(v: &Value, diffs: &mut Vec<String>) {
             _ => "neither weight nor error in the vector".to_owned(),
         };
         check(diffs, &at, "answer", expected, actual);
+    }
+}
+
+/// One metrics case: the metric's value, or `Err` with why the input was refused.
+fn metric(name: &str, input: &Value) -> Result<f64, String> {
+    use csops_core::metrics as m;
+    let num = |key: &str| {
+        input[key]
+            .as_f64()
+            .ok_or_else(|| format!("{key} is not a number"))
+    };
+    let count = |key: &str| {
+        input[key]
+            .as_u64()
+            .ok_or_else(|| format!("{key} is not a whole number"))
+    };
+    let answers = || -> Result<Vec<i64>, String> {
+        arr(input)
+            .iter()
+            .map(|a| {
+                a.as_i64()
+                    .ok_or_else(|| format!("answer {a} is not an integer"))
+            })
+            .collect()
+    };
+    let floats = |key: &str| -> Result<Vec<f64>, String> {
+        arr(&input[key])
+            .iter()
+            .map(|a| {
+                a.as_f64()
+                    .ok_or_else(|| format!("{key}: {a} is not a number"))
+            })
+            .collect()
+    };
+    let movement = || -> Result<m::ArrMovement, String> {
+        serde_json::from_value(input.clone()).map_err(|e| e.to_string())
+    };
+    let per_account = input.get("start").is_some();
+    match name {
+        "nps" => m::nps(&answers()?).map_err(|e| e.to_string()),
+        "csat" => m::csat(&answers()?).map_err(|e| e.to_string()),
+        "nrr" if per_account => {
+            m::nrr_per_account(&floats("start")?, &floats("now")?).map_err(|e| e.to_string())
+        }
+        "grr" if per_account => {
+            m::grr_per_account(&floats("start")?, &floats("now")?).map_err(|e| e.to_string())
+        }
+        "nrr" => m::nrr(&movement()?).map_err(|e| e.to_string()),
+        "grr" => m::grr(&movement()?).map_err(|e| e.to_string()),
+        "logo_churn" => m::logo_churn(count("accounts_at_start")?, count("churned_accounts")?)
+            .map_err(|e| e.to_string()),
+        "license_utilization" => {
+            m::license_utilization(num("active_users")?, num("purchased_seats")?)
+                .map_err(|e| e.to_string())
+        }
+        other => Err(format!("unknown metric {other:?}")),
+    }
+}
+
+fn run_metrics(v: &Value, diffs: &mut Vec<String>) {
+    for (i, case) in arr(&v["cases"]).iter().enumerate() {
+        let name = case["metric"].as_str().unwrap_or("");
+        let at = format!("cases[{i}] {name} {}", case["input"]);
+        match (
+            metric(name, &case["input"]),
+            case["expect"].as_f64(),
+            case.get("error"),
+        ) {
+            // Exact formulas: equal to within 1e-9 (the vectors' tolerance for scores).
+            (Ok(actual), Some(expected), _) if (actual - expected).abs() <= 1e-9 => {}
+            (Err(_), None, Some(_)) => {}
+            (actual, expected, error) => diffs.push(format!(
+                "{at}: expected {}, actual {actual:?}",
+                expected.map_or_else(
+                    || format!("error {}", error.cloned().unwrap_or_default()),
+                    |e| e.to_string()
+                )
+            )),
+        }
     }
 }
 

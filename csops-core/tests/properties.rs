@@ -496,6 +496,33 @@ proptest! {
     }
 
     #[test]
+    fn per_account_retention_equals_the_aggregate_form(
+        accounts in prop::collection::vec((0u32..2_000_000, 0u32..3_000_000, any::<bool>()), 1..60),
+    ) {
+        use csops_core::metrics::{self, ArrMovement};
+        // Whole-dollar ARRs, some accounts churned (B = 0), some new logos (A = 0).
+        let start: Vec<f64> = accounts.iter().map(|(a, _, _)| f64::from(*a)).collect();
+        let now: Vec<f64> = accounts.iter().map(|(a, b, churn)| if *churn && *a > 0 { 0.0 } else { f64::from(*b) }).collect();
+        let mut m = ArrMovement { start_arr: 0.0, expansion: 0.0, contraction: 0.0, churned: 0.0 };
+        for (a, b) in start.iter().zip(&now).filter(|(a, _)| **a > 0.0) {
+            m.start_arr += a;
+            if *b == 0.0 {
+                m.churned += a;
+            } else if b > a {
+                m.expansion += b - a;
+            } else {
+                m.contraction += a - b;
+            }
+        }
+        if m.start_arr > 0.0 {
+            prop_assert_eq!(metrics::nrr_per_account(&start, &now), metrics::nrr(&m));
+            prop_assert_eq!(metrics::grr_per_account(&start, &now), metrics::grr(&m));
+        } else {
+            prop_assert!(metrics::nrr_per_account(&start, &now).is_err());
+        }
+    }
+
+    #[test]
     fn label_parsing_never_panics_and_keeps_text(s in "\\PC{0,40}") {
         match csops_core::Label::parse(&s) {
             Ok(l) => prop_assert_eq!(l.as_str(), s.as_str()),

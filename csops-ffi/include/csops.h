@@ -309,6 +309,92 @@ char *csops_workflow_mermaid(const csops_workflow_t *wf);
 csops_status_t csops_weight_for_hours(double hours, int32_t *weight_out);
 
 /*
+ NPS in percent from `n` integer answers 0–10, written to `out` on success.
+ `CSOPS_INVALID_INPUT` for no answers or an answer out of range.
+
+ # Safety
+ `answers` points to `n` values (or is NULL with `n` = 0); `out` is NULL or writable.
+ */
+csops_status_t csops_metric_nps(const int64_t *answers, uintptr_t n, double *out);
+
+/*
+ CSAT in percent from `n` integer answers 1–5 (the share of 4–5), written to `out`.
+
+ # Safety
+ As for `csops_metric_nps`.
+ */
+csops_status_t csops_metric_csat(const int64_t *answers, uintptr_t n, double *out);
+
+/*
+ NRR in percent from an ARR movement (starting ARR > 0; the others ≥ 0; contraction + churned
+ ≤ starting ARR), written to `out`.
+
+ # Safety
+ `out` is NULL or writable.
+ */
+csops_status_t csops_metric_nrr(double start_arr,
+                                double expansion,
+                                double contraction,
+                                double churned,
+                                double *out);
+
+/*
+ GRR in percent from an ARR movement, written to `out`.
+
+ # Safety
+ `out` is NULL or writable.
+ */
+csops_status_t csops_metric_grr(double start_arr,
+                                double expansion,
+                                double contraction,
+                                double churned,
+                                double *out);
+
+/*
+ NRR per account in percent: ΣB / ΣA over the `n` accounts with A > 0 (`start` = A, ARR at the
+ period start; `now` = B, 0 if churned), written to `out`.
+
+ # Safety
+ `start` and `now` point to `n` values each (or are NULL with `n` = 0); `out` is NULL or
+ writable.
+ */
+csops_status_t csops_metric_nrr_per_account(const double *start,
+                                            const double *now,
+                                            uintptr_t n,
+                                            double *out);
+
+/*
+ GRR per account in percent: Σmin(A, B) / ΣA over the `n` accounts with A > 0.
+
+ # Safety
+ As for `csops_metric_nrr_per_account`.
+ */
+csops_status_t csops_metric_grr_per_account(const double *start,
+                                            const double *now,
+                                            uintptr_t n,
+                                            double *out);
+
+/*
+ Logo churn in percent: churned accounts / accounts at the period start, written to `out`.
+
+ # Safety
+ `out` is NULL or writable.
+ */
+csops_status_t csops_metric_logo_churn(uint64_t accounts_at_start,
+                                       uint64_t churned_accounts,
+                                       double *out);
+
+/*
+ License utilisation in percent: active users / purchased seats, written to `out`.
+
+ # Safety
+ `out` is NULL or writable.
+ */
+csops_status_t csops_metric_license_utilization(double active_users,
+                                                double purchased_seats,
+                                                double *out);
+
+/*
  For tests of the boundary only: panics inside it and so returns `CSOPS_PANIC`.
  */
 csops_status_t csops_test_panic(void);

@@ -432,6 +432,70 @@ fn prepared_commands_answer_like_json_ones() {
 }
 
 #[test]
+fn metrics_through_the_abi() {
+    let mut v = f64::NAN;
+    let answers = [10i64, 9, 7, 3];
+    assert_eq!(
+        unsafe { csops_metric_nps(answers.as_ptr(), 4, &mut v) },
+        csops_status_t::CSOPS_OK
+    );
+    assert_eq!(v, 25.0);
+    assert_eq!(
+        unsafe { csops_metric_nps(ptr::null(), 0, &mut v) },
+        csops_status_t::CSOPS_INVALID_INPUT
+    );
+    assert_eq!(
+        unsafe { csops_metric_nps(ptr::null(), 3, &mut v) },
+        csops_status_t::CSOPS_INVALID_ARGUMENT
+    );
+    assert_eq!(
+        unsafe { csops_metric_csat([5i64, 0].as_ptr(), 2, &mut v) },
+        csops_status_t::CSOPS_INVALID_INPUT
+    );
+    assert!(last_error().contains("answers[1]"), "{}", last_error());
+    assert_eq!(v, 25.0, "written only on success");
+    assert_eq!(
+        unsafe { csops_metric_nrr(1e6, 2e5, 5e4, 1e5, &mut v) },
+        csops_status_t::CSOPS_OK
+    );
+    assert_eq!(v, 105.0);
+    assert_eq!(
+        unsafe { csops_metric_grr(1e6, 2e5, 5e4, 1e5, &mut v) },
+        csops_status_t::CSOPS_OK
+    );
+    assert_eq!(v, 85.0);
+    assert_eq!(
+        unsafe { csops_metric_grr(0.0, 0.0, 0.0, 0.0, &mut v) },
+        csops_status_t::CSOPS_INVALID_INPUT
+    );
+    let (a, b) = ([100.0, 100.0, 0.0], [150.0, 0.0, 80.0]);
+    assert_eq!(
+        unsafe { csops_metric_nrr_per_account(a.as_ptr(), b.as_ptr(), 3, &mut v) },
+        csops_status_t::CSOPS_OK
+    );
+    assert_eq!(v, 75.0);
+    assert_eq!(
+        unsafe { csops_metric_grr_per_account(a.as_ptr(), b.as_ptr(), 3, &mut v) },
+        csops_status_t::CSOPS_OK
+    );
+    assert_eq!(v, 50.0);
+    assert_eq!(
+        unsafe { csops_metric_logo_churn(200, 9, &mut v) },
+        csops_status_t::CSOPS_OK
+    );
+    assert_eq!(v, 4.5);
+    assert_eq!(
+        unsafe { csops_metric_license_utilization(45.0, 60.0, &mut v) },
+        csops_status_t::CSOPS_OK
+    );
+    assert_eq!(v, 75.0);
+    assert_eq!(
+        unsafe { csops_metric_license_utilization(45.0, 60.0, ptr::null_mut()) },
+        csops_status_t::CSOPS_INVALID_ARGUMENT
+    );
+}
+
+#[test]
 fn a_panic_is_contained_at_the_boundary() {
     assert_eq!(csops_test_panic(), csops_status_t::CSOPS_PANIC);
     assert!(

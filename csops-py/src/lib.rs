@@ -1084,6 +1084,175 @@ fn value_is_bool(v: &Bound<'_, PyAny>) -> bool {
     v.cast::<PyBool>().is_ok()
 }
 
+fn metrics_error(py: Python<'_>, e: &csops_core::metrics::MetricsError) -> PyErr {
+    use csops_core::metrics::MetricsError as M;
+    let key = match e {
+        M::Empty { input, .. } => (*input).to_owned(),
+        M::OutOfRange { input, .. } => input.clone(),
+        M::Inconsistent { metric, .. } => (*metric).to_owned(),
+    };
+    input_error(py, &key, e.to_string())
+}
+
+/// Survey answers as integers: ints (or anything with `__index__`, like numpy integers); a float
+/// or a bool is refused, naming the answer.
+fn answers(py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
+    if values.cast::<PyString>().is_ok() {
+        return Err(PyTypeError::new_err(
+            "argument 'answers': expected a sequence of int, not str",
+        ));
+    }
+    let mut out = Vec::new();
+    for (i, v) in values.try_iter()?.enumerate() {
+        let v = v?;
+        let int = if v.cast::<PyBool>().is_ok() {
+            None
+        } else {
+            v.call_method0("__index__").ok()
+        };
+        match int.and_then(|x| x.extract::<i64>().ok()) {
+            Some(x) => out.push(x),
+            None => {
+                return Err(input_error(
+                    py,
+                    &format!("answers[{i}]"),
+                    format!("answers[{i}] = {v} is not an integer"),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Net Promoter Score in percent (-100 to 100) from integer answers 0-10.
+#[pyfunction]
+fn nps(py: Python<'_>, answers: &Bound<'_, PyAny>) -> PyResult<f64> {
+    csops_core::metrics::nps(&self::answers(py, answers)?).map_err(|e| metrics_error(py, &e))
+}
+
+/// CSAT in percent: the share of answers 4-5 among integer answers 1-5.
+#[pyfunction]
+fn csat(py: Python<'_>, answers: &Bound<'_, PyAny>) -> PyResult<f64> {
+    csops_core::metrics::csat(&self::answers(py, answers)?).map_err(|e| metrics_error(py, &e))
+}
+
+/// The two call forms of NRR / GRR: aggregate ARR movement, or per-account ARR lists.
+#[allow(clippy::too_many_arguments)]
+fn retention(
+    py: Python<'_>,
+    metric: &str,
+    start_arr: Option<f64>,
+    expansion: f64,
+    contraction: f64,
+    churned: f64,
+    start: Option<Vec<f64>>,
+    now: Option<Vec<f64>>,
+) -> PyResult<f64> {
+    use csops_core::metrics as m;
+    let result = match (start_arr, start, now) {
+        (Some(start_arr), None, None) => {
+            let movement = m::ArrMovement {
+                start_arr,
+                expansion,
+                contraction,
+                churned,
+            };
+            if metric == "nrr" {
+                m::nrr(&movement)
+            } else {
+                m::grr(&movement)
+            }
+        }
+        (None, Some(start), Some(now)) => {
+            if metric == "nrr" {
+                m::nrr_per_account(&start, &now)
+            } else {
+                m::grr_per_account(&start, &now)
+            }
+        }
+        _ => {
+            return Err(PyTypeError::new_err(format!(
+                "{metric}() takes start_arr= (with expansion=, contraction=, churned=) for the aggregate form, or start= and now= for the per-account form"
+            )));
+        }
+    };
+    result.map_err(|e| metrics_error(py, &e))
+}
+
+/// Net revenue retention in percent: `nrr(start_arr=, expansion=, contraction=, churned=)` or,
+/// per account, `nrr(start=[...], now=[...])` (ΣB / ΣA over accounts with A > 0).
+#[pyfunction]
+#[pyo3(signature = (*, start_arr = None, expansion = 0.0, contraction = 0.0, churned = 0.0, start = None, now = None))]
+#[allow(clippy::too_many_arguments)]
+fn nrr(
+    py: Python<'_>,
+    start_arr: Option<f64>,
+    expansion: f64,
+    contraction: f64,
+    churned: f64,
+    start: Option<Vec<f64>>,
+    now: Option<Vec<f64>>,
+) -> PyResult<f64> {
+    retention(
+        py,
+        "nrr",
+        start_arr,
+        expansion,
+        contraction,
+        churned,
+        start,
+        now,
+    )
+}
+
+/// Gross revenue retention in percent: the same two forms as `nrr` (Σmin(A, B) / ΣA per account).
+#[pyfunction]
+#[pyo3(signature = (*, start_arr = None, expansion = 0.0, contraction = 0.0, churned = 0.0, start = None, now = None))]
+#[allow(clippy::too_many_arguments)]
+fn grr(
+    py: Python<'_>,
+    start_arr: Option<f64>,
+    expansion: f64,
+    contraction: f64,
+    churned: f64,
+    start: Option<Vec<f64>>,
+    now: Option<Vec<f64>>,
+) -> PyResult<f64> {
+    retention(
+        py,
+        "grr",
+        start_arr,
+        expansion,
+        contraction,
+        churned,
+        start,
+        now,
+    )
+}
+
+/// Logo churn in percent: churned accounts / accounts at the period start.
+#[pyfunction]
+#[pyo3(signature = (*, accounts_at_start, churned_accounts))]
+fn logo_churn(py: Python<'_>, accounts_at_start: i64, churned_accounts: i64) -> PyResult<f64> {
+    let count = |name: &str, v: i64| {
+        u64::try_from(v)
+            .map_err(|_| input_error(py, name, format!("logo_churn: {name} {v} is negative")))
+    };
+    csops_core::metrics::logo_churn(
+        count("accounts_at_start", accounts_at_start)?,
+        count("churned_accounts", churned_accounts)?,
+    )
+    .map_err(|e| metrics_error(py, &e))
+}
+
+/// License utilisation in percent: active users / purchased seats.
+#[pyfunction]
+#[pyo3(signature = (*, active_users, purchased_seats))]
+fn license_utilization(py: Python<'_>, active_users: f64, purchased_seats: f64) -> PyResult<f64> {
+    csops_core::metrics::license_utilization(active_users, purchased_seats)
+        .map_err(|e| metrics_error(py, &e))
+}
+
 /// GitLab's scope of a label (text before the last `::`), or None.
 #[pyfunction]
 fn scope(label: &str) -> Option<&str> {
@@ -1113,6 +1282,12 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(weight_for_hours, m)?)?;
     m.add_function(wrap_pyfunction!(scope, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
+    m.add_function(wrap_pyfunction!(nps, m)?)?;
+    m.add_function(wrap_pyfunction!(csat, m)?)?;
+    m.add_function(wrap_pyfunction!(nrr, m)?)?;
+    m.add_function(wrap_pyfunction!(grr, m)?)?;
+    m.add_function(wrap_pyfunction!(logo_churn, m)?)?;
+    m.add_function(wrap_pyfunction!(license_utilization, m)?)?;
     m.add("CsopsError", py.get_type::<CsopsError>())?;
     m.add("LabelError", py.get_type::<LabelError>())?;
     m.add("ConfigError", py.get_type::<ConfigError>())?;

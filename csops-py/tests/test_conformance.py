@@ -16,7 +16,7 @@ import pytest
 import csops
 
 ROOT = Path(__file__).resolve().parents[2]
-KNOWN = {"workflow", "labels", "weight"}
+KNOWN = {"workflow", "labels", "weight", "metrics"}
 
 
 def vector_files() -> list[Path]:
@@ -39,7 +39,25 @@ def test_vector(path: Path) -> None:
     kind = v.get("kind")
     if kind not in KNOWN:
         pytest.skip(f"{path.name}: kind {kind!r} is not known to this build yet")
-    {"labels": run_labels, "weight": run_weight, "workflow": run_workflow}[kind](v, path.name)
+    {"labels": run_labels, "weight": run_weight, "workflow": run_workflow, "metrics": run_metrics}[kind](v, path.name)
+
+
+def metric(name: str, data: object) -> float:
+    m = csops.metrics
+    if name in ("nps", "csat"):
+        return getattr(m, name)(data)  # type: ignore[no-any-return]
+    assert isinstance(data, dict)
+    return getattr(m, name)(**data)  # type: ignore[no-any-return]
+
+
+def run_metrics(v: dict, name: str) -> None:  # type: ignore[type-arg]
+    for i, case in enumerate(v["cases"]):
+        where = f"{name} cases[{i}] {case['metric']} {case['input']}"
+        if "error" in case:
+            with pytest.raises(csops.InputError):
+                metric(case["metric"], case["input"])
+        else:
+            assert metric(case["metric"], case["input"]) == pytest.approx(case["expect"], abs=1e-9), where
 
 
 def run_labels(v: dict, name: str) -> None:

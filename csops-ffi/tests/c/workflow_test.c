@@ -1,6 +1,6 @@
 /* The C ABI from C: a whole request through the workflow, every status code, and every
- * `workflow` conformance vector of the folders (or files) named on the command line, each step
- * passed through csops_workflow_apply. Vectors are read with cJSON. Ends with the line
+ * `workflow` and `metrics` conformance vector of the folders (or files) named on the command
+ * line, each step or case passed through the ABI. Vectors are read with cJSON. Ends with the line
  * "N passed, N failed" and exits non-zero on a failure.
  *
  * Build: cc -std=c11 -Wall -Wextra -Werror -I csops-ffi/include workflow_test.c \
@@ -246,6 +246,74 @@ static void run_workflow_vector(const char *path, const cJSON *v) {
     free(dir);
 }
 
+static double num(const cJSON *obj, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+}
+
+/* One metrics case through the ABI. Integer answers are the ABI's type: a non-integer answer is
+ * refused here, by the caller, as the ABI cannot carry it. */
+static csops_status_t metric_case(const char *name, const cJSON *input, double *out) {
+    if (strcmp(name, "nps") == 0 || strcmp(name, "csat") == 0) {
+        int n = cJSON_GetArraySize(input);
+        int64_t answers[256];
+        if (n > 256) return CSOPS_INVALID_ARGUMENT;
+        for (int i = 0; i < n; i++) {
+            double d = cJSON_GetArrayItem(input, i)->valuedouble;
+            if (d != (double)(int64_t)d) return CSOPS_INVALID_INPUT;
+            answers[i] = (int64_t)d;
+        }
+        return name[0] == 'n' ? csops_metric_nps(answers, (size_t)n, out) : csops_metric_csat(answers, (size_t)n, out);
+    }
+    if (strcmp(name, "nrr") == 0 || strcmp(name, "grr") == 0) {
+        const cJSON *start = cJSON_GetObjectItemCaseSensitive(input, "start");
+        if (start != NULL) {
+            const cJSON *now = cJSON_GetObjectItemCaseSensitive(input, "now");
+            int n = cJSON_GetArraySize(start);
+            if (cJSON_GetArraySize(now) != n) return CSOPS_INVALID_INPUT;
+            double a[256], b[256];
+            if (n > 256) return CSOPS_INVALID_ARGUMENT;
+            for (int i = 0; i < n; i++) {
+                a[i] = cJSON_GetArrayItem(start, i)->valuedouble;
+                b[i] = cJSON_GetArrayItem(now, i)->valuedouble;
+            }
+            return name[0] == 'n' ? csops_metric_nrr_per_account(a, b, (size_t)n, out)
+                                  : csops_metric_grr_per_account(a, b, (size_t)n, out);
+        }
+        double s = num(input, "start_arr"), e = num(input, "expansion"), c = num(input, "contraction"), ch = num(input, "churned");
+        return name[0] == 'n' ? csops_metric_nrr(s, e, c, ch, out) : csops_metric_grr(s, e, c, ch, out);
+    }
+    if (strcmp(name, "logo_churn") == 0) {
+        double start = num(input, "accounts_at_start"), churned = num(input, "churned_accounts");
+        if (start < 0 || churned < 0) return CSOPS_INVALID_INPUT;
+        return csops_metric_logo_churn((uint64_t)start, (uint64_t)churned, out);
+    }
+    if (strcmp(name, "license_utilization") == 0) {
+        return csops_metric_license_utilization(num(input, "active_users"), num(input, "purchased_seats"), out);
+    }
+    return CSOPS_INVALID_ARGUMENT;
+}
+
+static void run_metrics_vector(const char *path, const cJSON *v) {
+    int index = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(v, "cases")) {
+        const char *name = cJSON_GetObjectItemCaseSensitive(c, "metric")->valuestring;
+        double value = -12345.0;
+        csops_status_t st = metric_case(name, cJSON_GetObjectItemCaseSensitive(c, "input"), &value);
+        const cJSON *expect = cJSON_GetObjectItemCaseSensitive(c, "expect");
+        if (cJSON_IsNumber(expect)) {
+            double diff = value - expect->valuedouble;
+            CHECK(st == CSOPS_OK && diff <= 1e-9 && diff >= -1e-9, "%s cases[%d] %s: expected %g, actual %s %g", path, index,
+                  name, expect->valuedouble, csops_status_name(st), value);
+        } else {
+            CHECK(st == CSOPS_INVALID_INPUT && value == -12345.0, "%s cases[%d] %s: expected an input error, actual %s", path,
+                  index, name, csops_status_name(st));
+        }
+        index++;
+    }
+}
+
 static void run_vector_file(const char *path) {
     char *text = read_file(path);
     cJSON *v = text ? cJSON_Parse(text) : NULL;
@@ -255,8 +323,12 @@ static void run_vector_file(const char *path) {
         int before = failed;
         run_workflow_vector(path, v);
         printf("vector %s ... %s\n", path, failed == before ? "ok" : "FAILED");
+    } else if (cJSON_IsString(kind) && strcmp(kind->valuestring, "metrics") == 0) {
+        int before = failed;
+        run_metrics_vector(path, v);
+        printf("vector %s ... %s\n", path, failed == before ? "ok" : "FAILED");
     } else if (v != NULL) {
-        printf("vector %s ... not a workflow vector (the C run covers workflow scenarios)\n", path);
+        printf("vector %s ... skipped (the C run covers the workflow and metrics kinds)\n", path);
     }
     cJSON_Delete(v);
     free(text);

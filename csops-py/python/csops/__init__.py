@@ -41,6 +41,9 @@ from csops._csops import (
 )
 
 
+from csops import metrics  # noqa: E402  (the submodule imports the native module above)
+
+
 class State(str, enum.Enum):
     """The workflow states (a mirror of the Rust enum; a test keeps them equal)."""
 
@@ -93,5 +96,6 @@ __all__ = [
     "__version__",
     "scope",
     "version",
+    "metrics",
     "weight_for_hours",
 ]

@@ -5,6 +5,7 @@ from typing import Any, Iterator, Mapping, Sequence, TypeAlias, final
 
 __all__ = [
     "Workflow", "Request", "Transition", "Label", "LabelSet", "Weight", "weight_for_hours", "scope", "version",
+    "nps", "csat", "nrr", "grr", "logo_churn", "license_utilization",
     "CsopsError", "LabelError", "ConfigError", "InputError", "TransitionRejected",
     "STATES", "REJECTION_KINDS", "COMMAND_TYPES", "WORKSTREAMS", "__version__",
 ]
@@ -177,5 +178,27 @@ class Weight:
     def __reduce__(self) -> tuple[Any, tuple[int]]: ...
 
 def weight_for_hours(hours: float) -> int: ...
+def nps(answers: Sequence[int]) -> float: ...
+def csat(answers: Sequence[int]) -> float: ...
+def nrr(
+    *,
+    start_arr: float | None = None,
+    expansion: float = 0.0,
+    contraction: float = 0.0,
+    churned: float = 0.0,
+    start: Sequence[float] | None = None,
+    now: Sequence[float] | None = None,
+) -> float: ...
+def grr(
+    *,
+    start_arr: float | None = None,
+    expansion: float = 0.0,
+    contraction: float = 0.0,
+    churned: float = 0.0,
+    start: Sequence[float] | None = None,
+    now: Sequence[float] | None = None,
+) -> float: ...
+def logo_churn(*, accounts_at_start: int, churned_accounts: int) -> float: ...
+def license_utilization(*, active_users: float, purchased_seats: float) -> float: ...
 def scope(label: str) -> str | None: ...
 def version() -> str: ...
