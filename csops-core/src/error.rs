@@ -3,6 +3,7 @@
 use crate::config::ConfigError;
 use crate::directory::DirectoryError;
 use crate::label::LabelError;
+use crate::maturity::MaturityError;
 use crate::metrics::MetricsError;
 use crate::routing::UnknownWorkstream;
 use crate::sla::TimeError;
@@ -45,6 +46,9 @@ pub enum Error {
     /// A customer metric's input that breaks its rule.
     #[error(transparent)]
     Metrics(#[from] MetricsError),
+    /// A maturity assessment that cannot be made.
+    #[error(transparent)]
+    Maturity(#[from] MaturityError),
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@
 //!
 //! One module per concept: [`label`], [`workflow`] (with its transition table
 //! [`workflow::TRANSITIONS`]), [`weight`], [`review`], [`routing`], [`directory`], [`config`],
-//! [`sla`], [`diagram`], and, on the customer side, [`metrics`] (SPEC §11).
+//! [`sla`], [`diagram`], and, on the customer side, [`metrics`] (SPEC §11) and [`maturity`]
+//! (§12).
 //!
 //! ```
 //! use csops_core::{Config, Directory, Request, State, Workflow};
@@ -33,6 +34,7 @@ pub mod diagram;
 pub mod directory;
 mod error;
 pub mod label;
+pub mod maturity;
 pub mod metrics;
 pub mod review;
 pub mod routing;

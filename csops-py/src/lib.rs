@@ -1253,6 +1253,101 @@ fn license_utilization(py: Python<'_>, active_users: f64, purchased_seats: f64) 
         .map_err(|e| metrics_error(py, &e))
 }
 
+/// A CS Ops maturity assessment (SPEC §12): the 15 capabilities rated 0-3.
+#[pyclass(module = "csops._csops", frozen, eq)]
+#[derive(Clone, PartialEq)]
+struct Maturity {
+    inner: csops_core::maturity::Assessment,
+    model: csops_core::maturity::MaturityModel,
+}
+
+fn maturity_error(py: Python<'_>, e: &csops_core::maturity::MaturityError) -> PyErr {
+    input_error(py, "ratings", e.to_string())
+}
+
+#[pymethods]
+impl Maturity {
+    /// `ratings`: capability id ("metrics") or number (4) -> 0 absent, 1 emerging, 2 established,
+    /// 3 optimised; all 15 once. `foundations`: capability -> the capabilities it builds on
+    /// (None = the source's links).
+    #[new]
+    #[pyo3(signature = (ratings, foundations = None))]
+    fn new(
+        py: Python<'_>,
+        ratings: &Bound<'_, PyDict>,
+        foundations: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Maturity> {
+        let mut pairs = Vec::new();
+        for (k, v) in ratings.iter() {
+            let name = if let Ok(s) = k.cast::<PyString>() {
+                s.to_str()?.to_owned()
+            } else {
+                k.extract::<i64>()?.to_string()
+            };
+            let level: i64 = v.extract().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "argument 'ratings': the rating of {name} must be an int"
+                ))
+            })?;
+            pairs.push((name, level));
+        }
+        let inner = csops_core::maturity::Assessment::from_ratings(pairs)
+            .map_err(|e| maturity_error(py, &e))?;
+        let model = match foundations {
+            None => csops_core::maturity::MaturityModel::default(),
+            Some(f) => serde_json::from_value(
+                serde_json::json!({ "foundations": to_json(f, &|| "foundations".to_owned())? }),
+            )
+            .map_err(|e| input_error(py, "foundations", format!("foundations: {e}")))?,
+        };
+        Ok(Maturity { inner, model })
+    }
+
+    /// The ratings, capability id -> 0-3, in the source's order.
+    #[getter]
+    fn ratings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for c in csops_core::maturity::Capability::ALL {
+            d.set_item(c.id(), self.inner.rating(c) as u8)?;
+        }
+        Ok(d)
+    }
+
+    /// The report: `stages` (completion in percent, established count), `highest_established_stage`,
+    /// `weakest` (capability ids) and `ahead_of_foundations` (capability, rating, missing).
+    fn report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::to_value(self.inner.report(&self.model)).unwrap_or(Value::Null),
+        )
+    }
+
+    fn __repr__(&self) -> String {
+        let ratings: Vec<String> = csops_core::maturity::Capability::ALL
+            .iter()
+            .map(|c| format!("{:?}: {}", c.id(), self.inner.rating(*c) as u8))
+            .collect();
+        format!("Maturity({{{}}})", ratings.join(", "))
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyDict>, Bound<'py, PyAny>))> {
+        Ok((
+            py.import("csops._csops")?.getattr("Maturity")?,
+            (
+                self.ratings(py)?,
+                from_json(
+                    py,
+                    &serde_json::to_value(&self.model.foundations).unwrap_or(Value::Null),
+                )?,
+            ),
+        ))
+    }
+}
+
 /// GitLab's scope of a label (text before the last `::`), or None.
 #[pyfunction]
 fn scope(label: &str) -> Option<&str> {
@@ -1279,6 +1374,7 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Label>()?;
     m.add_class::<LabelSet>()?;
     m.add_class::<Weight>()?;
+    m.add_class::<Maturity>()?;
     m.add_function(wrap_pyfunction!(weight_for_hours, m)?)?;
     m.add_function(wrap_pyfunction!(scope, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
@@ -1298,6 +1394,13 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("REJECTION_KINDS", names(RejectionKind::as_str))?;
     m.add("COMMAND_TYPES", names(CommandKind::as_str))?;
     m.add("WORKSTREAMS", names(Workstream::as_str))?;
+    m.add(
+        "CAPABILITIES",
+        csops_core::maturity::Capability::ALL
+            .iter()
+            .map(|c| c.id())
+            .collect::<Vec<_>>(),
+    )?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

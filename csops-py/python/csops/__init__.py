@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 
 from csops._csops import (
+    CAPABILITIES,
     COMMAND_TYPES,
     REJECTION_KINDS,
     STATES,
@@ -29,6 +30,7 @@ from csops._csops import (
     Label,
     LabelError,
     LabelSet,
+    Maturity,
     Request,
     Transition,
     TransitionRejected,
@@ -76,6 +78,7 @@ class RejectionKind(str, enum.Enum):
 
 
 __all__ = [
+    "CAPABILITIES",
     "COMMAND_TYPES",
     "REJECTION_KINDS",
     "STATES",
@@ -86,6 +89,7 @@ __all__ = [
     "Label",
     "LabelError",
     "LabelSet",
+    "Maturity",
     "RejectionKind",
     "Request",
     "State",
