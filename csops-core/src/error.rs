@@ -6,6 +6,7 @@ use crate::label::LabelError;
 use crate::maturity::MaturityError;
 use crate::metrics::MetricsError;
 use crate::routing::UnknownWorkstream;
+use crate::segment::SegmentError;
 use crate::sla::TimeError;
 use crate::weight::WeightError;
 use crate::workflow::{CommandError, Rejection, ReplayError, RequestError};
@@ -49,6 +50,9 @@ pub enum Error {
     /// A maturity assessment that cannot be made.
     #[error(transparent)]
     Maturity(#[from] MaturityError),
+    /// Segmentation that cannot be done.
+    #[error(transparent)]
+    Segment(#[from] SegmentError),
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@
 //!
 //! One module per concept: [`label`], [`workflow`] (with its transition table
 //! [`workflow::TRANSITIONS`]), [`weight`], [`review`], [`routing`], [`directory`], [`config`],
-//! [`sla`], [`diagram`], and, on the customer side, [`metrics`] (SPEC §11) and [`maturity`]
-//! (§12).
+//! [`sla`], [`diagram`], and, on the customer side, [`segment`] (SPEC §8), [`metrics`] (§11) and
+//! [`maturity`] (§12).
 //!
 //! ```
 //! use csops_core::{Config, Directory, Request, State, Workflow};
@@ -38,6 +38,7 @@ pub mod maturity;
 pub mod metrics;
 pub mod review;
 pub mod routing;
+pub mod segment;
 pub mod sla;
 pub mod state;
 pub mod weight;

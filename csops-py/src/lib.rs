@@ -1348,6 +1348,149 @@ impl Maturity {
     }
 }
 
+/// Reads a Python value into a core type through serde; a failure is an InputError naming `key`.
+fn read<T: serde::de::DeserializeOwned>(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    key: &str,
+) -> PyResult<T> {
+    T::deserialize(de::PyDe(obj)).map_err(|e| input_error(py, key, format!("{key}: {e}")))
+}
+
+fn segment_error(py: Python<'_>, e: &csops_core::segment::SegmentError) -> PyErr {
+    use csops_core::segment::SegmentError as S;
+    match e {
+        S::Config { key, .. } => error_with(
+            py,
+            ConfigError::new_err(e.to_string()),
+            &[("key", PyString::new(py, key).into_any())],
+        ),
+        S::Unmatched { account, .. } | S::BadArr { account, .. } => {
+            let err = input_error(py, "account", e.to_string());
+            error_with(
+                py,
+                err,
+                &[("account", PyString::new(py, account).into_any())],
+            )
+        }
+    }
+}
+
+/// Ordered segmentation rules (SPEC §8): account attributes -> CSM team, priority (1-4, 4 =
+/// digital only), engagement model and sales segment. The default rules are illustrative.
+#[pyclass(module = "csops._csops", frozen, eq)]
+#[derive(Clone, PartialEq)]
+struct Segmentation {
+    inner: csops_core::segment::Segmentation,
+}
+
+#[pymethods]
+impl Segmentation {
+    /// `rules`: None (the illustrative default), a dict `{"rules": [...]}`, or JSON / TOML text.
+    #[new]
+    #[pyo3(signature = (rules = None))]
+    fn new(py: Python<'_>, rules: Option<&Bound<'_, PyAny>>) -> PyResult<Segmentation> {
+        use csops_core::segment::Segmentation as S;
+        let inner = match rules.filter(|r| !r.is_none()) {
+            None => S::default(),
+            Some(r) => {
+                let loaded = if let Ok(s) = r.cast::<PyString>() {
+                    let text = s.to_str()?;
+                    if text.trim_start().starts_with('{') {
+                        S::from_json(text)
+                    } else {
+                        S::from_toml(text)
+                    }
+                } else if r.cast::<PyDict>().is_ok() {
+                    S::from_json(&to_json(r, &|| "rules".to_owned())?.to_string())
+                } else {
+                    return Err(PyTypeError::new_err(format!(
+                        "argument 'rules': expected dict, JSON or TOML str, or None, not {}",
+                        r.get_type()
+                    )));
+                };
+                loaded.map_err(|e| segment_error(py, &e))?
+            }
+        };
+        Ok(Segmentation { inner })
+    }
+
+    /// The segment of one account (`{"id", "arr", "seats", "public_sector", "region"}`), as a dict
+    /// with `account`, `rule`, `team`, `priority`, `engagement`, `sales_segment`.
+    fn assign<'py>(
+        &self,
+        py: Python<'py>,
+        account: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let a: csops_core::segment::Account = read(py, account, "account")?;
+        let s = self.inner.assign(&a).map_err(|e| segment_error(py, &e))?;
+        from_json(py, &serde_json::to_value(s).unwrap_or(Value::Null))
+    }
+
+    /// The segments of a book (a list of account dicts); the first unmatched account is an
+    /// InputError naming it.
+    fn assign_all<'py>(
+        &self,
+        py: Python<'py>,
+        accounts: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let book: Vec<csops_core::segment::Account> = read(py, accounts, "accounts")?;
+        let out = self
+            .inner
+            .assign_all(&book)
+            .map_err(|e| segment_error(py, &e))?;
+        from_json(py, &serde_json::to_value(out).unwrap_or(Value::Null))
+    }
+
+    /// The rules, as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::to_value(&self.inner).unwrap_or(Value::Null),
+        )
+    }
+
+    fn __repr__(&self) -> String {
+        let names: Vec<&str> = self.inner.rules.iter().map(|r| r.name.as_str()).collect();
+        format!("Segmentation(rules={names:?})")
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((
+            py.import("csops._csops")?.getattr("Segmentation")?,
+            (serde_json::to_string(&self.inner).unwrap_or_default(),),
+        ))
+    }
+}
+
+/// CSM headcount per team for a segmented book (`Segmentation.assign_all`'s output): by
+/// accounts per CSM and by weekly cadence, rounded up per team, with the gap to `current`
+/// (team -> CSMs). `model` replaces the illustrative capacity assumptions.
+#[pyfunction]
+#[pyo3(signature = (assignments, current = None, model = None))]
+fn capacity_plan<'py>(
+    py: Python<'py>,
+    assignments: &Bound<'py, PyAny>,
+    current: Option<&Bound<'py, PyAny>>,
+    model: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    use csops_core::segment as s;
+    let assignments: Vec<s::Assignment> = read(py, assignments, "assignments")?;
+    let current: std::collections::BTreeMap<s::CsmTeam, u64> = match current {
+        Some(c) if !c.is_none() => read(py, c, "current")?,
+        _ => std::collections::BTreeMap::new(),
+    };
+    let model: s::CapacityModel = match model {
+        Some(m) if !m.is_none() => read(py, m, "model")?,
+        _ => s::CapacityModel::default(),
+    };
+    from_json(
+        py,
+        &serde_json::to_value(s::capacity_plan(&assignments, &current, &model))
+            .unwrap_or(Value::Null),
+    )
+}
+
 /// GitLab's scope of a label (text before the last `::`), or None.
 #[pyfunction]
 fn scope(label: &str) -> Option<&str> {
@@ -1375,6 +1518,8 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<LabelSet>()?;
     m.add_class::<Weight>()?;
     m.add_class::<Maturity>()?;
+    m.add_class::<Segmentation>()?;
+    m.add_function(wrap_pyfunction!(capacity_plan, m)?)?;
     m.add_function(wrap_pyfunction!(weight_for_hours, m)?)?;
     m.add_function(wrap_pyfunction!(scope, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
