@@ -2,6 +2,7 @@
 
 use crate::config::ConfigError;
 use crate::directory::DirectoryError;
+use crate::journey::JourneyError;
 use crate::label::LabelError;
 use crate::maturity::MaturityError;
 use crate::metrics::MetricsError;
@@ -53,6 +54,9 @@ pub enum Error {
     /// Segmentation that cannot be done.
     #[error(transparent)]
     Segment(#[from] SegmentError),
+    /// A journey event or date that breaks a rule.
+    #[error(transparent)]
+    Journey(#[from] JourneyError),
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@
 //!
 //! One module per concept: [`label`], [`workflow`] (with its transition table
 //! [`workflow::TRANSITIONS`]), [`weight`], [`review`], [`routing`], [`directory`], [`config`],
-//! [`sla`], [`diagram`], and, on the customer side, [`segment`] (SPEC §8), [`metrics`] (§11) and
-//! [`maturity`] (§12).
+//! [`sla`], [`diagram`], and, on the customer side, [`segment`] (SPEC §8), [`journey`] (§9),
+//! [`metrics`] (§11) and [`maturity`] (§12).
 //!
 //! ```
 //! use csops_core::{Config, Directory, Request, State, Workflow};
@@ -33,6 +33,7 @@ pub mod config;
 pub mod diagram;
 pub mod directory;
 mod error;
+pub mod journey;
 pub mod label;
 pub mod maturity;
 pub mod metrics;

@@ -1491,6 +1491,169 @@ fn capacity_plan<'py>(
     )
 }
 
+/// A calendar date: ISO text ("2026-01-05") or a `datetime.date`.
+fn day(py: Python<'_>, obj: &Bound<'_, PyAny>, name: &str) -> PyResult<chrono::NaiveDate> {
+    let text: String = if let Ok(s) = obj.cast::<PyString>() {
+        s.to_str()?.to_owned()
+    } else if obj.hasattr("isoformat")? && !obj.hasattr("hour")? {
+        obj.call_method0("isoformat")?.extract()?
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "argument '{name}': expected a date or ISO date str, not {}",
+            obj.get_type()
+        )));
+    };
+    text.parse()
+        .map_err(|e| input_error(py, name, format!("{name} {text:?} is not an ISO date: {e}")))
+}
+
+fn journey_error(py: Python<'_>, e: &csops_core::journey::JourneyError) -> PyErr {
+    use csops_core::journey::JourneyError as J;
+    let key = match e {
+        J::DateOutOfOrder { .. } => "date",
+        J::InvalidEvent { .. } | J::BadValue { .. } => "event",
+    };
+    input_error(py, key, e.to_string())
+}
+
+/// A customer's journey (SPEC §9): Align → Onboard → Enable → Expand → Renew → Enable, or
+/// Churned, moved by dated events; `advance(now)` opens the renewal window and reports missed
+/// time-to-value milestones.
+#[pyclass(module = "csops._csops")]
+#[derive(Clone)]
+struct Journey {
+    inner: csops_core::journey::Journey,
+    config: csops_core::journey::JourneyConfig,
+}
+
+#[pymethods]
+impl Journey {
+    /// A journey in Align. `config`: None (defaults: 14/30/45-day time to value, 120-day renewal
+    /// window), or a dict.
+    #[new]
+    #[pyo3(signature = (account, config = None))]
+    fn new(py: Python<'_>, account: &str, config: Option<&Bound<'_, PyAny>>) -> PyResult<Journey> {
+        let config = match config {
+            Some(c) if !c.is_none() => read(py, c, "config")?,
+            _ => csops_core::journey::JourneyConfig::default(),
+        };
+        Ok(Journey {
+            inner: csops_core::journey::Journey::new(account),
+            config,
+        })
+    }
+
+    /// Records a dated event (`{"type": "contract_signed", "start": ..., "renewal": ..., "arr": ...}`,
+    /// `first_engagement`, `first_value`, `onboarding_completed`, `expansion` (`arr_delta`),
+    /// `renewed` (`renewal`, `arr`), `churned` (`reason`)). Returns the step as a dict.
+    fn record<'py>(
+        &mut self,
+        py: Python<'py>,
+        event: &Bound<'py, PyAny>,
+        date: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let event: csops_core::journey::JourneyEvent = read(py, event, "event")?;
+        let date = day(py, date, "date")?;
+        let step = self
+            .inner
+            .record(date, event, &self.config)
+            .map_err(|e| journey_error(py, &e))?;
+        from_json(py, &serde_json::to_value(step).unwrap_or(Value::Null))
+    }
+
+    /// Fires the time-driven steps up to `now` and reports missed milestones: a dict with
+    /// `steps` and `misses` (`milestone`, `due`, `reached`, `days_late`).
+    fn advance<'py>(
+        &mut self,
+        py: Python<'py>,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let now = day(py, now, "now")?;
+        let report = self
+            .inner
+            .advance(now, &self.config)
+            .map_err(|e| journey_error(py, &e))?;
+        from_json(py, &serde_json::to_value(report).unwrap_or(Value::Null))
+    }
+
+    /// The touchpoints of the current stage for an engagement model ("high_touch", ...).
+    fn touchpoints(&self, py: Python<'_>, engagement: &str) -> PyResult<Vec<String>> {
+        let model: csops_core::segment::EngagementModel = engagement.parse().map_err(|_| {
+            input_error(
+                py,
+                "engagement",
+                format!(
+                    "unknown engagement model {engagement:?}: high_touch, mid_touch or tech_touch"
+                ),
+            )
+        })?;
+        Ok(self.inner.touchpoints(model, &self.config).to_vec())
+    }
+
+    #[getter]
+    fn account(&self) -> &str {
+        self.inner.account()
+    }
+    #[getter]
+    fn stage(&self) -> &'static str {
+        self.inner.stage().into()
+    }
+    #[getter]
+    fn arr(&self) -> f64 {
+        self.inner.arr()
+    }
+    #[getter]
+    fn start(&self) -> Option<String> {
+        self.inner.start().map(|d| d.to_string())
+    }
+    #[getter]
+    fn renewal(&self) -> Option<String> {
+        self.inner.renewal().map(|d| d.to_string())
+    }
+    /// Every step, oldest first, as dicts.
+    #[getter]
+    fn history<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::to_value(self.inner.history()).unwrap_or(Value::Null),
+        )
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Journey(account={:?}, stage={:?}, arr={})",
+            self.inner.account(),
+            <&str>::from(self.inner.stage()),
+            self.inner.arr()
+        )
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<Journey>().is_ok_and(|o| {
+            let o = o.borrow();
+            o.inner == self.inner && o.config == self.config
+        })
+    }
+
+    fn __getstate__(&self) -> String {
+        serde_json::json!({"journey": self.inner, "config": self.config}).to_string()
+    }
+
+    fn __setstate__(&mut self, py: Python<'_>, state: &str) -> PyResult<()> {
+        let v: Value =
+            serde_json::from_str(state).map_err(|e| input_error(py, "state", e.to_string()))?;
+        self.inner = serde_json::from_value(v["journey"].clone())
+            .map_err(|e| input_error(py, "state", e.to_string()))?;
+        self.config = serde_json::from_value(v["config"].clone())
+            .map_err(|e| input_error(py, "state", e.to_string()))?;
+        Ok(())
+    }
+
+    fn __getnewargs__(&self) -> (String,) {
+        (self.inner.account().to_owned(),)
+    }
+}
+
 /// GitLab's scope of a label (text before the last `::`), or None.
 #[pyfunction]
 fn scope(label: &str) -> Option<&str> {
@@ -1519,6 +1682,7 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Weight>()?;
     m.add_class::<Maturity>()?;
     m.add_class::<Segmentation>()?;
+    m.add_class::<Journey>()?;
     m.add_function(wrap_pyfunction!(capacity_plan, m)?)?;
     m.add_function(wrap_pyfunction!(weight_for_hours, m)?)?;
     m.add_function(wrap_pyfunction!(scope, m)?)?;
