@@ -93,6 +93,11 @@ typedef enum {
 typedef struct csops_command_t csops_command_t;
 
 /*
+ A customer's journey (SPEC §9) with its configuration.
+ */
+typedef struct csops_journey_t csops_journey_t;
+
+/*
  A CS Ops request with its history.
  */
 typedef struct csops_request_t csops_request_t;
@@ -393,6 +398,57 @@ csops_status_t csops_metric_logo_churn(uint64_t accounts_at_start,
 csops_status_t csops_metric_license_utilization(double active_users,
                                                 double purchased_seats,
                                                 double *out);
+
+/*
+ A journey in Align for `account`, with a configuration (JSON; NULL for the defaults: 14/30/45
+ days to value, a 120-day renewal window). NULL on failure. Free it with `csops_journey_free`.
+
+ # Safety
+ The arguments are NULL or NUL-terminated strings.
+ */
+csops_journey_t *csops_journey_new(const char *account, const char *config_json_or_null);
+
+/*
+ Frees a journey. NULL is ignored.
+
+ # Safety
+ `j` is NULL or a journey from `csops_journey_new`, not freed before.
+ */
+void csops_journey_free(csops_journey_t *j);
+
+/*
+ Records a dated event (JSON, `{"type": "contract_signed", ...}`; the date as YYYY-MM-DD).
+ `CSOPS_INVALID_INPUT` (journey unchanged) for an event that does not apply, a bad value or a
+ date before the last event.
+
+ # Safety
+ `j` is NULL or a live journey; strings are NULL or NUL-terminated.
+ */
+csops_status_t csops_journey_record(csops_journey_t *j,
+                                    const char *event_json,
+                                    const char *date_iso);
+
+/*
+ Fires the time-driven steps up to `now_iso` and reports missed milestones. When
+ `report_json_out` is not NULL it receives the report as JSON (`steps`, `misses`), which the
+ caller frees with `csops_string_free`.
+
+ # Safety
+ `j` is NULL or a live journey; `now_iso` is NULL or NUL-terminated; `report_json_out` is NULL
+ or writable.
+ */
+csops_status_t csops_journey_advance(csops_journey_t *j,
+                                     const char *now_iso,
+                                     char **report_json_out);
+
+/*
+ The journey's stage ("Align", "Onboard", "Enable", "Expand", "Renew", "Churned"). Static: do
+ not free. NULL if `j` is NULL.
+
+ # Safety
+ `j` is NULL or a live journey.
+ */
+const char *csops_journey_stage(const csops_journey_t *j);
 
 /*
  For tests of the boundary only: panics inside it and so returns `CSOPS_PANIC`.

@@ -496,6 +496,71 @@ fn metrics_through_the_abi() {
 }
 
 #[test]
+fn a_journey_through_the_abi() {
+    let j = unsafe { csops_journey_new(c("acme").as_ptr(), ptr::null()) };
+    assert!(!j.is_null());
+    let stage = || {
+        unsafe { CStr::from_ptr(csops_journey_stage(j)) }
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(stage(), "Align");
+    let signed = c(
+        r#"{"type": "contract_signed", "start": "2026-01-05", "renewal": "2027-01-05", "arr": 100000}"#,
+    );
+    assert_eq!(
+        unsafe { csops_journey_record(j, signed.as_ptr(), c("2026-01-02").as_ptr()) },
+        csops_status_t::CSOPS_OK
+    );
+    assert_eq!(stage(), "Onboard");
+    assert_eq!(
+        unsafe { csops_journey_record(j, signed.as_ptr(), c("2026-01-03").as_ptr()) },
+        csops_status_t::CSOPS_INVALID_INPUT
+    );
+    assert_eq!(
+        unsafe { csops_journey_record(j, c("{").as_ptr(), c("2026-01-03").as_ptr()) },
+        csops_status_t::CSOPS_INVALID_JSON
+    );
+    assert_eq!(
+        unsafe {
+            csops_journey_record(
+                j,
+                c(r#"{"type": "first_value"}"#).as_ptr(),
+                c("Jan 3").as_ptr(),
+            )
+        },
+        csops_status_t::CSOPS_INVALID_INPUT
+    );
+    let mut out: *mut c_char = ptr::null_mut();
+    assert_eq!(
+        unsafe { csops_journey_advance(j, c("2026-02-10").as_ptr(), &mut out) },
+        csops_status_t::CSOPS_OK
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(unsafe { CStr::from_ptr(out) }.to_str().unwrap()).unwrap();
+    assert_eq!(report["misses"].as_array().unwrap().len(), 2);
+    assert_eq!(report["misses"][0]["days_late"], 22);
+    assert_eq!(
+        unsafe { csops_journey_advance(j, c("2025-01-01").as_ptr(), ptr::null_mut()) },
+        csops_status_t::CSOPS_INVALID_INPUT
+    );
+    assert!(
+        unsafe { csops_journey_new(c("x").as_ptr(), c(r#"{"window": 3}"#).as_ptr()) }.is_null()
+    );
+    assert_eq!(
+        csops_last_error_status(),
+        csops_status_t::CSOPS_INVALID_CONFIG
+    );
+    assert!(unsafe { csops_journey_stage(ptr::null()) }.is_null());
+    unsafe {
+        csops_string_free(out);
+        csops_journey_free(j);
+        csops_journey_free(ptr::null_mut());
+    }
+}
+
+#[test]
 fn a_panic_is_contained_at_the_boundary() {
     assert_eq!(csops_test_panic(), csops_status_t::CSOPS_PANIC);
     assert!(

@@ -135,6 +135,32 @@ static void walk_a_request(void) {
     csops_workflow_free(wf);
 }
 
+/* A customer journey through the ABI: contract, milestones, the renewal window, a renewal. */
+static void walk_a_journey(void) {
+    csops_journey_t *j = csops_journey_new("acme", NULL);
+    CHECK(j != NULL && strcmp(csops_journey_stage(j), "Align") == 0, "a journey starts in Align");
+    if (j == NULL) return;
+    CHECK(csops_journey_record(j, "{\"type\": \"contract_signed\", \"start\": \"2026-01-05\", \"renewal\": \"2027-01-05\", \"arr\": 100000}",
+                               "2026-01-02") == CSOPS_OK, "contract signed");
+    CHECK(csops_journey_record(j, "{\"type\": \"first_engagement\"}", "2026-01-10") == CSOPS_OK, "first engagement");
+    CHECK(csops_journey_record(j, "{\"type\": \"first_value\"}", "2026-01-09") == CSOPS_INVALID_INPUT, "dates in order");
+    CHECK(csops_journey_record(j, "{\"type\": \"first_value\"}", "2026-01-20") == CSOPS_OK, "first value");
+    CHECK(csops_journey_record(j, "{\"type\": \"onboarding_completed\"}", "2026-02-01") == CSOPS_OK, "onboarded");
+    char *report = NULL;
+    CHECK(csops_journey_advance(j, "2026-10-01", &report) == CSOPS_OK && strcmp(csops_journey_stage(j), "Renew") == 0,
+          "the renewal window opens");
+    cJSON *r = cJSON_Parse(report);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "steps")) == 1 &&
+              cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "misses")) == 0,
+          "one step, no misses");
+    cJSON_Delete(r);
+    csops_string_free(report);
+    CHECK(csops_journey_record(j, "{\"type\": \"renewed\", \"renewal\": \"2028-01-05\", \"arr\": 120000}", "2026-12-01") == CSOPS_OK &&
+              strcmp(csops_journey_stage(j), "Enable") == 0,
+          "renewed");
+    csops_journey_free(j);
+}
+
 static char *read_file(const char *path) {
     FILE *f = fopen(path, "rb");
     if (f == NULL) return NULL;
@@ -355,6 +381,7 @@ static void run_vectors(const char *path) {
 int main(int argc, char **argv) {
     printf("libcsops %s\n", csops_version());
     walk_a_request();
+    walk_a_journey();
     for (int i = 1; i < argc; i++) {
         if (strlen(argv[i]) > 0) run_vectors(argv[i]);
     }
