@@ -20,6 +20,9 @@
 use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::LazyLock;
+
+use strum::VariantArray;
 
 use chrono::{DateTime, Utc};
 use csops_core::workflow::{self as wf, Command, RejectionKind};
@@ -145,6 +148,27 @@ thread_local! {
 fn set_last_error(status: csops_status_t, message: &str) {
     let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
     LAST_ERROR.with(|e| *e.borrow_mut() = (status, text));
+}
+
+/// NUL-terminated copies of a core enum's names, built once from the core and read-only after,
+/// so that the names C sees cannot drift from the names Rust and Python see.
+fn c_names<T: VariantArray + Copy>(name: fn(T) -> &'static str) -> Vec<CString> {
+    T::VARIANTS
+        .iter()
+        .map(|v| CString::new(name(*v)).unwrap_or_default())
+        .collect()
+}
+
+static STATE_NAMES: LazyLock<Vec<CString>> = LazyLock::new(|| c_names(csops_core::State::as_str));
+static STAGE_NAMES: LazyLock<Vec<CString>> =
+    LazyLock::new(|| c_names::<csops_core::journey::JourneyStage>(|s| s.into()));
+static KIND_NAMES: LazyLock<Vec<CString>> = LazyLock::new(|| c_names(RejectionKind::as_str));
+
+/// A static name from one of the tables above ("" for an index it does not have).
+fn name_ptr(names: &'static [CString], index: Option<usize>) -> *const c_char {
+    index
+        .and_then(|i| names.get(i))
+        .map_or(c"".as_ptr(), |n| n.as_ptr())
 }
 
 /// Runs a call body at the boundary: its failure becomes the last error and `on_error`'s value;
@@ -323,25 +347,23 @@ pub extern "C" fn csops_last_error_status() -> csops_status_t {
 /// "panic". Static: do not free.
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_status_name(status: csops_status_t) -> *const c_char {
-    let name: &'static str = match status {
-        CSOPS_OK => "ok\0",
-        CSOPS_UNKNOWN_PERSON => "unknown_person\0",
-        CSOPS_INVALID_TIME => "invalid_time\0",
-        CSOPS_INVALID_TRANSITION => "invalid_transition\0",
-        CSOPS_NOT_PERMITTED => "not_permitted\0",
-        CSOPS_MISSING_INPUT => "missing_input\0",
-        CSOPS_INVALID_WEIGHT => "invalid_weight\0",
-        CSOPS_NEEDS_EPIC => "needs_epic\0",
-        CSOPS_REVIEW_REQUIRED => "review_required\0",
-        CSOPS_CHECKLIST_INCOMPLETE => "checklist_incomplete\0",
-        CSOPS_INVALID_ARGUMENT => "invalid_argument\0",
-        CSOPS_INVALID_UTF8 => "invalid_utf8\0",
-        CSOPS_INVALID_JSON => "invalid_json\0",
-        CSOPS_INVALID_INPUT => "invalid_input\0",
-        CSOPS_INVALID_CONFIG => "invalid_config\0",
-        CSOPS_PANIC => "panic\0",
+    let own: &'static CStr = match status {
+        CSOPS_OK => c"ok",
+        CSOPS_INVALID_ARGUMENT => c"invalid_argument",
+        CSOPS_INVALID_UTF8 => c"invalid_utf8",
+        CSOPS_INVALID_JSON => c"invalid_json",
+        CSOPS_INVALID_INPUT => c"invalid_input",
+        CSOPS_INVALID_CONFIG => c"invalid_config",
+        CSOPS_PANIC => c"panic",
+        // The rejection kinds: the core's own names.
+        _ => {
+            let kind = RejectionKind::VARIANTS
+                .iter()
+                .position(|k| csops_status_t::from(*k) == status);
+            return name_ptr(&KIND_NAMES, kind);
+        }
     };
-    name.as_ptr().cast()
+    own.as_ptr()
 }
 
 /// Frees a string csops returned as `char *`. NULL is ignored.
@@ -498,22 +520,7 @@ pub unsafe extern "C" fn csops_request_state(req: *const csops_request_t) -> *co
 }
 
 fn state_name(state: csops_core::State) -> *const c_char {
-    use csops_core::State::*;
-    let s: &'static str = match state {
-        New => "New\0",
-        Triage => "Triage\0",
-        NeedMoreInfo => "NeedMoreInfo\0",
-        ReadyForAssignment => "ReadyForAssignment\0",
-        Unassigned => "Unassigned\0",
-        Backlog => "Backlog\0",
-        InProcess => "InProcess\0",
-        Blocked => "Blocked\0",
-        AwaitingFeedback => "AwaitingFeedback\0",
-        Monitoring => "Monitoring\0",
-        WontDo => "WontDo\0",
-        Completed => "Completed\0",
-    };
-    s.as_ptr().cast()
+    name_ptr(&STATE_NAMES, Some(state.index()))
 }
 
 /// Whether the request is open on the tracker (false also when `req` is NULL).
@@ -1025,21 +1032,16 @@ pub unsafe extern "C" fn csops_journey_advance(
 /// `j` is NULL or a live journey.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_journey_stage(j: *const csops_journey_t) -> *const c_char {
-    use csops_core::journey::JourneyStage::*;
     boundary(
         |_| std::ptr::null(),
         || {
             // SAFETY: by this function's contract.
             let j = unsafe { handle(j, "j") }?;
-            let s: &'static str = match j.inner.stage() {
-                Align => "Align\0",
-                Onboard => "Onboard\0",
-                Enable => "Enable\0",
-                Expand => "Expand\0",
-                Renew => "Renew\0",
-                Churned => "Churned\0",
-            };
-            Ok(s.as_ptr().cast())
+            let stage = j.inner.stage();
+            let index = csops_core::journey::JourneyStage::VARIANTS
+                .iter()
+                .position(|s| *s == stage);
+            Ok(name_ptr(&STAGE_NAMES, index))
         },
     )
 }

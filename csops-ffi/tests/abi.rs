@@ -100,6 +100,26 @@ fn statuses_are_distinct_and_named() {
 }
 
 #[test]
+fn every_state_reaches_c_under_the_core_name() {
+    use csops_core::label::Taxonomy;
+    for state in <csops_core::State as strum::VariantArray>::VARIANTS {
+        let label = Taxonomy::default_ref().canonical(*state).unwrap_or("CSOps");
+        let json = format!(
+            r#"{{"id": 1, "author": "rita", "labels": ["{label}"], "created_at": "2026-01-05T09:00:00Z"}}"#
+        );
+        let req = unsafe { csops_request_from_json(c(&json).as_ptr()) };
+        assert!(!req.is_null(), "{}", last_error());
+        assert_eq!(
+            unsafe { CStr::from_ptr(csops_request_state(req)) }
+                .to_str()
+                .unwrap(),
+            state.as_str()
+        );
+        unsafe { csops_request_free(req) };
+    }
+}
+
+#[test]
 fn a_request_walks_through_the_workflow() {
     let f = Fixture::new();
     let (s, t) = f.apply(r#"{"type": "triage"}"#, "lena", "2026-01-06T10:00:00Z");
