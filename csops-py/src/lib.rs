@@ -729,31 +729,24 @@ fn state_names() -> Vec<&'static str> {
     State::VARIANTS.iter().map(|s| s.as_str()).collect()
 }
 
-fn party_name(py: Python<'_>, name: &str) -> PyResult<&'static str> {
-    use strum::VariantArray;
-    [
-        core_wf::Party::Lead,
-        core_wf::Party::Assignee,
-        core_wf::Party::Requester,
-        core_wf::Party::Reviewer,
-        core_wf::Party::SelfAssigningCsOps,
-    ]
-    .into_iter()
-    .map(<&'static str>::from)
-    .find(|p| *p == name)
-    .or_else(|| {
-        CommandKind::VARIANTS
-            .iter()
-            .map(|k| k.as_str())
-            .find(|k| *k == name)
-    })
-    .ok_or_else(|| {
-        input_error(
-            py,
-            "notifications",
-            format!("unknown role or command {name:?}"),
-        )
-    })
+/// A notification's role, by the core's names ("lead", "assignee", ...).
+fn role_name(py: Python<'_>, name: &str) -> PyResult<&'static str> {
+    name.parse::<core_wf::Party>()
+        .map(<&'static str>::from)
+        .map_err(|_| input_error(py, "notifications", format!("unknown role {name:?}")))
+}
+
+/// A notification's reason: a command type ("triage", ...).
+fn command_name(py: Python<'_>, name: &str) -> PyResult<&'static str> {
+    name.parse::<CommandKind>()
+        .map(CommandKind::as_str)
+        .map_err(|_| {
+            input_error(
+                py,
+                "notifications",
+                format!("unknown command type {name:?}"),
+            )
+        })
 }
 
 #[pymethods]
@@ -773,7 +766,7 @@ impl Transition {
     ) -> PyResult<Transition> {
         let notes = notifications
             .into_iter()
-            .map(|(to, role, why)| Ok((to, party_name(py, &role)?, party_name(py, &why)?)))
+            .map(|(to, role, why)| Ok((to, role_name(py, &role)?, command_name(py, &why)?)))
             .collect::<PyResult<_>>()?;
         Ok(Transition {
             from_state: state_name(py, from_state)?,

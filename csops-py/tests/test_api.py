@@ -387,6 +387,11 @@ def test_transitions_are_values(wf: csops.Workflow, req: csops.Request) -> None:
         "close": False, "reopen": False, "notifications": [{"to": "rita", "role": "requester", "why": "triage"}],
     }
     assert repr(t).startswith('Transition(from_state="New", state="Triage"')
+    for bad in [("rita", "triage", "triage"), ("rita", "requester", "requester"), ("rita", "boss", "triage")]:
+        with pytest.raises(csops.InputError):
+            csops.Transition("New", "Triage", [], [], False, False, [bad])
+    with pytest.raises(csops.InputError):
+        csops.Transition("New", "Doing", [], [], False, False, [])
     assert csops.__version__ == csops.version()
 
 

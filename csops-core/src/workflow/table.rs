@@ -2,13 +2,15 @@
 //! and the tests all read [`TRANSITIONS`]; there is no second copy of it anywhere.
 
 use serde::Serialize;
-use strum::{Display, IntoStaticStr};
+use strum::{Display, EnumString, IntoStaticStr};
 
 use super::command::CommandKind;
 use crate::state::{State, StateSet};
 
 /// Who a rule names, relative to the request (SPEC §2 "Roles").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Display, IntoStaticStr)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Display, EnumString, IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Party {
