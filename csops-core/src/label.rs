@@ -705,10 +705,17 @@ impl LabelSet {
 
     /// Checks every label (none empty or only `::`), as a tracker import does.
     pub fn validate(&self) -> Result<(), LabelError> {
-        match self.0.iter().find(|l| is_blank(l)) {
-            Some(bad) => Err(LabelError::Empty { input: bad.clone() }),
+        match self.first_blank() {
+            Some((_, bad)) => Err(LabelError::Empty {
+                input: bad.to_owned(),
+            }),
             None => Ok(()),
         }
+    }
+
+    /// The first label that cannot be a label (see [`is_blank`]), with its position.
+    pub fn first_blank(&self) -> Option<(usize, &str)> {
+        self.iter().enumerate().find(|(_, l)| is_blank(l))
     }
 
     /// Whether any label marks the request as Gainsight-related (`Gainsight*`, SPEC §2

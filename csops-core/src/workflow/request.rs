@@ -308,12 +308,7 @@ impl Request {
         routing: &RoutingConfig,
     ) -> Result<Request, RequestError> {
         let id = r.id;
-        if let Some((index, l)) = r
-            .labels
-            .iter()
-            .enumerate()
-            .find(|(_, l)| crate::label::is_blank(l))
-        {
+        if let Some((index, l)) = r.labels.first_blank() {
             return Err(RequestError::Label {
                 id,
                 index,
