@@ -581,6 +581,59 @@ fn a_journey_through_the_abi() {
 }
 
 #[test]
+fn loading_with_a_workflow_and_its_failures() {
+    // A replaced taxonomy is used only through the workflow.
+    let wf = unsafe {
+        csops_workflow_new(
+            c(DIR).as_ptr(),
+            c(r#"{"labels": {"workflow": {"InProcess": {"canonical": "Ops::Doing"}}}}"#).as_ptr(),
+        )
+    };
+    assert!(!wf.is_null(), "{}", last_error());
+    let json = c(
+        r#"{"id": 1, "author": "rita", "labels": ["ops::doing"], "assignee": "omar", "created_at": "2026-01-05T09:00:00Z"}"#,
+    );
+    let req = unsafe { csops_workflow_load_request(wf, json.as_ptr()) };
+    assert_eq!(
+        unsafe { CStr::from_ptr(csops_request_state(req)) }
+            .to_str()
+            .unwrap(),
+        "InProcess"
+    );
+    let anomaly = c(
+        r#"{"id": 1, "author": "rita", "labels": ["Ops::Doing", "CSOps::Blocked"], "created_at": "2026-01-05T09:00:00Z"}"#,
+    );
+    let cases: [(*const csops_workflow_t, *const c_char, csops_status_t); 4] = [
+        (
+            ptr::null(),
+            json.as_ptr(),
+            csops_status_t::CSOPS_INVALID_ARGUMENT,
+        ),
+        (wf, ptr::null(), csops_status_t::CSOPS_INVALID_ARGUMENT),
+        (wf, c"{nope".as_ptr(), csops_status_t::CSOPS_INVALID_JSON),
+        (wf, anomaly.as_ptr(), csops_status_t::CSOPS_INVALID_INPUT),
+    ];
+    for (w, j, want) in cases {
+        assert!(unsafe { csops_workflow_load_request(w, j) }.is_null());
+        assert_eq!(csops_last_error_status(), want, "{}", last_error());
+    }
+    assert!(unsafe { csops_request_from_json(ptr::null()) }.is_null());
+    assert_eq!(
+        csops_last_error_status(),
+        csops_status_t::CSOPS_INVALID_ARGUMENT
+    );
+    assert!(unsafe { csops_workflow_mermaid(ptr::null()) }.is_null());
+    assert_eq!(
+        csops_last_error_status(),
+        csops_status_t::CSOPS_INVALID_ARGUMENT
+    );
+    unsafe {
+        csops_request_free(req);
+        csops_workflow_free(wf);
+    }
+}
+
+#[test]
 fn a_panic_is_contained_at_the_boundary() {
     assert_eq!(csops_test_panic(), csops_status_t::CSOPS_PANIC);
     assert!(

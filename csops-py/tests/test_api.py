@@ -223,6 +223,22 @@ def test_custom_taxonomy_loads_through_the_workflow() -> None:
     assert t.remove_labels == ["ops::doing"]
 
 
+def test_workflow_errors_on_time_and_loading(wf: csops.Workflow, req: csops.Request) -> None:
+    in_process(wf, req)
+    with pytest.raises(csops.InputError) as info:
+        wf.sla_breaches(req, "2026-01-01T00:00:00Z")
+    assert info.value.key == "now" and "backwards" in str(info.value)
+    with pytest.raises(csops.InputError):
+        wf.load_request("{nope")
+    with pytest.raises(csops.InputError) as info:
+        wf.load_request({**NEW, "labels": ["CSOps::Triage", "CSOps::Blocked"]})
+    assert info.value.key == "labels"
+    with pytest.raises(TypeError):
+        wf.load_request(42)
+    with pytest.raises(csops.InputError, match="history"):
+        wf.replay(req, [{"at": "yesterday"}])
+
+
 def test_replay_reproduces_the_request(wf: csops.Workflow, req: csops.Request) -> None:
     initial = copy.copy(req)
     in_process(wf, req)
