@@ -2,6 +2,7 @@
 
 use crate::config::ConfigError;
 use crate::directory::DirectoryError;
+use crate::health::HealthError;
 use crate::journey::JourneyError;
 use crate::label::LabelError;
 use crate::maturity::MaturityError;
@@ -57,6 +58,9 @@ pub enum Error {
     /// A journey event or date that breaks a rule.
     #[error(transparent)]
     Journey(#[from] JourneyError),
+    /// A scorecard, a health value or a scoring input that breaks a rule.
+    #[error(transparent)]
+    Health(#[from] HealthError),
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //!
 //! One module per concept: [`label`], [`workflow`] (with its transition table
 //! [`workflow::TRANSITIONS`]), [`weight`], [`review`], [`routing`], [`directory`], [`config`],
-//! [`sla`], [`diagram`], and, on the customer side, [`segment`] (SPEC §8), [`journey`] (§9),
+//! [`sla`], [`diagram`], and, on the customer side, [`segment`] (SPEC §8), [`journey`] (§9), [`health`] (§10),
 //! [`metrics`] (§11) and [`maturity`] (§12).
 //!
 //! ```
@@ -33,6 +33,7 @@ pub mod config;
 pub mod diagram;
 pub mod directory;
 mod error;
+pub mod health;
 pub mod journey;
 pub mod label;
 pub mod maturity;

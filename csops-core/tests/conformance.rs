@@ -1,5 +1,5 @@
 //! Conformance runner (`conformance/FORMAT.md`): runs every vector of the kinds this build knows
-//! (`workflow`, `labels`, `weight`) from
+//! (`workflow`, `labels`, `weight`, `metrics`, `health`) from
 //!
 //! - `tests/conformance/` — the project's copy of `../shared/conformance/` (a failure when the
 //!   shared folder exists and holds a file the copy lacks or that differs),
@@ -14,13 +14,14 @@ use std::collections::BTreeSet;
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 
+use csops_core::health::{Batch, HealthError, Override, Previous, ScoreContext, Scorecard, Values};
 use csops_core::label::{self, Label, LabelSet};
 use csops_core::weight::{Weight, weight_for_hours};
 use csops_core::workflow::{Command, Rejection, RejectionKind, Transition, Workflow};
 use csops_core::{Config, Directory};
 use serde_json::Value;
 
-const KNOWN_KINDS: [&str; 4] = ["workflow", "labels", "weight", "metrics"];
+const KNOWN_KINDS: [&str; 5] = ["workflow", "labels", "weight", "metrics", "health"];
 
 enum Outcome {
     Pass,
@@ -157,6 +158,7 @@ fn run_file(file: &Path) -> Outcome {
         "labels" => run_labels(&v, &mut diffs),
         "weight" => run_weight(&v, &mut diffs),
         "metrics" => run_metrics(&v, &mut diffs),
+        "health" => run_health(&v, &mut diffs),
         _ => run_workflow(&v, &mut diffs),
     }
     if diffs.is_empty() {
@@ -474,5 +476,257 @@ fn compare_step(
         (_, None, None) => diffs.push(format!(
             "{at}: the step has neither expect nor expect_error"
         )),
+    }
+}
+
+/// The scorecard of a `health` vector: the library's JSON format, or `"default"`.
+pub fn health_scorecard(v: &Value) -> Result<Scorecard, HealthError> {
+    match &v["scorecard"] {
+        Value::String(s) if s == "default" => Ok(Scorecard::default()),
+        other => Scorecard::from_json(&other.to_string()),
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(v: &Value) -> Result<Option<T>, String> {
+    if v.is_null() {
+        Ok(None)
+    } else {
+        serde_json::from_value(v.clone())
+            .map(Some)
+            .map_err(|e| e.to_string())
+    }
+}
+
+fn run_health(v: &Value, diffs: &mut Vec<String>) {
+    let card = match (health_scorecard(v), v.get("scorecard_error")) {
+        (Ok(card), None) => card,
+        (Err(e), Some(expected)) => {
+            let key = match &e {
+                HealthError::Scorecard { key, .. } => key.clone(),
+                _ => String::new(),
+            };
+            let want = expected["key"].as_str().unwrap_or("");
+            if !key.contains(want) {
+                diffs.push(format!(
+                    "scorecard error at {key:?}, expected {want:?}: {e}"
+                ));
+            }
+            return;
+        }
+        (Ok(_), Some(e)) => return diffs.push(format!("scorecard loaded, expected error {e}")),
+        (Err(e), None) => return diffs.push(format!("scorecard: {e}")),
+    };
+    let mut plain = Vec::new();
+    for (i, a) in arr(&v["accounts"]).iter().enumerate() {
+        let at = format!("accounts[{i}] {}", a["id"].as_str().unwrap_or(""));
+        let result = (|| -> Result<_, String> {
+            let values: Values =
+                serde_json::from_value(a["values"].clone()).map_err(|e| e.to_string())?;
+            let as_of = parse(&a["as_of"])?;
+            let previous: Option<Previous> = parse(&a["previous"])?;
+            let over: Option<Override> = parse(&a["override"])?;
+            let ctx = ScoreContext {
+                as_of,
+                segment: a["segment"].as_str(),
+                previous: previous.clone(),
+                override_: over.as_ref(),
+            };
+            let plain_account = previous.is_none() && over.is_none();
+            Ok((
+                card.score(&values, &ctx).map_err(|e| e.to_string()),
+                values,
+                plain_account,
+            ))
+        })();
+        let (result, values, plain_account) = match result {
+            Ok(r) => r,
+            Err(e) => {
+                diffs.push(format!("{at}: the vector's input does not read: {e}"));
+                continue;
+            }
+        };
+        let e = &a["expect"];
+        match (&result, a.get("expect_error")) {
+            (Err(err), Some(want)) => {
+                let m = want["measure"].as_str().unwrap_or("");
+                if !err.contains(m) {
+                    diffs.push(format!("{at}: error {err:?} should name {m:?}"));
+                }
+            }
+            (Err(err), None) => diffs.push(format!("{at}: error {err}")),
+            (Ok(s), Some(want)) => {
+                diffs.push(format!("{at}: scored {:?}, expected error {want}", s.score))
+            }
+            (Ok(s), None) => {
+                let want = e["score"].as_f64();
+                let same = match (want, s.score) {
+                    (Some(w), Some(a)) => (w - a).abs() <= 1e-9,
+                    (None, None) => e["score"].is_null(),
+                    _ => false,
+                };
+                if !same {
+                    diffs.push(format!(
+                        "{at}: score: expected {}, actual {:?}",
+                        e["score"], s.score
+                    ));
+                }
+                check(
+                    diffs,
+                    &at,
+                    "band",
+                    e["band"].as_str(),
+                    Some(s.band.as_str()),
+                );
+                if let Some(c) = e["coverage"].as_f64()
+                    && (c - s.coverage).abs() > 1e-9
+                {
+                    diffs.push(format!(
+                        "{at}: coverage: expected {c}, actual {}",
+                        s.coverage
+                    ));
+                }
+                if e.get("stale").is_some() {
+                    check(diffs, &at, "stale", strings(&e["stale"]), s.stale.clone());
+                }
+                if e.get("vetoes").is_some() {
+                    check(
+                        diffs,
+                        &at,
+                        "vetoes",
+                        strings(&e["vetoes"]),
+                        s.vetoes.clone(),
+                    );
+                }
+                if e.get("computed_band").is_some() {
+                    check(
+                        diffs,
+                        &at,
+                        "computed band",
+                        e["computed_band"].as_str(),
+                        Some(s.computed_band.as_str()),
+                    );
+                }
+                if e.get("trend").is_some() {
+                    check(
+                        diffs,
+                        &at,
+                        "trend",
+                        e["trend"].as_str().map(str::to_owned),
+                        s.trend.map(|t| t.to_string()),
+                    );
+                }
+                if e.get("band_change").is_some() {
+                    let actual = s
+                        .band_change
+                        .as_ref()
+                        .map(|c| format!("{} -> {}", c.from, c.to));
+                    let expected = e["band_change"].as_array().map(|p| {
+                        format!(
+                            "{} -> {}",
+                            p[0].as_str().unwrap_or(""),
+                            p[1].as_str().unwrap_or("")
+                        )
+                    });
+                    check(diffs, &at, "band change", expected, actual);
+                }
+                if plain_account {
+                    plain.push((
+                        i,
+                        values,
+                        a["as_of"].clone(),
+                        a["segment"].as_str(),
+                        s.clone(),
+                    ));
+                }
+            }
+        }
+    }
+    batch_agrees(&card, &plain, diffs);
+}
+
+type PlainAccount<'v> = (
+    usize,
+    Values,
+    Value,
+    Option<&'v str>,
+    csops_core::health::HealthScore,
+);
+
+/// Every account scored without a previous score or override scores the same in one batch
+/// per as-of date as alone, bit for bit.
+fn batch_agrees(card: &Scorecard, accounts: &[PlainAccount<'_>], diffs: &mut Vec<String>) {
+    let mut dates: Vec<&Value> = Vec::new();
+    for a in accounts {
+        if !dates.contains(&&a.2) {
+            dates.push(&a.2);
+        }
+    }
+    for date in dates {
+        let rows: Vec<&PlainAccount<'_>> = accounts.iter().filter(|a| &a.2 == date).collect();
+        let n = rows.len();
+        let m = card.measures().len();
+        let mut cols = vec![vec![f64::NAN; n]; m];
+        let mut days = vec![vec![csops_core::health::NO_DATE; n]; m];
+        let segments: Vec<u32> = rows
+            .iter()
+            .map(|r| card.segment_code(r.3.unwrap_or("")))
+            .collect();
+        for (r, (_, values, ..)) in rows.iter().enumerate() {
+            for (id, obs) in &values.0 {
+                let Some(k) = card.measure_index(id) else {
+                    continue;
+                };
+                cols[k][r] = match &obs.value {
+                    None => f64::NAN,
+                    Some(csops_core::health::Raw::Number(x)) => *x,
+                    Some(csops_core::health::Raw::Category(c)) => {
+                        card.category_code(k, c).unwrap_or(f64::NAN)
+                    }
+                };
+                if let Some(d) = obs.at {
+                    days[k][r] = csops_core::health::epoch_days(d);
+                }
+            }
+        }
+        let mut batch = Batch::new(card, n);
+        for k in 0..m {
+            let id = &card.measures()[k];
+            batch = match batch
+                .values(id, &cols[k])
+                .and_then(|b| b.observed(id, &days[k]))
+            {
+                Ok(b) => b,
+                Err(e) => return diffs.push(format!("batch: {e}")),
+            };
+        }
+        batch = match batch.segments(&segments) {
+            Ok(b) => b,
+            Err(e) => return diffs.push(format!("batch: {e}")),
+        };
+        if let Some(d) = date.as_str().and_then(|d| d.parse().ok()) {
+            batch = batch.as_of(d);
+        }
+        match batch.score() {
+            Ok(out) => {
+                for (r, (i, .., single)) in rows.iter().enumerate() {
+                    let same = single.score.map(f64::to_bits)
+                        == (!out.score[r].is_nan()).then(|| out.score[r].to_bits())
+                        && single.band == card.band_name(out.band[r])
+                        && single.coverage.to_bits() == out.coverage[r].to_bits();
+                    if !same {
+                        diffs.push(format!(
+                            "accounts[{i}]: batch ({}, {}, {}) differs from single ({:?}, {}, {})",
+                            out.score[r],
+                            card.band_name(out.band[r]),
+                            out.coverage[r],
+                            single.score,
+                            single.band,
+                            single.coverage
+                        ));
+                    }
+                }
+            }
+            Err(e) => diffs.push(format!("batch: {e}")),
+        }
     }
 }

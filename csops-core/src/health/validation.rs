@@ -1,0 +1,148 @@
+//! Validating a health score against outcomes (source `003_…`: "prove the validity of your
+//! health score").
+
+use serde::{Deserialize, Serialize};
+
+use super::{HealthError, Scorecard, UNKNOWN, input_err, kernel};
+
+/// One band's outcomes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BandValidation {
+    /// The band ("Unknown" for the accounts without a score).
+    pub band: String,
+    /// Accounts in the band.
+    pub accounts: usize,
+    /// Of which churned.
+    pub churned: usize,
+    /// Churned accounts in percent of the band's (`None` for an empty band).
+    pub churn_rate: Option<f64>,
+    /// The band's churn rate over the overall churn rate (`None` when either is undefined or the
+    /// overall rate is 0).
+    pub lift: Option<f64>,
+}
+
+/// How well scores separated the accounts that churned from those that renewed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Validation {
+    /// Accounts.
+    pub accounts: usize,
+    /// Of which churned.
+    pub churned: usize,
+    /// Churned accounts in percent.
+    pub churn_rate: f64,
+    /// ROC AUC of the score as a predictor of renewal: the chance that a renewed account scored
+    /// higher than a churned one (ties count half), over the accounts with a score. 0.5 is no
+    /// better than chance. `None` when the scored accounts are all churned or all renewed.
+    pub auc: Option<f64>,
+    /// Per band, lowest first, then Unknown.
+    pub bands: Vec<BandValidation>,
+}
+
+impl Scorecard {
+    /// Validates scores taken as of a date against later outcomes (`churned[i]`: account `i`
+    /// churned; else it renewed). Scores are 0–100, NaN for Unknown; bands are the scorecard's
+    /// (without hysteresis).
+    ///
+    /// ```
+    /// use csops_core::health::Scorecard;
+    /// let card = Scorecard::default();
+    /// let v = card.validate(&[20.0, 40.0, 60.0, 90.0, f64::NAN], &[true, false, true, false, false])?;
+    /// assert_eq!(v.auc, Some(0.75));
+    /// assert_eq!(v.bands[0].band, "Red");
+    /// assert_eq!(v.bands[0].churn_rate, Some(50.0));
+    /// assert_eq!(v.bands[0].lift, Some(1.25)); // 50 % against 40 % overall
+    /// # Ok::<(), csops_core::health::HealthError>(())
+    /// ```
+    pub fn validate(&self, scores: &[f64], churned: &[bool]) -> Result<Validation, HealthError> {
+        if scores.len() != churned.len() {
+            return Err(input_err(
+                "outcomes",
+                format!(
+                    "{} outcomes for {} scores: one outcome per score is needed",
+                    churned.len(),
+                    scores.len()
+                ),
+            ));
+        }
+        if scores.is_empty() {
+            return Err(input_err("scores", "no accounts to validate"));
+        }
+        if let Some((i, s)) = scores
+            .iter()
+            .enumerate()
+            .find(|(_, s)| !s.is_nan() && !(0.0..=100.0).contains(*s))
+        {
+            return Err(input_err(
+                "scores",
+                format!("score {s} at position {i} must be within 0-100 (NaN for Unknown)"),
+            ));
+        }
+        let bands = self.bands().len();
+        let mut counts = vec![(0usize, 0usize); bands + 1];
+        for (s, c) in scores.iter().zip(churned) {
+            let code = usize::from(kernel::band_of(self, *s)).min(bands);
+            if let Some(slot) = counts.get_mut(code) {
+                slot.0 += 1;
+                slot.1 += usize::from(*c);
+            }
+        }
+        let accounts = scores.len();
+        let total_churned = churned.iter().filter(|c| **c).count();
+        let overall = total_churned as f64 / accounts as f64 * 100.0;
+        let bands = counts
+            .iter()
+            .enumerate()
+            .map(|(i, (n, c))| {
+                let churn_rate = (*n > 0).then(|| *c as f64 / *n as f64 * 100.0);
+                BandValidation {
+                    band: self
+                        .bands()
+                        .get(i)
+                        .map_or(UNKNOWN, String::as_str)
+                        .to_owned(),
+                    accounts: *n,
+                    churned: *c,
+                    churn_rate,
+                    lift: churn_rate.filter(|_| overall > 0.0).map(|r| r / overall),
+                }
+            })
+            .collect();
+        Ok(Validation {
+            accounts,
+            churned: total_churned,
+            churn_rate: overall,
+            auc: auc(scores, churned),
+            bands,
+        })
+    }
+}
+
+/// Mann–Whitney AUC with average ranks for ties, over the scored accounts.
+fn auc(scores: &[f64], churned: &[bool]) -> Option<f64> {
+    let mut known: Vec<(f64, bool)> = scores
+        .iter()
+        .zip(churned)
+        .filter(|(s, _)| !s.is_nan())
+        .map(|(s, c)| (*s, *c))
+        .collect();
+    let n_churned = known.iter().filter(|(_, c)| *c).count() as f64;
+    let n_renewed = known.len() as f64 - n_churned;
+    if n_churned == 0.0 || n_renewed == 0.0 {
+        return None;
+    }
+    known.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut renewed_ranks = 0.0;
+    let mut i = 0;
+    while i < known.len() {
+        let tie = known[i..]
+            .iter()
+            .take_while(|(s, _)| *s == known[i].0)
+            .count();
+        // ranks i+1 ..= i+tie, averaged
+        let rank = i as f64 + (tie as f64 + 1.0) / 2.0;
+        renewed_ranks += rank * known[i..i + tie].iter().filter(|(_, c)| !*c).count() as f64;
+        i += tie;
+    }
+    let u = renewed_ranks - n_renewed * (n_renewed + 1.0) / 2.0;
+    Some(u / (n_renewed * n_churned))
+}
