@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::kernel::{self, CHUNK, Columns, NOT_APPLICABLE, Out, PRESENT, STALE, Scratch};
+use super::kernel::{self, Columns, NOT_APPLICABLE, Out, PRESENT, STALE, Scratch};
 use super::{
     BandChange, Contribution, GroupScore, HealthError, HealthScore, MeasureStatus, Observation,
     Override, Previous, Raw, ScoreContext, Scorecard, Trend, UNKNOWN, UNKNOWN_CODE, UnknownReason,
@@ -54,6 +54,7 @@ pub struct Batch<'a> {
     segments: Option<&'a [u32]>,
     previous_bands: Option<&'a [u8]>,
     as_of: Option<i64>,
+    threads: usize,
 }
 
 /// A batch's results, one entry per account.
@@ -80,6 +81,7 @@ impl<'a> Batch<'a> {
             segments: None,
             previous_bands: None,
             as_of: None,
+            threads: 1,
         }
     }
 
@@ -158,6 +160,13 @@ impl<'a> Batch<'a> {
         self
     }
 
+    /// Scores on up to `n` threads (default 1: the caller's thread only). The results do not
+    /// depend on it, bit for bit.
+    pub fn threads(mut self, n: usize) -> Batch<'a> {
+        self.threads = n.max(1);
+        self
+    }
+
     fn columns(&self) -> Columns<'_> {
         Columns {
             values: &self.values,
@@ -180,28 +189,51 @@ impl<'a> Batch<'a> {
         self.check_len("band", band.len())?;
         self.check_len("coverage", coverage.len())?;
         let cols = self.columns();
-        let mut scratch = Scratch::new(self.card);
-        let mut start = 0;
-        let result = (|| {
-            while start < self.len {
-                let len = CHUNK.min(self.len - start);
-                let end = start + len;
-                kernel::score_chunk(
-                    self.card,
-                    &cols,
-                    start,
-                    len,
-                    &mut scratch,
-                    Out {
-                        score: &mut score[start..end],
-                        band: &mut band[start..end],
-                        coverage: &mut coverage[start..end],
-                    },
-                )?;
-                start = end;
-            }
-            Ok(())
-        })();
+        // Below a few thousand rows a thread costs more than it saves.
+        let threads = self.threads.min(self.len / 4096).max(1);
+        let result = if threads == 1 {
+            kernel::score_rows(
+                self.card,
+                &cols,
+                0,
+                Out {
+                    score,
+                    band,
+                    coverage,
+                },
+            )
+        } else {
+            let per = self.len.div_ceil(threads);
+            std::thread::scope(|scope| {
+                let parts = score
+                    .chunks_mut(per)
+                    .zip(band.chunks_mut(per))
+                    .zip(coverage.chunks_mut(per))
+                    .enumerate()
+                    .map(|(k, ((score, band), coverage))| {
+                        let cols = &cols;
+                        let card = self.card;
+                        scope.spawn(move || {
+                            kernel::score_rows(
+                                card,
+                                cols,
+                                k * per,
+                                Out {
+                                    score,
+                                    band,
+                                    coverage,
+                                },
+                            )
+                        })
+                    })
+                    .collect::<Vec<_>>();
+                // The first error by row, as on one thread.
+                parts.into_iter().try_for_each(|p| {
+                    p.join()
+                        .unwrap_or_else(|_| Err(input_err("batch", "a scoring thread panicked")))
+                })
+            })
+        };
         if result.is_err() {
             score.fill(f64::NAN);
             band.fill(UNKNOWN_CODE);
@@ -252,19 +284,8 @@ fn explain(
     over: Option<&Override>,
 ) -> Result<HealthScore, HealthError> {
     let mut scratch = Scratch::new(card);
-    let (mut score, mut band, mut coverage) = ([0.0], [0u8], [0.0]);
-    kernel::score_chunk(
-        card,
-        cols,
-        row,
-        1,
-        &mut scratch,
-        Out {
-            score: &mut score,
-            band: &mut band,
-            coverage: &mut coverage,
-        },
-    )?;
+    let r = kernel::score_row(card, cols, row, &mut scratch)?;
+    let (score, band, coverage) = ([r.score], [r.band], [r.coverage]);
     let computed = (!score[0].is_nan()).then_some(score[0]);
     let mut contributions = Vec::with_capacity(card.measures().len());
     let mut groups: Vec<GroupScore> = card
@@ -280,29 +301,24 @@ fn explain(
         .collect();
     let mut sums = vec![(0.0f64, 0.0f64); groups.len()];
     let mut stale = Vec::new();
-    let mut required = None;
+    let required = r
+        .fail
+        .checked_sub(1)
+        .and_then(|m| card.measures().get(m).cloned());
     for (m, c) in card.measures.iter().enumerate() {
-        let base = m * CHUNK;
-        let status = match scratch.status.get(base).copied().unwrap_or(PRESENT) {
+        let status = match scratch.status.get(m).copied().unwrap_or(PRESENT) {
             PRESENT => MeasureStatus::Present,
             STALE => MeasureStatus::Stale,
             NOT_APPLICABLE => MeasureStatus::NotApplicable,
             _ => MeasureStatus::Missing,
         };
-        let s = scratch.s.get(base).copied().unwrap_or(f64::NAN);
-        let factor = scratch.gw.get(c.group * CHUNK).copied().unwrap_or(0.0);
+        let s = scratch.s.get(m).copied().unwrap_or(f64::NAN);
+        let factor = scratch.gw.get(c.group).copied().unwrap_or(0.0);
         let weight = if s.is_nan() { 0.0 } else { factor * c.weight };
         let points = if s.is_nan() { 0.0 } else { weight * s };
         let id = card.measures().get(m).cloned().unwrap_or_default();
         if status == MeasureStatus::Stale {
             stale.push(id.clone());
-        }
-        if status != MeasureStatus::Present
-            && status != MeasureStatus::NotApplicable
-            && c.missing == super::MissingPolicy::Fail
-            && required.is_none()
-        {
-            required = Some(id.clone());
         }
         let raw = cols
             .values
@@ -348,7 +364,7 @@ fn explain(
     let vetoes = card
         .vetoes
         .iter()
-        .filter(|v| kernel::veto_fires(v, cols, &scratch, row, 0))
+        .filter(|v| kernel::veto_fires(v, cols, &scratch, row))
         .map(|v| card.measures().get(v.measure).cloned().unwrap_or_default())
         .collect();
     let computed_band = card.band_name(band[0]).to_owned();

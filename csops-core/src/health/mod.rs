@@ -411,6 +411,8 @@ pub struct Scorecard {
     pub(crate) group_weights: Vec<f64>,
     /// Plan 0: the full scorecard; plan i + 1: `segment_names[i]`.
     pub(crate) plans: Vec<Plan>,
+    /// Per measure, per plan: applicable, and the nominal share (the plans, transposed).
+    pub(crate) by_measure: Vec<(Vec<bool>, Vec<f64>)>,
     segment_names: Vec<String>,
     pub(crate) vetoes: Vec<CompiledVeto>,
     pub(crate) band_from: Vec<f64>,
@@ -648,6 +650,7 @@ impl Scorecard {
             measures,
             group_weights,
             plans: Vec::new(),
+            by_measure: Vec::new(),
             segment_names: spec.segments.keys().cloned().collect(),
             vetoes: Vec::new(),
             band_from,
@@ -737,6 +740,19 @@ impl Scorecard {
                 band,
             });
         }
+        card.by_measure = (0..card.ids.len())
+            .map(|m| {
+                let applicable = card
+                    .plans
+                    .iter()
+                    .map(|p| p.applicable.get(m) == Some(&true));
+                let nominal = card
+                    .plans
+                    .iter()
+                    .map(|p| p.nominal.get(m).copied().unwrap_or(0.0));
+                (applicable.collect(), nominal.collect())
+            })
+            .collect();
         card.spec = spec;
         Ok(card)
     }

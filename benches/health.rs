@@ -1,0 +1,94 @@
+//! Batch health scoring of 1,000,000 accounts × the default scorecard (issue #4), beside the
+//! memory-bound floor: one pass that only sums the same input columns. Timed like the other
+//! surface benches (best of 5 rounds); `benches/health_python.py` and `benches/health_c.c` time
+//! the same work from Python (numpy, and a pandas version as an analyst would write it) and C.
+//!
+//! `cargo bench -p csops-benches --bench health`
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use csops_core::health::{Batch, Scorecard};
+
+/// A deterministic book: every measure of the default scorecard, ~10 % missing.
+fn book(card: &Scorecard, n: usize) -> Vec<Vec<f64>> {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    card.measures()
+        .iter()
+        .enumerate()
+        .map(|(m, id)| {
+            let cats = card.categories(m).len() as f64;
+            (0..n)
+                .map(|_| {
+                    let x = next();
+                    if next() < 0.1 {
+                        f64::NAN
+                    } else if cats > 0.0 {
+                        (x * cats).floor()
+                    } else if id == "nps_response" {
+                        (x * 11.0).floor()
+                    } else if id == "csat_response" {
+                        1.0 + (x * 5.0).floor().min(4.0)
+                    } else if id == "days_since_last_touch" {
+                        x * 120.0
+                    } else {
+                        x * 100.0
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn best_of_5(mut f: impl FnMut()) -> f64 {
+    (0..5)
+        .map(|_| {
+            let t0 = Instant::now();
+            f();
+            t0.elapsed().as_secs_f64() * 1e3
+        })
+        .fold(f64::MAX, f64::min)
+}
+
+fn main() {
+    let card = Scorecard::default();
+    let n = 1_000_000;
+    let cols = book(&card, n);
+    let floor = best_of_5(|| {
+        let mut total = 0.0;
+        for c in &cols {
+            total += c.iter().filter(|x| !x.is_nan()).sum::<f64>();
+        }
+        black_box(total);
+    });
+    let mut batch = Batch::new(&card, n);
+    for (id, c) in card.measures().iter().zip(&cols) {
+        batch = batch.values(id, c).expect("column");
+    }
+    let (mut score, mut band, mut coverage) = (vec![0.0; n], vec![0u8; n], vec![0.0; n]);
+    for threads in [1, 2] {
+        let batch = batch.clone().threads(threads);
+        let scored = best_of_5(|| {
+            batch
+                .score_into(&mut score, &mut band, &mut coverage)
+                .expect("scores");
+            black_box(&score);
+        });
+        let unknown = band
+            .iter()
+            .filter(|b| **b == csops_core::health::UNKNOWN_CODE)
+            .count();
+        println!(
+            "{n} accounts x {} measures: floor (sum the columns) {floor:.1} ms; Batch::score_into on {threads} thread(s) {scored:.1} ms = {:.2}x the floor ({:.1} ns/account; {unknown} Unknown)",
+            card.measures().len(),
+            scored / floor,
+            scored / n as f64 * 1e6
+        );
+    }
+}
