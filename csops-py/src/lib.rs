@@ -13,6 +13,7 @@ use serde_json::Value;
 use strum_free::*;
 
 mod de;
+mod health;
 
 use serde::Deserialize;
 
@@ -1676,6 +1677,8 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Maturity>()?;
     m.add_class::<Segmentation>()?;
     m.add_class::<Journey>()?;
+    m.add_class::<health::Scorecard>()?;
+    m.add_class::<health::HealthScore>()?;
     m.add_function(wrap_pyfunction!(capacity_plan, m)?)?;
     m.add_function(wrap_pyfunction!(weight_for_hours, m)?)?;
     m.add_function(wrap_pyfunction!(scope, m)?)?;

@@ -16,7 +16,7 @@ import pytest
 import csops
 
 ROOT = Path(__file__).resolve().parents[2]
-KNOWN = {"workflow", "labels", "weight", "metrics"}
+KNOWN = {"workflow", "labels", "weight", "metrics", "health"}
 
 
 def vector_files() -> list[Path]:
@@ -39,7 +39,69 @@ def test_vector(path: Path) -> None:
     kind = v.get("kind")
     if kind not in KNOWN:
         pytest.skip(f"{path.name}: kind {kind!r} is not known to this build yet")
-    {"labels": run_labels, "weight": run_weight, "workflow": run_workflow, "metrics": run_metrics}[kind](v, path.name)
+    runners = {"labels": run_labels, "weight": run_weight, "workflow": run_workflow, "metrics": run_metrics,
+               "health": run_health}
+    runners[kind](v, path.name)
+
+
+def run_health(v: dict, name: str) -> None:  # type: ignore[type-arg]
+    """Each account alone through `Scorecard.score`; the accounts without a previous score or an
+    override also in one `score_batch` per as-of date, which must agree exactly."""
+    spec = v["scorecard"]
+    if "scorecard_error" in v:
+        with pytest.raises(csops.ConfigError) as info:
+            csops.Scorecard(json.dumps(spec))
+        assert v["scorecard_error"]["key"] in info.value.key, f"{name}: {info.value}"
+        return
+    card = csops.Scorecard.default() if spec == "default" else csops.Scorecard.from_dict(spec)
+    plain: dict[str | None, list[tuple[dict, csops.HealthScore]]] = {}  # type: ignore[type-arg]
+    for i, a in enumerate(v["accounts"]):
+        where = f"{name} accounts[{i}] {a.get('id')}"
+        kwargs = {k: a[k] for k in ("as_of", "previous", "segment", "override") if k in a}
+        if "expect_error" in a:
+            with pytest.raises(csops.InputError) as info:
+                card.score(a["values"], **kwargs)
+            assert a["expect_error"]["measure"] in str(info.value), where
+            continue
+        s = card.score(a["values"], **kwargs)
+        e = a["expect"]
+        if e["score"] is None:
+            assert s.score is None, where
+        else:
+            assert s.score == pytest.approx(e["score"], abs=1e-9), where
+        assert s.band == e["band"], where
+        if "coverage" in e:
+            assert s.coverage == pytest.approx(e["coverage"], abs=1e-9), where
+        for key in ("stale", "vetoes", "computed_band", "trend"):
+            if key in e:
+                assert getattr(s, key) == e[key], f"{where}: {key}"
+        if "band_change" in e:
+            expected = tuple(e["band_change"]) if e["band_change"] else None
+            assert s.band_change == expected, where
+        if "previous" not in a and "override" not in a:
+            plain.setdefault(a.get("as_of"), []).append((a, s))
+    for as_of, rows in plain.items():
+        columns: dict[str, list[object]] = {m: [] for m in card.measures}
+        observed: dict[str, list[object]] = {m: [] for m in card.measures}
+        for a, _ in rows:
+            for m in card.measures:
+                raw = a["values"].get(m)
+                value, at = (raw.get("value"), raw.get("at")) if isinstance(raw, dict) else (raw, None)
+                columns[m].append(value)
+                observed[m].append(at)
+        segments = [a.get("segment") for a, _ in rows]
+        out = card.score_batch(
+            {m: c for m, c in columns.items() if any(x is not None for x in c)},
+            as_of=as_of,
+            observed={m: o for m, o in observed.items() if any(x is not None for x in o)},
+            segment=segments,
+        )
+        for r, (a, s) in enumerate(rows):
+            where = f"{name} {a.get('id')} (batch)"
+            batch_score = None if out["score"][r] != out["score"][r] else float(out["score"][r])
+            assert batch_score == s.score, where
+            assert out["band"][r] == s.band, where
+            assert out["coverage"][r] == s.coverage, where
 
 
 def metric(name: str, data: object) -> float:

@@ -1,0 +1,744 @@
+//! `csops.Scorecard` and `csops.HealthScore`: the health score (SPEC §10) for notebooks.
+//! Conversions only: columns become `&[f64]` (no copy for float64 numpy / pandas / Arrow
+//! columns without nulls), names become codes, and the core scores them with the GIL released.
+
+use chrono::NaiveDate;
+use numpy::{PyArray1, PyReadonlyArray1};
+use pyo3::IntoPyObjectExt;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use serde_json::Value;
+
+use csops_core::health::{
+    self as core, Batch, HealthError, NO_DATE, NO_SEGMENT, Override, Previous, ScoreContext,
+    UNKNOWN_CODE, Values,
+};
+
+use crate::{ConfigError, day, error_with, from_json, input_error, read, to_json};
+
+fn health_error(py: Python<'_>, e: &HealthError) -> PyErr {
+    match e {
+        HealthError::Scorecard { key, .. } => error_with(
+            py,
+            ConfigError::new_err(e.to_string()),
+            &[("key", PyString::new(py, key).into_any())],
+        ),
+        HealthError::Value { measure, row, .. } => {
+            let err = input_error(py, measure, e.to_string());
+            let row = row.into_bound_py_any(py);
+            match row {
+                Ok(row) => error_with(
+                    py,
+                    err,
+                    &[
+                        ("measure", PyString::new(py, measure).into_any()),
+                        ("row", row),
+                    ],
+                ),
+                Err(e) => e,
+            }
+        }
+        HealthError::Input { input, .. } => input_error(py, input, e.to_string()),
+    }
+}
+
+/// A health scorecard (SPEC §10): measure groups, weights, schemes, bands, coverage minimum,
+/// vetoes, segment profiles. `Scorecard()` or `Scorecard.default()` is the handbook's model.
+#[pyclass(module = "csops._csops", frozen)]
+#[derive(Clone)]
+pub(crate) struct Scorecard {
+    inner: core::Scorecard,
+}
+
+fn load(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<core::Scorecard> {
+    let loaded = if let Ok(s) = spec.cast::<PyString>() {
+        let text = s.to_str()?;
+        if text.trim_start().starts_with('{') {
+            core::Scorecard::from_json(text)
+        } else {
+            core::Scorecard::from_toml(text)
+        }
+    } else if spec.cast::<PyDict>().is_ok() {
+        core::Scorecard::from_json(&to_json(spec, &|| "scorecard".to_owned())?.to_string())
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "argument 'spec': expected dict, JSON or TOML str, or None, not {}",
+            spec.get_type()
+        )));
+    };
+    loaded.map_err(|e| health_error(py, &e))
+}
+
+/// A column as `f64`s: borrowed from numpy when it already is float64, else converted.
+enum Column<'py> {
+    Borrowed(PyReadonlyArray1<'py, f64>),
+    Owned(Vec<f64>),
+}
+
+impl Column<'_> {
+    fn slice(&self) -> PyResult<&[f64]> {
+        match self {
+            Column::Borrowed(a) => Ok(a.as_slice()?),
+            Column::Owned(v) => Ok(v),
+        }
+    }
+}
+
+/// The names of a table's columns, and a getter: a dict, a pandas / polars DataFrame or a
+/// pyarrow Table.
+fn column_names(data: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    if let Ok(d) = data.cast::<PyDict>() {
+        return d.keys().iter().map(|k| k.extract::<String>()).collect();
+    }
+    if data.hasattr("column_names")? {
+        return data.getattr("column_names")?.extract();
+    }
+    if data.hasattr("columns")? {
+        return data
+            .getattr("columns")?
+            .try_iter()?
+            .map(|c| c.and_then(|c| c.str().map(|s| s.to_string())))
+            .collect();
+    }
+    Err(PyTypeError::new_err(format!(
+        "data: expected a pandas DataFrame, a dict of arrays or a pyarrow Table, not {}",
+        data.get_type()
+    )))
+}
+
+fn get_column<'py>(data: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    if data.hasattr("column_names")? && data.hasattr("column")? {
+        data.call_method1("column", (name,))
+    } else {
+        data.get_item(name)
+    }
+}
+
+/// A column as a numpy array (Arrow columns through `to_numpy`, nulls as NaN / None).
+fn as_numpy<'py>(py: Python<'py>, col: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let np = py.import("numpy")?;
+    let col = if col.hasattr("chunks")? || col.hasattr("to_pylist")? {
+        let kw = PyDict::new(py);
+        kw.set_item("zero_copy_only", false)?;
+        col.call_method("to_numpy", (), Some(&kw))?
+    } else {
+        col.clone()
+    };
+    np.call_method1("asarray", (col,))
+}
+
+fn measure_column<'py>(
+    py: Python<'py>,
+    card: &core::Scorecard,
+    m: usize,
+    col: &Bound<'py, PyAny>,
+) -> PyResult<Column<'py>> {
+    let arr = as_numpy(py, col)?;
+    let kind: String = arr.getattr("dtype")?.getattr("kind")?.extract()?;
+    let id = &card.measures()[m];
+    match kind.as_str() {
+        "f" | "i" | "u" | "b" => {
+            let np = py.import("numpy")?;
+            let kw = PyDict::new(py);
+            kw.set_item("dtype", np.getattr("float64")?)?;
+            let a = np.call_method("ascontiguousarray", (arr,), Some(&kw))?;
+            let a: PyReadonlyArray1<'py, f64> = a.extract().map_err(|_| {
+                input_error(py, id, format!("column {id:?}: expected one dimension"))
+            })?;
+            Ok(Column::Borrowed(a))
+        }
+        "O" | "U" | "S" => {
+            let mut out = Vec::with_capacity(arr.len()?);
+            for item in arr.try_iter()? {
+                let item = item?;
+                let v = if item.is_none() {
+                    f64::NAN
+                } else if let Ok(s) = item.cast::<PyString>() {
+                    card.category_code(m, s.to_str()?)
+                        .map_err(|e| health_error(py, &e))?
+                } else if let Ok(x) = item.extract::<f64>() {
+                    x
+                } else {
+                    return Err(input_error(
+                        py,
+                        id,
+                        format!(
+                            "column {id:?}: {} is neither text nor a number",
+                            item.repr()?
+                        ),
+                    ));
+                };
+                out.push(v);
+            }
+            Ok(Column::Owned(out))
+        }
+        other => Err(input_error(
+            py,
+            id,
+            format!(
+                "column {id:?}: numbers or category names are needed, not dtype kind {other:?}"
+            ),
+        )),
+    }
+}
+
+/// Dates as days since 1970-01-01 (NaT / None: unknown).
+fn day_column(py: Python<'_>, col: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
+    let np = py.import("numpy")?;
+    let arr = as_numpy(py, col)?;
+    let days = np
+        .call_method1("asarray", (arr, "datetime64[D]"))?
+        .call_method1("astype", ("int64",))?;
+    let days: PyReadonlyArray1<'_, i64> = days.extract()?;
+    // numpy's NaT is i64::MIN, the core's NO_DATE.
+    debug_assert_eq!(NO_DATE, i64::MIN);
+    Ok(days.as_slice()?.to_vec())
+}
+
+fn strings(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<Option<String>>> {
+    let arr = as_numpy(py, obj)?;
+    arr.try_iter()?
+        .map(|x| {
+            let x = x?;
+            if x.is_none() || x.extract::<f64>().is_ok_and(f64::is_nan) {
+                Ok(None)
+            } else {
+                Ok(Some(x.str()?.to_string()))
+            }
+        })
+        .collect()
+}
+
+/// Computed once per call, outside the GIL-free part.
+struct Prepared<'py> {
+    columns: Vec<(usize, Column<'py>)>,
+    observed: Vec<(usize, Vec<i64>)>,
+    segments: Option<Vec<u32>>,
+    previous: Option<Vec<u8>>,
+}
+
+#[pymethods]
+impl Scorecard {
+    /// `spec`: None (the default scorecard), a dict, or JSON / TOML text in the format of
+    /// `Scorecard.default().to_dict()`. A bad scorecard is a ConfigError whose `.key` names the
+    /// measure.
+    #[new]
+    #[pyo3(signature = (spec = None))]
+    fn new(py: Python<'_>, spec: Option<&Bound<'_, PyAny>>) -> PyResult<Scorecard> {
+        let inner = match spec.filter(|s| !s.is_none()) {
+            None => core::Scorecard::default(),
+            Some(s) => load(py, s)?,
+        };
+        Ok(Scorecard { inner })
+    }
+
+    /// The default scorecard (the handbook's model; SPEC §10).
+    #[staticmethod]
+    fn default() -> Scorecard {
+        Scorecard {
+            inner: core::Scorecard::default(),
+        }
+    }
+
+    /// A scorecard from a dict.
+    #[staticmethod]
+    fn from_dict(py: Python<'_>, spec: &Bound<'_, PyDict>) -> PyResult<Scorecard> {
+        Ok(Scorecard {
+            inner: load(py, spec.as_any())?,
+        })
+    }
+
+    /// A scorecard from JSON text.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Scorecard> {
+        core::Scorecard::from_json(text)
+            .map(|inner| Scorecard { inner })
+            .map_err(|e| health_error(py, &e))
+    }
+
+    /// A scorecard from TOML text.
+    #[staticmethod]
+    fn from_toml(py: Python<'_>, text: &str) -> PyResult<Scorecard> {
+        core::Scorecard::from_toml(text)
+            .map(|inner| Scorecard { inner })
+            .map_err(|e| health_error(py, &e))
+    }
+
+    /// The default scorecard as TOML text (a commented example of the format).
+    #[staticmethod]
+    fn default_toml() -> &'static str {
+        core::Scorecard::default_toml()
+    }
+
+    /// The measure ids, in scoring order (batch columns are named by them).
+    #[getter]
+    fn measures(&self) -> Vec<String> {
+        self.inner.measures().to_vec()
+    }
+
+    /// The band names, lowest first.
+    #[getter]
+    fn bands(&self) -> Vec<String> {
+        self.inner.bands().to_vec()
+    }
+
+    /// The segments with a profile.
+    #[getter]
+    fn segments(&self) -> Vec<String> {
+        self.inner.segments().to_vec()
+    }
+
+    /// The scorecard as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::from_str(&self.inner.to_json()).unwrap_or(Value::Null),
+        )
+    }
+
+    /// The scorecard as JSON text.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// One account's score with its explanation. `values`: measure id → a number, a category
+    /// name, None / NaN (missing), or `{"value": ..., "at": "2026-10-01"}`; `as_of`: a date
+    /// (staleness, overrides); `previous`: a HealthScore, a number or `{"score", "band"}`;
+    /// `segment`: a segment name; `override`: `{"score" and/or "band", "author", "reason",
+    /// "expires"}`.
+    #[pyo3(signature = (values, *, as_of = None, previous = None, segment = None, r#override = None))]
+    fn score(
+        &self,
+        py: Python<'_>,
+        values: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        previous: Option<&Bound<'_, PyAny>>,
+        segment: Option<&str>,
+        r#override: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<HealthScore> {
+        let values: Values = read(py, values, "values")?;
+        let as_of = as_of
+            .filter(|d| !d.is_none())
+            .map(|d| day(py, d, "as_of"))
+            .transpose()?;
+        let previous = match previous.filter(|p| !p.is_none()) {
+            None => None,
+            Some(p) => Some(if let Ok(h) = p.cast::<HealthScore>() {
+                let h = h.get();
+                Previous {
+                    score: h.inner.score,
+                    band: Some(h.inner.band.clone()),
+                }
+            } else if let Ok(x) = p.extract::<f64>() {
+                Previous {
+                    score: Some(x),
+                    band: None,
+                }
+            } else {
+                read(py, p, "previous")?
+            }),
+        };
+        let over: Option<Override> = r#override
+            .filter(|o| !o.is_none())
+            .map(|o| read(py, o, "override"))
+            .transpose()?;
+        let ctx = ScoreContext {
+            as_of,
+            segment,
+            previous,
+            override_: over.as_ref(),
+        };
+        self.inner
+            .score(&values, &ctx)
+            .map(|inner| HealthScore { inner })
+            .map_err(|e| health_error(py, &e))
+    }
+
+    /// Scores a book at once, without a Python loop and with the GIL released. `data`: a pandas
+    /// DataFrame, a dict of arrays or a pyarrow Table, columns named by measure id (others are
+    /// ignored; numbers, or category names / codes for category measures; NaN / None missing).
+    /// `observed`: measure id → observation dates (for staleness); `segment`: one segment name
+    /// or one per row; `previous`: the previous result (its `band`) or band names, for hysteresis;
+    /// `threads`: scoring threads (default: all cores). Returns a DataFrame (`score`, `band`,
+    /// `coverage`; the input's index) for a DataFrame, else a dict of numpy arrays.
+    #[pyo3(signature = (data, *, as_of = None, observed = None, segment = None, previous = None, threads = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn score_batch<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        as_of: Option<&Bound<'py, PyAny>>,
+        observed: Option<&Bound<'py, PyDict>>,
+        segment: Option<&Bound<'py, PyAny>>,
+        previous: Option<&Bound<'py, PyAny>>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let card = &self.inner;
+        let names = column_names(data)?;
+        let mut n: Option<usize> = None;
+        let set_len = |n: &mut Option<usize>, len: usize, what: &str| -> PyResult<()> {
+            match *n {
+                Some(k) if k != len => Err(input_error(
+                    py,
+                    what,
+                    format!("{what}: {len} rows, but other columns have {k}"),
+                )),
+                _ => {
+                    *n = Some(len);
+                    Ok(())
+                }
+            }
+        };
+        let mut prepared = Prepared {
+            columns: Vec::new(),
+            observed: Vec::new(),
+            segments: None,
+            previous: None,
+        };
+        for (m, id) in card.measures().iter().enumerate() {
+            if names.iter().any(|c| c == id) {
+                let col = measure_column(py, card, m, &get_column(data, id)?)?;
+                set_len(&mut n, col.slice()?.len(), id)?;
+                prepared.columns.push((m, col));
+            }
+        }
+        if n.is_none() {
+            set_len(&mut n, data.len()?, "data")?;
+        }
+        if let Some(obs) = observed {
+            for (k, v) in obs.iter() {
+                let id: String = k.extract()?;
+                let m = card.measure_index(&id).ok_or_else(|| {
+                    input_error(py, "observed", format!("observed: {id:?} is not a measure"))
+                })?;
+                let days = day_column(py, &v)?;
+                set_len(&mut n, days.len(), "observed")?;
+                prepared.observed.push((m, days));
+            }
+        }
+        if let Some(seg) = segment.filter(|s| !s.is_none()) {
+            if let Ok(s) = seg.cast::<PyString>() {
+                let code = card.segment_code(s.to_str()?);
+                prepared.segments = Some(vec![code; n.unwrap_or(0)]);
+            } else {
+                let codes: Vec<u32> = strings(py, seg)?
+                    .iter()
+                    .map(|s| s.as_deref().map_or(NO_SEGMENT, |s| card.segment_code(s)))
+                    .collect();
+                set_len(&mut n, codes.len(), "segment")?;
+                prepared.segments = Some(codes);
+            }
+        }
+        if let Some(prev) = previous.filter(|p| !p.is_none()) {
+            let bands = if prev.cast::<PyDict>().is_ok() || prev.hasattr("columns")? {
+                prev.get_item("band")?
+            } else {
+                prev.clone()
+            };
+            let mut codes = Vec::new();
+            for b in strings(py, &bands)? {
+                let code = match b {
+                    None => UNKNOWN_CODE,
+                    Some(b) => card.band_code(&b).ok_or_else(|| {
+                        input_error(
+                            py,
+                            "previous",
+                            format!(
+                                "previous: unknown band {b:?} (bands: {}, Unknown)",
+                                card.bands().join(", ")
+                            ),
+                        )
+                    })?,
+                };
+                codes.push(code);
+            }
+            set_len(&mut n, codes.len(), "previous")?;
+            prepared.previous = Some(codes);
+        }
+        let n = n.unwrap_or(0);
+        let as_of: Option<NaiveDate> = as_of
+            .filter(|d| !d.is_none())
+            .map(|d| day(py, d, "as_of"))
+            .transpose()?;
+        let threads = match threads {
+            Some(t) => t,
+            None => py
+                .import("os")?
+                .call_method0("cpu_count")?
+                .extract::<Option<usize>>()?
+                .unwrap_or(1),
+        };
+        let mut batch = Batch::new(card, n).threads(threads);
+        for (m, col) in &prepared.columns {
+            batch = batch
+                .values(&card.measures()[*m], col.slice()?)
+                .map_err(|e| health_error(py, &e))?;
+        }
+        for (m, days) in &prepared.observed {
+            batch = batch
+                .observed(&card.measures()[*m], days)
+                .map_err(|e| health_error(py, &e))?;
+        }
+        if let Some(s) = &prepared.segments {
+            batch = batch.segments(s).map_err(|e| health_error(py, &e))?;
+        }
+        if let Some(p) = &prepared.previous {
+            batch = batch.previous_bands(p).map_err(|e| health_error(py, &e))?;
+        }
+        if let Some(d) = as_of {
+            batch = batch.as_of(d);
+        }
+        let (mut score, mut band, mut coverage) = (vec![0.0; n], vec![0u8; n], vec![0.0; n]);
+        py.detach(|| batch.score_into(&mut score, &mut band, &mut coverage))
+            .map_err(|e| health_error(py, &e))?;
+        // Band codes for pandas' Categorical: Unknown is the last category.
+        let unknown = card.bands().len() as i16;
+        let codes: Vec<i16> = band
+            .iter()
+            .map(|b| {
+                if *b == UNKNOWN_CODE {
+                    unknown
+                } else {
+                    i16::from(*b)
+                }
+            })
+            .collect();
+        let mut categories = card.bands().to_vec();
+        categories.push(core::UNKNOWN.to_owned());
+        let score = PyArray1::from_vec(py, score);
+        let coverage = PyArray1::from_vec(py, coverage);
+        let codes = PyArray1::from_vec(py, codes);
+        let is_frame =
+            data.hasattr("index")? && data.hasattr("columns")? && !data.hasattr("column_names")?;
+        if is_frame && let Ok(pd) = py.import("pandas") {
+            let band = pd
+                .getattr("Categorical")?
+                .call_method1("from_codes", (codes, categories))?;
+            let cols = PyDict::new(py);
+            cols.set_item("score", score)?;
+            cols.set_item("band", band)?;
+            cols.set_item("coverage", coverage)?;
+            let kw = PyDict::new(py);
+            kw.set_item("index", data.getattr("index")?)?;
+            return pd.getattr("DataFrame")?.call((cols,), Some(&kw));
+        }
+        let np = py.import("numpy")?;
+        let band = np.call_method1("asarray", (categories,))?.get_item(codes)?;
+        let out = PyDict::new(py);
+        out.set_item("score", score)?;
+        out.set_item("band", band)?;
+        out.set_item("coverage", coverage)?;
+        Ok(out.into_any())
+    }
+
+    /// Validates scores taken as of a date against later outcomes: ROC AUC, churn rate and lift
+    /// per band. `scores`: numbers (NaN / None: Unknown); `outcomes`: booleans (True: churned)
+    /// or "churned" / "renewed".
+    fn validate<'py>(
+        &self,
+        py: Python<'py>,
+        scores: &Bound<'py, PyAny>,
+        outcomes: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let np = py.import("numpy")?;
+        let kw = PyDict::new(py);
+        kw.set_item("dtype", np.getattr("float64")?)?;
+        let s = np.call_method("asarray", (as_numpy(py, scores)?,), Some(&kw))?;
+        let s: PyReadonlyArray1<'_, f64> = s
+            .call_method0("copy")?
+            .extract()
+            .map_err(|_| input_error(py, "scores", "scores: one number per account".into()))?;
+        let mut churned = Vec::new();
+        for o in outcomes.try_iter()? {
+            let o = o?;
+            let c = if let Ok(text) = o.cast::<PyString>() {
+                match text.to_str()? {
+                    "churned" => true,
+                    "renewed" => false,
+                    other => {
+                        return Err(input_error(
+                            py,
+                            "outcomes",
+                            format!("outcomes: {other:?} is not \"churned\" or \"renewed\""),
+                        ));
+                    }
+                }
+            } else if let Ok(b) = o.extract::<bool>() {
+                b
+            } else {
+                return Err(input_error(
+                    py,
+                    "outcomes",
+                    format!(
+                        "outcomes: {} is not a bool, \"churned\" or \"renewed\"",
+                        o.repr()?
+                    ),
+                ));
+            };
+            churned.push(c);
+        }
+        let v = self
+            .inner
+            .validate(s.as_slice()?, &churned)
+            .map_err(|e| health_error(py, &e))?;
+        from_json(py, &serde_json::to_value(v).unwrap_or(Value::Null))
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Scorecard>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Scorecard(name={:?}, measures={:?}, bands={:?})",
+            self.inner.spec().name.as_deref().unwrap_or(""),
+            self.inner.measures(),
+            self.inner.bands()
+        )
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((
+            py.import("csops._csops")?
+                .getattr("Scorecard")?
+                .getattr("from_json")?,
+            (self.inner.to_json(),),
+        ))
+    }
+}
+
+/// One account's health score, with its explanation.
+#[pyclass(module = "csops._csops", frozen)]
+pub(crate) struct HealthScore {
+    inner: core::HealthScore,
+}
+
+#[pymethods]
+impl HealthScore {
+    /// The score shown (None: Unknown).
+    #[getter]
+    fn score(&self) -> Option<f64> {
+        self.inner.score
+    }
+    /// The band shown ("Unknown" when there is none).
+    #[getter]
+    fn band(&self) -> &str {
+        &self.inner.band
+    }
+    /// The computed score (before an override).
+    #[getter]
+    fn computed_score(&self) -> Option<f64> {
+        self.inner.computed_score
+    }
+    /// The computed band (after hysteresis and vetoes, before an override).
+    #[getter]
+    fn computed_band(&self) -> &str {
+        &self.inner.computed_band
+    }
+    /// The share of the nominal weight with present values (0-1).
+    #[getter]
+    fn coverage(&self) -> f64 {
+        self.inner.coverage
+    }
+    /// Every measure's part: dicts with measure, group, status, value, measure_score, weight,
+    /// points, lost.
+    #[getter]
+    fn contributions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::to_value(&self.inner.contributions).unwrap_or(Value::Null),
+        )
+    }
+    /// Every group's part: dicts with group, score, weight, points.
+    #[getter]
+    fn groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::to_value(&self.inner.groups).unwrap_or(Value::Null),
+        )
+    }
+    /// The measures whose vetoes fired.
+    #[getter]
+    fn vetoes(&self) -> Vec<String> {
+        self.inner.vetoes.clone()
+    }
+    /// The measures whose values were stale.
+    #[getter]
+    fn stale(&self) -> Vec<String> {
+        self.inner.stale.clone()
+    }
+    /// "up", "same", "down", or None.
+    #[getter]
+    fn trend(&self) -> Option<&'static str> {
+        self.inner.trend.map(Into::into)
+    }
+    /// `(from, to)` when the band changed against the previous one.
+    #[getter]
+    fn band_change(&self) -> Option<(String, String)> {
+        self.inner
+            .band_change
+            .as_ref()
+            .map(|c| (c.from.clone(), c.to.clone()))
+    }
+    /// Why the score is Unknown (a dict with `reason`), or None.
+    #[getter]
+    fn unknown<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::to_value(&self.inner.unknown).unwrap_or(Value::Null),
+        )
+    }
+    /// The override that applied, as a dict, or None.
+    #[getter]
+    fn r#override<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::to_value(&self.inner.override_).unwrap_or(Value::Null),
+        )
+    }
+    /// The reasons behind the score, most important first (vetoes, then points lost).
+    #[pyo3(signature = (n = 3))]
+    fn reasons(&self, n: usize) -> Vec<String> {
+        self.inner.reasons(n)
+    }
+    /// Everything, as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::to_value(&self.inner).unwrap_or(Value::Null),
+        )
+    }
+    /// A HealthScore from `to_dict()`'s JSON (for pickling).
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<HealthScore> {
+        serde_json::from_str(text)
+            .map(|inner| HealthScore { inner })
+            .map_err(|e| input_error(py, "score", format!("score: {e}")))
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<HealthScore>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+    fn __repr__(&self) -> String {
+        let score = self
+            .inner
+            .score
+            .map_or("None".to_owned(), |s| format!("{s:?}"));
+        format!(
+            "HealthScore(score={score}, band={:?}, coverage={:?})",
+            self.inner.band, self.inner.coverage
+        )
+    }
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((
+            py.import("csops._csops")?
+                .getattr("HealthScore")?
+                .getattr("from_json")?,
+            (serde_json::to_string(&self.inner).unwrap_or_default(),),
+        ))
+    }
+}
