@@ -103,6 +103,11 @@ typedef struct csops_journey_t csops_journey_t;
 typedef struct csops_request_t csops_request_t;
 
 /*
+ A health scorecard (SPEC §10), with its band names as C strings.
+ */
+typedef struct csops_scorecard_t csops_scorecard_t;
+
+/*
  A workflow: a directory, a configuration and the transition table.
  */
 typedef struct csops_workflow_t csops_workflow_t;
@@ -449,6 +454,91 @@ csops_status_t csops_journey_advance(csops_journey_t *j,
  `j` is NULL or a live journey.
  */
 const char *csops_journey_stage(const csops_journey_t *j);
+
+/*
+ A scorecard from JSON (the format of `Scorecard::from_json`), or the default scorecard (the
+ handbook's model) when `json_or_null` is NULL. NULL on failure (`CSOPS_INVALID_JSON`, or
+ `CSOPS_INVALID_CONFIG` with a message naming the measure). Free it with
+ `csops_scorecard_free`.
+
+ # Safety
+ `json_or_null` is NULL or NUL-terminated.
+ */
+csops_scorecard_t *csops_scorecard_new(const char *json_or_null);
+
+/*
+ Frees a scorecard. NULL is ignored.
+
+ # Safety
+ `card` is NULL or a scorecard from `csops_scorecard_new`, not freed before.
+ */
+void csops_scorecard_free(csops_scorecard_t *card);
+
+/*
+ The number of measures: the length of the `columns` array of `csops_scorecard_score_batch`.
+ 0 if `card` is NULL.
+
+ # Safety
+ `card` is NULL or a live scorecard.
+ */
+uintptr_t csops_scorecard_measure_count(const csops_scorecard_t *card);
+
+/*
+ The id of measure `i` (column `i` of a batch), owned by the scorecard: do not free. NULL if
+ `card` is NULL or `i` is out of range.
+
+ # Safety
+ `card` is NULL or a live scorecard.
+ */
+const char *csops_scorecard_measure(const csops_scorecard_t *card, uintptr_t i);
+
+/*
+ The name of a band code written by `csops_scorecard_score_batch` ("Unknown" for 255), owned
+ by the scorecard: do not free. NULL if `card` is NULL.
+
+ # Safety
+ `card` is NULL or a live scorecard.
+ */
+const char *csops_scorecard_band_name(const csops_scorecard_t *card, uint8_t code);
+
+/*
+ Scores one account. `values_json`: measure id -> number, category name, null, or
+ `{"value": ..., "at": "YYYY-MM-DD"}`; `as_of_or_null` (YYYY-MM-DD) and `segment_or_null` may
+ be NULL. On success `*score_json_out` receives the score with its explanation as JSON
+ (`score` null when Unknown, `band`, `coverage`, `contributions`, `groups`, `vetoes`, …); the
+ caller frees it with `csops_string_free`.
+
+ # Safety
+ `card` is NULL or a live scorecard; strings are NULL or NUL-terminated; `score_json_out` is
+ NULL or writable.
+ */
+csops_status_t csops_scorecard_score(const csops_scorecard_t *card,
+                                     const char *values_json,
+                                     const char *as_of_or_null,
+                                     const char *segment_or_null,
+                                     char **score_json_out);
+
+/*
+ Scores `n` accounts at once. `columns` holds `csops_scorecard_measure_count(card)` pointers,
+ column `i` for measure `csops_scorecard_measure(card, i)`: `n` doubles each (NaN missing; a
+ category measure's column holds category codes 0, 1, … in the scorecard's order), or NULL
+ for a measure without data. `segments_or_null`: `n` segment codes (the position of the
+ segment in the scorecard's `segments`, 4294967295 for none), or NULL. The caller allocates
+ `score_out` (n doubles, NaN for Unknown), `band_out` (n codes, see
+ `csops_scorecard_band_name`) and `coverage_out` (n doubles). On failure every row reads
+ Unknown and the message names the row and the measure.
+
+ # Safety
+ `card` is NULL or a live scorecard; `columns` is NULL or holds measure-count pointers, each
+ NULL or to `n` readable doubles; the outputs are NULL or `n` writable elements each.
+ */
+csops_status_t csops_scorecard_score_batch(const csops_scorecard_t *card,
+                                           uintptr_t n,
+                                           const double *const *columns,
+                                           const uint32_t *segments_or_null,
+                                           double *score_out,
+                                           uint8_t *band_out,
+                                           double *coverage_out);
 
 /*
  For tests of the boundary only: panics inside it and so returns `CSOPS_PANIC`.

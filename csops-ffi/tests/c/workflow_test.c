@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +199,76 @@ static int bool_of(const cJSON *obj, const char *key) {
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, key));
 }
 
+/* The default scorecard over three accounts as columns; each batch result must equal the
+ * single score of the same account (read from its JSON), bit for bit. */
+static void score_a_book(void) {
+    csops_scorecard_t *card = csops_scorecard_new(NULL);
+    CHECK(card != NULL, "default scorecard");
+    size_t m = csops_scorecard_measure_count(card);
+    CHECK(m == 11, "eleven measures in the default scorecard (%zu)", m);
+    CHECK(strcmp(csops_scorecard_measure(card, 0), "license_utilization") == 0, "measure 0");
+    CHECK(csops_scorecard_measure(card, m) == NULL, "measure out of range");
+    enum { N = 3 };
+    double cols[11][N];
+    const double *ptrs[11];
+    for (size_t i = 0; i < m; i++) {
+        for (int r = 0; r < N; r++) cols[i][r] = NAN;
+        ptrs[i] = cols[i];
+    }
+    const char *values[N] = {
+        "{\"license_utilization\": 90, \"user_engagement\": 85, \"scm_adoption\": 80, \"ci_adoption\": 70,"
+        " \"devsecops_adoption\": 40, \"cd_adoption\": 60, \"csm_sentiment\": \"green\", \"outcomes_achieved\": 50,"
+        " \"nps_response\": 8, \"csat_response\": 4, \"days_since_last_touch\": 9}",
+        "{\"license_utilization\": 90, \"user_engagement\": 85, \"scm_adoption\": 80, \"ci_adoption\": 70,"
+        " \"csm_sentiment\": \"red\"}",
+        "{\"nps_response\": 10}"};
+    double raw[N][11] = {{90, 85, 80, 70, 40, 60, 2, 50, 8, 4, 9},
+                         {90, 85, 80, 70, NAN, NAN, 0, NAN, NAN, NAN, NAN},
+                         {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, 10, NAN, NAN}};
+    for (int r = 0; r < N; r++)
+        for (size_t i = 0; i < m; i++) cols[i][r] = raw[r][i];
+    double score[N], coverage[N];
+    uint8_t band[N];
+    csops_status_t s = csops_scorecard_score_batch(card, N, ptrs, NULL, score, band, coverage);
+    CHECK(s == CSOPS_OK, "batch (%s)", csops_last_error_message());
+    for (int r = 0; r < N; r++) {
+        char *json = NULL;
+        s = csops_scorecard_score(card, values[r], NULL, NULL, &json);
+        CHECK(s == CSOPS_OK && json != NULL, "single %d (%s)", r, csops_last_error_message());
+        cJSON *one = cJSON_Parse(json);
+        cJSON *sc = cJSON_GetObjectItem(one, "score");
+        const char *b = cJSON_GetStringValue(cJSON_GetObjectItem(one, "band"));
+        if (cJSON_IsNull(sc))
+            CHECK(isnan(score[r]), "row %d: Unknown in both", r);
+        else
+            CHECK(cJSON_GetNumberValue(sc) == score[r], "row %d: %.17g == %.17g", r,
+                  cJSON_GetNumberValue(sc), score[r]);
+        CHECK(b && strcmp(b, csops_scorecard_band_name(card, band[r])) == 0, "row %d: band %s", r, b);
+        cJSON_Delete(one);
+        csops_string_free(json);
+    }
+    CHECK(strcmp(csops_scorecard_band_name(card, band[0]), "Green") == 0, "healthy is Green");
+    CHECK(strcmp(csops_scorecard_band_name(card, band[1]), "Red") == 0, "red sentiment vetoes");
+    CHECK(strcmp(csops_scorecard_band_name(card, 255), "Unknown") == 0, "255 is Unknown");
+    /* A category code out of range: an error naming the row and measure; rows read Unknown. */
+    cols[6][1] = 7;
+    s = csops_scorecard_score_batch(card, N, ptrs, NULL, score, band, coverage);
+    CHECK(s == CSOPS_INVALID_INPUT && strstr(csops_last_error_message(), "row 1") &&
+              strstr(csops_last_error_message(), "csm_sentiment"),
+          "bad code (%s)", csops_last_error_message());
+    CHECK(isnan(score[0]) && band[0] == 255, "outputs read Unknown after an error");
+    char *json = NULL;
+    CHECK(csops_scorecard_score(card, "{\"csm_sentiment\": \"purple\"}", NULL, NULL, &json) == CSOPS_INVALID_INPUT &&
+              json == NULL, "unknown category");
+    CHECK(csops_scorecard_score_batch(card, N, NULL, NULL, score, band, coverage) == CSOPS_INVALID_ARGUMENT, "NULL columns");
+    csops_scorecard_free(card);
+    CHECK(csops_scorecard_new("{\"groups\": [{\"id\": \"g\", \"weight\": 0, \"measures\": []}], \"bands\": []}") == NULL &&
+              csops_last_error_status() == CSOPS_INVALID_CONFIG && strstr(csops_last_error_message(), "groups[0]"),
+          "bad scorecard (%s)", csops_last_error_message());
+    CHECK(csops_scorecard_new("{") == NULL && csops_last_error_status() == CSOPS_INVALID_JSON, "not JSON");
+    csops_scorecard_free(NULL);
+}
+
 static void run_workflow_vector(const char *path, const cJSON *v) {
     char *dir = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(v, "directory"));
     const cJSON *config = cJSON_GetObjectItemCaseSensitive(v, "config");
@@ -382,6 +453,7 @@ int main(int argc, char **argv) {
     printf("libcsops %s\n", csops_version());
     walk_a_request();
     walk_a_journey();
+    score_a_book();
     for (int i = 1; i < argc; i++) {
         if (strlen(argv[i]) > 0) run_vectors(argv[i]);
     }
