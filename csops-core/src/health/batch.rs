@@ -320,15 +320,9 @@ fn explain(
         if status == MeasureStatus::Stale {
             stale.push(id.clone());
         }
-        let raw = cols
-            .values
-            .get(m)
-            .copied()
-            .flatten()
-            .and_then(|col| col.get(row))
-            .copied()
-            .filter(|v| !v.is_nan() && status != MeasureStatus::NotApplicable)
-            .map(|v| raw_of(card, m, v));
+        let v = cols.value(m, row);
+        let raw =
+            (!v.is_nan() && status != MeasureStatus::NotApplicable).then(|| raw_of(card, m, v));
         if let (Some(g), Some(sum)) = (groups.get_mut(c.group), sums.get_mut(c.group)) {
             g.weight += weight;
             g.points += points;

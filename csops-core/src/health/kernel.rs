@@ -28,6 +28,20 @@ pub(crate) struct Columns<'a> {
     pub(crate) as_of: Option<i64>,
 }
 
+impl Columns<'_> {
+    /// Measure `m`'s raw value in `row` (NaN when the column or the row is absent).
+    #[inline]
+    pub(crate) fn value(&self, m: usize, row: usize) -> f64 {
+        self.values
+            .get(m)
+            .copied()
+            .flatten()
+            .and_then(|col| col.get(row))
+            .copied()
+            .unwrap_or(f64::NAN)
+    }
+}
+
 /// One row's working values, allocated once per batch.
 pub(crate) struct Scratch {
     /// Measure scores; NaN when left out.
@@ -68,35 +82,16 @@ fn value_err(card: &Scorecard, m: usize, row: usize, rule: String) -> HealthErro
 
 /// A raw (present, not NaN) value's measure score.
 pub(crate) fn measure_score(scheme: &CompiledScheme, v: f64) -> Result<f64, String> {
-    if !v.is_finite() {
-        return Err(format!("value {v} is not a finite number"));
+    let s = fast_score(scheme, v);
+    if !s.is_nan() {
+        return Ok(s);
     }
-    Ok(match scheme {
-        CompiledScheme::Linear { worst, span } => ((v - worst) / span * 100.0).clamp(0.0, 100.0),
-        CompiledScheme::Thresholds {
-            edges,
-            scores,
-            upper_inclusive,
-        } => {
-            let step = if *upper_inclusive {
-                edges.partition_point(|e| *e < v)
-            } else {
-                edges.partition_point(|e| *e <= v)
-            };
-            scores.get(step).copied().unwrap_or(0.0)
-        }
-        CompiledScheme::Categories { scores } => {
-            let ok = v >= 0.0 && v.fract() == 0.0 && v < scores.len() as f64;
-            match scores.get(v as usize) {
-                Some(s) if ok => *s,
-                _ => {
-                    return Err(format!(
-                        "category code {v} is not one of 0-{}",
-                        scores.len().saturating_sub(1)
-                    ));
-                }
-            }
-        }
+    Err(match scheme {
+        CompiledScheme::Categories { scores } if v.is_finite() => format!(
+            "category code {v} is not one of 0-{}",
+            scores.len().saturating_sub(1)
+        ),
+        _ => format!("value {v} is not a finite number"),
     })
 }
 
@@ -149,7 +144,7 @@ fn plan_of(card: &Scorecard, cols: &Columns<'_>, row: usize) -> Result<usize, He
     match cols.segments.and_then(|s| s.get(row)) {
         None | Some(&NO_SEGMENT) => Ok(0),
         Some(&code) => {
-            let plans = card.plans.len();
+            let plans = card.plan_count;
             let p = code as usize + 1;
             if p < plans {
                 return Ok(p);
@@ -186,14 +181,7 @@ pub(crate) fn score_row(
         let (status, s) = if applicable.get(plan) != Some(&true) {
             (NOT_APPLICABLE, f64::NAN)
         } else {
-            let v = cols
-                .values
-                .get(m)
-                .copied()
-                .flatten()
-                .and_then(|col| col.get(row))
-                .copied()
-                .unwrap_or(f64::NAN);
+            let v = cols.value(m, row);
             let mut status = if v.is_nan() { MISSING } else { PRESENT };
             if status == PRESENT
                 && let Some(day) = cols
@@ -415,16 +403,7 @@ pub(crate) fn veto_fires(
     if scratch.status.get(v.measure) != Some(&PRESENT) {
         return false;
     }
-    let Some(raw) = cols
-        .values
-        .get(v.measure)
-        .copied()
-        .flatten()
-        .and_then(|c| c.get(row))
-        .copied()
-    else {
-        return false;
-    };
+    let raw = cols.value(v.measure, row);
     match v.when {
         CompiledWhen::Code(code) => raw == code,
         CompiledWhen::Below(x) => raw < x,

@@ -406,12 +406,11 @@ pub(crate) enum CompiledWhen {
 pub struct Scorecard {
     spec: ScorecardSpec,
     ids: Vec<String>,
-    groups_of: Vec<usize>,
     pub(crate) measures: Vec<Compiled>,
     pub(crate) group_weights: Vec<f64>,
-    /// Plan 0: the full scorecard; plan i + 1: `segment_names[i]`.
-    pub(crate) plans: Vec<Plan>,
-    /// Per measure, per plan: applicable, and the nominal share (the plans, transposed).
+    /// Plans (which measures apply): 0 is the full scorecard, i + 1 is `segment_names[i]`.
+    pub(crate) plan_count: usize,
+    /// Per measure, per plan: applicable, and the nominal share.
     pub(crate) by_measure: Vec<(Vec<bool>, Vec<f64>)>,
     segment_names: Vec<String>,
     pub(crate) vetoes: Vec<CompiledVeto>,
@@ -419,7 +418,6 @@ pub struct Scorecard {
     pub(crate) band_to: Vec<f64>,
     band_names: Vec<String>,
     categories: Vec<Vec<String>>,
-    pub(crate) has_ttl: bool,
 }
 
 impl PartialEq for Scorecard {
@@ -554,7 +552,6 @@ impl Scorecard {
             return Err(card_err("groups", "at least one group is needed"));
         }
         let mut ids: Vec<String> = Vec::new();
-        let mut groups_of = Vec::new();
         let mut measures = Vec::new();
         let mut categories = Vec::new();
         let mut group_weights = Vec::new();
@@ -616,7 +613,6 @@ impl Scorecard {
                 }
                 let (scheme, cats) = compile_scheme(&m.scheme, &format!("{key}.scheme"), &who)?;
                 ids.push(m.id.clone());
-                groups_of.push(gi);
                 categories.push(cats);
                 measures.push(Compiled {
                     group: gi,
@@ -646,10 +642,9 @@ impl Scorecard {
         }
         let mut card = Scorecard {
             ids,
-            groups_of,
             measures,
             group_weights,
-            plans: Vec::new(),
+            plan_count: 0,
             by_measure: Vec::new(),
             segment_names: spec.segments.keys().cloned().collect(),
             vetoes: Vec::new(),
@@ -657,14 +652,12 @@ impl Scorecard {
             band_to,
             band_names,
             categories,
-            has_ttl: false,
             spec: ScorecardSpec {
                 groups: Vec::new(),
                 ..spec.clone()
             },
         };
-        card.has_ttl = card.measures.iter().any(|m| m.ttl_days.is_some());
-        card.plans.push(card.plan(&[]));
+        let mut plans = vec![card.plan(&[])];
         for (name, profile) in &spec.segments {
             let mut out = Vec::new();
             for (i, id) in profile.not_applicable.iter().enumerate() {
@@ -676,14 +669,13 @@ impl Scorecard {
                 })?;
                 out.push(m);
             }
-            if out.len() == card.ids.len() || (0..card.ids.len()).all(|m| out.contains(&m)) {
+            if (0..card.ids.len()).all(|m| out.contains(&m)) {
                 return Err(card_err(
                     format!("segments.{name}.not_applicable"),
                     format!("segment {name:?} leaves no measure applicable"),
                 ));
             }
-            let plan = card.plan(&out);
-            card.plans.push(plan);
+            plans.push(card.plan(&out));
         }
         for (i, v) in spec.vetoes.iter().enumerate() {
             let m = card.measure_index(&v.measure).ok_or_else(|| {
@@ -742,17 +734,14 @@ impl Scorecard {
         }
         card.by_measure = (0..card.ids.len())
             .map(|m| {
-                let applicable = card
-                    .plans
-                    .iter()
-                    .map(|p| p.applicable.get(m) == Some(&true));
-                let nominal = card
-                    .plans
+                let applicable = plans.iter().map(|p| p.applicable.get(m) == Some(&true));
+                let nominal = plans
                     .iter()
                     .map(|p| p.nominal.get(m).copied().unwrap_or(0.0));
                 (applicable.collect(), nominal.collect())
             })
             .collect();
+        card.plan_count = plans.len();
         card.spec = spec;
         Ok(card)
     }
@@ -799,9 +788,9 @@ impl Scorecard {
 
     /// The group id of a measure (by position).
     pub(crate) fn group_id(&self, measure: usize) -> &str {
-        self.groups_of
+        self.measures
             .get(measure)
-            .and_then(|g| self.spec.groups.get(*g))
+            .and_then(|c| self.spec.groups.get(c.group))
             .map_or("", |g| g.id.as_str())
     }
 }

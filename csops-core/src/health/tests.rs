@@ -720,3 +720,21 @@ fn reasons_put_vetoes_first_then_points_lost() {
         ]
     );
 }
+
+#[test]
+fn a_profile_may_name_a_measure_twice() {
+    // Three measures; listing one twice leaves two applicable (it was once refused by count).
+    let card = with(|v| {
+        v["segments"]["x"] =
+            serde_json::json!({"not_applicable": ["sentiment", "sentiment", "util"]})
+    })
+    .expect("scorecard");
+    let ctx = ScoreContext {
+        segment: Some("x"),
+        ..ScoreContext::default()
+    };
+    let s = card
+        .score(&Values::new().number("engagement", 90.0), &ctx)
+        .expect("score");
+    assert_eq!((s.score, s.coverage), (Some(100.0), 1.0));
+}
