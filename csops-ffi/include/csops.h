@@ -510,7 +510,7 @@ const char *csops_scorecard_band_name(const csops_scorecard_t *card, uint8_t cod
 
  # Safety
  `card` is NULL or a live scorecard; strings are NULL or NUL-terminated; `score_json_out` is
- NULL or writable.
+ NULL (`CSOPS_INVALID_ARGUMENT`, checked before any work) or writable.
  */
 csops_status_t csops_scorecard_score(const csops_scorecard_t *card,
                                      const char *values_json,

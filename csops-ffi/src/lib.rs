@@ -1180,7 +1180,7 @@ pub unsafe extern "C" fn csops_scorecard_band_name(
 ///
 /// # Safety
 /// `card` is NULL or a live scorecard; strings are NULL or NUL-terminated; `score_json_out` is
-/// NULL or writable.
+/// NULL (`CSOPS_INVALID_ARGUMENT`, checked before any work) or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_scorecard_score(
     card: *const csops_scorecard_t,
@@ -1192,6 +1192,12 @@ pub unsafe extern "C" fn csops_scorecard_score(
     status_call(|| {
         // SAFETY (all): by this function's contract.
         let card = unsafe { handle(card, "card") }?;
+        if score_json_out.is_null() {
+            return Err(Failure::new(
+                CSOPS_INVALID_ARGUMENT,
+                "score_json_out is NULL",
+            ));
+        }
         let text_values = unsafe { text(values_json, "values_json") }?;
         json(text_values, "values_json")?;
         let values = csops_core::health::Values::from_json(text_values).map_err(health_failure)?;
@@ -1211,12 +1217,6 @@ pub unsafe extern "C" fn csops_scorecard_score(
             ..Default::default()
         };
         let s = card.inner.score(&values, &ctx).map_err(health_failure)?;
-        if score_json_out.is_null() {
-            return Err(Failure::new(
-                CSOPS_INVALID_ARGUMENT,
-                "score_json_out is NULL",
-            ));
-        }
         let out = owned_string(serde_json::to_string(&s).unwrap_or_default());
         // SAFETY: non-NULL and writable by contract.
         unsafe { write_out(score_json_out, out) };

@@ -15,7 +15,7 @@ use csops_core::health::{
     UNKNOWN_CODE, Values,
 };
 
-use crate::{ConfigError, day, error_with, from_json, input_error, read, to_json};
+use crate::{ConfigError, day, error_with, from_json, input_error, load_spec, read};
 
 fn health_error(py: Python<'_>, e: &HealthError) -> PyErr {
     match e {
@@ -52,22 +52,13 @@ pub(crate) struct Scorecard {
 }
 
 fn load(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<core::Scorecard> {
-    let loaded = if let Ok(s) = spec.cast::<PyString>() {
-        let text = s.to_str()?;
-        if text.trim_start().starts_with('{') {
-            core::Scorecard::from_json(text)
-        } else {
-            core::Scorecard::from_toml(text)
-        }
-    } else if spec.cast::<PyDict>().is_ok() {
-        core::Scorecard::from_json(&to_json(spec, &|| "scorecard".to_owned())?.to_string())
-    } else {
-        return Err(PyTypeError::new_err(format!(
-            "argument 'spec': expected dict, JSON or TOML str, or None, not {}",
-            spec.get_type()
-        )));
-    };
-    loaded.map_err(|e| health_error(py, &e))
+    load_spec(
+        spec,
+        "spec",
+        core::Scorecard::from_json,
+        core::Scorecard::from_toml,
+    )?
+    .map_err(|e| health_error(py, &e))
 }
 
 /// A column as `f64`s: borrowed from numpy when it already is float64, else converted.

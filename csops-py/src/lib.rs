@@ -1370,6 +1370,32 @@ fn segment_error(py: Python<'_>, e: &csops_core::segment::SegmentError) -> PyErr
     }
 }
 
+/// Loads a configuration given as a dict, or as JSON or TOML text (told apart by a leading `{`),
+/// with the core's own loaders. `Err` is a TypeError for any other Python type; `Ok(Err(_))` the
+/// core's error, for the caller to convert.
+fn load_spec<T, E>(
+    spec: &Bound<'_, PyAny>,
+    name: &str,
+    from_json: fn(&str) -> Result<T, E>,
+    from_toml: fn(&str) -> Result<T, E>,
+) -> PyResult<Result<T, E>> {
+    if let Ok(s) = spec.cast::<PyString>() {
+        let text = s.to_str()?;
+        Ok(if text.trim_start().starts_with('{') {
+            from_json(text)
+        } else {
+            from_toml(text)
+        })
+    } else if spec.cast::<PyDict>().is_ok() {
+        Ok(from_json(&to_json(spec, &|| name.to_owned())?.to_string()))
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "argument '{name}': expected dict, JSON or TOML str, or None, not {}",
+            spec.get_type()
+        )))
+    }
+}
+
 /// Ordered segmentation rules (SPEC §8): account attributes -> CSM team, priority (1-4, 4 =
 /// digital only), engagement model and sales segment. The default rules are illustrative.
 #[pyclass(module = "csops._csops", frozen, eq)]
@@ -1387,24 +1413,8 @@ impl Segmentation {
         use csops_core::segment::Segmentation as S;
         let inner = match rules.filter(|r| !r.is_none()) {
             None => S::default(),
-            Some(r) => {
-                let loaded = if let Ok(s) = r.cast::<PyString>() {
-                    let text = s.to_str()?;
-                    if text.trim_start().starts_with('{') {
-                        S::from_json(text)
-                    } else {
-                        S::from_toml(text)
-                    }
-                } else if r.cast::<PyDict>().is_ok() {
-                    S::from_json(&to_json(r, &|| "rules".to_owned())?.to_string())
-                } else {
-                    return Err(PyTypeError::new_err(format!(
-                        "argument 'rules': expected dict, JSON or TOML str, or None, not {}",
-                        r.get_type()
-                    )));
-                };
-                loaded.map_err(|e| segment_error(py, &e))?
-            }
+            Some(r) => load_spec(r, "rules", S::from_json, S::from_toml)?
+                .map_err(|e| segment_error(py, &e))?,
         };
         Ok(Segmentation { inner })
     }

@@ -261,6 +261,25 @@ static void score_a_book(void) {
     CHECK(csops_scorecard_score(card, "{\"csm_sentiment\": \"purple\"}", NULL, NULL, &json) == CSOPS_INVALID_INPUT &&
               json == NULL, "unknown category");
     CHECK(csops_scorecard_score_batch(card, N, NULL, NULL, score, band, coverage) == CSOPS_INVALID_ARGUMENT, "NULL columns");
+    /* as_of and segment: a stale value, and a segment whose profile drops the sentiment. */
+    json = NULL;
+    s = csops_scorecard_score(card, "{\"license_utilization\": {\"value\": 90, \"at\": \"2026-01-01\"}, "
+                              "\"csm_sentiment\": \"red\", \"scm_adoption\": 80}",
+                              "2026-11-01", "tech_touch", &json);
+    CHECK(s == CSOPS_OK && json != NULL, "as_of and segment (%s)", csops_last_error_message());
+    cJSON *dated = cJSON_Parse(json);
+    cJSON *stale = cJSON_GetObjectItem(dated, "stale");
+    CHECK(cJSON_GetArraySize(stale) == 1 &&
+              strcmp(cJSON_GetStringValue(cJSON_GetArrayItem(stale, 0)), "license_utilization") == 0,
+          "the stale value is reported");
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(dated, "vetoes")) == 0, "no sentiment veto for tech touch");
+    cJSON_Delete(dated);
+    csops_string_free(json);
+    json = NULL;
+    CHECK(csops_scorecard_score(card, "{}", "2026-13-01", NULL, &json) == CSOPS_INVALID_INPUT && json == NULL,
+          "a bad as_of");
+    CHECK(csops_scorecard_score(card, "{}", NULL, NULL, NULL) == CSOPS_INVALID_ARGUMENT, "NULL output");
+    CHECK(csops_scorecard_measure_count(NULL) == 0 && csops_scorecard_band_name(NULL, 0) == NULL, "NULL card");
     csops_scorecard_free(card);
     CHECK(csops_scorecard_new("{\"groups\": [{\"id\": \"g\", \"weight\": 0, \"measures\": []}], \"bands\": []}") == NULL &&
               csops_last_error_status() == CSOPS_INVALID_CONFIG && strstr(csops_last_error_message(), "groups[0]"),
