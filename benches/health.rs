@@ -1,9 +1,12 @@
 //! Batch health scoring of 1,000,000 accounts × the default scorecard (issue #4), beside the
-//! memory-bound floor: one pass that only sums the same input columns. Timed like the other
-//! surface benches (best of 5 rounds); `benches/health_python.py` and `benches/health_c.c` time
-//! the same work from Python (numpy, and a pandas version as an analyst would write it) and C.
+//! memory-bound floor: one pass that only sums the same input columns. Best of 15 rounds (this
+//! machine kind varies ±15% between runs, more between processes: run it three times and
+//! take the best); `benches/health_python.py` and `benches/health_c.c` time the same work from
+//! Python (numpy, and a pandas version as an analyst would write it) and C.
 //!
-//! `cargo bench -p csops-benches --bench health`
+//! `cargo bench -p csops-benches --bench health`; `CSOPS_BENCH_ACCOUNTS` and
+//! `CSOPS_BENCH_ROUNDS` change the book's size and the rounds (a book of 50,000 accounts in
+//! cache, best of 300, compares kernel changes with less noise).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -46,8 +49,11 @@ fn book(card: &Scorecard, n: usize) -> Vec<Vec<f64>> {
         .collect()
 }
 
-fn best_of_5(mut f: impl FnMut()) -> f64 {
-    (0..5)
+fn best_of(mut f: impl FnMut()) -> f64 {
+    (0..std::env::var("CSOPS_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(15))
         .map(|_| {
             let t0 = Instant::now();
             f();
@@ -58,9 +64,12 @@ fn best_of_5(mut f: impl FnMut()) -> f64 {
 
 fn main() {
     let card = Scorecard::default();
-    let n = 1_000_000;
+    let n: usize = std::env::var("CSOPS_BENCH_ACCOUNTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
     let cols = book(&card, n);
-    let floor = best_of_5(|| {
+    let floor = best_of(|| {
         let mut total = 0.0;
         for c in &cols {
             total += c.iter().filter(|x| !x.is_nan()).sum::<f64>();
@@ -74,7 +83,7 @@ fn main() {
     let (mut score, mut band, mut coverage) = (vec![0.0; n], vec![0u8; n], vec![0.0; n]);
     for threads in [1, 2] {
         let batch = batch.clone().threads(threads);
-        let scored = best_of_5(|| {
+        let scored = best_of(|| {
             batch
                 .score_into(&mut score, &mut band, &mut coverage)
                 .expect("scores");

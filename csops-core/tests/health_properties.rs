@@ -2,7 +2,8 @@
 //! the score is in [0, 100] or Unknown; scaling every weight changes nothing; with the
 //! redistribute policy a missing measure scores as the scorecard without it (and a group with
 //! nothing present as the scorecard without the group); hysteresis reports at most one band
-//! change while a score stays within the margin; batch scoring equals single scoring bit for bit.
+//! change while a score stays within the margin; batch scoring equals single scoring bit for bit
+//! (with every missing policy, vetoes, previous bands, and one or mixed segments per chunk).
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -278,6 +279,79 @@ proptest! {
             let b = (!out.score[i].is_nan()).then_some(out.score[i]);
             prop_assert_eq!(bits(one.score), bits(b), "row {}", i);
             prop_assert_eq!(one.band.as_str(), card.band_name(out.band[i]));
+            prop_assert_eq!(one.coverage.to_bits(), out.coverage[i].to_bits());
+        }
+    }
+
+    #[test]
+    fn batch_equals_single_with_policies_vetoes_and_previous_bands(
+        spec in scorecard(0.5),
+        policies in prop::collection::vec((0usize..4, 0.0..=100.0f64), 12),
+        rows in prop::collection::vec((seeds(), any::<bool>(), 0u8..5), 1..200),
+        repeat in 1usize..5,
+        mixed in any::<bool>(),
+    ) {
+        let mut spec = spec;
+        // Every missing policy, and a veto on m1 that forces Yellow (even over a Red score).
+        let mut k = 0;
+        let mut m1_categories = false;
+        for g in spec["groups"].as_array_mut().expect("groups") {
+            for m in g["measures"].as_array_mut().expect("measures") {
+                let (p, neutral) = policies[k % policies.len()];
+                m["missing"] = json!(["redistribute", "zero", "neutral", "fail"][p]);
+                m["neutral_score"] = json!(neutral);
+                if k == 0 {
+                    m1_categories = m["scheme"]["type"] == "categories";
+                }
+                k += 1;
+            }
+        }
+        let when = if m1_categories { json!({"category": "c0"}) } else { json!({"below": 0.0}) };
+        spec["vetoes"] = json!([{"measure": "m1", "when": when, "band": "Yellow"}]);
+        let card = load(&spec);
+        // Past a chunk (512 rows) without generating thousands.
+        let rows: Vec<_> = rows.iter().cycle().take(rows.len() * repeat * 3).cloned().collect();
+        let n = rows.len();
+        let m = card.measures().len();
+        let raws: Vec<Vec<f64>> = rows.iter().map(|(s, _, _)| raw_values(&card, s)).collect();
+        let cols: Vec<Vec<f64>> = (0..m).map(|k| raws.iter().map(|r| r[k]).collect()).collect();
+        let s_code = card.segment_code("s");
+        // Mixed: some rows in segment "s" (a chunk of mixed plans); else no segment column.
+        let in_s = |i: usize| mixed && rows[i].1;
+        let segments: Vec<u32> = (0..n).map(|i| if in_s(i) { s_code } else { NO_SEGMENT }).collect();
+        // Codes 3 and 4 are no previous band.
+        let previous: Vec<u8> = rows
+            .iter()
+            .map(|(_, _, p)| if *p < 3 { *p } else { csops_core::health::UNKNOWN_CODE })
+            .collect();
+        let mut batch = Batch::new(&card, n).previous_bands(&previous).expect("batch");
+        if mixed {
+            batch = batch.segments(&segments).expect("batch");
+        }
+        for (k, col) in cols.iter().enumerate() {
+            batch = batch.values(&card.measures()[k], col).expect("batch");
+        }
+        let out = batch.score().expect("scores");
+        // Threads change nothing (NaN is not equal to itself: compare the bits).
+        let two = batch.clone().threads(2).score().expect("scores");
+        let as_bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        prop_assert_eq!(as_bits(&out.score), as_bits(&two.score));
+        prop_assert_eq!(&out.band, &two.band);
+        prop_assert_eq!(as_bits(&out.coverage), as_bits(&two.coverage));
+        for (i, raw) in raws.iter().enumerate() {
+            let prev = (previous[i] < 3).then(|| Previous {
+                score: None,
+                band: Some(card.band_name(previous[i]).to_owned()),
+            });
+            let ctx = ScoreContext {
+                segment: in_s(i).then_some("s"),
+                previous: prev,
+                ..ScoreContext::default()
+            };
+            let one = card.score(&values_of(&card, raw), &ctx).expect("score");
+            let b = (!out.score[i].is_nan()).then_some(out.score[i]);
+            prop_assert_eq!(bits(one.score), bits(b), "row {}", i);
+            prop_assert_eq!(one.band.as_str(), card.band_name(out.band[i]), "row {}", i);
             prop_assert_eq!(one.coverage.to_bits(), out.coverage[i].to_bits());
         }
     }

@@ -283,9 +283,14 @@ fn explain(
     previous: Option<(Option<f64>, u8)>,
     over: Option<&Override>,
 ) -> Result<HealthScore, HealthError> {
-    let mut scratch = Scratch::new(card);
-    let r = kernel::score_row(card, cols, row, &mut scratch)?;
-    let (score, band, coverage) = ([r.score], [r.band], [r.coverage]);
+    let mut scratch = Scratch::new(card, 1);
+    let (mut score, mut band, mut coverage) = ([0.0], [0u8], [0.0]);
+    let out = Out {
+        score: &mut score,
+        band: &mut band,
+        coverage: &mut coverage,
+    };
+    kernel::score_chunk(card, cols, row, &mut scratch, out)?;
     let computed = (!score[0].is_nan()).then_some(score[0]);
     let mut contributions = Vec::with_capacity(card.measures().len());
     let mut groups: Vec<GroupScore> = card
@@ -301,26 +306,26 @@ fn explain(
         .collect();
     let mut sums = vec![(0.0f64, 0.0f64); groups.len()];
     let mut stale = Vec::new();
-    let required = r
-        .fail
+    let required = scratch
+        .fail(0)
         .checked_sub(1)
         .and_then(|m| card.measures().get(m).cloned());
     for (m, c) in card.measures.iter().enumerate() {
-        let status = match scratch.status.get(m).copied().unwrap_or(PRESENT) {
+        let v = cols.value(m, row);
+        let status = match scratch.status(m, 0, v) {
             PRESENT => MeasureStatus::Present,
             STALE => MeasureStatus::Stale,
             NOT_APPLICABLE => MeasureStatus::NotApplicable,
             _ => MeasureStatus::Missing,
         };
-        let s = scratch.s.get(m).copied().unwrap_or(f64::NAN);
-        let factor = scratch.gw.get(c.group).copied().unwrap_or(0.0);
+        let s = scratch.score(m, 0);
+        let factor = scratch.factor(c.group, 0);
         let weight = if s.is_nan() { 0.0 } else { factor * c.weight };
         let points = if s.is_nan() { 0.0 } else { weight * s };
         let id = card.measures().get(m).cloned().unwrap_or_default();
         if status == MeasureStatus::Stale {
             stale.push(id.clone());
         }
-        let v = cols.value(m, row);
         let raw =
             (!v.is_nan() && status != MeasureStatus::NotApplicable).then(|| raw_of(card, m, v));
         if let (Some(g), Some(sum)) = (groups.get_mut(c.group), sums.get_mut(c.group)) {
@@ -358,7 +363,7 @@ fn explain(
     let vetoes = card
         .vetoes
         .iter()
-        .filter(|v| kernel::veto_fires(v, cols, &scratch, row))
+        .filter(|v| kernel::veto_fired(v, cols, &scratch, 0, row))
         .map(|v| card.measures().get(v.measure).cloned().unwrap_or_default())
         .collect();
     let computed_band = card.band_name(band[0]).to_owned();

@@ -1,6 +1,7 @@
-//! The scoring arithmetic, once: single scores run it on one row, so a batch equals single
-//! scoring bit for bit. Row by row, with the row's working values in small buffers that stay
-//! in cache; every sum is taken in scorecard order.
+//! The scoring arithmetic, once: single scores run it on a batch of one row, so a batch equals
+//! single scoring bit for bit. Rows are scored in chunks, a measure (column) at a time, with
+//! the chunk's working values in small column-major buffers that stay in cache; every
+//! per-row sum is taken in scorecard order, so the chunk length never changes a result.
 
 use super::{
     CompiledScheme, CompiledVeto, CompiledWhen, EdgeRule, HealthError, MissingPolicy, NO_DATE,
@@ -12,6 +13,10 @@ pub(crate) const PRESENT: u8 = 0;
 pub(crate) const MISSING: u8 = 1;
 pub(crate) const STALE: u8 = 2;
 pub(crate) const NOT_APPLICABLE: u8 = 3;
+
+/// Rows per chunk: the chunk's working values (measures × chunk × 8 bytes and a little more)
+/// stay in the core's cache.
+pub(crate) const CHUNK: usize = 512;
 
 /// The columns of a batch (each as long as the batch, checked by the caller).
 #[derive(Debug, Clone, Copy)]
@@ -40,36 +45,92 @@ impl Columns<'_> {
             .copied()
             .unwrap_or(f64::NAN)
     }
-}
 
-/// One row's working values, allocated once per batch.
-pub(crate) struct Scratch {
-    /// Measure scores; NaN when left out.
-    pub(crate) s: Vec<f64>,
-    /// Measure statuses.
-    pub(crate) status: Vec<u8>,
-    /// Per group: the scored weight, then the group's factor `W_g / (W × w_g)`.
-    pub(crate) gw: Vec<f64>,
-}
+    /// Measure `m`'s values in rows `rows`, if the column is given.
+    fn values_in(&self, m: usize, rows: std::ops::Range<usize>) -> Option<&[f64]> {
+        self.values.get(m).copied().flatten()?.get(rows)
+    }
 
-impl Scratch {
-    pub(crate) fn new(card: &Scorecard) -> Scratch {
-        Scratch {
-            s: vec![f64::NAN; card.measures.len()],
-            status: vec![MISSING; card.measures.len()],
-            gw: vec![0.0; card.group_weights.len()],
-        }
+    /// Measure `m`'s observation days in rows `rows`, if the column is given.
+    fn observed_in(&self, m: usize, rows: std::ops::Range<usize>) -> Option<&[i64]> {
+        self.observed.get(m).copied().flatten()?.get(rows)
     }
 }
 
-/// One row's result.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct RowScore {
-    pub(crate) score: f64,
-    pub(crate) band: u8,
-    pub(crate) coverage: f64,
-    /// 1 + the first `fail` measure without a value, or 0.
-    pub(crate) fail: usize,
+/// A chunk's working values, allocated once per batch (or per thread), column-major:
+/// lane `i` of measure `m` is at `m × stride + i`.
+pub(crate) struct Scratch {
+    stride: usize,
+    /// Measure scores; NaN when left out.
+    s: Vec<f64>,
+    /// Measure statuses, where not `by_value`.
+    status: Vec<u8>,
+    /// Per measure: the status follows the value (PRESENT, or MISSING when NaN) and
+    /// `status` is not written: the common case, spared a pass.
+    by_value: Vec<bool>,
+    /// Per group: the scored weight, then the group's factor `W_g / (W × w_g)`.
+    gw: Vec<f64>,
+    /// Per row: the weight of the groups with anything scored (`W`).
+    total: Vec<f64>,
+    /// Per row: the sum of the points.
+    points: Vec<f64>,
+    /// Per row: the nominal share of the weight present.
+    coverage: Vec<f64>,
+    /// Per row: 1 + the first `fail` measure without a value, or 0.
+    fail: Vec<u32>,
+    /// Per row: the plan (segment profile).
+    plan: Vec<u32>,
+    /// Per row: the band a veto forces ([`UNKNOWN_CODE`] none).
+    forced: Vec<u8>,
+}
+
+impl Scratch {
+    /// Buffers for chunks of up to `rows` rows (at most [`CHUNK`]).
+    pub(crate) fn new(card: &Scorecard, rows: usize) -> Scratch {
+        let stride = rows.clamp(1, CHUNK);
+        Scratch {
+            stride,
+            s: vec![f64::NAN; card.measures.len() * stride],
+            status: vec![MISSING; card.measures.len() * stride],
+            by_value: vec![false; card.measures.len()],
+            gw: vec![0.0; card.group_weights.len() * stride],
+            total: vec![0.0; stride],
+            points: vec![0.0; stride],
+            coverage: vec![0.0; stride],
+            fail: vec![0; stride],
+            plan: vec![0; stride],
+            forced: vec![UNKNOWN_CODE; stride],
+        }
+    }
+
+    /// Measure `m`'s score in lane `lane` (NaN when left out).
+    pub(crate) fn score(&self, m: usize, lane: usize) -> f64 {
+        self.s
+            .get(m * self.stride + lane)
+            .copied()
+            .unwrap_or(f64::NAN)
+    }
+
+    /// Measure `m`'s status in lane `lane`, whose raw value is `raw`.
+    pub(crate) fn status(&self, m: usize, lane: usize, raw: f64) -> u8 {
+        if self.by_value.get(m) == Some(&true) {
+            return if raw.is_nan() { MISSING } else { PRESENT };
+        }
+        self.status
+            .get(m * self.stride + lane)
+            .copied()
+            .unwrap_or(MISSING)
+    }
+
+    /// Group `g`'s factor `W_g / (W × w_g)` in lane `lane`.
+    pub(crate) fn factor(&self, g: usize, lane: usize) -> f64 {
+        self.gw.get(g * self.stride + lane).copied().unwrap_or(0.0)
+    }
+
+    /// 1 + the first `fail` measure without a value in lane `lane`, or 0.
+    pub(crate) fn fail(&self, lane: usize) -> usize {
+        self.fail.get(lane).map_or(0, |f| *f as usize)
+    }
 }
 
 fn value_err(card: &Scorecard, m: usize, row: usize, rule: String) -> HealthError {
@@ -95,15 +156,41 @@ pub(crate) fn measure_score(scheme: &CompiledScheme, v: f64) -> Result<f64, Stri
     })
 }
 
-/// Rounds a finite `y` in [0, 2^52) to the nearest integer, ties to even, without a libm call:
-/// adding and subtracting 2^52 leaves no fraction bits.
-#[inline]
+/// Rounds a `y` in [0, 2^52) to the nearest integer, ties to even, without a libm call:
+/// adding and subtracting 2^52 leaves no fraction bits. Values from 2^52 up are integers
+/// already and come back as they are, as do NaN and negative values (which the kernel's
+/// sums of non-negative points never are; the caller clamps to 0–100). A select, not a
+/// branch, so that the loop calling it vectorises.
+#[inline(always)]
 fn round_half_even(y: f64) -> f64 {
     const TWO_52: f64 = 4_503_599_627_370_496.0;
-    if (0.0..TWO_52).contains(&y) {
-        (y + TWO_52) - TWO_52
+    let r = (y + TWO_52) - TWO_52;
+    if (0.0..TWO_52).contains(&y) { r } else { y }
+}
+
+/// The linear scheme (NaN in, NaN out).
+#[inline(always)]
+fn linear(v: f64, worst: f64, span: f64) -> f64 {
+    ((v - worst) / span * 100.0).clamp(0.0, 100.0)
+}
+
+/// The thresholds scheme's step: how many edges `v` is past.
+#[inline(always)]
+fn step(edges: &[f64], upper_inclusive: bool, v: f64) -> usize {
+    if upper_inclusive {
+        edges.iter().map(|e| usize::from(*e < v)).sum()
     } else {
-        y.round()
+        edges.iter().map(|e| usize::from(*e <= v)).sum()
+    }
+}
+
+/// The categories scheme: the code's score, NaN for a code that is not one.
+#[inline(always)]
+fn category(scores: &[f64], v: f64) -> f64 {
+    let i = v as usize;
+    match scores.get(i) {
+        Some(s) if i as f64 == v => *s,
+        _ => f64::NAN,
     }
 }
 
@@ -115,167 +202,59 @@ fn fast_score(scheme: &CompiledScheme, v: f64) -> f64 {
         return f64::NAN;
     }
     match scheme {
-        CompiledScheme::Linear { worst, span } => ((v - worst) / span * 100.0).clamp(0.0, 100.0),
+        CompiledScheme::Linear { worst, span } => linear(v, *worst, *span),
         CompiledScheme::Thresholds {
             edges,
             scores,
             upper_inclusive,
-        } => {
-            let step: usize = if *upper_inclusive {
-                edges.iter().map(|e| usize::from(*e < v)).sum()
-            } else {
-                edges.iter().map(|e| usize::from(*e <= v)).sum()
-            };
-            scores.get(step).copied().unwrap_or(f64::NAN)
-        }
-        CompiledScheme::Categories { scores } => {
-            let i = v as usize;
-            match scores.get(i) {
-                Some(s) if i as f64 == v => *s,
-                _ => f64::NAN,
-            }
-        }
+        } => scores
+            .get(step(edges, *upper_inclusive, v))
+            .copied()
+            .unwrap_or(f64::NAN),
+        CompiledScheme::Categories { scores } => category(scores, v),
     }
 }
 
-/// The plan (segment profile) of a row.
+/// The plan of a segment code, None for a code that is not a profile.
 #[inline]
+fn plan_code(card: &Scorecard, code: u32) -> Option<u32> {
+    if code == NO_SEGMENT {
+        return Some(0);
+    }
+    let p = code.checked_add(1)?;
+    ((p as usize) < card.plan_count).then_some(p)
+}
+
+/// The plan (segment profile) of a row, or the error naming its code.
 fn plan_of(card: &Scorecard, cols: &Columns<'_>, row: usize) -> Result<usize, HealthError> {
-    match cols.segments.and_then(|s| s.get(row)) {
-        None | Some(&NO_SEGMENT) => Ok(0),
-        Some(&code) => {
-            let plans = card.plan_count;
-            let p = code as usize + 1;
-            if p < plans {
-                return Ok(p);
-            }
-            let known = match plans {
-                0 | 1 => "the scorecard has no segment profiles".to_owned(),
-                n => format!("codes are 0-{}", n - 2),
-            };
-            Err(input_err(
-                "segments",
-                format!(
-                    "row {row}: segment code {code} is not a profile ({known}; {NO_SEGMENT} is none)"
-                ),
-            ))
-        }
+    let Some(&code) = cols.segments.and_then(|s| s.get(row)) else {
+        return Ok(0);
+    };
+    if let Some(p) = plan_code(card, code) {
+        return Ok(p as usize);
     }
+    let known = match card.plan_count {
+        0 | 1 => "the scorecard has no segment profiles".to_owned(),
+        n => format!("codes are 0-{}", n - 2),
+    };
+    Err(input_err(
+        "segments",
+        format!("row {row}: segment code {code} is not a profile ({known}; {NO_SEGMENT} is none)"),
+    ))
 }
 
-/// Scores one row, leaving its working values in `scratch` (for the explanation).
-#[inline]
-pub(crate) fn score_row(
-    card: &Scorecard,
-    cols: &Columns<'_>,
-    row: usize,
-    scratch: &mut Scratch,
-) -> Result<RowScore, HealthError> {
-    let plan = plan_of(card, cols, row)?;
-    scratch.gw.fill(0.0);
-    let mut coverage = 0.0;
-    let mut fail = 0;
-    let measures = card.measures.iter().zip(&card.by_measure);
-    let slots = scratch.s.iter_mut().zip(scratch.status.iter_mut());
-    for (m, ((c, (applicable, nominal)), (s_slot, st_slot))) in measures.zip(slots).enumerate() {
-        let (status, s) = if applicable.get(plan) != Some(&true) {
-            (NOT_APPLICABLE, f64::NAN)
-        } else {
-            let v = cols.value(m, row);
-            let mut status = if v.is_nan() { MISSING } else { PRESENT };
-            if status == PRESENT
-                && let Some(day) = cols
-                    .observed
-                    .get(m)
-                    .copied()
-                    .flatten()
-                    .and_then(|o| o.get(row))
-                && *day != NO_DATE
-            {
-                status = freshness(card, m, *day, cols.as_of, row)?;
-            }
-            if status == PRESENT {
-                let s = fast_score(&c.scheme, v);
-                if s.is_nan() {
-                    let rule = measure_score(&c.scheme, v)
-                        .err()
-                        .unwrap_or_else(|| format!("value {v} cannot be scored"));
-                    return Err(value_err(card, m, row, rule));
-                }
-                coverage += nominal.get(plan).copied().unwrap_or(0.0);
-                (PRESENT, s)
-            } else {
-                let s = match c.missing {
-                    MissingPolicy::Redistribute => f64::NAN,
-                    MissingPolicy::Zero => 0.0,
-                    MissingPolicy::Neutral => c.neutral,
-                    MissingPolicy::Fail => {
-                        if fail == 0 {
-                            fail = m + 1;
-                        }
-                        f64::NAN
-                    }
-                };
-                (status, s)
-            }
-        };
-        *st_slot = status;
-        *s_slot = s;
-        if !s.is_nan()
-            && let Some(gw) = scratch.gw.get_mut(c.group)
-        {
-            *gw += c.weight;
-        }
+/// A row's previous band code must be a band (or Unknown).
+fn check_previous(card: &Scorecard, row: usize, p: u8) -> Result<(), HealthError> {
+    if p == UNKNOWN_CODE || usize::from(p) < card.band_from.len() {
+        return Ok(());
     }
-    // Group factors: W_g / (W × w_g), W over the groups with anything scored.
-    let mut total = 0.0;
-    for (w, gw) in card.group_weights.iter().zip(&scratch.gw) {
-        if *gw > 0.0 {
-            total += w;
-        }
-    }
-    for (w, gw) in card.group_weights.iter().zip(scratch.gw.iter_mut()) {
-        *gw = if *gw > 0.0 { w / (total * *gw) } else { 0.0 };
-    }
-    let mut score = 0.0;
-    for (c, s) in card.measures.iter().zip(&scratch.s) {
-        if !s.is_nan() {
-            score += scratch.gw.get(c.group).copied().unwrap_or(0.0) * c.weight * s;
-        }
-    }
-    if fail != 0 || total == 0.0 || coverage + 1e-9 < card.spec().coverage_min {
-        score = f64::NAN;
-    } else {
-        // Rounded to 1e-10 so that a score exactly on a band edge in decimal (75) is not a
-        // hair below it from floating-point rounding.
-        score = (round_half_even(score * 1e10) / 1e10).clamp(0.0, 100.0);
-    }
-    let mut band = match cols.previous_bands.and_then(|p| p.get(row)) {
-        Some(&p) if p != UNKNOWN_CODE => {
-            if usize::from(p) >= card.band_from.len() {
-                return Err(input_err(
-                    "previous",
-                    format!(
-                        "row {row}: band code {p} is not one of 0-{} (or {UNKNOWN_CODE} for Unknown)",
-                        card.band_from.len() - 1
-                    ),
-                ));
-            }
-            band_with_hysteresis(card, score, p)
-        }
-        _ => band_of(card, score),
-    };
-    if !card.vetoes.is_empty()
-        && let Some(forced) = fired_vetoes(card, cols, scratch, row).min()
-    {
-        band = forced;
-    }
-    Ok(RowScore {
-        score,
-        band,
-        coverage,
-        fail,
-    })
+    Err(input_err(
+        "previous",
+        format!(
+            "row {row}: band code {p} is not one of 0-{} (or {UNKNOWN_CODE} for Unknown)",
+            card.band_from.len().saturating_sub(1)
+        ),
+    ))
 }
 
 /// Whether a dated value is fresh (PRESENT) or STALE, or an error.
@@ -314,6 +293,52 @@ fn freshness(
     }
 }
 
+/// The first error of rows `start .. start + n` in row order (then the order of the checks
+/// within a row: segment, measures in scorecard order, previous band). Called only once a
+/// chunk has been found to hold one; off the hot path.
+#[cold]
+#[inline(never)]
+fn first_error(card: &Scorecard, cols: &Columns<'_>, start: usize, n: usize) -> HealthError {
+    for row in start..start + n {
+        let plan = match plan_of(card, cols, row) {
+            Ok(p) => p,
+            Err(e) => return e,
+        };
+        for (m, (c, (applicable, _))) in card.measures.iter().zip(&card.by_measure).enumerate() {
+            let v = cols.value(m, row);
+            if applicable.get(plan) != Some(&true) || v.is_nan() {
+                continue;
+            }
+            let mut status = PRESENT;
+            if let Some(&day) = cols.observed_in(m, row..row + 1).and_then(|o| o.first())
+                && day != NO_DATE
+            {
+                match freshness(card, m, day, cols.as_of, row) {
+                    Ok(s) => status = s,
+                    Err(e) => return e,
+                }
+            }
+            if status == PRESENT
+                && let Err(rule) = measure_score(&c.scheme, v)
+            {
+                return value_err(card, m, row, rule);
+            }
+        }
+        if let Some(&p) = cols.previous_bands.and_then(|p| p.get(row))
+            && let Err(e) = check_previous(card, row, p)
+        {
+            return e;
+        }
+    }
+    input_err(
+        "batch",
+        format!(
+            "rows {start}-{}: refused, but no rule names why (a csops bug)",
+            start + n
+        ),
+    )
+}
+
 /// The outputs of a range of rows.
 pub(crate) struct Out<'o> {
     pub(crate) score: &'o mut [f64],
@@ -321,42 +346,377 @@ pub(crate) struct Out<'o> {
     pub(crate) coverage: &'o mut [f64],
 }
 
-/// Scores rows `start ..` into `out` (indexed from 0, as long as the range).
+/// Scores rows `start ..` into `out` (indexed from 0, as long as the range), a chunk at a time.
 pub(crate) fn score_rows(
     card: &Scorecard,
     cols: &Columns<'_>,
     start: usize,
     out: Out<'_>,
 ) -> Result<(), HealthError> {
-    let mut scratch = Scratch::new(card);
-    let rows = out
+    let mut scratch = Scratch::new(card, out.score.len());
+    let chunks = out
+        .score
+        .chunks_mut(CHUNK)
+        .zip(out.band.chunks_mut(CHUNK))
+        .zip(out.coverage.chunks_mut(CHUNK));
+    for (k, ((score, band), coverage)) in chunks.enumerate() {
+        let out = Out {
+            score,
+            band,
+            coverage,
+        };
+        score_chunk(card, cols, start + k * CHUNK, &mut scratch, out)?;
+    }
+    Ok(())
+}
+
+/// Scores a present column of a plan where the measure applies, with no dates: the hot loop.
+/// False when a value cannot be scored.
+#[inline(always)]
+fn score_column(
+    scheme: &CompiledScheme,
+    col: &[f64],
+    miss: f64,
+    nominal: f64,
+    s: &mut [f64],
+    coverage: &mut [f64],
+) -> bool {
+    // Simple passes over the chunk, each one the compiler can vectorise.
+    let bad = match scheme {
+        &CompiledScheme::Linear { worst, span } => {
+            for (s, v) in s.iter_mut().zip(col) {
+                *s = linear(*v, worst, span);
+            }
+            col.iter().fold(false, |b, v| b | v.is_infinite())
+        }
+        CompiledScheme::Thresholds {
+            edges,
+            scores,
+            upper_inclusive,
+        } => {
+            // An edge at a time, each a select over the chunk: the score of the last edge
+            // passed (edges ascend), which is `scores[step]` without a gather.
+            let first = scores.first().copied().unwrap_or(f64::NAN);
+            s.fill(first);
+            for (e, next) in edges.iter().zip(scores.iter().skip(1)) {
+                let (e, next) = (*e, *next);
+                if *upper_inclusive {
+                    for (s, v) in s.iter_mut().zip(col) {
+                        *s = if *v > e { next } else { *s };
+                    }
+                } else {
+                    for (s, v) in s.iter_mut().zip(col) {
+                        *s = if *v >= e { next } else { *s };
+                    }
+                }
+            }
+            col.iter().fold(false, |b, v| b | v.is_infinite())
+        }
+        CompiledScheme::Categories { scores } => {
+            // A code at a time, as thresholds: NaN unless the value is one of the codes.
+            s.fill(f64::NAN);
+            for (code, score) in scores.iter().enumerate() {
+                let (code, score) = (code as f64, *score);
+                for (s, v) in s.iter_mut().zip(col) {
+                    *s = if *v == code { score } else { *s };
+                }
+            }
+            s.iter()
+                .zip(col)
+                .fold(false, |b, (s, v)| b | (s.is_nan() & !v.is_nan()))
+        }
+    };
+    // One type per pass: a loop mixing f64 and u8 lanes does not vectorise.
+    for (s, v) in s.iter_mut().zip(col) {
+        *s = if v.is_nan() { miss } else { *s };
+    }
+    for (cov, v) in coverage.iter_mut().zip(col) {
+        *cov += if v.is_nan() { 0.0 } else { nominal };
+    }
+    !bad
+}
+
+/// Scores rows `start .. start + n` (n = the outputs' length, at most the scratch's stride),
+/// leaving their working values in `sc` (for the explanation).
+pub(crate) fn score_chunk(
+    card: &Scorecard,
+    cols: &Columns<'_>,
+    start: usize,
+    sc: &mut Scratch,
+    out: Out<'_>,
+) -> Result<(), HealthError> {
+    let n = out.score.len();
+    let stride = sc.stride;
+    let rows = start..start + n;
+    let refused = || first_error(card, cols, start, n);
+    let internal = || input_err("batch", "a chunk larger than its buffers (a csops bug)");
+    if n > stride || out.band.len() != n || out.coverage.len() != n {
+        return Err(internal());
+    }
+    let (Some(plan), Some(coverage), Some(fail)) = (
+        sc.plan.get_mut(..n),
+        sc.coverage.get_mut(..n),
+        sc.fail.get_mut(..n),
+    ) else {
+        return Err(internal());
+    };
+    // The rows' plans; one plan for the whole chunk is the common case.
+    let uniform = match cols.segments {
+        None => Some(0),
+        Some(segments) => {
+            let segments = segments.get(rows.clone()).ok_or_else(internal)?;
+            for (p, code) in plan.iter_mut().zip(segments) {
+                *p = plan_code(card, *code).ok_or_else(refused)?;
+            }
+            let first = plan.first().copied().unwrap_or(0);
+            plan.iter().all(|p| *p == first).then_some(first)
+        }
+    };
+    coverage.fill(0.0);
+    fail.fill(0);
+    sc.gw.fill(0.0);
+    let measures = card.measures.iter().zip(&card.by_measure);
+    let buffers = sc.s.chunks_mut(stride).zip(sc.status.chunks_mut(stride));
+    for (m, ((c, (applicable, nominal)), (s, st))) in measures.zip(buffers).enumerate() {
+        let (Some(s), Some(st)) = (s.get_mut(..n), st.get_mut(..n)) else {
+            return Err(internal());
+        };
+        let miss = match c.missing {
+            MissingPolicy::Redistribute | MissingPolicy::Fail => f64::NAN,
+            MissingPolicy::Zero => 0.0,
+            MissingPolicy::Neutral => c.neutral,
+        };
+        let applies = |p: u32| applicable.get(p as usize) == Some(&true);
+        let col = cols.values_in(m, rows.clone());
+        let obs = cols.observed_in(m, rows.clone());
+        let mut by_value = false;
+        match (uniform, col) {
+            (Some(p), _) if !applies(p) => {
+                s.fill(f64::NAN);
+                st.fill(NOT_APPLICABLE);
+            }
+            (Some(_), None) => {
+                s.fill(miss);
+                st.fill(MISSING);
+            }
+            (Some(p), Some(col)) if obs.is_none() => {
+                let nom = nominal.get(p as usize).copied().unwrap_or(0.0);
+                if !score_column(&c.scheme, col, miss, nom, s, coverage) {
+                    return Err(refused());
+                }
+                by_value = true;
+            }
+            _ => {
+                // Mixed plans or dated values: lane by lane.
+                for (i, ((s, st), cov)) in s
+                    .iter_mut()
+                    .zip(st.iter_mut())
+                    .zip(coverage.iter_mut())
+                    .enumerate()
+                {
+                    let p = uniform.or_else(|| plan.get(i).copied()).unwrap_or(0);
+                    if !applies(p) {
+                        (*s, *st) = (f64::NAN, NOT_APPLICABLE);
+                        continue;
+                    }
+                    let v = col.and_then(|c| c.get(i)).copied().unwrap_or(f64::NAN);
+                    let mut status = if v.is_nan() { MISSING } else { PRESENT };
+                    if status == PRESENT
+                        && let Some(&day) = obs.and_then(|o| o.get(i))
+                        && day != NO_DATE
+                    {
+                        status = freshness(card, m, day, cols.as_of, start + i)
+                            .map_err(|_| refused())?;
+                    }
+                    if status == PRESENT {
+                        let x = fast_score(&c.scheme, v);
+                        if x.is_nan() {
+                            return Err(refused());
+                        }
+                        *cov += nominal.get(p as usize).copied().unwrap_or(0.0);
+                        (*s, *st) = (x, PRESENT);
+                    } else {
+                        (*s, *st) = (miss, status);
+                    }
+                }
+            }
+        }
+        if let Some(slot) = sc.by_value.get_mut(m) {
+            *slot = by_value;
+        }
+        if c.missing == MissingPolicy::Fail {
+            let first = u32::try_from(m + 1).unwrap_or(u32::MAX);
+            match col {
+                Some(col) if by_value => {
+                    for (f, v) in fail.iter_mut().zip(col) {
+                        if *f == 0 && v.is_nan() {
+                            *f = first;
+                        }
+                    }
+                }
+                _ => {
+                    for (f, st) in fail.iter_mut().zip(st.iter()) {
+                        if *f == 0 && (*st == MISSING || *st == STALE) {
+                            *f = first;
+                        }
+                    }
+                }
+            }
+        }
+        let g = c.group * stride;
+        let gw = sc.gw.get_mut(g..g + n).ok_or_else(internal)?;
+        // Constants in locals: the compiler cannot tell the card from the buffers written.
+        let weight = c.weight;
+        for (w, s) in gw.iter_mut().zip(s.iter()) {
+            *w += if s.is_nan() { 0.0 } else { weight };
+        }
+    }
+    // Group factors: W_g / (W × w_g), W over the groups with anything scored.
+    let (Some(total), Some(points)) = (sc.total.get_mut(..n), sc.points.get_mut(..n)) else {
+        return Err(internal());
+    };
+    total.fill(0.0);
+    for (&w, gw) in card.group_weights.iter().zip(sc.gw.chunks(stride)) {
+        for (t, x) in total.iter_mut().zip(gw) {
+            *t += if *x > 0.0 { w } else { 0.0 };
+        }
+    }
+    for (&w, gw) in card.group_weights.iter().zip(sc.gw.chunks_mut(stride)) {
+        for (x, t) in gw.iter_mut().zip(total.iter()) {
+            let q = w / (t * *x);
+            *x = if *x > 0.0 { q } else { 0.0 };
+        }
+    }
+    points.fill(0.0);
+    for (c, s) in card.measures.iter().zip(sc.s.chunks(stride)) {
+        let g = c.group * stride;
+        let f = sc.gw.get(g..g + n).ok_or_else(internal)?;
+        let weight = c.weight;
+        for ((acc, f), s) in points.iter_mut().zip(f).zip(s) {
+            // Computed whatever `s` is, so that the select (not a branch) vectorises.
+            let x = f * weight * s;
+            *acc += if s.is_nan() { 0.0 } else { x };
+        }
+    }
+    // Passes over the chunk again, one output at a time. Scores: Unknown (NaN) with a
+    // required measure missing, nothing scored, or too little of the weight present.
+    let coverage_min = card.spec().coverage_min;
+    let lanes = out
         .score
         .iter_mut()
-        .zip(out.band.iter_mut())
-        .zip(out.coverage.iter_mut());
-    for (i, ((score, band), coverage)) in rows.enumerate() {
-        let r = score_row(card, cols, start + i, &mut scratch)?;
-        *score = r.score;
-        *band = r.band;
-        *coverage = r.coverage;
+        .zip(points.iter().zip(total.iter()))
+        .zip(coverage.iter().zip(fail.iter()));
+    for ((score, (pts, tot)), (cov, f)) in lanes {
+        // Rounded to 1e-10 so that a score exactly on a band edge in decimal (75) is not a
+        // hair below it from floating-point rounding.
+        let x = (round_half_even(pts * 1e10) / 1e10).clamp(0.0, 100.0);
+        let unknown = *f != 0 || *tot == 0.0 || cov + 1e-9 < coverage_min;
+        *score = if unknown { f64::NAN } else { x };
+    }
+    for (out, cov) in out.coverage.iter_mut().zip(coverage.iter()) {
+        *out = *cov;
+    }
+    let bands = Bands::of(card);
+    match cols.previous_bands {
+        None => {
+            for (band, x) in out.band.iter_mut().zip(out.score.iter()) {
+                *band = bands.band(*x);
+            }
+        }
+        Some(previous) => {
+            let previous = previous.get(rows.clone()).ok_or_else(internal)?;
+            let lanes = out.band.iter_mut().zip(out.score.iter()).zip(previous);
+            for ((band, x), &p) in lanes {
+                *band = if p == UNKNOWN_CODE {
+                    bands.band(*x)
+                } else if usize::from(p) < card.band_from.len() {
+                    band_with_hysteresis(card, *x, p)
+                } else {
+                    return Err(refused());
+                };
+            }
+        }
+    }
+    // Vetoes force the band (the lowest of those that fire), whatever the score says.
+    if !card.vetoes.is_empty() {
+        let forced = sc.forced.get_mut(..n).ok_or_else(internal)?;
+        forced.fill(UNKNOWN_CODE);
+        for v in &card.vetoes {
+            let vb = u8::try_from(v.band).unwrap_or(UNKNOWN_CODE);
+            let base = v.measure * stride;
+            let (Some(status), Some(col)) = (
+                sc.status.get(base..base + n),
+                cols.values_in(v.measure, rows.clone()),
+            ) else {
+                continue; // no column: no value present, nothing fires
+            };
+            if sc.by_value.get(v.measure) == Some(&true) {
+                // Present is not NaN, and NaN meets no condition.
+                for (f, raw) in forced.iter_mut().zip(col) {
+                    if meets(v.when, *raw) {
+                        *f = (*f).min(vb);
+                    }
+                }
+            } else {
+                for ((f, st), raw) in forced.iter_mut().zip(status).zip(col) {
+                    if *st == PRESENT && meets(v.when, *raw) {
+                        *f = (*f).min(vb);
+                    }
+                }
+            }
+        }
+        for (band, f) in out.band.iter_mut().zip(forced.iter()) {
+            if *f != UNKNOWN_CODE {
+                *band = *f;
+            }
+        }
     }
     Ok(())
 }
 
 /// The band code of a score without hysteresis.
 pub(crate) fn band_of(card: &Scorecard, score: f64) -> u8 {
-    if score.is_nan() {
-        return UNKNOWN_CODE;
+    Bands::of(card).band(score)
+}
+
+/// The band edges that decide a band, looked up once per chunk.
+#[derive(Clone, Copy)]
+struct Bands<'c> {
+    /// The edges between bands (ascending): band `i + 1` starts at `edges[i]`.
+    edges: &'c [f64],
+    /// An edge belongs to the band below it.
+    upper_inclusive: bool,
+}
+
+impl<'c> Bands<'c> {
+    fn of(card: &'c Scorecard) -> Bands<'c> {
+        let upper_inclusive = card.spec().band_edges == EdgeRule::UpperInclusive;
+        let n = card.band_from.len();
+        // The bands are contiguous: each `from` after the first is the `to` before it.
+        let edges = if upper_inclusive {
+            card.band_to.get(..n.saturating_sub(1))
+        } else {
+            card.band_from.get(1..)
+        };
+        Bands {
+            edges: edges.unwrap_or(&[]),
+            upper_inclusive,
+        }
     }
-    let n = card.band_from.len();
-    let i = match card.spec().band_edges {
-        EdgeRule::LowerInclusive => card
-            .band_from
-            .partition_point(|f| *f <= score)
-            .saturating_sub(1),
-        EdgeRule::UpperInclusive => card.band_to.partition_point(|t| *t < score).min(n - 1),
-    };
-    u8::try_from(i).unwrap_or(UNKNOWN_CODE)
+
+    /// The band code of a score (Unknown for NaN): how many edges the score is past.
+    #[inline(always)]
+    fn band(self, score: f64) -> u8 {
+        if score.is_nan() {
+            return UNKNOWN_CODE;
+        }
+        let past = if self.upper_inclusive {
+            self.edges.iter().filter(|e| **e < score).count()
+        } else {
+            self.edges.iter().filter(|e| **e <= score).count()
+        };
+        u8::try_from(past).unwrap_or(UNKNOWN_CODE)
+    }
 }
 
 /// The band code of a score given the previous band: it stays until the score is more than
@@ -380,33 +740,25 @@ pub(crate) fn band_with_hysteresis(card: &Scorecard, score: f64, previous: u8) -
     if keep { previous } else { band_of(card, score) }
 }
 
-/// The bands of the vetoes that fire in row `row` (after [`score_row`] on it).
-pub(crate) fn fired_vetoes<'c>(
-    card: &'c Scorecard,
-    cols: &'c Columns<'_>,
-    scratch: &'c Scratch,
-    row: usize,
-) -> impl Iterator<Item = u8> + 'c {
-    card.vetoes
-        .iter()
-        .filter(move |v| veto_fires(v, cols, scratch, row))
-        .filter_map(|v| u8::try_from(v.band).ok())
-}
-
-/// A veto fires on a present (fresh, applicable) value that meets its condition.
-pub(crate) fn veto_fires(
-    v: &CompiledVeto,
-    cols: &Columns<'_>,
-    scratch: &Scratch,
-    row: usize,
-) -> bool {
-    if scratch.status.get(v.measure) != Some(&PRESENT) {
-        return false;
-    }
-    let raw = cols.value(v.measure, row);
-    match v.when {
+/// Whether a raw value meets a veto's condition.
+#[inline(always)]
+fn meets(when: CompiledWhen, raw: f64) -> bool {
+    match when {
         CompiledWhen::Code(code) => raw == code,
         CompiledWhen::Below(x) => raw < x,
         CompiledWhen::AtLeast(x) => raw >= x,
     }
+}
+
+/// Whether veto `v` fired in lane `lane` (row `row`) of the last chunk scored with
+/// `scratch`: on a present (fresh, applicable) value that meets its condition.
+pub(crate) fn veto_fired(
+    v: &CompiledVeto,
+    cols: &Columns<'_>,
+    scratch: &Scratch,
+    lane: usize,
+    row: usize,
+) -> bool {
+    let raw = cols.value(v.measure, row);
+    scratch.status(v.measure, lane, raw) == PRESENT && meets(v.when, raw)
 }

@@ -651,6 +651,57 @@ fn batch_equals_single_and_errors_name_the_row() {
 }
 
 #[test]
+fn batch_errors_name_the_first_row_in_row_order() {
+    let card = small();
+    // Chunk of 512 rows: row 700 (second chunk) breaks a later measure than row 900, and
+    // row 1200 (third chunk) breaks the segment; the first by row is reported, as row by row.
+    let mut util = vec![50.0; 1300];
+    let mut sent = vec![2.0; 1300];
+    let mut seg = vec![NO_SEGMENT; 1300];
+    sent[700] = 9.0;
+    util[900] = f64::NEG_INFINITY;
+    seg[1200] = 77;
+    let score = |util: &[f64], sent: &[f64], seg: Option<&[u32]>| {
+        let mut b = Batch::new(&card, 1300)
+            .values("util", util)
+            .and_then(|b| b.values("sentiment", sent))
+            .expect("batch");
+        if let Some(seg) = seg {
+            b = b.segments(seg).expect("batch");
+        }
+        b.threads(2).score().unwrap_err().to_string()
+    };
+    let e = score(&util, &sent, Some(&seg));
+    assert!(e.starts_with("row 700: measure \"sentiment\""), "{e}");
+    sent[700] = 2.0;
+    assert!(score(&util, &sent, None).starts_with("row 900: measure \"util\""));
+    // Within one row: the measures in scorecard order (util before sentiment).
+    sent[900] = 9.0;
+    assert!(score(&util, &sent, None).starts_with("row 900: measure \"util\""));
+    util[900] = 50.0;
+    sent[900] = 2.0;
+    let e = score(&util, &sent, Some(&seg));
+    assert!(
+        e.contains("segment code 77") && e.contains("row 1200"),
+        "{e}"
+    );
+    // A row with a segment and a tech-touch neighbour (a chunk of mixed plans) scores
+    // sentiment only where it applies: a bad code in a tech-touch row is not read.
+    let tech = card.segment_code("tech_touch");
+    seg[1200] = tech;
+    sent[1200] = 9.0;
+    let r = Batch::new(&card, 1300)
+        .values("util", &util)
+        .and_then(|b| b.values("sentiment", &sent))
+        .and_then(|b| b.segments(&seg))
+        .expect("batch")
+        .score()
+        .expect("scores");
+    assert_eq!(r.score[1200], 50.0);
+    assert_eq!(card.band_name(r.band[1199]), "Yellow");
+}
+
+#[test]
 fn batch_staleness_and_previous_bands() {
     let card = small();
     let util = [80.0, 80.0, 80.0];
