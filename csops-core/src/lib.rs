@@ -33,6 +33,7 @@ pub mod config;
 pub mod diagram;
 pub mod directory;
 mod error;
+pub mod gitlab;
 pub mod health;
 pub mod journey;
 pub mod label;

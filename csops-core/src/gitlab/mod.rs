@@ -1,0 +1,343 @@
+//! GitLab's own JSON, read without glue code (SPEC §7): the REST issue object
+//! (`GET /projects/:id/issues`), resource label events
+//! (`GET /projects/:id/issues/:iid/resource_label_events`), and the REST update parameters a
+//! transition's effects become (`add_labels`, `remove_labels`, `state_event`).
+//!
+//! Field names and types follow GitLab's published API documentation. Unknown fields are
+//! ignored; a missing or mistyped required field is a [`GitlabError`] naming it (with the
+//! entry's position in a list). Timestamps are read in the forms GitLab writes: RFC 3339 with
+//! or without milliseconds (`2016-01-04T15:31:51.081Z`), and the webhooks'
+//! `2017-09-15 16:52:00 UTC` (or a numeric offset).
+//!
+//! ```
+//! use csops_core::{gitlab, Config, State};
+//! let issue = r#"{"id": 76, "iid": 6, "project_id": 8, "title": "Refresh the NPS dashboard",
+//!   "state": "opened", "labels": ["CSOps", "CS Analytics", "CSOps::In_Process"],
+//!   "author": {"id": 1, "username": "rita", "name": "Rita"},
+//!   "assignees": [{"id": 2, "username": "omar"}], "weight": 3,
+//!   "created_at": "2026-01-05T09:00:00.123Z", "closed_at": null, "web_url": "https://..."}"#;
+//! let req = gitlab::read_issue(issue, &Config::default())?;
+//! assert_eq!((req.id(), req.state(), req.assignee()), (6, State::InProcess, Some("omar")));
+//! # Ok::<(), gitlab::GitlabError>(())
+//! ```
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::Config;
+use crate::label::Taxonomy;
+use crate::routing::RoutingConfig;
+use crate::workflow::{Milestone, OpenState, Request, RequestError, RequestRecord, Transition};
+
+#[cfg(test)]
+mod tests;
+
+/// What GitLab's JSON could not be read as.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GitlabError {
+    /// Not JSON, or a field missing or of the wrong type.
+    #[error("{what}{}: {key}: {message}", at(*.index))]
+    Json {
+        /// What was read ("issue", "label event", …).
+        what: &'static str,
+        /// Its position in a list, if it came in one.
+        index: Option<usize>,
+        /// The field (`.` for the whole object).
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An issue that reads, but is not a valid request (two workflow labels, …).
+    #[error("issue{}: {source}", at(*.index))]
+    Request {
+        /// Its position in a list, if it came in one.
+        index: Option<usize>,
+        /// Why.
+        source: RequestError,
+    },
+}
+
+fn at(index: Option<usize>) -> String {
+    index.map(|i| format!("[{i}]")).unwrap_or_default()
+}
+
+/// A GitLab timestamp: RFC 3339 (`2016-01-04T15:31:51.081Z`, any offset) or the webhooks'
+/// `2017-09-15 16:52:00 UTC` / `2017-09-15 16:52:00 +0200`.
+pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
+    let t = text.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+        return Some(d.with_timezone(&Utc));
+    }
+    if let Some(naive) = t.strip_suffix(" UTC") {
+        for f in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M:%S"] {
+            if let Ok(d) = NaiveDateTime::parse_from_str(naive, f) {
+                return Some(d.and_utc());
+            }
+        }
+    }
+    ["%Y-%m-%d %H:%M:%S%.f %z", "%Y-%m-%d %H:%M:%S %z"]
+        .iter()
+        .find_map(|f| DateTime::parse_from_str(t, f).ok())
+        .map(|d| d.with_timezone(&Utc))
+}
+
+fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_timestamp(&s).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "{s:?} is not a GitLab timestamp (2016-01-04T15:31:51.081Z or 2017-09-15 16:52:00 UTC)"
+        ))
+    })
+}
+
+fn opt_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(s) => parse_timestamp(&s)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a GitLab timestamp"))),
+    }
+}
+
+/// A GitLab user as the API embeds it (`author`, `assignees[]`, `user`); only the username is
+/// read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// The username (`@` handle without the `@`).
+    pub username: String,
+}
+
+/// The REST issue object (`GET /projects/:id/issues`), the fields csops reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Issue {
+    /// The issue's id within its project.
+    pub iid: u64,
+    /// Title.
+    pub title: String,
+    /// `opened` or `closed`.
+    pub state: OpenState,
+    /// Labels, as strings.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// Assignees (csops's owner is the first).
+    #[serde(default)]
+    pub assignees: Vec<User>,
+    /// The single assignee of older GitLab versions (deprecated there; read when `assignees`
+    /// is empty).
+    #[serde(default)]
+    pub assignee: Option<User>,
+    /// The author (the requester).
+    pub author: User,
+    /// Weight (GitLab Premium); null or absent when unset.
+    #[serde(default)]
+    pub weight: Option<i64>,
+    /// Creation time.
+    #[serde(deserialize_with = "timestamp")]
+    pub created_at: DateTime<Utc>,
+    /// Closing time.
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The milestone (`title`, `start_date`, `due_date` read).
+    #[serde(default)]
+    pub milestone: Option<Milestone>,
+}
+
+impl Issue {
+    /// The request this issue is, checked with `config` (taxonomy, routing). The workstream
+    /// comes from the labels (SPEC §5); the history is empty (see the label events for it).
+    /// A weight that is not a CS Ops weight (1, 3, 5, 7) is an error naming `weight`.
+    pub fn to_request(&self, config: &Config) -> Result<Request, GitlabError> {
+        let taxonomy = config.taxonomy().map_err(|e| GitlabError::Request {
+            index: None,
+            source: RequestError::Config(e),
+        })?;
+        self.to_request_parts(None, &taxonomy, &config.routing)
+    }
+
+    fn to_request_parts(
+        &self,
+        index: Option<usize>,
+        taxonomy: &Taxonomy,
+        routing: &RoutingConfig,
+    ) -> Result<Request, GitlabError> {
+        let weight = match self.weight {
+            None => None,
+            Some(w) => Some(crate::Weight::try_from(w).map_err(|e| GitlabError::Json {
+                what: "issue",
+                index,
+                key: "weight".to_owned(),
+                message: e.to_string(),
+            })?),
+        };
+        let assignee = self
+            .assignees
+            .first()
+            .or(self.assignee.as_ref())
+            .map(|u| u.username.clone());
+        let record = RequestRecord {
+            id: self.iid,
+            title: self.title.clone(),
+            author: self.author.username.clone(),
+            labels: self.labels.iter().map(String::as_str).collect(),
+            created_at: self.created_at,
+            change_kind: Default::default(),
+            assignee,
+            reviewer: None,
+            weight,
+            workstream: None,
+            milestone: self.milestone.clone(),
+            state: Some(self.state),
+            closed_at: self.closed_at,
+            workflow_state: None,
+            history: Vec::new(),
+        };
+        Request::from_record_parts(record, taxonomy, routing)
+            .map_err(|source| GitlabError::Request { index, source })
+    }
+}
+
+fn read<'de, T: Deserialize<'de>>(
+    what: &'static str,
+    index: Option<usize>,
+    de: impl Deserializer<'de, Error = serde_json::Error>,
+) -> Result<T, GitlabError> {
+    serde_path_to_error::deserialize(de).map_err(|e| GitlabError::Json {
+        what,
+        index,
+        key: crate::error_key(e.path()),
+        message: e.inner().to_string(),
+    })
+}
+
+/// Reads one REST issue object (JSON text) as a request.
+pub fn read_issue(json: &str, config: &Config) -> Result<Request, GitlabError> {
+    let issue: Issue = read("issue", None, &mut serde_json::Deserializer::from_str(json))?;
+    issue.to_request(config)
+}
+
+/// Reads one REST issue object (a JSON value) as a request.
+pub fn read_issue_value(value: serde_json::Value, config: &Config) -> Result<Request, GitlabError> {
+    let issue: Issue = read("issue", None, value)?;
+    issue.to_request(config)
+}
+
+/// What a list of issues read as: the requests in order, and each entry that did not read
+/// (its error names its position).
+#[derive(Debug, Clone, Default)]
+pub struct Issues {
+    /// The requests read, in the list's order.
+    pub requests: Vec<Request>,
+    /// The entries that did not read.
+    pub errors: Vec<GitlabError>,
+}
+
+/// Reads a list of REST issue objects (JSON text: an array, as `GET /projects/:id/issues`
+/// returns). A bad entry is reported and the rest are still read; text that is not a JSON
+/// array is an error.
+pub fn read_issues(json: &str, config: &Config) -> Result<Issues, GitlabError> {
+    let list: Vec<serde_json::Value> = read(
+        "issues",
+        None,
+        &mut serde_json::Deserializer::from_str(json),
+    )?;
+    // The configuration is compiled once for the list.
+    let taxonomy = config.taxonomy().map_err(|e| GitlabError::Request {
+        index: None,
+        source: RequestError::Config(e),
+    })?;
+    let mut out = Issues::default();
+    for (i, v) in list.into_iter().enumerate() {
+        let read_one = read::<Issue>("issue", Some(i), v)
+            .and_then(|issue| issue.to_request_parts(Some(i), &taxonomy, &config.routing));
+        match read_one {
+            Ok(r) => out.requests.push(r),
+            Err(e) => out.errors.push(e),
+        }
+    }
+    Ok(out)
+}
+
+/// Add or remove, as a label event's `action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LabelAction {
+    /// The label was added.
+    Add,
+    /// The label was removed.
+    Remove,
+}
+
+/// The label of a label event (`null` in GitLab when the label has since been deleted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventLabel {
+    /// The label's name.
+    pub name: String,
+}
+
+/// One resource label event (`GET /projects/:id/issues/:iid/resource_label_events`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabelEvent {
+    /// Who.
+    pub user: User,
+    /// When.
+    #[serde(deserialize_with = "timestamp")]
+    pub created_at: DateTime<Utc>,
+    /// Which label; `None` when it has been deleted since.
+    pub label: Option<EventLabel>,
+    /// Added or removed.
+    pub action: LabelAction,
+}
+
+/// Reads a list of resource label events (JSON text: an array), in the order given. Any bad
+/// entry is an error naming its position: a history with a hole cannot be reconstructed.
+pub fn read_label_events(json: &str) -> Result<Vec<LabelEvent>, GitlabError> {
+    let list: Vec<serde_json::Value> = read(
+        "label events",
+        None,
+        &mut serde_json::Deserializer::from_str(json),
+    )?;
+    list.into_iter()
+        .enumerate()
+        .map(|(i, v)| read("label event", Some(i), v))
+        .collect()
+}
+
+/// GitLab's REST update parameters for an issue (`PUT /projects/:id/issues/:iid`): what a
+/// transition's effects become.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestParams {
+    /// Labels to add, comma-separated (absent when none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub add_labels: Option<String>,
+    /// Labels to remove, comma-separated (absent when none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove_labels: Option<String>,
+    /// `close` or `reopen` (absent when neither).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_event: Option<String>,
+}
+
+impl RestParams {
+    /// Whether there is nothing to update.
+    pub fn is_empty(&self) -> bool {
+        self.add_labels.is_none() && self.remove_labels.is_none() && self.state_event.is_none()
+    }
+}
+
+impl From<&Transition> for RestParams {
+    fn from(t: &Transition) -> RestParams {
+        let join = |v: &[String]| (!v.is_empty()).then(|| v.join(","));
+        let state_event = if t.close {
+            Some("close".to_owned())
+        } else if t.reopen {
+            Some("reopen".to_owned())
+        } else {
+            None
+        };
+        RestParams {
+            add_labels: join(&t.add_labels),
+            remove_labels: join(&t.remove_labels),
+            state_event,
+        }
+    }
+}
