@@ -264,6 +264,22 @@ impl Config {
 }
 
 #[cfg(test)]
+impl Config {
+    /// A configuration built by hand that does not compile: Blocked has no canonical label.
+    pub(crate) fn invalid_for_tests() -> Config {
+        let mut cfg = Config::default();
+        cfg.labels.workflow.insert(
+            State::Blocked,
+            crate::label::StateLabels {
+                canonical: None,
+                aliases: vec![],
+            },
+        );
+        cfg
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::routing::Workstream;
@@ -358,14 +374,7 @@ mod tests {
 
     #[test]
     fn a_hand_built_invalid_config_has_no_taxonomy() {
-        let mut cfg = Config::default();
-        cfg.labels.workflow.insert(
-            State::Blocked,
-            crate::label::StateLabels {
-                canonical: None,
-                aliases: vec![],
-            },
-        );
+        let cfg = Config::invalid_for_tests();
         assert_eq!(
             cfg.taxonomy().unwrap_err().key(),
             "labels.workflow.Blocked.canonical"

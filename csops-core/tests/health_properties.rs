@@ -331,13 +331,8 @@ proptest! {
         for (k, col) in cols.iter().enumerate() {
             batch = batch.values(&card.measures()[k], col).expect("batch");
         }
+        // (Threads start at 4,096 rows each: `health::tests` checks them on a larger book.)
         let out = batch.score().expect("scores");
-        // Threads change nothing (NaN is not equal to itself: compare the bits).
-        let two = batch.clone().threads(2).score().expect("scores");
-        let as_bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        prop_assert_eq!(as_bits(&out.score), as_bits(&two.score));
-        prop_assert_eq!(&out.band, &two.band);
-        prop_assert_eq!(as_bits(&out.coverage), as_bits(&two.coverage));
         for (i, raw) in raws.iter().enumerate() {
             let prev = (previous[i] < 3).then(|| Previous {
                 score: None,

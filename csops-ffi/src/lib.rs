@@ -854,12 +854,8 @@ pub unsafe extern "C" fn csops_metric_nrr_per_account(
     n: usize,
     out: *mut f64,
 ) -> csops_status_t {
-    status_call(|| {
-        // SAFETY: by this function's contract.
-        let (a, b) = unsafe { (slice(start, n, "start")?, slice(now, n, "now")?) };
-        // SAFETY: by this function's contract.
-        unsafe { metric_out(out, csops_core::metrics::nrr_per_account(a, b)) }
-    })
+    // SAFETY: by this function's contract.
+    unsafe { per_account(start, now, n, out, csops_core::metrics::nrr_per_account) }
 }
 
 /// GRR per account in percent: Σmin(A, B) / ΣA over the `n` accounts with A > 0.
@@ -873,11 +869,26 @@ pub unsafe extern "C" fn csops_metric_grr_per_account(
     n: usize,
     out: *mut f64,
 ) -> csops_status_t {
+    // SAFETY: by this function's contract.
+    unsafe { per_account(start, now, n, out, csops_core::metrics::grr_per_account) }
+}
+
+/// A per-account metric of `n` start and now values, written to `out`.
+///
+/// # Safety
+/// As for `csops_metric_nrr_per_account`.
+unsafe fn per_account(
+    start: *const f64,
+    now: *const f64,
+    n: usize,
+    out: *mut f64,
+    metric: fn(&[f64], &[f64]) -> Result<f64, csops_core::metrics::MetricsError>,
+) -> csops_status_t {
     status_call(|| {
-        // SAFETY: by this function's contract.
+        // SAFETY: by the caller's contract.
         let (a, b) = unsafe { (slice(start, n, "start")?, slice(now, n, "now")?) };
-        // SAFETY: by this function's contract.
-        unsafe { metric_out(out, csops_core::metrics::grr_per_account(a, b)) }
+        // SAFETY: by the caller's contract.
+        unsafe { metric_out(out, metric(a, b)) }
     })
 }
 

@@ -99,6 +99,7 @@ fn missing_and_mistyped_fields_are_named() {
     );
     assert_eq!(key(&|v| v["labels"] = serde_json::json!([1])), "labels[0]");
     assert_eq!(key(&|v| v["created_at"] = "yesterday".into()), "created_at");
+    assert_eq!(key(&|v| v["closed_at"] = "yesterday".into()), "closed_at");
     assert_eq!(key(&|v| v["state"] = "merged".into()), "state");
     assert_eq!(key(&|v| v["weight"] = 2.into()), "weight");
     let e = read_issue(
@@ -250,4 +251,21 @@ fn effects_become_rest_update_parameters() {
         Some("reopen")
     );
     assert!(RestParams::default().is_empty() && !p.is_empty());
+}
+
+#[test]
+fn an_invalid_configuration_is_an_error_not_a_list_of_errors() {
+    let cfg = Config::invalid_for_tests();
+    let is_config = |e: &GitlabError| {
+        matches!(
+            e,
+            GitlabError::Request {
+                index: None,
+                source: RequestError::Config(_)
+            }
+        )
+    };
+    assert!(is_config(&read_issue(ISSUE, &cfg).unwrap_err()));
+    let e = read_issues(&format!("[{ISSUE}]"), &cfg).unwrap_err();
+    assert!(is_config(&e), "{e}");
 }

@@ -245,7 +245,7 @@ fn plan_of(card: &Scorecard, cols: &Columns<'_>, row: usize) -> Result<usize, He
 
 /// A row's previous band code must be a band (or Unknown).
 fn check_previous(card: &Scorecard, row: usize, p: u8) -> Result<(), HealthError> {
-    if p == UNKNOWN_CODE || usize::from(p) < card.band_from.len() {
+    if Bands::of(card).knows(p) {
         return Ok(());
     }
     Err(input_err(
@@ -627,13 +627,10 @@ pub(crate) fn score_chunk(
             let previous = previous.get(rows.clone()).ok_or_else(internal)?;
             let lanes = out.band.iter_mut().zip(out.score.iter()).zip(previous);
             for ((band, x), &p) in lanes {
-                *band = if p == UNKNOWN_CODE {
-                    bands.band(*x)
-                } else if usize::from(p) < card.band_from.len() {
-                    band_with_hysteresis(card, *x, p)
-                } else {
+                if !bands.knows(p) {
                     return Err(refused());
-                };
+                }
+                *band = bands.with_hysteresis(*x, p);
             }
         }
     }
@@ -679,17 +676,22 @@ pub(crate) fn band_of(card: &Scorecard, score: f64) -> u8 {
     Bands::of(card).band(score)
 }
 
-/// The band edges that decide a band, looked up once per chunk.
+/// What decides a band, looked up once per chunk.
 #[derive(Clone, Copy)]
-struct Bands<'c> {
+pub(crate) struct Bands<'c> {
     /// The edges between bands (ascending): band `i + 1` starts at `edges[i]`.
     edges: &'c [f64],
+    /// Each band's range.
+    from: &'c [f64],
+    to: &'c [f64],
     /// An edge belongs to the band below it.
     upper_inclusive: bool,
+    /// Points beyond a band's edges before the band changes.
+    hysteresis: f64,
 }
 
 impl<'c> Bands<'c> {
-    fn of(card: &'c Scorecard) -> Bands<'c> {
+    pub(crate) fn of(card: &'c Scorecard) -> Bands<'c> {
         let upper_inclusive = card.spec().band_edges == EdgeRule::UpperInclusive;
         let n = card.band_from.len();
         // The bands are contiguous: each `from` after the first is the `to` before it.
@@ -700,8 +702,17 @@ impl<'c> Bands<'c> {
         };
         Bands {
             edges: edges.unwrap_or(&[]),
+            from: &card.band_from,
+            to: &card.band_to,
             upper_inclusive,
+            hysteresis: card.spec().hysteresis,
         }
+    }
+
+    /// Whether `code` is a band's code or Unknown.
+    #[inline(always)]
+    fn knows(self, code: u8) -> bool {
+        code == UNKNOWN_CODE || usize::from(code) < self.from.len()
     }
 
     /// The band code of a score (Unknown for NaN): how many edges the score is past.
@@ -717,27 +728,33 @@ impl<'c> Bands<'c> {
         };
         u8::try_from(past).unwrap_or(UNKNOWN_CODE)
     }
-}
 
-/// The band code of a score given the previous band: it stays until the score is more than
-/// the hysteresis margin beyond the previous band's edges.
-pub(crate) fn band_with_hysteresis(card: &Scorecard, score: f64, previous: u8) -> u8 {
-    if score.is_nan() {
-        return UNKNOWN_CODE;
+    /// The band code of a score given the previous band: it stays until the score is more
+    /// than the hysteresis margin beyond the previous band's edges. A previous Unknown (or
+    /// any code that is not a band) is no previous band.
+    #[inline]
+    pub(crate) fn with_hysteresis(self, score: f64, previous: u8) -> u8 {
+        if score.is_nan() {
+            return UNKNOWN_CODE;
+        }
+        let p = usize::from(previous);
+        let (Some(from), Some(to)) = (self.from.get(p), self.to.get(p)) else {
+            return self.band(score);
+        };
+        let h = self.hysteresis;
+        let lo = if p == 0 { f64::NEG_INFINITY } else { from - h };
+        let hi = if p + 1 == self.from.len() {
+            f64::INFINITY
+        } else {
+            to + h
+        };
+        let keep = if self.upper_inclusive {
+            lo < score && score <= hi
+        } else {
+            lo <= score && score < hi
+        };
+        if keep { previous } else { self.band(score) }
     }
-    let p = usize::from(previous);
-    let (Some(from), Some(to)) = (card.band_from.get(p), card.band_to.get(p)) else {
-        return band_of(card, score);
-    };
-    let h = card.spec().hysteresis;
-    let last = p + 1 == card.band_from.len();
-    let lo = if p == 0 { f64::NEG_INFINITY } else { from - h };
-    let hi = if last { f64::INFINITY } else { to + h };
-    let keep = match card.spec().band_edges {
-        EdgeRule::LowerInclusive => lo <= score && score < hi,
-        EdgeRule::UpperInclusive => lo < score && score <= hi,
-    };
-    if keep { previous } else { band_of(card, score) }
 }
 
 /// Whether a raw value meets a veto's condition.

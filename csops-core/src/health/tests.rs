@@ -394,15 +394,13 @@ fn hysteresis_holds_the_band_within_the_margin() {
     let card = small(); // hysteresis 2 (default)
     let yellow = card.band_code("Yellow").expect("band");
     let green = card.band_code("Green").expect("band");
-    assert_eq!(kernel::band_with_hysteresis(&card, 76.9, yellow), yellow);
-    assert_eq!(kernel::band_with_hysteresis(&card, 77.0, yellow), green);
-    assert_eq!(kernel::band_with_hysteresis(&card, 73.0, green), green);
-    assert_eq!(kernel::band_with_hysteresis(&card, 72.9, green), yellow);
-    assert_eq!(kernel::band_with_hysteresis(&card, 40.0, green), 0);
-    assert_eq!(
-        kernel::band_with_hysteresis(&card, f64::NAN, green),
-        UNKNOWN_CODE
-    );
+    let bands = kernel::Bands::of(&card);
+    assert_eq!(bands.with_hysteresis(76.9, yellow), yellow);
+    assert_eq!(bands.with_hysteresis(77.0, yellow), green);
+    assert_eq!(bands.with_hysteresis(73.0, green), green);
+    assert_eq!(bands.with_hysteresis(72.9, green), yellow);
+    assert_eq!(bands.with_hysteresis(40.0, green), 0);
+    assert_eq!(bands.with_hysteresis(f64::NAN, green), UNKNOWN_CODE);
 }
 
 #[test]
@@ -699,6 +697,52 @@ fn batch_errors_name_the_first_row_in_row_order() {
         .expect("scores");
     assert_eq!(r.score[1200], 50.0);
     assert_eq!(card.band_name(r.band[1199]), "Yellow");
+}
+
+#[test]
+fn threads_change_nothing_and_report_the_first_error_by_row() {
+    let card = small();
+    // 10,000 rows: two threads of 5,000 (threads start at 4,096 rows each).
+    let n = 10_000;
+    let util: Vec<f64> = (0..n).map(|i| (i % 101) as f64).collect();
+    let eng: Vec<f64> = (0..n)
+        .map(|i| {
+            if i % 7 == 0 {
+                f64::NAN
+            } else {
+                (i % 97) as f64
+            }
+        })
+        .collect();
+    let mut sent: Vec<f64> = (0..n).map(|i| (i % 3) as f64).collect();
+    let seg: Vec<u32> = (0..n)
+        .map(|i| if i % 5 == 0 { 0 } else { NO_SEGMENT })
+        .collect();
+    let prev: Vec<u8> = (0..n).map(|i| [0, 1, 2, UNKNOWN_CODE][i % 4]).collect();
+    let batch = |sent: &[f64], threads: usize| {
+        Batch::new(&card, n)
+            .values("util", &util)
+            .and_then(|b| b.values("engagement", &eng))
+            .and_then(|b| b.values("sentiment", sent))
+            .and_then(|b| b.segments(&seg))
+            .and_then(|b| b.previous_bands(&prev))
+            .expect("batch")
+            .threads(threads)
+            .score()
+    };
+    let one = batch(&sent, 1).expect("scores");
+    let two = batch(&sent, 2).expect("scores");
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&one.score), bits(&two.score));
+    assert_eq!(one.band, two.band);
+    assert_eq!(bits(&one.coverage), bits(&two.coverage));
+    // A bad row in the second thread's half; then one in each half: the first by row.
+    sent[7_001] = 5.0;
+    let e = batch(&sent, 2).unwrap_err().to_string();
+    assert!(e.starts_with("row 7001: "), "{e}");
+    sent[4_001] = 5.0;
+    let e = batch(&sent, 2).unwrap_err().to_string();
+    assert!(e.starts_with("row 4001: "), "{e}");
 }
 
 #[test]
