@@ -10,7 +10,7 @@
 //!
 //! One module per concept: [`label`], [`workflow`] (with its transition table
 //! [`workflow::TRANSITIONS`]), [`weight`], [`review`], [`routing`], [`directory`], [`config`],
-//! [`sla`], [`diagram`], and, on the customer side, [`segment`] (SPEC §8), [`journey`] (§9), [`health`] (§10),
+//! [`sla`], [`report`] (the board, §6), [`gitlab`] (GitLab's JSON, §7), [`diagram`], and, on the customer side, [`segment`] (SPEC §8), [`journey`] (§9), [`health`] (§10),
 //! [`metrics`] (§11) and [`maturity`] (§12).
 //!
 //! ```
@@ -39,6 +39,7 @@ pub mod journey;
 pub mod label;
 pub mod maturity;
 pub mod metrics;
+pub mod report;
 pub mod review;
 pub mod routing;
 pub mod segment;

@@ -342,6 +342,7 @@ fn realize(dir: &Directory, req: &Request, raw: &RawStep) -> (Command, String) {
         },
         CommandKind::Return => Command::Return,
         CommandKind::Reopen => Command::Reopen,
+        CommandKind::Relabel => Command::Relabel,
     };
     (cmd, actor)
 }
@@ -469,6 +470,56 @@ proptest! {
     }
 
     #[test]
+    fn label_events_reconstruct_the_history(initial in initial_request(), steps in steps()) {
+        // A random command sequence, its accepted effects written as GitLab writes them
+        // (resource label events by the actor at the step's time), read back: the same
+        // state-changing history, the same time in each state, and no move off the table.
+        use csops_core::gitlab::{self, AuditRule, EventLabel, LabelAction, LabelEvent, User};
+        let dir = directory();
+        let wf = Workflow::with_directory(dir.clone());
+        let mut req = initial.clone();
+        let mut now = initial.created_at();
+        let mut events = Vec::new();
+        for raw in &steps {
+            let (cmd, actor) = realize(&dir, &req, raw);
+            // Strictly later each step: one user's changes at one instant are one change.
+            now += Duration::minutes(raw.minutes.max(1));
+            if let Ok(t) = wf.apply(&mut req, cmd, &actor, now) {
+                let event = |name: &String, action| LabelEvent {
+                    user: User { username: actor.clone() },
+                    created_at: now,
+                    label: Some(EventLabel { name: name.clone() }),
+                    action,
+                };
+                events.extend(t.remove_labels.iter().map(|l| event(l, LabelAction::Remove)));
+                events.extend(t.add_labels.iter().map(|l| event(l, LabelAction::Add)));
+            }
+        }
+        let rec = gitlab::reconstruct(&wf, &req, &events).unwrap();
+        // The same from the events' JSON text (the borrowed fast path).
+        let text = serde_json::to_string(&events).unwrap();
+        prop_assert_eq!(&gitlab::reconstruct_json(&wf, &req, &text).unwrap(), &rec);
+        let moves = |h: &[csops_core::workflow::Step]| -> Vec<_> {
+            h.iter()
+                .filter(|s| s.from != s.to)
+                .map(|s| (s.at, s.actor.clone(), s.from, s.to, s.command.kind()))
+                .collect()
+        };
+        prop_assert_eq!(moves(rec.history()), moves(req.history()));
+        prop_assert_eq!(rec.request.state(), req.state());
+        let later = now + Duration::days(3);
+        prop_assert_eq!(
+            csops_core::sla::time_in_states(&rec.request, later).unwrap(),
+            csops_core::sla::time_in_states(&req, later).unwrap()
+        );
+        prop_assert_eq!(wf.sla_breaches(&rec.request, later), wf.sla_breaches(&req, later));
+        prop_assert!(rec.violations.iter().all(|v| !matches!(
+            v.rule,
+            AuditRule::InvalidTransition | AuditRule::TwoWorkflowLabels
+        )), "{:?}", rec.violations);
+    }
+
+    #[test]
     fn check_answers_like_apply(initial in initial_request(), steps in steps()) {
         let dir = directory();
         let wf = Workflow::with_directory(dir.clone());
@@ -492,6 +543,11 @@ proptest! {
             let _ = csops_core::Config::from_json(t);
             let _ = csops_core::Config::from_toml(t);
             let _ = Directory::from_json(t);
+            let cfg = csops_core::Config::default();
+            let _ = csops_core::gitlab::read_issue(t, &cfg);
+            let _ = csops_core::gitlab::read_issues(t, &cfg);
+            let _ = csops_core::gitlab::read_label_events(t);
+            let _ = csops_core::gitlab::read_webhook(t);
         }
     }
 

@@ -541,6 +541,94 @@ csops_status_t csops_scorecard_score_batch(const csops_scorecard_t *card,
                                            double *coverage_out);
 
 /*
+ Reads a GitLab REST issue object (`GET /projects/:id/issues/:iid`) as a request, with the
+ workflow's configuration. Returns NULL on failure (last error set: `CSOPS_INVALID_JSON`, or
+ `CSOPS_INVALID_INPUT` naming the field). Free it with `csops_request_free`.
+
+ # Safety
+ `wf` is NULL or a live workflow; `issue_json` is NULL or a NUL-terminated string.
+ */
+csops_request_t *csops_gitlab_read_issue(const csops_workflow_t *wf, const char *issue_json);
+
+/*
+ Whether a GitLab issue's current state is consistent (SPEC §6's anomalies of one request:
+ two workflow labels, In_Process without an assignee, closed without Completed / Won't Do).
+ Writes the verdict through `consistent_out` and, when `report_json_out` is not NULL, the
+ report (`{"iid", "state", "consistent", "anomalies": [{"iid", "kind", "message"}]}`, caller
+ frees). An inconsistent issue is `CSOPS_OK`: the call succeeded.
+
+ # Safety
+ `wf` is NULL or a live workflow; `issue_json` is NULL or a NUL-terminated string; the
+ outputs are NULL or writable.
+ */
+csops_status_t csops_gitlab_check_issue(const csops_workflow_t *wf,
+                                        const char *issue_json,
+                                        bool *consistent_out,
+                                        char **report_json_out);
+
+/*
+ Reconstructs an issue's workflow history from its resource label events and audits it.
+ `issue_json`: a GitLab REST issue; `events_json`: its label events (a JSON array). Writes
+ `{"request": {... "history": [...]}, "violations": [{"rule", "actor", "at", "step",
+ "message"}]}` through `out_json` (caller frees).
+
+ # Safety
+ `wf` is NULL or a live workflow; the strings are NULL or NUL-terminated; `out_json` is NULL
+ or writable.
+ */
+csops_status_t csops_gitlab_reconstruct(const csops_workflow_t *wf,
+                                        const char *issue_json,
+                                        const char *events_json,
+                                        char **out_json);
+
+/*
+ Decides an Issue Hook payload (`hook_json`) against the request as stored (`stored_or_null`)
+ or, when that is NULL, the issue's label events (`events_json_or_null`, a JSON array; one of
+ the two is needed). Writes the decision — `allowed`, `violations`, `rest_params`
+ (`add_labels`, `remove_labels`, `state_event`), `comment` — through `out_json`.
+
+ # Safety
+ `wf` is NULL or a live workflow; `stored_or_null` is NULL or a live request; the strings
+ are NULL or NUL-terminated; `out_json` is NULL or writable.
+ */
+csops_status_t csops_gitlab_decide_webhook(const csops_workflow_t *wf,
+                                           const char *hook_json,
+                                           const csops_request_t *stored_or_null,
+                                           const char *events_json_or_null,
+                                           char **out_json);
+
+/*
+ Audits a GitLab export — `issues_json` (an array of REST issues) and `events_json_or_null`
+ (an object from iid to that issue's label events) — as of `as_of_rfc3339`, the way a
+ scheduled bot does (a dry run: nothing changes), and reports the board. Writes `{"audit":
+ {"summary", "issues", "errors"}, "board": {...}}` through `out_json`.
+
+ # Safety
+ `wf` is NULL or a live workflow; the strings are NULL or NUL-terminated; `out_json` is NULL
+ or writable.
+ */
+csops_status_t csops_gitlab_audit(const csops_workflow_t *wf,
+                                  const char *issues_json,
+                                  const char *events_json_or_null,
+                                  const char *as_of_rfc3339,
+                                  char **out_json);
+
+/*
+ The board report (SPEC §6) over `requests_json` — an array of csops requests or GitLab REST
+ issues — as of `as_of_rfc3339`. Writes the report (`by_state`, `load`, `sla_breaches`,
+ `lead_time`, `cycle_time`, `throughput`, `interrupts`, `unroutable`, `anomalies`) through
+ `out_json`.
+
+ # Safety
+ `wf` is NULL or a live workflow; the strings are NULL or NUL-terminated; `out_json` is NULL
+ or writable.
+ */
+csops_status_t csops_board_report(const csops_workflow_t *wf,
+                                  const char *requests_json,
+                                  const char *as_of_rfc3339,
+                                  char **out_json);
+
+/*
  For tests of the boundary only: panics inside it and so returns `CSOPS_PANIC`.
  */
 csops_status_t csops_test_panic(void);

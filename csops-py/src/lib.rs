@@ -13,6 +13,7 @@ use serde_json::Value;
 use strum_free::*;
 
 mod de;
+mod gitlab;
 mod health;
 
 use serde::Deserialize;
@@ -455,6 +456,17 @@ impl Workflow {
         from_json(py, &serde_json::to_value(breaches).unwrap_or(Value::Null))
     }
 
+    /// Decides an Issue Hook (a dict, JSON text or `IssueHook`) against the request as last
+    /// stored (a `Request`, a csops request dict or a GitLab issue) or the issue's label events.
+    fn decide_webhook(
+        &self,
+        py: Python<'_>,
+        hook: &Bound<'_, PyAny>,
+        stored: &Bound<'_, PyAny>,
+    ) -> PyResult<gitlab::WebhookDecision> {
+        gitlab::decide_webhook(py, &self.inner, hook, stored)
+    }
+
     /// The review level of a request: "required", "recommended" or "optional".
     fn review_level(&self, request: &Request) -> &'static str {
         self.inner.review_level(&request.inner).into()
@@ -778,6 +790,19 @@ impl Transition {
             reopen,
             notes,
         })
+    }
+
+    /// The effects as GitLab's REST update parameters: a dict `add_labels`, `remove_labels`
+    /// (comma-separated) and `state_event` ("close" / "reopen"), each None when not needed.
+    #[getter]
+    fn rest_params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let p = csops_core::gitlab::RestParams::from_effects(
+            &self.add_labels,
+            &self.remove_labels,
+            self.close,
+            self.reopen,
+        );
+        gitlab::rest_dict(py, &serde_json::to_value(p).unwrap_or(Value::Null))
     }
 
     /// Who to tell: dicts with `to`, `role` and `why`.
@@ -1689,6 +1714,22 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Journey>()?;
     m.add_class::<health::Scorecard>()?;
     m.add_class::<health::HealthScore>()?;
+    m.add_class::<gitlab::ReadIssues>()?;
+    m.add_class::<gitlab::LabelEvent>()?;
+    m.add_class::<gitlab::Violation>()?;
+    m.add_class::<gitlab::Reconstruction>()?;
+    m.add_class::<gitlab::IssueHook>()?;
+    m.add_class::<gitlab::WebhookDecision>()?;
+    m.add_class::<gitlab::BoardReport>()?;
+    m.add_class::<gitlab::AuditRun>()?;
+    m.add_function(wrap_pyfunction!(gitlab::gitlab_read_issue, m)?)?;
+    m.add_function(wrap_pyfunction!(gitlab::gitlab_read_issues, m)?)?;
+    m.add_function(wrap_pyfunction!(gitlab::gitlab_read_label_events, m)?)?;
+    m.add_function(wrap_pyfunction!(gitlab::gitlab_read_webhook, m)?)?;
+    m.add_function(wrap_pyfunction!(gitlab::gitlab_reconstruct, m)?)?;
+    m.add_function(wrap_pyfunction!(gitlab::gitlab_audit, m)?)?;
+    m.add_function(wrap_pyfunction!(gitlab::gitlab_check_issue, m)?)?;
+    m.add_function(wrap_pyfunction!(gitlab::board_report, m)?)?;
     m.add_function(wrap_pyfunction!(capacity_plan, m)?)?;
     m.add_function(wrap_pyfunction!(weight_for_hours, m)?)?;
     m.add_function(wrap_pyfunction!(scope, m)?)?;

@@ -13,6 +13,6 @@ def test_rejection_kind_mirror_matches_rust_and_precedence() -> None:
 
 
 def test_other_names_are_exported() -> None:
-    assert "triage" in csops.COMMAND_TYPES and len(csops.COMMAND_TYPES) == 20
+    assert "triage" in csops.COMMAND_TYPES and "relabel" in csops.COMMAND_TYPES and len(csops.COMMAND_TYPES) == 21
     assert csops.WORKSTREAMS == ["Digital", "Gainsight", "Scale", "ROPS", "ProductUsageReporting", "Analytics", "TechnicalWriting"]
     assert set(csops.__all__) <= set(dir(csops))

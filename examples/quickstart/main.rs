@@ -1,14 +1,17 @@
 //! The main job: a sample CS Ops board (embedded below) run through the workflow engine.
 //!
 //! `cargo run --example quickstart` prints each request's state and labels, every rejected step
-//! with its reasons, the SLA breaches as of the board's date, and the workflow as Mermaid.
+//! with its reasons, the SLA breaches as of the board's date, the board report (SPEC §6: counts
+//! per state and workstream, load, lead and cycle time, throughput, anomalies) and the workflow
+//! as Mermaid.
 //! Pass `--json` to get the same as one JSON document instead.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use csops_core::report::BoardReport;
 use csops_core::sla::{SlaBreach, lead_time, time_blocked};
-use csops_core::workflow::{Command, Rejection, Request, Transition};
+use csops_core::workflow::{Command, Rejection, Request, RequestError, Transition};
 use csops_core::{Config, Directory, Workflow};
 use serde::Deserialize;
 
@@ -56,7 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut request = match wf.load_request(&entry.request.to_string()) {
             Ok(r) => r,
             Err(e) => {
-                not_loaded.push(e.to_string());
+                not_loaded.push(e);
                 continue;
             }
         };
@@ -77,10 +80,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         outcomes.push(outcome);
     }
 
+    let requests: Vec<Request> = outcomes.iter().map(|o| o.request.clone()).collect();
+    let mut report = wf.board_report(&requests, board.as_of)?;
+    report.add_unloaded(&not_loaded);
+    let not_loaded: Vec<String> = not_loaded.iter().map(RequestError::to_string).collect();
     if as_json {
-        print_json(&wf, &outcomes, &not_loaded, board.as_of)?;
+        print_json(&wf, &outcomes, &not_loaded, &report)?;
     } else {
         print_text(&wf, &outcomes, &not_loaded, board.as_of)?;
+        print_report(&report);
     }
     Ok(())
 }
@@ -187,9 +195,55 @@ fn print_text(
         println!("#{} {}", o.request.id(), o.request.title());
     }
 
+    Ok(())
+}
+
+fn print_report(r: &BoardReport) {
+    println!(
+        "\n== Board report as of {}: {} requests, {} open ==",
+        r.as_of, r.requests, r.open
+    );
+    println!("-- by state and workstream");
+    for c in &r.by_state {
+        let ws = c.workstream.map_or("(no workstream)", |w| w.title());
+        println!("{:<18} {:<24} {}", c.state.to_string(), ws, c.count);
+    }
+    println!("-- load (open requests, hours of their weights)");
+    for l in &r.load {
+        let unweighted = if l.unweighted > 0 {
+            format!(", {} without a weight", l.unweighted)
+        } else {
+            String::new()
+        };
+        println!(
+            "{:<8} {} open, {} h{unweighted}",
+            l.assignee, l.open_requests, l.hours
+        );
+    }
+    let days = |h: Option<f64>| h.map_or("-".to_owned(), |h| format!("{:.1} d", h / 24.0));
+    println!(
+        "-- lead time: median {}, p90 {} over {}; cycle time: median {}, p90 {} over {}",
+        days(r.lead_time.median_hours),
+        days(r.lead_time.p90_hours),
+        r.lead_time.count,
+        days(r.cycle_time.median_hours),
+        days(r.cycle_time.p90_hours),
+        r.cycle_time.count
+    );
+    println!("-- weekly throughput (week of, completed, closed)");
+    for w in &r.throughput {
+        println!("{} {} {}", w.week, w.completed, w.closed);
+    }
+    println!("-- interrupts per milestone");
+    for m in &r.interrupts {
+        println!("{}: {}", m.milestone, m.interrupts);
+    }
+    println!("-- anomalies");
+    for a in &r.anomalies {
+        println!("#{} {}: {}", a.iid, a.kind, a.message);
+    }
     println!("\n== The workflow (Mermaid, from the transition table) ==");
     print!("{}", csops_core::diagram::mermaid());
-    Ok(())
 }
 
 fn print_breach(id: u64, title: &str, b: &SlaBreach) {
@@ -204,8 +258,9 @@ fn print_json(
     wf: &Workflow,
     outcomes: &[Outcome],
     not_loaded: &[String],
-    as_of: DateTime<Utc>,
+    report: &BoardReport,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    let as_of = report.as_of;
     let mut requests = Vec::new();
     for o in outcomes {
         requests.push(serde_json::json!({
@@ -216,7 +271,8 @@ fn print_json(
             "sla_breaches": wf.sla_breaches(&o.request, as_of)?,
         }));
     }
-    let doc = serde_json::json!({"as_of": as_of, "requests": requests, "not_loaded": not_loaded});
+    let doc = serde_json::json!({"as_of": as_of, "requests": requests, "not_loaded": not_loaded,
+                                 "board_report": report});
     println!("{}", serde_json::to_string_pretty(&doc)?);
     Ok(())
 }

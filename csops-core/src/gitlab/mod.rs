@@ -29,8 +29,25 @@ use crate::label::Taxonomy;
 use crate::routing::RoutingConfig;
 use crate::workflow::{Milestone, OpenState, Request, RequestError, RequestRecord, Transition};
 
+mod audit;
+mod export;
+mod hook;
 #[cfg(test)]
 mod tests;
+
+pub(crate) use audit::review_expected;
+pub use audit::{
+    AuditRule, AuditSummary, BatchAudit, IssueAudit, Reconstruction, Violation, audit_batch,
+    reconstruct, reconstruct_json,
+};
+pub use export::{
+    ExportReport, IssueCheck, audit_export, board_report_json, check_issue,
+    read_label_events_by_issue, request_from_value,
+};
+pub use hook::{
+    IssueHook, WebhookDecision, decide_webhook, decide_webhook_with_events, read_webhook,
+    read_webhook_value,
+};
 
 /// What GitLab's JSON could not be read as.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -47,6 +64,19 @@ pub enum GitlabError {
         /// What is wrong.
         message: String,
     },
+    /// Label events that cannot be the issue's history.
+    #[error("issue {iid}: label events{}: {message}", at(*.index))]
+    Events {
+        /// The issue's iid.
+        iid: u64,
+        /// The event's position in the list given, when one event is at fault.
+        index: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+    /// A board report that cannot be as of the time asked.
+    #[error(transparent)]
+    Report(crate::report::ReportError),
     /// An issue that reads, but is not a valid request (two workflow labels, …).
     #[error("issue{}: {source}", at(*.index))]
     Request {
@@ -64,6 +94,9 @@ fn at(index: Option<usize>) -> String {
 /// A GitLab timestamp: RFC 3339 (`2016-01-04T15:31:51.081Z`, any offset) or the webhooks'
 /// `2017-09-15 16:52:00 UTC` / `2017-09-15 16:52:00 +0200`.
 pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
+    if let Some(t) = utc_fast(text.as_bytes()) {
+        return Some(t);
+    }
     let t = text.trim();
     if let Ok(d) = DateTime::parse_from_rfc3339(t) {
         return Some(d.with_timezone(&Utc));
@@ -81,13 +114,59 @@ pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
+/// Reads a timestamp straight from the text, borrowed or not (no allocation).
+struct TimestampVisitor;
+
+impl serde::de::Visitor<'_> for TimestampVisitor {
+    type Value = DateTime<Utc>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a GitLab timestamp (2016-01-04T15:31:51.081Z or 2017-09-15 16:52:00 UTC)")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<DateTime<Utc>, E> {
+        parse_timestamp(s).ok_or_else(|| {
+            E::custom(format!(
+                "{s:?} is not a GitLab timestamp (2016-01-04T15:31:51.081Z or 2017-09-15 16:52:00 UTC)"
+            ))
+        })
+    }
+}
+
+/// The form GitLab's API writes nearly always, `2016-01-04T15:31:51.081Z` (any number of
+/// fraction digits, or none), read without the general parser; anything else is `None`.
+fn utc_fast(b: &[u8]) -> Option<DateTime<Utc>> {
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let sep = |i: usize, c: u8| b.get(i) == Some(&c);
+    if !(sep(4, b'-') && sep(7, b'-') && sep(10, b'T') && sep(13, b':') && sep(16, b':')) {
+        return None;
+    }
+    let (&last, _) = b.split_last()?;
+    if last != b'Z' {
+        return None;
+    }
+    let mut nanos = 0u32;
+    match b.len() {
+        20 => {}
+        n if n > 21 && n <= 30 && sep(19, b'.') => {
+            let digits = num(20..n - 1)?;
+            nanos = digits * 10u32.pow(u32::try_from(30 - n).ok()?);
+        }
+        _ => return None,
+    }
+    let date =
+        chrono::NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?;
+    let time =
+        chrono::NaiveTime::from_hms_nano_opt(num(11..13)?, num(14..16)?, num(17..19)?, nanos)?;
+    Some(date.and_time(time).and_utc())
+}
+
 fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-    let s = String::deserialize(d)?;
-    parse_timestamp(&s).ok_or_else(|| {
-        serde::de::Error::custom(format!(
-            "{s:?} is not a GitLab timestamp (2016-01-04T15:31:51.081Z or 2017-09-15 16:52:00 UTC)"
-        ))
-    })
+    d.deserialize_str(TimestampVisitor)
 }
 
 fn opt_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
@@ -160,15 +239,7 @@ impl Issue {
         taxonomy: &Taxonomy,
         routing: &RoutingConfig,
     ) -> Result<Request, GitlabError> {
-        let weight = match self.weight {
-            None => None,
-            Some(w) => Some(crate::Weight::try_from(w).map_err(|e| GitlabError::Json {
-                what: "issue",
-                index,
-                key: "weight".to_owned(),
-                message: e.to_string(),
-            })?),
-        };
+        let weight = weight_of(self.weight, "issue", index, "weight")?;
         let assignee = self
             .assignees
             .first()
@@ -196,16 +267,51 @@ impl Issue {
     }
 }
 
+/// A GitLab weight as a CS Ops weight (SPEC §3: 1, 3, 5, 7); an error names the field.
+fn weight_of(
+    weight: Option<i64>,
+    what: &'static str,
+    index: Option<usize>,
+    key: &str,
+) -> Result<Option<crate::Weight>, GitlabError> {
+    weight
+        .map(|w| {
+            crate::Weight::try_from(w).map_err(|e| GitlabError::Json {
+                what,
+                index,
+                key: key.to_owned(),
+                message: e.to_string(),
+            })
+        })
+        .transpose()
+}
+
 fn read<'de, T: Deserialize<'de>>(
     what: &'static str,
     index: Option<usize>,
     de: impl Deserializer<'de, Error = serde_json::Error>,
 ) -> Result<T, GitlabError> {
-    serde_path_to_error::deserialize(de).map_err(|e| GitlabError::Json {
-        what,
-        index,
-        key: crate::error_key(e.path()),
-        message: e.inner().to_string(),
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let message = e.inner().to_string();
+        let mut key = crate::error_key(e.path());
+        // serde names a missing field in its message, at the path of the object lacking it:
+        // the key is the field's own path.
+        if let Some(field) = message
+            .strip_prefix("missing field `")
+            .and_then(|m| m.split('`').next())
+        {
+            key = if key == "." {
+                field.to_owned()
+            } else {
+                format!("{key}.{field}")
+            };
+        }
+        GitlabError::Json {
+            what,
+            index,
+            key,
+            message,
+        }
     })
 }
 
@@ -235,17 +341,28 @@ pub struct Issues {
 /// returns). A bad entry is reported and the rest are still read; text that is not a JSON
 /// array is an error.
 pub fn read_issues(json: &str, config: &Config) -> Result<Issues, GitlabError> {
-    let list: Vec<serde_json::Value> = read(
-        "issues",
-        None,
-        &mut serde_json::Deserializer::from_str(json),
-    )?;
     // The configuration is compiled once for the list.
     let taxonomy = config.taxonomy().map_err(|e| GitlabError::Request {
         index: None,
         source: RequestError::Config(e),
     })?;
     let mut out = Issues::default();
+    // The common case in one typed pass; when an entry does not read, the slow pass reads the
+    // entries one by one and names the bad ones.
+    if let Ok(issues) = serde_json::from_str::<Vec<Issue>>(json) {
+        for (i, issue) in issues.iter().enumerate() {
+            match issue.to_request_parts(Some(i), &taxonomy, &config.routing) {
+                Ok(r) => out.requests.push(r),
+                Err(e) => out.errors.push(e),
+            }
+        }
+        return Ok(out);
+    }
+    let list: Vec<serde_json::Value> = read(
+        "issues",
+        None,
+        &mut serde_json::Deserializer::from_str(json),
+    )?;
     for (i, v) in list.into_iter().enumerate() {
         let read_one = read::<Issue>("issue", Some(i), v)
             .and_then(|issue| issue.to_request_parts(Some(i), &taxonomy, &config.routing));
@@ -291,6 +408,10 @@ pub struct LabelEvent {
 /// Reads a list of resource label events (JSON text: an array), in the order given. Any bad
 /// entry is an error naming its position: a history with a hole cannot be reconstructed.
 pub fn read_label_events(json: &str) -> Result<Vec<LabelEvent>, GitlabError> {
+    // The common case in one typed pass; on any error, the slow pass names the entry.
+    if let Ok(events) = serde_json::from_str::<Vec<LabelEvent>>(json) {
+        return Ok(events);
+    }
     let list: Vec<serde_json::Value> = read(
         "label events",
         None,
@@ -324,20 +445,33 @@ impl RestParams {
     }
 }
 
-impl From<&Transition> for RestParams {
-    fn from(t: &Transition) -> RestParams {
+impl RestParams {
+    /// The parameters for effects given as their parts (labels to add and remove, whether the
+    /// issue closes or reopens).
+    pub fn from_effects(
+        add: &[String],
+        remove: &[String],
+        close: bool,
+        reopen: bool,
+    ) -> RestParams {
         let join = |v: &[String]| (!v.is_empty()).then(|| v.join(","));
-        let state_event = if t.close {
+        let state_event = if close {
             Some("close".to_owned())
-        } else if t.reopen {
+        } else if reopen {
             Some("reopen".to_owned())
         } else {
             None
         };
         RestParams {
-            add_labels: join(&t.add_labels),
-            remove_labels: join(&t.remove_labels),
+            add_labels: join(add),
+            remove_labels: join(remove),
             state_event,
         }
+    }
+}
+
+impl From<&Transition> for RestParams {
+    fn from(t: &Transition) -> RestParams {
+        RestParams::from_effects(&t.add_labels, &t.remove_labels, t.close, t.reopen)
     }
 }

@@ -59,6 +59,7 @@ pub enum CommandKind {
     Complete,
     Return,
     Reopen,
+    Relabel,
 }
 
 impl CommandKind {
@@ -266,6 +267,11 @@ pub enum Command {
     Return,
     /// Completed / WontDo → Triage (lead).
     Reopen,
+    /// A workflow-label change the transition table does not allow, as a tracker's own history
+    /// shows it (see [`crate::gitlab::reconstruct`]). It is never a rule of the table, so
+    /// [`crate::Workflow::apply`] always rejects it; it exists so that a reconstructed history
+    /// records what really happened.
+    Relabel,
 }
 
 /// Every field any command has, typed: commands are read through this record so that an error
@@ -330,6 +336,7 @@ impl From<RawCommand> for Command {
             },
             CommandKind::Return => Command::Return,
             CommandKind::Reopen => Command::Reopen,
+            CommandKind::Relabel => Command::Relabel,
         }
     }
 }
@@ -373,6 +380,52 @@ impl Command {
             Command::Complete { .. } => CommandKind::Complete,
             Command::Return => CommandKind::Return,
             Command::Reopen => CommandKind::Reopen,
+            Command::Relabel => CommandKind::Relabel,
+        }
+    }
+
+    /// The command of a kind with none of its inputs: what a step seen only as a label change
+    /// (a tracker's history) is known to have been.
+    ///
+    /// ```
+    /// use csops_core::workflow::{Command, CommandKind};
+    /// assert_eq!(Command::bare(CommandKind::Decline), Command::Decline { reason: None });
+    /// assert_eq!(Command::bare(CommandKind::Start).kind(), CommandKind::Start);
+    /// ```
+    pub fn bare(kind: CommandKind) -> Command {
+        match kind {
+            CommandKind::Triage => Command::Triage { workstream: None },
+            CommandKind::RequestInfo => Command::RequestInfo { question: None },
+            CommandKind::ProvideInfo => Command::ProvideInfo { answer: None },
+            CommandKind::Resume => Command::Resume,
+            CommandKind::Decline => Command::Decline { reason: None },
+            CommandKind::Transfer => Command::Transfer { team: None },
+            CommandKind::Defer => Command::Defer,
+            CommandKind::MarkUnassigned => Command::MarkUnassigned,
+            CommandKind::Ready => Command::Ready {
+                weight: None,
+                hours: None,
+            },
+            CommandKind::Start => Command::Start {
+                assignee: None,
+                weight: None,
+                hours: None,
+            },
+            CommandKind::Reprioritize => Command::Reprioritize,
+            CommandKind::Block => Command::Block { reason: None },
+            CommandKind::Unblock => Command::Unblock,
+            CommandKind::RequestReview => Command::RequestReview {
+                reviewer: None,
+                summary: None,
+                due: None,
+            },
+            CommandKind::RequestChanges => Command::RequestChanges { comment: None },
+            CommandKind::ApproveReview => Command::ApproveReview,
+            CommandKind::WaiveReview => Command::WaiveReview { reason: None },
+            CommandKind::Complete => Command::Complete { checklist: None },
+            CommandKind::Return => Command::Return,
+            CommandKind::Reopen => Command::Reopen,
+            CommandKind::Relabel => Command::Relabel,
         }
     }
 

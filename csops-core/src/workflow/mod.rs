@@ -40,7 +40,7 @@ pub use command::{
 };
 pub use rejection::{Problem, Rejection, RejectionKind};
 pub use request::{Milestone, OpenState, Request, RequestError, RequestRecord, Step};
-pub use table::{Party, Requirement, Rule, TRANSITIONS, Target, rule_for};
+pub use table::{Party, Requirement, Rule, TRANSITIONS, Target, rule_between, rule_for};
 
 use crate::config::{Compiled, Config, ConfigError};
 use crate::directory::{Directory, Role};
@@ -304,11 +304,16 @@ impl Workflow {
         Ok(req)
     }
 
-    fn knows(&self, req: &Request, person: &str) -> bool {
+    pub(crate) fn knows(&self, req: &Request, person: &str) -> bool {
         self.directory.knows(person) || person == req.author
     }
 
-    fn describe_party(&self, party: Party, req: &Request, lead_ws: Option<Workstream>) -> String {
+    pub(crate) fn describe_party(
+        &self,
+        party: Party,
+        req: &Request,
+        lead_ws: Option<Workstream>,
+    ) -> String {
         let name = |p: Option<&str>| p.map_or_else(|| "nobody yet".to_owned(), str::to_owned);
         match party {
             Party::Lead => match lead_ws {
@@ -380,15 +385,18 @@ impl Workflow {
                 .flat_map(|r| r.from.iter())
                 .map(|s| s.to_string())
                 .collect();
-            problem(
-                RejectionKind::InvalidTransition,
+            let rule = if states.is_empty() {
+                format!(
+                    "{kind} is not a command of the transition table (it only records a tracker's history)"
+                )
+            } else {
                 format!(
                     "{kind} does not apply to a request in {}; it applies in {}",
                     req.state,
                     states.join(", ")
-                ),
-                None,
-            );
+                )
+            };
+            problem(RejectionKind::InvalidTransition, rule, None);
             return Err(Rejection::from_problems(problems).unwrap_or_else(|| unreachable!()));
         };
 

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -468,11 +469,144 @@ static void run_vectors(const char *path) {
     closedir(dir);
 }
 
+/* The sample GitLab export (run from the repository root): a webhook decision, an issue's
+ * history audit, the whole export audited with its board, one issue's consistency, and the
+ * errors of each function. */
+static void gitlab_export(void) {
+    char *directory = read_file("examples/gitlab-export/directory.json");
+    char *issues_text = read_file("examples/gitlab-export/issues.json");
+    char *hook = read_file("examples/webhook/hook.json");
+    char *events_134 = read_file("examples/gitlab-export/label_events/134.json");
+    CHECK(directory && issues_text && hook && events_134, "the sample export reads");
+    if (!directory || !issues_text || !hook || !events_134) goto done;
+    csops_workflow_t *wf = csops_workflow_new(directory, NULL);
+    cJSON *issues = cJSON_Parse(issues_text);
+    cJSON *events = cJSON_CreateObject();
+    cJSON *issue_123 = NULL, *issue_134 = NULL, *issue_132 = NULL;
+    cJSON *it = NULL;
+    cJSON_ArrayForEach(it, issues) {
+        int iid = cJSON_GetObjectItem(it, "iid")->valueint;
+        char path[128], key[16];
+        snprintf(path, sizeof path, "examples/gitlab-export/label_events/%d.json", iid);
+        snprintf(key, sizeof key, "%d", iid);
+        char *text = read_file(path);
+        if (text) cJSON_AddItemToObject(events, key, cJSON_Parse(text));
+        free(text);
+        if (iid == 123) issue_123 = it;
+        if (iid == 134) issue_134 = it;
+        if (iid == 132) issue_132 = it;
+    }
+    char *t123 = cJSON_PrintUnformatted(issue_123);
+    char *t134 = cJSON_PrintUnformatted(issue_134);
+    char *t132 = cJSON_PrintUnformatted(issue_132);
+    char *events_text = cJSON_PrintUnformatted(events);
+
+    /* The webhook: Triage -> In_Process by omar is undone. */
+    csops_request_t *stored = csops_gitlab_read_issue(wf, t123);
+    CHECK(stored != NULL, "issue 123 reads");
+    char *out = NULL;
+    CHECK(csops_gitlab_decide_webhook(wf, hook, stored, NULL, &out) == CSOPS_OK, "decide_webhook");
+    cJSON *d = cJSON_Parse(out);
+    CHECK(d && cJSON_IsFalse(cJSON_GetObjectItem(d, "allowed")), "the move is not allowed");
+    cJSON *rp = cJSON_GetObjectItem(d, "rest_params");
+    CHECK(rp && strcmp(cJSON_GetObjectItem(rp, "add_labels")->valuestring, "CSOps::Triage") == 0,
+          "CSOps::Triage restored");
+    CHECK(strstr(cJSON_GetObjectItem(d, "comment")->valuestring, "invalid_transition") != NULL,
+          "the comment names the rule");
+    cJSON_Delete(d);
+    csops_string_free(out);
+    out = NULL;
+    CHECK(csops_gitlab_decide_webhook(wf, hook, NULL, NULL, &out) == CSOPS_INVALID_ARGUMENT && !out,
+          "a stored request or events are needed");
+    cJSON *note = cJSON_Parse(hook);
+    cJSON_ReplaceItemInObject(note, "object_kind", cJSON_CreateString("note"));
+    char *note_text = cJSON_PrintUnformatted(note);
+    CHECK(csops_gitlab_decide_webhook(wf, note_text, stored, NULL, &out) == CSOPS_INVALID_INPUT && !out,
+          "a note hook is not an issue hook");
+    CHECK(strstr(csops_last_error_message(), "object_kind") != NULL, "the error names the field");
+    free(note_text);
+    cJSON_Delete(note);
+    CHECK(csops_gitlab_decide_webhook(wf, "{\"object_kind\": \"issue\"}", stored, NULL, &out) ==
+              CSOPS_INVALID_INPUT, "a hook without its user");
+    CHECK(strstr(csops_last_error_message(), "user") != NULL, "the error names the missing field");
+    csops_request_free(stored);
+
+    /* One issue's history: the move off the table, by whom. */
+    CHECK(csops_gitlab_reconstruct(wf, t134, events_134, &out) == CSOPS_OK, "reconstruct");
+    d = cJSON_Parse(out);
+    cJSON *v = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "violations"), 0);
+    CHECK(v && strcmp(cJSON_GetObjectItem(v, "rule")->valuestring, "invalid_transition") == 0 &&
+              strcmp(cJSON_GetObjectItem(v, "actor")->valuestring, "sam") == 0,
+          "Triage -> In_Process by sam");
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(d, "request"), "history")) == 3,
+          "three steps");
+    cJSON_Delete(d);
+    csops_string_free(out);
+    out = NULL;
+    CHECK(csops_gitlab_reconstruct(wf, t134, "[{]", &out) == CSOPS_INVALID_JSON && !out,
+          "events that are not JSON");
+
+    /* The export at once: the planted violations and the board. */
+    CHECK(csops_gitlab_audit(wf, issues_text, events_text, "2026-03-16T09:00:00Z", &out) == CSOPS_OK,
+          "audit");
+    d = cJSON_Parse(out);
+    cJSON *summary = cJSON_GetObjectItem(cJSON_GetObjectItem(d, "audit"), "summary");
+    CHECK(cJSON_GetObjectItem(summary, "issues_with_violations")->valueint == 7, "seven issues broke it");
+    CHECK(cJSON_GetObjectItem(summary, "errors")->valueint == 1, "one issue does not read");
+    cJSON *board = cJSON_GetObjectItem(d, "board");
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(board, "anomalies")) == 4, "four anomalies");
+    cJSON_Delete(d);
+    csops_string_free(out);
+    out = NULL;
+    CHECK(csops_gitlab_audit(wf, issues_text, NULL, "yesterday", &out) == CSOPS_INVALID_INPUT,
+          "as_of must be RFC 3339");
+    CHECK(csops_board_report(wf, issues_text, "2026-03-16T09:00:00Z", &out) == CSOPS_OK, "board");
+    d = cJSON_Parse(out);
+    CHECK(cJSON_GetObjectItem(d, "requests")->valueint == cJSON_GetArraySize(issues) - 1,
+          "every readable issue on the board");
+    cJSON_Delete(d);
+    csops_string_free(out);
+    out = NULL;
+    CHECK(csops_board_report(wf, "[{\"iid\": 1}]", "2026-03-16T09:00:00Z", &out) == CSOPS_INVALID_INPUT,
+          "a bad issue");
+    CHECK(strstr(csops_last_error_message(), "[0]") != NULL, "names its position");
+    CHECK(csops_board_report(wf, issues_text, "2026-03-16T09:00:00Z", NULL) == CSOPS_INVALID_ARGUMENT,
+          "NULL out_json");
+
+    /* One issue's consistency. */
+    bool consistent = true;
+    CHECK(csops_gitlab_check_issue(wf, t132, &consistent, &out) == CSOPS_OK && !consistent,
+          "132 is closed in In_Process");
+    CHECK(strstr(out, "closed_without_outcome") != NULL, "the report says why");
+    csops_string_free(out);
+    out = NULL;
+    CHECK(csops_gitlab_check_issue(wf, t123, &consistent, NULL) == CSOPS_OK && consistent,
+          "123 is consistent");
+    CHECK(csops_gitlab_check_issue(wf, t123, NULL, NULL) == CSOPS_INVALID_ARGUMENT, "NULL verdict");
+    CHECK(csops_gitlab_check_issue(NULL, t123, &consistent, NULL) == CSOPS_INVALID_ARGUMENT, "NULL wf");
+    CHECK(csops_gitlab_read_issue(wf, "\xff") == NULL &&
+              csops_last_error_status() == CSOPS_INVALID_UTF8, "invalid UTF-8");
+
+    free(t123);
+    free(t134);
+    free(t132);
+    free(events_text);
+    cJSON_Delete(issues);
+    cJSON_Delete(events);
+    csops_workflow_free(wf);
+done:
+    free(directory);
+    free(issues_text);
+    free(hook);
+    free(events_134);
+}
+
 int main(int argc, char **argv) {
     printf("libcsops %s\n", csops_version());
     walk_a_request();
     walk_a_journey();
     score_a_book();
+    gitlab_export();
     for (int i = 1; i < argc; i++) {
         if (strlen(argv[i]) > 0) run_vectors(argv[i]);
     }

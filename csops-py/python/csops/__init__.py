@@ -41,6 +41,7 @@ from csops._csops import (
     Weight,
     Workflow,
     __version__,
+    board_report,
     capacity_plan,
     scope,
     version,
@@ -48,7 +49,7 @@ from csops._csops import (
 )
 
 
-from csops import metrics  # noqa: E402  (the submodule imports the native module above)
+from csops import gitlab, metrics  # noqa: E402  (the submodules import the native module above)
 
 
 class State(str, enum.Enum):
@@ -107,7 +108,9 @@ __all__ = [
     "Weight",
     "Workflow",
     "__version__",
+    "board_report",
     "capacity_plan",
+    "gitlab",
     "scope",
     "version",
     "metrics",

@@ -1,0 +1,153 @@
+//! Reading and reconstructing GitLab issues from their label events, and the board report over
+//! them (issue #5): 100,000 issues × 20 resource label events, in GitLab's JSON as the API
+//! returns it (one events list per issue), on one core. Prints the time of each part, label
+//! events per second end to end, and the process's peak memory (VmHWM) before and after.
+//!
+//! `cargo bench -p csops-benches --bench gitlab`; `CSOPS_BENCH_ISSUES` changes the count.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use csops_core::{Directory, Workflow, gitlab};
+
+const TEAMS: [(&str, &str, &str); 4] = [
+    ("Gainsight", "lena", "omar"),
+    ("CS Analytics", "ana", "omar"),
+    ("CS RenewalOps", "rosa", "pat"),
+    ("CS Programs", "dev", "kai"),
+];
+
+/// One issue and its 20 label events, as GitLab writes them.
+fn issue(iid: usize) -> (String, String) {
+    let (team, lead, who) = TEAMS[iid % TEAMS.len()];
+    let day = 1 + iid % 28;
+    let mut events = Vec::with_capacity(20);
+    let mut t = 0u32; // minutes since creation
+    let mut ev = |user: &str, t: u32, label: &str, action: &str| {
+        events.push(format!(
+            r##"{{"id":{},"user":{{"id":7,"username":"{user}","name":"{user}","state":"active"}},"created_at":"2026-02-{day:02}T{:02}:{:02}:00.000Z","resource_type":"Issue","resource_id":{iid},"label":{{"id":3,"name":"{label}","color":"#428BCA"}},"action":"{action}"}}"##,
+            iid * 100 + events.len(),
+            8 + t / 60,
+            t % 60
+        ))
+    };
+    ev("rita", t, "CSOps", "add");
+    ev("rita", t, team, "add");
+    let path = [
+        (lead, "CSOps::Triage"),
+        (lead, "CSOps::Ready_for_Assignment"),
+        (who, "CSOps::In_Process"),
+        (who, "CSOps::Blocked"),
+        (who, "CSOps::In_Process"),
+        (who, "CSOps::Awaiting Feedback"),
+        ("gia", "CSOps::In_Process"),
+        (who, "CSOps::Awaiting Feedback"),
+        (who, "CSOps::Completed"),
+    ];
+    let mut prev: Option<&str> = None;
+    for (user, label) in path {
+        t += 37;
+        ev(user, t, label, "add");
+        if let Some(p) = prev {
+            ev(user, t, p, "remove");
+        }
+        prev = Some(label);
+    }
+    ev(who, t, "Priority::High", "add");
+    let issue = format!(
+        r#"{{"id":{},"iid":{iid},"project_id":4417,"title":"Request {iid}","description":"","state":"closed","created_at":"2026-02-{day:02}T08:00:00.000Z","updated_at":"2026-02-{day:02}T14:00:00.000Z","closed_at":"2026-02-{day:02}T{:02}:{:02}:00.000Z","labels":["CSOps","{team}","CSOps::Completed","Priority::High"],"milestone":null,"assignees":[{{"id":7,"username":"{who}"}}],"author":{{"id":9,"username":"rita"}},"weight":3,"web_url":"https://gitlab.example.com/cs-ops/requests/-/issues/{iid}"}}"#,
+        50_000 + iid,
+        8 + t / 60,
+        t % 60
+    );
+    (issue, format!("[{}]", events.join(",")))
+}
+
+/// The process's peak resident memory so far, in MiB (Linux; 0 elsewhere).
+fn peak_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let n: usize = std::env::var("CSOPS_BENCH_ISSUES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let wf = Workflow::with_directory(
+        Directory::from_json(
+            r#"{"lena": ["workstream_lead:Gainsight"], "ana": ["workstream_lead:Analytics"],
+                "rosa": ["workstream_lead:ROPS"], "dev": ["workstream_lead:Digital"],
+                "omar": ["cs_ops"], "pat": ["cs_ops"], "kai": ["cs_ops"], "gia": ["cs_ops", "gainsight_admin"]}"#,
+        )
+        .expect("directory"),
+    );
+    let (issues, events): (Vec<String>, Vec<String>) = (1..=n).map(issue).unzip();
+    let issues_json = format!("[{}]", issues.join(","));
+    drop(issues);
+    let text_mib = (issues_json.len() + events.iter().map(String::len).sum::<usize>()) as f64
+        / (1024.0 * 1024.0);
+    let before = peak_mib();
+
+    let t0 = Instant::now();
+    let read = gitlab::read_issues(&issues_json, wf.config()).expect("issues");
+    let t_issues = t0.elapsed().as_secs_f64();
+    assert!(read.errors.is_empty());
+    // The fast path: each issue's events read from their JSON and reconstructed in one call.
+    let t1 = Instant::now();
+    let mut violations = 0usize;
+    let mut requests = Vec::with_capacity(n);
+    for (req, text) in read.requests.iter().zip(&events) {
+        let rec = gitlab::reconstruct_json(&wf, req, text).expect("reconstruct");
+        violations += rec.violations.len();
+        requests.push(rec.request);
+    }
+    let t_events = t1.elapsed().as_secs_f64();
+    // The same through owned events (`read_label_events`, then `reconstruct`), for comparison.
+    let (mut t_read, mut t_rec, mut total_events) = (0.0, 0.0, 0usize);
+    for (req, text) in read.requests.iter().zip(&events) {
+        let a = Instant::now();
+        let ev = gitlab::read_label_events(text).expect("events");
+        let b = Instant::now();
+        black_box(gitlab::reconstruct(&wf, req, &ev).expect("reconstruct"));
+        t_read += (b - a).as_secs_f64();
+        t_rec += b.elapsed().as_secs_f64();
+        total_events += ev.len();
+    }
+    let t2 = Instant::now();
+    let report = wf
+        .board_report(&requests, "2026-03-16T00:00:00Z".parse().expect("time"))
+        .expect("report");
+    let t_report = t2.elapsed().as_secs_f64();
+    black_box(&report);
+    let total = t_issues + t_events + t_report;
+    println!(
+        "{n} issues, {total_events} label events ({text_mib:.0} MiB of GitLab JSON), {violations} violations, {} steps",
+        requests.iter().map(|r| r.history().len()).sum::<usize>()
+    );
+    println!(
+        "read issues {:.0} ms; read and reconstruct the events (reconstruct_json) {:.0} ms; board report {:.0} ms; total {:.0} ms",
+        t_issues * 1e3,
+        t_events * 1e3,
+        t_report * 1e3,
+        total * 1e3
+    );
+    println!(
+        "end to end {:.2} M label events/s on one core; peak memory {before:.0} MiB with the JSON in memory, {:.0} MiB after",
+        total_events as f64 / total / 1e6,
+        peak_mib()
+    );
+    println!(
+        "owned events instead: read_label_events {:.0} ms + reconstruct {:.0} ms ({:.2} M events/s)",
+        t_read * 1e3,
+        t_rec * 1e3,
+        total_events as f64 / (t_read + t_rec) / 1e6
+    );
+}

@@ -1,0 +1,659 @@
+//! A request's workflow history reconstructed from GitLab's resource label events, and the
+//! audit of it (SPEC §7): every step that broke the process, with who, when and which rule.
+//!
+//! GitLab records a label change as events: adding a scoped label that replaces another of its
+//! scope shows as an `add` and a `remove` by the same user at the same time. Events by one user
+//! at one instant are therefore read as one change. The labels the issue had before its first
+//! event are the issue's labels with every event undone, so an issue created with a workflow
+//! label (and no event for it) starts in that state, and one whose creation labels show as
+//! events starts in New and moves.
+//!
+//! A workflow label removed with no other added is not a state of its own: the request stays
+//! where it was until the next workflow label arrives (people often remove one label and add
+//! the next in two edits). Only when no workflow label follows does the history end in New,
+//! by a step the table does not have.
+//!
+//! What labels cannot show is not checked here: the inputs of a step (a question, a reason, the
+//! closing checklist), approvals, and who was assignee at the time — the issue's current
+//! assignee stands in for it, and a rule for the peer reviewer accepts anyone but the assignee
+//! unless the request names its reviewer.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
+
+use super::{GitlabError, LabelAction, LabelEvent};
+use crate::Role;
+use crate::review::ReviewLevel;
+use crate::sla::SlaBreach;
+use crate::state::State;
+use crate::workflow::{
+    Command, Party, Request, Requirement, Rule, Step, TRANSITIONS, Target, Workflow, rule_between,
+};
+
+/// Which process rule a step broke.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum AuditRule {
+    /// A move the transition table does not have (SPEC §2), e.g. Triage → In_Process.
+    InvalidTransition,
+    /// A move by someone the table does not name for it.
+    NotPermitted,
+    /// A move by someone the directory does not know, who is not the requester.
+    UnknownPerson,
+    /// In_Process with no assignee.
+    NoAssignee,
+    /// Ready_for_Assignment or In_Process with no weight (SPEC §3).
+    NoWeight,
+    /// Completed straight from In_Process on a Gainsight change, or one whose review §4
+    /// requires: the peer review (Awaiting Feedback) was skipped.
+    SkippedPeerReview,
+    /// Closed on the tracker without Completed or Won't Do.
+    ClosedWithoutOutcome,
+    /// Two workflow labels at once (SPEC §1).
+    TwoWorkflowLabels,
+}
+
+impl AuditRule {
+    /// The name used in data (`"skipped_peer_review"`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// One step that broke the process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    /// The rule broken.
+    pub rule: AuditRule,
+    /// Who (unknown for a closing, which label events do not show).
+    pub actor: Option<String>,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The position of the step in the reconstructed history, when it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<usize>,
+    /// What happened, in words, naming the rule.
+    pub message: String,
+}
+
+/// A request with its history as its label events show it, and what broke the process.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reconstruction {
+    /// The request, its history replaced by the reconstructed one (commands without inputs;
+    /// moves the table does not have are [`Command::Relabel`]).
+    pub request: Request,
+    /// Every violation, in time order.
+    pub violations: Vec<Violation>,
+}
+
+impl Reconstruction {
+    /// The reconstructed history.
+    pub fn history(&self) -> &[Step] {
+        self.request.history()
+    }
+}
+
+/// Checks one workflow move seen on a tracker against what labels can show of the rules: the
+/// row of the table, who, an assignee for In_Process, and the peer review of a Gainsight
+/// change. Returns the row (when the move has one) and the violations.
+pub(crate) fn check_move(
+    wf: &Workflow,
+    req: &Request,
+    from: State,
+    to: State,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> (Option<&'static Rule>, Vec<Violation>) {
+    let mut out = Vec::new();
+    let mut push = |rule, message: String| {
+        out.push(Violation {
+            rule,
+            actor: Some(actor.to_owned()),
+            at,
+            step: None,
+            message,
+        })
+    };
+    if !wf.knows(req, actor) {
+        push(
+            AuditRule::UnknownPerson,
+            format!("{actor:?} is not in the directory and is not the requester"),
+        );
+    }
+    let rule = rule_between(from, to);
+    match rule {
+        None => {
+            let allowed = targets_from(from);
+            push(
+                AuditRule::InvalidTransition,
+                format!(
+                    "{from} -> {to} is not in the transition table; from {from} a request may move to {}",
+                    if allowed.is_empty() {
+                        "nothing".to_owned()
+                    } else {
+                        allowed.join(", ")
+                    }
+                ),
+            );
+        }
+        Some(rule) => {
+            if !permitted(wf, req, rule, actor) {
+                let who: Vec<String> = rule
+                    .who
+                    .iter()
+                    .map(|p| wf.describe_party(*p, req, req.workstream()))
+                    .collect();
+                push(
+                    AuditRule::NotPermitted,
+                    format!(
+                        "{from} -> {to} ({}) is for {}; {actor:?} is not",
+                        rule.command,
+                        who.join(" or ")
+                    ),
+                );
+            }
+        }
+    }
+    if rule.is_some_and(|r| r.requires.contains(&Requirement::Weight)) && req.weight().is_none() {
+        push(
+            AuditRule::NoWeight,
+            format!("{from} -> {to} with no weight: it needs one of 1, 3, 5, 7"),
+        );
+    }
+    if to == State::InProcess && req.assignee().is_none() {
+        push(
+            AuditRule::NoAssignee,
+            format!("{from} -> {to} with no assignee: In_Process needs one"),
+        );
+    }
+    if from == State::InProcess && to == State::Completed && review_expected(wf, req) {
+        push(
+            AuditRule::SkippedPeerReview,
+            format!(
+                "In_Process -> Completed without Awaiting Feedback on a {}: the peer review was skipped",
+                if wf.review_level(req) == ReviewLevel::Required {
+                    format!(
+                        "{} change, which needs a review by a gainsight_admin",
+                        req.change_kind()
+                    )
+                } else {
+                    "Gainsight change".to_owned()
+                }
+            ),
+        );
+    }
+    (rule, out)
+}
+
+/// Whether a request's completion must follow a peer review: §4 requires one, or the request is
+/// a Gainsight change (the tracker shows that by its `Gainsight*` labels; the handbook's peer
+/// review is "for issues related to Gainsight").
+pub(crate) fn review_expected(wf: &Workflow, req: &Request) -> bool {
+    wf.review_level(req) == ReviewLevel::Required || req.is_gainsight_related()
+}
+
+/// The states the table moves a request to from `from`, in table order.
+fn targets_from(from: State) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for r in TRANSITIONS.iter().filter(|r| r.from.contains(from)) {
+        if let Target::To(s) = r.to
+            && !out.contains(&s.as_str())
+        {
+            out.push(s.as_str());
+        }
+    }
+    out
+}
+
+fn permitted(wf: &Workflow, req: &Request, rule: &Rule, actor: &str) -> bool {
+    let dir = wf.directory();
+    rule.who.iter().any(|party| match party {
+        Party::Lead => match req.workstream() {
+            Some(ws) => dir.lead_of(ws) == Some(actor),
+            // A triage names the workstream; labels do not say which, so any lead may.
+            None => dir
+                .roles(actor)
+                .iter()
+                .any(|r| matches!(r, Role::WorkstreamLead(_))),
+        },
+        Party::Assignee => req.assignee() == Some(actor),
+        Party::Requester => req.author() == actor,
+        Party::Reviewer => match req.reviewer() {
+            Some(r) => r == actor,
+            None => req.assignee() != Some(actor),
+        },
+        Party::SelfAssigningCsOps => {
+            dir.has_role(actor, Role::CsOps) && req.assignee() == Some(actor)
+        }
+    })
+}
+
+/// Reconstructs a request's workflow history from its resource label events and audits it.
+///
+/// `request` is the issue as it is now (e.g. from [`super::read_issue`]); `events` are its
+/// label events in any order (they are ordered by time, ties kept in the order given). Events
+/// whose label has since been deleted (`label: null`) are skipped.
+///
+/// Errors: an event dated before the issue's creation, or events that do not lead to the
+/// issue's labels (a label added and never on the issue, or removed and still on it: the two
+/// were fetched at different times).
+///
+/// ```
+/// use csops_core::{gitlab, Directory, State, Workflow};
+/// let wf = Workflow::with_directory(Directory::from_json(
+///     r#"{"lena": ["workstream_lead:Gainsight"], "omar": ["cs_ops"]}"#)?);
+/// let issue = gitlab::read_issue(r#"{"iid": 9, "title": "New CTA rule", "state": "closed",
+///     "labels": ["CSOps", "Gainsight", "CSOps::Completed"], "author": {"username": "rita"},
+///     "assignees": [{"username": "omar"}], "created_at": "2026-03-02T09:00:00Z",
+///     "closed_at": "2026-03-05T16:00:00Z"}"#, wf.config())?;
+/// let events = gitlab::read_label_events(r#"[
+///   {"user": {"username": "lena"}, "created_at": "2026-03-02T10:00:00Z", "label": {"name": "CSOps::Triage"}, "action": "add"},
+///   {"user": {"username": "omar"}, "created_at": "2026-03-03T09:00:00.000Z", "label": {"name": "CSOps::In_Process"}, "action": "add"},
+///   {"user": {"username": "omar"}, "created_at": "2026-03-03T09:00:00.000Z", "label": {"name": "CSOps::Triage"}, "action": "remove"},
+///   {"user": {"username": "omar"}, "created_at": "2026-03-05T16:00:00Z", "label": {"name": "CSOps::Completed"}, "action": "add"},
+///   {"user": {"username": "omar"}, "created_at": "2026-03-05T16:00:00Z", "label": {"name": "CSOps::In_Process"}, "action": "remove"}
+/// ]"#)?;
+/// let audit = gitlab::reconstruct(&wf, &issue, &events)?;
+/// let moves: Vec<_> = audit.history().iter().map(|s| (s.from, s.to)).collect();
+/// assert_eq!(moves, [(State::New, State::Triage), (State::Triage, State::InProcess),
+///                    (State::InProcess, State::Completed)]);
+/// let rules: Vec<_> = audit.violations.iter().map(|v| v.rule.as_str()).collect();
+/// assert_eq!(rules, ["invalid_transition", "skipped_peer_review"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn reconstruct(
+    wf: &Workflow,
+    request: &Request,
+    events: &[LabelEvent],
+) -> Result<Reconstruction, GitlabError> {
+    let views = views(events, |e| {
+        (
+            e.created_at,
+            e.user.username.as_str(),
+            e.label.as_ref().map(|l| l.name.as_str()),
+            e.action,
+        )
+    });
+    reconstruct_views(wf, request, views)
+}
+
+/// The views of events that still name their label, in the order given.
+fn views<'a, E>(
+    events: &'a [E],
+    parts: impl Fn(&'a E) -> (DateTime<Utc>, &'a str, Option<&'a str>, LabelAction),
+) -> Vec<View<'a>> {
+    events
+        .iter()
+        .enumerate()
+        .filter_map(|(index, e)| {
+            let (at, user, label, action) = parts(e);
+            label.map(|label| View {
+                index,
+                at,
+                user,
+                label,
+                action,
+            })
+        })
+        .collect()
+}
+
+/// [`reconstruct`] from the label events' JSON text as GitLab returns it, read without copying
+/// the names out of the text: the fast path of an audit over many issues. A malformed list is
+/// the same error [`super::read_label_events`] gives.
+pub fn reconstruct_json(
+    wf: &Workflow,
+    request: &Request,
+    events_json: &str,
+) -> Result<Reconstruction, GitlabError> {
+    match serde_json::from_str::<Vec<RawEvent<'_>>>(events_json) {
+        Ok(raw) => {
+            let views = views(&raw, |e| {
+                (
+                    e.created_at,
+                    &*e.user.username,
+                    e.label.as_ref().map(|l| &*l.name),
+                    e.action,
+                )
+            });
+            reconstruct_views(wf, request, views)
+        }
+        Err(_) => reconstruct(wf, request, &super::read_label_events(events_json)?),
+    }
+}
+
+/// A label event as GitLab's JSON has it, its names borrowed from the text when they can be.
+#[derive(Deserialize)]
+struct RawEvent<'a> {
+    #[serde(borrow)]
+    user: RawUser<'a>,
+    #[serde(deserialize_with = "super::timestamp")]
+    created_at: DateTime<Utc>,
+    #[serde(borrow)]
+    label: Option<RawLabel<'a>>,
+    action: LabelAction,
+}
+
+#[derive(Deserialize)]
+struct RawUser<'a> {
+    #[serde(borrow)]
+    username: std::borrow::Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct RawLabel<'a> {
+    #[serde(borrow)]
+    name: std::borrow::Cow<'a, str>,
+}
+
+/// What reconstruction reads of one event.
+struct View<'a> {
+    index: usize,
+    at: DateTime<Utc>,
+    user: &'a str,
+    label: &'a str,
+    action: LabelAction,
+}
+
+fn reconstruct_views(
+    wf: &Workflow,
+    request: &Request,
+    mut order: Vec<View<'_>>,
+) -> Result<Reconstruction, GitlabError> {
+    let iid = request.id();
+    let events_error = |index: Option<usize>, message: String| GitlabError::Events {
+        iid,
+        index,
+        message,
+    };
+    order.sort_by_key(|e| e.at);
+    if let Some(e) = order.iter().find(|e| e.at < request.created_at()) {
+        return Err(events_error(
+            Some(e.index),
+            format!(
+                "dated {} before the issue's creation at {}",
+                e.at,
+                request.created_at()
+            ),
+        ));
+    }
+
+    // The labels before the first event: the issue's labels, every event undone.
+    let mut labels: Vec<&str> = request.labels().iter().collect();
+    for e in order.iter().rev() {
+        let name = e.label;
+        match e.action {
+            LabelAction::Add => labels.retain(|l| *l != name),
+            LabelAction::Remove => {
+                if !labels.contains(&name) {
+                    labels.push(name);
+                }
+            }
+        }
+    }
+
+    let tax = wf.taxonomy();
+    let mut violations = Vec::new();
+    let mut history: Vec<Step> = Vec::new();
+    let initial = tax.workflow_labels(labels.iter().copied());
+    let mut state = initial.first().map_or(State::New, |(_, s)| *s);
+    let mut anomalous = false;
+    if initial.len() > 1 {
+        anomalous = true;
+        violations.push(Violation {
+            rule: AuditRule::TwoWorkflowLabels,
+            actor: None,
+            at: request.created_at(),
+            step: None,
+            message: two_labels(&initial),
+        });
+    }
+    // A workflow label removed with none added: (when, who), until one is.
+    let mut removed: Option<(DateTime<Utc>, &str)> = None;
+    let record =
+        |history: &mut Vec<Step>, violations: &mut Vec<Violation>, from, to, actor: &str, at| {
+            let (rule, found) = check_move(wf, request, from, to, actor, at);
+            let index = history.len();
+            violations.extend(found.into_iter().map(|v| Violation {
+                step: Some(index),
+                ..v
+            }));
+            history.push(Step {
+                at,
+                actor: actor.to_owned(),
+                from,
+                to,
+                command: rule.map_or(Command::Relabel, |r| Command::bare(r.command)),
+            });
+        };
+
+    let mut k = 0;
+    while let Some(first) = order.get(k) {
+        // One change: the events of one user at one instant.
+        let (at, actor) = (first.at, first.user);
+        while let Some(e) = order.get(k).filter(|e| e.at == at && e.user == actor) {
+            let name = e.label;
+            match e.action {
+                LabelAction::Add => {
+                    if !labels.contains(&name) {
+                        labels.push(name);
+                    }
+                }
+                LabelAction::Remove => labels.retain(|l| *l != name),
+            }
+            k += 1;
+        }
+        let now = tax.workflow_labels(labels.iter().copied());
+        match now.as_slice() {
+            [] => {
+                if state != State::New && removed.is_none() {
+                    removed = Some((at, actor));
+                }
+                anomalous = false;
+            }
+            [(_, to)] => {
+                removed = None;
+                anomalous = false;
+                if *to != state {
+                    record(&mut history, &mut violations, state, *to, actor, at);
+                    state = *to;
+                }
+            }
+            _ => {
+                removed = None;
+                if !anomalous {
+                    violations.push(Violation {
+                        rule: AuditRule::TwoWorkflowLabels,
+                        actor: Some(actor.to_owned()),
+                        at,
+                        step: None,
+                        message: two_labels(&now),
+                    });
+                }
+                anomalous = true;
+            }
+        }
+    }
+    if let Some((at, actor)) = removed {
+        record(&mut history, &mut violations, state, State::New, actor, at);
+        state = State::New;
+    }
+
+    // The events must lead to the issue's labels.
+    let now: Vec<&str> = request.labels().iter().collect();
+    if let Some(extra) = labels.iter().find(|l| !now.contains(l)) {
+        return Err(events_error(
+            None,
+            format!(
+                "the events add {extra:?}, which the issue does not carry: the issue and its events disagree (fetch both again)"
+            ),
+        ));
+    }
+    if let Some(missing) = now.iter().find(|l| !labels.contains(l)) {
+        return Err(events_error(
+            None,
+            format!(
+                "the events remove {missing:?}, which the issue still carries: the issue and its events disagree (fetch both again)"
+            ),
+        ));
+    }
+
+    if !request.is_open() && !matches!(state, State::Completed | State::WontDo) {
+        violations.push(Violation {
+            rule: AuditRule::ClosedWithoutOutcome,
+            actor: None,
+            at: request
+                .closed_at()
+                .or(history.last().map(|s| s.at))
+                .unwrap_or(request.created_at()),
+            step: None,
+            message: format!(
+                "closed in {state}: a request closes as Completed or Won't Do, with its label"
+            ),
+        });
+    }
+    violations.sort_by_key(|v| v.at);
+
+    let mut out = request.clone();
+    out.history = history;
+    out.state = state;
+    Ok(Reconstruction {
+        request: out,
+        violations,
+    })
+}
+
+pub(crate) fn two_labels(found: &[(&str, State)]) -> String {
+    let names: Vec<String> = found.iter().map(|(l, s)| format!("{l:?} = {s}")).collect();
+    format!(
+        "{} workflow labels at once ({}); a request has at most one",
+        found.len(),
+        names.join(", ")
+    )
+}
+
+/// One issue of a batch audit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueAudit {
+    /// The issue's iid.
+    pub iid: u64,
+    /// Its workflow state now.
+    pub state: State,
+    /// Steps in its reconstructed history.
+    pub steps: usize,
+    /// What broke the process.
+    pub violations: Vec<Violation>,
+    /// Its SLA breaches at `as_of`.
+    pub sla_breaches: Vec<SlaBreach>,
+}
+
+/// The figures of a batch audit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AuditSummary {
+    /// Issues audited (reconstructed).
+    pub issues: usize,
+    /// Label events read.
+    pub label_events: usize,
+    /// Steps reconstructed.
+    pub steps: usize,
+    /// Issues with at least one violation.
+    pub issues_with_violations: usize,
+    /// Violations per rule.
+    pub violations: BTreeMap<AuditRule, usize>,
+    /// SLA breaches at `as_of`.
+    pub sla_breaches: usize,
+    /// Issues that could not be audited.
+    pub errors: usize,
+}
+
+/// A dry run of the audit over many issues: what a scheduled bot would report, nothing done.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchAudit {
+    /// The time the run is as of.
+    pub as_of: DateTime<Utc>,
+    /// The figures.
+    pub summary: AuditSummary,
+    /// One entry per issue audited, in the order given.
+    pub issues: Vec<IssueAudit>,
+    /// The issues that could not be audited, and why.
+    pub errors: Vec<String>,
+    /// The reconstructed requests, for a board report.
+    #[serde(skip)]
+    pub requests: Vec<Request>,
+}
+
+/// Audits many issues at once (a nightly export): each request is reconstructed from its label
+/// events (`events_of(iid)`; an issue with none keeps the state its labels give and an empty
+/// history), audited, and its SLA breaches taken at `as_of`. An issue that cannot be
+/// reconstructed is listed under `errors` and the rest still run.
+pub fn audit_batch<'e>(
+    wf: &Workflow,
+    requests: &[Request],
+    mut events_of: impl FnMut(u64) -> Option<&'e [LabelEvent]>,
+    as_of: DateTime<Utc>,
+) -> BatchAudit {
+    let mut run = BatchAudit {
+        as_of,
+        summary: AuditSummary::default(),
+        issues: Vec::with_capacity(requests.len()),
+        errors: Vec::new(),
+        requests: Vec::with_capacity(requests.len()),
+    };
+    for req in requests {
+        let events = events_of(req.id()).unwrap_or(&[]);
+        let rec = match reconstruct(wf, req, events) {
+            Ok(r) => r,
+            Err(e) => {
+                run.errors.push(e.to_string());
+                continue;
+            }
+        };
+        let sla = match wf.sla_breaches(&rec.request, as_of) {
+            Ok(b) => b,
+            Err(e) => {
+                run.errors.push(format!("issue {}: {e}", req.id()));
+                continue;
+            }
+        };
+        let s = &mut run.summary;
+        s.issues += 1;
+        s.label_events += events.len();
+        s.steps += rec.history().len();
+        s.sla_breaches += sla.len();
+        if !rec.violations.is_empty() {
+            s.issues_with_violations += 1;
+        }
+        for v in &rec.violations {
+            *s.violations.entry(v.rule).or_insert(0) += 1;
+        }
+        run.issues.push(IssueAudit {
+            iid: req.id(),
+            state: rec.request.state(),
+            steps: rec.history().len(),
+            violations: rec.violations,
+            sla_breaches: sla,
+        });
+        run.requests.push(rec.request);
+    }
+    run.summary.errors = run.errors.len();
+    run
+}

@@ -1,0 +1,487 @@
+//! GitLab's Issue Hook webhook payload, and the decision a webhook service makes on it: was the
+//! workflow-label move allowed, and if not, what GitLab should do to undo it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::audit::{Violation, check_move, two_labels};
+use super::{GitlabError, RestParams, User, opt_timestamp, read, timestamp};
+use crate::Config;
+use crate::label::{LabelSet, Taxonomy};
+use crate::state::State;
+use crate::workflow::{CommandKind, OpenState, Request, RequestError, RequestRecord, Workflow};
+
+#[derive(Deserialize)]
+struct HookLabel {
+    title: String,
+}
+
+#[derive(Deserialize)]
+struct Change<T> {
+    #[serde(default)]
+    previous: T,
+    #[serde(default)]
+    current: T,
+}
+
+#[derive(Deserialize, Default)]
+struct RawChanges {
+    #[serde(default)]
+    labels: Option<Change<Vec<HookLabel>>>,
+    #[serde(default)]
+    updated_at: Option<Change<Option<String>>>,
+}
+
+#[derive(Deserialize)]
+struct RawAttributes {
+    iid: u64,
+    title: String,
+    state: OpenState,
+    #[serde(deserialize_with = "timestamp")]
+    created_at: DateTime<Utc>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    updated_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    closed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    author_id: Option<u64>,
+    #[serde(default)]
+    weight: Option<i64>,
+    #[serde(default)]
+    action: Option<String>,
+    #[serde(default)]
+    labels: Option<Vec<HookLabel>>,
+}
+
+#[derive(Deserialize)]
+struct RawHook {
+    object_kind: String,
+    user: User,
+    object_attributes: RawAttributes,
+    #[serde(default)]
+    labels: Option<Vec<HookLabel>>,
+    #[serde(default)]
+    assignees: Vec<User>,
+    #[serde(default)]
+    changes: RawChanges,
+}
+
+/// An Issue Hook payload (`object_kind: "issue"`), the fields csops reads. It serializes to
+/// (and reads back from) its own flat JSON, not GitLab's payload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssueHook {
+    /// Who made the change (`user.username`).
+    pub actor: String,
+    /// When: `changes.updated_at.current`, else `object_attributes.updated_at`, else creation.
+    pub at: DateTime<Utc>,
+    /// `object_attributes.action` (`open`, `update`, `close`, `reopen`), when given.
+    pub action: Option<String>,
+    /// The issue's iid.
+    pub iid: u64,
+    /// Title.
+    pub title: String,
+    /// Open or closed after the change.
+    pub state: OpenState,
+    /// The labels after the change (`labels[].title`).
+    pub labels: Vec<String>,
+    /// The labels before the change (`changes.labels.previous`), when the labels changed.
+    pub previous_labels: Option<Vec<String>>,
+    /// The labels after the change (`changes.labels.current`), when the labels changed.
+    pub current_labels: Option<Vec<String>>,
+    /// Assignees after the change (`assignees[].username`).
+    pub assignees: Vec<String>,
+    /// The weight after the change.
+    pub weight: Option<i64>,
+    /// The author's user id (the payload names the author by id only).
+    pub author_id: Option<u64>,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Closing time.
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+fn titles(v: Vec<HookLabel>) -> Vec<String> {
+    v.into_iter().map(|l| l.title).collect()
+}
+
+/// Reads an Issue Hook payload (JSON text). Unknown fields are ignored; a missing required
+/// field, or a payload of another kind, is an error naming the field.
+///
+/// ```
+/// use csops_core::gitlab;
+/// let hook = gitlab::read_webhook(r#"{"object_kind": "issue", "event_type": "issue",
+///   "user": {"id": 1, "name": "Lena", "username": "lena"},
+///   "object_attributes": {"id": 301, "iid": 23, "title": "Fix the renewal dashboard",
+///     "state": "opened", "created_at": "2026-03-02 09:00:00 UTC", "author_id": 51, "action": "update"},
+///   "labels": [{"id": 206, "title": "CSOps::In_Process"}],
+///   "changes": {"updated_at": {"previous": "2026-03-02 09:00:00 UTC", "current": "2026-03-03 10:15:00 UTC"},
+///               "labels": {"previous": [{"id": 205, "title": "CSOps::Triage"}],
+///                          "current": [{"id": 206, "title": "CSOps::In_Process"}]}}}"#)?;
+/// assert_eq!(hook.actor, "lena");
+/// assert_eq!(hook.previous_labels.as_deref(), Some(&["CSOps::Triage".to_owned()][..]));
+/// assert_eq!(hook.at.to_rfc3339(), "2026-03-03T10:15:00+00:00");
+/// # Ok::<(), gitlab::GitlabError>(())
+/// ```
+pub fn read_webhook(json: &str) -> Result<IssueHook, GitlabError> {
+    let raw: RawHook = read(
+        "webhook",
+        None,
+        &mut serde_json::Deserializer::from_str(json),
+    )?;
+    hook_from_raw(raw)
+}
+
+/// Reads an Issue Hook payload (a JSON value).
+pub fn read_webhook_value(value: serde_json::Value) -> Result<IssueHook, GitlabError> {
+    let raw: RawHook = read("webhook", None, value)?;
+    hook_from_raw(raw)
+}
+
+fn hook_from_raw(raw: RawHook) -> Result<IssueHook, GitlabError> {
+    if raw.object_kind != "issue" {
+        return Err(GitlabError::Json {
+            what: "webhook",
+            index: None,
+            key: "object_kind".to_owned(),
+            message: format!(
+                "{:?} is not an Issue Hook (object_kind \"issue\")",
+                raw.object_kind
+            ),
+        });
+    }
+    let a = raw.object_attributes;
+    let updated = match raw.changes.updated_at.and_then(|c| c.current) {
+        Some(text) => Some(
+            super::parse_timestamp(&text).ok_or_else(|| GitlabError::Json {
+                what: "webhook",
+                index: None,
+                key: "changes.updated_at.current".to_owned(),
+                message: format!("{text:?} is not a GitLab timestamp"),
+            })?,
+        ),
+        None => None,
+    };
+    let (previous_labels, current_labels) = match raw.changes.labels {
+        Some(c) => (Some(titles(c.previous)), Some(titles(c.current))),
+        None => (None, None),
+    };
+    let labels = raw
+        .labels
+        .or(a.labels)
+        .map(titles)
+        .or_else(|| current_labels.clone())
+        .unwrap_or_default();
+    Ok(IssueHook {
+        actor: raw.user.username,
+        at: updated.or(a.updated_at).unwrap_or(a.created_at),
+        action: a.action,
+        iid: a.iid,
+        title: a.title,
+        state: a.state,
+        labels,
+        previous_labels,
+        current_labels,
+        assignees: raw.assignees.into_iter().map(|u| u.username).collect(),
+        weight: a.weight,
+        author_id: a.author_id,
+        created_at: a.created_at,
+        closed_at: a.closed_at,
+    })
+}
+
+impl IssueHook {
+    /// The request the issue is after the change. The payload names its author by id only, so
+    /// the author is `author_id:<id>` (a stored request knows the username).
+    pub fn to_request(&self, config: &Config) -> Result<Request, GitlabError> {
+        let taxonomy = config.taxonomy().map_err(|e| GitlabError::Request {
+            index: None,
+            source: RequestError::Config(e),
+        })?;
+        self.request_with(&taxonomy, config, &self.labels)
+    }
+
+    fn request_with(
+        &self,
+        taxonomy: &Taxonomy,
+        config: &Config,
+        labels: &[String],
+    ) -> Result<Request, GitlabError> {
+        let weight = super::weight_of(self.weight, "webhook", None, "object_attributes.weight")?;
+        let record = RequestRecord {
+            id: self.iid,
+            title: self.title.clone(),
+            author: self.author_id.map_or_else(
+                || "author_id:unknown".to_owned(),
+                |id| format!("author_id:{id}"),
+            ),
+            labels: labels.iter().map(String::as_str).collect(),
+            created_at: self.created_at,
+            change_kind: Default::default(),
+            assignee: self.assignees.first().cloned(),
+            reviewer: None,
+            weight,
+            workstream: None,
+            milestone: None,
+            state: Some(self.state),
+            closed_at: self.closed_at,
+            workflow_state: None,
+            history: Vec::new(),
+        };
+        Request::from_record_parts(record, taxonomy, &config.routing).map_err(|source| {
+            GitlabError::Request {
+                index: None,
+                source,
+            }
+        })
+    }
+}
+
+/// What a webhook service should do about an Issue Hook.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WebhookDecision {
+    /// The issue's iid.
+    pub iid: u64,
+    /// Who made the change.
+    pub actor: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The workflow state before the change.
+    pub from: State,
+    /// The workflow state the change moved to (`from` when it did not move it).
+    pub to: State,
+    /// Whether the change moved the workflow label at all.
+    pub moved: bool,
+    /// Whether the move was allowed (always, when nothing moved).
+    pub allowed: bool,
+    /// The command of the table the move is (none when the table has no such move).
+    pub command: Option<CommandKind>,
+    /// What the move broke.
+    pub violations: Vec<Violation>,
+    /// What GitLab should do: for an allowed move, its remaining effects (closing, reopening,
+    /// the interrupt label); for a disallowed one, the labels (and open state) to restore.
+    pub rest_params: RestParams,
+    /// A comment for the issue naming the rules broken (none when allowed).
+    pub comment: Option<String>,
+}
+
+/// Decides an Issue Hook against the request as csops last stored it (its author, assignee,
+/// reviewer, workstream, milestone and change kind; the state before the change comes from
+/// `changes.labels.previous`, or the stored request when the payload has none).
+///
+/// ```
+/// use csops_core::{gitlab, Directory, Request, State, Workflow};
+/// let wf = Workflow::with_directory(Directory::from_json(
+///     r#"{"lena": ["workstream_lead:Analytics"], "omar": ["cs_ops"]}"#)?);
+/// let stored = Request::from_json(r#"{"id": 23, "author": "rita", "created_at": "2026-03-02T09:00:00Z",
+///     "labels": ["CSOps", "CS Analytics", "CSOps::Triage"]}"#)?;
+/// let hook = gitlab::read_webhook(r#"{"object_kind": "issue", "user": {"username": "omar"},
+///   "object_attributes": {"iid": 23, "title": "t", "state": "opened", "created_at": "2026-03-02T09:00:00Z"},
+///   "changes": {"updated_at": {"current": "2026-03-03 10:15:00 UTC"},
+///     "labels": {"previous": [{"title": "CSOps"}, {"title": "CS Analytics"}, {"title": "CSOps::Triage"}],
+///                "current": [{"title": "CSOps"}, {"title": "CS Analytics"}, {"title": "CSOps::In_Process"}]}}}"#)?;
+/// let d = gitlab::decide_webhook(&wf, &hook, &stored)?;
+/// assert_eq!((d.from, d.to, d.allowed), (State::Triage, State::InProcess, false));
+/// assert_eq!(d.rest_params.add_labels.as_deref(), Some("CSOps::Triage"));
+/// assert_eq!(d.rest_params.remove_labels.as_deref(), Some("CSOps::In_Process"));
+/// assert!(d.comment.unwrap().contains("invalid_transition"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decide_webhook(
+    wf: &Workflow,
+    hook: &IssueHook,
+    stored: &Request,
+) -> Result<WebhookDecision, GitlabError> {
+    if hook.iid != stored.id() {
+        return Err(GitlabError::Json {
+            what: "webhook",
+            index: None,
+            key: "object_attributes.iid".to_owned(),
+            message: format!(
+                "issue {} is not the stored request {}",
+                hook.iid,
+                stored.id()
+            ),
+        });
+    }
+    let tax = wf.taxonomy();
+    let before: Vec<&str> = match &hook.previous_labels {
+        Some(p) => p.iter().map(String::as_str).collect(),
+        None => stored.labels().iter().collect(),
+    };
+    let after: Vec<&str> = hook
+        .current_labels
+        .as_ref()
+        .unwrap_or(&hook.labels)
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let wl_before = tax.workflow_labels(before.iter().copied());
+    let wl_after = tax.workflow_labels(after.iter().copied());
+    let from = match wl_before.as_slice() {
+        [] => State::New,
+        [(_, s)] => *s,
+        _ => stored.state(),
+    };
+    // The request as the change left it: the stored people, the hook's assignee and weight.
+    let mut ctx = stored.clone();
+    if let Some(a) = hook.assignees.first() {
+        ctx.assignee = Some(a.clone());
+    }
+    if let Some(w) = hook.weight.and_then(|w| crate::Weight::try_from(w).ok()) {
+        ctx.weight = Some(w);
+    }
+    ctx.labels = after.iter().copied().collect::<LabelSet>();
+    if ctx.workstream.is_none() {
+        ctx.workstream = wf
+            .config()
+            .routing
+            .route(after.iter().copied())
+            .workstream();
+    }
+    let mut decision = WebhookDecision {
+        iid: hook.iid,
+        actor: hook.actor.clone(),
+        at: hook.at,
+        from,
+        to: from,
+        moved: false,
+        allowed: true,
+        command: None,
+        violations: Vec::new(),
+        rest_params: RestParams::default(),
+        comment: None,
+    };
+    let to = match wl_after.as_slice() {
+        [] => State::New,
+        [(_, s)] => *s,
+        _ => {
+            decision.moved = true;
+            decision.allowed = false;
+            decision.violations.push(Violation {
+                rule: super::AuditRule::TwoWorkflowLabels,
+                actor: Some(hook.actor.clone()),
+                at: hook.at,
+                step: None,
+                message: two_labels(&wl_after),
+            });
+            restore(&mut decision, hook, &wl_before, &wl_after);
+            return Ok(decision);
+        }
+    };
+    if to == from {
+        return Ok(decision);
+    }
+    decision.moved = true;
+    decision.to = to;
+    let (rule, violations) = check_move(wf, &ctx, from, to, &hook.actor, hook.at);
+    decision.command = rule.map(|r| r.command);
+    decision.allowed = violations.is_empty();
+    decision.violations = violations;
+    if decision.allowed {
+        let open = hook.state == OpenState::Open;
+        decision.rest_params.state_event = if !to.is_open() && open {
+            Some("close".to_owned())
+        } else if to.is_open() && !open {
+            Some("reopen".to_owned())
+        } else {
+            None
+        };
+        let interrupt = &wf.config().labels.interrupt;
+        let started = matches!(
+            decision.command,
+            Some(CommandKind::Start | CommandKind::Resume)
+        );
+        if started
+            && !after.contains(&interrupt.as_str())
+            && stored
+                .milestone()
+                .is_some_and(|m| m.is_interrupt(stored.created_at(), hook.at))
+        {
+            decision.rest_params.add_labels = Some(interrupt.clone());
+        }
+    } else {
+        restore(&mut decision, hook, &wl_before, &wl_after);
+    }
+    Ok(decision)
+}
+
+/// Decides an Issue Hook when csops keeps no copy of the request: the request before the
+/// change is reconstructed from the issue's label events (fetched when the hook arrived, with or
+/// without the change's own events), and decided as by [`decide_webhook`].
+pub fn decide_webhook_with_events(
+    wf: &Workflow,
+    hook: &IssueHook,
+    events: &[super::LabelEvent],
+) -> Result<WebhookDecision, GitlabError> {
+    let taxonomy = wf.taxonomy();
+    let config = wf.config();
+    let before = hook
+        .previous_labels
+        .as_deref()
+        .map(|labels| hook.request_with(taxonomy, config, labels));
+    let stored = match before {
+        Some(Ok(before)) => match super::reconstruct(wf, &before, events) {
+            Ok(r) => r.request,
+            // The events already hold the change: they lead to the labels after it.
+            Err(first) => {
+                let after = hook.request_with(taxonomy, config, &hook.labels)?;
+                super::reconstruct(wf, &after, events)
+                    .map_err(|_| first)?
+                    .request
+            }
+        },
+        _ => {
+            let after = hook.request_with(taxonomy, config, &hook.labels)?;
+            super::reconstruct(wf, &after, events)?.request
+        }
+    };
+    decide_webhook(wf, hook, &stored)
+}
+
+/// Undo a disallowed move: the workflow labels before it back, those it added off, and the open
+/// state the previous state had.
+fn restore(
+    d: &mut WebhookDecision,
+    hook: &IssueHook,
+    before: &[(&str, State)],
+    after: &[(&str, State)],
+) {
+    let add: Vec<&str> = before
+        .iter()
+        .filter(|b| !after.contains(b))
+        .map(|(l, _)| *l)
+        .collect();
+    let remove: Vec<&str> = after
+        .iter()
+        .filter(|a| !before.contains(a))
+        .map(|(l, _)| *l)
+        .collect();
+    let join = |v: &[&str]| (!v.is_empty()).then(|| v.join(","));
+    let open = hook.state == OpenState::Open;
+    d.rest_params = RestParams {
+        add_labels: join(&add),
+        remove_labels: join(&remove),
+        state_event: if d.from.is_open() && !open {
+            Some("reopen".to_owned())
+        } else if !d.from.is_open() && open {
+            Some("close".to_owned())
+        } else {
+            None
+        },
+    };
+    let broken: Vec<String> = d
+        .violations
+        .iter()
+        .map(|v| format!("- `{}`: {}", v.rule, v.message))
+        .collect();
+    let restored = if add.is_empty() {
+        "csops removed the new workflow label".to_owned()
+    } else {
+        format!("csops restored ~\"{}\"", add.join("\", ~\""))
+    };
+    d.comment = Some(format!(
+        "@{} this label change breaks the CS Ops request process, so {restored}:\n{}",
+        d.actor,
+        broken.join("\n")
+    ));
+}

@@ -1,0 +1,246 @@
+"""GitLab's JSON, the webhook decision, the history audit and the board report from Python
+(SPEC §6–§7), over the sample export in examples/gitlab-export."""
+
+from __future__ import annotations
+
+import copy
+import doctest
+import json
+import pathlib
+import pickle
+import subprocess
+import sys
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+import csops
+from csops import gitlab
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+EXPORT = ROOT / "examples" / "gitlab-export"
+AS_OF = "2026-03-16T09:00:00Z"
+
+
+def issues() -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = json.loads((EXPORT / "issues.json").read_text())
+    return data
+
+
+def events() -> dict[str, list[Any]]:
+    return {p.stem: json.loads(p.read_text()) for p in (EXPORT / "label_events").glob("*.json")}
+
+
+def workflow() -> csops.Workflow:
+    return csops.Workflow(directory=json.loads((EXPORT / "directory.json").read_text()))
+
+
+def planted(audit: bool) -> set[tuple[int, str, str | None]]:
+    p = json.loads((EXPORT / "planted.json").read_text())
+    return {(v["iid"], v["rule"], v["actor"]) for v in p["violations"] if v["audit"] == audit}
+
+
+def issue(iid: int) -> dict[str, Any]:
+    return next(i for i in issues() if i["iid"] == iid)
+
+
+def test_module_doctest() -> None:
+    assert doctest.testmod(gitlab).failed == 0
+
+
+def test_reads_issues_as_requests_and_reports_bad_entries() -> None:
+    r = gitlab.read_issue(issue(113))
+    assert (r.id, r.state, r.assignee, r.workstream, r.weight) == (113, "InProcess", "pat", "Analytics", 5)
+    assert gitlab.read_issue(json.dumps(issue(113))) == r
+    data = issues()
+    data[3] = {**data[3], "author": {"id": 1}}
+    read = gitlab.read_issues(data)
+    assert len(read) == len(data) - 2  # the bad author, and the issue with two workflow labels
+    assert [e.split(":")[0] for e in read.errors] == ["issue[3]", "issue[32]"]
+    assert all(isinstance(r, csops.Request) for r in read)
+    with pytest.raises(csops.InputError) as e:
+        gitlab.read_issue({**issue(113), "weight": 2})
+    assert e.value.key == "weight"
+    with pytest.raises(csops.InputError) as e:
+        gitlab.read_issue({k: v for k, v in issue(113).items() if k != "created_at"})
+    assert e.value.key == "created_at"
+    with pytest.raises(csops.InputError):
+        gitlab.read_issues("{not json")
+
+
+def test_reads_label_events() -> None:
+    evs = gitlab.read_label_events(events()["133"])
+    assert evs[0] == gitlab.LabelEvent("li.wei", "2026-01-24T09:00:00Z", "CSOps", "add")
+    assert evs[0].at == datetime(2026, 1, 24, 9, tzinfo=timezone.utc)
+    assert pickle.loads(pickle.dumps(evs[2])) == evs[2]
+    assert "LabelEvent(user=" in repr(evs[0])
+    bad = copy.deepcopy(events()["133"])
+    bad[1]["action"] = "rename"
+    with pytest.raises(csops.InputError) as e:
+        gitlab.read_label_events(bad)
+    assert e.value.key == "[1].action"
+
+
+def test_reconstruct_unpacks_into_history_and_violations() -> None:
+    wf = workflow()
+    rec = gitlab.reconstruct(gitlab.read_issue(issue(134)), events()["134"], wf)
+    history, violations = rec
+    assert [(s["from"], s["to"]) for s in history] == [
+        ("New", "Triage"), ("Triage", "InProcess"), ("InProcess", "Completed")]
+    assert history[1]["command"] == {"type": "relabel"}
+    assert [(v.rule, v.actor, v.step) for v in violations] == [("invalid_transition", "sam", 1)]
+    assert violations[0].at == datetime(2026, 1, 28, 17, tzinfo=timezone.utc)
+    assert "Triage -> InProcess" in (violations[0].message or "")
+    assert pickle.loads(pickle.dumps(violations[0])) == violations[0]
+    assert rec.request.history == history
+    # Events as LabelEvent objects, the request as the GitLab dict: the same.
+    again = gitlab.reconstruct(issue(134), gitlab.read_label_events(events()["134"]), wf)
+    assert again.violations == violations
+    with pytest.raises(csops.InputError) as e:
+        gitlab.reconstruct(issue(134), events()["133"], wf)
+    assert e.value.key.startswith("events")
+
+
+def test_the_audit_finds_every_planted_violation_and_nothing_else() -> None:
+    run = gitlab.audit(issues(), events(), as_of=AS_OF, workflow=workflow())
+    found = {(i["iid"], v["rule"], v["actor"]) for i in run.issues for v in i["violations"]}
+    assert found == planted(True)
+    frame = run.violations
+    assert list(frame.columns) == ["iid", "rule", "actor", "at", "step", "message"]
+    assert len(frame) == len(found)
+    assert run.summary["issues_with_violations"] == len({f[0] for f in found})
+    assert run.summary["errors"] == len(planted(False))
+    assert "AuditRun(" in repr(run)
+
+
+def test_the_board_report_as_dataframes_and_a_dict() -> None:
+    pd = pytest.importorskip("pandas")
+    wf = workflow()
+    report = csops.board_report(issues(), as_of=AS_OF, workflow=wf, events=events())
+    by_state = report.by_state
+    assert list(by_state.columns) == ["state", "workstream", "count"]
+    assert by_state["count"].sum() == len(issues()) - 1  # one issue cannot be read
+    load = report.load.set_index("assignee")
+    assert load.loc["omar", "hours"] == 13 and load.loc["omar", "unweighted"] == 1
+    breaches = report.sla_breaches
+    assert isinstance(breaches["due"].dtype, pd.DatetimeTZDtype)
+    assert breaches["overdue_hours"].is_monotonic_decreasing
+    anomalies = set(zip(report.anomalies["iid"], report.anomalies["kind"]))
+    assert anomalies == {(130, "completed_without_review"), (131, "in_process_without_assignee"),
+                         (132, "closed_without_outcome"), (137, "two_workflow_labels")}
+    d = report.to_dict()
+    assert d["lead_time"] == report.lead_time and report.cycle_time["count"] >= 10
+    assert pickle.loads(pickle.dumps(report)) == report
+    # The same from issues read before, and from JSON text.
+    read = gitlab.read_issues(issues())
+    assert csops.board_report(read, as_of=AS_OF, workflow=wf, events=events()) == report
+    assert csops.board_report(json.dumps(issues()), as_of=AS_OF, workflow=wf,
+                              events=json.dumps(events())) == report
+    # Without events there is no history: no cycle time.
+    assert csops.board_report(issues(), as_of=AS_OF).cycle_time["count"] == 0
+    # An empty board has tables with their columns.
+    empty = csops.board_report([], as_of=AS_OF)
+    assert list(empty.anomalies.columns) == ["iid", "kind", "message"] and len(empty.anomalies) == 0
+
+
+def test_board_report_errors_name_the_input() -> None:
+    with pytest.raises(csops.InputError) as e:
+        csops.board_report([issue(113), {"iid": 1}], as_of=AS_OF)
+    assert e.value.key == "requests[1]"
+    with pytest.raises(csops.InputError) as e:
+        csops.board_report([issue(113)], as_of="2026-01-01T00:00:00Z")
+    assert e.value.key == "as_of"
+    with pytest.raises(TypeError):
+        csops.board_report(5, as_of=AS_OF)  # type: ignore[arg-type]
+
+
+def hook(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((ROOT / "examples" / "webhook" / name).read_text())
+    return data
+
+
+def test_reads_the_issue_hook() -> None:
+    h = gitlab.read_webhook(hook("hook.json"))
+    assert (h.actor, h.iid, h.action) == ("omar", 123, "update")
+    assert h.at == datetime(2026, 3, 16, 8, 30, tzinfo=timezone.utc)
+    assert h.previous_labels == ["CSOps", "CS Analytics", "CSOps::Triage"]
+    assert h.current_labels == ["CSOps", "CS Analytics", "CSOps::In_Process"]
+    assert h.request.state == "InProcess" and h.request.author.startswith("author_id:")
+    assert pickle.loads(pickle.dumps(h)) == h
+    assert gitlab.read_webhook(json.dumps(hook("hook.json"))) == h
+    bad = hook("hook.json")
+    bad["object_kind"] = "note"
+    with pytest.raises(csops.InputError) as e:
+        gitlab.read_webhook(bad)
+    assert e.value.key == "object_kind"
+    bad = hook("hook.json")
+    del bad["object_attributes"]["iid"]
+    with pytest.raises(csops.InputError) as e:
+        gitlab.read_webhook(bad)
+    assert e.value.key == "object_attributes.iid"
+
+
+def test_decide_webhook_against_the_stored_request_or_its_events() -> None:
+    wf = workflow()
+    stored = gitlab.read_issue(issue(123))
+    d = wf.decide_webhook(hook("hook.json"), stored)
+    assert (d.moved, d.allowed, d.from_state, d.to_state) == (True, False, "Triage", "InProcess")
+    assert [v.rule for v in d.violations] == ["invalid_transition", "no_assignee"]
+    assert d.rest_params == {"add_labels": "CSOps::Triage", "remove_labels": "CSOps::In_Process",
+                             "state_event": None}
+    assert d.comment is not None and "`invalid_transition`" in d.comment
+    assert pickle.loads(pickle.dumps(d)) == d
+    ok = wf.decide_webhook(gitlab.read_webhook(hook("hook_allowed.json")), issue(113))
+    assert ok.allowed and ok.command == "request_review" and ok.comment is None
+    assert ok.rest_params == {"add_labels": None, "remove_labels": None, "state_event": None}
+    # From the issue's label events instead of a stored request.
+    from_events = wf.decide_webhook(hook("hook_allowed.json"), events()["113"])
+    assert from_events.allowed
+    other = issue(113)
+    with pytest.raises(csops.InputError) as e:
+        wf.decide_webhook(hook("hook.json"), other)
+    assert e.value.key == "object_attributes.iid"
+
+
+def test_transition_effects_as_rest_parameters() -> None:
+    wf = csops.Workflow(directory={"lena": ["workstream_lead:Gainsight"]})
+    req = csops.Request.from_dict({"id": 1, "author": "rita", "labels": ["CSOps", "Gainsight", "CSOps::Triage"],
+                                   "created_at": "2026-01-05T09:00:00Z"})
+    t = wf.apply(req, {"type": "decline", "reason": "duplicate"}, actor="lena", at="2026-01-06T10:00:00Z")
+    assert t.rest_params == {"add_labels": "CSOps::Won't Do", "remove_labels": "CSOps::Triage",
+                             "state_event": "close"}
+
+
+def test_check_issue() -> None:
+    wf = workflow()
+    assert gitlab.check_issue(issue(113), wf)["consistent"] is True
+    bad = gitlab.check_issue(issue(132), wf)
+    assert not bad["consistent"] and bad["anomalies"][0]["kind"] == "closed_without_outcome"
+    two = gitlab.check_issue(issue(137))
+    assert two["state"] is None and two["anomalies"][0]["kind"] == "two_workflow_labels"
+
+
+def test_the_audit_example_prints_the_planted_violations_and_the_board() -> None:
+    out = subprocess.run([sys.executable, str(ROOT / "examples" / "gitlab" / "audit.py")],
+                         capture_output=True, text=True, check=True).stdout
+    for iid, rule, _ in planted(True):
+        assert any(line.split()[:2] == [str(iid), rule] for line in out.splitlines()), (iid, rule)
+    assert "== Board as of 2026-03-16 09:00 ==" in out and "two_workflow_labels" in out
+    as_json = subprocess.run([sys.executable, str(ROOT / "examples" / "gitlab" / "audit.py"), "--json"],
+                             capture_output=True, text=True, check=True).stdout
+    assert json.loads(as_json)["board"]["requests"] == len(issues()) - 1
+
+
+def test_the_webhook_example_prints_the_decision() -> None:
+    def run(payload: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["cargo", "run", "--quiet", "--locked", "--example", "webhook"], cwd=ROOT,
+                              input=payload, capture_output=True, text=True)
+    denied = run((ROOT / "examples" / "webhook" / "hook.json").read_text())
+    assert denied.returncode == 0, denied.stderr
+    d = json.loads(denied.stdout)
+    assert d["allowed"] is False and d["rest_params"]["add_labels"] == "CSOps::Triage"
+    allowed = json.loads(run((ROOT / "examples" / "webhook" / "hook_allowed.json").read_text()).stdout)
+    assert allowed["allowed"] is True and allowed["command"] == "request_review"
+    bad = run('{"object_kind": "issue"}')
+    assert bad.returncode == 2 and "user" in bad.stderr
