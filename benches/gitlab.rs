@@ -104,15 +104,16 @@ fn main() {
     let t1 = Instant::now();
     let mut violations = 0usize;
     let mut requests = Vec::with_capacity(n);
-    for (req, text) in read.requests.iter().zip(&events) {
-        let rec = gitlab::reconstruct_json(&wf, req, text).expect("reconstruct");
+    // Each issue as read is dropped once reconstructed (a pipeline keeps one copy).
+    for (req, text) in read.requests.into_iter().zip(&events) {
+        let rec = gitlab::reconstruct_json(&wf, &req, text).expect("reconstruct");
         violations += rec.violations.len();
         requests.push(rec.request);
     }
     let t_events = t1.elapsed().as_secs_f64();
     // The same through owned events (`read_label_events`, then `reconstruct`), for comparison.
     let (mut t_read, mut t_rec, mut total_events) = (0.0, 0.0, 0usize);
-    for (req, text) in read.requests.iter().zip(&events) {
+    for (req, text) in requests.iter().zip(&events) {
         let a = Instant::now();
         let ev = gitlab::read_label_events(text).expect("events");
         let b = Instant::now();
