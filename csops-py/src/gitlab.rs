@@ -103,6 +103,12 @@ impl ReadIssues {
             .map(Bound::into_any)
     }
 
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<ReadIssues>()
+            .is_ok_and(|o| o.get().requests == self.requests && o.get().errors == self.errors)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "ReadIssues({} requests, {} errors)",
@@ -426,6 +432,34 @@ impl Reconstruction {
         d.set_item("request", from_json(py, &value_of(&self.request))?)?;
         d.set_item("violations", from_json(py, &self.v)?)?;
         Ok(d.into_any())
+    }
+
+    #[staticmethod]
+    fn _from_json(py: Python<'_>, text: &str) -> PyResult<Reconstruction> {
+        let bad = |e: String| input_error(py, "reconstruction", e);
+        let v: Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let request: core_wf::Request =
+            serde_json::from_value(get(&v, "request").clone()).map_err(|e| bad(e.to_string()))?;
+        Ok(Reconstruction {
+            request,
+            v: get(&v, "violations").clone(),
+        })
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Reconstruction>()
+            .is_ok_and(|o| o.get().request == self.request && o.get().v == self.v)
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let doc = serde_json::json!({"request": value_of(&self.request), "violations": self.v});
+        Ok((
+            py.import("csops._csops")?
+                .getattr("Reconstruction")?
+                .getattr("_from_json")?,
+            (doc.to_string(),),
+        ))
     }
 
     fn __repr__(&self) -> String {
@@ -1049,6 +1083,26 @@ impl AuditRun {
 
     fn to_json(&self) -> String {
         self.v.to_string()
+    }
+
+    #[staticmethod]
+    fn _from_json(py: Python<'_>, text: &str) -> PyResult<AuditRun> {
+        serde_json::from_str(text)
+            .map(|v| AuditRun { v })
+            .map_err(|e| input_error(py, "audit", e.to_string()))
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<AuditRun>().is_ok_and(|o| o.get().v == self.v)
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((
+            py.import("csops._csops")?
+                .getattr("AuditRun")?
+                .getattr("_from_json")?,
+            (self.v.to_string(),),
+        ))
     }
 
     fn __repr__(&self) -> String {

@@ -59,6 +59,7 @@ def test_reads_issues_as_requests_and_reports_bad_entries() -> None:
     assert len(read) == len(data) - 2  # the bad author, and the issue with two workflow labels
     assert [e.split(":")[0] for e in read.errors] == ["issue[3]", "issue[32]"]
     assert all(isinstance(r, csops.Request) for r in read)
+    assert gitlab.read_issues(data) == read and gitlab.read_issues(issues()) != read
     with pytest.raises(csops.InputError) as e:
         gitlab.read_issue({**issue(113), "weight": 2})
     assert e.value.key == "weight"
@@ -94,6 +95,7 @@ def test_reconstruct_unpacks_into_history_and_violations() -> None:
     assert "Triage -> InProcess" in (violations[0].message or "")
     assert pickle.loads(pickle.dumps(violations[0])) == violations[0]
     assert rec.request.history == history
+    assert pickle.loads(pickle.dumps(rec)) == rec and "Reconstruction(request=134" in repr(rec)
     # Events as LabelEvent objects, the request as the GitLab dict: the same.
     again = gitlab.reconstruct(issue(134), gitlab.read_label_events(events()["134"]), wf)
     assert again.violations == violations
@@ -112,6 +114,7 @@ def test_the_audit_finds_every_planted_violation_and_nothing_else() -> None:
     assert run.summary["issues_with_violations"] == len({f[0] for f in found})
     assert run.summary["errors"] == len(planted(False))
     assert "AuditRun(" in repr(run)
+    assert pickle.loads(pickle.dumps(run)) == run
 
 
 def test_the_board_report_as_dataframes_and_a_dict() -> None:
