@@ -301,20 +301,18 @@ fn views<'a, E>(
     events: &'a [E],
     parts: impl Fn(&'a E) -> (DateTime<Utc>, &'a str, Option<&'a str>, LabelAction),
 ) -> Vec<View<'a>> {
-    events
-        .iter()
-        .enumerate()
-        .filter_map(|(index, e)| {
-            let (at, user, label, action) = parts(e);
-            label.map(|label| View {
-                index,
-                at,
-                user,
-                label,
-                action,
-            })
+    let mut out = Vec::with_capacity(events.len());
+    out.extend(events.iter().enumerate().filter_map(|(index, e)| {
+        let (at, user, label, action) = parts(e);
+        label.map(|label| View {
+            index,
+            at,
+            user,
+            label,
+            action,
         })
-        .collect()
+    }));
+    out
 }
 
 /// [`reconstruct`] from the label events' JSON text as GitLab returns it, read without copying
@@ -413,18 +411,18 @@ fn reconstruct_views(
 
     let tax = wf.taxonomy();
     let mut violations = Vec::new();
-    let mut history: Vec<Step> = Vec::new();
-    let initial = tax.workflow_labels(labels.iter().copied());
-    let mut state = initial.first().map_or(State::New, |(_, s)| *s);
+    let mut history: Vec<Step> = Vec::with_capacity(order.len() / 2 + 1);
+    let mut workflow = tax.workflow_labels(labels.iter().copied());
+    let mut state = workflow.first().map_or(State::New, |(_, s)| *s);
     let mut anomalous = false;
-    if initial.len() > 1 {
+    if workflow.len() > 1 {
         anomalous = true;
         violations.push(Violation {
             rule: AuditRule::TwoWorkflowLabels,
             actor: None,
             at: request.created_at(),
             step: None,
-            message: two_labels(&initial),
+            message: two_labels(&workflow),
         });
     }
     // A workflow label removed with none added: (when, who), until one is.
@@ -456,14 +454,21 @@ fn reconstruct_views(
                 LabelAction::Add => {
                     if !labels.contains(&name) {
                         labels.push(name);
+                        // The workflow labels are kept as they change: each label is
+                        // classified once, when it arrives.
+                        if let Some(s) = tax.state_of(name) {
+                            workflow.push((name, s));
+                        }
                     }
                 }
-                LabelAction::Remove => labels.retain(|l| *l != name),
+                LabelAction::Remove => {
+                    labels.retain(|l| *l != name);
+                    workflow.retain(|(l, _)| *l != name);
+                }
             }
             k += 1;
         }
-        let now = tax.workflow_labels(labels.iter().copied());
-        match now.as_slice() {
+        match workflow.as_slice() {
             [] => {
                 if state != State::New && removed.is_none() {
                     removed = Some((at, actor));
@@ -486,7 +491,7 @@ fn reconstruct_views(
                         actor: Some(actor.to_owned()),
                         at,
                         step: None,
-                        message: two_labels(&now),
+                        message: two_labels(&workflow),
                     });
                 }
                 anomalous = true;

@@ -226,15 +226,21 @@ impl Issue {
     /// comes from the labels (SPEC §5); the history is empty (see the label events for it).
     /// A weight that is not a CS Ops weight (1, 3, 5, 7) is an error naming `weight`.
     pub fn to_request(&self, config: &Config) -> Result<Request, GitlabError> {
+        self.clone().into_request(config)
+    }
+
+    /// As [`Issue::to_request`], consuming the issue (its strings move into the request).
+    pub fn into_request(self, config: &Config) -> Result<Request, GitlabError> {
         let taxonomy = config.taxonomy().map_err(|e| GitlabError::Request {
             index: None,
             source: RequestError::Config(e),
         })?;
-        self.to_request_parts(None, &taxonomy, &config.routing)
+        self.into_request_parts(None, &taxonomy, &config.routing)
     }
 
-    fn to_request_parts(
-        &self,
+    /// The request, with a taxonomy compiled once for a list.
+    fn into_request_parts(
+        self,
         index: Option<usize>,
         taxonomy: &Taxonomy,
         routing: &RoutingConfig,
@@ -242,21 +248,22 @@ impl Issue {
         let weight = weight_of(self.weight, "issue", index, "weight")?;
         let assignee = self
             .assignees
-            .first()
-            .or(self.assignee.as_ref())
-            .map(|u| u.username.clone());
+            .into_iter()
+            .next()
+            .or(self.assignee)
+            .map(|u| u.username);
         let record = RequestRecord {
             id: self.iid,
-            title: self.title.clone(),
-            author: self.author.username.clone(),
-            labels: self.labels.iter().map(String::as_str).collect(),
+            title: self.title,
+            author: self.author.username,
+            labels: self.labels.into_iter().collect(),
             created_at: self.created_at,
             change_kind: Default::default(),
             assignee,
             reviewer: None,
             weight,
             workstream: None,
-            milestone: self.milestone.clone(),
+            milestone: self.milestone,
             state: Some(self.state),
             closed_at: self.closed_at,
             workflow_state: None,
@@ -318,13 +325,13 @@ fn read<'de, T: Deserialize<'de>>(
 /// Reads one REST issue object (JSON text) as a request.
 pub fn read_issue(json: &str, config: &Config) -> Result<Request, GitlabError> {
     let issue: Issue = read("issue", None, &mut serde_json::Deserializer::from_str(json))?;
-    issue.to_request(config)
+    issue.into_request(config)
 }
 
 /// Reads one REST issue object (a JSON value) as a request.
 pub fn read_issue_value(value: serde_json::Value, config: &Config) -> Result<Request, GitlabError> {
     let issue: Issue = read("issue", None, value)?;
-    issue.to_request(config)
+    issue.into_request(config)
 }
 
 /// What a list of issues read as: the requests in order, and each entry that did not read
@@ -350,8 +357,9 @@ pub fn read_issues(json: &str, config: &Config) -> Result<Issues, GitlabError> {
     // The common case in one typed pass; when an entry does not read, the slow pass reads the
     // entries one by one and names the bad ones.
     if let Ok(issues) = serde_json::from_str::<Vec<Issue>>(json) {
-        for (i, issue) in issues.iter().enumerate() {
-            match issue.to_request_parts(Some(i), &taxonomy, &config.routing) {
+        out.requests.reserve(issues.len());
+        for (i, issue) in issues.into_iter().enumerate() {
+            match issue.into_request_parts(Some(i), &taxonomy, &config.routing) {
                 Ok(r) => out.requests.push(r),
                 Err(e) => out.errors.push(e),
             }
@@ -365,7 +373,7 @@ pub fn read_issues(json: &str, config: &Config) -> Result<Issues, GitlabError> {
     )?;
     for (i, v) in list.into_iter().enumerate() {
         let read_one = read::<Issue>("issue", Some(i), v)
-            .and_then(|issue| issue.to_request_parts(Some(i), &taxonomy, &config.routing));
+            .and_then(|issue| issue.into_request_parts(Some(i), &taxonomy, &config.routing));
         match read_one {
             Ok(r) => out.requests.push(r),
             Err(e) => out.errors.push(e),
