@@ -1,0 +1,272 @@
+"""csops beside what a team would otherwise write, in one run on one machine (issue #6):
+
+- the workflow: one command stream through csops from Python and through the same machine
+  written with the `transitions` package (benches/transitions_machine.py);
+- health scoring: `Scorecard.score_batch` beside a straightforward pandas implementation of the
+  same default scorecard (benches/health_python.py) and the memory-bound floor (numpy summing
+  the same columns), at 10 k, 100 k and 1 M accounts;
+- metrics over 1 M survey answers and accounts beside numpy.
+
+Each pair is checked to agree first (every command accepted or rejected alike, ending in the same
+state; scores within 1e-9 and the same bands; metrics equal to 1e-9); then each is timed, the
+median of `--runs` runs, and the ratios are written to benches/RESULTS.md with the machine and
+the command. Run it with `scripts/bench` (a release build of csops in .venv, and `transitions`).
+
+    .venv/bin/python benches/side_by_side.py [--runs 5] [--quick] [--out benches/RESULTS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+import csops
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import transitions_machine as tm  # noqa: E402
+
+
+def _load(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+health = _load("health_python")
+
+DIRECTORY = {"lena": ["workstream_lead:Gainsight"], "ana": ["workstream_lead:Analytics"],
+             "omar": ["cs_ops"], "pat": ["cs_ops"], "gia": ["cs_ops", "gainsight_admin"]}
+T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+CHECKLIST = {"handbook_updated": "not_applicable", "gainsight_changelog": True, "stakeholders_communicated": True,
+             "lead_informed": {"summary": "done", "next_steps": "none"}}
+
+
+def stream(n_requests: int) -> tuple[list[dict[str, Any]], list[tuple[int, dict[str, Any], str, datetime]]]:
+    """Requests, and a command stream over them: each request's life from New to Completed with
+    the usual mistakes on the way (a non-lead triaging, a self-review, an incomplete checklist,
+    a block without a reason), interleaved across requests as a board's day is."""
+    requests, lives = [], []
+    for i in range(n_requests):
+        gainsight = i % 2 == 0
+        lead, who = ("lena", "omar") if gainsight else ("ana", "pat")
+        requests.append({"id": i + 1, "title": f"r{i}", "author": "rita",
+                         "labels": ["CSOps", "Gainsight" if gainsight else "CS Analytics"],
+                         "change_kind": "gainsight_rule" if gainsight else "dashboard",
+                         "created_at": "2026-01-05T09:00:00Z"})
+        life = [
+            ({"type": "triage"}, who),                                        # rejected: not the lead
+            ({"type": "triage"}, lead),
+            ({"type": "ready", "weight": 3}, lead),
+            ({"type": "start"}, who),
+            ({"type": "block"}, who),                                         # rejected: no reason
+            ({"type": "block", "reason": "waiting on data"}, who),
+            ({"type": "unblock"}, who),
+            ({"type": "request_review", "reviewer": who, "summary": "s"}, who),  # rejected: self-review
+            ({"type": "request_review", "reviewer": "gia", "summary": "s"}, who),
+            ({"type": "complete", "checklist": {"handbook_updated": True}}, who),  # rejected: checklist
+            ({"type": "approve_review"}, "gia"),
+            ({"type": "complete", "checklist": CHECKLIST}, who),
+        ]
+        lives.append(life)
+    out = []
+    for step in range(len(lives[0])):
+        for i, life in enumerate(lives):
+            cmd, actor = life[step]
+            out.append((i, cmd, actor, T0 + timedelta(minutes=step)))
+    return requests, out
+
+
+def median_ms(f: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3
+
+
+def run_csops(requests: list[dict[str, Any]], cmds: list[Any]) -> list[tuple[bool, str]]:
+    wf = csops.Workflow(DIRECTORY)
+    reqs = [csops.Request.from_dict(r) for r in requests]
+    out = []
+    for i, cmd, actor, at in cmds:
+        try:
+            wf.apply(reqs[i], cmd, actor=actor, at=at)
+            out.append((True, reqs[i].state))
+        except csops.TransitionRejected:
+            out.append((False, reqs[i].state))
+    return out
+
+
+def run_transitions(requests: list[dict[str, Any]], cmds: list[Any]) -> list[tuple[bool, str]]:
+    wf = tm.Workflow(DIRECTORY)
+    reqs = [wf.add(r) for r in requests]
+    return [(wf.apply(reqs[i], cmd, actor, at), reqs[i].state) for i, cmd, actor, at in cmds]
+
+
+def workflow_rows(n_requests: int, runs: int) -> list[list[str]]:
+    requests, cmds = stream(n_requests)
+    ours, theirs = run_csops(requests, cmds), run_transitions(requests, cmds)
+    if ours != theirs:
+        bad = next(k for k, (a, b) in enumerate(zip(ours, theirs)) if a != b)
+        raise SystemExit(f"workflow: csops and transitions disagree at command {bad}: {cmds[bad]} -> {ours[bad]} vs {theirs[bad]}")
+    accepted = sum(ok for ok, _ in ours)
+
+    def timed_csops() -> None:
+        wf = csops.Workflow(DIRECTORY)
+        reqs = [csops.Request.from_dict(r) for r in requests]
+        t0 = time.perf_counter()
+        for i, cmd, actor, at in cmds:
+            try:
+                wf.apply(reqs[i], cmd, actor=actor, at=at)
+            except csops.TransitionRejected:
+                pass
+        timings["csops"].append(time.perf_counter() - t0)
+
+    def timed_transitions() -> None:
+        wf = tm.Workflow(DIRECTORY)
+        reqs = [wf.add(r) for r in requests]
+        t0 = time.perf_counter()
+        for i, cmd, actor, at in cmds:
+            wf.apply(reqs[i], cmd, actor, at)
+        timings["transitions"].append(time.perf_counter() - t0)
+
+    timings: dict[str, list[float]] = {"csops": [], "transitions": []}
+    for _ in range(runs):
+        timed_csops()
+        timed_transitions()
+    ours_ns = statistics.median(timings["csops"]) / len(cmds) * 1e9
+    theirs_ns = statistics.median(timings["transitions"]) / len(cmds) * 1e9
+    return [[f"workflow: {len(cmds):,} commands over {n_requests:,} requests ({accepted:,} accepted)",
+             f"{ours_ns:,.0f} ns/command", f"{theirs_ns:,.0f} ns/command (transitions)",
+             f"{theirs_ns / ours_ns:.1f}x", "≥ 20x"]]
+
+
+def health_rows(sizes: list[int], runs: int) -> list[list[str]]:
+    card = csops.Scorecard.default()
+    spec = card.to_dict()
+    rows = []
+    for n in sizes:
+        cols = health.book(card, n)
+        df = pd.DataFrame(cols)
+        ours = card.score_batch(cols, threads=1)
+        theirs = health.pandas_scores(spec, df)
+        diff = float(np.nanmax(np.abs(ours["score"] - theirs["score"].to_numpy(dtype=float))))
+        same = (np.array_equal(np.isnan(ours["score"]), theirs["score"].isna().to_numpy())
+                and np.array_equal(np.asarray(ours["band"], dtype=object), theirs["band"].to_numpy()))
+        if not (diff < 1e-9 and same):
+            raise SystemExit(f"health at {n}: pandas and csops disagree (max |diff| {diff})")
+        floor = median_ms(lambda: [float(np.nansum(c)) for c in cols.values()], runs)
+        one = median_ms(lambda: card.score_batch(cols, threads=1), runs)
+        two = median_ms(lambda: card.score_batch(cols, threads=2), runs)
+        pand = median_ms(lambda: health.pandas_scores(spec, df), max(3, runs // 2))
+        rows.append([f"health: score_batch, {n:,} accounts × {len(cols)} measures",
+                     f"{one:,.1f} ms (1 thread), {two:,.1f} ms (2)", f"{pand:,.1f} ms (pandas); floor {floor:,.1f} ms",
+                     f"{pand / one:.1f}x pandas; {one / floor:.2f}x the floor", "≥ 10x; ≤ 2x the floor"])
+    return rows
+
+
+def metrics_rows(n: int, runs: int) -> list[list[str]]:
+    rng = np.random.default_rng(7)
+    answers = rng.integers(0, 11, n)
+    csat_answers = rng.integers(1, 6, n)
+    start = np.floor(rng.random(n) * 100_000)
+    now = np.where(rng.random(n) < 0.1, 0.0, np.floor(start * (0.7 + rng.random(n) * 0.6)))
+    answers_list, csat_list = answers.tolist(), csat_answers.tolist()
+
+    def np_nps() -> float:
+        return float(((answers >= 9).mean() - (answers <= 6).mean()) * 100)
+
+    def np_csat() -> float:
+        return float((csat_answers >= 4).mean() * 100)
+
+    def np_nrr() -> float:
+        keep = start > 0
+        return float(now[keep].sum() / start[keep].sum() * 100)
+
+    def np_grr() -> float:
+        keep = start > 0
+        return float(np.minimum(now[keep], start[keep]).sum() / start[keep].sum() * 100)
+
+    pairs = [
+        ("NPS", lambda: csops.metrics.nps(answers_list), np_nps),
+        ("CSAT", lambda: csops.metrics.csat(csat_list), np_csat),
+        ("NRR per account", lambda: csops.metrics.nrr(start=start, now=now), np_nrr),
+        ("GRR per account", lambda: csops.metrics.grr(start=start, now=now), np_grr),
+    ]
+    rows = []
+    for name, ours, theirs in pairs:
+        a, b = ours(), theirs()
+        if abs(a - b) > 1e-9 * max(1.0, abs(b)):
+            raise SystemExit(f"metrics {name}: csops {a} vs numpy {b}")
+        t_ours, t_np = median_ms(ours, runs), median_ms(theirs, runs)
+        rows.append([f"metrics: {name}, {n:,} answers / accounts", f"{t_ours:,.2f} ms", f"{t_np:,.2f} ms (numpy)",
+                     f"{t_np / t_ours:.2f}x", "—"])
+    return rows
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import transitions
+    return (f"{cpu}, {os.cpu_count()} logical cores; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}; csops {csops.__version__}; numpy {np.__version__}; "
+            f"pandas {pd.__version__}; transitions {transitions.__version__}")
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="small sizes: checks agreement, times nothing worth reading")
+    ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    args = ap.parse_args(argv)
+    sizes = [1_000, 5_000] if args.quick else [10_000, 100_000, 1_000_000]
+    rows = (workflow_rows(50 if args.quick else 2_000, args.runs)
+            + health_rows(sizes, args.runs)
+            + metrics_rows(10_000 if args.quick else 1_000_000, args.runs))
+    command = "scripts/bench" if not args.quick else "python benches/side_by_side.py --quick"
+    head = ["job", "csops", "the alternative", "ratio", "target"]
+    lines = [
+        "# csops side by side",
+        "",
+        f"Written by `{command}` (benches/side_by_side.py, median of {args.runs} runs) on "
+        f"{datetime.now(timezone.utc):%Y-%m-%d}.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "Every pair was checked to agree before it was timed: the workflow's commands accepted or "
+        "rejected alike and ending in the same states, scores within 1e-9 with the same bands, metrics "
+        "equal. Ratios are the alternative's time over csops's (higher is better for csops), except "
+        "\"x the floor\", csops's time over the floor's.",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
+    ]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
