@@ -179,10 +179,16 @@ fn per_account(
             ),
         });
     }
+    let ok = |x: f64| x.is_finite() && x >= 0.0;
     let (mut base, mut kept) = (0.0, 0.0);
     for (i, (a, b)) in start.iter().zip(now).enumerate() {
-        non_negative(metric, &format!("start[{i}]"), *a)?;
-        non_negative(metric, &format!("now[{i}]"), *b)?;
+        // The input's name is only built for the error: no string work per account.
+        if !ok(*a) {
+            non_negative(metric, &format!("start[{i}]"), *a)?;
+        }
+        if !ok(*b) {
+            non_negative(metric, &format!("now[{i}]"), *b)?;
+        }
         if *a > 0.0 {
             base += a;
             kept += f(*a, *b);

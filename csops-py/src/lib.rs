@@ -12,6 +12,7 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::Value;
 use strum_free::*;
 
+mod arrays;
 mod de;
 mod gitlab;
 mod health;
@@ -1113,46 +1114,18 @@ fn metrics_error(py: Python<'_>, e: &csops_core::metrics::MetricsError) -> PyErr
     input_error(py, &key, e.to_string())
 }
 
-/// Survey answers as integers: ints (or anything with `__index__`, like numpy integers); a float
-/// or a bool is refused, naming the answer.
-fn answers(py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
-    if values.cast::<PyString>().is_ok() {
-        return Err(PyTypeError::new_err(
-            "argument 'answers': expected a sequence of int, not str",
-        ));
-    }
-    let mut out = Vec::new();
-    for (i, v) in values.try_iter()?.enumerate() {
-        let v = v?;
-        let int = if v.cast::<PyBool>().is_ok() {
-            None
-        } else {
-            v.call_method0("__index__").ok()
-        };
-        match int.and_then(|x| x.extract::<i64>().ok()) {
-            Some(x) => out.push(x),
-            None => {
-                return Err(input_error(
-                    py,
-                    &format!("answers[{i}]"),
-                    format!("answers[{i}] = {v} is not an integer"),
-                ));
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// Net Promoter Score in percent (-100 to 100) from integer answers 0-10.
 #[pyfunction]
 fn nps(py: Python<'_>, answers: &Bound<'_, PyAny>) -> PyResult<f64> {
-    csops_core::metrics::nps(&self::answers(py, answers)?).map_err(|e| metrics_error(py, &e))
+    let answers = arrays::ints(py, answers, "answers")?;
+    csops_core::metrics::nps(answers.as_slice()?).map_err(|e| metrics_error(py, &e))
 }
 
 /// CSAT in percent: the share of answers 4-5 among integer answers 1-5.
 #[pyfunction]
 fn csat(py: Python<'_>, answers: &Bound<'_, PyAny>) -> PyResult<f64> {
-    csops_core::metrics::csat(&self::answers(py, answers)?).map_err(|e| metrics_error(py, &e))
+    let answers = arrays::ints(py, answers, "answers")?;
+    csops_core::metrics::csat(answers.as_slice()?).map_err(|e| metrics_error(py, &e))
 }
 
 /// The two call forms of NRR / GRR: aggregate ARR movement, or per-account ARR lists.
@@ -1164,8 +1137,8 @@ fn retention(
     expansion: f64,
     contraction: f64,
     churned: f64,
-    start: Option<Vec<f64>>,
-    now: Option<Vec<f64>>,
+    start: Option<&Bound<'_, PyAny>>,
+    now: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<f64> {
     use csops_core::metrics as m;
     let result = match (start_arr, start, now) {
@@ -1183,10 +1156,13 @@ fn retention(
             }
         }
         (None, Some(start), Some(now)) => {
+            let start = arrays::floats(py, start, "start")?;
+            let now = arrays::floats(py, now, "now")?;
+            let (start, now) = (start.as_slice()?, now.as_slice()?);
             if metric == "nrr" {
-                m::nrr_per_account(&start, &now)
+                m::nrr_per_account(start, now)
             } else {
-                m::grr_per_account(&start, &now)
+                m::grr_per_account(start, now)
             }
         }
         _ => {
@@ -1209,8 +1185,8 @@ fn nrr(
     expansion: f64,
     contraction: f64,
     churned: f64,
-    start: Option<Vec<f64>>,
-    now: Option<Vec<f64>>,
+    start: Option<&Bound<'_, PyAny>>,
+    now: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<f64> {
     retention(
         py,
@@ -1234,8 +1210,8 @@ fn grr(
     expansion: f64,
     contraction: f64,
     churned: f64,
-    start: Option<Vec<f64>>,
-    now: Option<Vec<f64>>,
+    start: Option<&Bound<'_, PyAny>>,
+    now: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<f64> {
     retention(
         py,

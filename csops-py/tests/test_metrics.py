@@ -75,3 +75,33 @@ def test_wrong_forms_and_types() -> None:
 def test_module_doctest() -> None:
     assert doctest.testmod(metrics).failed == 0
     assert doctest.testmod(csops).failed == 0
+
+
+def test_numpy_arrays_and_series_are_read_in_place_and_agree_with_lists() -> None:
+    import numpy as np
+    import pandas as pd
+
+    answers = [10, 9, 7, 3, 0, 10]
+    assert metrics.nps(np.array(answers)) == metrics.nps(answers)
+    assert metrics.nps(np.array(answers, dtype=np.uint8)) == metrics.nps(answers)
+    assert metrics.csat(pd.Series([5, 4, 1])) == metrics.csat([5, 4, 1])
+    start, now = [100.0, 100.0, 0.0], [150.0, 0.0, 80.0]
+    assert metrics.nrr(start=np.array(start), now=np.array(now)) == metrics.nrr(start=start, now=now)
+    assert metrics.grr(start=np.array([100, 100, 0]), now=pd.Series(now)) == metrics.grr(start=start, now=now)
+    with pytest.raises(csops.InputError) as e:
+        metrics.nps(np.array([9.0, 10.0]))
+    assert e.value.key == "answers"
+    with pytest.raises(csops.InputError) as e:
+        metrics.nps(np.array([True, False]))
+    assert e.value.key == "answers"
+    with pytest.raises(csops.InputError) as e:
+        metrics.nps(np.array([11, 3]))
+    with pytest.raises(csops.InputError) as e:
+        metrics.nrr(start=np.array(["a"]), now=np.array([1.0]))
+    assert e.value.key == "start"
+    with pytest.raises(csops.InputError):
+        metrics.nrr(start=np.ones((2, 2)), now=np.ones(2))
+    # Lists keep refusing bools and floats, naming the answer.
+    with pytest.raises(csops.InputError) as e:
+        metrics.nps([10, True])
+    assert e.value.key == "answers[1]"

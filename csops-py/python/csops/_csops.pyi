@@ -39,6 +39,7 @@ class TransitionRejected(CsopsError):
     problems: list[dict[str, str | None]]
 
 _Json: TypeAlias = Mapping[str, Any]
+_Array: TypeAlias = Any  # a numpy array or pandas Series (read in place)
 _Instant: TypeAlias = str | datetime
 
 @final
@@ -314,16 +315,16 @@ class HealthScore:
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
 
 def weight_for_hours(hours: float) -> int: ...
-def nps(answers: Sequence[int]) -> float: ...
-def csat(answers: Sequence[int]) -> float: ...
+def nps(answers: Sequence[int] | _Array) -> float: ...
+def csat(answers: Sequence[int] | _Array) -> float: ...
 def nrr(
     *,
     start_arr: float | None = None,
     expansion: float = 0.0,
     contraction: float = 0.0,
     churned: float = 0.0,
-    start: Sequence[float] | None = None,
-    now: Sequence[float] | None = None,
+    start: Sequence[float] | _Array | None = None,
+    now: Sequence[float] | _Array | None = None,
 ) -> float: ...
 def grr(
     *,
@@ -331,8 +332,8 @@ def grr(
     expansion: float = 0.0,
     contraction: float = 0.0,
     churned: float = 0.0,
-    start: Sequence[float] | None = None,
-    now: Sequence[float] | None = None,
+    start: Sequence[float] | _Array | None = None,
+    now: Sequence[float] | _Array | None = None,
 ) -> float: ...
 def logo_churn(*, accounts_at_start: int, churned_accounts: int) -> float: ...
 def license_utilization(*, active_users: float, purchased_seats: float) -> float: ...
