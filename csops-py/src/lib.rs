@@ -240,9 +240,50 @@ fn dict_or_json(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
     }
 }
 
+/// A `datetime` whose tzinfo is `datetime.timezone.utc` (the usual case), read from its fields
+/// (seven attribute reads, no method call); `None` for any other datetime.
+fn utc_fields(obj: &Bound<'_, PyAny>) -> PyResult<Option<DateTime<Utc>>> {
+    use pyo3::intern;
+    use pyo3::sync::PyOnceLock;
+    static UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let py = obj.py();
+    let utc = UTC.get_or_try_init(py, || {
+        Ok::<_, PyErr>(
+            py.import("datetime")?
+                .getattr("timezone")?
+                .getattr("utc")?
+                .unbind(),
+        )
+    })?;
+    // Not a datetime (no tzinfo), or another zone: the general path decides.
+    if !obj
+        .getattr(intern!(py, "tzinfo"))
+        .is_ok_and(|tz| tz.is(utc.bind(py)))
+    {
+        return Ok(None);
+    }
+    let field = |n: &Bound<'_, PyString>| obj.getattr(n)?.extract::<u32>();
+    let year = obj.getattr(intern!(py, "year"))?.extract::<i32>()?;
+    let date = chrono::NaiveDate::from_ymd_opt(
+        year,
+        field(intern!(py, "month"))?,
+        field(intern!(py, "day"))?,
+    );
+    let time = chrono::NaiveTime::from_hms_micro_opt(
+        field(intern!(py, "hour"))?,
+        field(intern!(py, "minute"))?,
+        field(intern!(py, "second"))?,
+        field(intern!(py, "microsecond"))?,
+    );
+    Ok(date.zip(time).map(|(d, t)| d.and_time(t).and_utc()))
+}
+
 /// An aware `datetime` as UTC, from its POSIX timestamp rounded to the microsecond (a
 /// `datetime` holds no finer time); both calls are C-level on `datetime`.
 pub(crate) fn aware_datetime(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>> {
+    if let Some(t) = utc_fields(obj)? {
+        return Ok(t);
+    }
     if obj.call_method0("utcoffset")?.is_none() {
         return Err(input_error(
             obj.py(),
@@ -276,6 +317,8 @@ fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>> {
                     format!("{name} {s:?} is not an RFC 3339 time: {e}"),
                 )
             })
+    } else if let Some(t) = utc_fields(obj)? {
+        Ok(t)
     } else if obj.hasattr("utcoffset")? && obj.hasattr("isoformat")? {
         aware_datetime(obj, name)
     } else {
