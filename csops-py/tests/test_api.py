@@ -438,3 +438,21 @@ def test_command_dicts_read_like_their_json(wf: csops.Workflow, req: csops.Reque
         with pytest.raises(csops.InputError) as info:
             wf.can_apply(req, bad, actor="omar", at="2026-01-08T09:00:00Z")
         assert info.value.key == key
+
+
+def test_a_utc_datetime_reads_like_its_rfc3339_text() -> None:
+    from datetime import timedelta
+    wf = csops.Workflow(directory={"lena": ["workstream_lead:Gainsight"]})
+    req = csops.Request.from_dict({"id": 1, "author": "rita", "labels": ["Gainsight"],
+                                   "created_at": "2026-01-05T09:00:00.000001Z"})
+    exact = datetime(2026, 1, 5, 9, 0, 0, 1, tzinfo=timezone.utc)
+    wf.can_apply(req, {"type": "triage"}, actor="lena", at=exact)  # not before creation
+    with pytest.raises(csops.TransitionRejected) as e:
+        wf.can_apply(req, {"type": "triage"}, actor="lena", at=datetime(2026, 1, 5, 9, tzinfo=timezone.utc))
+    assert e.value.kind == "invalid_time"
+    plus2 = timezone(timedelta(hours=2))
+    wf.can_apply(req, {"type": "triage"}, actor="lena", at=datetime(2026, 1, 5, 11, 0, 0, 1, tzinfo=plus2))
+    with pytest.raises(csops.TransitionRejected):
+        wf.can_apply(req, {"type": "triage"}, actor="lena", at=datetime(2026, 1, 5, 11, tzinfo=plus2))
+    with pytest.raises(csops.InputError):
+        wf.can_apply(req, {"type": "triage"}, actor="lena", at=datetime(2026, 1, 5, 11))

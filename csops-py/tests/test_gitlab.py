@@ -247,3 +247,4 @@ def test_the_webhook_example_prints_the_decision() -> None:
     assert allowed["allowed"] is True and allowed["command"] == "request_review"
     bad = run('{"object_kind": "issue"}')
     assert bad.returncode == 2 and "user" in bad.stderr
+
