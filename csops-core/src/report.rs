@@ -229,11 +229,8 @@ impl Workflow {
                 iid: req.id(),
                 source,
             };
-            if req.closed_at().is_some_and(|c| c > now) {
-                return Err(late(TimeError {
-                    now,
-                    last: req.closed_at().unwrap_or(now),
-                }));
+            if let Some(last) = req.closed_at().filter(|c| *c > now) {
+                return Err(late(TimeError { now, last }));
             }
             for b in self.sla_breaches(req, now).map_err(late)? {
                 breaches.push(BreachRow {

@@ -199,6 +199,27 @@ fn one_call_audits_the_export_and_reports_its_board() {
     // A bad events object is an error naming the key.
     let err = gitlab::audit_export(&s.wf, "[]", Some(r#"{"x": []}"#), as_of).unwrap_err();
     assert!(err.to_string().contains("x"), "{err}");
+    // The same from JSON values (as a binding holds them), errors named alike.
+    let issues_value: serde_json::Value = serde_json::from_str(&read("issues.json")).unwrap();
+    let events_value: serde_json::Value = serde_json::from_str(&events_object()).unwrap();
+    let from_values =
+        gitlab::audit_export_value(&s.wf, issues_value.clone(), Some(events_value), as_of).unwrap();
+    assert_eq!(from_values, out);
+    let mut bad = issues_value;
+    bad[2]["author"] = serde_json::json!({"id": 1});
+    let read_bad = gitlab::read_issues_value(bad, s.wf.config()).unwrap();
+    assert!(
+        read_bad.errors[0]
+            .to_string()
+            .starts_with("issue[2]: author.username")
+    );
+    let mut bad_events: serde_json::Value =
+        serde_json::from_str(&read("label_events/101.json")).unwrap();
+    bad_events[1]["action"] = "rename".into();
+    assert!(matches!(
+        gitlab::read_label_events_value(bad_events),
+        Err(gitlab::GitlabError::Json { index: Some(1), ref key, .. }) if key == "action"
+    ));
     let err =
         gitlab::read_label_events_by_issue(r#"{"7": [{"user": {"username": "a"}}]}"#).unwrap_err();
     assert!(err.to_string().contains("7[0].created_at"), "{err}");

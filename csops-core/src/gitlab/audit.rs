@@ -547,13 +547,13 @@ fn reconstruct_views(
     })
 }
 
+/// The message of two or more workflow labels at once: the import anomaly's own words (SPEC §1).
 pub(crate) fn two_labels(found: &[(&str, State)]) -> String {
-    let names: Vec<String> = found.iter().map(|(l, s)| format!("{l:?} = {s}")).collect();
-    format!(
-        "{} workflow labels at once ({}); a request has at most one",
-        found.len(),
-        names.join(", ")
-    )
+    crate::label::WorkflowAnomaly {
+        labels: found.iter().map(|(l, _)| (*l).to_owned()).collect(),
+        states: found.iter().map(|(_, s)| *s).collect(),
+    }
+    .to_string()
 }
 
 /// One issue of a batch audit.

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{GitlabError, LabelEvent, read, read_issue_value, read_issues};
-use crate::report::{Anomaly, AnomalyKind, BoardReport, ReportError};
+use super::{GitlabError, LabelEvent, read, read_issue_value, read_issues, read_issues_value};
+use crate::report::{Anomaly, AnomalyKind, BoardReport};
 use crate::state::State;
 use crate::workflow::{RequestError, Workflow};
 
@@ -17,11 +17,23 @@ use crate::workflow::{RequestError, Workflow};
 pub fn read_label_events_by_issue(
     json: &str,
 ) -> Result<BTreeMap<u64, Vec<LabelEvent>>, GitlabError> {
-    let raw: BTreeMap<String, Vec<serde_json::Value>> = read(
+    by_issue(read(
         "label events by issue",
         None,
         &mut serde_json::Deserializer::from_str(json),
-    )?;
+    )?)
+}
+
+/// [`read_label_events_by_issue`] from a JSON value (an object), as a binding holds it.
+pub fn read_label_events_by_issue_value(
+    value: serde_json::Value,
+) -> Result<BTreeMap<u64, Vec<LabelEvent>>, GitlabError> {
+    by_issue(read("label events by issue", None, value)?)
+}
+
+fn by_issue(
+    raw: BTreeMap<String, Vec<serde_json::Value>>,
+) -> Result<BTreeMap<u64, Vec<LabelEvent>>, GitlabError> {
     let mut out = BTreeMap::new();
     for (key, list) in raw {
         let iid: u64 = key.parse().map_err(|_| GitlabError::Json {
@@ -80,6 +92,32 @@ pub fn audit_export(
         Some(text) => read_label_events_by_issue(text)?,
         None => BTreeMap::new(),
     };
+    audit_read(wf, &issues, &events, as_of)
+}
+
+/// [`audit_export`] from JSON values (an array of issues, an object of events by iid), as a
+/// binding holds them.
+pub fn audit_export_value(
+    wf: &Workflow,
+    issues: serde_json::Value,
+    events: Option<serde_json::Value>,
+    as_of: DateTime<Utc>,
+) -> Result<ExportReport, GitlabError> {
+    let issues = read_issues_value(issues, wf.config())?;
+    let events = match events {
+        Some(v) => read_label_events_by_issue_value(v)?,
+        None => BTreeMap::new(),
+    };
+    audit_read(wf, &issues, &events, as_of)
+}
+
+/// The audit and board of an export once read.
+fn audit_read(
+    wf: &Workflow,
+    issues: &super::Issues,
+    events: &BTreeMap<u64, Vec<LabelEvent>>,
+    as_of: DateTime<Utc>,
+) -> Result<ExportReport, GitlabError> {
     let mut audit = super::audit_batch(
         wf,
         &issues.requests,
@@ -124,8 +162,17 @@ pub struct IssueCheck {
 /// # Ok::<(), gitlab::GitlabError>(())
 /// ```
 pub fn check_issue(wf: &Workflow, json: &str) -> Result<IssueCheck, GitlabError> {
-    let value: serde_json::Value =
-        read("issue", None, &mut serde_json::Deserializer::from_str(json))?;
+    check_issue_value(
+        wf,
+        read("issue", None, &mut serde_json::Deserializer::from_str(json))?,
+    )
+}
+
+/// [`check_issue`] from a JSON value, as a binding holds it.
+pub fn check_issue_value(
+    wf: &Workflow,
+    value: serde_json::Value,
+) -> Result<IssueCheck, GitlabError> {
     match read_issue_value(value, wf.config()) {
         Ok(req) => {
             let anomalies = wf.anomalies(&req);
@@ -150,12 +197,6 @@ pub fn check_issue(wf: &Workflow, json: &str) -> Result<IssueCheck, GitlabError>
             }],
         }),
         Err(e) => Err(e),
-    }
-}
-
-impl From<ReportError> for GitlabError {
-    fn from(e: ReportError) -> GitlabError {
-        GitlabError::Report(e)
     }
 }
 

@@ -9,7 +9,7 @@ use super::{GitlabError, RestParams, User, opt_timestamp, read, timestamp};
 use crate::Config;
 use crate::label::{LabelSet, Taxonomy};
 use crate::state::State;
-use crate::workflow::{CommandKind, OpenState, Request, RequestError, RequestRecord, Workflow};
+use crate::workflow::{CommandKind, OpenState, Request, RequestRecord, Workflow};
 
 #[derive(Deserialize)]
 struct HookLabel {
@@ -193,11 +193,7 @@ impl IssueHook {
     /// The request the issue is after the change. The payload names its author by id only, so
     /// the author is `author_id:<id>` (a stored request knows the username).
     pub fn to_request(&self, config: &Config) -> Result<Request, GitlabError> {
-        let taxonomy = config.taxonomy().map_err(|e| GitlabError::Request {
-            index: None,
-            source: RequestError::Config(e),
-        })?;
-        self.request_with(&taxonomy, config, &self.labels)
+        self.request_with(&super::compiled(config)?, config, &self.labels)
     }
 
     fn request_with(

@@ -41,8 +41,9 @@ pub use audit::{
     reconstruct, reconstruct_json,
 };
 pub use export::{
-    ExportReport, IssueCheck, audit_export, board_report_json, check_issue,
-    read_label_events_by_issue, request_from_value,
+    ExportReport, IssueCheck, audit_export, audit_export_value, board_report_json, check_issue,
+    check_issue_value, read_label_events_by_issue, read_label_events_by_issue_value,
+    request_from_value,
 };
 pub use hook::{
     IssueHook, WebhookDecision, decide_webhook, decide_webhook_with_events, read_webhook,
@@ -76,7 +77,7 @@ pub enum GitlabError {
     },
     /// A board report that cannot be as of the time asked.
     #[error(transparent)]
-    Report(crate::report::ReportError),
+    Report(#[from] crate::report::ReportError),
     /// An issue that reads, but is not a valid request (two workflow labels, …).
     #[error("issue{}: {source}", at(*.index))]
     Request {
@@ -231,11 +232,7 @@ impl Issue {
 
     /// As [`Issue::to_request`], consuming the issue (its strings move into the request).
     pub fn into_request(self, config: &Config) -> Result<Request, GitlabError> {
-        let taxonomy = config.taxonomy().map_err(|e| GitlabError::Request {
-            index: None,
-            source: RequestError::Config(e),
-        })?;
-        self.into_request_parts(None, &taxonomy, &config.routing)
+        self.into_request_parts(None, &compiled(config)?, &config.routing)
     }
 
     /// The request, with a taxonomy compiled once for a list.
@@ -349,37 +346,67 @@ pub struct Issues {
 /// array is an error.
 pub fn read_issues(json: &str, config: &Config) -> Result<Issues, GitlabError> {
     // The configuration is compiled once for the list.
-    let taxonomy = config.taxonomy().map_err(|e| GitlabError::Request {
-        index: None,
-        source: RequestError::Config(e),
-    })?;
-    let mut out = Issues::default();
+    let taxonomy = compiled(config)?;
     // The common case in one typed pass; when an entry does not read, the slow pass reads the
     // entries one by one and names the bad ones.
     if let Ok(issues) = serde_json::from_str::<Vec<Issue>>(json) {
-        out.requests.reserve(issues.len());
-        for (i, issue) in issues.into_iter().enumerate() {
-            match issue.into_request_parts(Some(i), &taxonomy, &config.routing) {
-                Ok(r) => out.requests.push(r),
-                Err(e) => out.errors.push(e),
-            }
-        }
-        return Ok(out);
+        return Ok(requests_of(issues, &taxonomy, &config.routing));
     }
-    let list: Vec<serde_json::Value> = read(
+    let list = read(
         "issues",
         None,
         &mut serde_json::Deserializer::from_str(json),
     )?;
+    Ok(requests_of_values(list, &taxonomy, &config.routing))
+}
+
+/// [`read_issues`] from a JSON value (an array), as a binding holds it.
+pub fn read_issues_value(value: serde_json::Value, config: &Config) -> Result<Issues, GitlabError> {
+    let taxonomy = compiled(config)?;
+    if let Ok(issues) = Vec::<Issue>::deserialize(&value) {
+        return Ok(requests_of(issues, &taxonomy, &config.routing));
+    }
+    let list = read("issues", None, value)?;
+    Ok(requests_of_values(list, &taxonomy, &config.routing))
+}
+
+/// The configuration's taxonomy, compiled once per call (an invalid one is the error).
+fn compiled(config: &Config) -> Result<Taxonomy, GitlabError> {
+    config.taxonomy().map_err(|e| GitlabError::Request {
+        index: None,
+        source: RequestError::Config(e),
+    })
+}
+
+/// Issues that all read: each as a request, or the rule it breaks.
+fn requests_of(issues: Vec<Issue>, taxonomy: &Taxonomy, routing: &RoutingConfig) -> Issues {
+    let mut out = Issues::default();
+    out.requests.reserve(issues.len());
+    for (i, issue) in issues.into_iter().enumerate() {
+        match issue.into_request_parts(Some(i), taxonomy, routing) {
+            Ok(r) => out.requests.push(r),
+            Err(e) => out.errors.push(e),
+        }
+    }
+    out
+}
+
+/// A list with a bad entry: each entry read on its own, the bad ones named by position.
+fn requests_of_values(
+    list: Vec<serde_json::Value>,
+    taxonomy: &Taxonomy,
+    routing: &RoutingConfig,
+) -> Issues {
+    let mut out = Issues::default();
     for (i, v) in list.into_iter().enumerate() {
         let read_one = read::<Issue>("issue", Some(i), v)
-            .and_then(|issue| issue.into_request_parts(Some(i), &taxonomy, &config.routing));
+            .and_then(|issue| issue.into_request_parts(Some(i), taxonomy, routing));
         match read_one {
             Ok(r) => out.requests.push(r),
             Err(e) => out.errors.push(e),
         }
     }
-    Ok(out)
+    out
 }
 
 /// Add or remove, as a label event's `action`.
@@ -420,11 +447,23 @@ pub fn read_label_events(json: &str) -> Result<Vec<LabelEvent>, GitlabError> {
     if let Ok(events) = serde_json::from_str::<Vec<LabelEvent>>(json) {
         return Ok(events);
     }
-    let list: Vec<serde_json::Value> = read(
+    events_of_values(read(
         "label events",
         None,
         &mut serde_json::Deserializer::from_str(json),
-    )?;
+    )?)
+}
+
+/// [`read_label_events`] from a JSON value (an array), as a binding holds it.
+pub fn read_label_events_value(value: serde_json::Value) -> Result<Vec<LabelEvent>, GitlabError> {
+    if let Ok(events) = Vec::<LabelEvent>::deserialize(&value) {
+        return Ok(events);
+    }
+    events_of_values(read("label events", None, value)?)
+}
+
+/// Each event read on its own: the first bad one is named by position.
+fn events_of_values(list: Vec<serde_json::Value>) -> Result<Vec<LabelEvent>, GitlabError> {
     list.into_iter()
         .enumerate()
         .map(|(i, v)| read("label event", Some(i), v))

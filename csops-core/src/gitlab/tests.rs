@@ -933,6 +933,19 @@ fn a_hook_decided_from_label_events_with_or_without_the_change() {
     ));
     let d2 = decide_webhook_with_events(&wf, &hook, &after).expect("decision");
     assert_eq!(d2.violations, d.violations);
+    // A payload without `changes.labels`: the events lead to the labels after it, and nothing
+    // moved.
+    let mut v: serde_json::Value = serde_json::from_str(&hook_json(
+        "CSOps::Triage",
+        "CSOps::Triage",
+        "ana",
+        "opened",
+    ))
+    .expect("json");
+    v["changes"].as_object_mut().map(|c| c.remove("labels"));
+    let unchanged = read_webhook(&v.to_string()).expect("hook");
+    let d3 = decide_webhook_with_events(&wf, &unchanged, &before).expect("decision");
+    assert!(!d3.moved && d3.allowed);
     // Events of another history: an error.
     let wrong = [ev(
         "ana",
