@@ -277,16 +277,23 @@ unsafe fn write_out<T>(out: *mut T, value: T) {
     }
 }
 
+/// A reader's failure as a status. One parse on success; a failure is told apart: an input
+/// (name, text) that is not JSON at all is `CSOPS_INVALID_JSON`, else the reader's own `rule`.
+fn read_failure(inputs: &[(&str, &str)], rule: Failure) -> Failure {
+    for (name, text) in inputs {
+        if let Err(syntax) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            return Failure::new(CSOPS_INVALID_JSON, format!("{name} is not JSON: {syntax}"));
+        }
+    }
+    rule
+}
+
 fn command_of(text: &str) -> Result<Command, Failure> {
     Command::from_json(text).map_err(|e| {
-        // One parse on success; a failure is told apart: not JSON, or JSON that breaks a rule.
-        match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-            Err(syntax) => Failure::new(
-                CSOPS_INVALID_JSON,
-                format!("command_json is not JSON: {syntax}"),
-            ),
-            Ok(_) => Failure::new(CSOPS_INVALID_INPUT, e.to_string()),
-        }
+        read_failure(
+            &[("command_json", text)],
+            Failure::new(CSOPS_INVALID_INPUT, e.to_string()),
+        )
     })
 }
 
@@ -1310,17 +1317,12 @@ fn gitlab_failure(e: csops_core::gitlab::GitlabError) -> Failure {
     }
 }
 
-/// A required JSON text argument: checked to be JSON (`CSOPS_INVALID_JSON` otherwise), so that
-/// a core error after it is a broken rule (`CSOPS_INVALID_INPUT`).
-///
-/// # Safety
-/// `ptr` is NULL or a NUL-terminated string that outlives the call.
-unsafe fn json_text<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, Failure> {
-    // SAFETY: by this function's contract.
-    let t = unsafe { text(ptr, name) }?;
-    serde_json::from_str::<serde::de::IgnoredAny>(t)
-        .map_err(|e| Failure::new(CSOPS_INVALID_JSON, format!("{name} is not JSON: {e}")))?;
-    Ok(t)
+/// A GitLab reader's result, its failure as a status (see [`read_failure`]).
+fn gitlab_read<T>(
+    inputs: &[(&str, &str)],
+    r: Result<T, csops_core::gitlab::GitlabError>,
+) -> Result<T, Failure> {
+    r.map_err(|e| read_failure(inputs, gitlab_failure(e)))
 }
 
 /// Serializes `value` and writes it through `out` (which must not be NULL).
@@ -1353,8 +1355,11 @@ pub unsafe extern "C" fn csops_gitlab_read_issue(
         // SAFETY: by this function's contract.
         let wf = unsafe { handle(wf, "wf") }?;
         // SAFETY: by this function's contract.
-        let t = unsafe { json_text(issue_json, "issue_json") }?;
-        let inner = csops_core::gitlab::read_issue(t, wf.inner.config()).map_err(gitlab_failure)?;
+        let t = unsafe { text(issue_json, "issue_json") }?;
+        let inner = gitlab_read(
+            &[("issue_json", t)],
+            csops_core::gitlab::read_issue(t, wf.inner.config()),
+        )?;
         Ok(Box::into_raw(Box::new(csops_request_t { inner })))
     })
 }
@@ -1379,14 +1384,17 @@ pub unsafe extern "C" fn csops_gitlab_check_issue(
         // SAFETY: by this function's contract.
         let wf = unsafe { handle(wf, "wf") }?;
         // SAFETY: by this function's contract.
-        let t = unsafe { json_text(issue_json, "issue_json") }?;
+        let t = unsafe { text(issue_json, "issue_json") }?;
         if consistent_out.is_null() {
             return Err(Failure::new(
                 CSOPS_INVALID_ARGUMENT,
                 "consistent_out is NULL",
             ));
         }
-        let check = csops_core::gitlab::check_issue(&wf.inner, t).map_err(gitlab_failure)?;
+        let check = gitlab_read(
+            &[("issue_json", t)],
+            csops_core::gitlab::check_issue(&wf.inner, t),
+        )?;
         if !report_json_out.is_null() {
             // SAFETY: by this function's contract.
             unsafe { json_out(report_json_out, &check) }?;
@@ -1415,13 +1423,16 @@ pub unsafe extern "C" fn csops_gitlab_reconstruct(
     status_call(|| {
         // SAFETY (all): by this function's contract.
         let wf = unsafe { handle(wf, "wf") }?;
-        let issue = unsafe { json_text(issue_json, "issue_json") }?;
-        let events = unsafe { json_text(events_json, "events_json") }?;
-        let req =
-            csops_core::gitlab::read_issue(issue, wf.inner.config()).map_err(gitlab_failure)?;
-        let events = csops_core::gitlab::read_label_events(events).map_err(gitlab_failure)?;
-        let rec =
-            csops_core::gitlab::reconstruct(&wf.inner, &req, &events).map_err(gitlab_failure)?;
+        let issue = unsafe { text(issue_json, "issue_json") }?;
+        let events = unsafe { text(events_json, "events_json") }?;
+        let req = gitlab_read(
+            &[("issue_json", issue)],
+            csops_core::gitlab::read_issue(issue, wf.inner.config()),
+        )?;
+        let rec = gitlab_read(
+            &[("events_json", events)],
+            csops_core::gitlab::reconstruct_json(&wf.inner, &req, events),
+        )?;
         // SAFETY: by this function's contract.
         unsafe { json_out(out_json, &rec) }
     })
@@ -1446,13 +1457,19 @@ pub unsafe extern "C" fn csops_gitlab_decide_webhook(
     status_call(|| {
         // SAFETY (all): by this function's contract.
         let wf = unsafe { handle(wf, "wf") }?;
-        let hook = unsafe { json_text(hook_json, "hook_json") }?;
-        let hook = csops_core::gitlab::read_webhook(hook).map_err(gitlab_failure)?;
+        let hook_text = unsafe { text(hook_json, "hook_json") }?;
+        let hook = gitlab_read(
+            &[("hook_json", hook_text)],
+            csops_core::gitlab::read_webhook(hook_text),
+        )?;
         let decision = if let Some(stored) = unsafe { stored_or_null.as_ref() } {
             csops_core::gitlab::decide_webhook(&wf.inner, &hook, &stored.inner)
         } else if !events_json_or_null.is_null() {
-            let events = unsafe { json_text(events_json_or_null, "events_json") }?;
-            let events = csops_core::gitlab::read_label_events(events).map_err(gitlab_failure)?;
+            let text = unsafe { text(events_json_or_null, "events_json") }?;
+            let events = gitlab_read(
+                &[("events_json", text)],
+                csops_core::gitlab::read_label_events(text),
+            )?;
             csops_core::gitlab::decide_webhook_with_events(&wf.inner, &hook, &events)
         } else {
             return Err(Failure::new(
@@ -1485,15 +1502,21 @@ pub unsafe extern "C" fn csops_gitlab_audit(
     status_call(|| {
         // SAFETY (all): by this function's contract.
         let wf = unsafe { handle(wf, "wf") }?;
-        let issues = unsafe { json_text(issues_json, "issues_json") }?;
+        let issues = unsafe { text(issues_json, "issues_json") }?;
         let events = if events_json_or_null.is_null() {
             None
         } else {
-            Some(unsafe { json_text(events_json_or_null, "events_json") }?)
+            Some(unsafe { text(events_json_or_null, "events_json") }?)
         };
         let as_of = instant(unsafe { text(as_of_rfc3339, "as_of_rfc3339") }?)?;
-        let report = csops_core::gitlab::audit_export(&wf.inner, issues, events, as_of)
-            .map_err(gitlab_failure)?;
+        let inputs = [
+            ("issues_json", issues),
+            ("events_json", events.unwrap_or("null")),
+        ];
+        let report = gitlab_read(
+            &inputs,
+            csops_core::gitlab::audit_export(&wf.inner, issues, events, as_of),
+        )?;
         // SAFETY: by this function's contract.
         unsafe { json_out(out_json, &report) }
     })
@@ -1517,10 +1540,12 @@ pub unsafe extern "C" fn csops_board_report(
     status_call(|| {
         // SAFETY (all): by this function's contract.
         let wf = unsafe { handle(wf, "wf") }?;
-        let requests = unsafe { json_text(requests_json, "requests_json") }?;
+        let requests = unsafe { text(requests_json, "requests_json") }?;
         let as_of = instant(unsafe { text(as_of_rfc3339, "as_of_rfc3339") }?)?;
-        let report = csops_core::gitlab::board_report_json(&wf.inner, requests, as_of)
-            .map_err(gitlab_failure)?;
+        let report = gitlab_read(
+            &[("requests_json", requests)],
+            csops_core::gitlab::board_report_json(&wf.inner, requests, as_of),
+        )?;
         // SAFETY: by this function's contract.
         unsafe { json_out(out_json, &report) }
     })

@@ -560,6 +560,11 @@ static void gitlab_export(void) {
     out = NULL;
     CHECK(csops_gitlab_audit(wf, issues_text, NULL, "yesterday", &out) == CSOPS_INVALID_INPUT,
           "as_of must be RFC 3339");
+    CHECK(csops_gitlab_audit(wf, issues_text, NULL, "2026-01-06T00:00:00Z", &out) ==
+              CSOPS_INVALID_INPUT && !out, "a board cannot be as of before an issue's closing");
+    CHECK(strstr(csops_last_error_message(), "request 101") != NULL, "names the request");
+    CHECK(csops_gitlab_audit(wf, issues_text, "{\"101\": [}", "2026-03-16T09:00:00Z", &out) ==
+              CSOPS_INVALID_JSON && !out, "events that are not JSON");
     CHECK(csops_board_report(wf, issues_text, "2026-03-16T09:00:00Z", &out) == CSOPS_OK, "board");
     d = cJSON_Parse(out);
     CHECK(cJSON_GetObjectItem(d, "requests")->valueint == cJSON_GetArraySize(issues) - 1,
@@ -583,6 +588,9 @@ static void gitlab_export(void) {
     CHECK(csops_gitlab_check_issue(wf, t123, &consistent, NULL) == CSOPS_OK && consistent,
           "123 is consistent");
     CHECK(csops_gitlab_check_issue(wf, t123, NULL, NULL) == CSOPS_INVALID_ARGUMENT, "NULL verdict");
+    CHECK(csops_gitlab_check_issue(wf, "{", &consistent, NULL) == CSOPS_INVALID_JSON, "not JSON");
+    CHECK(csops_gitlab_check_issue(wf, "{}", &consistent, NULL) == CSOPS_INVALID_INPUT &&
+              strstr(csops_last_error_message(), "iid") != NULL, "JSON without the issue's fields");
     CHECK(csops_gitlab_check_issue(NULL, t123, &consistent, NULL) == CSOPS_INVALID_ARGUMENT, "NULL wf");
     CHECK(csops_gitlab_read_issue(wf, "\xff") == NULL &&
               csops_last_error_status() == CSOPS_INVALID_UTF8, "invalid UTF-8");
