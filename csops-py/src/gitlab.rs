@@ -13,8 +13,8 @@ use csops_core::workflow as core_wf;
 use csops_core::{Config, Directory};
 
 use crate::{
-    Request, Workflow, config_from, from_json, input_error, instant, py_datetime, request_error,
-    to_json,
+    Request, Workflow, config_from, from_json, input_error, instant, json_arg, py_datetime,
+    request_error,
 };
 
 /// A GitLab error as the Python exception: `InputError` with `.key` naming the field (and the
@@ -45,16 +45,6 @@ pub(crate) fn gitlab_error(py: Python<'_>, e: &GitlabError) -> PyErr {
     }
 }
 
-/// A dict / list / JSON text argument as JSON.
-fn json_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
-    if let Ok(s) = obj.cast::<PyString>() {
-        serde_json::from_str(s.to_str()?)
-            .map_err(|e| input_error(obj.py(), name, format!("{name} is not valid JSON: {e}")))
-    } else {
-        to_json(obj, &|| name.to_owned())
-    }
-}
-
 fn value_of<T: serde::Serialize + ?Sized>(x: &T) -> Value {
     serde_json::to_value(x).unwrap_or(Value::Null)
 }
@@ -74,15 +64,52 @@ fn time_of<'py>(py: Python<'py>, v: &Value, key: &str) -> PyResult<Bound<'py, Py
     py_datetime(py, t)
 }
 
+/// The pyclasses that hold a core result as its JSON: they convert to a dict or JSON text,
+/// compare and pickle through that JSON. `$extra` are the class's own methods.
+macro_rules! json_backed {
+    ($ty:ident, $what:literal, { $($extra:tt)* }) => {
+        #[pymethods]
+        impl $ty {
+            #[staticmethod]
+            fn _from_json(py: Python<'_>, text: &str) -> PyResult<$ty> {
+                serde_json::from_str(text)
+                    .map(|v| $ty { v })
+                    .map_err(|e| input_error(py, $what, e.to_string()))
+            }
+
+            /// As a dict.
+            fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                from_json(py, &self.v)
+            }
+
+            /// As JSON text.
+            fn to_json(&self) -> String {
+                self.v.to_string()
+            }
+
+            fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+                other.cast::<$ty>().is_ok_and(|o| o.get().v == self.v)
+            }
+
+            fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+                Ok((
+                    py.import("csops._csops")?
+                        .getattr(stringify!($ty))?
+                        .getattr("_from_json")?,
+                    (self.v.to_string(),),
+                ))
+            }
+
+            $($extra)*
+        }
+    };
+}
+
 /// Issues read from a list: the requests in order, and what the bad entries were (each names
 /// its position). Iterating gives the requests.
 #[pyclass(module = "csops._csops", frozen)]
 pub(crate) struct ReadIssues {
-    requests: Vec<core_wf::Request>,
-    #[pyo3(get)]
-    errors: Vec<String>,
-    /// Requests that did not load because they carry two workflow labels (for the board).
-    anomalies: Vec<core_wf::RequestError>,
+    inner: core_gl::Issues,
 }
 
 #[pymethods]
@@ -90,11 +117,22 @@ impl ReadIssues {
     /// The requests read, in the list's order.
     #[getter]
     fn requests(&self) -> Vec<Request> {
-        self.requests.iter().cloned().map(Request::from).collect()
+        self.inner
+            .requests
+            .iter()
+            .cloned()
+            .map(Request::from)
+            .collect()
+    }
+
+    /// What each bad entry was (each names its position).
+    #[getter]
+    fn errors(&self) -> Vec<String> {
+        self.inner.errors.iter().map(ToString::to_string).collect()
     }
 
     fn __len__(&self) -> usize {
-        self.requests.len()
+        self.inner.requests.len()
     }
 
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -104,16 +142,17 @@ impl ReadIssues {
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .cast::<ReadIssues>()
-            .is_ok_and(|o| o.get().requests == self.requests && o.get().errors == self.errors)
+        other.cast::<ReadIssues>().is_ok_and(|o| {
+            o.get().inner.requests == self.inner.requests
+                && o.get().inner.errors == self.inner.errors
+        })
     }
 
     fn __repr__(&self) -> String {
         format!(
             "ReadIssues({} requests, {} errors)",
-            self.requests.len(),
-            self.errors.len()
+            self.inner.requests.len(),
+            self.inner.errors.len()
         )
     }
 }
@@ -133,28 +172,6 @@ pub(crate) fn gitlab_read_issue(
         .map_err(|e| gitlab_error(py, &e))
 }
 
-fn read_issues_with(
-    py: Python<'_>,
-    issues: &Bound<'_, PyAny>,
-    cfg: &Config,
-) -> PyResult<ReadIssues> {
-    let value = json_arg(issues, "issues")?;
-    // The core reads text; the list was checked to be JSON above.
-    let out = core_gl::read_issues(&value.to_string(), cfg).map_err(|e| gitlab_error(py, &e))?;
-    Ok(ReadIssues {
-        requests: out.requests,
-        errors: out.errors.iter().map(ToString::to_string).collect(),
-        anomalies: out
-            .errors
-            .into_iter()
-            .filter_map(|e| match e {
-                GitlabError::Request { source, .. } => Some(source),
-                _ => None,
-            })
-            .collect(),
-    })
-}
-
 /// Reads a list of REST issue objects: a bad entry is reported in `.errors` and the rest read.
 #[pyfunction]
 #[pyo3(signature = (issues, config = None))]
@@ -163,8 +180,11 @@ pub(crate) fn gitlab_read_issues(
     issues: &Bound<'_, PyAny>,
     config: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<ReadIssues> {
+    let value = json_arg(issues, "issues")?;
     let cfg = config_from(config)?;
-    read_issues_with(py, issues, &cfg)
+    core_gl::read_issues_value(value, &cfg)
+        .map(|inner| ReadIssues { inner })
+        .map_err(|e| gitlab_error(py, &e))
 }
 
 /// One resource label event: who, when, which label (None when deleted since), add or remove.
@@ -270,7 +290,7 @@ pub(crate) fn gitlab_read_label_events(
     events: &Bound<'_, PyAny>,
 ) -> PyResult<Vec<LabelEvent>> {
     let value = json_arg(events, "events")?;
-    core_gl::read_label_events(&value.to_string())
+    core_gl::read_label_events_value(value)
         .map(|v| v.into_iter().map(|inner| LabelEvent { inner }).collect())
         .map_err(|e| gitlab_error(py, &e))
 }
@@ -287,7 +307,7 @@ fn events_arg(py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<Vec<core_gl
             .collect();
     }
     let value = json_arg(events, "events")?;
-    core_gl::read_label_events(&value.to_string()).map_err(|e| gitlab_error(py, &e))
+    core_gl::read_label_events_value(value).map_err(|e| gitlab_error(py, &e))
 }
 
 /// A request given as a `Request`, a csops request dict, or a GitLab REST issue (a dict with
@@ -315,15 +335,7 @@ pub(crate) struct Violation {
     v: Value,
 }
 
-#[pymethods]
-impl Violation {
-    #[staticmethod]
-    fn _from_json(py: Python<'_>, text: &str) -> PyResult<Violation> {
-        let v: core_gl::Violation =
-            serde_json::from_str(text).map_err(|e| input_error(py, "violation", e.to_string()))?;
-        Ok(Violation { v: value_of(&v) })
-    }
-
+json_backed!(Violation, "violation", {
     /// The rule broken (`"skipped_peer_review"`, …).
     #[getter]
     fn rule(&self) -> Option<String> {
@@ -354,14 +366,6 @@ impl Violation {
         str_of(&self.v, "message")
     }
 
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.v)
-    }
-
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other.cast::<Violation>().is_ok_and(|o| o.get().v == self.v)
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "Violation(rule={:?}, actor={:?}, at={:?}, message={:?})",
@@ -371,16 +375,7 @@ impl Violation {
             self.message().unwrap_or_default()
         )
     }
-
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((
-            py.import("csops._csops")?
-                .getattr("Violation")?
-                .getattr("_from_json")?,
-            (self.v.to_string(),),
-        ))
-    }
-}
+});
 
 fn violations(v: &Value) -> Vec<Violation> {
     v.as_array()
@@ -622,15 +617,7 @@ pub(crate) struct WebhookDecision {
     v: Value,
 }
 
-#[pymethods]
-impl WebhookDecision {
-    #[staticmethod]
-    fn _from_json(py: Python<'_>, text: &str) -> PyResult<WebhookDecision> {
-        serde_json::from_str(text)
-            .map(|v| WebhookDecision { v })
-            .map_err(|e| input_error(py, "decision", e.to_string()))
-    }
-
+json_backed!(WebhookDecision, "decision", {
     /// Whether the move was allowed (always, when nothing moved).
     #[getter]
     fn allowed(&self) -> bool {
@@ -687,20 +674,6 @@ impl WebhookDecision {
         str_of(&self.v, "comment")
     }
 
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.v)
-    }
-
-    fn to_json(&self) -> String {
-        self.v.to_string()
-    }
-
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .cast::<WebhookDecision>()
-            .is_ok_and(|o| o.get().v == self.v)
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "WebhookDecision(iid={}, from_state={:?}, to_state={:?}, allowed={})",
@@ -710,16 +683,7 @@ impl WebhookDecision {
             if self.allowed() { "True" } else { "False" }
         )
     }
-
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((
-            py.import("csops._csops")?
-                .getattr("WebhookDecision")?
-                .getattr("_from_json")?,
-            (self.v.to_string(),),
-        ))
-    }
-}
+});
 
 /// REST parameters as a dict with all three keys.
 pub(crate) fn rest_dict<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
@@ -822,15 +786,7 @@ impl BoardReport {
     }
 }
 
-#[pymethods]
-impl BoardReport {
-    #[staticmethod]
-    fn _from_json(py: Python<'_>, text: &str) -> PyResult<BoardReport> {
-        serde_json::from_str(text)
-            .map(|v| BoardReport { v })
-            .map_err(|e| input_error(py, "report", e.to_string()))
-    }
-
+json_backed!(BoardReport, "report", {
     /// The time it is as of.
     #[getter]
     fn as_of<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -894,20 +850,6 @@ impl BoardReport {
             .unwrap_or_default()
     }
 
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.v)
-    }
-
-    fn to_json(&self) -> String {
-        self.v.to_string()
-    }
-
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .cast::<BoardReport>()
-            .is_ok_and(|o| o.get().v == self.v)
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "BoardReport(as_of={}, requests={}, open={}, sla_breaches={}, anomalies={})",
@@ -918,16 +860,7 @@ impl BoardReport {
             get(&self.v, "anomalies").as_array().map_or(0, Vec::len)
         )
     }
-
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((
-            py.import("csops._csops")?
-                .getattr("BoardReport")?
-                .getattr("_from_json")?,
-            (self.v.to_string(),),
-        ))
-    }
-}
+});
 
 fn default_workflow(workflow: Option<&Workflow>) -> core_wf::Workflow {
     workflow.map_or_else(
@@ -954,8 +887,12 @@ pub(crate) fn board_report(
     let mut unloaded = Vec::new();
     let items: Vec<Bound<'_, PyAny>> = if let Ok(read) = requests.cast::<ReadIssues>() {
         // Issues read before: their requests, and those that carry two workflow labels.
-        reqs.extend(read.get().requests.iter().cloned());
-        unloaded.extend(read.get().anomalies.iter().cloned());
+        let read = &read.get().inner;
+        reqs.extend(read.requests.iter().cloned());
+        unloaded.extend(read.errors.iter().filter_map(|e| match e {
+            GitlabError::Request { source, .. } => Some(source.clone()),
+            _ => None,
+        }));
         Vec::new()
     } else if let Ok(s) = requests.cast::<PyString>() {
         let v: Value = serde_json::from_str(s.to_str()?)
@@ -986,8 +923,8 @@ pub(crate) fn board_report(
     }
     if let Some(events) = events {
         let map = json_arg(events, "events")?;
-        let map = core_gl::read_label_events_by_issue(&map.to_string())
-            .map_err(|e| gitlab_error(py, &e))?;
+        let map =
+            core_gl::read_label_events_by_issue_value(map).map_err(|e| gitlab_error(py, &e))?;
         for r in &mut reqs {
             if let Some(ev) = map.get(&r.id()) {
                 *r = core_gl::reconstruct(&wf, r, ev)
@@ -1012,8 +949,7 @@ pub(crate) struct AuditRun {
     v: Value,
 }
 
-#[pymethods]
-impl AuditRun {
+json_backed!(AuditRun, "audit", {
     /// The figures: issues, label_events, steps, issues_with_violations, violations per rule,
     /// sla_breaches, errors.
     #[getter]
@@ -1077,34 +1013,6 @@ impl AuditRun {
         }
     }
 
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.v)
-    }
-
-    fn to_json(&self) -> String {
-        self.v.to_string()
-    }
-
-    #[staticmethod]
-    fn _from_json(py: Python<'_>, text: &str) -> PyResult<AuditRun> {
-        serde_json::from_str(text)
-            .map(|v| AuditRun { v })
-            .map_err(|e| input_error(py, "audit", e.to_string()))
-    }
-
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other.cast::<AuditRun>().is_ok_and(|o| o.get().v == self.v)
-    }
-
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((
-            py.import("csops._csops")?
-                .getattr("AuditRun")?
-                .getattr("_from_json")?,
-            (self.v.to_string(),),
-        ))
-    }
-
     fn __repr__(&self) -> String {
         let s = get(get(&self.v, "audit"), "summary");
         format!(
@@ -1114,7 +1022,7 @@ impl AuditRun {
             get(s, "errors")
         )
     }
-}
+});
 
 /// Audits a GitLab export at once (issues + label events per iid) and reports its board.
 #[pyfunction]
@@ -1127,10 +1035,9 @@ pub(crate) fn gitlab_audit(
     workflow: &Workflow,
 ) -> PyResult<AuditRun> {
     let now = instant(as_of, "as_of")?;
-    let issues = json_arg(issues, "issues")?.to_string();
+    let issues = json_arg(issues, "issues")?;
     let events = events.map(|e| json_arg(e, "events")).transpose()?;
-    let events = events.map(|e| e.to_string());
-    core_gl::audit_export(&workflow.inner, &issues, events.as_deref(), now)
+    core_gl::audit_export_value(&workflow.inner, issues, events, now)
         .map(|r| AuditRun { v: value_of(&r) })
         .map_err(|e| gitlab_error(py, &e))
 }
@@ -1145,7 +1052,7 @@ pub(crate) fn gitlab_check_issue<'py>(
     workflow: Option<&Workflow>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let wf = default_workflow(workflow);
-    let text = json_arg(issue, "issue")?.to_string();
-    let check = core_gl::check_issue(&wf, &text).map_err(|e| gitlab_error(py, &e))?;
+    let value = json_arg(issue, "issue")?;
+    let check = core_gl::check_issue_value(&wf, value).map_err(|e| gitlab_error(py, &e))?;
     from_json(py, &value_of(&check))
 }

@@ -225,19 +225,25 @@ fn from_json<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
     }
 }
 
-/// A dict, or JSON text, as JSON.
-fn dict_or_json(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
+/// A JSON argument: text (parsed) or Python values (dict, list, …) as JSON.
+fn json_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
     if let Ok(s) = obj.cast::<PyString>() {
         serde_json::from_str(s.to_str()?)
             .map_err(|e| input_error(obj.py(), name, format!("{name} is not valid JSON: {e}")))
-    } else if obj.cast::<PyDict>().is_ok() {
-        to_json(obj, &|| name.to_owned())
     } else {
-        Err(PyTypeError::new_err(format!(
+        to_json(obj, &|| name.to_owned())
+    }
+}
+
+/// A dict, or JSON text, as JSON.
+fn dict_or_json(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
+    if obj.cast::<PyString>().is_err() && obj.cast::<PyDict>().is_err() {
+        return Err(PyTypeError::new_err(format!(
             "argument '{name}': expected dict or JSON str, not {}",
             obj.get_type()
-        )))
+        )));
     }
+    json_arg(obj, name)
 }
 
 /// A `datetime` whose tzinfo is `datetime.timezone.utc` (the usual case), read from its fields

@@ -115,6 +115,16 @@ def test_the_audit_finds_every_planted_violation_and_nothing_else() -> None:
     assert run.summary["errors"] == len(planted(False))
     assert "AuditRun(" in repr(run)
     assert pickle.loads(pickle.dumps(run)) == run
+    # An issue dated after as_of is an error of the run, not of the call...
+    early = gitlab.audit(issues(), events(), as_of="2026-01-01T00:00:00Z", workflow=workflow())
+    assert early.summary["issues"] == 0 and len(early.errors) == len(issues())
+    # ...but a board cannot be as of before an issue it holds was closed.
+    with pytest.raises(csops.InputError) as e:
+        gitlab.audit(issues(), None, as_of="2026-01-06T00:00:00Z", workflow=workflow())
+    assert e.value.key == "as_of" and "request 101" in str(e.value)
+    with pytest.raises(csops.InputError) as e:
+        gitlab.audit(issues(), {"x": []}, as_of=AS_OF, workflow=workflow())
+    assert e.value.key == "x"
 
 
 def test_the_board_report_as_dataframes_and_a_dict() -> None:

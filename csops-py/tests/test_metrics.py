@@ -101,6 +101,8 @@ def test_numpy_arrays_and_series_are_read_in_place_and_agree_with_lists() -> Non
     assert e.value.key == "start"
     with pytest.raises(csops.InputError):
         metrics.nrr(start=np.ones((2, 2)), now=np.ones(2))
+    with pytest.raises(TypeError, match="argument 'start'"):
+        metrics.nrr(start=["a"], now=[1.0])  # type: ignore[list-item]
     # Lists keep refusing bools and floats, naming the answer.
     with pytest.raises(csops.InputError) as e:
         metrics.nps([10, True])
