@@ -99,23 +99,42 @@ def median_ms(f: Callable[[], object], runs: int) -> float:
     return statistics.median(times) * 1e3
 
 
-def run_csops(requests: list[dict[str, Any]], cmds: list[Any]) -> list[tuple[bool, str]]:
+Side = tuple[Callable[[int, dict[str, Any], str, datetime], bool], Callable[[int], str]]
+
+
+def csops_side(requests: list[dict[str, Any]]) -> Side:
+    """Fresh requests through csops: apply a command (accepted?), and a request's state."""
     wf = csops.Workflow(DIRECTORY)
     reqs = [csops.Request.from_dict(r) for r in requests]
-    out = []
-    for i, cmd, actor, at in cmds:
+
+    def apply(i: int, cmd: dict[str, Any], actor: str, at: datetime) -> bool:
         try:
             wf.apply(reqs[i], cmd, actor=actor, at=at)
-            out.append((True, reqs[i].state))
+            return True
         except csops.TransitionRejected:
-            out.append((False, reqs[i].state))
-    return out
+            return False
+
+    return apply, lambda i: reqs[i].state
+
+
+def transitions_side(requests: list[dict[str, Any]]) -> Side:
+    """The same through the transitions machine."""
+    wf = tm.Workflow(DIRECTORY)
+    reqs = [wf.add(r) for r in requests]
+    return (lambda i, cmd, actor, at: wf.apply(reqs[i], cmd, actor, at)), (lambda i: reqs[i].state)
+
+
+def outcomes(side: Side, cmds: list[Any]) -> list[tuple[bool, str]]:
+    apply, state = side
+    return [(apply(i, cmd, actor, at), state(i)) for i, cmd, actor, at in cmds]
+
+
+def run_csops(requests: list[dict[str, Any]], cmds: list[Any]) -> list[tuple[bool, str]]:
+    return outcomes(csops_side(requests), cmds)
 
 
 def run_transitions(requests: list[dict[str, Any]], cmds: list[Any]) -> list[tuple[bool, str]]:
-    wf = tm.Workflow(DIRECTORY)
-    reqs = [wf.add(r) for r in requests]
-    return [(wf.apply(reqs[i], cmd, actor, at), reqs[i].state) for i, cmd, actor, at in cmds]
+    return outcomes(transitions_side(requests), cmds)
 
 
 def workflow_rows(n_requests: int, runs: int) -> list[list[str]]:
@@ -126,29 +145,17 @@ def workflow_rows(n_requests: int, runs: int) -> list[list[str]]:
         raise SystemExit(f"workflow: csops and transitions disagree at command {bad}: {cmds[bad]} -> {ours[bad]} vs {theirs[bad]}")
     accepted = sum(ok for ok, _ in ours)
 
-    def timed_csops() -> None:
-        wf = csops.Workflow(DIRECTORY)
-        reqs = [csops.Request.from_dict(r) for r in requests]
+    def timed(make: Callable[[list[dict[str, Any]]], Side]) -> float:
+        apply, _ = make(requests)  # fresh requests, made before the clock starts
         t0 = time.perf_counter()
         for i, cmd, actor, at in cmds:
-            try:
-                wf.apply(reqs[i], cmd, actor=actor, at=at)
-            except csops.TransitionRejected:
-                pass
-        timings["csops"].append(time.perf_counter() - t0)
-
-    def timed_transitions() -> None:
-        wf = tm.Workflow(DIRECTORY)
-        reqs = [wf.add(r) for r in requests]
-        t0 = time.perf_counter()
-        for i, cmd, actor, at in cmds:
-            wf.apply(reqs[i], cmd, actor, at)
-        timings["transitions"].append(time.perf_counter() - t0)
+            apply(i, cmd, actor, at)
+        return time.perf_counter() - t0
 
     timings: dict[str, list[float]] = {"csops": [], "transitions": []}
     for _ in range(runs):
-        timed_csops()
-        timed_transitions()
+        timings["csops"].append(timed(csops_side))
+        timings["transitions"].append(timed(transitions_side))
     ours_ns = statistics.median(timings["csops"]) / len(cmds) * 1e9
     theirs_ns = statistics.median(timings["transitions"]) / len(cmds) * 1e9
     return [[f"workflow: {len(cmds):,} commands over {n_requests:,} requests ({accepted:,} accepted)",
