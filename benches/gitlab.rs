@@ -8,87 +8,15 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use csops_core::{Directory, Workflow, gitlab};
-
-const TEAMS: [(&str, &str, &str); 4] = [
-    ("Gainsight", "lena", "omar"),
-    ("CS Analytics", "ana", "omar"),
-    ("CS RenewalOps", "rosa", "pat"),
-    ("CS Programs", "dev", "kai"),
-];
-
-/// One issue and its 20 label events, as GitLab writes them.
-fn issue(iid: usize) -> (String, String) {
-    let (team, lead, who) = TEAMS[iid % TEAMS.len()];
-    let day = 1 + iid % 28;
-    let mut events = Vec::with_capacity(20);
-    let mut t = 0u32; // minutes since creation
-    let mut ev = |user: &str, t: u32, label: &str, action: &str| {
-        events.push(format!(
-            r##"{{"id":{},"user":{{"id":7,"username":"{user}","name":"{user}","state":"active"}},"created_at":"2026-02-{day:02}T{:02}:{:02}:00.000Z","resource_type":"Issue","resource_id":{iid},"label":{{"id":3,"name":"{label}","color":"#428BCA"}},"action":"{action}"}}"##,
-            iid * 100 + events.len(),
-            8 + t / 60,
-            t % 60
-        ))
-    };
-    ev("rita", t, "CSOps", "add");
-    ev("rita", t, team, "add");
-    let path = [
-        (lead, "CSOps::Triage"),
-        (lead, "CSOps::Ready_for_Assignment"),
-        (who, "CSOps::In_Process"),
-        (who, "CSOps::Blocked"),
-        (who, "CSOps::In_Process"),
-        (who, "CSOps::Awaiting Feedback"),
-        ("gia", "CSOps::In_Process"),
-        (who, "CSOps::Awaiting Feedback"),
-        (who, "CSOps::Completed"),
-    ];
-    let mut prev: Option<&str> = None;
-    for (user, label) in path {
-        t += 37;
-        ev(user, t, label, "add");
-        if let Some(p) = prev {
-            ev(user, t, p, "remove");
-        }
-        prev = Some(label);
-    }
-    ev(who, t, "Priority::High", "add");
-    let issue = format!(
-        r#"{{"id":{},"iid":{iid},"project_id":4417,"title":"Request {iid}","description":"","state":"closed","created_at":"2026-02-{day:02}T08:00:00.000Z","updated_at":"2026-02-{day:02}T14:00:00.000Z","closed_at":"2026-02-{day:02}T{:02}:{:02}:00.000Z","labels":["CSOps","{team}","CSOps::Completed","Priority::High"],"milestone":null,"assignees":[{{"id":7,"username":"{who}"}}],"author":{{"id":9,"username":"rita"}},"weight":3,"web_url":"https://gitlab.example.com/cs-ops/requests/-/issues/{iid}"}}"#,
-        50_000 + iid,
-        8 + t / 60,
-        t % 60
-    );
-    (issue, format!("[{}]", events.join(",")))
-}
-
-/// The process's peak resident memory so far, in MiB (Linux; 0 elsewhere).
-fn peak_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
+use csops_benches::{gitlab_issue as issue, peak_mib};
+use csops_core::{Workflow, gitlab};
 
 fn main() {
     let n: usize = std::env::var("CSOPS_BENCH_ISSUES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    let wf = Workflow::with_directory(
-        Directory::from_json(
-            r#"{"lena": ["workstream_lead:Gainsight"], "ana": ["workstream_lead:Analytics"],
-                "rosa": ["workstream_lead:ROPS"], "dev": ["workstream_lead:Digital"],
-                "omar": ["cs_ops"], "pat": ["cs_ops"], "kai": ["cs_ops"], "gia": ["cs_ops", "gainsight_admin"]}"#,
-        )
-        .expect("directory"),
-    );
+    let wf = Workflow::with_directory(csops_benches::directory());
     let (issues, events): (Vec<String>, Vec<String>) = (1..=n).map(issue).unzip();
     let issues_json = format!("[{}]", issues.join(","));
     drop(issues);
