@@ -455,8 +455,8 @@ pub unsafe extern "C" fn csops_request_from_json(json: *const c_char) -> *mut cs
         // SAFETY: by this function's contract.
         let t = unsafe { text(json, "json") }?;
         let value = self::json(t, "json")?;
-        let inner =
-            wf::Request::from_value_with(value, Config::default_ref()).map_err(request_failure)?;
+        // The default configuration compiled once, not a taxonomy per request.
+        let inner = wf::Request::from_value(value).map_err(request_failure)?;
         Ok(Box::into_raw(Box::new(csops_request_t { inner })))
     })
 }

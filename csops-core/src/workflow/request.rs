@@ -288,6 +288,13 @@ impl Request {
         )
     }
 
+    /// Loads a request from a JSON value with the default configuration (compiled once per
+    /// process, not per request).
+    pub fn from_value(value: serde_json::Value) -> Result<Request, RequestError> {
+        let record: RequestRecord = serde_path_to_error::deserialize(value).map_err(json_error)?;
+        Request::from_default_record(record)
+    }
+
     /// Loads a request from a JSON value with a configuration.
     pub fn from_value_with(
         value: serde_json::Value,
@@ -517,6 +524,19 @@ mod tests {
 
     fn load(json: &str) -> Result<Request, RequestError> {
         Request::from_json(json)
+    }
+
+    #[test]
+    fn from_value_is_from_value_with_the_default_configuration() {
+        let good = serde_json::json!({"id": 1, "author": "a", "labels": ["CSOps", "csops::in-process", "Gainsight"],
+                                      "assignee": "o", "created_at": "2026-01-01T00:00:00Z"});
+        let bad = serde_json::json!({"id": 2, "author": "a", "labels": ["CSOps::Triage", "CSOps::Blocked"],
+                                     "created_at": "2026-01-01T00:00:00Z"});
+        for value in [good, bad] {
+            let with = Request::from_value_with(value.clone(), &Config::default());
+            assert_eq!(Request::from_value(value), with);
+        }
+        assert!(Request::from_value(serde_json::json!({"id": 3})).is_err());
     }
 
     #[test]
