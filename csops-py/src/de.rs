@@ -89,7 +89,7 @@ impl<'de> de::Deserializer<'de> for PyDe<'_, '_> {
             .0
             .cast::<PyString>()
             .map_err(|_| DeError("expected a string".into()))?;
-        let s: String = s.to_str().map_err(py_err)?.to_owned();
+        let s: &str = s.to_str().map_err(py_err)?;
         visitor.visit_enum(s.into_deserializer())
     }
 

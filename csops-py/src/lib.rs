@@ -110,26 +110,28 @@ fn weight_error(py: Python<'_>, e: &csops_core::weight::WeightError) -> PyErr {
     )
 }
 
+/// `TransitionRejected` with its attributes. The instance is made directly (not through a lazy
+/// `PyErr` normalised afterwards) and the attribute names are interned: a stream of commands
+/// meets many rejections.
 fn rejected(py: Python<'_>, r: &core_wf::Rejection) -> PyErr {
+    use pyo3::intern;
     let build = || -> PyResult<PyErr> {
         let problems = PyList::empty(py);
         for p in &r.problems {
             let d = PyDict::new(py);
-            d.set_item("kind", p.kind.as_str())?;
-            d.set_item("rule", &p.rule)?;
-            d.set_item("missing", &p.missing)?;
+            d.set_item(intern!(py, "kind"), p.kind.as_str())?;
+            d.set_item(intern!(py, "rule"), &p.rule)?;
+            d.set_item(intern!(py, "missing"), &p.missing)?;
             problems.append(d)?;
         }
-        Ok(error_with(
-            py,
-            TransitionRejected::new_err(r.to_string()),
-            &[
-                ("kind", PyString::new(py, r.kind.as_str()).into_any()),
-                ("rule", PyString::new(py, &r.rule).into_any()),
-                ("missing", PyList::new(py, &r.missing)?.into_any()),
-                ("problems", problems.into_any()),
-            ],
-        ))
+        let err = py
+            .get_type::<TransitionRejected>()
+            .call1((r.to_string(),))?;
+        err.setattr(intern!(py, "kind"), r.kind.as_str())?;
+        err.setattr(intern!(py, "rule"), &r.rule)?;
+        err.setattr(intern!(py, "missing"), PyList::new(py, &r.missing)?)?;
+        err.setattr(intern!(py, "problems"), problems)?;
+        Ok(PyErr::from_value(err))
     };
     build().unwrap_or_else(|e| e)
 }
@@ -247,39 +249,28 @@ fn dict_or_json(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
 }
 
 /// A `datetime` whose tzinfo is `datetime.timezone.utc` (the usual case), read from its fields
-/// (seven attribute reads, no method call); `None` for any other datetime.
+/// through the datetime C API (no attribute lookups, no method call); `None` for any other
+/// object or zone.
 fn utc_fields(obj: &Bound<'_, PyAny>) -> PyResult<Option<DateTime<Utc>>> {
-    use pyo3::intern;
-    use pyo3::sync::PyOnceLock;
-    static UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let py = obj.py();
-    let utc = UTC.get_or_try_init(py, || {
-        Ok::<_, PyErr>(
-            py.import("datetime")?
-                .getattr("timezone")?
-                .getattr("utc")?
-                .unbind(),
-        )
-    })?;
-    // Not a datetime (no tzinfo), or another zone: the general path decides.
-    if !obj
-        .getattr(intern!(py, "tzinfo"))
-        .is_ok_and(|tz| tz.is(utc.bind(py)))
-    {
+    use pyo3::types::{PyDateAccess, PyDateTime, PyTimeAccess, PyTzInfo, PyTzInfoAccess};
+    let Ok(dt) = obj.cast::<PyDateTime>() else {
+        return Ok(None);
+    };
+    // Another zone, or naive: the general path decides.
+    let utc = PyTzInfo::utc(obj.py())?;
+    if !dt.get_tzinfo().is_some_and(|tz| tz.is(&*utc)) {
         return Ok(None);
     }
-    let field = |n: &Bound<'_, PyString>| obj.getattr(n)?.extract::<u32>();
-    let year = obj.getattr(intern!(py, "year"))?.extract::<i32>()?;
     let date = chrono::NaiveDate::from_ymd_opt(
-        year,
-        field(intern!(py, "month"))?,
-        field(intern!(py, "day"))?,
+        dt.get_year(),
+        u32::from(dt.get_month()),
+        u32::from(dt.get_day()),
     );
     let time = chrono::NaiveTime::from_hms_micro_opt(
-        field(intern!(py, "hour"))?,
-        field(intern!(py, "minute"))?,
-        field(intern!(py, "second"))?,
-        field(intern!(py, "microsecond"))?,
+        u32::from(dt.get_hour()),
+        u32::from(dt.get_minute()),
+        u32::from(dt.get_second()),
+        dt.get_microsecond(),
     );
     Ok(date.zip(time).map(|(d, t)| d.and_time(t).and_utc()))
 }
@@ -588,10 +579,12 @@ impl Request {
             )));
         }
         let value = to_json(data, &|| "data".to_owned())?;
-        let cfg = config_from(config)?;
-        core_wf::Request::from_value_with(value, &cfg)
-            .map(Request::from)
-            .map_err(|e| request_error(py, &e))
+        // Without a configuration, the default one compiled once (not a taxonomy per request).
+        let loaded = match config.filter(|c| !c.is_none()) {
+            None => core_wf::Request::from_value(value),
+            Some(c) => core_wf::Request::from_value_with(value, &config_from(Some(c))?),
+        };
+        loaded.map(Request::from).map_err(|e| request_error(py, &e))
     }
 
     /// A request from JSON text.
@@ -602,10 +595,11 @@ impl Request {
         text: &str,
         config: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Request> {
-        let cfg = config_from(config)?;
-        core_wf::Request::from_json_with(text, &cfg)
-            .map(Request::from)
-            .map_err(|e| request_error(py, &e))
+        let loaded = match config.filter(|c| !c.is_none()) {
+            None => core_wf::Request::from_json(text),
+            Some(c) => core_wf::Request::from_json_with(text, &config_from(Some(c))?),
+        };
+        loaded.map(Request::from).map_err(|e| request_error(py, &e))
     }
 
     /// The request as a dict (loads back with `from_dict`).
