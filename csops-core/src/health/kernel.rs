@@ -371,31 +371,51 @@ pub(crate) fn score_rows(
 }
 
 /// Scores a present column of a plan where the measure applies, with no dates: the hot loop.
-/// False when a value cannot be scored.
+/// Writes the measure scores `s` (`miss` where the value is missing), adds the nominal weight
+/// of each present value to `coverage` and the measure's weight to its group's `gw` where `s`
+/// is a number. False when a value cannot be scored.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn score_column(
     scheme: &CompiledScheme,
     col: &[f64],
     miss: f64,
     nominal: f64,
+    weight: f64,
     s: &mut [f64],
     coverage: &mut [f64],
+    gw: &mut [f64],
 ) -> bool {
-    // Simple passes over the chunk, each one the compiler can vectorise.
-    let bad = match scheme {
-        &CompiledScheme::Linear { worst, span } => {
-            for (s, v) in s.iter_mut().zip(col) {
-                *s = linear(*v, worst, span);
-            }
-            col.iter().fold(false, |b, v| b | v.is_infinite())
+    let infinite = || col.iter().fold(false, |b, v| b | v.is_infinite());
+    let lanes = s
+        .iter_mut()
+        .zip(col)
+        .zip(coverage.iter_mut().zip(gw.iter_mut()));
+    // One pass for the linear scheme: the score, the missing policy, coverage and the group's
+    // weight, all f64 lanes, which the compiler vectorises as one loop.
+    if let &CompiledScheme::Linear { worst, span } = scheme {
+        for ((s, v), (cov, w)) in lanes {
+            let present = !v.is_nan();
+            let x = if present {
+                linear(*v, worst, span)
+            } else {
+                miss
+            };
+            *s = x;
+            *cov += if present { nominal } else { 0.0 };
+            *w += if x.is_nan() { 0.0 } else { weight };
         }
+        return !infinite();
+    }
+    // Steps and categories: a pass per edge or code, each a select over the chunk (the score
+    // of the last edge passed, which is `scores[step]` without a gather).
+    let bad = match scheme {
+        CompiledScheme::Linear { .. } => false,
         CompiledScheme::Thresholds {
             edges,
             scores,
             upper_inclusive,
         } => {
-            // An edge at a time, each a select over the chunk: the score of the last edge
-            // passed (edges ascend), which is `scores[step]` without a gather.
             let first = scores.first().copied().unwrap_or(f64::NAN);
             s.fill(first);
             for (e, next) in edges.iter().zip(scores.iter().skip(1)) {
@@ -410,10 +430,10 @@ fn score_column(
                     }
                 }
             }
-            col.iter().fold(false, |b, v| b | v.is_infinite())
+            infinite()
         }
         CompiledScheme::Categories { scores } => {
-            // A code at a time, as thresholds: NaN unless the value is one of the codes.
+            // NaN unless the value is one of the codes.
             s.fill(f64::NAN);
             for (code, score) in scores.iter().enumerate() {
                 let (code, score) = (code as f64, *score);
@@ -426,12 +446,17 @@ fn score_column(
                 .fold(false, |b, (s, v)| b | (s.is_nan() & !v.is_nan()))
         }
     };
-    // One type per pass: a loop mixing f64 and u8 lanes does not vectorise.
-    for (s, v) in s.iter_mut().zip(col) {
-        *s = if v.is_nan() { miss } else { *s };
-    }
-    for (cov, v) in coverage.iter_mut().zip(col) {
-        *cov += if v.is_nan() { 0.0 } else { nominal };
+    // Then the missing policy, coverage and the group's weight in one pass.
+    let lanes = s
+        .iter_mut()
+        .zip(col)
+        .zip(coverage.iter_mut().zip(gw.iter_mut()));
+    for ((s, v), (cov, w)) in lanes {
+        let present = !v.is_nan();
+        let x = if present { *s } else { miss };
+        *s = x;
+        *cov += if present { nominal } else { 0.0 };
+        *w += if x.is_nan() { 0.0 } else { weight };
     }
     !bad
 }
@@ -501,7 +526,9 @@ pub(crate) fn score_chunk(
             }
             (Some(p), Some(col)) if obs.is_none() => {
                 let nom = nominal.get(p as usize).copied().unwrap_or(0.0);
-                if !score_column(&c.scheme, col, miss, nom, s, coverage) {
+                let g = c.group * stride;
+                let gw = sc.gw.get_mut(g..g + n).ok_or_else(internal)?;
+                if !score_column(&c.scheme, col, miss, nom, c.weight, s, coverage, gw) {
                     return Err(refused());
                 }
                 by_value = true;
@@ -563,12 +590,15 @@ pub(crate) fn score_chunk(
                 }
             }
         }
-        let g = c.group * stride;
-        let gw = sc.gw.get_mut(g..g + n).ok_or_else(internal)?;
-        // Constants in locals: the compiler cannot tell the card from the buffers written.
-        let weight = c.weight;
-        for (w, s) in gw.iter_mut().zip(s.iter()) {
-            *w += if s.is_nan() { 0.0 } else { weight };
+        if !by_value {
+            // (score_column added the weights of a column it scored.)
+            let g = c.group * stride;
+            let gw = sc.gw.get_mut(g..g + n).ok_or_else(internal)?;
+            // Constants in locals: the compiler cannot tell the card from the buffers written.
+            let weight = c.weight;
+            for (w, s) in gw.iter_mut().zip(s.iter()) {
+                *w += if s.is_nan() { 0.0 } else { weight };
+            }
         }
     }
     // Group factors: W_g / (W × w_g), W over the groups with anything scored.
