@@ -110,30 +110,114 @@ fn weight_error(py: Python<'_>, e: &csops_core::weight::WeightError) -> PyErr {
     )
 }
 
-/// `TransitionRejected` with its attributes. The instance is made directly (not through a lazy
-/// `PyErr` normalised afterwards) and the attribute names are interned: a stream of commands
-/// meets many rejections.
-fn rejected(py: Python<'_>, r: &core_wf::Rejection) -> PyErr {
-    use pyo3::intern;
+/// `TransitionRejected` carrying the core's rejection, moved (not copied) into a `Rejection`
+/// object as the exception's only argument: the message (`str(e)`) and the attributes (`kind`,
+/// `rule`, `missing`, `problems`, properties of the class) are made when they are read. A
+/// stream of commands meets many rejections and reads few of them.
+fn rejected(py: Python<'_>, r: core_wf::Rejection) -> PyErr {
     let build = || -> PyResult<PyErr> {
+        let payload = Bound::new(py, Rejection { inner: r })?;
+        let err = py.get_type::<TransitionRejected>().call1((payload,))?;
+        Ok(PyErr::from_value(err))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+/// Why a command was rejected: the argument of `TransitionRejected` (`e.args[0]`), whose
+/// `kind`, `rule`, `missing` and `problems` the exception reads.
+#[pyclass(module = "csops._csops", frozen, eq)]
+#[derive(PartialEq)]
+struct Rejection {
+    inner: core_wf::Rejection,
+}
+
+#[pymethods]
+impl Rejection {
+    /// The first kind broken ("not_permitted", ...).
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.inner.kind.as_str()
+    }
+
+    /// The rule of the first problem, in words.
+    #[getter]
+    fn rule(&self) -> &str {
+        &self.inner.rule
+    }
+
+    /// The missing inputs or checklist items of the rejection's kind.
+    #[getter]
+    fn missing(&self) -> Vec<String> {
+        self.inner.missing.clone()
+    }
+
+    /// Every unmet requirement: dicts with `kind`, `rule` and `missing`.
+    #[getter]
+    fn problems<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        use pyo3::intern;
         let problems = PyList::empty(py);
-        for p in &r.problems {
+        for p in &self.inner.problems {
             let d = PyDict::new(py);
             d.set_item(intern!(py, "kind"), p.kind.as_str())?;
             d.set_item(intern!(py, "rule"), &p.rule)?;
             d.set_item(intern!(py, "missing"), &p.missing)?;
             problems.append(d)?;
         }
-        let err = py
-            .get_type::<TransitionRejected>()
-            .call1((r.to_string(),))?;
-        err.setattr(intern!(py, "kind"), r.kind.as_str())?;
-        err.setattr(intern!(py, "rule"), &r.rule)?;
-        err.setattr(intern!(py, "missing"), PyList::new(py, &r.missing)?)?;
-        err.setattr(intern!(py, "problems"), problems)?;
-        Ok(PyErr::from_value(err))
-    };
-    build().unwrap_or_else(|e| e)
+        Ok(problems)
+    }
+
+    fn __str__(&self) -> String {
+        self.inner.to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Rejection({:?})", self.inner.to_string())
+    }
+
+    /// The rejection from its JSON (what pickling stores).
+    #[staticmethod]
+    fn _from_json(py: Python<'_>, text: &str) -> PyResult<Rejection> {
+        serde_json::from_str(text)
+            .map(|inner| Rejection { inner })
+            .map_err(|e| input_error(py, "rejection", format!("not a rejection: {e}")))
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = serde_json::to_string(&self.inner)
+            .map_err(|e| input_error(py, "rejection", e.to_string()))?;
+        Ok((
+            py.import("csops._csops")?
+                .getattr("Rejection")?
+                .getattr("_from_json")?,
+            (text,),
+        ))
+    }
+}
+
+/// The attributes of `TransitionRejected`, read from its `Rejection` argument when asked for.
+fn rejection_properties(py: Python<'_>) -> PyResult<()> {
+    use pyo3::types::PyCFunction;
+    let ty = py.get_type::<TransitionRejected>();
+    let property = py.import("builtins")?.getattr("property")?;
+    for name in ["kind", "rule", "missing", "problems"] {
+        let getter = PyCFunction::new_closure(
+            py,
+            None,
+            None,
+            move |args: &Bound<'_, PyTuple>, _| -> PyResult<Py<PyAny>> {
+                let exc = args.get_item(0)?;
+                let payload = exc.getattr("args")?.get_item(0)?;
+                if !payload.is_instance_of::<Rejection>() {
+                    return Err(pyo3::exceptions::PyAttributeError::new_err(format!(
+                        "this TransitionRejected was not raised by csops: it has no {name}"
+                    )));
+                }
+                Ok(payload.getattr(name)?.unbind())
+            },
+        )?;
+        ty.setattr(name, property.call1((getter,))?)?;
+    }
+    Ok(())
 }
 
 /// A Python value (dict, list, str, int, float, bool, None, aware datetime) as JSON. `name`
@@ -428,7 +512,7 @@ impl Workflow {
         self.inner
             .apply(&mut req.inner, cmd, actor, at)
             .map(Transition::from)
-            .map_err(|r| rejected(py, &r))
+            .map_err(|r| rejected(py, r))
     }
 
     /// The answer `apply` would give, without changing anything.
@@ -446,7 +530,7 @@ impl Workflow {
         self.inner
             .check(&request.inner, &cmd, actor, at)
             .map(Transition::from)
-            .map_err(|r| rejected(py, &r))
+            .map_err(|r| rejected(py, r))
     }
 
     /// Loads a request (dict or JSON text) with this workflow's configuration.
@@ -728,48 +812,23 @@ impl Request {
     }
 }
 
-/// What an accepted command does, and what the tracker must do.
+/// What an accepted command does, and what the tracker must do. It holds the core's
+/// transition as returned (nothing is converted until an attribute is read).
 #[pyclass(module = "csops._csops", frozen, eq)]
 #[derive(Clone, PartialEq)]
 struct Transition {
-    #[pyo3(get)]
-    from_state: &'static str,
-    /// The state after the step.
-    #[pyo3(get)]
-    state: &'static str,
-    #[pyo3(get)]
-    add_labels: Vec<String>,
-    #[pyo3(get)]
-    remove_labels: Vec<String>,
-    #[pyo3(get)]
-    close: bool,
-    #[pyo3(get)]
-    reopen: bool,
-    /// (to, role, why) of each notification.
-    notes: Vec<(String, &'static str, &'static str)>,
+    inner: core_wf::Transition,
 }
 
 impl From<core_wf::Transition> for Transition {
-    fn from(t: core_wf::Transition) -> Transition {
-        Transition {
-            from_state: t.from.as_str(),
-            state: t.to.as_str(),
-            add_labels: t.add_labels,
-            remove_labels: t.remove_labels,
-            close: t.close,
-            reopen: t.reopen,
-            notes: t
-                .notifications
-                .into_iter()
-                .map(|n| (n.to, <&'static str>::from(n.role), n.why.as_str()))
-                .collect(),
-        }
+    fn from(inner: core_wf::Transition) -> Transition {
+        Transition { inner }
     }
 }
 
-/// A state name given to `Transition(...)` (unpickling), as the static name.
-fn state_name(py: Python<'_>, name: &str) -> PyResult<&'static str> {
-    name.parse::<State>().map(State::as_str).map_err(|_| {
+/// A state given by name to `Transition(...)` (unpickling).
+fn state_named(py: Python<'_>, name: &str) -> PyResult<State> {
+    name.parse::<State>().map_err(|_| {
         input_error(
             py,
             "state",
@@ -787,23 +846,20 @@ fn state_names() -> Vec<&'static str> {
 }
 
 /// A notification's role, by the core's names ("lead", "assignee", ...).
-fn role_name(py: Python<'_>, name: &str) -> PyResult<&'static str> {
+fn role_named(py: Python<'_>, name: &str) -> PyResult<core_wf::Party> {
     name.parse::<core_wf::Party>()
-        .map(<&'static str>::from)
         .map_err(|_| input_error(py, "notifications", format!("unknown role {name:?}")))
 }
 
 /// A notification's reason: a command type ("triage", ...).
-fn command_name(py: Python<'_>, name: &str) -> PyResult<&'static str> {
-    name.parse::<CommandKind>()
-        .map(CommandKind::as_str)
-        .map_err(|_| {
-            input_error(
-                py,
-                "notifications",
-                format!("unknown command type {name:?}"),
-            )
-        })
+fn command_named(py: Python<'_>, name: &str) -> PyResult<CommandKind> {
+    name.parse::<CommandKind>().map_err(|_| {
+        input_error(
+            py,
+            "notifications",
+            format!("unknown command type {name:?}"),
+        )
+    })
 }
 
 #[pymethods]
@@ -821,31 +877,71 @@ impl Transition {
         reopen: bool,
         notifications: Vec<(String, String, String)>,
     ) -> PyResult<Transition> {
-        let notes = notifications
+        let notifications = notifications
             .into_iter()
-            .map(|(to, role, why)| Ok((to, role_name(py, &role)?, command_name(py, &why)?)))
+            .map(|(to, role, why)| {
+                Ok(core_wf::Notification {
+                    to,
+                    role: role_named(py, &role)?,
+                    why: command_named(py, &why)?,
+                })
+            })
             .collect::<PyResult<_>>()?;
         Ok(Transition {
-            from_state: state_name(py, from_state)?,
-            state: state_name(py, state)?,
-            add_labels,
-            remove_labels,
-            close,
-            reopen,
-            notes,
+            inner: core_wf::Transition {
+                from: state_named(py, from_state)?,
+                to: state_named(py, state)?,
+                add_labels,
+                remove_labels,
+                close,
+                reopen,
+                notifications,
+            },
         })
+    }
+
+    /// The state before the step.
+    #[getter]
+    #[allow(clippy::wrong_self_convention)] // Python's attribute name, not a conversion
+    fn from_state(&self) -> &'static str {
+        self.inner.from.as_str()
+    }
+
+    /// The state after the step.
+    #[getter]
+    fn state(&self) -> &'static str {
+        self.inner.to.as_str()
+    }
+
+    /// Labels to add, in canonical spelling.
+    #[getter]
+    fn add_labels(&self) -> Vec<String> {
+        self.inner.add_labels.clone()
+    }
+
+    /// Labels to remove, exactly as the request carries them.
+    #[getter]
+    fn remove_labels(&self) -> Vec<String> {
+        self.inner.remove_labels.clone()
+    }
+
+    /// The issue must be closed.
+    #[getter]
+    fn close(&self) -> bool {
+        self.inner.close
+    }
+
+    /// The issue must be reopened.
+    #[getter]
+    fn reopen(&self) -> bool {
+        self.inner.reopen
     }
 
     /// The effects as GitLab's REST update parameters: a dict `add_labels`, `remove_labels`
     /// (comma-separated) and `state_event` ("close" / "reopen"), each None when not needed.
     #[getter]
     fn rest_params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let p = csops_core::gitlab::RestParams::from_effects(
-            &self.add_labels,
-            &self.remove_labels,
-            self.close,
-            self.reopen,
-        );
+        let p = csops_core::gitlab::RestParams::from(&self.inner);
         gitlab::rest_dict(py, &serde_json::to_value(p).unwrap_or(Value::Null))
     }
 
@@ -853,7 +949,7 @@ impl Transition {
     #[getter]
     fn notifications<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
-        for (to, role, why) in &self.notes {
+        for (to, role, why) in self.notes() {
             let d = PyDict::new(py);
             d.set_item("to", to)?;
             d.set_item("role", role)?;
@@ -866,12 +962,12 @@ impl Transition {
     /// The transition as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        d.set_item("from_state", self.from_state)?;
-        d.set_item("state", self.state)?;
-        d.set_item("add_labels", &self.add_labels)?;
-        d.set_item("remove_labels", &self.remove_labels)?;
-        d.set_item("close", self.close)?;
-        d.set_item("reopen", self.reopen)?;
+        d.set_item("from_state", self.from_state())?;
+        d.set_item("state", self.state())?;
+        d.set_item("add_labels", &self.inner.add_labels)?;
+        d.set_item("remove_labels", &self.inner.remove_labels)?;
+        d.set_item("close", self.inner.close)?;
+        d.set_item("reopen", self.inner.reopen)?;
         d.set_item("notifications", self.notifications(py)?)?;
         Ok(d)
     }
@@ -879,12 +975,12 @@ impl Transition {
     fn __repr__(&self) -> String {
         format!(
             "Transition(from_state={:?}, state={:?}, add_labels={:?}, remove_labels={:?}, close={}, reopen={})",
-            self.from_state,
-            self.state,
-            self.add_labels,
-            self.remove_labels,
-            if self.close { "True" } else { "False" },
-            if self.reopen { "True" } else { "False" }
+            self.from_state(),
+            self.state(),
+            self.inner.add_labels,
+            self.inner.remove_labels,
+            if self.inner.close { "True" } else { "False" },
+            if self.inner.reopen { "True" } else { "False" }
         )
     }
 
@@ -901,21 +997,31 @@ impl Transition {
             Vec<String>,
             bool,
             bool,
-            Vec<(String, &'static str, &'static str)>,
+            Vec<(&str, &'static str, &'static str)>,
         ),
     )> {
         Ok((
             py.import("csops._csops")?.getattr("Transition")?,
             (
-                self.from_state,
-                self.state,
-                self.add_labels.clone(),
-                self.remove_labels.clone(),
-                self.close,
-                self.reopen,
-                self.notes.clone(),
+                self.from_state(),
+                self.state(),
+                self.inner.add_labels.clone(),
+                self.inner.remove_labels.clone(),
+                self.inner.close,
+                self.inner.reopen,
+                self.notes().collect(),
             ),
         ))
+    }
+}
+
+impl Transition {
+    /// (to, role, why) of each notification.
+    fn notes(&self) -> impl Iterator<Item = (&str, &'static str, &'static str)> {
+        self.inner
+            .notifications
+            .iter()
+            .map(|n| (n.to.as_str(), <&'static str>::from(n.role), n.why.as_str()))
     }
 }
 
@@ -1764,6 +1870,8 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ConfigError", py.get_type::<ConfigError>())?;
     m.add("InputError", py.get_type::<InputError>())?;
     m.add("TransitionRejected", py.get_type::<TransitionRejected>())?;
+    rejection_properties(py)?;
+    m.add_class::<Rejection>()?;
     use csops_core::routing::Workstream;
     m.add("STATES", names(State::as_str))?;
     m.add("REJECTION_KINDS", names(RejectionKind::as_str))?;

@@ -389,6 +389,14 @@ def test_exception_hierarchy_and_pickling(wf: csops.Workflow, req: csops.Request
     assert (e.kind, e.rule, e.missing, e.problems, str(e)) == (
         info.value.kind, info.value.rule, info.value.missing, info.value.problems, str(info.value),
     )
+    # The attributes are read from the exception's argument, the Rejection, which pickles.
+    r = info.value.args[0]
+    assert isinstance(r, csops.Rejection) and str(r) == str(info.value) and r.kind == e.kind
+    assert pickle.loads(pickle.dumps(r)) == r and repr(r).startswith(f"Rejection(\"{r.kind}: ")
+    with pytest.raises(AttributeError, match="not raised by csops"):
+        csops.TransitionRejected("by hand").kind
+    with pytest.raises(csops.InputError, match="not a rejection"):
+        csops.Rejection._from_json("{}")
     with pytest.raises(csops.ConfigError) as cinfo:
         csops.Workflow({"x": ["boss"]})
     c = pickle.loads(pickle.dumps(cinfo.value))

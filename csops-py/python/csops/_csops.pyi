@@ -6,7 +6,7 @@ from typing import Any, Iterator, Mapping, Sequence, TypeAlias, final
 __all__ = [
     "Workflow", "Request", "Transition", "Label", "LabelSet", "Weight", "weight_for_hours", "scope", "version",
     "nps", "csat", "nrr", "grr", "logo_churn", "license_utilization", "Maturity", "CAPABILITIES", "Segmentation", "capacity_plan", "Journey", "Scorecard", "HealthScore",
-    "CsopsError", "LabelError", "ConfigError", "InputError", "TransitionRejected",
+    "CsopsError", "LabelError", "ConfigError", "InputError", "TransitionRejected", "Rejection",
     "STATES", "REJECTION_KINDS", "COMMAND_TYPES", "WORKSTREAMS", "__version__",
     "ReadIssues", "LabelEvent", "Violation", "Reconstruction", "IssueHook", "WebhookDecision", "BoardReport", "AuditRun",
     "gitlab_read_issue", "gitlab_read_issues", "gitlab_read_label_events", "gitlab_read_webhook", "gitlab_reconstruct",
@@ -33,10 +33,29 @@ class InputError(CsopsError):
     kind: str  # set for weight errors: "invalid_weight" or "needs_epic"
 
 class TransitionRejected(CsopsError):
-    kind: str
-    rule: str
-    missing: list[str]
-    problems: list[dict[str, str | None]]
+    # Read from `args[0]`, the `Rejection`, when asked for.
+    @property
+    def kind(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def missing(self) -> list[str]: ...
+    @property
+    def problems(self) -> list[dict[str, str | None]]: ...
+
+@final
+class Rejection:
+    @property
+    def kind(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def missing(self) -> list[str]: ...
+    @property
+    def problems(self) -> list[dict[str, str | None]]: ...
+    @staticmethod
+    def _from_json(text: str) -> Rejection: ...
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
 
 _Json: TypeAlias = Mapping[str, Any]
 _Array: TypeAlias = Any  # a numpy array or pandas Series (read in place)
