@@ -53,4 +53,5 @@ def test_the_quick_run_writes_a_table(tmp_path: Path) -> None:
     assert sbs.main(["--quick", "--runs", "1", "--out", str(out)]) == 0
     text = out.read_text()
     assert "| workflow: 600 commands" in text and "Machine: " in text
-    assert text.count("| health: score_batch") == 2 and text.count("| metrics:") == 5
+    assert text.count("| health: score_batch") == 4 and text.count("| metrics:") == 5
+    assert "| health: scaling, 1,000 → 5,000 accounts" in text and "## Rust" not in text
