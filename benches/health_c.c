@@ -1,6 +1,6 @@
 /* Batch health scoring of 1,000,000 accounts x the default scorecard from C
  * (csops_scorecard_score_batch over caller-allocated double columns), beside the same floor as
- * `cargo bench -p csops-benches --bench health` (one pass summing the columns) and on the
+ * `cargo bench -p csops-benches --bench health` (one pass reading the columns) and on the
  * same book: the same generator, seed and draw order, so the Unknown count matches the Rust
  * bench's. Best of 15 rounds; the ABI's overhead is the difference from the Rust figure.
  *
@@ -65,10 +65,17 @@ int main(void) {
     volatile double sink = 0.0;
     for (int r = 0; r < 15; r++) {
         double t0 = now();
+        /* One read of every value in eight lanes (vectorised); NaN propagates, which a pass
+         * that only reads does not mind. A NaN-skipping sum branches per value. */
+        double lanes[8] = {0};
+        for (size_t k = 0; k < m; k++) {
+            size_t i = 0;
+            for (; i + 8 <= n; i += 8)
+                for (int l = 0; l < 8; l++) lanes[l] += cols[k][i + l];
+            for (; i < n; i++) lanes[0] += cols[k][i];
+        }
         double total = 0.0;
-        for (size_t k = 0; k < m; k++)
-            for (size_t i = 0; i < n; i++)
-                if (!isnan(cols[k][i])) total += cols[k][i];
+        for (int l = 0; l < 8; l++) total += lanes[l];
         sink = total;
         double t = (now() - t0) * 1e3;
         if (t < floor_ms) floor_ms = t;
@@ -86,7 +93,7 @@ int main(void) {
     }
     size_t unknown = 0;
     for (size_t i = 0; i < n; i++) unknown += band[i] == 255;
-    printf("%zu accounts x %zu measures: floor (sum the columns) %.1f ms; "
+    printf("%zu accounts x %zu measures: floor (read the columns) %.1f ms; "
            "csops_scorecard_score_batch %.1f ms = %.2fx the floor (%.1f ns/account; %zu Unknown)\n",
            n, m, floor_ms, scored_ms, scored_ms / floor_ms, scored_ms / (double)n * 1e6, unknown);
     (void)sink;
