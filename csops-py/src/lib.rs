@@ -362,9 +362,14 @@ fn utc_fields(obj: &Bound<'_, PyAny>) -> PyResult<Option<DateTime<Utc>>> {
 /// An aware `datetime` as UTC, from its POSIX timestamp rounded to the microsecond (a
 /// `datetime` holds no finer time); both calls are C-level on `datetime`.
 pub(crate) fn aware_datetime(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>> {
-    if let Some(t) = utc_fields(obj)? {
-        return Ok(t);
+    match utc_fields(obj)? {
+        Some(t) => Ok(t),
+        None => offset_datetime(obj, name),
     }
+}
+
+/// A `datetime` that `utc_fields` did not read: any zone, through its offset and timestamp.
+fn offset_datetime(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>> {
     if obj.call_method0("utcoffset")?.is_none() {
         return Err(input_error(
             obj.py(),
@@ -401,7 +406,7 @@ fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>> {
     } else if let Some(t) = utc_fields(obj)? {
         Ok(t)
     } else if obj.hasattr("utcoffset")? && obj.hasattr("isoformat")? {
-        aware_datetime(obj, name)
+        offset_datetime(obj, name)
     } else {
         Err(PyTypeError::new_err(format!(
             "argument '{name}': expected str (RFC 3339) or datetime, not {}",
@@ -450,6 +455,22 @@ fn config_from(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Config> {
         )));
     };
     loaded.map_err(|e| config_error(py, &e))
+}
+
+/// A request loaded with the default configuration (`config` None: its taxonomy compiled
+/// once per process, not per request) or with the configuration given.
+fn load_request<T>(
+    py: Python<'_>,
+    input: T,
+    config: Option<&Bound<'_, PyAny>>,
+    default: impl FnOnce(T) -> Result<core_wf::Request, core_wf::RequestError>,
+    with: impl FnOnce(T, &Config) -> Result<core_wf::Request, core_wf::RequestError>,
+) -> PyResult<Request> {
+    let loaded = match config.filter(|c| !c.is_none()) {
+        None => default(input),
+        Some(c) => with(input, &config_from(Some(c))?),
+    };
+    loaded.map(Request::from).map_err(|e| request_error(py, &e))
 }
 
 /// The CS Ops request workflow: a directory of people and roles, a configuration, and the
@@ -663,12 +684,13 @@ impl Request {
             )));
         }
         let value = to_json(data, &|| "data".to_owned())?;
-        // Without a configuration, the default one compiled once (not a taxonomy per request).
-        let loaded = match config.filter(|c| !c.is_none()) {
-            None => core_wf::Request::from_value(value),
-            Some(c) => core_wf::Request::from_value_with(value, &config_from(Some(c))?),
-        };
-        loaded.map(Request::from).map_err(|e| request_error(py, &e))
+        load_request(
+            py,
+            value,
+            config,
+            core_wf::Request::from_value,
+            core_wf::Request::from_value_with,
+        )
     }
 
     /// A request from JSON text.
@@ -679,11 +701,13 @@ impl Request {
         text: &str,
         config: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Request> {
-        let loaded = match config.filter(|c| !c.is_none()) {
-            None => core_wf::Request::from_json(text),
-            Some(c) => core_wf::Request::from_json_with(text, &config_from(Some(c))?),
-        };
-        loaded.map(Request::from).map_err(|e| request_error(py, &e))
+        load_request(
+            py,
+            text,
+            config,
+            core_wf::Request::from_json,
+            core_wf::Request::from_json_with,
+        )
     }
 
     /// The request as a dict (loads back with `from_dict`).

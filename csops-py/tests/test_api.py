@@ -192,6 +192,18 @@ def test_workflow_from_json_and_configs(req: csops.Request) -> None:
     assert wf.review_level(req) == "required"
 
 
+def test_requests_load_with_a_configuration_or_the_default() -> None:
+    on_hold = {"labels": {"workflow": {"Blocked": {"canonical": "CSOps::Blocked", "aliases": ["CSOps::On Hold"]}}}}
+    data = {"id": 1, "author": "a", "labels": ["CSOps", "CSOps::On Hold"], "created_at": "2026-01-01T00:00:00Z"}
+    assert csops.Request.from_dict(data, on_hold).state == "Blocked"
+    assert csops.Request.from_json(json.dumps(data), json.dumps(on_hold)).state == "Blocked"
+    # No configuration (or None): the default taxonomy, which does not know the alias.
+    assert csops.Request.from_dict(data).state == csops.Request.from_json(json.dumps(data), None).state == "New"
+    with pytest.raises(csops.ConfigError) as e:
+        csops.Request.from_dict(data, {"labels": {"interrupt": " "}})
+    assert e.value.key == "labels.interrupt"
+
+
 def test_bad_directories_and_configs_name_the_key() -> None:
     with pytest.raises(csops.ConfigError) as info:
         csops.Workflow({"omar": ["boss"]})
