@@ -387,30 +387,17 @@ fn score_column(
     gw: &mut [f64],
 ) -> bool {
     let infinite = || col.iter().fold(false, |b, v| b | v.is_infinite());
-    let lanes = s
-        .iter_mut()
-        .zip(col)
-        .zip(coverage.iter_mut().zip(gw.iter_mut()));
-    // One pass for the linear scheme: the score, the missing policy, coverage and the group's
-    // weight, all f64 lanes, which the compiler vectorises as one loop.
-    if let &CompiledScheme::Linear { worst, span } = scheme {
-        for ((s, v), (cov, w)) in lanes {
-            let present = !v.is_nan();
-            let x = if present {
-                linear(*v, worst, span)
-            } else {
-                miss
-            };
-            *s = x;
-            *cov += if present { nominal } else { 0.0 };
-            *w += if x.is_nan() { 0.0 } else { weight };
-        }
-        return !infinite();
-    }
-    // Steps and categories: a pass per edge or code, each a select over the chunk (the score
-    // of the last edge passed, which is `scores[step]` without a gather).
     let bad = match scheme {
-        CompiledScheme::Linear { .. } => false,
+        // One pass for the linear scheme: the score, the missing policy, coverage and the
+        // group's weight, all f64 lanes, which the compiler vectorises as one loop.
+        &CompiledScheme::Linear { worst, span } => {
+            fill_present(col, miss, nominal, weight, s, coverage, gw, |v, _| {
+                linear(v, worst, span)
+            });
+            return !infinite();
+        }
+        // Steps and categories: a pass per edge or code, each a select over the chunk (the
+        // score of the last edge passed, which is `scores[step]` without a gather).
         CompiledScheme::Thresholds {
             edges,
             scores,
@@ -447,18 +434,36 @@ fn score_column(
         }
     };
     // Then the missing policy, coverage and the group's weight in one pass.
+    fill_present(col, miss, nominal, weight, s, coverage, gw, |_, s| s);
+    !bad
+}
+
+/// One pass over a chunk: `s` becomes `score(value, s)` where the value is present and `miss`
+/// where it is missing; coverage gains `nominal` per present value and the group's weight
+/// `weight` per number in `s`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn fill_present(
+    col: &[f64],
+    miss: f64,
+    nominal: f64,
+    weight: f64,
+    s: &mut [f64],
+    coverage: &mut [f64],
+    gw: &mut [f64],
+    score: impl Fn(f64, f64) -> f64,
+) {
     let lanes = s
         .iter_mut()
         .zip(col)
         .zip(coverage.iter_mut().zip(gw.iter_mut()));
     for ((s, v), (cov, w)) in lanes {
         let present = !v.is_nan();
-        let x = if present { *s } else { miss };
+        let x = if present { score(*v, *s) } else { miss };
         *s = x;
         *cov += if present { nominal } else { 0.0 };
         *w += if x.is_nan() { 0.0 } else { weight };
     }
-    !bad
 }
 
 /// Scores rows `start .. start + n` (n = the outputs' length, at most the scratch's stride),
