@@ -55,3 +55,32 @@ def test_the_quick_run_writes_a_table(tmp_path: Path) -> None:
     assert "| workflow: 600 commands" in text and "Machine: " in text
     assert text.count("| health: score_batch") == 4 and text.count("| metrics:") == 5
     assert "| health: scaling, 1,000 → 5,000 accounts" in text and "## Rust" not in text
+
+
+def test_a_failing_rust_bench_stops_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    sbs = load("side_by_side")
+
+    def failed(*args: Any, **kwargs: Any) -> Any:
+        return sbs.subprocess.CompletedProcess(args, 101, stdout="", stderr="error[E0425]: not found")
+
+    monkeypatch.setattr(sbs.subprocess, "run", failed)
+    with pytest.raises(SystemExit, match="figures failed:\n.*E0425"):
+        sbs.rust_rows()
+
+
+def test_the_rust_rows_read_the_figures_bench(monkeypatch: pytest.MonkeyPatch) -> None:
+    sbs = load("side_by_side")
+    keys = ["labels_per_s", "commands_per_s", "replay_steps_per_s", "reconstruct_events_per_s", "board_report_ms",
+            "single_score_us", "batch_ms", "batch_floor_ratio", "floor_ms", "nps_ms", "nrr_per_account_ms",
+            "allocations_per_command", "bytes_per_request", "allocations_per_scored_account",
+            "allocations_per_single_score", "heap_peak_mib", "peak_rss_mib"]
+    figures = dict.fromkeys(keys, 1.0) | {"labels_per_s": 25e6, "commands_per_s": 2e6, "batch_floor_ratio": 1.5}
+
+    def ran(*args: Any, **kwargs: Any) -> Any:
+        return sbs.subprocess.CompletedProcess(args, 0, stdout="table\n" + sbs.json.dumps(figures), stderr="")
+
+    monkeypatch.setattr(sbs.subprocess, "run", ran)
+    rows = {r[0]: r for r in sbs.rust_rows()}
+    assert rows["label parsing (9 mixed spellings)"][1:] == ["25.0 M labels/s", "≥ 20 M/s", "yes"]
+    assert rows["command application (the workflow stream above, 1 in 3 rejected)"][3] == "**no**"
+    assert rows["batch scoring, 1,000,000 accounts, 1 thread"][3] == "yes"
