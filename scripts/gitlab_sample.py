@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""Writes the GitLab sample export in examples/gitlab-export/: issues.json (GET /projects/:id/issues),
+"""Writes the GitLab sample exports. The clean one, examples/gitlab-export/: issues.json (GET /projects/:id/issues),
 label_events/<iid>.json (GET .../issues/:iid/resource_label_events), directory.json, and
 planted.json — the process violations planted on purpose, which the tests expect the audit to find
-(and nothing else). Deterministic: run it again and nothing changes.
+(and nothing else). Then the wild one, examples/gitlab-wild/ (scripts/gitlab_wild.py): a mixed
+project as GET /projects/:id/issues returns it. Deterministic: run it again and nothing changes.
 
     python3 scripts/gitlab_sample.py
 """
 import json
 import os
+import sys
 from datetime import datetime, timedelta, timezone
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "examples", "gitlab-export")
+sys.path.insert(0, os.path.dirname(__file__))
 PROJECT = 4417
 DIRECTORY = {
     "lena": ["workstream_lead:Gainsight"], "dev": ["workstream_lead:Digital"],
@@ -205,7 +208,7 @@ issues.append(x.move("priya", 5, "Triage").move("priya", 1, "Ready").move("priya
 plant(131, "no_assignee", "priya", "In_Process with nobody assigned")
 x = Issue(132, "Fix typo in renewal handbook", "rita", "TW", day(18), "pat", 1)
 issues.append(x.move("tom", 5, "Triage").move("tom", 1, "Ready").move("pat", 20, "InProcess").close("pat", 10))
-plant(132, "closed_without_outcome", None, "closed while In_Process")
+plant(132, "closed_without_outcome", "pat", "closed while In_Process (closed_by names who)")
 x = Issue(133, "Survey response sync to Snowflake", "li.wei", "Analytics", day(19), "omar", 5)
 x.move("ana", 5, "Triage").move("ana", 1, "Ready").move("omar", 20, "InProcess")
 x.move("omar", 30, "Feedback", label="CS Ops::Awaiting Feedback")  # an alias of another scope
@@ -227,21 +230,29 @@ x = Issue(137, "Merge the two renewal trackers", "maya", "ROPS", day(26), "pat",
 x.move("rosa", 5, "Triage").move("rosa", 1, "Ready").move("pat", 20, "InProcess")
 issues.append(x.move("pat", 30, "Feedback", label="CS Ops::Awaiting Feedback"))
 planted.append({"iid": 137, "rule": "two_workflow_labels", "actor": None, "audit": False,
-                "note": "still carries two workflow labels: it cannot be read, the board lists it"})
+                "note": "still carries two workflow labels: its state is undecided; the export's audit and the board list it"})
 
-issues.sort(key=lambda i: i.iid)
-os.makedirs(os.path.join(OUT, "label_events"), exist_ok=True)
-with open(os.path.join(OUT, "issues.json"), "w") as f:
-    json.dump([i.rest() for i in issues], f, indent=1, ensure_ascii=False)
-    f.write("\n")
-for i in issues:
-    with open(os.path.join(OUT, "label_events", f"{i.iid}.json"), "w") as f:
-        json.dump(i.events, f, indent=1, ensure_ascii=False)
+
+
+def write_clean():
+    issues.sort(key=lambda i: i.iid)
+    os.makedirs(os.path.join(OUT, "label_events"), exist_ok=True)
+    with open(os.path.join(OUT, "issues.json"), "w") as f:
+        json.dump([i.rest() for i in issues], f, indent=1, ensure_ascii=False)
         f.write("\n")
-with open(os.path.join(OUT, "directory.json"), "w") as f:
-    json.dump(DIRECTORY, f, indent=1)
-    f.write("\n")
-with open(os.path.join(OUT, "planted.json"), "w") as f:
-    json.dump({"as_of": "2026-03-16T09:00:00Z", "violations": planted}, f, indent=1)
-    f.write("\n")
-print(f"{len(issues)} issues, {sum(len(i.events) for i in issues)} label events -> {OUT}")
+    for i in issues:
+        with open(os.path.join(OUT, "label_events", f"{i.iid}.json"), "w") as f:
+            json.dump(i.events, f, indent=1, ensure_ascii=False)
+            f.write("\n")
+    with open(os.path.join(OUT, "directory.json"), "w") as f:
+        json.dump(DIRECTORY, f, indent=1)
+        f.write("\n")
+    with open(os.path.join(OUT, "planted.json"), "w") as f:
+        json.dump({"as_of": "2026-03-16T09:00:00Z", "violations": planted}, f, indent=1)
+        f.write("\n")
+    print(f"{len(issues)} issues, {sum(len(i.events) for i in issues)} label events -> {OUT}")
+
+
+write_clean()
+import gitlab_wild  # noqa: E402  (the mixed project, written after the clean sample)
+gitlab_wild.write(Issue, user, ts, DIRECTORY, TEAM, LABEL)

@@ -469,6 +469,37 @@ impl Taxonomy {
             .collect()
     }
 
+    /// Whether a label is the team label of the workflow's scope (`CSOps`): a plain label
+    /// spelled as a workflow scope, by the scope's matching rule (case and spaces ignored).
+    pub fn is_team_label(&self, label: &str) -> bool {
+        split_scoped(label).is_none() && self.scopes.iter().any(|t| scope_matches(label, &t.scope))
+    }
+
+    /// Whether a label is of a workflow scope (`CSOps::…`, any value, listed or not).
+    pub fn in_workflow_scope(&self, label: &str) -> bool {
+        split_scoped(label)
+            .is_some_and(|(scope, _)| self.scopes.iter().any(|t| scope_matches(scope, &t.scope)))
+    }
+
+    /// Whether an issue with these labels is a CS Ops request (SPEC §7 "Managed requests"): it
+    /// carries the team label `CSOps` or any label of the workflow scope.
+    ///
+    /// ```
+    /// use csops_core::label::Taxonomy;
+    /// let tax = Taxonomy::default_ref();
+    /// assert!(tax.is_managed(["bug", "CSOps"]));
+    /// assert!(tax.is_managed(["csops::in process"]));
+    /// assert!(!tax.is_managed(["bug", "workflow::in dev", "CSOps - Scale"]));
+    /// ```
+    pub fn is_managed<'a, I>(&self, labels: I) -> bool
+    where
+        I: IntoIterator<Item = &'a str>,
+    {
+        labels
+            .into_iter()
+            .any(|l| self.is_team_label(l) || self.in_workflow_scope(l))
+    }
+
     /// The anomaly of SPEC §1: more than one workflow label on one request.
     pub fn anomaly<'a, I>(&self, labels: I) -> Option<WorkflowAnomaly>
     where

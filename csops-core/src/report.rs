@@ -25,7 +25,6 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use strum::{Display, IntoStaticStr};
 
-use crate::gitlab::GitlabError;
 use crate::routing::Workstream;
 use crate::sla::{SlaKind, TimeError, lead_time};
 use crate::state::State;
@@ -155,6 +154,10 @@ pub enum AnomalyKind {
     /// Completed with no review where one is required (§4) or the request is a Gainsight change:
     /// the last completion came straight from In_Process.
     CompletedWithoutReview,
+    /// A weight GitLab holds that is not a CS Ops weight (SPEC §3: 1, 3, 5, 7).
+    InvalidWeight,
+    /// A workflow label on an issue without the team label `CSOps` (SPEC §1, §7).
+    WorkflowLabelWithoutCsops,
 }
 
 /// One anomaly.
@@ -175,6 +178,8 @@ pub struct BoardReport {
     pub as_of: DateTime<Utc>,
     /// Requests on the board.
     pub requests: usize,
+    /// Issues left off the board because they are not CS Ops requests (SPEC §7).
+    pub unmanaged: usize,
     /// Of which open.
     pub open: usize,
     /// Counts per state × workstream (cells with none left out), in state order.
@@ -224,7 +229,12 @@ impl Workflow {
         let mut anomalies = Vec::new();
         let interrupt = &self.config().labels.interrupt;
         let mut open = 0;
+        let mut unmanaged = 0;
         for req in requests {
+            if !self.is_managed(req) {
+                unmanaged += 1;
+                continue;
+            }
             let late = |source| ReportError {
                 iid: req.id(),
                 source,
@@ -320,7 +330,8 @@ impl Workflow {
         anomalies.sort_by_key(|a: &Anomaly| a.iid);
         Ok(BoardReport {
             as_of: now,
-            requests: requests.len(),
+            requests: requests.len() - unmanaged,
+            unmanaged,
             open,
             by_state: cells
                 .into_iter()
@@ -349,7 +360,7 @@ impl Workflow {
 
     /// What is wrong with one request as the board sees it (SPEC §6): In_Process without an
     /// assignee, closed without Completed / Won't Do, Completed straight from In_Process where
-    /// a review was expected. (Two workflow labels stop a request from loading at all: see
+    /// a review was expected, a weight outside 1, 3, 5, 7, a workflow label without `CSOps`. (Two workflow labels stop a request from loading at all: see
     /// [`BoardReport::add_unloaded`].)
     pub fn anomalies(&self, req: &Request) -> Vec<Anomaly> {
         let mut out = Vec::new();
@@ -372,6 +383,9 @@ impl Workflow {
                 format!("closed in {}, not Completed or Won't Do", req.state()),
             );
         }
+        for (_, kind, message) in crate::gitlab::issue_findings(self, req) {
+            push(kind, message);
+        }
         let completion = req
             .history()
             .iter()
@@ -392,14 +406,12 @@ impl Workflow {
 }
 
 impl BoardReport {
-    /// Adds the issues that could not be read because they carry two workflow labels (from
-    /// [`crate::gitlab::read_issues`]) to the anomalies; other read errors are not anomalies
-    /// and are left to the caller.
-    pub fn add_read_errors(&mut self, errors: &[GitlabError]) {
-        self.add_unloaded(errors.iter().filter_map(|e| match e {
-            GitlabError::Request { source, .. } => Some(source),
-            _ => None,
-        }));
+    /// Adds the issues whose two workflow labels leave their state undecided (from
+    /// [`crate::gitlab::read_issues`]) to the anomalies.
+    pub fn add_undecided(&mut self, undecided: &[crate::gitlab::Undecided]) {
+        self.anomalies
+            .extend(undecided.iter().map(crate::gitlab::Undecided::to_anomaly));
+        self.anomalies.sort_by_key(|a| a.iid);
     }
 
     /// Adds the requests that could not be loaded because they carry two workflow labels to
@@ -490,15 +502,17 @@ mod tests {
     #[test]
     fn a_request_after_as_of_is_an_error_naming_it() {
         let wf = Workflow::with_directory(Directory::new());
-        let reqs = [req(serde_json::json!({"id": 9, "author": "rita",
-            "created_at": "2026-04-01T09:00:00Z"}))];
+        let reqs = [req(
+            serde_json::json!({"id": 9, "author": "rita", "labels": ["CSOps"],
+            "created_at": "2026-04-01T09:00:00Z"}),
+        )];
         let err = wf
             .board_report(&reqs, t("2026-03-16T00:00:00Z"))
             .unwrap_err();
         assert_eq!(err.iid, 9);
         assert!(err.to_string().starts_with("request 9: "), "{err}");
         let closed = [req(serde_json::json!({"id": 8, "author": "rita",
-            "labels": ["CSOps::Completed"], "created_at": "2026-03-01T09:00:00Z",
+            "labels": ["CSOps", "CSOps::Completed"], "created_at": "2026-03-01T09:00:00Z",
             "closed_at": "2026-03-20T09:00:00Z"}))];
         assert_eq!(
             wf.board_report(&closed, t("2026-03-16T00:00:00Z"))
@@ -512,19 +526,19 @@ mod tests {
         let wf = Workflow::with_directory(Directory::new());
         let reqs = [
             req(
-                serde_json::json!({"id": 1, "author": "rita", "labels": ["CSOps::In_Process", "CS Analytics"],
+                serde_json::json!({"id": 1, "author": "rita", "labels": ["CSOps", "CSOps::In_Process", "CS Analytics"],
                 "assignee": "omar", "weight": 7, "created_at": "2026-03-02T09:00:00Z"}),
             ),
             req(
-                serde_json::json!({"id": 2, "author": "rita", "labels": ["CSOps::Blocked", "CS Analytics"],
+                serde_json::json!({"id": 2, "author": "rita", "labels": ["CSOps", "CSOps::Blocked", "CS Analytics"],
                 "assignee": "omar", "created_at": "2026-03-02T09:00:00Z"}),
             ),
             req(
-                serde_json::json!({"id": 3, "author": "rita", "labels": ["CSOps::In_Process", "Gainsight", "CS Programs"],
+                serde_json::json!({"id": 3, "author": "rita", "labels": ["CSOps", "CSOps::In_Process", "Gainsight", "CS Programs"],
                 "created_at": "2026-03-02T09:00:00Z"}),
             ),
             req(
-                serde_json::json!({"id": 4, "author": "rita", "labels": ["CSOps::Triage", "CS Analytics"],
+                serde_json::json!({"id": 4, "author": "rita", "labels": ["CSOps", "CSOps::Triage", "CS Analytics"],
                 "state": "closed", "closed_at": "2026-03-03T09:00:00Z", "created_at": "2026-03-02T09:00:00Z"}),
             ),
         ];

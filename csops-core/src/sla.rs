@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{Display, IntoStaticStr};
 
@@ -97,17 +97,28 @@ mod seconds {
     }
 }
 
-/// `start` plus `days` business days (Monday to Friday; public holidays are not known to csops).
-pub fn add_business_days(start: DateTime<Utc>, days: u32) -> DateTime<Utc> {
-    let mut t = start;
-    let mut left = days;
-    while left > 0 {
-        t += Duration::days(1);
-        if !matches!(t.weekday(), Weekday::Sat | Weekday::Sun) {
-            left -= 1;
-        }
-    }
-    t
+/// `start` plus `days` business days (Monday to Friday; public holidays are not known to csops),
+/// counted by whole weeks; `None` past the last time chrono represents.
+pub fn add_business_days(start: DateTime<Utc>, days: u32) -> Option<DateTime<Utc>> {
+    let d = i64::from(days);
+    let weekday = i64::from(start.weekday().num_days_from_monday());
+    let offset = if d == 0 {
+        0
+    } else if weekday >= 5 {
+        // From a weekend day the first business day is the Monday after; the rest follow it.
+        (7 - weekday) + (d - 1) / 5 * 7 + (d - 1) % 5
+    } else {
+        // Whole weeks, then the rest of the days, jumping the weekend when they pass Friday.
+        let rest = d % 5;
+        d / 5 * 7 + rest + if weekday + rest > 4 { 2 } else { 0 }
+    };
+    start.checked_add_signed(Duration::try_days(offset)?)
+}
+
+/// `start` plus `days` calendar days; `None` past the last time chrono represents (a due date
+/// that never comes).
+fn add_days(start: DateTime<Utc>, days: u32) -> Option<DateTime<Utc>> {
+    start.checked_add_signed(Duration::try_days(i64::from(days))?)
 }
 
 /// One stretch of time in one state: (state, entered, left or now).
@@ -121,7 +132,7 @@ fn intervals(req: &Request, now: DateTime<Utc>) -> Result<Vec<Interval>, TimeErr
     }
     let mut out = Vec::new();
     let mut state = req.history().first().map_or(req.state(), |s| s.from);
-    let mut since = req.created_at();
+    let mut since = req.managed_since();
     for step in req.history() {
         if step.to != step.from {
             out.push((state, since, step.at));
@@ -134,7 +145,7 @@ fn intervals(req: &Request, now: DateTime<Utc>) -> Result<Vec<Interval>, TimeErr
 }
 
 /// Time spent in each state up to `now` (the state a request was imported in counts from its
-/// creation). Closed states count too, from closing to `now`.
+/// creation, or from when the issue became a request, [`Request::managed_since`]). Closed states count too, from closing to `now`.
 pub fn time_in_states(
     req: &Request,
     now: DateTime<Utc>,
@@ -153,12 +164,12 @@ pub fn time_blocked(req: &Request, now: DateTime<Utc>) -> Result<Duration, TimeE
         .unwrap_or_else(Duration::zero))
 }
 
-/// Lead time: creation to closing, for a closed request.
+/// Lead time: creation (or when the issue became a request) to closing, for a closed request.
 pub fn lead_time(req: &Request) -> Option<Duration> {
     if req.is_open() {
         return None;
     }
-    req.closed_at().map(|c| c - req.created_at())
+    req.closed_at().map(|c| c - req.managed_since())
 }
 
 /// Cycle time: the first entry into InProcess to the (last) completion, for a Completed request
@@ -182,7 +193,9 @@ pub fn cycle_time(req: &Request) -> Option<Duration> {
 }
 
 impl Workflow {
-    /// The SLA breaches of a request at `now` (SPEC §2), thresholds from the configuration.
+    /// The SLA breaches of a request at `now` (SPEC §2), thresholds from the configuration. An
+    /// issue that is not a CS Ops request has none (SPEC §7); a due date past the last time
+    /// chrono represents never comes.
     pub fn sla_breaches(
         &self,
         req: &Request,
@@ -191,8 +204,11 @@ impl Workflow {
         let sla = &self.config().sla;
         let spans = intervals(req, now)?;
         let mut out = Vec::new();
-        let mut push = |kind, since: DateTime<Utc>, due: DateTime<Utc>| {
-            if now > due {
+        if !self.is_managed(req) {
+            return Ok(out);
+        }
+        let mut push = |kind, since: DateTime<Utc>, due: Option<DateTime<Utc>>| {
+            if let Some(due) = due.filter(|due| now > *due) {
                 out.push(SlaBreach {
                     kind,
                     since,
@@ -207,8 +223,8 @@ impl Workflow {
         match state {
             State::New if req.is_open() => push(
                 SlaKind::Untriaged,
-                req.created_at(),
-                req.created_at() + Duration::days(i64::from(sla.untriaged_days)),
+                req.managed_since(),
+                add_days(req.managed_since(), sla.untriaged_days),
             ),
             State::AwaitingFeedback => {
                 let asked = req.history().iter().rev().find_map(|s| match &s.command {
@@ -216,7 +232,7 @@ impl Workflow {
                     _ => None,
                 });
                 let (since, due) = match asked {
-                    Some((at, Some(due))) => (at, due),
+                    Some((at, Some(due))) => (at, Some(due)),
                     Some((at, None)) => (at, add_business_days(at, sla.review_due_business_days)),
                     None => (
                         entered,
@@ -228,7 +244,7 @@ impl Workflow {
             State::Backlog => push(
                 SlaKind::BacklogPastHorizon,
                 entered,
-                entered + Duration::days(i64::from(sla.backlog_horizon_days)),
+                add_days(entered, sla.backlog_horizon_days),
             ),
             _ => {}
         }
@@ -291,17 +307,64 @@ mod tests {
         // Friday + 3 business days = Wednesday.
         assert_eq!(
             add_business_days(t("2026-01-09T09:00:00Z"), 3),
-            t("2026-01-14T09:00:00Z")
+            Some(t("2026-01-14T09:00:00Z"))
         );
         assert_eq!(
             add_business_days(t("2026-01-05T09:00:00Z"), 0),
-            t("2026-01-05T09:00:00Z")
+            Some(t("2026-01-05T09:00:00Z"))
         );
         // Saturday + 1 = Monday.
         assert_eq!(
             add_business_days(t("2026-01-10T09:00:00Z"), 1),
-            t("2026-01-12T09:00:00Z")
+            Some(t("2026-01-12T09:00:00Z"))
         );
+    }
+
+    /// The day-by-day count the closed form replaces.
+    fn business_days_by_day(start: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+        use chrono::Weekday;
+        let mut t = start;
+        let mut left = days;
+        while left > 0 {
+            t += Duration::days(1);
+            if !matches!(t.weekday(), Weekday::Sat | Weekday::Sun) {
+                left -= 1;
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn business_days_by_whole_weeks_equal_the_day_by_day_count() {
+        // Every weekday to start from (2026-01-05 is a Monday), 0 to 40 days.
+        for start_day in 0..7 {
+            let start = t("2026-01-05T09:00:00Z") + Duration::days(start_day);
+            for days in 0..40 {
+                assert_eq!(
+                    add_business_days(start, days),
+                    Some(business_days_by_day(start, days)),
+                    "{start} + {days}"
+                );
+            }
+        }
+        // Huge counts take no time and never panic: past chrono's range there is no date.
+        assert_eq!(add_business_days(t("2026-01-05T09:00:00Z"), u32::MAX), None);
+    }
+
+    #[test]
+    fn thresholds_past_the_end_of_time_are_never_breached() {
+        let wf = Workflow::new(
+            Directory::new(),
+            crate::Config::from_json(
+                r#"{"sla": {"untriaged_days": 4294967295, "review_due_business_days": 4294967295, "backlog_horizon_days": 100000000}}"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let req = Request::new(1, "t", "rita", t("2026-01-05T09:00:00Z")).unwrap();
+        let late = t("9999-01-01T00:00:00Z");
+        assert_eq!(wf.sla_breaches(&req, late), Ok(Vec::new()));
+        assert!(wf.board_report(&[req], late).is_ok());
     }
 
     #[test]

@@ -69,6 +69,20 @@ impl Weight {
     }
 }
 
+impl Weight {
+    /// A tracker's weight (GitLab accepts any non-negative number) as a CS Ops weight, or the
+    /// number back when it is not one.
+    pub const fn classify(value: u64) -> Result<Weight, u64> {
+        match value {
+            1 => Ok(Weight::One),
+            3 => Ok(Weight::Three),
+            5 => Ok(Weight::Five),
+            7 => Ok(Weight::Seven),
+            _ => Err(value),
+        }
+    }
+}
+
 impl TryFrom<i64> for Weight {
     type Error = WeightError;
     fn try_from(value: i64) -> Result<Self, Self::Error> {

@@ -125,10 +125,17 @@ impl ReadIssues {
             .collect()
     }
 
-    /// What each bad entry was (each names its position).
+    /// What each bad entry was (each names its position): only what GitLab never writes.
     #[getter]
     fn errors(&self) -> Vec<String> {
         self.inner.errors.iter().map(ToString::to_string).collect()
+    }
+
+    /// The issues whose two workflow labels leave their state undecided: one dict each
+    /// (`iid`, `created_at`, `anomaly` with `labels` and `states`).
+    #[getter]
+    fn undecided<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(py, &value_of(&self.inner.undecided))
     }
 
     fn __len__(&self) -> usize {
@@ -142,16 +149,16 @@ impl ReadIssues {
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other.cast::<ReadIssues>().is_ok_and(|o| {
-            o.get().inner.requests == self.inner.requests
-                && o.get().inner.errors == self.inner.errors
-        })
+        other
+            .cast::<ReadIssues>()
+            .is_ok_and(|o| o.get().inner == self.inner)
     }
 
     fn __repr__(&self) -> String {
         format!(
-            "ReadIssues({} requests, {} errors)",
+            "ReadIssues({} requests, {} undecided, {} errors)",
             self.inner.requests.len(),
+            self.inner.undecided.len(),
             self.inner.errors.len()
         )
     }
@@ -630,6 +637,19 @@ json_backed!(WebhookDecision, "decision", {
         get(&self.v, "moved").as_bool().unwrap_or(false)
     }
 
+    /// Whether the issue is a CS Ops request, before or after the change (False: nothing to do).
+    #[getter]
+    fn managed(&self) -> bool {
+        get(&self.v, "managed").as_bool().unwrap_or(false)
+    }
+
+    /// What the issue holds after the change that breaks the process but is no label move
+    /// (`invalid_weight`, …): dicts with `iid`, `kind`, `message`; reported, not undone.
+    #[getter]
+    fn anomalies<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(py, get(&self.v, "anomalies"))
+    }
+
     /// The state before the change (named like `Transition.from_state`).
     #[getter]
     #[allow(clippy::wrong_self_convention)]
@@ -885,14 +905,12 @@ pub(crate) fn board_report(
     let now = instant(as_of, "as_of")?;
     let mut reqs = Vec::new();
     let mut unloaded = Vec::new();
+    let mut undecided = Vec::new();
     let items: Vec<Bound<'_, PyAny>> = if let Ok(read) = requests.cast::<ReadIssues>() {
         // Issues read before: their requests, and those that carry two workflow labels.
         let read = &read.get().inner;
         reqs.extend(read.requests.iter().cloned());
-        unloaded.extend(read.errors.iter().filter_map(|e| match e {
-            GitlabError::Request { source, .. } => Some(source.clone()),
-            _ => None,
-        }));
+        undecided.extend(read.undecided.iter().cloned());
         Vec::new()
     } else if let Ok(s) = requests.cast::<PyString>() {
         let v: Value = serde_json::from_str(s.to_str()?)
@@ -937,6 +955,7 @@ pub(crate) fn board_report(
         .board_report(&reqs, now)
         .map_err(|e| input_error(py, "as_of", e.to_string()))?;
     report.add_unloaded(&unloaded);
+    report.add_undecided(&undecided);
     Ok(BoardReport {
         v: value_of(&report),
     })

@@ -752,6 +752,11 @@ impl Request {
     fn assignee(&self) -> Option<&str> {
         self.inner.assignee()
     }
+    /// Every assignee the tracker lists, the owner (`assignee`) first.
+    #[getter]
+    fn assignees(&self) -> Vec<&str> {
+        self.inner.assignees().collect()
+    }
     #[getter]
     fn reviewer(&self) -> Option<&str> {
         self.inner.reviewer()
@@ -759,6 +764,21 @@ impl Request {
     #[getter]
     fn weight(&self) -> Option<u8> {
         self.inner.weight().map(|w| w.value())
+    }
+    /// A weight the tracker holds that is not 1, 3, 5 or 7 (reported as `invalid_weight`).
+    #[getter]
+    fn invalid_weight(&self) -> Option<u64> {
+        self.inner.invalid_weight()
+    }
+    /// Who closed it, when the tracker says.
+    #[getter]
+    fn closed_by(&self) -> Option<&str> {
+        self.inner.closed_by()
+    }
+    /// When the issue became a CS Ops request (its creation, or later when it gained `CSOps`).
+    #[getter]
+    fn managed_since<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_datetime(py, self.inner.managed_since())
     }
     #[getter]
     fn workstream(&self) -> Option<&'static str> {

@@ -26,6 +26,7 @@ use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
 use super::{GitlabError, LabelAction, LabelEvent};
 use crate::Role;
+use crate::report::AnomalyKind;
 use crate::review::ReviewLevel;
 use crate::sla::SlaBreach;
 use crate::state::State;
@@ -70,6 +71,10 @@ pub enum AuditRule {
     ClosedWithoutOutcome,
     /// Two workflow labels at once (SPEC §1).
     TwoWorkflowLabels,
+    /// A weight GitLab holds that is not a CS Ops weight (SPEC §3: 1, 3, 5, 7).
+    InvalidWeight,
+    /// A workflow label on an issue without the team label `CSOps` (SPEC §1, §7).
+    WorkflowLabelWithoutCsops,
 }
 
 impl AuditRule {
@@ -173,7 +178,11 @@ pub(crate) fn check_move(
             }
         }
     }
-    if rule.is_some_and(|r| r.requires.contains(&Requirement::Weight)) && req.weight().is_none() {
+    // A weight outside 1, 3, 5, 7 is a weight: it is reported once, as `invalid_weight`.
+    if rule.is_some_and(|r| r.requires.contains(&Requirement::Weight))
+        && req.weight().is_none()
+        && req.invalid_weight().is_none()
+    {
         push(
             AuditRule::NoWeight,
             format!("{from} -> {to} with no weight: it needs one of 1, 3, 5, 7"),
@@ -235,15 +244,13 @@ fn permitted(wf: &Workflow, req: &Request, rule: &Rule, actor: &str) -> bool {
                 .iter()
                 .any(|r| matches!(r, Role::WorkstreamLead(_))),
         },
-        Party::Assignee => req.assignee() == Some(actor),
+        Party::Assignee => req.is_assignee(actor),
         Party::Requester => req.author() == actor,
         Party::Reviewer => match req.reviewer() {
             Some(r) => r == actor,
-            None => req.assignee() != Some(actor),
+            None => !req.is_assignee(actor),
         },
-        Party::SelfAssigningCsOps => {
-            dir.has_role(actor, Role::CsOps) && req.assignee() == Some(actor)
-        }
+        Party::SelfAssigningCsOps => dir.has_role(actor, Role::CsOps) && req.is_assignee(actor),
     })
 }
 
@@ -410,6 +417,8 @@ fn reconstruct_views(
     }
 
     let tax = wf.taxonomy();
+    // The history as a request starts when the issue first became managed (SPEC §7).
+    let mut managed_since = (!tax.is_managed(labels.iter().copied())).then_some(None);
     let mut violations = Vec::new();
     let mut history: Vec<Step> = Vec::with_capacity(order.len() / 2 + 1);
     let mut workflow = tax.workflow_labels(labels.iter().copied());
@@ -468,6 +477,11 @@ fn reconstruct_views(
             }
             k += 1;
         }
+        if let Some(since @ None) = &mut managed_since
+            && tax.is_managed(labels.iter().copied())
+        {
+            *since = Some(at);
+        }
         match workflow.as_slice() {
             [] => {
                 if state != State::New && removed.is_none() {
@@ -525,7 +539,7 @@ fn reconstruct_views(
     if !request.is_open() && !matches!(state, State::Completed | State::WontDo) {
         violations.push(Violation {
             rule: AuditRule::ClosedWithoutOutcome,
-            actor: None,
+            actor: request.closed_by().map(str::to_owned),
             at: request
                 .closed_at()
                 .or(history.last().map(|s| s.at))
@@ -536,15 +550,62 @@ fn reconstruct_views(
             ),
         });
     }
+    // What the issue holds now: dated by the last change its events show.
+    let last_seen = order.last().map_or(request.created_at(), |e| e.at);
+    violations.extend(
+        issue_findings(wf, request)
+            .into_iter()
+            .map(|(rule, _, message)| Violation {
+                rule,
+                actor: None,
+                at: last_seen,
+                step: None,
+                message,
+            }),
+    );
     violations.sort_by_key(|v| v.at);
 
     let mut out = request.clone();
     out.history = history;
     out.state = state;
+    if let Some(since) = managed_since.flatten() {
+        out.managed_since = Some(since).filter(|s| *s > out.created_at);
+    }
     Ok(Reconstruction {
         request: out,
         violations,
     })
+}
+
+/// What an issue's current fields break, whatever its history (SPEC §7 "Data as GitLab holds
+/// it"): a weight outside 1, 3, 5, 7; a workflow label without the team label `CSOps`.
+/// Each finding is named as the audit names it and as the board does.
+pub(crate) fn issue_findings(
+    wf: &Workflow,
+    req: &Request,
+) -> Vec<(AuditRule, AnomalyKind, String)> {
+    let mut out = Vec::new();
+    if let Some(w) = req.invalid_weight() {
+        out.push((
+            AuditRule::InvalidWeight,
+            AnomalyKind::InvalidWeight,
+            format!("weight {w} is not one of 1, 3, 5, 7"),
+        ));
+    }
+    let tax = wf.taxonomy();
+    let labels = req.labels();
+    if let Some(l) = labels.iter().find(|l| tax.in_workflow_scope(l))
+        && !labels.iter().any(|l| tax.is_team_label(l))
+    {
+        out.push((
+            AuditRule::WorkflowLabelWithoutCsops,
+            AnomalyKind::WorkflowLabelWithoutCsops,
+            format!(
+                "{l:?} on an issue without the team label CSOps: a CS Ops request carries both"
+            ),
+        ));
+    }
+    out
 }
 
 /// The message of two or more workflow labels at once: the import anomaly's own words (SPEC §1).
@@ -561,8 +622,8 @@ pub(crate) fn two_labels(found: &[(&str, State)]) -> String {
 pub struct IssueAudit {
     /// The issue's iid.
     pub iid: u64,
-    /// Its workflow state now.
-    pub state: State,
+    /// Its workflow state now (`None` when two workflow labels leave it undecided).
+    pub state: Option<State>,
     /// Steps in its reconstructed history.
     pub steps: usize,
     /// What broke the process.
@@ -574,8 +635,10 @@ pub struct IssueAudit {
 /// The figures of a batch audit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AuditSummary {
-    /// Issues audited (reconstructed).
+    /// Issues audited (reconstructed, or undecided between two workflow labels).
     pub issues: usize,
+    /// Issues left out because they are not CS Ops requests (SPEC §7 "Managed requests").
+    pub unmanaged: usize,
     /// Label events read.
     pub label_events: usize,
     /// Steps reconstructed.
@@ -608,7 +671,8 @@ pub struct BatchAudit {
 
 /// Audits many issues at once (a nightly export): each request is reconstructed from its label
 /// events (`events_of(iid)`; an issue with none keeps the state its labels give and an empty
-/// history), audited, and its SLA breaches taken at `as_of`. An issue that cannot be
+/// history), audited, and its SLA breaches taken at `as_of`. Issues that are not CS Ops
+/// requests are left out and counted (`summary.unmanaged`). An issue that cannot be
 /// reconstructed is listed under `errors` and the rest still run.
 pub fn audit_batch<'e>(
     wf: &Workflow,
@@ -624,6 +688,10 @@ pub fn audit_batch<'e>(
         requests: Vec::with_capacity(requests.len()),
     };
     for req in requests {
+        if !wf.is_managed(req) {
+            run.summary.unmanaged += 1;
+            continue;
+        }
         let events = events_of(req.id()).unwrap_or(&[]);
         let rec = match reconstruct(wf, req, events) {
             Ok(r) => r,
@@ -652,7 +720,7 @@ pub fn audit_batch<'e>(
         }
         run.issues.push(IssueAudit {
             iid: req.id(),
-            state: rec.request.state(),
+            state: Some(rec.request.state()),
             steps: rec.history().len(),
             violations: rec.violations,
             sla_breaches: sla,
@@ -661,4 +729,42 @@ pub fn audit_batch<'e>(
     }
     run.summary.errors = run.errors.len();
     run
+}
+
+impl BatchAudit {
+    /// Adds the issues whose two workflow labels leave their state undecided: each is audited
+    /// as one `two_workflow_labels` violation, dated at its creation (SPEC §1: reported, never
+    /// resolved).
+    pub fn add_undecided(&mut self, undecided: &[super::Undecided]) {
+        for u in undecided {
+            if u.created_at > self.as_of {
+                let late = crate::sla::TimeError {
+                    now: self.as_of,
+                    last: u.created_at,
+                };
+                self.errors.push(format!("issue {}: {late}", u.iid));
+                self.summary.errors = self.errors.len();
+                continue;
+            }
+            let s = &mut self.summary;
+            s.issues += 1;
+            s.issues_with_violations += 1;
+            *s.violations
+                .entry(AuditRule::TwoWorkflowLabels)
+                .or_insert(0) += 1;
+            self.issues.push(IssueAudit {
+                iid: u.iid,
+                state: None,
+                steps: 0,
+                violations: vec![Violation {
+                    rule: AuditRule::TwoWorkflowLabels,
+                    actor: None,
+                    at: u.created_at,
+                    step: None,
+                    message: u.anomaly.to_string(),
+                }],
+                sla_breaches: Vec::new(),
+            });
+        }
+    }
 }

@@ -124,12 +124,15 @@ fn audit_read(
         |iid| events.get(&iid).map(Vec::as_slice),
         as_of,
     );
+    audit.add_undecided(&issues.undecided);
     audit
         .errors
         .extend(issues.errors.iter().map(|e| e.to_string()));
     audit.summary.errors = audit.errors.len();
     let mut board = wf.board_report(&audit.requests, as_of)?;
-    board.add_read_errors(&issues.errors);
+    // The audit kept only the managed requests for the board: it counted the others.
+    board.unmanaged = audit.summary.unmanaged;
+    board.add_undecided(&issues.undecided);
     Ok(ExportReport { audit, board })
 }
 
@@ -138,6 +141,8 @@ fn audit_read(
 pub struct IssueCheck {
     /// The issue's iid.
     pub iid: u64,
+    /// Whether it is a CS Ops request (SPEC §7): an issue that is not has nothing to check.
+    pub managed: bool,
     /// Its workflow state (`None` when two workflow labels leave it undecided).
     pub state: Option<State>,
     /// Whether nothing is wrong.
@@ -147,8 +152,10 @@ pub struct IssueCheck {
 }
 
 /// Checks one REST issue (a JSON value or text) for the board's anomalies: two workflow labels,
-/// In_Process without an assignee, closed without Completed / Won't Do. An issue that does not
-/// read for any other reason is an error.
+/// In_Process without an assignee, closed without Completed / Won't Do, a weight outside 1, 3,
+/// 5, 7, a workflow label without `CSOps`. An issue that is not a CS Ops request is consistent
+/// and says so (`managed: false`). Only what GitLab never writes (no `iid`, a field of the wrong
+/// JSON type) is an error.
 ///
 /// ```
 /// use csops_core::{gitlab, Directory, Workflow};
@@ -175,9 +182,15 @@ pub fn check_issue_value(
 ) -> Result<IssueCheck, GitlabError> {
     match read_issue_value(value, wf.config()) {
         Ok(req) => {
-            let anomalies = wf.anomalies(&req);
+            let managed = wf.is_managed(&req);
+            let anomalies = if managed {
+                wf.anomalies(&req)
+            } else {
+                Vec::new()
+            };
             Ok(IssueCheck {
                 iid: req.id(),
+                managed,
                 state: Some(req.state()),
                 consistent: anomalies.is_empty(),
                 anomalies,
@@ -188,6 +201,7 @@ pub fn check_issue_value(
             ..
         }) => Ok(IssueCheck {
             iid: id,
+            managed: true,
             state: None,
             consistent: false,
             anomalies: vec![Anomaly {
@@ -226,9 +240,12 @@ pub fn request_from_value(
 /// let report = gitlab::board_report_json(&wf, r#"[
 ///   {"iid": 1, "title": "t", "state": "opened", "labels": ["CSOps::Triage", "CSOps::Blocked"],
 ///    "author": {"username": "rita"}, "created_at": "2026-03-02T09:00:00Z"},
-///   {"id": 2, "author": "rita", "created_at": "2026-03-02T09:00:00Z"}]"#,
+///   {"id": 2, "author": "rita", "labels": ["CSOps"], "created_at": "2026-03-02T09:00:00Z"},
+///   {"iid": 3, "title": "not a request", "state": "opened", "labels": ["bug"],
+///    "author": {"username": "eng"}, "weight": 10, "created_at": "2026-03-02T09:00:00Z"}]"#,
 ///   "2026-03-16T00:00:00Z".parse().unwrap())?;
 /// assert_eq!((report.requests, report.anomalies.len(), report.sla_breaches.len()), (1, 1, 1));
+/// assert_eq!(report.unmanaged, 1);
 /// # Ok::<(), gitlab::GitlabError>(())
 /// ```
 pub fn board_report_json(

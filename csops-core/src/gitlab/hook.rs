@@ -46,7 +46,7 @@ struct RawAttributes {
     #[serde(default)]
     author_id: Option<u64>,
     #[serde(default)]
-    weight: Option<i64>,
+    weight: Option<u64>,
     #[serde(default)]
     action: Option<String>,
     #[serde(default)]
@@ -90,8 +90,8 @@ pub struct IssueHook {
     pub current_labels: Option<Vec<String>>,
     /// Assignees after the change (`assignees[].username`).
     pub assignees: Vec<String>,
-    /// The weight after the change.
-    pub weight: Option<i64>,
+    /// The weight after the change (any non-negative number GitLab accepts).
+    pub weight: Option<u64>,
     /// The author's user id (the payload names the author by id only).
     pub author_id: Option<u64>,
     /// Creation time.
@@ -202,7 +202,6 @@ impl IssueHook {
         config: &Config,
         labels: &[String],
     ) -> Result<Request, GitlabError> {
-        let weight = super::weight_of(self.weight, "webhook", None, "object_attributes.weight")?;
         let record = RequestRecord {
             id: self.iid,
             title: self.title.clone(),
@@ -213,13 +212,17 @@ impl IssueHook {
             labels: labels.iter().map(String::as_str).collect(),
             created_at: self.created_at,
             change_kind: Default::default(),
-            assignee: self.assignees.first().cloned(),
+            assignee: None,
+            assignees: self.assignees.clone(),
             reviewer: None,
-            weight,
+            weight: None,
+            invalid_weight: self.weight,
             workstream: None,
             milestone: None,
             state: Some(self.state),
             closed_at: self.closed_at,
+            closed_by: None,
+            managed_since: None,
             workflow_state: None,
             history: Vec::new(),
         };
@@ -247,6 +250,9 @@ pub struct WebhookDecision {
     pub to: State,
     /// Whether the change moved the workflow label at all.
     pub moved: bool,
+    /// Whether the issue is a CS Ops request, before or after the change (SPEC §7). A hook for
+    /// one that is not is allowed, with nothing to do.
+    pub managed: bool,
     /// Whether the move was allowed (always, when nothing moved).
     pub allowed: bool,
     /// The command of the table the move is (none when the table has no such move).
@@ -258,6 +264,9 @@ pub struct WebhookDecision {
     pub rest_params: RestParams,
     /// A comment for the issue naming the rules broken (none when allowed).
     pub comment: Option<String>,
+    /// What the issue holds after the change that breaks the process but is no label move (a
+    /// weight outside 1, 3, 5, 7, a workflow label without `CSOps`, …): reported, not undone.
+    pub anomalies: Vec<crate::report::Anomaly>,
 }
 
 /// Decides an Issue Hook against the request as csops last stored it (its author, assignee,
@@ -318,13 +327,18 @@ pub fn decide_webhook(
         [(_, s)] => *s,
         _ => stored.state(),
     };
-    // The request as the change left it: the stored people, the hook's assignee and weight.
+    let managed = tax.is_managed(before.iter().copied()) || tax.is_managed(after.iter().copied());
+    // The request as the change left it: the stored people, the hook's assignees and weight.
     let mut ctx = stored.clone();
-    if let Some(a) = hook.assignees.first() {
-        ctx.assignee = Some(a.clone());
+    if let Some((owner, others)) = hook.assignees.split_first() {
+        ctx.assignee = Some(owner.clone());
+        ctx.co_assignees = others.to_vec();
     }
-    if let Some(w) = hook.weight.and_then(|w| crate::Weight::try_from(w).ok()) {
-        ctx.weight = Some(w);
+    if let Some(w) = hook.weight {
+        (ctx.weight, ctx.invalid_weight) = match crate::Weight::classify(w) {
+            Ok(w) => (Some(w), None),
+            Err(raw) => (None, Some(raw)),
+        };
     }
     ctx.labels = after.iter().copied().collect::<LabelSet>();
     if ctx.workstream.is_none() {
@@ -341,12 +355,25 @@ pub fn decide_webhook(
         from,
         to: from,
         moved: false,
+        managed,
         allowed: true,
         command: None,
         violations: Vec::new(),
         rest_params: RestParams::default(),
         comment: None,
+        anomalies: Vec::new(),
     };
+    if !managed {
+        return Ok(decision);
+    }
+    decision.anomalies = super::issue_findings(wf, &ctx)
+        .into_iter()
+        .map(|(_, kind, message)| crate::report::Anomaly {
+            iid: hook.iid,
+            kind,
+            message,
+        })
+        .collect();
     let to = match wl_after.as_slice() {
         [] => State::New,
         [(_, s)] => *s,

@@ -34,12 +34,14 @@ mod export;
 mod hook;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wild_tests;
 
-pub(crate) use audit::review_expected;
 pub use audit::{
     AuditRule, AuditSummary, BatchAudit, IssueAudit, Reconstruction, Violation, audit_batch,
     reconstruct, reconstruct_json,
 };
+pub(crate) use audit::{issue_findings, review_expected};
 pub use export::{
     ExportReport, IssueCheck, audit_export, audit_export_value, board_report_json, check_issue,
     check_issue_value, read_label_events_by_issue, read_label_events_by_issue_value,
@@ -208,15 +210,19 @@ pub struct Issue {
     pub assignee: Option<User>,
     /// The author (the requester).
     pub author: User,
-    /// Weight (GitLab Premium); null or absent when unset.
+    /// Weight (GitLab Premium); null or absent when unset. Any non-negative number GitLab
+    /// accepts; one that is not a CS Ops weight is kept and reported (`invalid_weight`).
     #[serde(default)]
-    pub weight: Option<i64>,
+    pub weight: Option<u64>,
     /// Creation time.
     #[serde(deserialize_with = "timestamp")]
     pub created_at: DateTime<Utc>,
     /// Closing time.
     #[serde(default, deserialize_with = "opt_timestamp")]
     pub closed_at: Option<DateTime<Utc>>,
+    /// Who closed it (a person or a bot), when closed.
+    #[serde(default)]
+    pub closed_by: Option<User>,
     /// The milestone (`title`, `start_date`, `due_date` read).
     #[serde(default)]
     pub milestone: Option<Milestone>,
@@ -242,13 +248,10 @@ impl Issue {
         taxonomy: &Taxonomy,
         routing: &RoutingConfig,
     ) -> Result<Request, GitlabError> {
-        let weight = weight_of(self.weight, "issue", index, "weight")?;
-        let assignee = self
-            .assignees
-            .into_iter()
-            .next()
-            .or(self.assignee)
-            .map(|u| u.username);
+        let mut assignees: Vec<String> = self.assignees.into_iter().map(|u| u.username).collect();
+        if assignees.is_empty() {
+            assignees.extend(self.assignee.map(|u| u.username));
+        }
         let record = RequestRecord {
             id: self.iid,
             title: self.title,
@@ -256,38 +259,23 @@ impl Issue {
             labels: self.labels.into_iter().collect(),
             created_at: self.created_at,
             change_kind: Default::default(),
-            assignee,
+            assignee: None,
+            assignees,
             reviewer: None,
-            weight,
+            weight: None,
+            invalid_weight: self.weight,
             workstream: None,
             milestone: self.milestone,
             state: Some(self.state),
             closed_at: self.closed_at,
+            closed_by: self.closed_by.map(|u| u.username),
+            managed_since: None,
             workflow_state: None,
             history: Vec::new(),
         };
         Request::from_record_parts(record, taxonomy, routing)
             .map_err(|source| GitlabError::Request { index, source })
     }
-}
-
-/// A GitLab weight as a CS Ops weight (SPEC §3: 1, 3, 5, 7); an error names the field.
-fn weight_of(
-    weight: Option<i64>,
-    what: &'static str,
-    index: Option<usize>,
-    key: &str,
-) -> Result<Option<crate::Weight>, GitlabError> {
-    weight
-        .map(|w| {
-            crate::Weight::try_from(w).map_err(|e| GitlabError::Json {
-                what,
-                index,
-                key: key.to_owned(),
-                message: e.to_string(),
-            })
-        })
-        .transpose()
 }
 
 fn read<'de, T: Deserialize<'de>>(
@@ -331,14 +319,59 @@ pub fn read_issue_value(value: serde_json::Value, config: &Config) -> Result<Req
     issue.into_request(config)
 }
 
-/// What a list of issues read as: the requests in order, and each entry that did not read
-/// (its error names its position).
-#[derive(Debug, Clone, Default)]
+/// What a list of issues read as: the requests in order (managed or not), the issues whose
+/// workflow state is undecided, and each entry that did not read (its error names its
+/// position).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Issues {
     /// The requests read, in the list's order.
     pub requests: Vec<Request>,
-    /// The entries that did not read.
+    /// The issues that carry two workflow labels: read, reported, never resolved (SPEC §1).
+    pub undecided: Vec<Undecided>,
+    /// The entries that did not read: what GitLab never writes (a missing `iid`, a field of the
+    /// wrong JSON type).
     pub errors: Vec<GitlabError>,
+}
+
+/// An issue that carries two or more workflow labels: its workflow state cannot be decided, so
+/// it is reported as an anomaly and left out of the states (SPEC §1, §7).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Undecided {
+    /// The issue's iid.
+    pub iid: u64,
+    /// Its creation time.
+    pub created_at: DateTime<Utc>,
+    /// Which labels.
+    pub anomaly: crate::label::WorkflowAnomaly,
+}
+
+impl Undecided {
+    /// The anomaly as a board lists it.
+    pub fn to_anomaly(&self) -> crate::report::Anomaly {
+        crate::report::Anomaly {
+            iid: self.iid,
+            kind: crate::report::AnomalyKind::TwoWorkflowLabels,
+            message: self.anomaly.to_string(),
+        }
+    }
+}
+
+impl Issues {
+    /// Sorts one entry's outcome into the list.
+    fn push(&mut self, created_at: DateTime<Utc>, read: Result<Request, GitlabError>) {
+        match read {
+            Ok(r) => self.requests.push(r),
+            Err(GitlabError::Request {
+                source: RequestError::Anomaly { id, anomaly },
+                ..
+            }) => self.undecided.push(Undecided {
+                iid: id,
+                created_at,
+                anomaly,
+            }),
+            Err(e) => self.errors.push(e),
+        }
+    }
 }
 
 /// Reads a list of REST issue objects (JSON text: an array, as `GET /projects/:id/issues`
@@ -383,10 +416,11 @@ fn requests_of(issues: Vec<Issue>, taxonomy: &Taxonomy, routing: &RoutingConfig)
     let mut out = Issues::default();
     out.requests.reserve(issues.len());
     for (i, issue) in issues.into_iter().enumerate() {
-        match issue.into_request_parts(Some(i), taxonomy, routing) {
-            Ok(r) => out.requests.push(r),
-            Err(e) => out.errors.push(e),
-        }
+        let created_at = issue.created_at;
+        out.push(
+            created_at,
+            issue.into_request_parts(Some(i), taxonomy, routing),
+        );
     }
     out
 }
@@ -399,10 +433,14 @@ fn requests_of_values(
 ) -> Issues {
     let mut out = Issues::default();
     for (i, v) in list.into_iter().enumerate() {
-        let read_one = read::<Issue>("issue", Some(i), v)
-            .and_then(|issue| issue.into_request_parts(Some(i), taxonomy, routing));
-        match read_one {
-            Ok(r) => out.requests.push(r),
+        match read::<Issue>("issue", Some(i), v) {
+            Ok(issue) => {
+                let created_at = issue.created_at;
+                out.push(
+                    created_at,
+                    issue.into_request_parts(Some(i), taxonomy, routing),
+                );
+            }
             Err(e) => out.errors.push(e),
         }
     }

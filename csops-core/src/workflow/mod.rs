@@ -195,6 +195,12 @@ impl Workflow {
         &self.compiled.taxonomy
     }
 
+    /// Whether a request is a CS Ops request now: it carries `CSOps` or a label of the workflow
+    /// scope (SPEC §7 "Managed requests"). Boards, audits and SLAs leave the others out.
+    pub fn is_managed(&self, req: &Request) -> bool {
+        self.compiled.taxonomy.is_managed(req.labels().iter())
+    }
+
     /// Loads a request from JSON with this workflow's configuration.
     pub fn load_request(&self, json: &str) -> Result<Request, RequestError> {
         self.load_record(request::record_from_json(json)?)
@@ -266,9 +272,12 @@ impl Workflow {
         }
         if plan.weight.is_some() {
             req.weight = plan.weight;
+            req.invalid_weight = None;
         }
-        if plan.assignee.is_some() {
-            req.assignee = plan.assignee;
+        if let Some(owner) = plan.assignee {
+            // The new owner replaces the old; the other assignees stay.
+            req.co_assignees.retain(|a| *a != owner);
+            req.assignee = Some(owner);
         }
         if plan.reviewer.is_some() {
             req.reviewer = plan.reviewer;
@@ -416,7 +425,7 @@ impl Workflow {
         };
         let permitted = rule.who.iter().any(|party| match party {
             Party::Lead => lead == Some(actor),
-            Party::Assignee => req.assignee() == Some(actor),
+            Party::Assignee => req.is_assignee(actor),
             Party::Requester => req.author == actor,
             Party::Reviewer => req.reviewer() == Some(actor),
             Party::SelfAssigningCsOps => {
@@ -509,6 +518,14 @@ impl Workflow {
                             problem(kind, rule, None);
                         }
                         None if req.weight.is_some() => {}
+                        None if req.invalid_weight.is_some() => problem(
+                            RejectionKind::InvalidWeight,
+                            format!(
+                                "{kind} needs a weight of 1, 3, 5 or 7; the request's weight {} is not one (give one with the command)",
+                                req.invalid_weight.unwrap_or_default()
+                            ),
+                            Some("weight"),
+                        ),
                         None => problem(
                             RejectionKind::MissingInput,
                             format!(
@@ -565,7 +582,7 @@ impl Workflow {
                             format!("reviewer {r:?} is not in the directory"),
                             None,
                         ),
-                        Some(r) if req.assignee() == Some(r) => problem(
+                        Some(r) if req.is_assignee(r) => problem(
                             RejectionKind::NotPermitted,
                             format!("{r:?} is the assignee and cannot be their own peer reviewer"),
                             None,

@@ -157,12 +157,20 @@ pub struct RequestRecord {
     /// The assignee (the owner).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
+    /// Every assignee the tracker lists, the owner first (absent when there is one at most).
+    /// With no `assignee`, the first of them is the owner.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assignees: Vec<String>,
     /// The peer reviewer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<String>,
     /// The weight (1, 3, 5, 7).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<Weight>,
+    /// A weight the tracker holds that is not a CS Ops weight (GitLab accepts any
+    /// non-negative number; SPEC §7): kept as it is, reported as `invalid_weight`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid_weight: Option<u64>,
     /// The workstream: absent = routed by labels (SPEC §5); `null` = none.
     #[serde(
         default,
@@ -179,6 +187,13 @@ pub struct RequestRecord {
     /// When it was closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<DateTime<Utc>>,
+    /// Who closed it (GitLab's `closed_by`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_by: Option<String>,
+    /// When the issue became a CS Ops request, when that was after its creation (it gained
+    /// `CSOps` later; SPEC §7 "Managed requests"): its clocks start there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_since: Option<DateTime<Utc>>,
     /// The workflow state; when given, it must agree with the labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow_state: Option<State>,
@@ -219,13 +234,18 @@ pub struct Request {
     pub(crate) state: State,
     pub(crate) open: bool,
     pub(crate) assignee: Option<String>,
+    /// The other assignees (the owner is `assignee`).
+    pub(crate) co_assignees: Vec<String>,
     pub(crate) reviewer: Option<String>,
     pub(crate) weight: Option<Weight>,
+    pub(crate) invalid_weight: Option<u64>,
     pub(crate) workstream: Option<Workstream>,
     pub(crate) change_kind: ChangeKind,
     pub(crate) milestone: Option<Milestone>,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) closed_at: Option<DateTime<Utc>>,
+    pub(crate) closed_by: Option<String>,
+    pub(crate) managed_since: Option<DateTime<Utc>>,
     pub(crate) history: Vec<Step>,
 }
 
@@ -258,12 +278,16 @@ impl Request {
             created_at,
             change_kind: ChangeKind::Other,
             assignee: None,
+            assignees: Vec::new(),
             reviewer: None,
             weight: None,
+            invalid_weight: None,
             workstream: None,
             milestone: None,
             state: None,
             closed_at: None,
+            closed_by: None,
+            managed_since: None,
             workflow_state: None,
             history: Vec::new(),
         })
@@ -383,11 +407,38 @@ impl Request {
                 ),
             });
         }
+        if let Some(since) = r.managed_since.filter(|m| *m < r.created_at) {
+            return Err(RequestError::Json {
+                key: "managed_since".to_owned(),
+                message: format!(
+                    "{since} is before created_at {}: an issue becomes a request after it exists",
+                    r.created_at
+                ),
+            });
+        }
+        let (weight, invalid_weight) = match (r.weight, r.invalid_weight) {
+            (Some(_), Some(_)) => {
+                return Err(RequestError::Json {
+                    key: "invalid_weight".to_owned(),
+                    message: "a request has one weight: weight or invalid_weight, not both"
+                        .to_owned(),
+                });
+            }
+            (w, None) => (w, None),
+            (None, Some(raw)) => match Weight::classify(raw) {
+                Ok(w) => (Some(w), None),
+                Err(raw) => (None, Some(raw)),
+            },
+        };
         let workstream = match r.workstream {
             Some(explicit) => explicit,
             None => routing.route(r.labels.iter()).workstream(),
         };
         let open = r.state.map_or(state.is_open(), |s| s == OpenState::Open);
+        let named = |a: &String| !a.trim().is_empty();
+        let mut assignees = r.assignees.into_iter().filter(named);
+        let assignee = r.assignee.filter(named).or_else(|| assignees.next());
+        let co_assignees = assignees.filter(|a| Some(a) != assignee.as_ref()).collect();
         Ok(Request {
             id,
             title: r.title,
@@ -395,14 +446,18 @@ impl Request {
             labels: r.labels,
             state,
             open,
-            assignee: r.assignee.filter(|a| !a.trim().is_empty()),
-            reviewer: r.reviewer.filter(|a| !a.trim().is_empty()),
-            weight: r.weight,
+            assignee,
+            co_assignees,
+            reviewer: r.reviewer.filter(named),
+            weight,
+            invalid_weight,
             workstream,
             change_kind: r.change_kind,
             milestone: r.milestone,
             created_at: r.created_at,
             closed_at: r.closed_at,
+            closed_by: r.closed_by.filter(named),
+            managed_since: r.managed_since.filter(|m| *m > r.created_at),
             history: r.history,
         })
     }
@@ -417,8 +472,14 @@ impl Request {
             created_at: self.created_at,
             change_kind: self.change_kind,
             assignee: self.assignee.clone(),
+            assignees: if self.co_assignees.is_empty() {
+                Vec::new()
+            } else {
+                self.assignees().map(str::to_owned).collect()
+            },
             reviewer: self.reviewer.clone(),
             weight: self.weight,
+            invalid_weight: self.invalid_weight,
             workstream: Some(self.workstream),
             milestone: self.milestone.clone(),
             state: Some(if self.open {
@@ -427,6 +488,8 @@ impl Request {
                 OpenState::Closed
             }),
             closed_at: self.closed_at,
+            closed_by: self.closed_by.clone(),
+            managed_since: self.managed_since,
             workflow_state: Some(self.state),
             history: self.history.clone(),
         }
@@ -461,17 +524,34 @@ impl Request {
     pub fn is_open(&self) -> bool {
         self.open
     }
-    /// The assignee.
+    /// The assignee: the owner (SPEC §2), the first of the tracker's assignees.
     pub fn assignee(&self) -> Option<&str> {
         self.assignee.as_deref()
+    }
+    /// Every assignee the tracker lists, the owner first.
+    pub fn assignees(&self) -> impl Iterator<Item = &str> {
+        self.assignee
+            .iter()
+            .chain(&self.co_assignees)
+            .map(String::as_str)
+    }
+    /// Whether `person` is one of the assignees (any of them acts as the assignee in the §2
+    /// rules; the owner alone carries the load, §3).
+    pub fn is_assignee(&self, person: &str) -> bool {
+        self.assignees().any(|a| a == person)
     }
     /// The peer reviewer.
     pub fn reviewer(&self) -> Option<&str> {
         self.reviewer.as_deref()
     }
-    /// The weight.
+    /// The weight, when it is a CS Ops weight (1, 3, 5, 7).
     pub fn weight(&self) -> Option<Weight> {
         self.weight
+    }
+    /// A weight the tracker holds that is not a CS Ops weight (0, 2, 8, …): kept as it is and
+    /// reported as `invalid_weight` (SPEC §7); `None` when the weight is valid or unset.
+    pub fn invalid_weight(&self) -> Option<u64> {
+        self.invalid_weight
     }
     /// The workstream (set at triage, or routed by labels).
     pub fn workstream(&self) -> Option<Workstream> {
@@ -492,6 +572,15 @@ impl Request {
     /// Closing time, while closed.
     pub fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.closed_at
+    }
+    /// Who closed it, when the tracker says (GitLab's `closed_by`).
+    pub fn closed_by(&self) -> Option<&str> {
+        self.closed_by.as_deref()
+    }
+    /// When the issue became a CS Ops request: its creation, or later when it gained `CSOps`
+    /// afterwards (SPEC §7). Its clocks (untriaged, lead time) start here.
+    pub fn managed_since(&self) -> DateTime<Utc> {
+        self.managed_since.unwrap_or(self.created_at)
     }
     /// Every accepted step, oldest first.
     pub fn history(&self) -> &[Step] {

@@ -1,0 +1,162 @@
+//! The wild GitLab export (`examples/gitlab-wild`, written by `scripts/gitlab_wild.py`): a mixed
+//! project whose CS Ops requests live among other teams' issues, with weights, labels, assignees
+//! and events as GitLab holds them (SPEC §7). The audit reads every issue, leaves out those that
+//! are not requests (and counts them), and reports exactly the problems planted in it.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use csops_core::gitlab;
+use csops_core::report::AnomalyKind;
+use csops_core::{Config, Directory, Workflow};
+
+fn read(name: &str) -> String {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/gitlab-wild");
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+fn workflow() -> Workflow {
+    Workflow::new(
+        Directory::from_json(&read("directory.json")).unwrap(),
+        Config::default(),
+    )
+    .unwrap()
+}
+
+fn planted() -> serde_json::Value {
+    serde_json::from_str(&read("planted.json")).unwrap()
+}
+
+type Finding = (u64, String, Option<String>);
+
+/// The violations planted, the undecided issues' two workflow labels among them.
+fn planted_violations(p: &serde_json::Value) -> BTreeSet<Finding> {
+    let listed = p["violations"].as_array().unwrap().iter().map(|v| {
+        (
+            v["iid"].as_u64().unwrap(),
+            v["rule"].as_str().unwrap().to_owned(),
+            v["actor"].as_str().map(str::to_owned),
+        )
+    });
+    let undecided = p["undecided"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i.as_u64().unwrap(), "two_workflow_labels".to_owned(), None));
+    listed.chain(undecided).collect()
+}
+
+#[test]
+fn the_audit_reads_every_issue_and_reports_exactly_the_planted_problems() {
+    let wf = workflow();
+    let p = planted();
+    let as_of = p["as_of"].as_str().unwrap().parse().unwrap();
+    let out = gitlab::audit_export(
+        &wf,
+        &read("issues.json"),
+        Some(&read("label_events.json")),
+        as_of,
+    )
+    .unwrap();
+    let s = &out.audit.summary;
+    // Nothing GitLab wrote is refused.
+    assert!(out.audit.errors.is_empty(), "{:?}", out.audit.errors);
+    assert_eq!(s.errors, 0);
+    // Every issue is either audited or counted as not a request.
+    let total = p["issues"].as_u64().unwrap() as usize;
+    let unmanaged = p["unmanaged"].as_u64().unwrap() as usize;
+    assert!(unmanaged * 3 >= total, "at least a third is not CS Ops");
+    assert_eq!((s.issues, s.unmanaged), (total - unmanaged, unmanaged));
+    assert_eq!(out.board.unmanaged, unmanaged);
+
+    let found: BTreeSet<Finding> = out
+        .audit
+        .issues
+        .iter()
+        .flat_map(|i| {
+            i.violations
+                .iter()
+                .map(move |v| (i.iid, v.rule.to_string(), v.actor.clone()))
+        })
+        .collect();
+    assert_eq!(found, planted_violations(&p));
+    assert_eq!(s.violations.values().sum::<usize>(), found.len());
+
+    let undecided: BTreeSet<u64> = out
+        .audit
+        .issues
+        .iter()
+        .filter(|i| i.state.is_none())
+        .map(|i| i.iid)
+        .collect();
+    let expected: BTreeSet<u64> = p["undecided"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_u64().unwrap())
+        .collect();
+    assert_eq!(undecided, expected);
+
+    // SLAs: only requests count, and a request's clock starts when it became one.
+    let breaches: BTreeSet<(u64, String)> = out
+        .board
+        .sla_breaches
+        .iter()
+        .map(|b| (b.iid, b.kind.to_string()))
+        .collect();
+    let expected: BTreeSet<(u64, String)> = p["sla_breaches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["iid"].as_u64().unwrap(),
+                b["kind"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(breaches, expected);
+
+    // The board lists what the issues hold now: the weights, the missing team label, the two
+    // workflow labels, the closing by a bot.
+    let anomalies: BTreeSet<(u64, AnomalyKind)> = out
+        .board
+        .anomalies
+        .iter()
+        .map(|a| (a.iid, a.kind))
+        .collect();
+    let from_planted: BTreeSet<(u64, AnomalyKind)> = planted_violations(&p)
+        .into_iter()
+        .map(|(iid, rule, _)| {
+            let kind = match rule.as_str() {
+                "invalid_weight" => AnomalyKind::InvalidWeight,
+                "workflow_label_without_csops" => AnomalyKind::WorkflowLabelWithoutCsops,
+                "two_workflow_labels" => AnomalyKind::TwoWorkflowLabels,
+                "closed_without_outcome" => AnomalyKind::ClosedWithoutOutcome,
+                other => panic!("no anomaly planted for {other}"),
+            };
+            (iid, kind)
+        })
+        .collect();
+    assert_eq!(anomalies, from_planted);
+}
+
+#[test]
+fn each_wild_issue_checks_without_an_error() {
+    let wf = workflow();
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&read("issues.json")).unwrap();
+    let mut managed = 0;
+    for issue in issues {
+        let check = gitlab::check_issue_value(&wf, issue).unwrap();
+        if check.managed {
+            managed += 1;
+        } else {
+            assert!(check.consistent && check.anomalies.is_empty());
+        }
+    }
+    let p = planted();
+    assert_eq!(
+        managed,
+        p["issues"].as_u64().unwrap() - p["unmanaged"].as_u64().unwrap()
+    );
+}
