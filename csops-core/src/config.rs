@@ -147,17 +147,11 @@ impl Config {
 
     /// Parses a TOML configuration, then checks it ([`Config::validate`]).
     pub fn from_toml(text: &str) -> Result<Config, ConfigError> {
-        let value: serde_json::Value = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+        let cfg: Config = crate::from_toml(text).map_err(|(key, message)| ConfigError::Syntax {
             format: "TOML",
-            key: ".".to_owned(),
-            message: e.to_string().trim_end().to_owned(),
+            key,
+            message,
         })?;
-        let cfg: Config =
-            serde_path_to_error::deserialize(value).map_err(|e| ConfigError::Syntax {
-                format: "TOML",
-                key: crate::error_key(e.path()),
-                message: e.inner().to_string(),
-            })?;
         cfg.completed().validated()
     }
 

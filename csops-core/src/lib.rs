@@ -67,6 +67,15 @@ pub(crate) fn error_key(path: &serde_path_to_error::Path) -> String {
     }
 }
 
+/// Reads TOML straight into `T` (numbers such as `nan` and `inf` stay numbers for the
+/// validation to name; a detour through JSON made them `null`). The error is (key, message).
+pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (String, String)> {
+    let de = toml::Deserializer::parse(text)
+        .map_err(|e| (".".to_owned(), e.to_string().trim_end().to_owned()))?;
+    serde_path_to_error::deserialize(de)
+        .map_err(|e| (error_key(e.path()), e.inner().message().to_owned()))
+}
+
 /// The README's examples, run as doc tests.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

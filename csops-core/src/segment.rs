@@ -330,15 +330,8 @@ impl Segmentation {
 
     /// Rules from TOML (`[[rules]]` tables), checked; the error names the key.
     pub fn from_toml(text: &str) -> Result<Segmentation, SegmentError> {
-        let value: serde_json::Value = toml::from_str(text).map_err(|e| SegmentError::Config {
-            key: ".".into(),
-            rule: e.to_string().trim_end().to_owned(),
-        })?;
         let s: Segmentation =
-            serde_path_to_error::deserialize(value).map_err(|e| SegmentError::Config {
-                key: crate::error_key(e.path()),
-                rule: e.inner().to_string(),
-            })?;
+            crate::from_toml(text).map_err(|(key, rule)| SegmentError::Config { key, rule })?;
         s.validated()
     }
 

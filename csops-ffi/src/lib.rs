@@ -281,7 +281,9 @@ unsafe fn write_out<T>(out: *mut T, value: T) {
 /// (name, text) that is not JSON at all is `CSOPS_INVALID_JSON`, else the reader's own `rule`.
 fn read_failure(inputs: &[(&str, &str)], rule: Failure) -> Failure {
     for (name, text) in inputs {
-        if let Err(syntax) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        // A value, not `IgnoredAny`: serde_json skips ignored input without its nesting limit,
+        // and text nested deeper than the readers take is not JSON csops reads.
+        if let Err(syntax) = serde_json::from_str::<serde_json::Value>(text) {
             return Failure::new(CSOPS_INVALID_JSON, format!("{name} is not JSON: {syntax}"));
         }
     }

@@ -5,7 +5,7 @@
 use numpy::PyReadonlyArray1;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyInt, PyString};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 
 use crate::input_error;
 
@@ -89,10 +89,16 @@ pub(crate) fn ints<'py>(
         match int {
             Some(x) => out.push(x),
             None => {
+                // Named by its type (and value, for a float): the str() of an arbitrary
+                // object can be huge, or fail on a deeply nested one.
+                let what = match v.cast::<PyFloat>() {
+                    Ok(f) => format!("{} (float)", f.value()),
+                    Err(_) => format!("a {}", v.get_type().name()?),
+                };
                 return Err(input_error(
                     py,
                     &format!("{name}[{i}]"),
-                    format!("{name}[{i}] = {v} is not an integer"),
+                    format!("{name}[{i}] = {what} is not an integer"),
                 ));
             }
         }

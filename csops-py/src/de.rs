@@ -32,20 +32,47 @@ fn py_err(e: PyErr) -> DeError {
     DeError(e.to_string())
 }
 
+/// How deep dicts and lists may nest (serde_json's own limit): deeper input is an error, not a
+/// stack overflow.
+pub const MAX_DEPTH: usize = 128;
+
 /// Deserializes from one Python object.
-pub struct PyDe<'a, 'py>(pub &'a Bound<'py, PyAny>);
+pub struct PyDe<'a, 'py> {
+    obj: &'a Bound<'py, PyAny>,
+    /// How many dicts and lists enclose it.
+    depth: usize,
+}
+
+impl<'a, 'py> PyDe<'a, 'py> {
+    /// A deserializer over a top-level object.
+    pub fn new(obj: &'a Bound<'py, PyAny>) -> Self {
+        PyDe { obj, depth: 0 }
+    }
+
+    /// The depth for the items of a dict or list, or the error past [`MAX_DEPTH`].
+    fn inner_depth(&self) -> Result<usize, DeError> {
+        if self.depth >= MAX_DEPTH {
+            Err(DeError(format!(
+                "nested deeper than {MAX_DEPTH} levels of dicts and lists"
+            )))
+        } else {
+            Ok(self.depth + 1)
+        }
+    }
+}
 
 impl<'de> de::Deserializer<'de> for PyDe<'_, '_> {
     type Error = DeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        let o = self.0;
+        let o = self.obj;
         if let Ok(s) = o.cast::<PyString>() {
             visitor.visit_str(s.to_str().map_err(py_err)?)
         } else if let Ok(d) = o.cast::<PyDict>() {
             visitor.visit_map(DictAccess {
                 items: d.iter(),
                 value: None,
+                depth: self.inner_depth()?,
             })
         } else if o.is_none() {
             visitor.visit_unit()
@@ -61,6 +88,7 @@ impl<'de> de::Deserializer<'de> for PyDe<'_, '_> {
         } else if o.cast::<PyList>().is_ok() || o.cast::<PyTuple>().is_ok() {
             visitor.visit_seq(ListAccess {
                 items: o.try_iter().map_err(py_err)?,
+                depth: self.inner_depth()?,
             })
         } else if o.hasattr("utcoffset").map_err(py_err)? {
             let t = crate::aware_datetime(o, "value").map_err(py_err)?;
@@ -71,7 +99,7 @@ impl<'de> de::Deserializer<'de> for PyDe<'_, '_> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        if self.0.is_none() {
+        if self.obj.is_none() {
             visitor.visit_none()
         } else {
             visitor.visit_some(self)
@@ -86,7 +114,7 @@ impl<'de> de::Deserializer<'de> for PyDe<'_, '_> {
     ) -> Result<V::Value, DeError> {
         // Unit variants only (the kinds and names csops reads are plain strings).
         let s = self
-            .0
+            .obj
             .cast::<PyString>()
             .map_err(|_| DeError("expected a string".into()))?;
         let s: &str = s.to_str().map_err(py_err)?;
@@ -102,6 +130,7 @@ impl<'de> de::Deserializer<'de> for PyDe<'_, '_> {
 struct DictAccess<'py> {
     items: pyo3::types::dict::BoundDictIterator<'py>,
     value: Option<Bound<'py, PyAny>>,
+    depth: usize,
 }
 
 impl<'de> MapAccess<'de> for DictAccess<'_> {
@@ -115,7 +144,11 @@ impl<'de> MapAccess<'de> for DictAccess<'_> {
             None => Ok(None),
             Some((k, v)) => {
                 self.value = Some(v);
-                seed.deserialize(PyDe(&k)).map(Some)
+                seed.deserialize(PyDe {
+                    obj: &k,
+                    depth: self.depth,
+                })
+                .map(Some)
             }
         }
     }
@@ -125,12 +158,16 @@ impl<'de> MapAccess<'de> for DictAccess<'_> {
             .value
             .take()
             .ok_or_else(|| DeError("a value without its key".into()))?;
-        seed.deserialize(PyDe(&v))
+        seed.deserialize(PyDe {
+            obj: &v,
+            depth: self.depth,
+        })
     }
 }
 
 struct ListAccess<'py> {
     items: Bound<'py, pyo3::types::PyIterator>,
+    depth: usize,
 }
 
 impl<'de> SeqAccess<'de> for ListAccess<'_> {
@@ -142,7 +179,12 @@ impl<'de> SeqAccess<'de> for ListAccess<'_> {
     ) -> Result<Option<T::Value>, DeError> {
         match self.items.next() {
             None => Ok(None),
-            Some(item) => seed.deserialize(PyDe(&item.map_err(py_err)?)).map(Some),
+            Some(item) => seed
+                .deserialize(PyDe {
+                    obj: &item.map_err(py_err)?,
+                    depth: self.depth,
+                })
+                .map(Some),
         }
     }
 }

@@ -223,6 +223,26 @@ fn rejection_properties(py: Python<'_>) -> PyResult<()> {
 /// A Python value (dict, list, str, int, float, bool, None, aware datetime) as JSON. `name`
 /// builds the input's name (`command.checklist`) only when an error needs it.
 fn to_json(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String) -> PyResult<Value> {
+    to_json_at(obj, name, 0)
+}
+
+/// [`to_json`] of an object inside `depth` dicts and lists: past [`de::MAX_DEPTH`] an error
+/// naming the argument, not a stack overflow.
+fn to_json_at(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String, depth: usize) -> PyResult<Value> {
+    let is_container = obj.cast::<PyDict>().is_ok()
+        || obj.cast::<PyList>().is_ok()
+        || obj.cast::<PyTuple>().is_ok();
+    if is_container && depth >= de::MAX_DEPTH {
+        let n = name();
+        return Err(input_error(
+            obj.py(),
+            &n,
+            format!(
+                "{n}: nested deeper than {} levels of dicts and lists",
+                de::MAX_DEPTH
+            ),
+        ));
+    }
     if let Ok(s) = obj.cast::<PyString>() {
         Ok(Value::String(s.to_str()?.to_owned()))
     } else if let Ok(d) = obj.cast::<PyDict>() {
@@ -236,7 +256,7 @@ fn to_json(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String) -> PyResult<Value>
                 )));
             };
             let key = key.to_str()?.to_owned();
-            let value = to_json(&v, &|| format!("{}.{key}", name()))?;
+            let value = to_json_at(&v, &|| format!("{}.{key}", name()), depth + 1)?;
             map.insert(key, value);
         }
         Ok(Value::Object(map))
@@ -267,7 +287,11 @@ fn to_json(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String) -> PyResult<Value>
     } else if obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok() {
         let mut out = Vec::new();
         for (i, item) in obj.try_iter()?.enumerate() {
-            out.push(to_json(&item?, &|| format!("{}[{i}]", name()))?);
+            out.push(to_json_at(
+                &item?,
+                &|| format!("{}[{i}]", name()),
+                depth + 1,
+            )?);
         }
         Ok(Value::Array(out))
     } else if obj.hasattr("isoformat")? {
@@ -425,7 +449,7 @@ fn py_datetime<'py>(py: Python<'py>, t: DateTime<Utc>) -> PyResult<Bound<'py, Py
 fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
     // One pass from the dict; a failure is read again through JSON, which names the key.
     if obj.cast::<PyDict>().is_ok()
-        && let Ok(c) = Command::deserialize(de::PyDe(obj))
+        && let Ok(c) = Command::deserialize(de::PyDe::new(obj))
     {
         return Ok(c);
     }
@@ -1542,7 +1566,7 @@ fn read<T: serde::de::DeserializeOwned>(
     obj: &Bound<'_, PyAny>,
     key: &str,
 ) -> PyResult<T> {
-    T::deserialize(de::PyDe(obj)).map_err(|e| input_error(py, key, format!("{key}: {e}")))
+    T::deserialize(de::PyDe::new(obj)).map_err(|e| input_error(py, key, format!("{key}: {e}")))
 }
 
 fn segment_error(py: Python<'_>, e: &csops_core::segment::SegmentError) -> PyErr {

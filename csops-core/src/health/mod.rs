@@ -452,10 +452,8 @@ impl Scorecard {
 
     /// A scorecard from TOML, checked; the error names the key and the measure.
     pub fn from_toml(text: &str) -> Result<Scorecard, HealthError> {
-        let value: serde_json::Value =
-            toml::from_str(text).map_err(|e| card_err(".", e.to_string().trim_end()))?;
-        let spec: ScorecardSpec = serde_path_to_error::deserialize(value)
-            .map_err(|e| card_err(crate::error_key(e.path()), e.inner().to_string()))?;
+        let spec: ScorecardSpec =
+            crate::from_toml(text).map_err(|(key, message)| card_err(key, message))?;
         Scorecard::new(spec)
     }
 

@@ -833,3 +833,21 @@ fn a_profile_may_name_a_measure_twice() {
         .expect("score");
     assert_eq!((s.score, s.coverage), (Some(100.0), 1.0));
 }
+
+#[test]
+fn toml_nan_and_inf_are_named_as_numbers_not_null() {
+    let text = include_str!("default_scorecard.toml");
+    for bad in ["nan", "inf", "-inf"] {
+        let edited = text.replacen("weight = 50", &format!("weight = {bad}"), 1);
+        assert_ne!(edited, text);
+        let err = Scorecard::from_toml(&edited).unwrap_err().to_string();
+        assert!(
+            err.contains("must be a finite number above 0"),
+            "{bad}: {err}"
+        );
+        assert!(!err.contains("null"), "{bad}: {err}");
+    }
+    // A mistyped value still names its key.
+    let err = Scorecard::from_toml(&text.replacen("weight = 50", "weight = \"x\"", 1)).unwrap_err();
+    assert!(err.to_string().contains("weight"), "{err}");
+}

@@ -566,6 +566,23 @@ static void gitlab_export(void) {
     CHECK(strstr(csops_last_error_message(), "request 101") != NULL, "names the request");
     CHECK(csops_gitlab_audit(wf, issues_text, "{\"101\": [}", "2026-03-16T09:00:00Z", &out) ==
               CSOPS_INVALID_JSON && !out, "events that are not JSON");
+    {
+        /* Nesting deeper than the readers take is invalid JSON, not invalid input. */
+        enum { DEPTH = 5000 };
+        char *deep = malloc(2 * DEPTH + 16);
+        if (deep != NULL) {
+            char *p = deep;
+            p += sprintf(p, "[{\"iid\":");
+            for (int i = 0; i < DEPTH; i++) *p++ = '[';
+            for (int i = 0; i < DEPTH; i++) *p++ = ']';
+            sprintf(p, "}]");
+            CHECK(csops_gitlab_audit(wf, deep, NULL, "2026-03-16T09:00:00Z", &out) ==
+                      CSOPS_INVALID_JSON && !out, "deeply nested issues");
+            CHECK(strstr(csops_last_error_message(), "recursion limit") != NULL,
+                  "says why: %s", csops_last_error_message());
+            free(deep);
+        }
+    }
     CHECK(csops_board_report(wf, issues_text, "2026-03-16T09:00:00Z", &out) == CSOPS_OK, "board");
     d = cJSON_Parse(out);
     CHECK(cJSON_GetObjectItem(d, "requests")->valueint == cJSON_GetArraySize(issues) - 1,
