@@ -86,13 +86,10 @@ impl Weight {
 impl TryFrom<i64> for Weight {
     type Error = WeightError;
     fn try_from(value: i64) -> Result<Self, Self::Error> {
-        match value {
-            1 => Ok(Weight::One),
-            3 => Ok(Weight::Three),
-            5 => Ok(Weight::Five),
-            7 => Ok(Weight::Seven),
-            _ => Err(WeightError::Invalid { value }),
-        }
+        u64::try_from(value)
+            .ok()
+            .and_then(|v| Weight::classify(v).ok())
+            .ok_or(WeightError::Invalid { value })
     }
 }
 

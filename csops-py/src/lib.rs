@@ -226,26 +226,29 @@ fn to_json(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String) -> PyResult<Value>
     to_json_at(obj, name, 0)
 }
 
+/// A dict or list inside [`de::MAX_DEPTH`] others: an error naming the argument.
+fn too_deep(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String, depth: usize) -> PyResult<()> {
+    if depth < de::MAX_DEPTH {
+        return Ok(());
+    }
+    let n = name();
+    Err(input_error(
+        obj.py(),
+        &n,
+        format!(
+            "{n}: nested deeper than {} levels of dicts and lists",
+            de::MAX_DEPTH
+        ),
+    ))
+}
+
 /// [`to_json`] of an object inside `depth` dicts and lists: past [`de::MAX_DEPTH`] an error
 /// naming the argument, not a stack overflow.
 fn to_json_at(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String, depth: usize) -> PyResult<Value> {
-    let is_container = obj.cast::<PyDict>().is_ok()
-        || obj.cast::<PyList>().is_ok()
-        || obj.cast::<PyTuple>().is_ok();
-    if is_container && depth >= de::MAX_DEPTH {
-        let n = name();
-        return Err(input_error(
-            obj.py(),
-            &n,
-            format!(
-                "{n}: nested deeper than {} levels of dicts and lists",
-                de::MAX_DEPTH
-            ),
-        ));
-    }
     if let Ok(s) = obj.cast::<PyString>() {
         Ok(Value::String(s.to_str()?.to_owned()))
     } else if let Ok(d) = obj.cast::<PyDict>() {
+        too_deep(obj, name, depth)?;
         let mut map = serde_json::Map::with_capacity(d.len());
         for (k, v) in d.iter() {
             let Ok(key) = k.cast::<PyString>() else {
@@ -285,6 +288,7 @@ fn to_json_at(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String, depth: usize) -
                 input_error(obj.py(), &n, format!("{n}: {v} is not a finite number"))
             })
     } else if obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok() {
+        too_deep(obj, name, depth)?;
         let mut out = Vec::new();
         for (i, item) in obj.try_iter()?.enumerate() {
             out.push(to_json_at(

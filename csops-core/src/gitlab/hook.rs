@@ -335,10 +335,7 @@ pub fn decide_webhook(
         ctx.co_assignees = others.to_vec();
     }
     if let Some(w) = hook.weight {
-        (ctx.weight, ctx.invalid_weight) = match crate::Weight::classify(w) {
-            Ok(w) => (Some(w), None),
-            Err(raw) => (None, Some(raw)),
-        };
+        (ctx.weight, ctx.invalid_weight) = crate::workflow::split_weight(w);
     }
     ctx.labels = after.iter().copied().collect::<LabelSet>();
     if ctx.workstream.is_none() {

@@ -30,6 +30,7 @@
 mod command;
 mod rejection;
 mod request;
+pub(crate) use request::split_weight;
 mod table;
 
 use chrono::{DateTime, Utc};

@@ -256,6 +256,14 @@ fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> RequestError 
     }
 }
 
+/// A tracker's weight as (the CS Ops weight, or the number kept as `invalid_weight`).
+pub(crate) fn split_weight(raw: u64) -> (Option<Weight>, Option<u64>) {
+    match Weight::classify(raw) {
+        Ok(w) => (Some(w), None),
+        Err(raw) => (None, Some(raw)),
+    }
+}
+
 /// Reads a request record from JSON; the error names the key.
 pub(crate) fn record_from_json(text: &str) -> Result<RequestRecord, RequestError> {
     let de = &mut serde_json::Deserializer::from_str(text);
@@ -425,10 +433,7 @@ impl Request {
                 });
             }
             (w, None) => (w, None),
-            (None, Some(raw)) => match Weight::classify(raw) {
-                Ok(w) => (Some(w), None),
-                Err(raw) => (None, Some(raw)),
-            },
+            (None, Some(raw)) => split_weight(raw),
         };
         let workstream = match r.workstream {
             Some(explicit) => explicit,

@@ -215,3 +215,27 @@ fn interrupt_rule() {
     };
     assert!(!undated.is_interrupt(t("2026-01-07T09:00:00Z"), t("2026-01-08T09:00:00Z")));
 }
+
+#[test]
+fn tracker_fields_in_the_record_are_checked() {
+    let base =
+        r#""id": 1, "author": "a", "labels": ["CSOps"], "created_at": "2026-01-01T00:00:00Z""#;
+    let key = |extra: &str| match load(&format!("{{{base}, {extra}}}")) {
+        Err(RequestError::Json { key, .. }) => key,
+        other => panic!("{extra}: {other:?}"),
+    };
+    assert_eq!(key(r#""weight": 3, "invalid_weight": 8"#), "invalid_weight");
+    assert_eq!(
+        key(r#""managed_since": "2025-12-31T00:00:00Z""#),
+        "managed_since"
+    );
+    // A CS Ops weight given as a tracker's number is the weight.
+    let r = load(&format!("{{{base}, \"invalid_weight\": 5}}")).unwrap();
+    assert_eq!((r.weight(), r.invalid_weight()), (Some(Weight::Five), None));
+    // The owner leads the assignees, and one named twice is one.
+    let r = load(&format!(
+        "{{{base}, \"assignee\": \"pat\", \"assignees\": [\"omar\", \"pat\"]}}"
+    ))
+    .unwrap();
+    assert_eq!(r.assignees().collect::<Vec<_>>(), ["pat", "omar"]);
+}
