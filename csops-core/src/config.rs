@@ -140,7 +140,7 @@ impl Config {
             serde_path_to_error::deserialize(de).map_err(|e| ConfigError::Syntax {
                 format: "JSON",
                 key: crate::error_key(e.path()),
-                message: e.inner().to_string(),
+                message: crate::error::bounded_message(e.inner().to_string()),
             })?;
         cfg.completed().validated()
     }

@@ -66,7 +66,9 @@ impl FromStr for Role {
 pub enum DirectoryError {
     /// A role string that is not a role.
     #[error(
-        "person {person:?} has unknown role {role:?}: roles are cs_ops, gainsight_admin and workstream_lead:<Workstream>"
+        "person {} has unknown role {}: roles are cs_ops, gainsight_admin and workstream_lead:<Workstream>",
+        crate::error::Quoted(.person),
+        crate::error::Quoted(.role)
     )]
     UnknownRole {
         /// The person.
@@ -76,7 +78,9 @@ pub enum DirectoryError {
     },
     /// Two leads for one workstream (each workstream has one lead, SPEC §5).
     #[error(
-        "workstream {workstream} has two leads, {first:?} and {second:?}; each workstream has one lead"
+        "workstream {workstream} has two leads, {} and {}; each workstream has one lead",
+        crate::error::Quoted(.first),
+        crate::error::Quoted(.second)
     )]
     TwoLeads {
         /// The workstream.
@@ -87,7 +91,7 @@ pub enum DirectoryError {
         second: String,
     },
     /// An empty or whitespace-only person name.
-    #[error("the directory names a person {person:?}: a person needs a non-empty name")]
+    #[error("the directory names a person {}: a person needs a non-empty name", crate::error::Quoted(.person))]
     EmptyName {
         /// The name.
         person: String,
@@ -173,7 +177,7 @@ impl Directory {
     pub fn from_json(text: &str) -> Result<Directory, DirectoryError> {
         let map: BTreeMap<String, Vec<String>> =
             serde_json::from_str(text).map_err(|e| DirectoryError::Json {
-                message: e.to_string(),
+                message: crate::error::bounded_message(e.to_string()),
             })?;
         Directory::from_role_names(map)
     }

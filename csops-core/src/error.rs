@@ -63,6 +63,65 @@ pub enum Error {
     Health(#[from] HealthError),
 }
 
+/// How many characters of an input an error message quotes; a longer input is cut there and
+/// its length given, so that a 50 MB label does not make a 50 MB message.
+pub(crate) const QUOTED_CHARS: usize = 64;
+
+/// An input quoted in an error message, as `{:?}` would, cut after [`QUOTED_CHARS`] characters
+/// (`"aaaa…" (52428800 bytes)`).
+pub(crate) struct Quoted<'a>(pub &'a str);
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.char_indices().nth(QUOTED_CHARS) {
+            None => write!(f, "{:?}", self.0),
+            Some((cut, _)) => write!(f, "{:?}… ({} bytes)", &self.0[..cut], self.0.len()),
+        }
+    }
+}
+
+/// The longest message a parser's error keeps (serde's, TOML's, a key path).
+pub(crate) const MESSAGE_CHARS: usize = 1_000;
+
+/// A message bounded, as every csops error message is: serde quotes an unknown variant or the
+/// string of a wrong type whole, so each quoted piece (between backticks or double quotes)
+/// longer than 64 characters is cut there and its length given, keeping the rest (what was
+/// expected); a message still longer than 1,000 characters keeps its first 1,000. A message of
+/// at most 1,000 bytes is returned as it is. The bindings pass their own messages through it.
+///
+/// ```
+/// let long = "x".repeat(1_000_000);
+/// let m = csops_core::bounded_message(format!("unknown variant `{long}`, expected `a` or `b`"));
+/// assert!(m.len() < 200 && m.ends_with("(1000000 bytes)`, expected `a` or `b`"), "{m}");
+/// ```
+pub fn bounded_message(message: String) -> String {
+    if message.len() <= MESSAGE_CHARS {
+        return message;
+    }
+    let mut out = String::new();
+    let mut quoted = false;
+    for piece in message.split_inclusive(['`', '"']) {
+        let (text, delimiter) = match piece.char_indices().last() {
+            Some((i, c @ ('`' | '"'))) => (&piece[..i], Some(c)),
+            _ => (piece, None),
+        };
+        match text.char_indices().nth(QUOTED_CHARS).filter(|_| quoted) {
+            Some((cut, _)) => {
+                out.push_str(&text[..cut]);
+                out.push_str(&format!("… ({} bytes)", text.len()));
+            }
+            None => out.push_str(text),
+        }
+        out.extend(delimiter);
+        quoted ^= delimiter.is_some();
+    }
+    if let Some((cut, _)) = out.char_indices().nth(MESSAGE_CHARS) {
+        out.truncate(cut);
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +141,38 @@ mod tests {
         crate::routing::Workstream::parse("Digital")?;
         let _ = Request::from_json(&req.to_json())?;
         Ok(())
+    }
+
+    #[test]
+    fn quoted_inputs_and_parser_messages_are_bounded() {
+        assert_eq!(Quoted("CSOps").to_string(), "\"CSOps\"");
+        let long = "é".repeat(1_000_000);
+        let q = Quoted(&long).to_string();
+        assert!(
+            q.starts_with(&format!("{:?}", "é".repeat(QUOTED_CHARS))),
+            "{q}"
+        );
+        assert!(q.ends_with("… (2000000 bytes)"), "{q}");
+        assert_eq!(bounded_message("short".into()), "short");
+        let m = bounded_message(format!(
+            "unknown variant `{long}`, expected one of `a`, `b`"
+        ));
+        let cut = "é".repeat(QUOTED_CHARS);
+        assert_eq!(
+            m,
+            format!("unknown variant `{cut}… (2000000 bytes)`, expected one of `a`, `b`")
+        );
+        let m = bounded_message(format!("invalid type: string \"{long}\", expected u64"));
+        assert!(m.ends_with("… (2000000 bytes)\", expected u64"), "{m}");
+        let prose = format!("{} `{long}`", "a rule that is not quoted ".repeat(40));
+        let m = bounded_message(prose);
+        assert!(
+            m.starts_with(&"a rule that is not quoted ".repeat(38)),
+            "{m}"
+        );
+        let m = bounded_message("`ab`, ".repeat(MESSAGE_CHARS));
+        assert_eq!(m.chars().count(), MESSAGE_CHARS + 1);
+        assert!(m.starts_with("`ab`, `ab`") && m.ends_with('…'));
     }
 
     #[test]

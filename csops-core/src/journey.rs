@@ -120,7 +120,8 @@ impl JourneyEvent {
 pub enum JourneyError {
     /// A date before the journey's last event.
     #[error(
-        "account {account:?}: {date} is before the last event ({last}); events are dated in order"
+        "account {}: {date} is before the last event ({last}); events are dated in order",
+        crate::error::Quoted(.account)
     )]
     DateOutOfOrder {
         /// The account.
@@ -131,7 +132,7 @@ pub enum JourneyError {
         last: NaiveDate,
     },
     /// An event that does not apply in the stage.
-    #[error("account {account:?}: {event} does not apply in stage {stage}")]
+    #[error("account {}: {event} does not apply in stage {stage}", crate::error::Quoted(.account))]
     InvalidEvent {
         /// The account.
         account: String,
@@ -141,7 +142,7 @@ pub enum JourneyError {
         stage: JourneyStage,
     },
     /// An event's value that breaks its rule.
-    #[error("account {account:?}: {event}: {rule}")]
+    #[error("account {}: {event}: {rule}", crate::error::Quoted(.account))]
     BadValue {
         /// The account.
         account: String,

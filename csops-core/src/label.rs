@@ -29,7 +29,10 @@ use crate::state::State;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LabelError {
     /// Empty, whitespace only, or made only of `::` separators.
-    #[error("label {input:?} is not a label: a label needs text other than whitespace and `::`")]
+    #[error(
+        "label {} is not a label: a label needs text other than whitespace and `::`",
+        crate::error::Quoted(.input)
+    )]
     Empty {
         /// The string as given.
         input: String,
@@ -529,7 +532,7 @@ impl std::fmt::Display for WorkflowAnomaly {
             if i > 0 {
                 f.write_str(", ")?;
             }
-            write!(f, "{l:?} = {s}")?;
+            write!(f, "{} = {s}", crate::error::Quoted(l))?;
         }
         f.write_str("); a request has at most one")
     }

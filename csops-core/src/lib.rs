@@ -50,7 +50,7 @@ pub mod workflow;
 
 pub use config::{Config, ConfigError};
 pub use directory::{Directory, Role};
-pub use error::Error;
+pub use error::{Error, bounded_message};
 pub use label::{Label, LabelSet};
 pub use state::State;
 pub use weight::Weight;
@@ -59,7 +59,7 @@ pub use workflow::{Command, Rejection, RejectionKind, Request, Transition, Workf
 /// The key a deserialization error is about, as a dotted path (`sla.untriaged_days`,
 /// `history[2].at`), or `.` when it is about the document as a whole (syntax errors).
 pub(crate) fn error_key(path: &serde_path_to_error::Path) -> String {
-    let key = path.to_string();
+    let key = error::bounded_message(path.to_string());
     if key.is_empty() || key == "?" || key == "." {
         ".".to_owned()
     } else {
@@ -70,10 +70,18 @@ pub(crate) fn error_key(path: &serde_path_to_error::Path) -> String {
 /// Reads TOML straight into `T` (numbers such as `nan` and `inf` stay numbers for the
 /// validation to name; a detour through JSON made them `null`). The error is (key, message).
 pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (String, String)> {
-    let de = toml::Deserializer::parse(text)
-        .map_err(|e| (".".to_owned(), e.to_string().trim_end().to_owned()))?;
-    serde_path_to_error::deserialize(de)
-        .map_err(|e| (error_key(e.path()), e.inner().message().to_owned()))
+    let de = toml::Deserializer::parse(text).map_err(|e| {
+        (
+            ".".to_owned(),
+            error::bounded_message(e.to_string().trim_end().to_owned()),
+        )
+    })?;
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        (
+            error_key(e.path()),
+            error::bounded_message(e.inner().message().to_owned()),
+        )
+    })
 }
 
 /// The README's examples, run as doc tests.

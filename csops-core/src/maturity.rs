@@ -203,7 +203,8 @@ impl Rating {
 pub enum MaturityError {
     /// A name that is not one of the 15 capabilities.
     #[error(
-        "unknown capability {name:?}: capabilities are the 15 of the model, by id (\"metrics\") or number (1-15)"
+        "unknown capability {}: capabilities are the 15 of the model, by id (\"metrics\") or number (1-15)",
+        crate::error::Quoted(.name)
     )]
     UnknownCapability {
         /// The name given.

@@ -94,7 +94,8 @@ impl Workstream {
 /// A workstream name that is not one of the known workstreams.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown workstream {name:?}: expected one of Digital, Gainsight, Scale, ROPS, ProductUsageReporting, Analytics, TechnicalWriting"
+    "unknown workstream {}: expected one of Digital, Gainsight, Scale, ROPS, ProductUsageReporting, Analytics, TechnicalWriting",
+    crate::error::Quoted(.name)
 )]
 pub struct UnknownWorkstream {
     /// The name given.

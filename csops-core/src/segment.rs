@@ -206,7 +206,9 @@ pub struct Assignment {
 pub enum SegmentError {
     /// No rule matches an account.
     #[error(
-        "account {account:?} matches no segmentation rule (arr {arr}, seats {seats}, public_sector {public_sector}, region {region:?})"
+        "account {} matches no segmentation rule (arr {arr}, seats {seats}, public_sector {public_sector}, region {})",
+        crate::error::Quoted(.account),
+        crate::error::Quoted(.region)
     )]
     Unmatched {
         /// The account.
@@ -221,7 +223,7 @@ pub enum SegmentError {
         region: String,
     },
     /// An account with an ARR that is negative or not a number.
-    #[error("account {account:?}: arr {arr} must be a finite number of at least 0")]
+    #[error("account {}: arr {arr} must be a finite number of at least 0", crate::error::Quoted(.account))]
     BadArr {
         /// The account.
         account: String,
@@ -323,7 +325,7 @@ impl Segmentation {
         let s: Segmentation =
             serde_path_to_error::deserialize(de).map_err(|e| SegmentError::Config {
                 key: crate::error_key(e.path()),
-                rule: e.inner().to_string(),
+                rule: crate::error::bounded_message(e.inner().to_string()),
             })?;
         s.validated()
     }

@@ -133,10 +133,12 @@ struct Failure {
 }
 
 impl Failure {
+    /// A failure whose message quotes inputs bounded, as the core's do (a binding-side parse
+    /// echoes what serde echoes).
     fn new(status: csops_status_t, message: impl Into<String>) -> Failure {
         Failure {
             status,
-            message: message.into(),
+            message: csops_core::bounded_message(message.into()),
         }
     }
 }

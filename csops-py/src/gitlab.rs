@@ -71,8 +71,8 @@ macro_rules! json_backed {
         #[pymethods]
         impl $ty {
             #[staticmethod]
-            fn _from_json(py: Python<'_>, text: &str) -> PyResult<$ty> {
-                serde_json::from_str(text)
+            fn _from_json(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<$ty> {
+                serde_json::from_str(&text)
                     .map(|v| $ty { v })
                     .map_err(|e| input_error(py, $what, e.to_string()))
             }
@@ -210,9 +210,9 @@ impl LabelEvent {
         user: String,
         at: &Bound<'_, PyAny>,
         label: Option<String>,
-        action: &str,
+        action: crate::text::Text<'_>,
     ) -> PyResult<LabelEvent> {
-        let action = match action {
+        let action = match &*action {
             "add" => core_gl::LabelAction::Add,
             "remove" => core_gl::LabelAction::Remove,
             other => {
@@ -437,9 +437,9 @@ impl Reconstruction {
     }
 
     #[staticmethod]
-    fn _from_json(py: Python<'_>, text: &str) -> PyResult<Reconstruction> {
+    fn _from_json(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<Reconstruction> {
         let bad = |e: String| input_error(py, "reconstruction", e);
-        let v: Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let v: Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
         let request: core_wf::Request =
             serde_json::from_value(get(&v, "request").clone()).map_err(|e| bad(e.to_string()))?;
         Ok(Reconstruction {
@@ -504,8 +504,8 @@ pub(crate) struct IssueHook {
 #[pymethods]
 impl IssueHook {
     #[staticmethod]
-    fn _from_json(py: Python<'_>, text: &str) -> PyResult<IssueHook> {
-        serde_json::from_str(text)
+    fn _from_json(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<IssueHook> {
+        serde_json::from_str(&text)
             .map(|inner| IssueHook { inner })
             .map_err(|e| input_error(py, "hook", e.to_string()))
     }
@@ -913,7 +913,7 @@ pub(crate) fn board_report(
         undecided.extend(read.undecided.iter().cloned());
         Vec::new()
     } else if let Ok(s) = requests.cast::<PyString>() {
-        let v: Value = serde_json::from_str(s.to_str()?)
+        let v: Value = serde_json::from_str(crate::text::str_of(s)?)
             .map_err(|e| input_error(py, "requests", format!("requests is not valid JSON: {e}")))?;
         let list = from_json(py, &v)?;
         list.try_iter()?.collect::<PyResult<_>>()?

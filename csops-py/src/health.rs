@@ -146,7 +146,7 @@ fn measure_column<'py>(
                 let v = if item.is_none() {
                     f64::NAN
                 } else if let Ok(s) = item.cast::<PyString>() {
-                    card.category_code(m, s.to_str()?)
+                    card.category_code(m, crate::text::str_of(s)?)
                         .map_err(|e| health_error(py, &e))?
                 } else if let Ok(x) = item.extract::<f64>() {
                     x
@@ -242,16 +242,16 @@ impl Scorecard {
 
     /// A scorecard from JSON text.
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Scorecard> {
-        core::Scorecard::from_json(text)
+    fn from_json(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<Scorecard> {
+        core::Scorecard::from_json(&text)
             .map(|inner| Scorecard { inner })
             .map_err(|e| health_error(py, &e))
     }
 
     /// A scorecard from TOML text.
     #[staticmethod]
-    fn from_toml(py: Python<'_>, text: &str) -> PyResult<Scorecard> {
-        core::Scorecard::from_toml(text)
+    fn from_toml(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<Scorecard> {
+        core::Scorecard::from_toml(&text)
             .map(|inner| Scorecard { inner })
             .map_err(|e| health_error(py, &e))
     }
@@ -305,7 +305,7 @@ impl Scorecard {
         values: &Bound<'_, PyAny>,
         as_of: Option<&Bound<'_, PyAny>>,
         previous: Option<&Bound<'_, PyAny>>,
-        segment: Option<&str>,
+        segment: Option<crate::text::Text<'_>>,
         r#override: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<HealthScore> {
         let values: Values = read(py, values, "values")?;
@@ -336,7 +336,7 @@ impl Scorecard {
             .transpose()?;
         let ctx = ScoreContext {
             as_of,
-            segment,
+            segment: segment.as_deref(),
             previous,
             override_: over.as_ref(),
         };
@@ -410,7 +410,7 @@ impl Scorecard {
         }
         if let Some(seg) = segment.filter(|s| !s.is_none()) {
             if let Ok(s) = seg.cast::<PyString>() {
-                let code = card.segment_code(s.to_str()?);
+                let code = card.segment_code(crate::text::str_of(s)?);
                 prepared.segments = Some(vec![code; n.unwrap_or(0)]);
             } else {
                 let codes: Vec<u32> = strings(py, seg)?
@@ -535,16 +535,17 @@ impl Scorecard {
         let np = py.import("numpy")?;
         let kw = PyDict::new(py);
         kw.set_item("dtype", np.getattr("float64")?)?;
-        let s = np.call_method("asarray", (as_numpy(py, scores)?,), Some(&kw))?;
-        let s: PyReadonlyArray1<'_, f64> = s
-            .call_method0("copy")?
-            .extract()
-            .map_err(|_| input_error(py, "scores", "scores: one number per account".into()))?;
+        let not_numbers = |_| input_error(py, "scores", "scores: one number per account".into());
+        let s = as_numpy(py, scores)
+            .and_then(|s| np.call_method("asarray", (s,), Some(&kw)))
+            .map_err(not_numbers)?;
+        let s: PyReadonlyArray1<'_, f64> =
+            s.call_method0("copy")?.extract().map_err(not_numbers)?;
         let mut churned = Vec::new();
         for o in outcomes.try_iter()? {
             let o = o?;
             let c = if let Ok(text) = o.cast::<PyString>() {
-                match text.to_str()? {
+                match crate::text::str_of(text)? {
                     "churned" => true,
                     "renewed" => false,
                     other => {
@@ -704,8 +705,8 @@ impl HealthScore {
     }
     /// A HealthScore from `to_dict()`'s JSON (for pickling).
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<HealthScore> {
-        serde_json::from_str(text)
+    fn from_json(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<HealthScore> {
+        serde_json::from_str(&text)
             .map(|inner| HealthScore { inner })
             .map_err(|e| input_error(py, "score", format!("score: {e}")))
     }

@@ -16,6 +16,7 @@ mod arrays;
 mod de;
 mod gitlab;
 mod health;
+mod text;
 
 use serde::Deserialize;
 
@@ -71,9 +72,15 @@ fn error_with(py: Python<'_>, err: PyErr, attrs: &[(&str, Bound<'_, PyAny>)]) ->
     err
 }
 
+/// An input error, its message and key bounded as the core's are (a binding-side conversion
+/// echoes what serde echoes, and a key can be any dict key).
 fn input_error(py: Python<'_>, key: &str, message: String) -> PyErr {
-    let key = PyString::new(py, key).into_any();
-    error_with(py, InputError::new_err(message), &[("key", key)])
+    let key = PyString::new(py, &csops_core::bounded_message(key.to_owned())).into_any();
+    error_with(
+        py,
+        InputError::new_err(csops_core::bounded_message(message)),
+        &[("key", key)],
+    )
 }
 
 fn config_error(py: Python<'_>, e: &csops_core::ConfigError) -> PyErr {
@@ -176,8 +183,8 @@ impl Rejection {
 
     /// The rejection from its JSON (what pickling stores).
     #[staticmethod]
-    fn _from_json(py: Python<'_>, text: &str) -> PyResult<Rejection> {
-        serde_json::from_str(text)
+    fn _from_json(py: Python<'_>, text: text::Text<'_>) -> PyResult<Rejection> {
+        serde_json::from_str(&text)
             .map(|inner| Rejection { inner })
             .map_err(|e| input_error(py, "rejection", format!("not a rejection: {e}")))
     }
@@ -246,7 +253,7 @@ fn too_deep(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String, depth: usize) -> 
 /// naming the argument, not a stack overflow.
 fn to_json_at(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String, depth: usize) -> PyResult<Value> {
     if let Ok(s) = obj.cast::<PyString>() {
-        Ok(Value::String(s.to_str()?.to_owned()))
+        Ok(Value::String(crate::text::str_of(s)?.to_owned()))
     } else if let Ok(d) = obj.cast::<PyDict>() {
         too_deep(obj, name, depth)?;
         let mut map = serde_json::Map::with_capacity(d.len());
@@ -258,7 +265,7 @@ fn to_json_at(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String, depth: usize) -
                     k.get_type()
                 )));
             };
-            let key = key.to_str()?.to_owned();
+            let key = crate::text::str_of(key)?.to_owned();
             let value = to_json_at(&v, &|| format!("{}.{key}", name()), depth + 1)?;
             map.insert(key, value);
         }
@@ -342,7 +349,7 @@ fn from_json<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
 /// A JSON argument: text (parsed) or Python values (dict, list, …) as JSON.
 fn json_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
     if let Ok(s) = obj.cast::<PyString>() {
-        serde_json::from_str(s.to_str()?)
+        serde_json::from_str(crate::text::str_of(s)?)
             .map_err(|e| input_error(obj.py(), name, format!("{name} is not valid JSON: {e}")))
     } else {
         to_json(obj, &|| name.to_owned())
@@ -421,7 +428,7 @@ fn offset_datetime(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>
 /// `at`: RFC 3339 text or an aware `datetime`.
 fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>> {
     if let Ok(s) = obj.cast::<PyString>() {
-        let s = s.to_str()?;
+        let s = crate::text::str_of(s)?;
         DateTime::parse_from_rfc3339(s)
             .map(|t| t.with_timezone(&Utc))
             .map_err(|e| {
@@ -468,7 +475,7 @@ fn config_from(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Config> {
     };
     let py = obj.py();
     let loaded = if let Ok(s) = obj.cast::<PyString>() {
-        let text = s.to_str()?;
+        let text = crate::text::str_of(s)?;
         if text.trim_start().starts_with('{') {
             Config::from_json(text)
         } else {
@@ -552,14 +559,14 @@ impl Workflow {
         py: Python<'_>,
         request: &Bound<'_, Request>,
         command: &Bound<'_, PyAny>,
-        actor: &str,
+        actor: text::Text<'_>,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<Transition> {
         let cmd = self::command(command)?;
         let at = instant(at, "at")?;
         let mut req = request.borrow_mut();
         self.inner
-            .apply(&mut req.inner, cmd, actor, at)
+            .apply(&mut req.inner, cmd, &actor, at)
             .map(Transition::from)
             .map_err(|r| rejected(py, r))
     }
@@ -571,13 +578,13 @@ impl Workflow {
         py: Python<'_>,
         request: &Request,
         command: &Bound<'_, PyAny>,
-        actor: &str,
+        actor: text::Text<'_>,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<Transition> {
         let cmd = self::command(command)?;
         let at = instant(at, "at")?;
         self.inner
-            .check(&request.inner, &cmd, actor, at)
+            .check(&request.inner, &cmd, &actor, at)
             .map(Transition::from)
             .map_err(|r| rejected(py, r))
     }
@@ -726,12 +733,12 @@ impl Request {
     #[pyo3(signature = (text, config = None))]
     fn from_json(
         py: Python<'_>,
-        text: &str,
+        text: text::Text<'_>,
         config: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Request> {
         load_request(
             py,
-            text,
+            &*text,
             config,
             core_wf::Request::from_json,
             core_wf::Request::from_json_with,
@@ -941,8 +948,8 @@ impl Transition {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        from_state: &str,
-        state: &str,
+        from_state: text::Text<'_>,
+        state: text::Text<'_>,
         add_labels: Vec<String>,
         remove_labels: Vec<String>,
         close: bool,
@@ -961,8 +968,8 @@ impl Transition {
             .collect::<PyResult<_>>()?;
         Ok(Transition {
             inner: core_wf::Transition {
-                from: state_named(py, from_state)?,
-                to: state_named(py, state)?,
+                from: state_named(py, &from_state)?,
+                to: state_named(py, &state)?,
                 add_labels,
                 remove_labels,
                 close,
@@ -1132,14 +1139,14 @@ fn label_of(py: Python<'_>, text: &str, taxonomy: &Taxonomy) -> PyResult<Label> 
 #[pymethods]
 impl Label {
     #[new]
-    fn new(py: Python<'_>, text: &str) -> PyResult<Label> {
-        label_of(py, text, Taxonomy::default_ref())
+    fn new(py: Python<'_>, text: text::Text<'_>) -> PyResult<Label> {
+        label_of(py, &text, Taxonomy::default_ref())
     }
 
     /// Parses a label with the default taxonomy (`Workflow.parse_label` uses a workflow's).
     #[staticmethod]
-    fn parse(py: Python<'_>, text: &str) -> PyResult<Label> {
-        label_of(py, text, Taxonomy::default_ref())
+    fn parse(py: Python<'_>, text: text::Text<'_>) -> PyResult<Label> {
+        label_of(py, &text, Taxonomy::default_ref())
     }
 
     /// The workflow state the label names ("InProcess"), or None.
@@ -1192,8 +1199,8 @@ impl LabelSet {
     }
 
     /// Adds a label; returns the labels it displaced (same scope).
-    fn add(&mut self, py: Python<'_>, label: &str) -> PyResult<Vec<String>> {
-        if core_label::is_blank(label) {
+    fn add(&mut self, py: Python<'_>, label: text::Text<'_>) -> PyResult<Vec<String>> {
+        if core_label::is_blank(&label) {
             return Err(LabelError::new_err(
                 core_label::LabelError::Empty {
                     input: label.to_owned(),
@@ -1201,15 +1208,15 @@ impl LabelSet {
                 .to_string(),
             ))
             .map_err(|e: PyErr| {
-                error_with(py, e, &[("label", PyString::new(py, label).into_any())])
+                error_with(py, e, &[("label", PyString::new(py, &label).into_any())])
             });
         }
-        Ok(self.inner.add(label))
+        Ok(self.inner.add(&label))
     }
 
     /// Removes a label (exact spelling); whether it was there.
-    fn remove(&mut self, label: &str) -> bool {
-        self.inner.remove(label)
+    fn remove(&mut self, label: text::Text<'_>) -> bool {
+        self.inner.remove(&label)
     }
 
     /// The labels, in order.
@@ -1218,8 +1225,8 @@ impl LabelSet {
         self.inner.as_slice().to_vec()
     }
 
-    fn __contains__(&self, label: &str) -> bool {
-        self.inner.contains(label)
+    fn __contains__(&self, label: text::Text<'_>) -> bool {
+        self.inner.contains(&label)
     }
 
     fn __len__(&self) -> usize {
@@ -1449,10 +1456,21 @@ fn grr(
 /// Logo churn in percent: churned accounts / accounts at the period start.
 #[pyfunction]
 #[pyo3(signature = (*, accounts_at_start, churned_accounts))]
-fn logo_churn(py: Python<'_>, accounts_at_start: i64, churned_accounts: i64) -> PyResult<f64> {
-    let count = |name: &str, v: i64| {
-        u64::try_from(v)
-            .map_err(|_| input_error(py, name, format!("logo_churn: {name} {v} is negative")))
+fn logo_churn(
+    py: Python<'_>,
+    accounts_at_start: &Bound<'_, PyInt>,
+    churned_accounts: &Bound<'_, PyInt>,
+) -> PyResult<f64> {
+    let count = |name: &str, v: &Bound<'_, PyInt>| {
+        v.extract::<u64>().map_err(|_| {
+            input_error(
+                py,
+                name,
+                format!(
+                    "logo_churn: {name} {v} is not a count (a whole number from 0 to 2^64 - 1)"
+                ),
+            )
+        })
     };
     csops_core::metrics::logo_churn(
         count("accounts_at_start", accounts_at_start)?,
@@ -1496,7 +1514,7 @@ impl Maturity {
         let mut pairs = Vec::new();
         for (k, v) in ratings.iter() {
             let name = if let Ok(s) = k.cast::<PyString>() {
-                s.to_str()?.to_owned()
+                crate::text::str_of(s)?.to_owned()
             } else {
                 k.extract::<i64>()?.to_string()
             };
@@ -1602,7 +1620,7 @@ fn load_spec<T, E>(
     from_toml: fn(&str) -> Result<T, E>,
 ) -> PyResult<Result<T, E>> {
     if let Ok(s) = spec.cast::<PyString>() {
-        let text = s.to_str()?;
+        let text = crate::text::str_of(s)?;
         Ok(if text.trim_start().starts_with('{') {
             from_json(text)
         } else {
@@ -1720,7 +1738,7 @@ fn capacity_plan<'py>(
 /// A calendar date: ISO text ("2026-01-05") or a `datetime.date`.
 fn day(py: Python<'_>, obj: &Bound<'_, PyAny>, name: &str) -> PyResult<chrono::NaiveDate> {
     let text: String = if let Ok(s) = obj.cast::<PyString>() {
-        s.to_str()?.to_owned()
+        crate::text::str_of(s)?.to_owned()
     } else if obj.hasattr("isoformat")? && !obj.hasattr("hour")? {
         obj.call_method0("isoformat")?.extract()?
     } else {
@@ -1758,13 +1776,17 @@ impl Journey {
     /// window), or a dict.
     #[new]
     #[pyo3(signature = (account, config = None))]
-    fn new(py: Python<'_>, account: &str, config: Option<&Bound<'_, PyAny>>) -> PyResult<Journey> {
+    fn new(
+        py: Python<'_>,
+        account: text::Text<'_>,
+        config: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Journey> {
         let config = match config {
             Some(c) if !c.is_none() => read(py, c, "config")?,
             _ => csops_core::journey::JourneyConfig::default(),
         };
         Ok(Journey {
-            inner: csops_core::journey::Journey::new(account),
+            inner: csops_core::journey::Journey::new(&account),
             config,
         })
     }
@@ -1803,7 +1825,7 @@ impl Journey {
     }
 
     /// The touchpoints of the current stage for an engagement model ("high_touch", ...).
-    fn touchpoints(&self, py: Python<'_>, engagement: &str) -> PyResult<Vec<String>> {
+    fn touchpoints(&self, py: Python<'_>, engagement: text::Text<'_>) -> PyResult<Vec<String>> {
         let model: csops_core::segment::EngagementModel = engagement.parse().map_err(|_| {
             input_error(
                 py,
@@ -1865,9 +1887,9 @@ impl Journey {
         serde_json::json!({"journey": self.inner, "config": self.config}).to_string()
     }
 
-    fn __setstate__(&mut self, py: Python<'_>, state: &str) -> PyResult<()> {
+    fn __setstate__(&mut self, py: Python<'_>, state: text::Text<'_>) -> PyResult<()> {
         let v: Value =
-            serde_json::from_str(state).map_err(|e| input_error(py, "state", e.to_string()))?;
+            serde_json::from_str(&state).map_err(|e| input_error(py, "state", e.to_string()))?;
         self.inner = serde_json::from_value(v["journey"].clone())
             .map_err(|e| input_error(py, "state", e.to_string()))?;
         self.config = serde_json::from_value(v["config"].clone())
@@ -1882,8 +1904,8 @@ impl Journey {
 
 /// GitLab's scope of a label (text before the last `::`), or None.
 #[pyfunction]
-fn scope(label: &str) -> Option<&str> {
-    core_label::scope(label)
+fn scope(label: text::Text<'_>) -> Option<String> {
+    core_label::scope(&label).map(str::to_owned)
 }
 
 /// The csops version.

@@ -141,7 +141,10 @@ pub(crate) fn check_move(
     if !wf.knows(req, actor) {
         push(
             AuditRule::UnknownPerson,
-            format!("{actor:?} is not in the directory and is not the requester"),
+            format!(
+                "{} is not in the directory and is not the requester",
+                crate::error::Quoted(actor)
+            ),
         );
     }
     let rule = rule_between(from, to);
@@ -170,9 +173,10 @@ pub(crate) fn check_move(
                 push(
                     AuditRule::NotPermitted,
                     format!(
-                        "{from} -> {to} ({}) is for {}; {actor:?} is not",
+                        "{from} -> {to} ({}) is for {}; {} is not",
                         rule.command,
-                        who.join(" or ")
+                        who.join(" or "),
+                        crate::error::Quoted(actor)
                     ),
                 );
             }
@@ -523,7 +527,8 @@ fn reconstruct_views(
         return Err(events_error(
             None,
             format!(
-                "the events add {extra:?}, which the issue does not carry: the issue and its events disagree (fetch both again)"
+                "the events add {}, which the issue does not carry: the issue and its events disagree (fetch both again)",
+                crate::error::Quoted(extra)
             ),
         ));
     }
@@ -531,7 +536,8 @@ fn reconstruct_views(
         return Err(events_error(
             None,
             format!(
-                "the events remove {missing:?}, which the issue still carries: the issue and its events disagree (fetch both again)"
+                "the events remove {}, which the issue still carries: the issue and its events disagree (fetch both again)",
+                crate::error::Quoted(missing)
             ),
         ));
     }
@@ -601,7 +607,8 @@ pub(crate) fn issue_findings(
             AuditRule::WorkflowLabelWithoutCsops,
             AnomalyKind::WorkflowLabelWithoutCsops,
             format!(
-                "{l:?} on an issue without the team label CSOps: a CS Ops request carries both"
+                "{} on an issue without the team label CSOps: a CS Ops request carries both",
+                crate::error::Quoted(l)
             ),
         ));
     }

@@ -144,8 +144,8 @@ fn hook_from_raw(raw: RawHook) -> Result<IssueHook, GitlabError> {
             index: None,
             key: "object_kind".to_owned(),
             message: format!(
-                "{:?} is not an Issue Hook (object_kind \"issue\")",
-                raw.object_kind
+                "{} is not an Issue Hook (object_kind \"issue\")",
+                crate::error::Quoted(&raw.object_kind)
             ),
         });
     }
@@ -156,7 +156,7 @@ fn hook_from_raw(raw: RawHook) -> Result<IssueHook, GitlabError> {
                 what: "webhook",
                 index: None,
                 key: "changes.updated_at.current".to_owned(),
-                message: format!("{text:?} is not a GitLab timestamp"),
+                message: format!("{} is not a GitLab timestamp", crate::error::Quoted(&text)),
             })?,
         ),
         None => None,

@@ -130,7 +130,8 @@ impl serde::de::Visitor<'_> for TimestampVisitor {
     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<DateTime<Utc>, E> {
         parse_timestamp(s).ok_or_else(|| {
             E::custom(format!(
-                "{s:?} is not a GitLab timestamp (2016-01-04T15:31:51.081Z or 2017-09-15 16:52:00 UTC)"
+                "{} is not a GitLab timestamp (2016-01-04T15:31:51.081Z or 2017-09-15 16:52:00 UTC)",
+                crate::error::Quoted(s)
             ))
         })
     }
@@ -175,9 +176,12 @@ fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error>
 fn opt_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
-        Some(s) => parse_timestamp(&s)
-            .map(Some)
-            .ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a GitLab timestamp"))),
+        Some(s) => parse_timestamp(&s).map(Some).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{} is not a GitLab timestamp",
+                crate::error::Quoted(&s)
+            ))
+        }),
     }
 }
 
@@ -284,7 +288,7 @@ fn read<'de, T: Deserialize<'de>>(
     de: impl Deserializer<'de, Error = serde_json::Error>,
 ) -> Result<T, GitlabError> {
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let message = e.inner().to_string();
+        let message = crate::error::bounded_message(e.inner().to_string());
         let mut key = crate::error_key(e.path());
         // serde names a missing field in its message, at the path of the object lacking it:
         // the key is the field's own path.

@@ -483,7 +483,8 @@ impl Scorecard {
                         input_err(
                             "previous",
                             format!(
-                                "unknown band {b:?} (bands: {}, {UNKNOWN})",
+                                "unknown band {} (bands: {}, {UNKNOWN})",
+                                crate::error::Quoted(b),
                                 self.bands().join(", ")
                             ),
                         )
@@ -541,7 +542,8 @@ impl Scorecard {
             && !self.bands().contains(b)
         {
             return Err(bad(format!(
-                "unknown band {b:?} (bands: {})",
+                "unknown band {} (bands: {})",
+                crate::error::Quoted(b),
                 self.bands().join(", ")
             )));
         }

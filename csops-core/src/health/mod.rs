@@ -95,7 +95,7 @@ pub enum HealthError {
         rule: String,
     },
     /// A value that cannot be scored.
-    #[error("{}measure {measure:?}: {rule}", row.map(|r| format!("row {r}: ")).unwrap_or_default())]
+    #[error("{}measure {}: {rule}", row.map(|r| format!("row {r}: ")).unwrap_or_default(), crate::error::Quoted(.measure))]
     Value {
         /// The measure.
         measure: String,
@@ -445,8 +445,12 @@ impl Scorecard {
     /// A scorecard from JSON, checked; the error names the key and the measure.
     pub fn from_json(text: &str) -> Result<Scorecard, HealthError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let spec: ScorecardSpec = serde_path_to_error::deserialize(de)
-            .map_err(|e| card_err(crate::error_key(e.path()), e.inner().to_string()))?;
+        let spec: ScorecardSpec = serde_path_to_error::deserialize(de).map_err(|e| {
+            card_err(
+                crate::error_key(e.path()),
+                crate::error::bounded_message(e.inner().to_string()),
+            )
+        })?;
         Scorecard::new(spec)
     }
 
@@ -515,9 +519,16 @@ impl Scorecard {
                 measure: self.ids.get(measure).cloned().unwrap_or_default(),
                 row: None,
                 rule: if known.is_empty() {
-                    format!("{value:?} is text, but the measure is numeric")
+                    format!(
+                        "{} is text, but the measure is numeric",
+                        crate::error::Quoted(value)
+                    )
                 } else {
-                    format!("unknown category {value:?} (known: {})", known.join(", "))
+                    format!(
+                        "unknown category {} (known: {})",
+                        crate::error::Quoted(value),
+                        known.join(", ")
+                    )
                 },
             })
     }
@@ -1048,7 +1059,7 @@ impl Values {
         serde_path_to_error::deserialize(de).map_err(|e| HealthError::Value {
             measure: crate::error_key(e.path()),
             row: None,
-            rule: e.inner().to_string(),
+            rule: crate::error::bounded_message(e.inner().to_string()),
         })
     }
 

@@ -103,7 +103,8 @@ impl<'de> Deserialize<'de> for Handbook {
             Raw::Bool(false) => Ok(Handbook::NotUpdated),
             Raw::Text(t) if t == "not_applicable" => Ok(Handbook::NotApplicable),
             Raw::Text(t) => Err(serde::de::Error::custom(format!(
-                "handbook_updated is true, false or \"not_applicable\", not {t:?}"
+                "handbook_updated is true, false or \"not_applicable\", not {}",
+                crate::error::Quoted(&t)
             ))),
         }
     }
@@ -352,7 +353,7 @@ fn command_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> Comm
     let key = crate::error_key(e.path());
     CommandError {
         key: if key == "." { "type".to_owned() } else { key },
-        message: e.inner().to_string(),
+        message: crate::error::bounded_message(e.inner().to_string()),
     }
 }
 

@@ -364,7 +364,10 @@ impl Workflow {
         if !self.knows(req, actor) {
             problem(
                 RejectionKind::UnknownPerson,
-                format!("actor {actor:?} is not in the directory and is not the requester"),
+                format!(
+                    "actor {} is not in the directory and is not the requester",
+                    crate::error::Quoted(actor)
+                ),
                 None,
             );
         }
@@ -442,9 +445,10 @@ impl Workflow {
             problem(
                 RejectionKind::NotPermitted,
                 format!(
-                    "{kind} in {} is for {}; {actor:?} is not",
+                    "{kind} in {} is for {}; {} is not",
                     req.state,
-                    who.join(" or ")
+                    who.join(" or "),
+                    crate::error::Quoted(actor)
                 ),
                 None,
             );
@@ -544,13 +548,17 @@ impl Workflow {
                     ),
                     Some(a) if !dir.knows(a) => problem(
                         RejectionKind::UnknownPerson,
-                        format!("assignee {a:?} is not in the directory"),
+                        format!(
+                            "assignee {} is not in the directory",
+                            crate::error::Quoted(a)
+                        ),
                         None,
                     ),
                     Some(a) if !dir.has_role(a, Role::CsOps) => problem(
                         RejectionKind::NotPermitted,
                         format!(
-                            "assignee {a:?} is not a cs_ops member; only cs_ops members are assigned requests"
+                            "assignee {} is not a cs_ops member; only cs_ops members are assigned requests",
+                            crate::error::Quoted(a)
                         ),
                         None,
                     ),

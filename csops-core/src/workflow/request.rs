@@ -252,7 +252,7 @@ pub struct Request {
 fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> RequestError {
     RequestError::Json {
         key: crate::error_key(e.path()),
-        message: e.inner().to_string(),
+        message: crate::error::bounded_message(e.inner().to_string()),
     }
 }
 

@@ -18,20 +18,7 @@
 
 #include "csops.h"
 
-static int passed = 0;
-static int failed = 0;
-
-#define CHECK(cond, ...)                                                   \
-    do {                                                                   \
-        if (cond) {                                                        \
-            passed++;                                                      \
-        } else {                                                           \
-            failed++;                                                      \
-            fprintf(stderr, "FAILED %s:%d: ", __FILE__, __LINE__);         \
-            fprintf(stderr, __VA_ARGS__);                                  \
-            fprintf(stderr, " (last error: %s)\n", csops_last_error_message()); \
-        }                                                                  \
-    } while (0)
+#include "check.h"
 
 static const char *DIRECTORY =
     "{\"lena\": [\"workstream_lead:Gainsight\"], \"omar\": [\"cs_ops\"], "

@@ -1,0 +1,44 @@
+//! Python text as the core reads it. A `str` may hold a lone surrogate (`"\ud800"`), which
+//! UTF-8 cannot: where pyo3 would raise `UnicodeEncodeError`, csops raises `InputError` (the
+//! argument is named by the note pyo3 adds to an argument's error).
+
+use std::ops::Deref;
+
+use pyo3::exceptions::PyUnicodeEncodeError;
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+/// A `str` argument, borrowed as UTF-8.
+#[derive(Debug)]
+pub struct Text<'a>(&'a str);
+
+impl Deref for Text<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Text<'a> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        <&'a str as FromPyObject<'a, 'py>>::extract(obj)
+            .map(Text)
+            .map_err(|e| not_unicode(obj.py(), e))
+    }
+}
+
+/// The UTF-8 of a Python `str` (see the module).
+pub fn str_of<'a>(s: &'a Bound<'_, PyString>) -> PyResult<&'a str> {
+    s.to_str().map_err(|e| not_unicode(s.py(), e))
+}
+
+fn not_unicode(py: Python<'_>, e: PyErr) -> PyErr {
+    if e.is_instance_of::<PyUnicodeEncodeError>(py) {
+        crate::input_error(py, ".", format!("text that is not valid Unicode: {e}"))
+    } else {
+        e
+    }
+}
