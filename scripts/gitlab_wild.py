@@ -193,6 +193,15 @@ def write(Issue, user, ts, directory, team, label):
         if days_ago > 7:
             planted["sla_breaches"].append({"iid": x.iid, "kind": "untriaged"})
 
+    # Moved here from another project: GitLab keeps its label events, dated before the issue's
+    # creation here (the move). Read, and dated from its first event; nothing to report.
+    x = Wild(next_iid(), "Moved from the support tracker", "li.wei", at(40),
+             ["CSOps", "CS Analytics"], ["omar"], 3)
+    x.move("ana", 5, "Triage").move("ana", 1, "Ready").move("omar", 20, "InProcess")
+    x.created = x.t + timedelta(days=2)
+    issues.append(x)
+    planted["moved"] = [x.iid]
+
     rng.shuffle(issues)
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "issues.json"), "w") as f:

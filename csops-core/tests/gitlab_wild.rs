@@ -160,3 +160,25 @@ fn each_wild_issue_checks_without_an_error() {
         p["issues"].as_u64().unwrap() - p["unmanaged"].as_u64().unwrap()
     );
 }
+
+/// An issue moved from another project keeps its label events, dated before its creation here
+/// (SPEC §7: moved issues are read): its request is dated from the first of them, and its
+/// history reconstructs in full.
+#[test]
+fn a_moved_issue_is_dated_from_its_first_event() {
+    let wf = workflow();
+    let p = planted();
+    let iid = p["moved"][0].as_u64().unwrap();
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&read("issues.json")).unwrap();
+    let issue = issues.into_iter().find(|i| i["iid"] == iid).unwrap();
+    let events: serde_json::Value = serde_json::from_str(&read("label_events.json")).unwrap();
+    let events = gitlab::read_label_events_value(events[iid.to_string()].clone()).unwrap();
+    let request = gitlab::read_issue_value(issue, wf.config()).unwrap();
+    let first = events.iter().map(|e| e.created_at).min().unwrap();
+    assert!(first < request.created_at(), "the planted issue was moved");
+    let r = gitlab::reconstruct(&wf, &request, &events).unwrap();
+    assert_eq!(r.request.created_at(), first);
+    assert_eq!(r.request.state(), csops_core::State::InProcess);
+    assert_eq!(r.history().len(), 3);
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+}

@@ -74,3 +74,16 @@ def test_a_webhook_for_an_issue_that_is_not_a_request() -> None:
     on_request = json.loads(json.dumps(CLIENT_LIBRARY_HOOK).replace('"Platform"', '"CSOps"'))
     d = csops.Workflow(directory={}).decide_webhook(on_request, [])
     assert d.managed and [a["kind"] for a in d.anomalies] == ["invalid_weight"]
+
+
+def test_a_moved_issue_is_dated_from_its_first_event() -> None:
+    (iid,) = load("planted.json")["moved"]
+    issue = next(i for i in load("issues.json") if i["iid"] == iid)
+    events = load("label_events.json")[str(iid)]
+    wf = csops.Workflow(directory=load("directory.json"))
+    rebuilt = gitlab.reconstruct(gitlab.read_issue(issue), events, wf)
+    first = min(gitlab.read_label_events(events), key=lambda e: e.at).at
+    assert first < gitlab.read_issue(issue).created_at
+    assert rebuilt.request.created_at == first
+    assert [s["to"] for s in rebuilt.history] == ["Triage", "ReadyForAssignment", "InProcess"]
+    assert list(rebuilt.violations) == []

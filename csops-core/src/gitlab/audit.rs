@@ -264,9 +264,12 @@ fn permitted(wf: &Workflow, req: &Request, rule: &Rule, actor: &str) -> bool {
 /// label events in any order (they are ordered by time, ties kept in the order given). Events
 /// whose label has since been deleted (`label: null`) are skipped.
 ///
-/// Errors: an event dated before the issue's creation, or events that do not lead to the
-/// issue's labels (a label added and never on the issue, or removed and still on it: the two
-/// were fetched at different times).
+/// An issue moved from another project keeps its label events, dated before its creation
+/// here: its request is dated from the first of them (it began there), so the reconstructed
+/// request's `created_at` is the earlier of the two.
+///
+/// Errors: events that do not lead to the issue's labels (a label added and never on the
+/// issue, or removed and still on it: the two were fetched at different times).
 ///
 /// ```
 /// use csops_core::{gitlab, Directory, State, Workflow};
@@ -313,10 +316,9 @@ fn views<'a, E>(
     parts: impl Fn(&'a E) -> (DateTime<Utc>, &'a str, Option<&'a str>, LabelAction),
 ) -> Vec<View<'a>> {
     let mut out = Vec::with_capacity(events.len());
-    out.extend(events.iter().enumerate().filter_map(|(index, e)| {
+    out.extend(events.iter().filter_map(|e| {
         let (at, user, label, action) = parts(e);
         label.map(|label| View {
-            index,
             at,
             user,
             label,
@@ -376,7 +378,6 @@ struct RawLabel<'a> {
 
 /// What reconstruction reads of one event.
 struct View<'a> {
-    index: usize,
     at: DateTime<Utc>,
     user: &'a str,
     label: &'a str,
@@ -395,16 +396,10 @@ fn reconstruct_views(
         message,
     };
     order.sort_by_key(|e| e.at);
-    if let Some(e) = order.iter().find(|e| e.at < request.created_at()) {
-        return Err(events_error(
-            Some(e.index),
-            format!(
-                "dated {} before the issue's creation at {}",
-                e.at,
-                request.created_at()
-            ),
-        ));
-    }
+    // A moved issue's events predate the issue: the request began with the first of them.
+    let created_at = order
+        .first()
+        .map_or(request.created_at(), |e| e.at.min(request.created_at()));
 
     // The labels before the first event: the issue's labels, every event undone.
     let mut labels: Vec<&str> = request.labels().iter().collect();
@@ -433,7 +428,7 @@ fn reconstruct_views(
         violations.push(Violation {
             rule: AuditRule::TwoWorkflowLabels,
             actor: None,
-            at: request.created_at(),
+            at: created_at,
             step: None,
             message: two_labels(&workflow),
         });
@@ -549,7 +544,7 @@ fn reconstruct_views(
             at: request
                 .closed_at()
                 .or(history.last().map(|s| s.at))
-                .unwrap_or(request.created_at()),
+                .unwrap_or(created_at),
             step: None,
             message: format!(
                 "closed in {state}: a request closes as Completed or Won't Do, with its label"
@@ -557,7 +552,7 @@ fn reconstruct_views(
         });
     }
     // What the issue holds now: dated by the last change its events show.
-    let last_seen = order.last().map_or(request.created_at(), |e| e.at);
+    let last_seen = order.last().map_or(created_at, |e| e.at);
     violations.extend(
         issue_findings(wf, request)
             .into_iter()
@@ -572,6 +567,7 @@ fn reconstruct_views(
     violations.sort_by_key(|v| v.at);
 
     let mut out = request.clone();
+    out.created_at = created_at;
     out.history = history;
     out.state = state;
     if let Some(since) = managed_since.flatten() {

@@ -663,6 +663,33 @@ static void gitlab_wild(void) {
           matched, expected);
     cJSON_Delete(d);
     csops_string_free(out);
+    /* The moved issue: its events predate it, and its request is dated from the first. */
+    int moved = cJSON_GetArrayItem(cJSON_GetObjectItem(planted, "moved"), 0)->valueint;
+    cJSON *all = cJSON_Parse(issues), *by_iid = cJSON_Parse(events);
+    char iid_text[32];
+    snprintf(iid_text, sizeof iid_text, "%d", moved);
+    cJSON *moved_events = cJSON_GetObjectItem(by_iid, iid_text);
+    const cJSON *moved_issue = NULL;
+    cJSON_ArrayForEach(issue, all) {
+        if (cJSON_GetObjectItem(issue, "iid")->valueint == moved) moved_issue = issue;
+    }
+    char *issue_text = cJSON_PrintUnformatted(moved_issue);
+    char *events_text = cJSON_PrintUnformatted(moved_events);
+    out = NULL;
+    CHECK(csops_gitlab_reconstruct(wf, issue_text, events_text, &out) == CSOPS_OK, "moved issue");
+    cJSON *r = cJSON_Parse(out);
+    cJSON *request = cJSON_GetObjectItem(r, "request");
+    const char *first = cJSON_GetObjectItem(cJSON_GetArrayItem(moved_events, 0), "created_at")->valuestring;
+    const char *created = cJSON_GetObjectItem(request, "created_at")->valuestring;
+    CHECK(strncmp(created, first, 19) == 0 && strcmp(created, cJSON_GetObjectItem(moved_issue, "created_at")->valuestring) != 0,
+          "the moved request is dated from its first event (%s, first event %s)", created, first);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(r, "violations")) == 0, "a move is no finding");
+    cJSON_Delete(r);
+    csops_string_free(out);
+    free(issue_text);
+    free(events_text);
+    cJSON_Delete(all);
+    cJSON_Delete(by_iid);
     cJSON_Delete(planted);
     csops_workflow_free(wf);
 done:
