@@ -111,6 +111,22 @@ def main():
         seed("gitlab_audit", "", mini(chunk), mini(ev), now)
         seed("gitlab_audit", mini(config), mini(chunk), "", now)
 
+    # The C ABI: directory, configuration, request, command, actor, time, issues, events, date.
+    directory = mini(load(export / "directory.json"))
+    for v in vectors():
+        if v.get("kind") == "workflow" and v.get("steps"):
+            step = v["steps"][0]
+            seed("ffi", mini(v["directory"]), mini(v.get("config", config)), mini(v["request"]),
+                 mini(step["command"]), step["actor"], step["at"], mini(issues[:3]), "", "2026-03-01")
+    chunk = issues[:4]
+    ev = {str(i["iid"]): events[str(i["iid"])] for i in chunk if str(i["iid"]) in events}
+    seed("ffi", directory, "", mini({"id": 1, "author": "rita", "labels": ["CSOps"],
+                                    "created_at": "2026-02-02T09:00:00Z"}),
+         mini({"type": "contract_signed", "start": "2026-01-05", "renewal": "2027-01-05", "arr": 10}),
+         "omar", now, mini(chunk), mini(ev), "2026-01-05")
+    seed("ffi", directory, card_toml, mini({"util": 80, "engagement": 60}), '{"type":"triage"}',
+         "lena", now, mini(issues[5]), "", "2026-03-01")
+
     if CORPUS.exists():
         shutil.rmtree(CORPUS)
     for target, files in sorted(seeds.items()):
