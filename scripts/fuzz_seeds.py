@@ -12,6 +12,7 @@ import shutil
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+COMMAND = {"type": "triage", "workstream": "Gainsight"}
 CORPUS = ROOT / "csops-core" / "fuzz" / "corpus"
 SHARED = ROOT.parent / "shared" / "conformance"
 
@@ -124,6 +125,14 @@ def main():
                                     "created_at": "2026-02-02T09:00:00Z"}),
          mini({"type": "contract_signed", "start": "2026-01-05", "renewal": "2027-01-05", "arr": 10}),
          "omar", now, mini(chunk), mini(ev), "2026-01-05")
+    for h in (hook, hook_allowed):
+        iid = str(h["object_attributes"]["iid"])
+        one = next((i for i in issues if str(i["iid"]) == iid), issues[0])
+        seed("ffi", directory, "", mini({"id": int(iid), "author": "rita", "labels": ["CSOps"],
+                                        "created_at": "2026-01-02T09:00:00Z"}),
+             mini(COMMAND), "omar", now, mini(one), mini(h), "2026-03-01")
+        if iid in events:
+            seed("ffi", directory, "", "", "", "omar", now, mini(one), mini(events[iid]), "")
     seed("ffi", directory, card_toml, mini({"util": 80, "engagement": 60}), '{"type":"triage"}',
          "lena", now, mini(issues[5]), "", "2026-03-01")
 

@@ -44,8 +44,8 @@ fn take(out: &mut *mut c_char) {
     *out = ptr::null_mut();
 }
 
-/// Parts: directory, configuration (empty: none), request, command, actor, time, issues,
-/// events by iid (empty: none), a date.
+/// Parts: directory, configuration (empty: none), request, command, actor, time, issues (or
+/// one issue), events by iid (or one issue's events, or an Issue Hook; empty: none), a date.
 pub fn ffi(data: &[u8]) {
     let p = parts(data, 9);
     let [dir, cfg, req, cmd, actor, at, issues, events, day] = &p[..] else {
@@ -94,8 +94,61 @@ pub fn ffi(data: &[u8]) {
         let command = csops_command_from_json(cmd.as_ptr());
         if command.is_null() {
             no_panic(csops_last_error_status());
+        } else {
+            let request = csops_request_from_json(req.as_ptr());
+            if request.is_null() {
+                no_panic(csops_last_error_status());
+            } else {
+                no_panic(csops_workflow_can_apply_command(
+                    wf,
+                    request,
+                    command,
+                    actor.as_ptr(),
+                    at.as_ptr(),
+                    &mut out,
+                ));
+                take(&mut out);
+                no_panic(csops_workflow_apply_command(
+                    wf,
+                    request,
+                    command,
+                    actor.as_ptr(),
+                    at.as_ptr(),
+                    ptr::null_mut(),
+                ));
+                csops_request_free(request);
+            }
         }
         csops_command_free(command);
+        // The issues part as one issue, and the events part as its label events or a hook.
+        let issue = csops_gitlab_read_issue(wf, issues.as_ptr());
+        if issue.is_null() {
+            no_panic(csops_last_error_status());
+        }
+        no_panic(csops_gitlab_reconstruct(
+            wf,
+            issues.as_ptr(),
+            events.as_ptr(),
+            &mut out,
+        ));
+        take(&mut out);
+        no_panic(csops_gitlab_decide_webhook(
+            wf,
+            events.as_ptr(),
+            issue,
+            ptr::null(),
+            &mut out,
+        ));
+        take(&mut out);
+        no_panic(csops_gitlab_decide_webhook(
+            wf,
+            events.as_ptr(),
+            ptr::null(),
+            or_null(req),
+            &mut out,
+        ));
+        take(&mut out);
+        csops_request_free(issue);
         no_panic(csops_gitlab_audit(
             wf,
             issues.as_ptr(),

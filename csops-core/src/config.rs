@@ -208,7 +208,10 @@ impl Config {
             ),
             TaxonomyProblem::NotScoped { state, spelling } => invalid(
                 format!("labels.workflow.{state}"),
-                format!("{spelling:?} is not a scoped label (`scope::value`)"),
+                format!(
+                    "{} is not a scoped label (`scope::value`)",
+                    crate::error::Quoted(&spelling)
+                ),
             ),
             TaxonomyProblem::Clash {
                 state,
@@ -217,7 +220,8 @@ impl Config {
             } => invalid(
                 format!("labels.workflow.{state}"),
                 format!(
-                    "{spelling:?} matches a label of state {other} too (SPEC §1 matching rule)"
+                    "{} matches a label of state {other} too (SPEC §1 matching rule)",
+                    crate::error::Quoted(&spelling)
                 ),
             ),
         })?;

@@ -80,14 +80,43 @@ impl std::fmt::Display for Quoted<'_> {
     }
 }
 
+/// A name as an error message shows it unquoted: cut as [`Quoted`] cuts.
+pub(crate) fn bounded_name(name: &str) -> String {
+    let mut out = String::new();
+    cut_into(&mut out, name, QUOTED_CHARS, QUOTED_CHARS);
+    out
+}
+
+/// Appends `text`, or when it is longer than `limit` characters its first `keep` and its
+/// length.
+fn cut_into(out: &mut String, text: &str, limit: usize, keep: usize) {
+    match text.char_indices().nth(limit) {
+        None => out.push_str(text),
+        Some(_) => {
+            let cut = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
+            out.push_str(&text[..cut]);
+            out.push_str(&format!("… ({} bytes)", text.len()));
+        }
+    }
+}
+
+/// Past this many characters, a quoted piece of a parser's message is an echoed input (what
+/// [`Quoted`] writes stays below it).
+const QUOTED_PIECE_CHARS: usize = 4 * QUOTED_CHARS;
+
+/// Past this many characters, an unquoted piece of a long message is cut too (an input whose
+/// own quote or backtick upset the count of quotes).
+const PROSE_CHARS: usize = 400;
+
 /// The longest message a parser's error keeps (serde's, TOML's, a key path).
 pub(crate) const MESSAGE_CHARS: usize = 1_000;
 
 /// A message bounded, as every csops error message is: serde quotes an unknown variant or the
-/// string of a wrong type whole, so each quoted piece (between backticks or double quotes)
-/// longer than 64 characters is cut there and its length given, keeping the rest (what was
-/// expected); a message still longer than 1,000 characters keeps its first 1,000. A message of
-/// at most 1,000 bytes is returned as it is. The bindings pass their own messages through it.
+/// string of a wrong type whole, so a quoted piece (between backticks or double quotes) longer
+/// than 256 characters keeps its first 64 and its length, keeping the rest (what was expected);
+/// an unquoted piece longer than 400 characters keeps 400; a message still longer than 1,000
+/// characters keeps its first 1,000. A message of at most 1,000 bytes is returned as it is. The
+/// bindings pass their own messages through it.
 ///
 /// ```
 /// let long = "x".repeat(1_000_000);
@@ -105,12 +134,10 @@ pub fn bounded_message(message: String) -> String {
             Some((i, c @ ('`' | '"'))) => (&piece[..i], Some(c)),
             _ => (piece, None),
         };
-        match text.char_indices().nth(QUOTED_CHARS).filter(|_| quoted) {
-            Some((cut, _)) => {
-                out.push_str(&text[..cut]);
-                out.push_str(&format!("… ({} bytes)", text.len()));
-            }
-            None => out.push_str(text),
+        if quoted {
+            cut_into(&mut out, text, QUOTED_PIECE_CHARS, QUOTED_CHARS);
+        } else {
+            cut_into(&mut out, text, PROSE_CHARS, PROSE_CHARS);
         }
         out.extend(delimiter);
         quoted ^= delimiter.is_some();
@@ -164,12 +191,20 @@ mod tests {
         );
         let m = bounded_message(format!("invalid type: string \"{long}\", expected u64"));
         assert!(m.ends_with("… (2000000 bytes)\", expected u64"), "{m}");
+        // A quote inside the input upsets the count: the piece after it is cut as prose.
+        let m = bounded_message(format!("unknown variant `a`b{long}`, expected `a`"));
+        assert!(m.len() < PROSE_CHARS * 2 + 100, "{}", m.len());
+        // What Quoted wrote is not cut again.
+        let q = Quoted(&long).to_string();
+        let m = bounded_message(format!("{} {q}", "prose ".repeat(200)));
+        assert!(m.ends_with(&q), "{m}");
         let prose = format!("{} `{long}`", "a rule that is not quoted ".repeat(40));
         let m = bounded_message(prose);
         assert!(
-            m.starts_with(&"a rule that is not quoted ".repeat(38)),
+            m.starts_with(&"a rule that is not quoted ".repeat(15)),
             "{m}"
         );
+        assert!(m.contains("… (1041 bytes)`"), "{m}");
         let m = bounded_message("`ab`, ".repeat(MESSAGE_CHARS));
         assert_eq!(m.chars().count(), MESSAGE_CHARS + 1);
         assert!(m.starts_with("`ab`, `ab`") && m.ends_with('…'));

@@ -37,10 +37,7 @@ pub(crate) fn gitlab_error(py: Python<'_>, e: &GitlabError) -> PyErr {
             source,
         } => request_error(py, source),
         GitlabError::Request { .. } => input_error(py, "issue", e.to_string()),
-        GitlabError::Events { index, .. } => {
-            let key = index.map_or_else(|| "events".to_owned(), |i| format!("events[{i}]"));
-            input_error(py, &key, e.to_string())
-        }
+        GitlabError::Events { .. } => input_error(py, "events", e.to_string()),
         GitlabError::Report(_) => input_error(py, "as_of", e.to_string()),
     }
 }
@@ -207,9 +204,9 @@ impl LabelEvent {
     #[pyo3(signature = (user, at, label, action))]
     fn new(
         py: Python<'_>,
-        user: String,
+        user: crate::text::OwnedText,
         at: &Bound<'_, PyAny>,
-        label: Option<String>,
+        label: Option<crate::text::OwnedText>,
         action: crate::text::Text<'_>,
     ) -> PyResult<LabelEvent> {
         let action = match &*action {
@@ -225,9 +222,9 @@ impl LabelEvent {
         };
         Ok(LabelEvent {
             inner: core_gl::LabelEvent {
-                user: core_gl::User { username: user },
+                user: core_gl::User { username: user.0 },
                 created_at: instant(at, "at")?,
-                label: label.map(|name| core_gl::EventLabel { name }),
+                label: label.map(|name| core_gl::EventLabel { name: name.0 }),
                 action,
             },
         })
@@ -913,7 +910,7 @@ pub(crate) fn board_report(
         undecided.extend(read.undecided.iter().cloned());
         Vec::new()
     } else if let Ok(s) = requests.cast::<PyString>() {
-        let v: Value = serde_json::from_str(crate::text::str_of(s)?)
+        let v: Value = serde_json::from_str(crate::text::str_of(s, "requests")?)
             .map_err(|e| input_error(py, "requests", format!("requests is not valid JSON: {e}")))?;
         let list = from_json(py, &v)?;
         list.try_iter()?.collect::<PyResult<_>>()?

@@ -80,7 +80,11 @@ impl Column<'_> {
 /// pyarrow Table.
 fn column_names(data: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     if let Ok(d) = data.cast::<PyDict>() {
-        return d.keys().iter().map(|k| k.extract::<String>()).collect();
+        return d
+            .keys()
+            .iter()
+            .map(|k| Ok(k.extract::<crate::text::OwnedText>()?.0))
+            .collect();
     }
     if data.hasattr("column_names")? {
         return data.getattr("column_names")?.extract();
@@ -146,7 +150,7 @@ fn measure_column<'py>(
                 let v = if item.is_none() {
                     f64::NAN
                 } else if let Ok(s) = item.cast::<PyString>() {
-                    card.category_code(m, crate::text::str_of(s)?)
+                    card.category_code(m, crate::text::str_of(s, id)?)
                         .map_err(|e| health_error(py, &e))?
                 } else if let Ok(x) = item.extract::<f64>() {
                     x
@@ -399,7 +403,7 @@ impl Scorecard {
         }
         if let Some(obs) = observed {
             for (k, v) in obs.iter() {
-                let id: String = k.extract()?;
+                let id = k.extract::<crate::text::OwnedText>()?.0;
                 let m = card.measure_index(&id).ok_or_else(|| {
                     input_error(py, "observed", format!("observed: {id:?} is not a measure"))
                 })?;
@@ -410,7 +414,7 @@ impl Scorecard {
         }
         if let Some(seg) = segment.filter(|s| !s.is_none()) {
             if let Ok(s) = seg.cast::<PyString>() {
-                let code = card.segment_code(crate::text::str_of(s)?);
+                let code = card.segment_code(crate::text::str_of(s, "segment")?);
                 prepared.segments = Some(vec![code; n.unwrap_or(0)]);
             } else {
                 let codes: Vec<u32> = strings(py, seg)?
@@ -545,7 +549,7 @@ impl Scorecard {
         for o in outcomes.try_iter()? {
             let o = o?;
             let c = if let Ok(text) = o.cast::<PyString>() {
-                match crate::text::str_of(text)? {
+                match crate::text::str_of(text, "outcomes")? {
                     "churned" => true,
                     "renewed" => false,
                     other => {

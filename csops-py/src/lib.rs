@@ -253,19 +253,19 @@ fn too_deep(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String, depth: usize) -> 
 /// naming the argument, not a stack overflow.
 fn to_json_at(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String, depth: usize) -> PyResult<Value> {
     if let Ok(s) = obj.cast::<PyString>() {
-        Ok(Value::String(crate::text::str_of(s)?.to_owned()))
+        Ok(Value::String(crate::text::str_of(s, &name())?.to_owned()))
     } else if let Ok(d) = obj.cast::<PyDict>() {
         too_deep(obj, name, depth)?;
         let mut map = serde_json::Map::with_capacity(d.len());
         for (k, v) in d.iter() {
             let Ok(key) = k.cast::<PyString>() else {
-                return Err(PyTypeError::new_err(format!(
+                return Err(PyTypeError::new_err(csops_core::bounded_message(format!(
                     "{}: dict keys must be str, not {}",
                     name(),
                     k.get_type()
-                )));
+                ))));
             };
-            let key = crate::text::str_of(key)?.to_owned();
+            let key = crate::text::str_of(key, &name())?.to_owned();
             let value = to_json_at(&v, &|| format!("{}.{key}", name()), depth + 1)?;
             map.insert(key, value);
         }
@@ -310,11 +310,11 @@ fn to_json_at(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String, depth: usize) -
             aware_datetime(obj, &name())?.to_rfc3339_opts(SecondsFormat::AutoSi, true),
         ))
     } else {
-        Err(PyTypeError::new_err(format!(
+        Err(PyTypeError::new_err(csops_core::bounded_message(format!(
             "{}: {} is not JSON-like (dict, list, str, int, float, bool, None or datetime)",
             name(),
             obj.get_type()
-        )))
+        ))))
     }
 }
 
@@ -349,7 +349,7 @@ fn from_json<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
 /// A JSON argument: text (parsed) or Python values (dict, list, …) as JSON.
 fn json_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
     if let Ok(s) = obj.cast::<PyString>() {
-        serde_json::from_str(crate::text::str_of(s)?)
+        serde_json::from_str(crate::text::str_of(s, name)?)
             .map_err(|e| input_error(obj.py(), name, format!("{name} is not valid JSON: {e}")))
     } else {
         to_json(obj, &|| name.to_owned())
@@ -428,7 +428,7 @@ fn offset_datetime(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>
 /// `at`: RFC 3339 text or an aware `datetime`.
 fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>> {
     if let Ok(s) = obj.cast::<PyString>() {
-        let s = crate::text::str_of(s)?;
+        let s = crate::text::str_of(s, name)?;
         DateTime::parse_from_rfc3339(s)
             .map(|t| t.with_timezone(&Utc))
             .map_err(|e| {
@@ -475,7 +475,7 @@ fn config_from(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Config> {
     };
     let py = obj.py();
     let loaded = if let Ok(s) = obj.cast::<PyString>() {
-        let text = crate::text::str_of(s)?;
+        let text = crate::text::str_of(s, "config")?;
         if text.trim_start().starts_with('{') {
             Config::from_json(text)
         } else {
@@ -539,9 +539,9 @@ impl Workflow {
             .map_err(|e| {
                 error_with(
                     py,
-                    ConfigError::new_err(format!(
+                    ConfigError::new_err(csops_core::bounded_message(format!(
                         "directory must map each person to a list of role strings: {e}"
-                    )),
+                    ))),
                     &[("key", PyString::new(py, "directory").into_any())],
                 )
             })?;
@@ -950,19 +950,29 @@ impl Transition {
         py: Python<'_>,
         from_state: text::Text<'_>,
         state: text::Text<'_>,
-        add_labels: Vec<String>,
-        remove_labels: Vec<String>,
+        add_labels: Vec<text::OwnedText>,
+        remove_labels: Vec<text::OwnedText>,
         close: bool,
         reopen: bool,
-        notifications: Vec<(String, String, String)>,
+        notifications: Vec<Bound<'_, PyAny>>,
     ) -> PyResult<Transition> {
+        let owned = |v: Vec<text::OwnedText>| v.into_iter().map(String::from).collect();
         let notifications = notifications
             .into_iter()
-            .map(|(to, role, why)| {
+            .map(|n| {
+                let (to, role, why) = n
+                    .extract::<(text::OwnedText, text::OwnedText, text::OwnedText)>()
+                    .map_err(|e| {
+                        input_error(
+                            py,
+                            "notifications",
+                            format!("notifications: each is (to, role, why), three strings: {e}"),
+                        )
+                    })?;
                 Ok(core_wf::Notification {
-                    to,
-                    role: role_named(py, &role)?,
-                    why: command_named(py, &why)?,
+                    to: to.0,
+                    role: role_named(py, &role.0)?,
+                    why: command_named(py, &why.0)?,
                 })
             })
             .collect::<PyResult<_>>()?;
@@ -970,8 +980,8 @@ impl Transition {
             inner: core_wf::Transition {
                 from: state_named(py, &from_state)?,
                 to: state_named(py, &state)?,
-                add_labels,
-                remove_labels,
+                add_labels: owned(add_labels),
+                remove_labels: owned(remove_labels),
                 close,
                 reopen,
                 notifications,
@@ -1190,8 +1200,8 @@ struct LabelSet {
 impl LabelSet {
     #[new]
     #[pyo3(signature = (labels = Vec::new()))]
-    fn new(py: Python<'_>, labels: Vec<String>) -> PyResult<LabelSet> {
-        let inner = core_label::LabelSet::from_iter(labels);
+    fn new(py: Python<'_>, labels: Vec<text::OwnedText>) -> PyResult<LabelSet> {
+        let inner = core_label::LabelSet::from_iter(labels.into_iter().map(String::from));
         inner
             .validate()
             .map_err(|e| error_with(py, LabelError::new_err(e.to_string()), &[]))?;
@@ -1514,14 +1524,18 @@ impl Maturity {
         let mut pairs = Vec::new();
         for (k, v) in ratings.iter() {
             let name = if let Ok(s) = k.cast::<PyString>() {
-                crate::text::str_of(s)?.to_owned()
+                crate::text::str_of(s, "ratings")?.to_owned()
+            } else if let Ok(n) = k.cast::<PyInt>() {
+                n.to_string()
             } else {
-                k.extract::<i64>()?.to_string()
+                return Err(PyTypeError::new_err(
+                    "argument 'ratings': keys are capability ids (str) or numbers (int)",
+                ));
             };
             let level: i64 = v.extract().map_err(|_| {
-                PyTypeError::new_err(format!(
-                    "argument 'ratings': the rating of {name} must be an int"
-                ))
+                PyTypeError::new_err(csops_core::bounded_message(format!(
+                    "argument 'ratings': the rating of `{name}` must be an int"
+                )))
             })?;
             pairs.push((name, level));
         }
@@ -1620,7 +1634,7 @@ fn load_spec<T, E>(
     from_toml: fn(&str) -> Result<T, E>,
 ) -> PyResult<Result<T, E>> {
     if let Ok(s) = spec.cast::<PyString>() {
-        let text = crate::text::str_of(s)?;
+        let text = crate::text::str_of(s, name)?;
         Ok(if text.trim_start().starts_with('{') {
             from_json(text)
         } else {
@@ -1738,7 +1752,7 @@ fn capacity_plan<'py>(
 /// A calendar date: ISO text ("2026-01-05") or a `datetime.date`.
 fn day(py: Python<'_>, obj: &Bound<'_, PyAny>, name: &str) -> PyResult<chrono::NaiveDate> {
     let text: String = if let Ok(s) = obj.cast::<PyString>() {
-        crate::text::str_of(s)?.to_owned()
+        crate::text::str_of(s, name)?.to_owned()
     } else if obj.hasattr("isoformat")? && !obj.hasattr("hour")? {
         obj.call_method0("isoformat")?.extract()?
     } else {

@@ -26,18 +26,41 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Text<'a> {
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         <&'a str as FromPyObject<'a, 'py>>::extract(obj)
             .map(Text)
-            .map_err(|e| not_unicode(obj.py(), e))
+            .map_err(|e| not_unicode(obj.py(), e, "."))
     }
 }
 
-/// The UTF-8 of a Python `str` (see the module).
-pub fn str_of<'a>(s: &'a Bound<'_, PyString>) -> PyResult<&'a str> {
-    s.to_str().map_err(|e| not_unicode(s.py(), e))
+/// A `str` argument copied out as UTF-8: for lists and tuples of text, whose items cannot be
+/// borrowed.
+#[derive(Debug)]
+pub struct OwnedText(pub String);
+
+impl From<OwnedText> for String {
+    fn from(t: OwnedText) -> String {
+        t.0
+    }
 }
 
-fn not_unicode(py: Python<'_>, e: PyErr) -> PyErr {
+impl<'a, 'py> FromPyObject<'a, 'py> for OwnedText {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        Text::extract(obj).map(|t| OwnedText(t.0.to_owned()))
+    }
+}
+
+/// The UTF-8 of a Python `str` that is the input `name` (see the module).
+pub fn str_of<'a>(s: &'a Bound<'_, PyString>, name: &str) -> PyResult<&'a str> {
+    s.to_str().map_err(|e| not_unicode(s.py(), e, name))
+}
+
+fn not_unicode(py: Python<'_>, e: PyErr, name: &str) -> PyErr {
     if e.is_instance_of::<PyUnicodeEncodeError>(py) {
-        crate::input_error(py, ".", format!("text that is not valid Unicode: {e}"))
+        crate::input_error(
+            py,
+            name,
+            format!("{name}: text that is not valid Unicode: {e}"),
+        )
     } else {
         e
     }

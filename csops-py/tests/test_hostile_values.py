@@ -179,6 +179,24 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "gitlab.audit(events)": lambda v: gitlab.audit([ISSUE], v, AT, WF),
     "gitlab.audit(as_of)": lambda v: gitlab.audit([ISSUE], None, v, WF),
     "gitlab.check_issue": lambda v: gitlab.check_issue(v, WF),
+    "Transition(from_state)": lambda v: csops.Transition(v, "Triage", [], [], False, False, []),
+    "Transition(add_labels)": lambda v: csops.Transition("New", "Triage", v, [], False, False, []),
+    "Transition(notifications)": lambda v: csops.Transition(
+        "New", "Triage", [], [], False, False, v
+    ),
+    "LabelEvent(user)": lambda v: gitlab.LabelEvent(v, AT, "CSOps", "add"),
+    "LabelEvent(at)": lambda v: gitlab.LabelEvent("omar", v, "CSOps", "add"),
+    "LabelEvent(label)": lambda v: gitlab.LabelEvent("omar", AT, v, "add"),
+    "LabelEvent(action)": lambda v: gitlab.LabelEvent("omar", AT, "CSOps", v),
+    "IssueHook.to_request(config)": lambda v: gitlab.read_webhook(HOOK).to_request(v),
+    "Workflow.sla_breaches(request)": lambda v: WF.sla_breaches(v, AT),
+    "Rejection._from_json": lambda v: csops.Rejection._from_json(v),
+    "Violation._from_json": lambda v: gitlab.Violation._from_json(v),
+    "Reconstruction._from_json": lambda v: gitlab.Reconstruction._from_json(v),
+    "IssueHook._from_json": lambda v: gitlab.IssueHook._from_json(v),
+    "WebhookDecision._from_json": lambda v: gitlab.WebhookDecision._from_json(v),
+    "BoardReport._from_json": lambda v: gitlab.BoardReport._from_json(v),
+    "AuditRun._from_json": lambda v: gitlab.AuditRun._from_json(v),
     "board_report(requests)": lambda v: csops.board_report(v, AT, WF),
     "board_report(events)": lambda v: csops.board_report([ISSUE], AT, WF, v),
 }
@@ -246,3 +264,10 @@ def test_messages_quote_inputs_bounded() -> None:
     with pytest.raises(csops.CsopsError) as raised:
         csops.Journey(big).record({"type": "first_value"}, "2026-01-01")
     assert len(str(raised.value)) < 2_000 and "(10000000 bytes)" in str(raised.value)
+
+
+def test_a_lone_surrogate_inside_a_value_names_its_key() -> None:
+    with pytest.raises(csops.InputError) as raised:
+        WF.apply(req(), {"type": "triage", "workstream": "Gain\ud800"}, actor="lena", at=AT)
+    assert "not valid Unicode" in str(raised.value)
+    assert "workstream" in str(raised.value) + str(getattr(raised.value, "key", ""))

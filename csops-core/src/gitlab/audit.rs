@@ -390,11 +390,7 @@ fn reconstruct_views(
     mut order: Vec<View<'_>>,
 ) -> Result<Reconstruction, GitlabError> {
     let iid = request.id();
-    let events_error = |index: Option<usize>, message: String| GitlabError::Events {
-        iid,
-        index,
-        message,
-    };
+    let events_error = |message: String| GitlabError::Events { iid, message };
     order.sort_by_key(|e| e.at);
     // A moved issue's events predate the issue: the request began with the first of them.
     let created_at = order
@@ -519,22 +515,16 @@ fn reconstruct_views(
     // The events must lead to the issue's labels.
     let now: Vec<&str> = request.labels().iter().collect();
     if let Some(extra) = labels.iter().find(|l| !now.contains(l)) {
-        return Err(events_error(
-            None,
-            format!(
-                "the events add {}, which the issue does not carry: the issue and its events disagree (fetch both again)",
-                crate::error::Quoted(extra)
-            ),
-        ));
+        return Err(events_error(format!(
+            "the events add {}, which the issue does not carry: the issue and its events disagree (fetch both again)",
+            crate::error::Quoted(extra)
+        )));
     }
     if let Some(missing) = now.iter().find(|l| !labels.contains(l)) {
-        return Err(events_error(
-            None,
-            format!(
-                "the events remove {}, which the issue still carries: the issue and its events disagree (fetch both again)",
-                crate::error::Quoted(missing)
-            ),
-        ));
+        return Err(events_error(format!(
+            "the events remove {}, which the issue still carries: the issue and its events disagree (fetch both again)",
+            crate::error::Quoted(missing)
+        )));
     }
 
     if !request.is_open() && !matches!(state, State::Completed | State::WontDo) {

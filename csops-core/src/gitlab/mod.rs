@@ -68,12 +68,10 @@ pub enum GitlabError {
         message: String,
     },
     /// Label events that cannot be the issue's history.
-    #[error("issue {iid}: label events{}: {message}", at(*.index))]
+    #[error("issue {iid}: label events: {message}")]
     Events {
         /// The issue's iid.
         iid: u64,
-        /// The event's position in the list given, when one event is at fault.
-        index: Option<usize>,
         /// What is wrong.
         message: String,
     },

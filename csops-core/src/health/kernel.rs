@@ -285,8 +285,8 @@ fn freshness(
         None if ttl.is_some() => Err(input_err(
             "as_of",
             format!(
-                "measure {:?} has a time-to-live and dated values: staleness needs an as_of date",
-                card.measures().get(m).map_or("", String::as_str)
+                "measure {} has a time-to-live and dated values: staleness needs an as_of date",
+                crate::error::Quoted(card.measures().get(m).map_or("", String::as_str))
             ),
         )),
         None => Ok(PRESENT),

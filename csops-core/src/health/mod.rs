@@ -566,32 +566,35 @@ impl Scorecard {
         let mut group_weights = Vec::new();
         let mut group_ids: Vec<&str> = Vec::new();
         for (gi, g) in spec.groups.iter().enumerate() {
-            let gkey = format!("groups[{gi}] ({})", g.id);
+            let gkey = format!("groups[{gi}] ({})", crate::error::bounded_name(&g.id));
             if g.id.trim().is_empty() {
                 return Err(card_err(format!("groups[{gi}].id"), "a group needs an id"));
             }
             if group_ids.contains(&g.id.as_str()) {
                 return Err(card_err(
                     format!("{gkey}.id"),
-                    format!("group {:?} is defined twice", g.id),
+                    format!("group {} is defined twice", crate::error::Quoted(&g.id)),
                 ));
             }
             group_ids.push(&g.id);
             positive(
                 g.weight,
                 &format!("{gkey}.weight"),
-                &format!("group {:?}", g.id),
+                &format!("group {}", crate::error::Quoted(&g.id)),
             )?;
             if g.measures.is_empty() {
                 return Err(card_err(
                     format!("{gkey}.measures"),
-                    format!("group {:?} has no measures", g.id),
+                    format!("group {} has no measures", crate::error::Quoted(&g.id)),
                 ));
             }
             group_weights.push(g.weight);
             for (mi, m) in g.measures.iter().enumerate() {
-                let key = format!("groups[{gi}].measures[{mi}] ({})", m.id);
-                let who = format!("measure {:?}", m.id);
+                let key = format!(
+                    "groups[{gi}].measures[{mi}] ({})",
+                    crate::error::bounded_name(&m.id)
+                );
+                let who = format!("measure {}", crate::error::Quoted(&m.id));
                 if m.id.trim().is_empty() {
                     return Err(card_err(
                         format!("groups[{gi}].measures[{mi}].id"),
@@ -672,16 +675,25 @@ impl Scorecard {
             for (i, id) in profile.not_applicable.iter().enumerate() {
                 let m = card.measure_index(id).ok_or_else(|| {
                     card_err(
-                        format!("segments.{name}.not_applicable[{i}]"),
-                        format!("unknown measure {id:?}"),
+                        format!(
+                            "segments.{}.not_applicable[{i}]",
+                            crate::error::bounded_name(name)
+                        ),
+                        format!("unknown measure {}", crate::error::Quoted(id)),
                     )
                 })?;
                 out.push(m);
             }
             if (0..card.ids.len()).all(|m| out.contains(&m)) {
                 return Err(card_err(
-                    format!("segments.{name}.not_applicable"),
-                    format!("segment {name:?} leaves no measure applicable"),
+                    format!(
+                        "segments.{}.not_applicable",
+                        crate::error::bounded_name(name)
+                    ),
+                    format!(
+                        "segment {} leaves no measure applicable",
+                        crate::error::Quoted(name)
+                    ),
                 ));
             }
             plans.push(card.plan(&out));
@@ -690,10 +702,10 @@ impl Scorecard {
             let m = card.measure_index(&v.measure).ok_or_else(|| {
                 card_err(
                     format!("vetoes[{i}].measure"),
-                    format!("unknown measure {:?}", v.measure),
+                    format!("unknown measure {}", crate::error::Quoted(&v.measure)),
                 )
             })?;
-            let who = format!("measure {:?}", v.measure);
+            let who = format!("measure {}", crate::error::Quoted(&v.measure));
             let numeric = card.categories(m).is_empty();
             let when = match (&v.when, numeric) {
                 (VetoWhen::Category(c), false) => CompiledWhen::Code(
@@ -729,8 +741,8 @@ impl Scorecard {
                     card_err(
                         format!("vetoes[{i}].band"),
                         format!(
-                            "unknown band {:?} (bands: {})",
-                            v.band,
+                            "unknown band {} (bands: {})",
+                            crate::error::Quoted(&v.band),
                             card.band_names.join(", ")
                         ),
                     )
@@ -907,7 +919,10 @@ fn compile_scheme(
                 if names.iter().any(|n| n.eq_ignore_ascii_case(&c.value)) {
                     return Err(card_err(
                         format!("{key}.categories[{i}].value"),
-                        format!("{who}: category {:?} is defined twice", c.value),
+                        format!(
+                            "{who}: category {} is defined twice",
+                            crate::error::Quoted(&c.value)
+                        ),
                     ));
                 }
                 score_0_100(c.score, &format!("{key}.categories[{i}].score"), who)?;
@@ -938,38 +953,46 @@ fn check_bands(spec: &ScorecardSpec) -> Result<Bands, HealthError> {
     }
     let mut names: Vec<String> = Vec::new();
     for (i, b) in bands.iter().enumerate() {
-        let key = format!("bands[{i}] ({})", b.name);
+        let key = format!("bands[{i}] ({})", crate::error::bounded_name(&b.name));
         if b.name.trim().is_empty() || b.name.eq_ignore_ascii_case(UNKNOWN) {
             return Err(card_err(
                 format!("{key}.name"),
-                format!("a band cannot be named {:?}", b.name),
+                format!("a band cannot be named {}", crate::error::Quoted(&b.name)),
             ));
         }
         if names.iter().any(|n| n.eq_ignore_ascii_case(&b.name)) {
             return Err(card_err(
                 format!("{key}.name"),
-                format!("band {:?} is defined twice", b.name),
+                format!("band {} is defined twice", crate::error::Quoted(&b.name)),
             ));
         }
         if !(b.from.is_finite() && b.to.is_finite() && b.from < b.to) {
             return Err(card_err(
                 key,
                 format!(
-                    "band {:?}: from {} must be below to {}",
-                    b.name, b.from, b.to
+                    "band {}: from {} must be below to {}",
+                    crate::error::Quoted(&b.name),
+                    b.from,
+                    b.to
                 ),
             ));
         }
         if i == 0 && b.from != 0.0 {
             return Err(card_err(
                 format!("{key}.from"),
-                format!("the lowest band {:?} must start at 0", b.name),
+                format!(
+                    "the lowest band {} must start at 0",
+                    crate::error::Quoted(&b.name)
+                ),
             ));
         }
         if i + 1 == bands.len() && b.to != 100.0 {
             return Err(card_err(
                 format!("{key}.to"),
-                format!("the highest band {:?} must end at 100", b.name),
+                format!(
+                    "the highest band {} must end at 100",
+                    crate::error::Quoted(&b.name)
+                ),
             ));
         }
         if let Some(prev) = i.checked_sub(1).and_then(|p| bands.get(p)) {
@@ -977,8 +1000,11 @@ fn check_bands(spec: &ScorecardSpec) -> Result<Bands, HealthError> {
                 return Err(card_err(
                     format!("{key}.from"),
                     format!(
-                        "band {:?} overlaps band {:?} ({} < {})",
-                        b.name, prev.name, b.from, prev.to
+                        "band {} overlaps band {} ({} < {})",
+                        crate::error::Quoted(&b.name),
+                        crate::error::Quoted(&prev.name),
+                        b.from,
+                        prev.to
                     ),
                 ));
             }
@@ -986,8 +1012,11 @@ fn check_bands(spec: &ScorecardSpec) -> Result<Bands, HealthError> {
                 return Err(card_err(
                     format!("{key}.from"),
                     format!(
-                        "a gap between band {:?} (to {}) and band {:?} (from {})",
-                        prev.name, prev.to, b.name, b.from
+                        "a gap between band {} (to {}) and band {} (from {})",
+                        crate::error::Quoted(&prev.name),
+                        prev.to,
+                        crate::error::Quoted(&b.name),
+                        b.from
                     ),
                 ));
             }

@@ -45,6 +45,7 @@ pub use table::{Party, Requirement, Rule, TRANSITIONS, Target, rule_between, rul
 
 use crate::config::{Compiled, Config, ConfigError};
 use crate::directory::{Directory, Role};
+use crate::error::bounded_name;
 use crate::label::Taxonomy;
 use crate::review::ReviewLevel;
 use crate::routing::Workstream;
@@ -324,7 +325,7 @@ impl Workflow {
         req: &Request,
         lead_ws: Option<Workstream>,
     ) -> String {
-        let name = |p: Option<&str>| p.map_or_else(|| "nobody yet".to_owned(), str::to_owned);
+        let name = |p: Option<&str>| p.map_or_else(|| "nobody yet".to_owned(), bounded_name);
         match party {
             Party::Lead => match lead_ws {
                 Some(ws) => format!(
@@ -337,7 +338,7 @@ impl Workflow {
                 }
             },
             Party::Assignee => format!("the assignee ({})", name(req.assignee())),
-            Party::Requester => format!("the requester ({})", req.author),
+            Party::Requester => format!("the requester ({})", bounded_name(&req.author)),
             Party::Reviewer => format!("the peer reviewer ({})", name(req.reviewer())),
             Party::SelfAssigningCsOps => "a cs_ops member taking it for themselves".to_owned(),
         }
@@ -588,12 +589,18 @@ impl Workflow {
                         ),
                         Some(r) if !dir.knows(r) => problem(
                             RejectionKind::UnknownPerson,
-                            format!("reviewer {r:?} is not in the directory"),
+                            format!(
+                                "reviewer {} is not in the directory",
+                                crate::error::Quoted(r)
+                            ),
                             None,
                         ),
                         Some(r) if req.is_assignee(r) => problem(
                             RejectionKind::NotPermitted,
-                            format!("{r:?} is the assignee and cannot be their own peer reviewer"),
+                            format!(
+                                "{} is the assignee and cannot be their own peer reviewer",
+                                crate::error::Quoted(r)
+                            ),
                             None,
                         ),
                         Some(r)
@@ -603,8 +610,9 @@ impl Workflow {
                             problem(
                                 RejectionKind::ReviewRequired,
                                 format!(
-                                    "a {} change requires its review by a gainsight_admin; {r:?} is not one (SPEC §4)",
-                                    req.change_kind
+                                    "a {} change requires its review by a gainsight_admin; {} is not one (SPEC §4)",
+                                    req.change_kind,
+                                    crate::error::Quoted(r)
                                 ),
                                 None,
                             )

@@ -677,13 +677,16 @@ static void gitlab_wild(void) {
     char *events_text = cJSON_PrintUnformatted(moved_events);
     out = NULL;
     CHECK(csops_gitlab_reconstruct(wf, issue_text, events_text, &out) == CSOPS_OK, "moved issue");
-    cJSON *r = cJSON_Parse(out);
-    cJSON *request = cJSON_GetObjectItem(r, "request");
-    const char *first = cJSON_GetObjectItem(cJSON_GetArrayItem(moved_events, 0), "created_at")->valuestring;
-    const char *created = cJSON_GetObjectItem(request, "created_at")->valuestring;
-    CHECK(strncmp(created, first, 19) == 0 && strcmp(created, cJSON_GetObjectItem(moved_issue, "created_at")->valuestring) != 0,
-          "the moved request is dated from its first event (%s, first event %s)", created, first);
-    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(r, "violations")) == 0, "a move is no finding");
+    cJSON *r = out ? cJSON_Parse(out) : NULL;
+    const cJSON *created = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "request"), "created_at");
+    const cJSON *first = cJSON_GetObjectItem(cJSON_GetArrayItem(moved_events, 0), "created_at");
+    const cJSON *issued = cJSON_GetObjectItem(moved_issue, "created_at");
+    CHECK(cJSON_IsString(created) && cJSON_IsString(first) && cJSON_IsString(issued) &&
+              strncmp(created->valuestring, first->valuestring, 19) == 0 &&
+              strcmp(created->valuestring, issued->valuestring) != 0,
+          "the moved request is dated from its first event");
+    CHECK(r != NULL && cJSON_GetArraySize(cJSON_GetObjectItem(r, "violations")) == 0,
+          "a move is no finding");
     cJSON_Delete(r);
     csops_string_free(out);
     free(issue_text);
