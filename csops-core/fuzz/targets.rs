@@ -136,8 +136,31 @@ pub fn labels(data: &[u8]) {
     let _ = set.is_gainsight_related();
 }
 
+/// A New Gainsight request, and the moves that take it through every state an SLA clock runs
+/// in (New, Backlog, AwaitingFeedback with a review asked) and on: (actor, command).
+const NEW: &str = r#"{"id": 7, "title": "t", "author": "rita", "labels": ["CSOps", "Gainsight"],
+"created_at": "2026-01-05T09:00:00Z", "change_kind": "dashboard"}"#;
+const WALKS: &[&[(&str, &str)]] = &[
+    &[
+        ("lena", r#"{"type": "triage", "workstream": "Gainsight"}"#),
+        ("lena", r#"{"type": "ready", "weight": 3}"#),
+        ("omar", r#"{"type": "start"}"#),
+        (
+            "omar",
+            r#"{"type": "request_review", "reviewer": "gia", "summary": "s"}"#,
+        ),
+        ("gia", r#"{"type": "approve_review"}"#),
+    ],
+    &[
+        ("lena", r#"{"type": "triage", "workstream": "Gainsight"}"#),
+        ("lena", r#"{"type": "defer"}"#),
+    ],
+];
+
 /// Configuration (JSON or TOML) + a request + a time: the workflow it builds, the request loaded
-/// under it, its SLA and board. A large threshold or horizon reaches the date arithmetic here.
+/// under it and a request walked through every SLA state under it, each with its clocks, SLA
+/// and board. A large threshold or horizon reaches the date arithmetic here, whatever state the
+/// fuzzed request is in.
 pub fn config(data: &[u8]) {
     let Some([cfg, req, now]) = parts::<3>(data) else {
         return;
@@ -150,13 +173,21 @@ pub fn config(data: &[u8]) {
         return;
     };
     let now = time(now);
-    let req = wf.load_request(req).or_else(|_| wf.load_request(REQUEST));
-    if let Ok(mut req) = req {
+    if let Ok(req) = wf.load_request(req) {
         use_request(&wf, &req, now);
-        let cmd = Command::from_json(r#"{"type": "triage", "workstream": "Gainsight"}"#);
-        if let Ok(cmd) = cmd {
-            let _ = wf.apply(&mut req, cmd, "lena", now);
-            use_request(&wf, &req, now);
+    }
+    for walk in WALKS {
+        let Ok(mut req) = wf.load_request(NEW) else {
+            return;
+        };
+        let mut at = req.created_at();
+        use_request(&wf, &req, now.max(at));
+        for (actor, cmd) in *walk {
+            at += chrono::Duration::hours(5);
+            if let Ok(cmd) = Command::from_json(cmd) {
+                let _ = wf.apply(&mut req, cmd, actor, at);
+            }
+            use_request(&wf, &req, now.max(at));
         }
     }
 }
