@@ -441,7 +441,7 @@ def test_command_dicts_read_like_their_json(wf: csops.Workflow, req: csops.Reque
         DONE,
         {"type": "complete", "checklist": {"handbook_updated": "not_applicable", "lead_informed": {"summary": "x"}}},
         {"type": "waive_review", "reason": None},
-        {"type": "start", "assignee": "pat", "weight": 3, "hours": 2.5, "extra": [1, {"a": None}]},
+        {"type": "start", "assignee": "pat", "weight": 3, "hours": 2.5},
     ]
     for c in commands:
         as_json = json.dumps({k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in c.items()})
@@ -476,3 +476,21 @@ def test_a_utc_datetime_reads_like_its_rfc3339_text() -> None:
         wf.can_apply(req, {"type": "triage"}, actor="lena", at=datetime(2026, 1, 5, 11, tzinfo=plus2))
     with pytest.raises(csops.InputError):
         wf.can_apply(req, {"type": "triage"}, actor="lena", at=datetime(2026, 1, 5, 11))
+
+
+def test_a_typo_in_a_command_is_an_error_naming_the_field() -> None:
+    """A command is what a user types: a misspelt field, or one of another command's type, is
+    refused with the field named and what the command takes (issue 14)."""
+    wf = csops.Workflow(directory=DIRECTORY)
+    req = csops.Request.from_dict(NEW)
+    at = "2026-01-06T09:00:00Z"
+    with pytest.raises(csops.InputError) as e:
+        wf.apply(req, {"type": "triage", "wrkstream": "Digital"}, actor="lena", at=at)
+    assert e.value.key == "command.wrkstream" and "`workstream`" in str(e.value)
+    with pytest.raises(csops.InputError) as e:
+        wf.apply(req, {"type": "start", "weight": 3, "extra": [1, {"a": None}]}, actor="omar", at=at)
+    assert e.value.key == "command.extra"
+    with pytest.raises(csops.InputError) as e:
+        wf.apply(req, {"type": "triage", "weight": 3}, actor="lena", at=at)
+    assert "`weight` is not a field of a triage command (its fields: workstream)" in str(e.value)
+    assert req.state == "New" and req.history == []

@@ -276,9 +276,11 @@ pub enum Command {
 }
 
 /// Every field any command has, typed: commands are read through this record so that an error
-/// names its key (serde loses the path inside internally tagged enums). Fields that do not belong
-/// to the command's type are ignored, like any unknown field.
+/// names its key (serde loses the path inside internally tagged enums). A command is what a
+/// user types, so it is strict: an unknown field (`wrkstream`) is an error listing the fields,
+/// and so is a field of another command's type (`weight` on a triage).
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawCommand {
     #[serde(rename = "type")]
     kind: CommandKind,
@@ -295,6 +297,69 @@ struct RawCommand {
     due: Option<DateTime<Utc>>,
     comment: Option<String>,
     checklist: Option<Checklist>,
+}
+
+impl RawCommand {
+    /// The fields given, by name.
+    fn given(&self) -> [(&'static str, bool); 13] {
+        [
+            ("workstream", self.workstream.is_some()),
+            ("question", self.question.is_some()),
+            ("answer", self.answer.is_some()),
+            ("reason", self.reason.is_some()),
+            ("team", self.team.is_some()),
+            ("weight", self.weight.is_some()),
+            ("hours", self.hours.is_some()),
+            ("assignee", self.assignee.is_some()),
+            ("reviewer", self.reviewer.is_some()),
+            ("summary", self.summary.is_some()),
+            ("due", self.due.is_some()),
+            ("comment", self.comment.is_some()),
+            ("checklist", self.checklist.is_some()),
+        ]
+    }
+}
+
+/// The fields a command of `kind` takes.
+fn fields_of(kind: CommandKind) -> &'static [&'static str] {
+    use CommandKind::*;
+    match kind {
+        Triage => &["workstream"],
+        RequestInfo => &["question"],
+        ProvideInfo => &["answer"],
+        Decline | Block | WaiveReview => &["reason"],
+        Transfer => &["team"],
+        Ready => &["weight", "hours"],
+        Start => &["assignee", "weight", "hours"],
+        RequestReview => &["reviewer", "summary", "due"],
+        RequestChanges => &["comment"],
+        Complete => &["checklist"],
+        Resume | Defer | MarkUnassigned | Reprioritize | Unblock | ApproveReview | Return
+        | Reopen | Relabel => &[],
+    }
+}
+
+impl RawCommand {
+    /// The command, or which field given is not one of its type's.
+    fn into_command(self) -> Result<Command, String> {
+        let allowed = fields_of(self.kind);
+        if let Some((field, _)) = self
+            .given()
+            .into_iter()
+            .find(|(f, given)| *given && !allowed.contains(f))
+        {
+            let takes = if allowed.is_empty() {
+                "it takes no fields".to_owned()
+            } else {
+                format!("its fields: {}", allowed.join(", "))
+            };
+            return Err(format!(
+                "`{field}` is not a field of a {} command ({takes})",
+                self.kind
+            ));
+        }
+        Ok(Command::from(self))
+    }
 }
 
 impl From<RawCommand> for Command {
@@ -344,7 +409,7 @@ impl From<RawCommand> for Command {
 
 impl<'de> Deserialize<'de> for Command {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        RawCommand::deserialize(d).map(Command::from)
+        RawCommand::deserialize(d).and_then(|r| r.into_command().map_err(serde::de::Error::custom))
     }
 }
 
@@ -480,6 +545,33 @@ mod tests {
             assert_eq!(c.kind(), *k);
             assert_eq!(Command::from_json(&c.to_json()).unwrap(), c);
         }
+    }
+
+    /// A command is typed by a user: a typo or a field of another command's type is an error
+    /// naming the field and what the command takes, never silently dropped (issue 14).
+    #[test]
+    fn typos_and_fields_of_other_commands_are_errors() {
+        let e = Command::from_json(r#"{"type": "triage", "wrkstream": "Digital"}"#).unwrap_err();
+        assert_eq!(e.key, "wrkstream", "{e}");
+        assert!(
+            e.message.contains("unknown field `wrkstream`") && e.message.contains("`workstream`"),
+            "{e}"
+        );
+        let e = Command::from_json(r#"{"type": "triage", "weight": 3}"#).unwrap_err();
+        assert!(
+            e.message
+                .contains("`weight` is not a field of a triage command (its fields: workstream)"),
+            "{e}"
+        );
+        let e = Command::from_json(r#"{"type": "defer", "reason": "later"}"#).unwrap_err();
+        assert!(e.message.contains("it takes no fields"), "{e}");
+        // Every command's own fields are accepted.
+        let full = Command::Start {
+            assignee: Some("omar".into()),
+            weight: Some(3),
+            hours: None,
+        };
+        assert_eq!(Command::from_json(&full.to_json()).unwrap(), full);
     }
 
     #[test]

@@ -92,6 +92,10 @@ static void walk_a_request(void) {
     CHECK(csops_workflow_apply(wf, req, "{\"type\": \"reopen\"}", "\xff", "2026-01-09T10:00:00Z", NULL) == CSOPS_INVALID_UTF8, "invalid UTF-8");
     CHECK(csops_workflow_apply(wf, req, "{nope", "lena", "2026-01-09T10:00:00Z", NULL) == CSOPS_INVALID_JSON, "invalid JSON");
     CHECK(csops_workflow_apply(wf, req, "{\"type\": \"dance\"}", "lena", "2026-01-09T10:00:00Z", NULL) == CSOPS_INVALID_INPUT, "invalid input");
+    CHECK(csops_workflow_apply(wf, req, "{\"type\": \"reopen\", \"wrkstream\": \"Digital\"}", "lena",
+                               "2026-01-09T10:00:00Z", NULL) == CSOPS_INVALID_INPUT &&
+              strstr(csops_last_error_message(), "wrkstream") != NULL,
+          "a typo in a command is refused, naming the field");
     CHECK(csops_workflow_new("{\"x\": [\"boss\"]}", NULL) == NULL, "a bad directory is NULL");
     CHECK(strstr(csops_last_error_message(), "boss") != NULL, "and names the role");
     CHECK(csops_workflow_new(DIRECTORY, "[sla]\nuntriaged_days = 0\n") == NULL, "a bad config is NULL");
