@@ -38,7 +38,10 @@ fn no_panic(status: csops_status_t) {
     );
 }
 
-fn take(out: &mut *mut c_char) {
+/// A call that writes a string through `out`: no panic, and the string freed.
+#[track_caller]
+fn output(status: csops_status_t, out: &mut *mut c_char) {
+    no_panic(status);
     // SAFETY: NULL or a string this library returned, freed once.
     unsafe { csops_string_free(*out) };
     *out = ptr::null_mut();
@@ -64,24 +67,28 @@ pub fn ffi(data: &[u8]) {
         if request.is_null() {
             no_panic(csops_last_error_status());
         } else {
-            no_panic(csops_workflow_can_apply(
-                wf,
-                request,
-                cmd.as_ptr(),
-                actor.as_ptr(),
-                at.as_ptr(),
+            output(
+                csops_workflow_can_apply(
+                    wf,
+                    request,
+                    cmd.as_ptr(),
+                    actor.as_ptr(),
+                    at.as_ptr(),
+                    &mut out,
+                ),
                 &mut out,
-            ));
-            take(&mut out);
-            no_panic(csops_workflow_apply(
-                wf,
-                request,
-                cmd.as_ptr(),
-                actor.as_ptr(),
-                at.as_ptr(),
+            );
+            output(
+                csops_workflow_apply(
+                    wf,
+                    request,
+                    cmd.as_ptr(),
+                    actor.as_ptr(),
+                    at.as_ptr(),
+                    &mut out,
+                ),
                 &mut out,
-            ));
-            take(&mut out);
+            );
             let json = csops_request_to_json(request);
             if !json.is_null() {
                 let again = csops_workflow_load_request(wf, json);
@@ -99,15 +106,17 @@ pub fn ffi(data: &[u8]) {
             if request.is_null() {
                 no_panic(csops_last_error_status());
             } else {
-                no_panic(csops_workflow_can_apply_command(
-                    wf,
-                    request,
-                    command,
-                    actor.as_ptr(),
-                    at.as_ptr(),
+                output(
+                    csops_workflow_can_apply_command(
+                        wf,
+                        request,
+                        command,
+                        actor.as_ptr(),
+                        at.as_ptr(),
+                        &mut out,
+                    ),
                     &mut out,
-                ));
-                take(&mut out);
+                );
                 no_panic(csops_workflow_apply_command(
                     wf,
                     request,
@@ -125,53 +134,32 @@ pub fn ffi(data: &[u8]) {
         if issue.is_null() {
             no_panic(csops_last_error_status());
         }
-        no_panic(csops_gitlab_reconstruct(
-            wf,
-            issues.as_ptr(),
-            events.as_ptr(),
+        output(
+            csops_gitlab_reconstruct(wf, issues.as_ptr(), events.as_ptr(), &mut out),
             &mut out,
-        ));
-        take(&mut out);
-        no_panic(csops_gitlab_decide_webhook(
-            wf,
-            events.as_ptr(),
-            issue,
-            ptr::null(),
+        );
+        output(
+            csops_gitlab_decide_webhook(wf, events.as_ptr(), issue, ptr::null(), &mut out),
             &mut out,
-        ));
-        take(&mut out);
-        no_panic(csops_gitlab_decide_webhook(
-            wf,
-            events.as_ptr(),
-            ptr::null(),
-            or_null(req),
+        );
+        output(
+            csops_gitlab_decide_webhook(wf, events.as_ptr(), ptr::null(), or_null(req), &mut out),
             &mut out,
-        ));
-        take(&mut out);
+        );
         csops_request_free(issue);
-        no_panic(csops_gitlab_audit(
-            wf,
-            issues.as_ptr(),
-            or_null(events),
-            at.as_ptr(),
+        output(
+            csops_gitlab_audit(wf, issues.as_ptr(), or_null(events), at.as_ptr(), &mut out),
             &mut out,
-        ));
-        take(&mut out);
-        no_panic(csops_board_report(
-            wf,
-            issues.as_ptr(),
-            at.as_ptr(),
+        );
+        output(
+            csops_board_report(wf, issues.as_ptr(), at.as_ptr(), &mut out),
             &mut out,
-        ));
-        take(&mut out);
+        );
         let mut consistent = false;
-        no_panic(csops_gitlab_check_issue(
-            wf,
-            issues.as_ptr(),
-            &mut consistent,
+        output(
+            csops_gitlab_check_issue(wf, issues.as_ptr(), &mut consistent, &mut out),
             &mut out,
-        ));
-        take(&mut out);
+        );
         csops_workflow_free(wf);
 
         let journey = csops_journey_new(actor.as_ptr(), or_null(cfg));
@@ -179,22 +167,20 @@ pub fn ffi(data: &[u8]) {
             no_panic(csops_last_error_status());
         } else {
             no_panic(csops_journey_record(journey, cmd.as_ptr(), day.as_ptr()));
-            no_panic(csops_journey_advance(journey, day.as_ptr(), &mut out));
-            take(&mut out);
+            output(
+                csops_journey_advance(journey, day.as_ptr(), &mut out),
+                &mut out,
+            );
             csops_journey_free(journey);
         }
         let card = csops_scorecard_new(or_null(cfg));
         if card.is_null() {
             no_panic(csops_last_error_status());
         } else {
-            no_panic(csops_scorecard_score(
-                card,
-                req.as_ptr(),
-                or_null(day),
-                or_null(actor),
+            output(
+                csops_scorecard_score(card, req.as_ptr(), or_null(day), or_null(actor), &mut out),
                 &mut out,
-            ));
-            take(&mut out);
+            );
             csops_scorecard_free(card);
         }
     }

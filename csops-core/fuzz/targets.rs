@@ -165,7 +165,6 @@ pub fn config(data: &[u8]) {
     let Some([cfg, req, now]) = parts::<3>(data) else {
         return;
     };
-    let _ = Config::from_toml(cfg);
     let Some(config) = config_of(cfg) else {
         return;
     };

@@ -73,9 +73,9 @@ pub(crate) struct Quoted<'a>(pub &'a str);
 
 impl std::fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0.char_indices().nth(QUOTED_CHARS) {
+        match cut(self.0, QUOTED_CHARS, QUOTED_CHARS) {
             None => write!(f, "{:?}", self.0),
-            Some((cut, _)) => write!(f, "{:?}… ({} bytes)", &self.0[..cut], self.0.len()),
+            Some(at) => write!(f, "{:?}… ({} bytes)", &self.0[..at], self.0.len()),
         }
     }
 }
@@ -87,14 +87,19 @@ pub(crate) fn bounded_name(name: &str) -> String {
     out
 }
 
+/// Where to cut `text` when it is longer than `limit` characters: after its first `keep`.
+fn cut(text: &str, limit: usize, keep: usize) -> Option<usize> {
+    text.char_indices().nth(limit)?;
+    Some(text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i))
+}
+
 /// Appends `text`, or when it is longer than `limit` characters its first `keep` and its
 /// length.
 fn cut_into(out: &mut String, text: &str, limit: usize, keep: usize) {
-    match text.char_indices().nth(limit) {
+    match cut(text, limit, keep) {
         None => out.push_str(text),
-        Some(_) => {
-            let cut = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
-            out.push_str(&text[..cut]);
+        Some(at) => {
+            out.push_str(&text[..at]);
             out.push_str(&format!("… ({} bytes)", text.len()));
         }
     }
