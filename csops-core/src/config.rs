@@ -62,7 +62,7 @@ use crate::state::State;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     /// Not valid JSON / TOML, or a value of the wrong shape or type.
-    #[error("{format} configuration: at `{key}`: {message}")]
+    #[error("{format} configuration: {}{message}", crate::error::At(.key))]
     Syntax {
         /// `"JSON"` or `"TOML"`.
         format: &'static str,
@@ -72,7 +72,7 @@ pub enum ConfigError {
         message: String,
     },
     /// Well-formed, but breaks a rule.
-    #[error("configuration: at `{key}`: {rule}")]
+    #[error("configuration: {}{rule}", crate::error::At(.key))]
     Invalid {
         /// The dotted path of the key.
         key: String,
@@ -136,12 +136,14 @@ impl Config {
     /// Parses a JSON configuration, then checks it ([`Config::validate`]).
     pub fn from_json(text: &str) -> Result<Config, ConfigError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let cfg: Config =
-            serde_path_to_error::deserialize(de).map_err(|e| ConfigError::Syntax {
+        let cfg: Config = serde_path_to_error::deserialize(de).map_err(|e| {
+            let (key, message) = crate::error::read_error(&e);
+            ConfigError::Syntax {
                 format: "JSON",
-                key: crate::error_key(e.path()),
-                message: crate::error::bounded_message(e.inner().to_string()),
-            })?;
+                key,
+                message,
+            }
+        })?;
         cfg.completed().validated()
     }
 

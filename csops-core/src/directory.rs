@@ -177,7 +177,7 @@ impl Directory {
     pub fn from_json(text: &str) -> Result<Directory, DirectoryError> {
         let map: BTreeMap<String, Vec<String>> =
             serde_json::from_str(text).map_err(|e| DirectoryError::Json {
-                message: crate::error::bounded_message(e.to_string()),
+                message: crate::error::bounded_message(crate::error::reader_words(&e.to_string())),
             })?;
         Directory::from_role_names(map)
     }

@@ -154,6 +154,251 @@ pub fn bounded_message(message: String) -> String {
     out
 }
 
+/// A key as a message shows it: `at `sla.untriaged_days`: `, nothing for the document as a
+/// whole (`.`).
+pub(crate) struct At<'a>(pub &'a str);
+
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            "." | "" => Ok(()),
+            key => write!(f, "at `{key}`: "),
+        }
+    }
+}
+
+/// An example of every time csops reads, for messages: RFC 3339 with a zone.
+pub const TIME_EXAMPLE: &str = "2026-01-06T10:00:00Z";
+
+/// The key a deserialization error is about, as a dotted path (`sla.untriaged_days`,
+/// `history[2].at`), or `.` when it is about the document as a whole (syntax errors).
+pub(crate) fn error_key(path: &serde_path_to_error::Path) -> String {
+    let key = bounded_message(path.to_string());
+    if key.is_empty() || key == "?" || key == "." {
+        ".".to_owned()
+    } else {
+        key
+    }
+}
+
+/// A reader's error as (key, message) in the words of the domain: the key is where it went
+/// wrong (a missing field's own path, not its parent's), the message says what was expected in
+/// user words and what was found, without Rust type names (see [`reader_words`]), bounded.
+pub(crate) fn read_error<E: std::fmt::Display>(
+    e: &serde_path_to_error::Error<E>,
+) -> (String, String) {
+    read_error_at(error_key(e.path()), &e.inner().to_string())
+}
+
+/// [`read_error`] for a key and a parser's message.
+pub(crate) fn read_error_at(mut key: String, message: &str) -> (String, String) {
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.split('`').next())
+    {
+        key = if key == "." {
+            bounded_name(field)
+        } else {
+            format!("{key}.{}", bounded_name(field))
+        };
+    }
+    // The key names the missing field: the message need not repeat it.
+    let words = if message.starts_with("missing field `") {
+        "required, but missing".to_owned()
+    } else {
+        reader_words(message)
+    };
+    (key, bounded_message(words))
+}
+
+/// A parser's message (serde's, serde_json's, TOML's, chrono's) in user words:
+/// `invalid type: string "3", expected i64` → `expected a whole number, found the text "3"`;
+/// `missing field `id`` → `the field "id" is required, but missing`; chrono's `premature end of input` →
+/// `expected a time like 2026-01-06T10:00:00Z (RFC 3339: a date, a time and a zone)`.
+/// A message it does not know is returned as it is.
+///
+/// ```
+/// use csops_core::reader_words;
+/// assert_eq!(reader_words("invalid type: string \"3\", expected i64"), "expected a whole number, found the text \"3\"");
+/// assert_eq!(
+///     reader_words("unknown field `wrkstream`, expected one of `type`, `workstream`"),
+///     "unknown field \"wrkstream\"; the fields are type, workstream"
+/// );
+/// ```
+pub fn reader_words(message: &str) -> String {
+    // serde_json's position: useful for a syntax error, noise once the key is known.
+    let (body, position) = match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(" column ") => (&message[..i], Some(&message[i + 4..])),
+        _ => (message, None),
+    };
+    let words = body_words(body);
+    match position {
+        Some(p) if words.starts_with("not valid JSON") => format!("{words} ({p})"),
+        _ => words,
+    }
+}
+
+fn body_words(body: &str) -> String {
+    let time = |why: &str| format!("expected a time like {TIME_EXAMPLE} {why}");
+    match body {
+        // chrono's other reasons ("premature end of input" for `yesterday`) mislead.
+        "premature end of input"
+        | "input contains invalid characters"
+        | "trailing input"
+        | "input is not enough for unique date and time"
+        | "bad or unsupported format string" => {
+            return time("(RFC 3339: a date, a time and a zone)");
+        }
+        "input is out of range" => {
+            return time("(RFC 3339): a part of it is out of range (month 13, hour 25, …)");
+        }
+        "no possible date and time matching input" => {
+            return time("(RFC 3339): no such date and time");
+        }
+        _ => {}
+    }
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(r) = body.strip_prefix(prefix)
+            && let Some((found, expected)) = split_expected(r)
+        {
+            return format!(
+                "expected {}, found {}",
+                expected_words(expected),
+                found_words(found)
+            );
+        }
+    }
+    if let Some(r) = body.strip_prefix("invalid length ")
+        && let Some((n, expected)) = r.split_once(", expected ")
+    {
+        return format!("expected {}, found {n} items", expected_words(expected));
+    }
+    if let Some(r) = body.strip_prefix("unknown field `")
+        && let Some((field, rest)) = r.split_once('`')
+    {
+        return format!(
+            "unknown field {field:?}; {}",
+            allowed(
+                rest,
+                "the fields are",
+                "the only field is",
+                "it takes no fields"
+            )
+        );
+    }
+    if let Some(r) = body.strip_prefix("unknown variant `")
+        && let Some((value, rest)) = r.split_once('`')
+    {
+        return format!(
+            "unknown value {value:?}; {}",
+            allowed(rest, "expected one of", "expected", "no value is allowed")
+        );
+    }
+    if let Some(r) = body.strip_prefix("missing field `") {
+        return format!(
+            "the field {:?} is required, but missing",
+            r.trim_end_matches('`')
+        );
+    }
+    if let Some(r) = body.strip_prefix("duplicate field `") {
+        return format!("{:?} is given twice", r.trim_end_matches('`'));
+    }
+    let json = |why: &str| format!("not valid JSON: {why}");
+    match body {
+        "expected value" => json(
+            "expected a value (an object, a list, text in double quotes, a number, true, false or null)",
+        ),
+        "key must be a string" => json("a key must be text in double quotes"),
+        "trailing characters" => json("there is more after the end of the document"),
+        "trailing comma" => json("a comma before a closing bracket"),
+        "invalid number" | "number out of range" => json(body),
+        "recursion limit exceeded" => json("nested more than 128 levels deep"),
+        b if b.starts_with("EOF while parsing") => json("it ends too soon"),
+        b if b.starts_with("expected `")
+            || b.starts_with("control character")
+            || b.starts_with("invalid escape")
+            || b.starts_with("invalid unicode")
+            || b.starts_with("lone leading surrogate")
+            || b.starts_with("unexpected end of hex escape") =>
+        {
+            json(b)
+        }
+        _ => body.to_owned(),
+    }
+}
+
+/// `string "3", expected i64` → (`string "3"`, `i64`); the found part may hold a comma.
+fn split_expected(r: &str) -> Option<(&str, &str)> {
+    r.rfind(", expected ")
+        .map(|i| (&r[..i], &r[i + ", expected ".len()..]))
+}
+
+/// serde's description of what it expected, in user words.
+fn expected_words(expected: &str) -> String {
+    let e = expected.trim();
+    let words = match e {
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number, 0 or more",
+        "f32" | "f64" => "a number",
+        "a string" | "a borrowed string" | "string" => "text",
+        "a boolean" | "bool" => "true or false",
+        "a sequence" | "sequence" => "a list",
+        "a map" | "map" => "an object",
+        "a character" | "char" => "one character",
+        "unit" => "null",
+        "option" => "a value or null",
+        "an RFC 3339 formatted date and time string"
+        | "a formatted date and time string or a unix timestamp" => {
+            return format!("a time like {TIME_EXAMPLE}");
+        }
+        _ => {
+            if e.starts_with("struct ") {
+                return "an object".to_owned();
+            }
+            return e.to_owned();
+        }
+    };
+    words.to_owned()
+}
+
+/// serde's description of what it found, in user words.
+fn found_words(found: &str) -> String {
+    let unticked = |s: &str| s.trim_matches('`').to_owned();
+    if let Some(s) = found.strip_prefix("string ") {
+        return format!("the text {s}");
+    }
+    for p in ["integer ", "floating point ", "boolean ", "char "] {
+        if let Some(v) = found.strip_prefix(p) {
+            return unticked(v);
+        }
+    }
+    match found {
+        "map" => "an object".to_owned(),
+        "sequence" => "a list".to_owned(),
+        "unit value" | "null" => "null".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// serde's list of what is allowed (`, expected one of `a`, `b``) in words.
+fn allowed(rest: &str, many: &str, one: &str, none: &str) -> String {
+    let names = |s: &str| {
+        s.split(", ")
+            .map(|n| n.trim_matches('`'))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(l) = rest.strip_prefix(", expected one of ") {
+        format!("{many} {}", names(l))
+    } else if let Some(l) = rest.strip_prefix(", expected ") {
+        format!("{one} {}", names(l))
+    } else if rest.starts_with(", there are no") {
+        none.to_owned()
+    } else {
+        rest.trim_start_matches(", ").to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@
 //!
 //! One module per concept: [`label`], [`workflow`] (with its transition table
 //! [`workflow::TRANSITIONS`]), [`weight`], [`review`], [`routing`], [`directory`], [`config`],
-//! [`sla`], [`report`] (the board, §6), [`gitlab`] (GitLab's JSON, §7), [`diagram`], and, on the customer side, [`segment`] (SPEC §8), [`journey`] (§9), [`health`] (§10),
+//! [`sla`], [`report`] (the board, §6), [`display`] (the display vocabulary of every text a person reads), [`gitlab`] (GitLab's JSON, §7), [`diagram`], and, on the customer side, [`segment`] (SPEC §8), [`journey`] (§9), [`health`] (§10),
 //! [`metrics`] (§11) and [`maturity`] (§12).
 //!
 //! ```
@@ -32,6 +32,7 @@
 pub mod config;
 pub mod diagram;
 pub mod directory;
+pub mod display;
 mod error;
 pub mod gitlab;
 pub mod health;
@@ -50,22 +51,11 @@ pub mod workflow;
 
 pub use config::{Config, ConfigError};
 pub use directory::{Directory, Role};
-pub use error::{Error, bounded_message};
+pub use error::{Error, TIME_EXAMPLE, bounded_message, reader_words};
 pub use label::{Label, LabelSet};
 pub use state::State;
 pub use weight::Weight;
 pub use workflow::{Command, Rejection, RejectionKind, Request, Transition, Workflow};
-
-/// The key a deserialization error is about, as a dotted path (`sla.untriaged_days`,
-/// `history[2].at`), or `.` when it is about the document as a whole (syntax errors).
-pub(crate) fn error_key(path: &serde_path_to_error::Path) -> String {
-    let key = error::bounded_message(path.to_string());
-    if key.is_empty() || key == "?" || key == "." {
-        ".".to_owned()
-    } else {
-        key
-    }
-}
 
 /// Reads TOML straight into `T` (numbers such as `nan` and `inf` stay numbers for the
 /// validation to name; a detour through JSON made them `null`). The error is (key, message).
@@ -73,15 +63,11 @@ pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T,
     let de = toml::Deserializer::parse(text).map_err(|e| {
         (
             ".".to_owned(),
-            error::bounded_message(e.to_string().trim_end().to_owned()),
+            error::bounded_message(error::reader_words(e.to_string().trim_end())),
         )
     })?;
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        (
-            error_key(e.path()),
-            error::bounded_message(e.inner().message().to_owned()),
-        )
-    })
+    serde_path_to_error::deserialize(de)
+        .map_err(|e| error::read_error_at(error::error_key(e.path()), e.inner().message()))
 }
 
 /// The README's examples, run as doc tests.

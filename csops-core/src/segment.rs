@@ -231,7 +231,7 @@ pub enum SegmentError {
         arr: f64,
     },
     /// Rules that cannot be used.
-    #[error("segmentation rules: at `{key}`: {rule}")]
+    #[error("segmentation rules: {}{rule}", crate::error::At(.key))]
     Config {
         /// The key.
         key: String,
@@ -322,11 +322,10 @@ impl Segmentation {
     /// Rules from JSON (`{"rules": [...]}`), checked; the error names the key.
     pub fn from_json(text: &str) -> Result<Segmentation, SegmentError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let s: Segmentation =
-            serde_path_to_error::deserialize(de).map_err(|e| SegmentError::Config {
-                key: crate::error_key(e.path()),
-                rule: crate::error::bounded_message(e.inner().to_string()),
-            })?;
+        let s: Segmentation = serde_path_to_error::deserialize(de).map_err(|e| {
+            let (key, rule) = crate::error::read_error(&e);
+            SegmentError::Config { key, rule }
+        })?;
         s.validated()
     }
 

@@ -45,6 +45,42 @@ impl Default for SlaConfig {
     }
 }
 
+/// Text that is not a time csops reads (RFC 3339 with its zone, `2026-01-06T10:00:00Z`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} is not a time like {} {reason}", crate::error::Quoted(.text), crate::TIME_EXAMPLE)]
+pub struct TimeTextError {
+    /// The text given.
+    pub text: String,
+    /// What a time is and what is wrong with it, in words (`(RFC 3339): a part of it is out of
+    /// range …`).
+    pub reason: String,
+}
+
+/// Reads a time as every surface takes it: RFC 3339 with a zone (`2026-01-06T10:00:00Z`,
+/// `2026-01-06T11:00:00+01:00`); the error says what a time looks like and what is wrong.
+///
+/// ```
+/// let t = csops_core::sla::parse_time("2026-01-06T11:00:00+01:00").unwrap();
+/// assert_eq!(t.to_rfc3339(), "2026-01-06T10:00:00+00:00");
+/// let e = csops_core::sla::parse_time("2026-13-45").unwrap_err();
+/// assert_eq!(e.to_string(), "\"2026-13-45\" is not a time like 2026-01-06T10:00:00Z (RFC 3339: a date, a time and a zone)");
+/// let e = csops_core::sla::parse_time("2026-13-05T10:00:00Z").unwrap_err();
+/// assert!(e.to_string().ends_with("a part of it is out of range (month 13, hour 25, …)"));
+/// ```
+pub fn parse_time(text: &str) -> Result<DateTime<Utc>, TimeTextError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            let words = crate::reader_words(&e.to_string());
+            let prefix = format!("expected a time like {} ", crate::TIME_EXAMPLE);
+            let reason = words.strip_prefix(&prefix).unwrap_or(&words).to_owned();
+            TimeTextError {
+                text: text.to_owned(),
+                reason,
+            }
+        })
+}
+
 /// `now` before something that already happened.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(

@@ -667,10 +667,19 @@ fn batch_agrees(card: &Scorecard, accounts: &[PlainAccount<'_>], diffs: &mut Vec
         let m = card.measures().len();
         let mut cols = vec![vec![f64::NAN; n]; m];
         let mut days = vec![vec![csops_core::health::NO_DATE; n]; m];
-        let segments: Vec<u32> = rows
+        let segments: Vec<u32> = match rows
             .iter()
-            .map(|r| card.segment_code(r.3.unwrap_or("")))
-            .collect();
+            .map(|r| {
+                r.3.map_or(Ok(csops_core::health::NO_SEGMENT), |s| card.segment_code(s))
+            })
+            .collect()
+        {
+            Ok(codes) => codes,
+            Err(e) => {
+                diffs.push(format!("batch: {e}"));
+                continue;
+            }
+        };
         for (r, (_, values, ..)) in rows.iter().enumerate() {
             for (id, obs) in &values.0 {
                 let Some(k) = card.measure_index(id) else {

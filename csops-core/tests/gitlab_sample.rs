@@ -213,10 +213,11 @@ fn one_call_audits_the_export_and_reports_its_board() {
     let mut bad = issues_value;
     bad[2]["author"] = serde_json::json!({"id": 1});
     let read_bad = gitlab::read_issues_value(bad, s.wf.config()).unwrap();
-    assert!(
-        read_bad.errors[0]
-            .to_string()
-            .starts_with("issue[2]: author.username")
+    // Named by its iid, which was read, and its place in the list.
+    let iid = issues_value_iid(&read("issues.json"), 2);
+    assert_eq!(
+        read_bad.errors[0].to_string(),
+        format!("issue #{iid} (entry [2]): author.username: required, but missing")
     );
     let mut bad_events: serde_json::Value =
         serde_json::from_str(&read("label_events/101.json")).unwrap();
@@ -243,4 +244,10 @@ fn each_issue_of_the_export_checks_as_the_board_sees_it() {
     // 130's skipped review needs its history: a single issue does not show it.
     assert_eq!(inconsistent, [131, 132, 137].into());
     assert!(gitlab::check_issue(&s.wf, r#"{"iid": 1}"#).is_err());
+}
+
+/// The iid of the `i`th issue of an export.
+fn issues_value_iid(issues: &str, i: usize) -> u64 {
+    let v: serde_json::Value = serde_json::from_str(issues).unwrap();
+    v[i]["iid"].as_u64().unwrap()
 }

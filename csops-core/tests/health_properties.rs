@@ -64,18 +64,20 @@ fn scorecard(coverage_min: f64) -> impl Strategy<Value = Value> {
                 json!({"id": format!("g{g}"), "weight": w, "measures": measures})
             })
             .collect();
-        // A segment without m1 (when that leaves something to score).
-        let segments = if n > 1 {
-            json!({"s": {"not_applicable": ["m1"]}})
+        // A segment without m1 (when that leaves something to score), else a segment the
+        // scorecard knows without a profile.
+        let (segments, other) = if n > 1 {
+            (json!({"s": {"not_applicable": ["m1"]}}), json!([]))
         } else {
-            json!({})
+            (json!({}), json!(["s"]))
         };
         json!({
             "groups": groups,
             "bands": [{"name": "Red", "from": 0, "to": 50}, {"name": "Yellow", "from": 50, "to": 75},
                       {"name": "Green", "from": 75, "to": 100}],
             "coverage_min": coverage_min,
-            "segments": segments
+            "segments": segments,
+            "other_segments": other
         })
     })
 }
@@ -266,7 +268,7 @@ proptest! {
         let m = card.measures().len();
         let raws: Vec<Vec<f64>> = rows.iter().map(|(s, _)| raw_values(&card, s)).collect();
         let cols: Vec<Vec<f64>> = (0..m).map(|k| raws.iter().map(|r| r[k]).collect()).collect();
-        let s_code = card.segment_code("s");
+        let s_code = card.segment_code("s").expect("a known segment");
         let segments: Vec<u32> = rows.iter().map(|(_, s)| if *s { s_code } else { NO_SEGMENT }).collect();
         let mut batch = Batch::new(&card, n).segments(&segments).expect("batch");
         for (k, col) in cols.iter().enumerate() {
@@ -315,7 +317,7 @@ proptest! {
         let m = card.measures().len();
         let raws: Vec<Vec<f64>> = rows.iter().map(|(s, _, _)| raw_values(&card, s)).collect();
         let cols: Vec<Vec<f64>> = (0..m).map(|k| raws.iter().map(|r| r[k]).collect()).collect();
-        let s_code = card.segment_code("s");
+        let s_code = card.segment_code("s").expect("a known segment");
         // Mixed: some rows in segment "s" (a chunk of mixed plans); else no segment column.
         let in_s = |i: usize| mixed && rows[i].1;
         let segments: Vec<u32> = (0..n).map(|i| if in_s(i) { s_code } else { NO_SEGMENT }).collect();

@@ -254,14 +254,8 @@ fn json(text: &str, name: &str) -> Result<serde_json::Value, Failure> {
 }
 
 fn instant(text: &str) -> Result<DateTime<Utc>, Failure> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| {
-            Failure::new(
-                CSOPS_INVALID_INPUT,
-                format!("at {text:?} is not an RFC 3339 time: {e}"),
-            )
-        })
+    csops_core::sla::parse_time(text)
+        .map_err(|e| Failure::new(CSOPS_INVALID_INPUT, format!("at: {e}")))
 }
 
 fn owned_string(s: String) -> *mut c_char {

@@ -910,8 +910,13 @@ pub(crate) fn board_report(
         undecided.extend(read.undecided.iter().cloned());
         Vec::new()
     } else if let Ok(s) = requests.cast::<PyString>() {
-        let v: Value = serde_json::from_str(crate::text::str_of(s, "requests")?)
-            .map_err(|e| input_error(py, "requests", format!("requests is not valid JSON: {e}")))?;
+        let v: Value = serde_json::from_str(crate::text::str_of(s, "requests")?).map_err(|e| {
+            input_error(
+                py,
+                "requests",
+                format!("requests: {}", csops_core::reader_words(&e.to_string())),
+            )
+        })?;
         let list = from_json(py, &v)?;
         list.try_iter()?.collect::<PyResult<_>>()?
     } else {

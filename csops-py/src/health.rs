@@ -414,13 +414,21 @@ impl Scorecard {
         }
         if let Some(seg) = segment.filter(|s| !s.is_none()) {
             if let Ok(s) = seg.cast::<PyString>() {
-                let code = card.segment_code(crate::text::str_of(s, "segment")?);
+                let code = card
+                    .segment_code(crate::text::str_of(s, "segment")?)
+                    .map_err(|e| health_error(py, &e))?;
                 prepared.segments = Some(vec![code; n.unwrap_or(0)]);
             } else {
                 let codes: Vec<u32> = strings(py, seg)?
                     .iter()
-                    .map(|s| s.as_deref().map_or(NO_SEGMENT, |s| card.segment_code(s)))
-                    .collect();
+                    .enumerate()
+                    .map(|(row, s)| match s.as_deref() {
+                        None => Ok(NO_SEGMENT),
+                        Some(s) => card.segment_code(s).map_err(|e| {
+                            crate::input_error(py, "segment", format!("row {row}: {e}"))
+                        }),
+                    })
+                    .collect::<PyResult<_>>()?;
                 set_len(&mut n, codes.len(), "segment")?;
                 prepared.segments = Some(codes);
             }

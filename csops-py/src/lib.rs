@@ -83,6 +83,24 @@ fn input_error(py: Python<'_>, key: &str, message: String) -> PyErr {
     )
 }
 
+/// A `Request` argument; anything else is a `TypeError` that says how to make one (a dict is
+/// the usual mistake).
+struct RequestArg<'py>(Bound<'py, Request>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for RequestArg<'py> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        match obj.cast::<Request>() {
+            Ok(r) => Ok(RequestArg(r.to_owned())),
+            Err(_) => Err(PyTypeError::new_err(format!(
+                "expected a csops.Request, not {}: make one with csops.Request.from_dict({{...}}), Request.from_json(text) or Workflow.load_request(...)",
+                obj.get_type().name()?
+            ))),
+        }
+    }
+}
+
 fn config_error(py: Python<'_>, e: &csops_core::ConfigError) -> PyErr {
     let key = PyString::new(py, e.key()).into_any();
     error_with(py, ConfigError::new_err(e.to_string()), &[("key", key)])
@@ -349,8 +367,10 @@ fn from_json<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
 /// A JSON argument: text (parsed) or Python values (dict, list, …) as JSON.
 fn json_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
     if let Ok(s) = obj.cast::<PyString>() {
-        serde_json::from_str(crate::text::str_of(s, name)?)
-            .map_err(|e| input_error(obj.py(), name, format!("{name} is not valid JSON: {e}")))
+        serde_json::from_str(crate::text::str_of(s, name)?).map_err(|e| {
+            let words = csops_core::reader_words(&e.to_string());
+            input_error(obj.py(), name, format!("{name}: {words}"))
+        })
     } else {
         to_json(obj, &|| name.to_owned())
     }
@@ -429,15 +449,8 @@ fn offset_datetime(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>
 fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<DateTime<Utc>> {
     if let Ok(s) = obj.cast::<PyString>() {
         let s = crate::text::str_of(s, name)?;
-        DateTime::parse_from_rfc3339(s)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| {
-                input_error(
-                    obj.py(),
-                    name,
-                    format!("{name} {s:?} is not an RFC 3339 time: {e}"),
-                )
-            })
+        csops_core::sla::parse_time(s)
+            .map_err(|e| input_error(obj.py(), name, format!("{name}: {e}")))
     } else if let Some(t) = utc_fields(obj)? {
         Ok(t)
     } else if obj.hasattr("utcoffset")? && obj.hasattr("isoformat")? {
@@ -527,9 +540,10 @@ impl Workflow {
         let value = match dict_or_json(directory, "directory") {
             Ok(v) => v,
             Err(e) if e.is_instance_of::<InputError>(py) => {
+                let message = e.value(py).str()?.to_string();
                 return Err(error_with(
                     py,
-                    ConfigError::new_err(e.to_string()),
+                    ConfigError::new_err(message),
                     &[("key", PyString::new(py, "directory").into_any())],
                 ));
             }
@@ -540,7 +554,8 @@ impl Workflow {
                 error_with(
                     py,
                     ConfigError::new_err(csops_core::bounded_message(format!(
-                        "directory must map each person to a list of role strings: {e}"
+                        "directory must map each person to a list of role strings: {}",
+                        csops_core::reader_words(&e.to_string())
                     ))),
                     &[("key", PyString::new(py, "directory").into_any())],
                 )
@@ -557,14 +572,14 @@ impl Workflow {
     fn apply(
         &self,
         py: Python<'_>,
-        request: &Bound<'_, Request>,
+        request: RequestArg<'_>,
         command: &Bound<'_, PyAny>,
         actor: text::Text<'_>,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<Transition> {
         let cmd = self::command(command)?;
         let at = instant(at, "at")?;
-        let mut req = request.borrow_mut();
+        let mut req = request.0.borrow_mut();
         self.inner
             .apply(&mut req.inner, cmd, &actor, at)
             .map(Transition::from)
@@ -576,7 +591,7 @@ impl Workflow {
     fn can_apply(
         &self,
         py: Python<'_>,
-        request: &Request,
+        request: RequestArg<'_>,
         command: &Bound<'_, PyAny>,
         actor: text::Text<'_>,
         at: &Bound<'_, PyAny>,
@@ -584,7 +599,7 @@ impl Workflow {
         let cmd = self::command(command)?;
         let at = instant(at, "at")?;
         self.inner
-            .check(&request.inner, &cmd, &actor, at)
+            .check(&request.0.borrow().inner, &cmd, &actor, at)
             .map(Transition::from)
             .map_err(|r| rejected(py, r))
     }
@@ -592,8 +607,10 @@ impl Workflow {
     /// Loads a request (dict or JSON text) with this workflow's configuration.
     fn load_request(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Request> {
         let value = dict_or_json(data, "data")?;
-        let record = serde_json::from_value(value)
-            .map_err(|e| input_error(py, ".", format!("request is not valid: {e}")))?;
+        let record = serde_json::from_value(value).map_err(|e| {
+            let words = csops_core::reader_words(&e.to_string());
+            input_error(py, ".", format!("request is not valid: {words}"))
+        })?;
         self.inner
             .load_record(record)
             .map(Request::from)
@@ -604,7 +621,7 @@ impl Workflow {
     fn replay(
         &self,
         py: Python<'_>,
-        initial: &Request,
+        initial: RequestArg<'_>,
         history: &Bound<'_, PyAny>,
     ) -> PyResult<Request> {
         let steps: Vec<core_wf::Step> =
@@ -612,11 +629,14 @@ impl Workflow {
                 input_error(
                     py,
                     "history",
-                    format!("history is not a list of steps: {e}"),
+                    format!(
+                        "history is not a list of steps: {}",
+                        csops_core::reader_words(&e.to_string())
+                    ),
                 )
             })?;
         self.inner
-            .replay(&initial.inner, &steps)
+            .replay(&initial.0.borrow().inner, &steps)
             .map(Request::from)
             .map_err(|e| input_error(py, "history", e.to_string()))
     }
@@ -626,13 +646,13 @@ impl Workflow {
     fn sla_breaches<'py>(
         &self,
         py: Python<'py>,
-        request: &Request,
+        request: RequestArg<'_>,
         now: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let now = instant(now, "now")?;
         let breaches = self
             .inner
-            .sla_breaches(&request.inner, now)
+            .sla_breaches(&request.0.borrow().inner, now)
             .map_err(|e| input_error(py, "now", e.to_string()))?;
         from_json(py, &serde_json::to_value(breaches).unwrap_or(Value::Null))
     }
@@ -649,8 +669,8 @@ impl Workflow {
     }
 
     /// The review level of a request: "required", "recommended" or "optional".
-    fn review_level(&self, request: &Request) -> &'static str {
-        self.inner.review_level(&request.inner).into()
+    fn review_level(&self, request: RequestArg<'_>) -> &'static str {
+        self.inner.review_level(&request.0.borrow().inner).into()
     }
 
     /// The configuration in use, as a dict.
@@ -1372,20 +1392,40 @@ fn retention(
     py: Python<'_>,
     metric: &str,
     start_arr: Option<f64>,
-    expansion: f64,
-    contraction: f64,
-    churned: f64,
+    expansion: Option<f64>,
+    contraction: Option<f64>,
+    churned: Option<f64>,
     start: Option<&Bound<'_, PyAny>>,
     now: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<f64> {
     use csops_core::metrics as m;
+    let forms = "the aggregate form start_arr=, expansion=, contraction=, churned= (0 where there was none), or the per-account form start=[...], now=[...]";
+    let movements = [
+        ("expansion", expansion),
+        ("contraction", contraction),
+        ("churned", churned),
+    ];
     let result = match (start_arr, start, now) {
         (Some(start_arr), None, None) => {
+            // GRR leaves expansion out; every other component must be given (a typo such as
+            // `start_arr=100` alone must not read as "no movement").
+            let missing: Vec<&str> = movements
+                .iter()
+                .filter(|(name, v)| v.is_none() && !(metric == "grr" && *name == "expansion"))
+                .map(|(name, _)| *name)
+                .collect();
+            if !missing.is_empty() {
+                return Err(input_error(
+                    py,
+                    missing[0],
+                    format!("{metric}: missing {} ({forms})", missing.join(", ")),
+                ));
+            }
             let movement = m::ArrMovement {
                 start_arr,
-                expansion,
-                contraction,
-                churned,
+                expansion: expansion.unwrap_or(0.0),
+                contraction: contraction.unwrap_or(0.0),
+                churned: churned.unwrap_or(0.0),
             };
             if metric == "nrr" {
                 m::nrr(&movement)
@@ -1393,7 +1433,7 @@ fn retention(
                 m::grr(&movement)
             }
         }
-        (None, Some(start), Some(now)) => {
+        (None, Some(start), Some(now)) if movements.iter().all(|(_, v)| v.is_none()) => {
             let start = arrays::floats(py, start, "start")?;
             let now = arrays::floats(py, now, "now")?;
             let (start, now) = (start.as_slice()?, now.as_slice()?);
@@ -1404,9 +1444,7 @@ fn retention(
             }
         }
         _ => {
-            return Err(PyTypeError::new_err(format!(
-                "{metric}() takes start_arr= (with expansion=, contraction=, churned=) for the aggregate form, or start= and now= for the per-account form"
-            )));
+            return Err(PyTypeError::new_err(format!("{metric}() takes {forms}")));
         }
     };
     result.map_err(|e| metrics_error(py, &e))
@@ -1415,14 +1453,14 @@ fn retention(
 /// Net revenue retention in percent: `nrr(start_arr=, expansion=, contraction=, churned=)` or,
 /// per account, `nrr(start=[...], now=[...])` (ΣB / ΣA over accounts with A > 0).
 #[pyfunction]
-#[pyo3(signature = (*, start_arr = None, expansion = 0.0, contraction = 0.0, churned = 0.0, start = None, now = None))]
+#[pyo3(signature = (*, start_arr = None, expansion = None, contraction = None, churned = None, start = None, now = None))]
 #[allow(clippy::too_many_arguments)]
 fn nrr(
     py: Python<'_>,
     start_arr: Option<f64>,
-    expansion: f64,
-    contraction: f64,
-    churned: f64,
+    expansion: Option<f64>,
+    contraction: Option<f64>,
+    churned: Option<f64>,
     start: Option<&Bound<'_, PyAny>>,
     now: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<f64> {
@@ -1440,14 +1478,14 @@ fn nrr(
 
 /// Gross revenue retention in percent: the same two forms as `nrr` (Σmin(A, B) / ΣA per account).
 #[pyfunction]
-#[pyo3(signature = (*, start_arr = None, expansion = 0.0, contraction = 0.0, churned = 0.0, start = None, now = None))]
+#[pyo3(signature = (*, start_arr = None, expansion = None, contraction = None, churned = None, start = None, now = None))]
 #[allow(clippy::too_many_arguments)]
 fn grr(
     py: Python<'_>,
     start_arr: Option<f64>,
-    expansion: f64,
-    contraction: f64,
-    churned: f64,
+    expansion: Option<f64>,
+    contraction: Option<f64>,
+    churned: Option<f64>,
     start: Option<&Bound<'_, PyAny>>,
     now: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<f64> {
@@ -1602,7 +1640,10 @@ fn read<T: serde::de::DeserializeOwned>(
     obj: &Bound<'_, PyAny>,
     key: &str,
 ) -> PyResult<T> {
-    T::deserialize(de::PyDe::new(obj)).map_err(|e| input_error(py, key, format!("{key}: {e}")))
+    T::deserialize(de::PyDe::new(obj)).map_err(|e| {
+        let words = csops_core::reader_words(&e.to_string());
+        input_error(py, key, format!("{key}: {words}"))
+    })
 }
 
 fn segment_error(py: Python<'_>, e: &csops_core::segment::SegmentError) -> PyErr {
@@ -1922,6 +1963,25 @@ fn scope(label: text::Text<'_>) -> Option<String> {
     core_label::scope(&label).map(str::to_owned)
 }
 
+/// The display title of a name of csops's vocabulary, as reports and messages show it: a state
+/// (``"InProcess"`` → ``"In Process"``), a workstream (``"ROPS"`` → ``"Renewal Ops"``), an
+/// engagement model (``"tech_touch"`` → ``"Tech touch"``) or a sales segment. Data keeps the
+/// names; ``title`` is for what a person reads (``df["state"].map(csops.title)``). An unknown
+/// name is an ``InputError`` listing the vocabularies.
+#[pyfunction]
+fn title(py: Python<'_>, name: text::Text<'_>) -> PyResult<&'static str> {
+    csops_core::display::title(&name).ok_or_else(|| {
+        input_error(
+            py,
+            "name",
+            csops_core::bounded_message(format!(
+                "{:?} is not a state, workstream, engagement model or sales segment name (see csops.STATES, csops.WORKSTREAMS)",
+                &*name
+            )),
+        )
+    })
+}
+
 /// The csops version.
 #[pyfunction]
 fn version() -> &'static str {
@@ -1967,6 +2027,7 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(weight_for_hours, m)?)?;
     m.add_function(wrap_pyfunction!(scope, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
+    m.add_function(wrap_pyfunction!(title, m)?)?;
     m.add_function(wrap_pyfunction!(nps, m)?)?;
     m.add_function(wrap_pyfunction!(csat, m)?)?;
     m.add_function(wrap_pyfunction!(nrr, m)?)?;

@@ -143,7 +143,7 @@ def test_bad_times_and_commands(wf: csops.Workflow, req: csops.Request) -> None:
     with pytest.raises(csops.InputError, match="timezone-aware") as info:
         wf.apply(req, {"type": "triage"}, actor="lena", at=datetime(2026, 1, 6, 10))
     assert info.value.key == "at"
-    with pytest.raises(csops.InputError, match="RFC 3339"):
+    with pytest.raises(csops.InputError, match="is not a time like 2026-01-06T10:00:00Z"):
         wf.apply(req, {"type": "triage"}, actor="lena", at="yesterday")
     with pytest.raises(TypeError, match="'at'"):
         wf.apply(req, {"type": "triage"}, actor="lena", at=12)
@@ -486,7 +486,8 @@ def test_a_typo_in_a_command_is_an_error_naming_the_field() -> None:
     at = "2026-01-06T09:00:00Z"
     with pytest.raises(csops.InputError) as e:
         wf.apply(req, {"type": "triage", "wrkstream": "Digital"}, actor="lena", at=at)
-    assert e.value.key == "command.wrkstream" and "`workstream`" in str(e.value)
+    assert e.value.key == "command.wrkstream"
+    assert str(e.value).endswith('unknown field "wrkstream"; a triage command\'s fields are workstream')
     with pytest.raises(csops.InputError) as e:
         wf.apply(req, {"type": "start", "weight": 3, "extra": [1, {"a": None}]}, actor="omar", at=at)
     assert e.value.key == "command.extra"

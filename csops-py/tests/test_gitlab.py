@@ -57,7 +57,8 @@ def test_reads_issues_as_requests_and_reports_bad_entries() -> None:
     data[3] = {**data[3], "author": {"id": 1}}
     read = gitlab.read_issues(data)
     assert len(read) == len(data) - 2  # the bad author, and the issue with two workflow labels
-    assert [e.split(":")[0] for e in read.errors] == ["issue[3]"]
+    # Named by the iid it holds and its place in the list.
+    assert [e.split(":")[0] for e in read.errors] == [f"issue #{data[3]['iid']} (entry [3])"]
     # Two workflow labels are no read error: the issue is undecided, reported, not resolved.
     assert [u["iid"] for u in read.undecided] == [137]
     assert len(read.undecided[0]["anomaly"]["labels"]) == 2

@@ -15,7 +15,8 @@ def test_formulas() -> None:
     assert metrics.csat([5, 4, 3, 1]) == 50.0
     assert metrics.nrr(start_arr=1_000_000, expansion=200_000, contraction=50_000, churned=100_000) == 105.0
     assert metrics.grr(start_arr=1_000_000, expansion=200_000, contraction=50_000, churned=100_000) == 85.0
-    assert metrics.nrr(start_arr=100) == 100.0
+    assert metrics.nrr(start_arr=100, expansion=0, contraction=0, churned=0) == 100.0
+    assert metrics.grr(start_arr=100, contraction=10, churned=0) == 90.0  # GRR leaves expansion out
     assert metrics.nrr(start=[100, 100, 0], now=[150, 0, 80]) == 75.0
     assert metrics.grr(start=[100.0, 100.0], now=[150.0, 0.0]) == 50.0
     assert metrics.logo_churn(accounts_at_start=200, churned_accounts=9) == 4.5
@@ -37,10 +38,14 @@ def test_per_account_matches_the_aggregate_form() -> None:
         (lambda: metrics.nps([9, 9.5]), "answers[1]"),
         (lambda: metrics.nps([True]), "answers[0]"),
         (lambda: metrics.csat([5, 0]), "answers[1]"),
-        (lambda: metrics.nrr(start_arr=0), "start_arr"),
-        (lambda: metrics.nrr(start_arr=100, contraction=60, churned=50), "nrr"),
-        (lambda: metrics.grr(start_arr=100, expansion=-1), "expansion"),
-        (lambda: metrics.grr(start_arr=float("nan")), "start_arr"),
+        (lambda: metrics.nrr(start_arr=0, expansion=0, contraction=0, churned=0), "start_arr"),
+        (lambda: metrics.nrr(start_arr=100, expansion=0, contraction=60, churned=50), "nrr"),
+        (lambda: metrics.grr(start_arr=100, expansion=-1, contraction=0, churned=0), "expansion"),
+        (lambda: metrics.grr(start_arr=float("nan"), contraction=0, churned=0), "start_arr"),
+        # A component left out is an error, not 0 (issue 14: `nrr(start_arr=100)` read as 100 %).
+        (lambda: metrics.nrr(start_arr=100), "expansion"),
+        (lambda: metrics.nrr(start_arr=100, expansion=5, contraction=0), "churned"),
+        (lambda: metrics.grr(start_arr=100, expansion=5), "contraction"),
         (lambda: metrics.nrr(start=[0, 0], now=[1, 2]), "accounts with ARR at the period start"),
         (lambda: metrics.grr(start=[1], now=[1, 2]), "grr"),
         (lambda: metrics.logo_churn(accounts_at_start=0, churned_accounts=0), "accounts_at_start"),
@@ -55,6 +60,14 @@ def test_bad_input_is_an_input_error_naming_the_input(call, key: str) -> None:  
     assert info.value.key == key, str(info.value)
 
 
+def test_a_left_out_component_is_named_with_both_forms() -> None:
+    with pytest.raises(csops.InputError) as info:
+        metrics.nrr(start_arr=100)
+    message = str(info.value)
+    assert message.startswith("nrr: missing expansion, contraction, churned"), message
+    assert "start=[...], now=[...]" in message
+
+
 def test_wrong_forms_and_types() -> None:
     with pytest.raises(TypeError):
         metrics.nrr()
@@ -62,6 +75,8 @@ def test_wrong_forms_and_types() -> None:
         metrics.nrr(start_arr=1, start=[1], now=[1])
     with pytest.raises(TypeError):
         metrics.nrr(start=[1])
+    with pytest.raises(TypeError):
+        metrics.nrr(start=[1], now=[1], expansion=0)
     with pytest.raises(TypeError):
         metrics.nps("9")
     with pytest.raises(TypeError):

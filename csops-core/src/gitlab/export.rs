@@ -39,6 +39,7 @@ fn by_issue(
         let iid: u64 = key.parse().map_err(|_| GitlabError::Json {
             what: "label events by issue",
             index: None,
+            iid: None,
             key: key.clone(),
             message: "keys are issue iids (whole numbers)".to_owned(),
         })?;
@@ -52,9 +53,11 @@ fn by_issue(
                         index,
                         key: k,
                         message,
+                        ..
                     } => GitlabError::Json {
                         what,
                         index,
+                        iid: Some(iid),
                         key: format!("{key}[{}].{k}", index.unwrap_or(0)),
                         message,
                     },
@@ -261,6 +264,7 @@ pub fn board_report_json(
     let mut requests = Vec::with_capacity(list.len());
     let mut unloaded = Vec::new();
     for (i, v) in list.into_iter().enumerate() {
+        let peeked = v.get("iid").and_then(serde_json::Value::as_u64);
         match request_from_value(v, wf.config()) {
             Ok(r) => requests.push(r),
             Err(GitlabError::Request {
@@ -274,11 +278,16 @@ pub fn board_report_json(
                 });
             }
             Err(GitlabError::Json {
-                what, key, message, ..
+                what,
+                key,
+                message,
+                iid,
+                ..
             }) => {
                 return Err(GitlabError::Json {
                     what,
                     index: Some(i),
+                    iid: iid.or(peeked),
                     key,
                     message,
                 });

@@ -142,6 +142,7 @@ fn hook_from_raw(raw: RawHook) -> Result<IssueHook, GitlabError> {
         return Err(GitlabError::Json {
             what: "webhook",
             index: None,
+            iid: None,
             key: "object_kind".to_owned(),
             message: format!(
                 "{} is not an Issue Hook (object_kind \"issue\")",
@@ -155,6 +156,7 @@ fn hook_from_raw(raw: RawHook) -> Result<IssueHook, GitlabError> {
             super::parse_timestamp(&text).ok_or_else(|| GitlabError::Json {
                 what: "webhook",
                 index: None,
+                iid: None,
                 key: "changes.updated_at.current".to_owned(),
                 message: format!("{} is not a GitLab timestamp", crate::error::Quoted(&text)),
             })?,
@@ -300,6 +302,7 @@ pub fn decide_webhook(
         return Err(GitlabError::Json {
             what: "webhook",
             index: None,
+            iid: None,
             key: "object_attributes.iid".to_owned(),
             message: format!(
                 "issue {} is not the stored request {}",

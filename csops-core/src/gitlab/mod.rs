@@ -56,12 +56,14 @@ pub use hook::{
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GitlabError {
     /// Not JSON, or a field missing or of the wrong type.
-    #[error("{what}{}: {key}: {message}", at(*.index))]
+    #[error("{what}{}: {}{message}", named(*.iid, *.index), field(.key))]
     Json {
         /// What was read ("issue", "label event", …).
         what: &'static str,
         /// Its position in a list, if it came in one.
         index: Option<usize>,
+        /// The issue's iid, when it could be read (the message names the issue by it).
+        iid: Option<u64>,
         /// The field (`.` for the whole object).
         key: String,
         /// What is wrong.
@@ -90,6 +92,24 @@ pub enum GitlabError {
 
 fn at(index: Option<usize>) -> String {
     index.map(|i| format!("[{i}]")).unwrap_or_default()
+}
+
+/// A field as a message names it (`author.username: `), nothing for the whole object.
+fn field(key: &str) -> String {
+    match key {
+        "." | "" => String::new(),
+        key => format!("{key}: "),
+    }
+}
+
+/// An entry as a message names it: by its iid when known (`issue #32 (entry [4])`), else by
+/// its position (`label event[3]`).
+fn named(iid: Option<u64>, index: Option<usize>) -> String {
+    match (iid, index) {
+        (Some(iid), Some(i)) => format!(" #{iid} (entry [{i}])"),
+        (Some(iid), None) => format!(" #{iid}"),
+        (None, index) => at(index),
+    }
 }
 
 /// A GitLab timestamp: RFC 3339 (`2016-01-04T15:31:51.081Z`, any offset) or the webhooks'
@@ -286,23 +306,11 @@ fn read<'de, T: Deserialize<'de>>(
     de: impl Deserializer<'de, Error = serde_json::Error>,
 ) -> Result<T, GitlabError> {
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let message = crate::error::bounded_message(e.inner().to_string());
-        let mut key = crate::error_key(e.path());
-        // serde names a missing field in its message, at the path of the object lacking it:
-        // the key is the field's own path.
-        if let Some(field) = message
-            .strip_prefix("missing field `")
-            .and_then(|m| m.split('`').next())
-        {
-            key = if key == "." {
-                field.to_owned()
-            } else {
-                format!("{key}.{field}")
-            };
-        }
+        let (key, message) = crate::error::read_error(&e);
         GitlabError::Json {
             what,
             index,
+            iid: None,
             key,
             message,
         }
@@ -435,7 +443,23 @@ fn requests_of_values(
 ) -> Issues {
     let mut out = Issues::default();
     for (i, v) in list.into_iter().enumerate() {
-        match read::<Issue>("issue", Some(i), v) {
+        let iid = v.get("iid").and_then(serde_json::Value::as_u64);
+        match read::<Issue>("issue", Some(i), v).map_err(|e| match e {
+            GitlabError::Json {
+                iid: None,
+                what,
+                index,
+                key,
+                message,
+            } => GitlabError::Json {
+                what,
+                index,
+                iid,
+                key,
+                message,
+            },
+            other => other,
+        }) {
             Ok(issue) => {
                 let created_at = issue.created_at;
                 out.push(

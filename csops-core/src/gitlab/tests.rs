@@ -108,7 +108,7 @@ fn missing_and_mistyped_fields_are_named() {
         &config(),
     )
     .unwrap_err();
-    assert!(e.to_string().contains("missing field `iid`"), "{e}");
+    assert_eq!(e.to_string(), "issue: iid: required, but missing");
     assert!(matches!(
         read_issue("[1, 2]", &config()),
         Err(GitlabError::Json { .. })
@@ -131,8 +131,9 @@ fn a_list_with_a_bad_entry_reports_it_and_reads_the_rest() {
     assert_eq!(out.requests.len(), 2);
     assert_eq!(out.errors.len(), 1);
     assert!(
-        out.errors[0].to_string().starts_with("issue[1]: ")
-            && out.errors[0].to_string().contains("author"),
+        out.errors[0]
+            .to_string()
+            .ends_with(" (entry [1]): author: required, but missing"),
         "{}",
         out.errors[0]
     );

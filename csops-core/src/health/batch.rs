@@ -504,7 +504,10 @@ impl Scorecard {
             raw.iter().map(|v| Some(std::slice::from_ref(v))).collect();
         let observed: Vec<Option<&[i64]>> =
             days.iter().map(|d| Some(std::slice::from_ref(d))).collect();
-        let segment = [self.segment_code(ctx.segment.unwrap_or(""))];
+        let segment = [match ctx.segment {
+            Some(name) => self.segment_code(name)?,
+            None => super::NO_SEGMENT,
+        }];
         let prev_band = [previous.map_or(UNKNOWN_CODE, |p| p.1)];
         let cols = Columns {
             values: &values,

@@ -87,7 +87,7 @@ pub const NO_DATE: i64 = i64::MIN;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum HealthError {
     /// A scorecard that cannot be used; `key` is where, and names the measure when there is one.
-    #[error("scorecard: at `{key}`: {rule}")]
+    #[error("scorecard: {}{rule}", crate::error::At(.key))]
     Scorecard {
         /// Where in the scorecard (`groups[0].measures[1] (user_engagement).weight`).
         key: String,
@@ -351,6 +351,10 @@ pub struct ScorecardSpec {
     /// Segment profiles by segment name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub segments: BTreeMap<String, SegmentProfile>,
+    /// More segment names scored with the whole scorecard, besides SPEC §8's (engagement
+    /// models, sales segments, CSM teams); any other segment name is an error (a typo).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_segments: Vec<String>,
 }
 
 /// A measure compiled for scoring.
@@ -446,10 +450,8 @@ impl Scorecard {
     pub fn from_json(text: &str) -> Result<Scorecard, HealthError> {
         let de = &mut serde_json::Deserializer::from_str(text);
         let spec: ScorecardSpec = serde_path_to_error::deserialize(de).map_err(|e| {
-            card_err(
-                crate::error_key(e.path()),
-                crate::error::bounded_message(e.inner().to_string()),
-            )
+            let (key, rule) = crate::error::read_error(&e);
+            card_err(key, rule)
         })?;
         Scorecard::new(spec)
     }
@@ -493,13 +495,53 @@ impl Scorecard {
     }
 
     /// The segment code of a name: its profile's position, or [`NO_SEGMENT`] for a segment
-    /// without a profile (which is scored with the full scorecard).
-    pub fn segment_code(&self, segment: &str) -> u32 {
-        self.segment_names
+    /// without a profile (scored with the full scorecard). A segment is a name of SPEC §8 (an
+    /// engagement model such as `tech_touch`, a sales segment, a CSM team), a profile, or one
+    /// of the scorecard's `other_segments`; any other name is an error listing them (a typo
+    /// such as `no_touch` would otherwise score silently with the whole scorecard).
+    ///
+    /// ```
+    /// let card = csops_core::health::Scorecard::default();
+    /// assert_eq!(card.segment_code("tech_touch"), Ok(0));
+    /// assert_eq!(card.segment_code("high_touch"), Ok(csops_core::health::NO_SEGMENT));
+    /// assert!(card.segment_code("no_touch").unwrap_err().to_string().contains("high_touch"));
+    /// ```
+    pub fn segment_code(&self, segment: &str) -> Result<u32, HealthError> {
+        if let Some(i) = self.segment_names.iter().position(|s| s == segment) {
+            return u32::try_from(i).map_err(|_| input_err("segment", "too many profiles"));
+        }
+        if self.known_segments().any(|s| s == segment) {
+            return Ok(NO_SEGMENT);
+        }
+        Err(input_err(
+            "segment",
+            format!(
+                "unknown segment {}; the segments are {}",
+                crate::error::Quoted(segment),
+                self.known_segments()
+                    .chain(self.segment_names.iter().map(String::as_str))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ))
+    }
+
+    /// The segment names without a profile that the scorecard scores with all its measures.
+    fn known_segments(&self) -> impl Iterator<Item = &str> {
+        use crate::segment::{CsmTeam, EngagementModel, SalesSegment};
+        use strum::VariantArray;
+        EngagementModel::VARIANTS
             .iter()
-            .position(|s| s == segment)
-            .and_then(|i| u32::try_from(i).ok())
-            .unwrap_or(NO_SEGMENT)
+            .map(|m| <&'static str>::from(*m))
+            .chain(
+                SalesSegment::VARIANTS
+                    .iter()
+                    .map(|m| <&'static str>::from(*m)),
+            )
+            .chain(CsmTeam::VARIANTS.iter().map(|m| <&'static str>::from(*m)))
+            .chain(self.spec.other_segments.iter().map(String::as_str))
     }
 
     /// The categories of a categories measure, in code order (empty for a numeric measure).
@@ -1085,10 +1127,13 @@ impl Values {
     /// Values from JSON (an object by measure id); the error names the key.
     pub fn from_json(text: &str) -> Result<Values, HealthError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| HealthError::Value {
-            measure: crate::error_key(e.path()),
-            row: None,
-            rule: crate::error::bounded_message(e.inner().to_string()),
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let (measure, rule) = crate::error::read_error(&e);
+            HealthError::Value {
+                measure,
+                row: None,
+                rule,
+            }
         })
     }
 

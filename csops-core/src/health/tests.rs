@@ -685,7 +685,7 @@ fn batch_errors_name_the_first_row_in_row_order() {
     );
     // A row with a segment and a tech-touch neighbour (a chunk of mixed plans) scores
     // sentiment only where it applies: a bad code in a tech-touch row is not read.
-    let tech = card.segment_code("tech_touch");
+    let tech = card.segment_code("tech_touch").expect("a profile");
     seg[1200] = tech;
     sent[1200] = 9.0;
     let r = Batch::new(&card, 1300)

@@ -10,7 +10,7 @@ use crate::routing::Workstream;
 
 /// A command that cannot be read (unknown `type`, a field of the wrong type).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("command is not valid: at `{key}`: {message}")]
+#[error("command is not valid: {}{message}", crate::error::At(.key))]
 pub struct CommandError {
     /// The path of the offending key (`type`, `weight`, `checklist.handbook_updated`).
     pub key: String,
@@ -413,13 +413,34 @@ impl<'de> Deserialize<'de> for Command {
     }
 }
 
-fn command_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> CommandError {
+fn command_error<E: std::fmt::Display>(
+    e: serde_path_to_error::Error<E>,
+    kind: Option<CommandKind>,
+) -> CommandError {
     // A command is a `type` and its fields: an error about the whole object is about `type`.
-    let key = crate::error_key(e.path());
+    let (key, mut message) = crate::error::read_error(&e);
+    // An unknown field of a command whose type is known lists that type's own fields.
+    if let (Some(kind), true) = (kind, message.starts_with("unknown field ")) {
+        let field = message.split(';').next().unwrap_or_default().to_owned();
+        message = match fields_of(kind) {
+            [] => format!("{field}; a {kind} command takes no fields"),
+            fields => format!(
+                "{field}; a {kind} command's fields are {}",
+                fields.join(", ")
+            ),
+        };
+    }
     CommandError {
         key: if key == "." { "type".to_owned() } else { key },
-        message: crate::error::bounded_message(e.inner().to_string()),
+        message,
     }
+}
+
+/// A command's `type` alone, read to word an error about its other fields.
+#[derive(Deserialize)]
+struct TypeOnly {
+    #[serde(rename = "type")]
+    kind: CommandKind,
 }
 
 impl Command {
@@ -500,7 +521,8 @@ impl Command {
         // Path tracking costs as much as the parse: only a failure pays for it, to name its key.
         serde_json::from_str(text).or_else(|_| {
             let de = &mut serde_json::Deserializer::from_str(text);
-            serde_path_to_error::deserialize(de).map_err(command_error)
+            let kind = serde_json::from_str::<TypeOnly>(text).ok().map(|t| t.kind);
+            serde_path_to_error::deserialize(de).map_err(|e| command_error(e, kind))
         })
     }
 
@@ -508,7 +530,10 @@ impl Command {
     pub fn from_value(value: serde_json::Value) -> Result<Command, CommandError> {
         match Command::deserialize(&value) {
             Ok(c) => Ok(c),
-            Err(_) => serde_path_to_error::deserialize(value).map_err(command_error),
+            Err(_) => {
+                let kind = TypeOnly::deserialize(&value).ok().map(|t| t.kind);
+                serde_path_to_error::deserialize(value).map_err(|e| command_error(e, kind))
+            }
         }
     }
 
@@ -554,7 +579,7 @@ mod tests {
         let e = Command::from_json(r#"{"type": "triage", "wrkstream": "Digital"}"#).unwrap_err();
         assert_eq!(e.key, "wrkstream", "{e}");
         assert!(
-            e.message.contains("unknown field `wrkstream`") && e.message.contains("`workstream`"),
+            e.message == "unknown field \"wrkstream\"; a triage command's fields are workstream",
             "{e}"
         );
         let e = Command::from_json(r#"{"type": "triage", "weight": 3}"#).unwrap_err();

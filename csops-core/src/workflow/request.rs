@@ -15,7 +15,7 @@ use crate::weight::Weight;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RequestError {
     /// Not valid JSON, or a field of the wrong type or a required field missing.
-    #[error("request is not valid: at `{key}`: {message}")]
+    #[error("request is not valid: {}{message}", crate::error::At(.key))]
     Json {
         /// The path of the key (`weight`, `history[2].at`, `.` for the document).
         key: String,
@@ -250,10 +250,8 @@ pub struct Request {
 }
 
 fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> RequestError {
-    RequestError::Json {
-        key: crate::error_key(e.path()),
-        message: crate::error::bounded_message(e.inner().to_string()),
-    }
+    let (key, message) = crate::error::read_error(&e);
+    RequestError::Json { key, message }
 }
 
 /// A tracker's weight as (the CS Ops weight, or the number kept as `invalid_weight`).

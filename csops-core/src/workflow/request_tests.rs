@@ -64,7 +64,7 @@ fn bad_requests_name_the_field() {
             r#"{"id":-1,"author":"a","created_at":"2026-01-01T00:00:00Z"}"#,
             "id",
         ),
-        (r#"{"id":1,"created_at":"2026-01-01T00:00:00Z"}"#, "."),
+        (r#"{"id":1,"created_at":"2026-01-01T00:00:00Z"}"#, "author"),
         (
             r#"{"id":1,"author":"a","change_kind":"huge","created_at":"2026-01-01T00:00:00Z"}"#,
             "change_kind",

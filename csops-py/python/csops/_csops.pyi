@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any, Iterator, Mapping, Sequence, TypeAlias, final
 
 __all__ = [
-    "Workflow", "Request", "Transition", "Label", "LabelSet", "Weight", "weight_for_hours", "scope", "version",
+    "Workflow", "Request", "Transition", "Label", "LabelSet", "Weight", "weight_for_hours", "scope", "title", "version",
     "nps", "csat", "nrr", "grr", "logo_churn", "license_utilization", "Maturity", "CAPABILITIES", "Segmentation", "capacity_plan", "Journey", "Scorecard", "HealthScore",
     "CsopsError", "LabelError", "ConfigError", "InputError", "TransitionRejected", "Rejection",
     "STATES", "REJECTION_KINDS", "COMMAND_TYPES", "WORKSTREAMS", "__version__",
@@ -347,18 +347,18 @@ def csat(answers: Sequence[int] | _Array) -> float: ...
 def nrr(
     *,
     start_arr: float | None = None,
-    expansion: float = 0.0,
-    contraction: float = 0.0,
-    churned: float = 0.0,
+    expansion: float | None = None,
+    contraction: float | None = None,
+    churned: float | None = None,
     start: Sequence[float] | _Array | None = None,
     now: Sequence[float] | _Array | None = None,
 ) -> float: ...
 def grr(
     *,
     start_arr: float | None = None,
-    expansion: float = 0.0,
-    contraction: float = 0.0,
-    churned: float = 0.0,
+    expansion: float | None = None,
+    contraction: float | None = None,
+    churned: float | None = None,
     start: Sequence[float] | _Array | None = None,
     now: Sequence[float] | _Array | None = None,
 ) -> float: ...
@@ -366,6 +366,8 @@ def logo_churn(*, accounts_at_start: int, churned_accounts: int) -> float: ...
 def license_utilization(*, active_users: float, purchased_seats: float) -> float: ...
 def scope(label: str) -> str | None: ...
 def version() -> str: ...
+def title(name: str) -> str:
+    """The display title of a state, workstream, engagement model or sales segment name."""
 
 _Frame: TypeAlias = Any  # a pandas.DataFrame (pandas is optional)
 _Config: TypeAlias = Mapping[str, Any] | str | None
