@@ -45,6 +45,7 @@ from csops._csops import (
     board_report,
     capacity_plan,
     scope,
+    title,
     version,
     weight_for_hours,
 )
@@ -114,6 +115,7 @@ __all__ = [
     "capacity_plan",
     "gitlab",
     "scope",
+    "title",
     "version",
     "metrics",
     "weight_for_hours",
