@@ -253,3 +253,12 @@ def test_help_says_what_the_files_look_like() -> None:
     assert "JSON or TOML" in ok("diagram", "--help")
     assert "the following arguments are required: COMMAND" in refused()
 
+
+def test_the_readme_commands_run(tmp_path: Path) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## From the command line\n.*?```sh\n(.*?)```", text, re.S)
+    assert block
+    commands = [shlex.split(line, comments=True) for line in block[1].splitlines() if line.strip()]
+    assert [c[:3] for c in commands] == [["python", "-m", "csops"]] * 3
+    for c in commands:
+        ok(*[str(ROOT / a) if a.startswith("examples/") else a for a in c[3:]], cwd=tmp_path)
