@@ -404,8 +404,10 @@ def board_report(board: dict[str, Any], titles: dict[int, str]) -> list[str]:
     for st in [x for x in csops.STATES if x in cells] + [x for x in cells if x not in csops.STATES]:
         parts = sorted(cells[st], key=lambda p: (-p[0], p[1]))
         head = f"  {csops.title(st):<{width}}{sum(n for n, _ in parts):>5}   "
-        out += textwrap.wrap(", ".join(f"{ws} {n}" for n, ws in parts), WIDTH, initial_indent=head,
-                             subsequent_indent=" " * len(head))
+        # No break inside "Renewal Ops 2": its spaces are no-break spaces while the line is wrapped.
+        entries = ", ".join(f"{ws} {n}".replace(" ", "\u00a0") for n, ws in parts)
+        out += [line.replace("\u00a0", " ") for line in
+                textwrap.wrap(entries, WIDTH, initial_indent=head, subsequent_indent=" " * len(head))]
 
     out += ["", "Load (open requests with an assignee; weights as estimated hours of work)"]
     if board["load"]:
@@ -620,7 +622,7 @@ FOLDER holds a GitLab export, as GitLab's REST API returns it:
   issues.json               GET /projects/:id/issues: a JSON list of issues
   {EVENTS_DIR}/<iid>.json   GET /projects/:id/issues/:iid/resource_label_events, one file
                             per issue (a list of label events)
-    or {EVENTS_FILE}   one JSON object of the same lists by issue iid: {{"101": [...], ...}}
+    or {EVENTS_FILE}    one JSON object of the same lists by issue iid: {{"101": [...], ...}}
   directory.json            who is who: {{"lena": ["workstream_lead:Gainsight"], "omar": ["cs_ops"]}}
                             (roles: cs_ops, gainsight_admin, workstream_lead:<Workstream>)
 
@@ -644,7 +646,7 @@ tech_touch); a segment the scorecard has a profile for is scored with it.
 Prints the accounts per band; with -o, writes the book with the columns score, band and
 coverage added (.csv or .parquet), else prints the first rows.
 
-example: {prog} score book.csv --segment-column segment -o scores.csv"""
+example: {prog} score examples/accounts/book.csv --segment-column segment -o scores.csv"""
 
 DIAGRAM_EPILOG = f"""\
 --config FILE is a csops configuration in JSON or TOML (labels, routing, review policy, SLAs;
@@ -660,7 +662,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"csops {csops.__version__}")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    audit = sub.add_parser("audit", help="audit a folder of GitLab exports and print the board",
+    audit = sub.add_parser("audit", help="audit a GitLab export and print the board",
                            description="Audit a GitLab export: every step that broke the CS Ops process, "
                                        "and the board.",
                            epilog=AUDIT_EPILOG, formatter_class=raw, allow_abbrev=False)
@@ -683,7 +685,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--scorecard", metavar="FILE", help="a scorecard, .json or .toml (default: the built-in one)")
     score.add_argument("--segment-column", metavar="COL", help="the book's column holding each account's segment")
     score.add_argument("--as-of", type=day, metavar="DATE",
-                       help="the day scored (values dated later are an error; staleness counts to it)")
+                       help="the day the scores are for (default: none given to the scorecard)")
     score.add_argument("-o", "--output", metavar="OUT", help="write the scores to OUT.csv or OUT.parquet")
     score.set_defaults(run=score_command)
 
