@@ -1,0 +1,264 @@
+"""`python -m csops`, run as a user runs it (a subprocess): the audit of the two sample exports,
+scoring a book, the diagram, and the errors a user makes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import unicodedata
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import csops
+from csops import gitlab
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPORT = ROOT / "examples" / "gitlab-export"
+WILD = ROOT / "examples" / "gitlab-wild"
+BOOK = ROOT / "examples" / "accounts" / "book.csv"
+AS_OF = "2026-03-16T09:00:00Z"
+WILD_AS_OF = "2026-06-01T09:00:00Z"
+# The same csops this test imports, whether installed or on PYTHONPATH.
+PACKAGE_DIR = str(Path(csops.__file__).resolve().parents[1])
+
+
+def run(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [PACKAGE_DIR, os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, "-m", "csops", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=60)
+
+
+def ok(*args: str | Path, cwd: Path = ROOT) -> str:
+    p = run(*args, cwd=cwd)
+    assert p.returncode == 0, p.stderr
+    assert "Traceback" not in p.stderr
+    return p.stdout
+
+
+def refused(*args: str | Path, cwd: Path = ROOT) -> str:
+    """A usage or input error: status 2, a message on stderr, no traceback, nothing on stdout."""
+    p = run(*args, cwd=cwd)
+    assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
+    assert "Traceback" not in p.stderr and p.stdout == ""
+    return p.stderr
+
+
+def columns(line: str) -> int:
+    """Terminal columns, counted independently of the CLI's own measure."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def section(out: str, start: str) -> list[str]:
+    """The lines of a report section: from the line starting with `start` to the blank line."""
+    lines = out.splitlines()
+    i = next(i for i, line in enumerate(lines) if line.startswith(start))
+    end = next((j for j in range(i + 1, len(lines)) if not lines[j].strip()), len(lines))
+    return lines[i:end]
+
+
+def summary(out: str) -> dict[str, str]:
+    return {m[1]: m[2] for line in section(out, "Summary")[1:]
+            if (m := re.match(r"\s+(\S.*?)\s{2,}([\d,]+)(\s|$)", line))}
+
+
+def planted(folder: Path) -> list[dict[str, Any]]:
+    p: list[dict[str, Any]] = json.loads((folder / "planted.json").read_text())["violations"]
+    return [v for v in p if v.get("audit", True)]
+
+
+def check_readable(out: str) -> None:
+    assert all(columns(line) <= 100 for line in out.splitlines()), max(out.splitlines(), key=columns)
+    assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b", out)
+
+
+def check_violations_table(out: str, folder: Path) -> None:
+    rows = section(out, "Violations")[2:]
+    for v in planted(folder):
+        actor = v["actor"] or "—"
+        assert any(r.split()[0] == str(v["iid"]) and r.split()[-3:-1] == [v["rule"], actor] for r in rows), v
+    assert all(re.search(r"  \d{4}-\d\d-\d\d$", r) for r in rows)
+
+
+def test_audit_of_the_export_puts_the_summary_first_then_the_violations_then_the_board() -> None:
+    out = ok("audit", EXPORT, "--as-of", AS_OF)
+    lines = out.splitlines()
+    assert lines[0] == f"Audit of {EXPORT} as of 2026-03-16 09:00 UTC"
+    starts = [next(i for i, line in enumerate(lines) if line.startswith(s))
+              for s in ("Summary", "Violations", "Board as of", "SLA breaches", "Anomalies")]
+    assert starts == sorted(starts) and starts[0] == 2
+    s = summary(out)
+    assert (s["issues in the export"], s["CS Ops requests"], s["not CS Ops (unmanaged)"]) == ("33", "33", "0")
+    assert (s["label events audited"], s["issues that broke the process"]) == ("268", "8")
+    assert (s["violations"], s["no_weight"], s["skipped_peer_review"], s["SLA breaches"]) == ("9", "2", "1", "4")
+    check_violations_table(out, EXPORT)
+    check_readable(out)
+    # Display titles, durations in days (133 waited 1,094 hours past its review due date).
+    assert re.search(r"^  In Process\s+8\s+Gainsight 2, Product Usage Reporting 2", out, re.M)
+    assert "Renewal Ops" in out and "ROPS" not in out
+    breach = next(line for line in section(out, "SLA breaches") if line.split()[0] == "133")
+    assert "Awaiting Feedback" in breach and breach.endswith("45.6 days") and "1094" not in out
+    assert "lead time   median 3.9 days, p90 5.4 days" in out
+
+
+def test_audit_of_the_wild_export_reads_one_label_events_file() -> None:
+    out = ok("audit", WILD, "--as-of", WILD_AS_OF)
+    s = summary(out)
+    assert (s["issues in the export"], s["CS Ops requests"], s["not CS Ops (unmanaged)"]) == ("293", "162", "131")
+    assert s["label events audited"] == "1,667" and "of 2,210 in the export" in out
+    check_violations_table(out, WILD)
+    check_readable(out)
+    row = next(line for line in section(out, "Violations") if line.startswith("  1282 "))
+    assert "invalid_weight" in row and "  —  " in row  # no actor: a dash
+
+
+def test_json_is_the_runs_own() -> None:
+    data = json.loads(ok("audit", EXPORT, "--as-of", AS_OF, "--json"))
+    wf = csops.Workflow(directory=json.loads((EXPORT / "directory.json").read_text()))
+    events = {p.stem: json.loads(p.read_text()) for p in (EXPORT / "label_events").glob("*.json")}
+    run_ = gitlab.audit(json.loads((EXPORT / "issues.json").read_text()), events, as_of=AS_OF, workflow=wf)
+    assert data == json.loads(run_.to_json())
+    assert data["board"]["sla_breaches"][0]["overdue_hours"] == 1094.0  # the data keeps hours
+
+
+def test_as_of_defaults_to_now_in_utc_and_takes_a_date() -> None:
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    as_of = json.loads(ok("audit", EXPORT, "--json"))["audit"]["as_of"]
+    after = datetime.now(timezone.utc)
+    assert before <= datetime.fromisoformat(as_of.replace("Z", "+00:00")) <= after
+    assert json.loads(ok("audit", EXPORT, "--json", "--as-of", "2026-03-16"))["audit"]["as_of"] == "2026-03-16T00:00:00Z"
+    assert "as of 2026-03-16 08:00 UTC" in ok("audit", EXPORT, "--as-of", "2026-03-16T09:00:00+01:00")
+
+
+def test_progress_goes_to_stderr_when_asked_for_only() -> None:
+    p = run("audit", WILD, "--as-of", WILD_AS_OF, "--progress")
+    assert p.returncode == 0 and "100%" in p.stderr and "auditing 293 issues" in p.stderr
+    assert p.stdout == ok("audit", WILD, "--as-of", WILD_AS_OF)
+    assert run("audit", WILD, "--as-of", WILD_AS_OF).stderr == ""  # stderr is no terminal here
+
+
+def test_audit_errors_name_the_input() -> None:
+    assert refused("audit", ROOT / "no-such-export") == f"csops: {ROOT / 'no-such-export'}: no such folder\n"
+    err = refused("audit", EXPORT, "--as-of", "yesterday")
+    assert "argument --as-of: 'yesterday' is not a time" in err
+    err = refused("audit", EXPORT, "--as-ov", AS_OF)
+    assert "unrecognized arguments: --as-ov" in err
+    assert "invalid choice: 'audits'" in refused("audits", EXPORT)
+
+
+def test_audit_errors_in_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "issues.json").write_text((EXPORT / "issues.json").read_text())
+    (tmp_path / "directory.json").write_text('{"lena": ["workstream_lead:Gainsight"]}')
+    assert "no label events: expected label_events/<iid>.json files or one label_events.json" in refused(
+        "audit", tmp_path)
+    (tmp_path / "label_events.json").write_text("[]")
+    assert refused("audit", tmp_path).startswith(
+        f"csops: {tmp_path / 'label_events.json'}: expected an object of label events by issue iid")
+    (tmp_path / "label_events").mkdir()
+    assert "holds both label_events/ and label_events.json" in refused("audit", tmp_path)
+    (tmp_path / "label_events.json").unlink()
+    (tmp_path / "label_events" / "101.json").write_text("[{")
+    assert refused("audit", tmp_path).startswith(f"csops: {tmp_path / 'label_events' / '101.json'}: not JSON")
+    (tmp_path / "label_events" / "101.json").write_text("[]")
+    (tmp_path / "directory.json").write_text('{"lena": ["wizard"]}')
+    err = refused("audit", tmp_path)
+    assert err.startswith(f"csops: {tmp_path / 'directory.json'}: ") and '"wizard"' in err
+    (tmp_path / "issues.json").unlink()
+    assert refused("audit", tmp_path) == f"csops: {tmp_path / 'issues.json'}: no such file " \
+        "(an export holds issues.json, label events and directory.json; see python -m csops audit --help)\n"
+
+
+def book() -> pd.DataFrame:
+    return pd.DataFrame({
+        "account": ["acme", "globex", "initech", "hooli"],
+        "segment": ["high_touch", "high_touch", None, "tech_touch"],
+        "license_utilization": [92.0, 31.0, None, 88.0], "csm_sentiment": ["green", "red", None, None],
+        "scm_adoption": [80.0, 40.0, 10.0, 85.0], "ci_adoption": [75.0, 20.0, None, 80.0],
+        "devsecops_adoption": [60.0, 5.0, None, 55.0], "cd_adoption": [70.0, 10.0, None, 75.0],
+    })
+
+
+def test_score_a_csv_book(tmp_path: Path) -> None:
+    book().to_csv(tmp_path / "book.csv", index=False)
+    out = ok("score", "book.csv", "--segment-column", "segment", "-o", "scores.csv", cwd=tmp_path)
+    expected = csops.Scorecard.default().score_batch(book(), segment=book()["segment"])
+    written = pd.read_csv(tmp_path / "scores.csv")
+    assert list(written.columns) == [*book().columns, "score", "band", "coverage"]
+    assert list(written["account"]) == ["acme", "globex", "initech", "hooli"]
+    # hooli is tech_touch: no CSM sentiment is expected of it (without its segment, it is Unknown)
+    assert list(written["band"]) == list(expected["band"]) == ["Green", "Red", "Unknown", "Green"]
+    assert written["score"].round(6).equals(expected["score"].round(6))
+    bands = {m[1]: (m[2], m[3]) for m in re.finditer(r"^  (\w+)\s+(\d+)\s+([\d.]+ %)$", out, re.M)}
+    assert bands == {"Red": ("1", "25.0 %"), "Yellow": ("0", "0.0 %"), "Green": ("2", "50.0 %"),
+                     "Unknown": ("1", "25.0 %")}
+    assert "Wrote 4 rows to scores.csv" in out and "6 of its 11 measures are columns of the book" in out
+    check_readable(out)
+
+
+def test_score_a_parquet_book_prints_its_first_rows(tmp_path: Path) -> None:
+    book().set_index("account").to_parquet(tmp_path / "book.parquet")
+    out = ok("score", tmp_path / "book.parquet")
+    first = section(out, "The first 4 of 4 accounts")
+    assert first[1].split() == ["account", "segment", "score", "band", "coverage"]
+    assert first[4].split() == ["initech", "—", "—", "Unknown", "7.5", "%"]  # no score, no segment
+    assert first[5].split() == ["hooli", "tech_touch", "—", "Unknown", "45.0", "%"]  # segment not used
+    check_readable(out)
+    ok("score", tmp_path / "book.parquet", "--as-of", "2026-03-16", "-o", tmp_path / "out.parquet")
+    back = pd.read_parquet(tmp_path / "out.parquet")
+    assert list(back["account"]) == ["acme", "globex", "initech", "hooli"] and "band" in back
+
+
+def test_score_errors(tmp_path: Path) -> None:
+    book().to_csv(tmp_path / "book.csv", index=False)
+    err = refused("score", "book.csv", "--segment-column", "tier", cwd=tmp_path)
+    assert err == "csops: book.csv has no column 'tier'; its columns: account, segment, " \
+        "license_utilization, csm_sentiment, scm_adoption, ci_adoption, devsecops_adoption, cd_adoption\n"
+    assert refused("score", "missing.csv", cwd=tmp_path) == "csops: missing.csv: no such file\n"
+    assert "a book is a .csv or .parquet file" in refused("score", "book.xlsx", cwd=tmp_path)
+    assert "'31/02/2026' is not a date" in refused("score", "book.csv", "--as-of", "31/02/2026", cwd=tmp_path)
+    pd.DataFrame({"account": ["a"], "arr": [1.0]}).to_csv(tmp_path / "other.csv", index=False)
+    assert "other.csv has none of the measures of the default scorecard as a column" in refused(
+        "score", "other.csv", cwd=tmp_path)
+    (tmp_path / "card.toml").write_text("bands = 3\n")
+    assert refused("score", "book.csv", "--scorecard", "card.toml", cwd=tmp_path).startswith("csops: card.toml: ")
+
+
+def test_diagram() -> None:
+    wf = csops.Workflow(directory={})
+    assert ok("diagram") == wf.to_mermaid() and ok("diagram").startswith("stateDiagram-v2")
+    assert ok("diagram", "--format", "dot") == wf.to_dot() and wf.to_dot().startswith("digraph")
+    assert "invalid choice: 'svg'" in refused("diagram", "--format", "svg")
+
+
+def test_diagram_config_errors(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("x = \n")
+    assert refused("diagram", "--config", "config.toml", cwd=tmp_path).startswith("csops: config.toml: ")
+    assert refused("diagram", "--config", "nope.json", cwd=tmp_path) == "csops: nope.json: no such file\n"
+
+
+def test_help_says_what_the_files_look_like() -> None:
+    top = ok("--help")
+    assert all(f"python -m csops {c}" in top for c in ("audit FOLDER", "score BOOK", "diagram"))
+    audit = ok("audit", "--help")
+    assert all(f in audit for f in ("issues.json", "label_events/<iid>.json", "label_events.json", "directory.json",
+                                    "workstream_lead:<Workstream>", "Default: now, in UTC"))
+    assert "days_since_last_touch" in ok("score", "--help") and "--segment-column" in ok("score", "--help")
+    assert "JSON or TOML" in ok("diagram", "--help")
+    assert "the following arguments are required: COMMAND" in refused()
+
+
+def test_the_readme_commands_run(tmp_path: Path) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## From the command line\n.*?```sh\n(.*?)```", text, re.S)
+    assert block
+    commands = [shlex.split(line, comments=True) for line in block[1].splitlines() if line.strip()]
+    assert [c[:3] for c in commands] == [["python", "-m", "csops"]] * 3
+    for c in commands:
+        ok(*[str(ROOT / a) if a.startswith("examples/") else a for a in c[3:]], cwd=tmp_path)
