@@ -78,7 +78,8 @@ pub enum DirectoryError {
     },
     /// Two leads for one workstream (each workstream has one lead, SPEC §5).
     #[error(
-        "workstream {workstream} has two leads, {} and {}; each workstream has one lead",
+        "workstream {} has two leads, {} and {}; each workstream has one lead",
+        .workstream.title(),
         crate::error::Quoted(.first),
         crate::error::Quoted(.second)
     )]

@@ -303,6 +303,9 @@ fn body_words(body: &str) -> String {
     if let Some(r) = body.strip_prefix("duplicate field `") {
         return format!("{:?} is given twice", r.trim_end_matches('`'));
     }
+    if body.starts_with("data did not match any variant of untagged enum") {
+        return "not a value this field takes".to_owned();
+    }
     let json = |why: &str| format!("not valid JSON: {why}");
     match body {
         "expected value" => json(

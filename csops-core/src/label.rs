@@ -58,6 +58,10 @@ pub enum LabelError {
 pub enum LabelFamily {
     /// A scoped workflow label (`CSOps::…`), one per state.
     Workflow,
+    /// A label of the workflow scope that names no state (`CSOps::Doing`): no state, but by
+    /// GitLab's scope rule it displaces the workflow label; read from a tracker it is the
+    /// finding `unknown_workflow_label`.
+    UnknownWorkflow,
     /// A team / system label (`CS Programs`, `Gainsight`, …).
     Team,
     /// A request-source / segment label (`CSOps - CSM`, `CSOps - Interrupt`, …).
@@ -451,6 +455,8 @@ impl Taxonomy {
                 .and_then(|c| c.as_deref())
                 .unwrap_or(input);
             LabelKind::Workflow { state, canonical }
+        } else if self.in_workflow_scope(input) {
+            LabelKind::UnknownWorkflow
         } else if let Ok(team) = input.parse::<TeamLabel>() {
             LabelKind::Team(team)
         } else if let Ok(source) = input.parse::<SourceLabel>() {
@@ -532,7 +538,7 @@ impl std::fmt::Display for WorkflowAnomaly {
             if i > 0 {
                 f.write_str(", ")?;
             }
-            write!(f, "{} = {s}", crate::error::Quoted(l))?;
+            write!(f, "{} = {}", crate::error::Quoted(l), s.title())?;
         }
         f.write_str("); a request has at most one")
     }
@@ -542,6 +548,7 @@ impl std::fmt::Display for WorkflowAnomaly {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LabelKind<'a> {
     Workflow { state: State, canonical: &'a str },
+    UnknownWorkflow,
     Team(TeamLabel),
     Source(SourceLabel),
     Other,
@@ -594,6 +601,7 @@ impl<'a> Label<'a> {
     pub fn family(&self) -> LabelFamily {
         match self.kind {
             LabelKind::Workflow { .. } => LabelFamily::Workflow,
+            LabelKind::UnknownWorkflow => LabelFamily::UnknownWorkflow,
             LabelKind::Team(_) => LabelFamily::Team,
             LabelKind::Source(_) => LabelFamily::Source,
             LabelKind::Other => LabelFamily::Other,
@@ -857,6 +865,20 @@ mod tests {
             Label::parse("CSOPs-Priority").unwrap().source(),
             Some(SourceLabel::Priority)
         );
+        // A value of the workflow scope that names no state is its own family (issue 14), and
+        // by GitLab's scope rule it displaces the workflow label.
+        let doing = Label::parse("CSOps::Doing").unwrap();
+        assert_eq!(
+            (doing.family(), doing.state()),
+            (LabelFamily::UnknownWorkflow, None)
+        );
+        assert_eq!(
+            Label::parse("cs ops::doing").unwrap().family(),
+            LabelFamily::UnknownWorkflow
+        );
+        let mut set = LabelSet::from_iter(["CSOps", "CSOps::Triage"]);
+        set.add("CSOps::Doing");
+        assert_eq!(set.as_slice(), ["CSOps", "CSOps::Doing"]);
         let other = Label::parse("team::x").unwrap();
         assert_eq!(other.family(), LabelFamily::Other);
         assert_eq!(other.scope(), Some("team"));

@@ -63,11 +63,32 @@ pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T,
     let de = toml::Deserializer::parse(text).map_err(|e| {
         (
             ".".to_owned(),
-            error::bounded_message(error::reader_words(e.to_string().trim_end())),
+            error::bounded_message(toml_syntax(text, &e)),
         )
     })?;
     serde_path_to_error::deserialize(de)
         .map_err(|e| error::read_error_at(error::error_key(e.path()), e.inner().message()))
+}
+
+/// A TOML syntax error on one line: `not valid TOML: invalid table header; expected `.`, `]`
+/// (line 1, column 5)`.
+fn toml_syntax(text: &str, e: &toml::de::Error) -> String {
+    let what = e
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    match e.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("not valid TOML: {what} (line {line}, column {column})")
+        }
+        None => format!("not valid TOML: {what}"),
+    }
 }
 
 /// The README's examples, run as doc tests.

@@ -158,6 +158,8 @@ pub enum AnomalyKind {
     InvalidWeight,
     /// A workflow label on an issue without the team label `CSOps` (SPEC §1, §7).
     WorkflowLabelWithoutCsops,
+    /// A label of the workflow scope that names no state (`CSOps::Doing`).
+    UnknownWorkflowLabel,
 }
 
 /// One anomaly.
@@ -374,13 +376,16 @@ impl Workflow {
         if req.state() == State::InProcess && req.assignee().is_none() {
             push(
                 AnomalyKind::InProcessWithoutAssignee,
-                "In_Process with no assignee".to_owned(),
+                "In Process with no assignee".to_owned(),
             );
         }
         if !req.is_open() && !matches!(req.state(), State::Completed | State::WontDo) {
             push(
                 AnomalyKind::ClosedWithoutOutcome,
-                format!("closed in {}, not Completed or Won't Do", req.state()),
+                format!(
+                    "closed in {}, not Completed or Won't Do",
+                    req.state().title()
+                ),
             );
         }
         for (_, kind, message) in crate::gitlab::issue_findings(self, req) {
@@ -397,7 +402,7 @@ impl Workflow {
         {
             push(
                 AnomalyKind::CompletedWithoutReview,
-                "Completed straight from In_Process: the peer review a Gainsight change needs was skipped"
+                "Completed straight from In Process: the peer review a Gainsight change needs was skipped"
                     .to_owned(),
             );
         }

@@ -1982,6 +1982,13 @@ fn title(py: Python<'_>, name: text::Text<'_>) -> PyResult<&'static str> {
     })
 }
 
+/// A duration in hours as reports show it: days with one decimal (``137.0`` → ``"5.7 days"``,
+/// ``24.0`` → ``"1.0 day"``). Data keeps hours; this is for what a person reads.
+#[pyfunction]
+fn days(hours: f64) -> String {
+    csops_core::display::days(hours)
+}
+
 /// The csops version.
 #[pyfunction]
 fn version() -> &'static str {
@@ -2028,6 +2035,7 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scope, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(title, m)?)?;
+    m.add_function(wrap_pyfunction!(days, m)?)?;
     m.add_function(wrap_pyfunction!(nps, m)?)?;
     m.add_function(wrap_pyfunction!(csat, m)?)?;
     m.add_function(wrap_pyfunction!(nrr, m)?)?;

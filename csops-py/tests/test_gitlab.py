@@ -100,7 +100,7 @@ def test_reconstruct_unpacks_into_history_and_violations() -> None:
     assert history[1]["command"] == {"type": "relabel"}
     assert [(v.rule, v.actor, v.step) for v in violations] == [("invalid_transition", "sam", 1)]
     assert violations[0].at == datetime(2026, 1, 28, 17, tzinfo=timezone.utc)
-    assert "Triage -> InProcess" in (violations[0].message or "")
+    assert "Triage -> In Process" in (violations[0].message or "")
     assert pickle.loads(pickle.dumps(violations[0])) == violations[0]
     assert rec.request.history == history
     assert pickle.loads(pickle.dumps(rec)) == rec and "Reconstruction(request=134" in repr(rec)

@@ -2,13 +2,16 @@
 //!
 //! `cargo run --example quickstart` prints each request's state and labels, every rejected step
 //! with its reasons, the SLA breaches as of the board's date, the board report (SPEC §6: counts
-//! per state and workstream, load, lead and cycle time, throughput, anomalies) and the workflow
-//! as Mermaid.
-//! Pass `--json` to get the same as one JSON document instead.
+//! per state and workstream, load, lead and cycle time, throughput, anomalies), and ends with a
+//! summary of it all. States, workstreams and durations read as `csops_core::display` words
+//! them ("In Process", "Renewal Ops", "5.7 days").
+//! `--json` prints the same as one JSON document instead; `--diagram` adds the workflow as
+//! Mermaid.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use csops_core::display::days;
 use csops_core::report::BoardReport;
 use csops_core::sla::{SlaBreach, lead_time, time_blocked};
 use csops_core::workflow::{Command, Rejection, Request, RequestError, Transition};
@@ -46,7 +49,11 @@ struct Outcome {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let as_json = std::env::args().any(|a| a == "--json");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(a) = args.iter().find(|a| *a != "--json" && *a != "--diagram") {
+        return Err(format!("unknown argument {a:?}: the options are --json and --diagram").into());
+    }
+    let as_json = args.iter().any(|a| a == "--json");
     let board: Board = serde_json::from_str(BOARD)?;
     let wf = Workflow::new(
         Directory::from_role_names(board.directory)?,
@@ -89,6 +96,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         print_text(&wf, &outcomes, &not_loaded, board.as_of)?;
         print_report(&report);
+        if args.iter().any(|a| a == "--diagram") {
+            println!("\n== The workflow (Mermaid, from the transition table) ==");
+            print!("{}", csops_core::diagram::mermaid());
+        }
+        print_summary(&outcomes, &not_loaded, &report);
     }
     Ok(())
 }
@@ -113,7 +125,7 @@ fn print_text(
             "#{} {:<48} {:<18} {:<24} {}",
             r.id(),
             r.title(),
-            r.state(),
+            r.state().title(),
             ws,
             if r.is_open() { "open" } else { "closed" }
         );
@@ -128,17 +140,11 @@ fn print_text(
             who.push(format!("weight {w}"));
         }
         if let Some(lt) = lead_time(r) {
-            who.push(format!(
-                "lead time {:.1} days",
-                lt.num_hours() as f64 / 24.0
-            ));
+            who.push(format!("lead time {}", days(hours(lt))));
         }
         let blocked = time_blocked(r, as_of)?;
         if !blocked.is_zero() {
-            who.push(format!(
-                "blocked {:.1} days",
-                blocked.num_hours() as f64 / 24.0
-            ));
+            who.push(format!("blocked {}", days(hours(blocked))));
         }
         println!("      labels: {}", r.labels().as_slice().join(", "));
         if !who.is_empty() {
@@ -146,9 +152,10 @@ fn print_text(
         }
         for (at, actor, t) in o.accepted.iter().filter(|(_, _, t)| t.close || t.reopen) {
             println!(
-                "      {at} {actor}: {} -> {} ({})",
-                t.from,
-                t.to,
+                "      {} {actor}: {} -> {} ({})",
+                when(*at),
+                t.from.title(),
+                t.to.title(),
                 if t.close {
                     "close the issue"
                 } else {
@@ -161,7 +168,7 @@ fn print_text(
     println!("\n== Rejected steps (the request was left unchanged) ==");
     for o in outcomes {
         for (at, actor, cmd, rej) in &o.rejected {
-            println!("#{} {at} {actor} {cmd}", o.request.id());
+            println!("#{} {} {actor} {cmd}", o.request.id(), when(*at));
             println!("      {}: {}", rej.kind, rej.rule);
             if !rej.missing.is_empty() {
                 println!("      missing: {}", rej.missing.join(", "));
@@ -183,7 +190,7 @@ fn print_text(
         println!("{e}");
     }
 
-    println!("\n== SLA breaches as of {as_of} ==");
+    println!("\n== SLA breaches as of {} ==", when(as_of));
     for o in outcomes {
         for b in wf.sla_breaches(&o.request, as_of)? {
             print_breach(o.request.id(), o.request.title(), &b);
@@ -201,12 +208,14 @@ fn print_text(
 fn print_report(r: &BoardReport) {
     println!(
         "\n== Board report as of {}: {} requests, {} open ==",
-        r.as_of, r.requests, r.open
+        when(r.as_of),
+        r.requests,
+        r.open
     );
     println!("-- by state and workstream");
     for c in &r.by_state {
         let ws = c.workstream.map_or("(no workstream)", |w| w.title());
-        println!("{:<18} {:<24} {}", c.state.to_string(), ws, c.count);
+        println!("{:<20} {:<24} {}", c.state.title(), ws, c.count);
     }
     println!("-- load (open requests, hours of their weights)");
     for l in &r.load {
@@ -220,7 +229,7 @@ fn print_report(r: &BoardReport) {
             l.assignee, l.open_requests, l.hours
         );
     }
-    let days = |h: Option<f64>| h.map_or("-".to_owned(), |h| format!("{:.1} d", h / 24.0));
+    let days = |h: Option<f64>| h.map_or("-".to_owned(), days);
     println!(
         "-- lead time: median {}, p90 {} over {}; cycle time: median {}, p90 {} over {}",
         days(r.lead_time.median_hours),
@@ -242,15 +251,76 @@ fn print_report(r: &BoardReport) {
     for a in &r.anomalies {
         println!("#{} {}: {}", a.iid, a.kind, a.message);
     }
-    println!("\n== The workflow (Mermaid, from the transition table) ==");
-    print!("{}", csops_core::diagram::mermaid());
+}
+
+/// What a lead reads first, printed last so that it ends the output: the board in a few lines.
+fn print_summary(outcomes: &[Outcome], not_loaded: &[String], r: &BoardReport) {
+    let mut rejected: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, _, _, rej) in outcomes.iter().flat_map(|o| &o.rejected) {
+        *rejected.entry(rej.kind.as_str()).or_default() += 1;
+    }
+    let breaches: BTreeMap<&str, usize> =
+        r.sla_breaches.iter().fold(BTreeMap::new(), |mut m, b| {
+            *m.entry(b.kind.into()).or_default() += 1;
+            m
+        });
+    let list = |m: BTreeMap<_, usize>| {
+        m.into_iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!("\n== Summary as of {} ==", when(r.as_of));
+    println!(
+        "{} requests on the board: {} loaded ({} open), {} not loaded",
+        outcomes.len() + not_loaded.len(),
+        r.requests,
+        r.open,
+        not_loaded.len()
+    );
+    println!(
+        "{} commands applied, {} rejected ({})",
+        outcomes.iter().map(|o| o.accepted.len()).sum::<usize>(),
+        rejected.values().sum::<usize>(),
+        list(rejected)
+    );
+    println!(
+        "{} SLA breaches ({}); {} anomalies; {} unroutable",
+        r.sla_breaches.len(),
+        list(breaches),
+        r.anomalies.len(),
+        outcomes
+            .iter()
+            .filter(|o| o.request.workstream().is_none())
+            .count()
+    );
+    let fmt = |h: Option<f64>| h.map_or("-".to_owned(), days);
+    println!(
+        "lead time median {} ({} closed); cycle time median {} ({} completed)",
+        fmt(r.lead_time.median_hours),
+        r.lead_time.count,
+        fmt(r.cycle_time.median_hours),
+        r.cycle_time.count
+    );
+}
+
+/// A time as the report shows it: to the minute, in UTC.
+fn when(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// A duration in hours (the unit of the data).
+fn hours(d: chrono::Duration) -> f64 {
+    d.num_minutes() as f64 / 60.0
 }
 
 fn print_breach(id: u64, title: &str, b: &SlaBreach) {
-    let days = b.overdue_by.num_minutes() as f64 / (60.0 * 24.0);
     println!(
-        "#{id} {title}: {} since {}, due {}, overdue by {days:.1} days",
-        b.kind, b.since, b.due
+        "#{id} {title}: {} since {}, due {}, overdue by {}",
+        b.kind,
+        when(b.since),
+        when(b.due),
+        days(hours(b.overdue_by))
     );
 }
 

@@ -75,6 +75,9 @@ pub enum AuditRule {
     InvalidWeight,
     /// A workflow label on an issue without the team label `CSOps` (SPEC §1, §7).
     WorkflowLabelWithoutCsops,
+    /// A label of the workflow scope that names no state (`CSOps::Doing`): by GitLab's scope
+    /// rule it displaced the issue's workflow label, so the issue reads as New.
+    UnknownWorkflowLabel,
 }
 
 impl AuditRule {
@@ -148,13 +151,15 @@ pub(crate) fn check_move(
         );
     }
     let rule = rule_between(from, to);
+    // What a person reads names states by their titles (crate::display).
+    let (from_t, to_t) = (from.title(), to.title());
     match rule {
         None => {
             let allowed = targets_from(from);
             push(
                 AuditRule::InvalidTransition,
                 format!(
-                    "{from} -> {to} is not in the transition table; from {from} a request may move to {}",
+                    "{from_t} -> {to_t} is not in the transition table; from {from_t} a request may move to {}",
                     if allowed.is_empty() {
                         "nothing".to_owned()
                     } else {
@@ -173,7 +178,7 @@ pub(crate) fn check_move(
                 push(
                     AuditRule::NotPermitted,
                     format!(
-                        "{from} -> {to} ({}) is for {}; {} is not",
+                        "{from_t} -> {to_t} ({}) is for {}; {} is not",
                         rule.command,
                         who.join(" or "),
                         crate::error::Quoted(actor)
@@ -189,20 +194,20 @@ pub(crate) fn check_move(
     {
         push(
             AuditRule::NoWeight,
-            format!("{from} -> {to} with no weight: it needs one of 1, 3, 5, 7"),
+            format!("{from_t} -> {to_t} with no weight: it needs one of 1, 3, 5, 7"),
         );
     }
     if to == State::InProcess && req.assignee().is_none() {
         push(
             AuditRule::NoAssignee,
-            format!("{from} -> {to} with no assignee: In_Process needs one"),
+            format!("{from_t} -> {to_t} with no assignee: In Process needs one"),
         );
     }
     if from == State::InProcess && to == State::Completed && review_expected(wf, req) {
         push(
             AuditRule::SkippedPeerReview,
             format!(
-                "In_Process -> Completed without Awaiting Feedback on a {}: the peer review was skipped",
+                "In Process -> Completed without Awaiting Feedback on a {}: the peer review was skipped",
                 if wf.review_level(req) == ReviewLevel::Required {
                     format!(
                         "{} change, which needs a review by a gainsight_admin",
@@ -229,9 +234,9 @@ fn targets_from(from: State) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     for r in TRANSITIONS.iter().filter(|r| r.from.contains(from)) {
         if let Target::To(s) = r.to
-            && !out.contains(&s.as_str())
+            && !out.contains(&s.title())
         {
-            out.push(s.as_str());
+            out.push(s.title());
         }
     }
     out
@@ -537,7 +542,8 @@ fn reconstruct_views(
                 .unwrap_or(created_at),
             step: None,
             message: format!(
-                "closed in {state}: a request closes as Completed or Won't Do, with its label"
+                "closed in {}: a request closes as Completed or Won't Do, with its label",
+                state.title()
             ),
         });
     }
@@ -570,7 +576,8 @@ fn reconstruct_views(
 }
 
 /// What an issue's current fields break, whatever its history (SPEC §7 "Data as GitLab holds
-/// it"): a weight outside 1, 3, 5, 7; a workflow label without the team label `CSOps`.
+/// it"): a weight outside 1, 3, 5, 7; a workflow label without the team label `CSOps`; a label
+/// of the workflow scope that names no state.
 /// Each finding is named as the audit names it and as the board does.
 pub(crate) fn issue_findings(
     wf: &Workflow,
@@ -595,6 +602,25 @@ pub(crate) fn issue_findings(
             format!(
                 "{} on an issue without the team label CSOps: a CS Ops request carries both",
                 crate::error::Quoted(l)
+            ),
+        ));
+    }
+    if let Some(l) = labels
+        .iter()
+        .find(|l| tax.in_workflow_scope(l) && tax.state_of(l).is_none())
+    {
+        let states: Vec<&str> = State::VARIANTS
+            .iter()
+            .filter_map(|s| tax.canonical(*s))
+            .collect();
+        out.push((
+            AuditRule::UnknownWorkflowLabel,
+            AnomalyKind::UnknownWorkflowLabel,
+            format!(
+                "{} is a workflow label that names no state (the states' labels are {}); it took the place of the workflow label, so the issue reads as {}",
+                crate::error::Quoted(l),
+                states.join(", "),
+                req.state().title()
             ),
         ));
     }

@@ -497,7 +497,7 @@ fn every_planted_violation_is_found_with_who_and_when() {
         .collect();
     assert_eq!(got, want);
     // Messages name the rule's terms.
-    assert!(rec.violations[1].message.contains("Triage -> InProcess"));
+    assert!(rec.violations[1].message.contains("Triage -> In Process"));
     assert_eq!(rec.violations[1].step, Some(1));
     assert_eq!(
         rec.history().get(1).map(|s| &s.command),

@@ -268,3 +268,36 @@ fn issues_that_are_not_requests_are_left_out_and_counted() {
     let kinds: Vec<AnomalyKind> = out.board.anomalies.iter().map(|a| a.kind).collect();
     assert_eq!(kinds, [AnomalyKind::WorkflowLabelWithoutCsops]);
 }
+
+/// A label of the workflow scope that names no state (`CSOps::Doing`) is never a silent New: the
+/// audit, the board and the webhook decision report it (issue 14).
+#[test]
+fn an_unknown_workflow_label_is_a_finding() {
+    let wf = team();
+    let list = serde_json::json!([rest(
+        &["CSOps", "CS Analytics", "CSOps::Doing"],
+        3.into(),
+        &[]
+    )]);
+    let out = audit_export_value(&wf, list, None, "2026-03-20T09:00:00Z".parse().unwrap()).unwrap();
+    let kinds: Vec<AnomalyKind> = out.board.anomalies.iter().map(|a| a.kind).collect();
+    assert_eq!(kinds, [AnomalyKind::UnknownWorkflowLabel]);
+    assert!(
+        out.board.anomalies[0]
+            .message
+            .starts_with("\"CSOps::Doing\" is a workflow label that names no state (the states' labels are CSOps::Triage, "),
+        "{}",
+        out.board.anomalies[0].message
+    );
+    assert!(
+        out.board.anomalies[0]
+            .message
+            .ends_with("so the issue reads as New")
+    );
+    let rules: Vec<AuditRule> = out.audit.issues[0]
+        .violations
+        .iter()
+        .map(|v| v.rule)
+        .collect();
+    assert_eq!(rules, [AuditRule::UnknownWorkflowLabel]);
+}

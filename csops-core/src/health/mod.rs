@@ -1074,7 +1074,7 @@ fn check_bands(spec: &ScorecardSpec) -> Result<Bands, HealthError> {
 
 /// A raw value: a number or a category.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "a number or a category (text)")]
 pub enum Raw {
     /// A number (NaN is missing).
     Number(f64),
@@ -1093,7 +1093,10 @@ pub struct Observation {
 }
 
 #[derive(Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "expected a number, a category (text), null, or {\"value\": …, \"at\": \"2026-01-06\"}"
+)]
 enum ObservationInput {
     Plain(Option<Raw>),
     Dated {

@@ -93,7 +93,7 @@ impl Serialize for Handbook {
 impl<'de> Deserialize<'de> for Handbook {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
-        #[serde(untagged)]
+        #[serde(untagged, expecting = "expected true, false or \"not_applicable\"")]
         enum Raw {
             Bool(bool),
             Text(String),
@@ -431,7 +431,11 @@ fn command_error<E: std::fmt::Display>(
         };
     }
     CommandError {
-        key: if key == "." { "type".to_owned() } else { key },
+        key: if key == "." && !message.starts_with("not valid JSON") {
+            "type".to_owned()
+        } else {
+            key
+        },
         message,
     }
 }

@@ -95,7 +95,11 @@ pub enum ReplayError {
     },
     /// A recorded step leads elsewhere on replay.
     #[error(
-        "history[{index}] records {recorded_from} -> {recorded_to} but replays as {from} -> {to}"
+        "history[{index}] records {} -> {} but replays as {} -> {}",
+        .recorded_from.title(),
+        .recorded_to.title(),
+        .from.title(),
+        .to.title()
     )]
     Diverged {
         /// The step.
@@ -329,7 +333,8 @@ impl Workflow {
         match party {
             Party::Lead => match lead_ws {
                 Some(ws) => format!(
-                    "the lead of workstream {ws} ({})",
+                    "the lead of workstream {} ({})",
+                    ws.title(),
                     name(self.directory.lead_of(ws))
                 ),
                 None => {
@@ -393,11 +398,11 @@ impl Workflow {
         }
         let kind = command.kind();
         let Some(rule) = table::rule_for(kind, req.state) else {
-            let states: Vec<String> = TRANSITIONS
+            let states: Vec<&str> = TRANSITIONS
                 .iter()
                 .filter(|r| r.command == kind)
                 .flat_map(|r| r.from.iter())
-                .map(|s| s.to_string())
+                .map(|s| s.title())
                 .collect();
             let rule = if states.is_empty() {
                 format!(
@@ -406,7 +411,7 @@ impl Workflow {
             } else {
                 format!(
                     "{kind} does not apply to a request in {}; it applies in {}",
-                    req.state,
+                    req.state.title(),
                     states.join(", ")
                 )
             };
@@ -447,7 +452,7 @@ impl Workflow {
                 RejectionKind::NotPermitted,
                 format!(
                     "{kind} in {} is for {}; {} is not",
-                    req.state,
+                    req.state.title(),
                     who.join(" or "),
                     crate::error::Quoted(actor)
                 ),

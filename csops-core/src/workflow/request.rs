@@ -397,7 +397,8 @@ impl Request {
                 if step.from != p.to {
                     return Err(bad(format!(
                         "from {} but the previous step ended in {}",
-                        step.from, p.to
+                        step.from.title(),
+                        p.to.title()
                     )));
                 }
             }
@@ -408,8 +409,9 @@ impl Request {
                 id,
                 index: r.history.len().saturating_sub(1),
                 rule: format!(
-                    "the last step ends in {} but the labels give {state}",
-                    last.to
+                    "the last step ends in {} but the labels give {}",
+                    last.to.title(),
+                    state.title()
                 ),
             });
         }

@@ -42,6 +42,45 @@ static csops_status_t step(const csops_workflow_t *wf, csops_request_t *req, con
     return s;
 }
 
+/* One error of each kind a C caller meets, worded as the domain (issue 14): the input named,
+ * what was expected in user words, what was found. Core and Python test the same inputs. */
+static void expect_message(const char *what, const char *want) {
+    const char *got = csops_last_error_message();
+    CHECK(strcmp(got, want) == 0, "%s: got \"%s\"", what, got);
+}
+
+static void errors_read_as_the_domain(void) {
+    csops_workflow_t *wf = csops_workflow_new(DIRECTORY, NULL);
+    csops_request_t *req = csops_request_from_json(REQUEST);
+    CHECK(wf != NULL && req != NULL, "handles");
+    if (wf == NULL || req == NULL) {
+        csops_workflow_free(wf);
+        csops_request_free(req);
+        return;
+    }
+    step(wf, req, "{\"type\": \"triage\"}", "lena", "2026-13-45");
+    expect_message("a bad time",
+                   "at: \"2026-13-45\" is not a time like 2026-01-06T10:00:00Z (RFC 3339: a date, a time and a zone)");
+    step(wf, req, "{\"type\": \"triage\", \"wrkstream\": \"Digital\"}", "lena", "2026-01-06T10:00:00Z");
+    expect_message("a typo in a command",
+                   "command is not valid: at `wrkstream`: unknown field \"wrkstream\"; a triage command's fields are workstream");
+    step(wf, req, "{\"type\": \"ready\", \"weight\": \"3\"}", "lena", "2026-01-06T10:00:00Z");
+    expect_message("a mistyped value",
+                   "command is not valid: at `weight`: expected a whole number, found the text \"3\"");
+    step(wf, req, "{\"type\": \"decline\", \"reason\": \"dup\"}", "omar", "2026-01-06T10:00:00Z");
+    expect_message("a rejection",
+                   "not_permitted: decline in New is for the lead of workstream Gainsight (lena); \"omar\" is not");
+    csops_request_t *bad = csops_request_from_json("{\"author\": \"r\", \"created_at\": \"2026-01-05T09:00:00Z\"}");
+    CHECK(bad == NULL, "a request without its id");
+    expect_message("a missing field", "request is not valid: at `id`: required, but missing");
+    csops_workflow_t *typo = csops_workflow_new(DIRECTORY, "{\"slas\": {}}");
+    CHECK(typo == NULL, "a configuration with a typo");
+    expect_message("a configuration typo",
+                   "JSON configuration: at `slas`: unknown field \"slas\"; the fields are labels, routing, review, sla");
+    csops_request_free(req);
+    csops_workflow_free(wf);
+}
+
 /* A request from New to Completed, and every status code on the way. */
 static void walk_a_request(void) {
     csops_workflow_t *wf = csops_workflow_new(DIRECTORY, NULL);
@@ -709,6 +748,7 @@ done:
 int main(int argc, char **argv) {
     printf("libcsops %s\n", csops_version());
     walk_a_request();
+    errors_read_as_the_domain();
     walk_a_journey();
     score_a_book();
     gitlab_export();

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any, Iterator, Mapping, Sequence, TypeAlias, final
 
 __all__ = [
-    "Workflow", "Request", "Transition", "Label", "LabelSet", "Weight", "weight_for_hours", "scope", "title", "version",
+    "Workflow", "Request", "Transition", "Label", "LabelSet", "Weight", "weight_for_hours", "scope", "title", "days", "version",
     "nps", "csat", "nrr", "grr", "logo_churn", "license_utilization", "Maturity", "CAPABILITIES", "Segmentation", "capacity_plan", "Journey", "Scorecard", "HealthScore",
     "CsopsError", "LabelError", "ConfigError", "InputError", "TransitionRejected", "Rejection",
     "STATES", "REJECTION_KINDS", "COMMAND_TYPES", "WORKSTREAMS", "__version__",
@@ -366,6 +366,8 @@ def logo_churn(*, accounts_at_start: int, churned_accounts: int) -> float: ...
 def license_utilization(*, active_users: float, purchased_seats: float) -> float: ...
 def scope(label: str) -> str | None: ...
 def version() -> str: ...
+def days(hours: float) -> str:
+    """A duration in hours as reports show it: days with one decimal."""
 def title(name: str) -> str:
     """The display title of a state, workstream, engagement model or sales segment name."""
 

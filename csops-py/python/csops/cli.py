@@ -77,12 +77,11 @@ def cut(s: str, width: int) -> str:
 
 
 def days(hours: float | None) -> str:
-    """A duration the data keeps in hours, as a person reads it: `"5.7 days"` (as the core's
-    `display::days`)."""
+    """A duration the data keeps in hours, as a person reads it: `"5.7 days"` (`csops.days`),
+    a dash when there is none."""
     if hours is None or math.isnan(hours):
         return NONE
-    d = f"{hours / 24:.1f}"
-    return "1.0 day" if d == "1.0" else f"{d} days"
+    return csops.days(hours)
 
 
 def count(n: int) -> str:
