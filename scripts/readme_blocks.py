@@ -4,6 +4,8 @@ the wheel installed as the README says). Exits non-zero on the first block that 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import sys
 import traceback
@@ -18,9 +20,12 @@ def main() -> int:
         print("the README has no Python block", file=sys.stderr)
         return 1
     for i, block in enumerate(blocks, 1):
+        printed = io.StringIO()  # what a block prints is shown only when it fails
         try:
-            exec(compile(block, f"README.md (Python block {i})", "exec"), {"__name__": "__main__"})
+            with contextlib.redirect_stdout(printed):
+                exec(compile(block, f"README.md (Python block {i})", "exec"), {"__name__": "__main__"})
         except Exception:  # noqa: BLE001  (report which block, then fail)
+            print(printed.getvalue())
             traceback.print_exc()
             print(f"README Python block {i} of {len(blocks)} failed", file=sys.stderr)
             return 1

@@ -48,7 +48,17 @@ struct Outcome {
     rejected: Vec<(DateTime<Utc>, String, String, Rejection)>,
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("quickstart: {e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(a) = args.iter().find(|a| *a != "--json" && *a != "--diagram") {
         return Err(format!("unknown argument {a:?}: the options are --json and --diagram").into());
