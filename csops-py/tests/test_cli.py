@@ -108,6 +108,16 @@ def test_audit_of_the_export_puts_the_summary_first_then_the_violations_then_the
     assert "lead time   median 3.9 days, p90 5.4 days" in out
 
 
+def test_why_gives_each_violation_its_reason_in_words() -> None:
+    plain = ok("audit", EXPORT, "--as-of", AS_OF)
+    assert "Violations (9; why each one: --why)" in plain and "\nWhy\n" not in plain
+    out = ok("audit", EXPORT, "--as-of", AS_OF, "--why")
+    why = section(out, "Why")
+    assert "  131 no_assignee: Ready for Assignment -> In Process with no assignee: In Process needs one" in why
+    assert sum(1 for line in why if re.match(r"  \d+ \w+: ", line)) == 9
+    check_readable(out)
+
+
 def test_audit_of_the_wild_export_reads_one_label_events_file() -> None:
     out = ok("audit", WILD, "--as-of", WILD_AS_OF)
     s = summary(out)

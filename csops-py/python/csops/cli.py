@@ -351,7 +351,7 @@ def _line(label: str, value: str, note: str = "") -> str:
     return f"  {label:<34}{value:>8}" + (f"   {note}" if note else "")
 
 
-def audit_report(export: Export, as_of: datetime, data: dict[str, Any]) -> list[str]:
+def audit_report(export: Export, as_of: datetime, data: dict[str, Any], why: bool = False) -> list[str]:
     """The audit for a person: the summary first, then the violations, then the board."""
     audit, board = data["audit"], data["board"]
     s = audit["summary"]
@@ -377,15 +377,20 @@ def audit_report(export: Export, as_of: datetime, data: dict[str, Any]) -> list[
             out.append(f"    … and {count(len(audit['errors']) - 10)} more (--json lists them all)")
 
     titles = export.titles()
-    rows = sorted((int(i["iid"]), v["at"], v["rule"], v.get("actor"))
+    rows = sorted((int(i["iid"]), v["at"], v["rule"], v.get("actor"), v.get("message") or "")
                   for i in audit["issues"] for v in i["violations"])
-    out += ["", f"Violations ({count(len(rows))}; why each one: --json)" if rows else "Violations: none"]
+    hint = "" if why else "; why each one: --why"
+    out += ["", f"Violations ({count(len(rows))}{hint})" if rows else "Violations: none"]
     if rows:
         out += table(
             [Column("iid", right=True), Column("title", flexible=True), Column("rule", limit=30),
              Column("actor", limit=16), Column("date")],
-            [[str(iid), titles.get(iid, ""), rule, actor or NONE, at[:10]] for iid, at, rule, actor in rows],
+            [[str(iid), titles.get(iid, ""), rule, actor or NONE, at[:10]] for iid, at, rule, actor, _ in rows],
         )
+    if rows and why:
+        out += ["", "Why"]
+        for iid, _, rule, _, message in rows:
+            out += wrap(f"{iid} {rule}: {message}", "  ", "      ")
     out += [""] + board_report(board, titles)
     return out
 
@@ -469,7 +474,7 @@ def audit_command(args: argparse.Namespace) -> int:
     if args.json:
         print(run.to_json())
     else:
-        print("\n".join(audit_report(export, as_of, run.to_dict())))
+        print("\n".join(audit_report(export, as_of, run.to_dict(), why=args.why)))
     return 0
 
 
@@ -670,6 +675,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the time the audit and the board are taken at: 2026-03-16T09:00:00Z, or "
                             "a date (its start); without an offset, UTC. Default: now, in UTC")
     audit.add_argument("--json", action="store_true", help="print the run as JSON instead (hours, names)")
+    audit.add_argument("--why", action="store_true", help="after the violations, each one's reason in words")
     audit.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="a progress bar on stderr (default: when stderr is a terminal and reading "
                             "takes more than half a second)")
