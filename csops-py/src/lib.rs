@@ -1254,9 +1254,10 @@ struct Label {
     /// label.
     #[pyo3(get)]
     scope: Option<String>,
-    /// Which kind of label it is: "workflow" (names a state), "team" (a team or system label
-    /// such as "Gainsight"), "source" (a request source such as "CSOps - CSM"), ..., or
-    /// "other" (any other label).
+    /// Which kind of label it is: "workflow" (names a state), "unknown_workflow" (of the
+    /// workflow scope but naming no state, such as "CSOps::Doing"), "team" (a team or system
+    /// label such as "Gainsight"), "source" (a request source such as "CSOps - CSM") or
+    /// "other" (any other label, kept verbatim).
     #[pyo3(get)]
     family: &'static str,
 }

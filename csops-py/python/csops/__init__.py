@@ -104,7 +104,8 @@ The vocabularies, as lists of the names data uses: ``STATES`` (the workflow stat
 is the same as an enum), ``COMMAND_TYPES`` (see Commands), ``REJECTION_KINDS`` (the
 ``kind`` of a ``TransitionRejected``, in precedence order; ``RejectionKind``),
 ``WORKSTREAMS`` and ``CAPABILITIES`` (the maturity capabilities). ``title(name)`` gives a
-name's display title. ``__version__`` (and ``version()``) is the package's version.
+name's display title and ``days(hours)`` a duration as reports show it. ``__version__`` (and
+``version()``) is the package's version.
 """
 
 from __future__ import annotations
