@@ -1,4 +1,18 @@
-//! The workflow states of a CS Ops request (SPEC §1, §2).
+//! The workflow states of a CS Ops request (SPEC §1, §2): [`State`], named as data names them,
+//! with the open / closed split, and [`StateSet`], the sets of states the transition table
+//! uses.
+//!
+//! ```
+//! use csops_core::state::{State, StateSet};
+//! use strum::VariantArray;
+//!
+//! assert_eq!(State::VARIANTS.len(), 12);
+//! assert_eq!("InProcess".parse::<State>().unwrap().as_str(), "InProcess");
+//! assert!("In Process".parse::<State>().is_err()); // the display title is not a name
+//! let closed: Vec<State> = State::VARIANTS.iter().copied().filter(|s| !s.is_open()).collect();
+//! assert_eq!(closed, [State::WontDo, State::Completed]);
+//! assert!(StateSet::OPEN.contains(State::Blocked) && !StateSet::OPEN.contains(State::WontDo));
+//! ```
 
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArray};

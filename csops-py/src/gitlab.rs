@@ -161,7 +161,10 @@ impl ReadIssues {
     }
 }
 
-/// Reads one REST issue object (`GET /projects/:id/issues/:iid`) as a request.
+/// Reads one REST issue object (`GET /projects/:id/issues/:iid`) as a `Request`. `issue`: the
+/// object as a dict or JSON text (unknown fields are ignored). `config`: None (the default
+/// labels and routing), or a workflow configuration as `Workflow` takes it (a dict, JSON or
+/// TOML text). A missing or mistyped field is an `InputError` whose `.key` names it.
 #[pyfunction]
 #[pyo3(signature = (issue, config = None))]
 pub(crate) fn gitlab_read_issue(
@@ -176,7 +179,9 @@ pub(crate) fn gitlab_read_issue(
         .map_err(|e| gitlab_error(py, &e))
 }
 
-/// Reads a list of REST issue objects: a bad entry is reported in `.errors` and the rest read.
+/// Reads a list of REST issue objects (`GET /projects/:id/issues`): a `ReadIssues`, where a bad
+/// entry is reported in `.errors` and the rest read. `issues`: the list, or its JSON text.
+/// `config`: as for `read_issue`.
 #[pyfunction]
 #[pyo3(signature = (issues, config = None))]
 pub(crate) fn gitlab_read_issues(
@@ -192,6 +197,11 @@ pub(crate) fn gitlab_read_issues(
 }
 
 /// One resource label event: who, when, which label (None when deleted since), add or remove.
+///
+/// `read_label_events` reads them from GitLab's JSON. `LabelEvent(user, at, label, action)`
+/// makes one: `user` a username, `at` a time (RFC 3339 text with a zone or an aware
+/// `datetime`; see `help(csops)`, "Times"), `label` a label name or None, `action` "add" or
+/// "remove".
 #[pyclass(module = "csops._csops", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub(crate) struct LabelEvent {
@@ -287,7 +297,8 @@ impl LabelEvent {
     }
 }
 
-/// Reads resource label events (a list of GitLab's objects, or JSON text).
+/// Reads resource label events (`GET /projects/:id/issues/:iid/resource_label_events`) as a
+/// list of `LabelEvent`s. `events`: a list of GitLab's event dicts, or its JSON text.
 #[pyfunction]
 pub(crate) fn gitlab_read_label_events(
     py: Python<'_>,
@@ -426,6 +437,8 @@ impl Reconstruction {
         pair.try_iter().map(Bound::into_any)
     }
 
+    /// As a dict: `request` (the request dict, with the reconstructed history) and
+    /// `violations` (dicts).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let d = PyDict::new(py);
         d.set_item("request", from_json(py, &value_of(&self.request))?)?;
@@ -471,7 +484,11 @@ impl Reconstruction {
     }
 }
 
-/// Reconstructs a request's workflow history from its label events and audits it.
+/// Reconstructs a request's workflow history from its label events and audits it: a
+/// `Reconstruction` (`history, violations = reconstruct(...)`). `request`: a `Request`, a csops
+/// request dict or a GitLab REST issue (dicts also as JSON text). `events`: the issue's
+/// resource label events, `LabelEvent`s or GitLab's dicts (or JSON text). `workflow`: the
+/// `csops.Workflow` whose directory and rules judge each step.
 #[pyfunction]
 #[pyo3(signature = (request, events, workflow))]
 pub(crate) fn gitlab_reconstruct(
@@ -561,7 +578,8 @@ impl IssueHook {
         self.to_request(py, None)
     }
 
-    /// The request the issue is after the change, read with a configuration.
+    /// The request the issue is after the change, read with `config`: None (the default), or
+    /// a workflow configuration as `Workflow` takes it (a dict, JSON or TOML text).
     #[pyo3(signature = (config = None))]
     fn to_request(&self, py: Python<'_>, config: Option<&Bound<'_, PyAny>>) -> PyResult<Request> {
         let cfg = config_from(config)?;
@@ -571,6 +589,7 @@ impl IssueHook {
             .map_err(|e| gitlab_error(py, &e))
     }
 
+    /// The payload's fields read, as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         from_json(py, &value_of(&self.inner))
     }
@@ -602,7 +621,8 @@ impl IssueHook {
     }
 }
 
-/// Reads an Issue Hook payload (a dict or JSON text).
+/// Reads an Issue Hook payload as an `IssueHook`. `payload`: the webhook's body, a dict or
+/// its JSON text; times in GitLab's webhook form (`2017-09-15 16:52:00 UTC`) or RFC 3339.
 #[pyfunction]
 pub(crate) fn gitlab_read_webhook(
     py: Python<'_>,
@@ -886,9 +906,13 @@ fn default_workflow(workflow: Option<&Workflow>) -> core_wf::Workflow {
     )
 }
 
-/// The board report over requests as of a time. `requests`: `Request`s, csops request dicts or
-/// GitLab issues (dicts with `iid`, or a JSON list); `events`: optionally a dict from iid to
-/// that issue's label events, to reconstruct histories (for lead / cycle time, SLAs).
+/// The board report over requests as of a time, a `BoardReport`. `requests`: a list of
+/// `Request`s, csops request dicts or GitLab issues (dicts with `iid`), its JSON text, or a
+/// `ReadIssues`. `as_of`: the time of the report, RFC 3339 text with a zone or an aware
+/// `datetime` (see `help(csops)`, "Times"). `workflow`: the `csops.Workflow` whose rules and
+/// SLAs apply (None: the default rules, an empty directory). `events`: optionally a dict from
+/// iid, as a str (`{"7": [...]}`), to that issue's label events (GitLab's dicts), or its JSON
+/// text, to reconstruct histories (for lead / cycle time, SLAs).
 #[pyfunction]
 #[pyo3(signature = (requests, as_of, workflow = None, events = None))]
 pub(crate) fn board_report(
@@ -1045,7 +1069,11 @@ json_backed!(AuditRun, "audit", {
     }
 });
 
-/// Audits a GitLab export at once (issues + label events per iid) and reports its board.
+/// Audits a GitLab export at once and reports its board: an `AuditRun`. `issues`: a list of
+/// REST issue objects (or its JSON text). `events`: a dict from iid, as a str (`{"7": [...]}`),
+/// to that issue's resource label events (GitLab's dicts), or its JSON text, or None. `as_of`: the time of the audit, RFC 3339 text
+/// with a zone or an aware `datetime` (see `help(csops)`, "Times"). `workflow`: the
+/// `csops.Workflow` whose directory and rules judge the histories.
 #[pyfunction]
 #[pyo3(signature = (issues, events, as_of, workflow))]
 pub(crate) fn gitlab_audit(
@@ -1064,7 +1092,8 @@ pub(crate) fn gitlab_audit(
 }
 
 /// Whether one issue's current state is consistent: a dict `iid`, `state`, `consistent`,
-/// `anomalies`.
+/// `anomalies`. `issue`: a REST issue object (a dict or JSON text). `workflow`: the
+/// `csops.Workflow` whose configuration reads it (None: the default).
 #[pyfunction]
 #[pyo3(signature = (issue, workflow = None))]
 pub(crate) fn gitlab_check_issue<'py>(

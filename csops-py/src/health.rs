@@ -45,6 +45,12 @@ fn health_error(py: Python<'_>, e: &HealthError) -> PyErr {
 
 /// A health scorecard (SPEC §10): measure groups, weights, schemes, bands, coverage minimum,
 /// vetoes, segment profiles. `Scorecard()` or `Scorecard.default()` is the handbook's model.
+///
+/// `Scorecard(spec=None)`: `spec` is None (the default scorecard), a dict, or JSON or TOML
+/// text (told apart by a leading `{`) in the format of `Scorecard.default().to_dict()`;
+/// `Scorecard.default_toml()` is the format's commented example. A bad scorecard is a
+/// `ConfigError` whose `.key` names the measure. `score` scores one account, `score_batch`
+/// a book, `validate` checks scores against outcomes.
 #[pyclass(module = "csops._csops", frozen)]
 #[derive(Clone)]
 pub(crate) struct Scorecard {
@@ -236,7 +242,7 @@ impl Scorecard {
         }
     }
 
-    /// A scorecard from a dict.
+    /// A scorecard from `spec`, a dict in the format of `Scorecard.default().to_dict()`.
     #[staticmethod]
     fn from_dict(py: Python<'_>, spec: &Bound<'_, PyDict>) -> PyResult<Scorecard> {
         Ok(Scorecard {
@@ -244,7 +250,7 @@ impl Scorecard {
         })
     }
 
-    /// A scorecard from JSON text.
+    /// A scorecard from JSON `text`, in the format of `Scorecard.default().to_json()`.
     #[staticmethod]
     fn from_json(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<Scorecard> {
         core::Scorecard::from_json(&text)
@@ -252,7 +258,7 @@ impl Scorecard {
             .map_err(|e| health_error(py, &e))
     }
 
-    /// A scorecard from TOML text.
+    /// A scorecard from TOML `text`, in the format of `Scorecard.default_toml()`.
     #[staticmethod]
     fn from_toml(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<Scorecard> {
         core::Scorecard::from_toml(&text)
@@ -297,11 +303,13 @@ impl Scorecard {
         self.inner.to_json()
     }
 
-    /// One account's score with its explanation. `values`: measure id → a number, a category
-    /// name, None / NaN (missing), or `{"value": ..., "at": "2026-10-01"}`; `as_of`: a date
-    /// (staleness, overrides); `previous`: a HealthScore, a number or `{"score", "band"}`;
-    /// `segment`: a segment name; `override`: `{"score" and/or "band", "author", "reason",
-    /// "expires"}`.
+    /// One account's score with its explanation, a `HealthScore`. `values`: a dict from measure
+    /// id (see `measures`) to a number, a category name, None / NaN (missing), or
+    /// `{"value": ..., "at": "2026-10-01"}` (when it was observed). `as_of`: the date scored
+    /// (ISO text "2026-10-05" or a `datetime.date`), for staleness and overrides. `previous`: the
+    /// previous result, a `HealthScore`, a number or `{"score", "band"}` (for the trend and
+    /// hysteresis). `segment`: a segment name (see `segments`). `override`: a manual override,
+    /// `{"score" and/or "band", "author", "reason", "expires"}` (`expires` a date).
     #[pyo3(signature = (values, *, as_of = None, previous = None, segment = None, r#override = None))]
     fn score(
         &self,
@@ -353,6 +361,7 @@ impl Scorecard {
     /// Scores a book at once, without a Python loop and with the GIL released. `data`: a pandas
     /// DataFrame, a dict of arrays or a pyarrow Table, columns named by measure id (others are
     /// ignored; numbers, or category names / codes for category measures; NaN / None missing).
+    /// `as_of`: the date scored (ISO text or a `datetime.date`), as for `score`.
     /// `observed`: measure id → observation dates (for staleness); `segment`: one segment name
     /// or one per row; `previous`: the previous result (its `band`) or band names, for hysteresis;
     /// `threads`: scoring threads (default: all cores). Returns a DataFrame (`score`, `band`,
@@ -703,7 +712,8 @@ impl HealthScore {
             &serde_json::to_value(&self.inner.override_).unwrap_or(Value::Null),
         )
     }
-    /// The reasons behind the score, most important first (vetoes, then points lost).
+    /// The first `n` reasons behind the score (3 by default), most important first: vetoes,
+    /// then points lost, in words.
     #[pyo3(signature = (n = 3))]
     fn reasons(&self, n: usize) -> Vec<String> {
         self.inner.reasons(n)
@@ -715,7 +725,7 @@ impl HealthScore {
             &serde_json::to_value(&self.inner).unwrap_or(Value::Null),
         )
     }
-    /// A HealthScore from `to_dict()`'s JSON (for pickling).
+    /// A HealthScore from JSON `text`, `to_dict()`'s output as JSON (pickling uses it).
     #[staticmethod]
     fn from_json(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<HealthScore> {
         serde_json::from_str(&text)

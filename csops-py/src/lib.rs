@@ -58,7 +58,7 @@ create_exception!(
     csops,
     TransitionRejected,
     CsopsError,
-    "A command the workflow rejected: `.kind`, `.rule`, `.missing`, `.problems`. The request is unchanged."
+    "A command the workflow rejected: `.kind`, `.rule`, `.missing`, `.problems` (read from `args[0]`, a `Rejection`). The request is unchanged."
 );
 
 /// An error with attributes set on the exception instance (they pickle with it).
@@ -158,7 +158,7 @@ struct Rejection {
 
 #[pymethods]
 impl Rejection {
-    /// The first kind broken ("not_permitted", ...).
+    /// The first kind broken, a name of `csops.REJECTION_KINDS` ("not_permitted", ...).
     #[getter]
     fn kind(&self) -> &'static str {
         self.inner.kind.as_str()
@@ -170,13 +170,14 @@ impl Rejection {
         &self.inner.rule
     }
 
-    /// The missing inputs or checklist items of the rejection's kind.
+    /// The missing inputs or checklist items of the rejection's kind ([] for other kinds).
     #[getter]
     fn missing(&self) -> Vec<String> {
         self.inner.missing.clone()
     }
 
-    /// Every unmet requirement: dicts with `kind`, `rule` and `missing`.
+    /// Every unmet requirement, in precedence order: dicts with `kind`, `rule` and `missing`
+    /// (the input or checklist item, or None).
     #[getter]
     fn problems<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         use pyo3::intern;
@@ -224,7 +225,29 @@ fn rejection_properties(py: Python<'_>) -> PyResult<()> {
     use pyo3::types::PyCFunction;
     let ty = py.get_type::<TransitionRejected>();
     let property = py.import("builtins")?.getattr("property")?;
-    for name in ["kind", "rule", "missing", "problems"] {
+    for (name, doc) in [
+        (
+            "kind",
+            "Why the command was rejected: the first kind broken, in the precedence order of \
+             `csops.REJECTION_KINDS` (\"unknown_person\", \"invalid_time\", \
+             \"invalid_transition\", \"not_permitted\", \"missing_input\", ...).",
+        ),
+        (
+            "rule",
+            "The rule of the first problem, in words, naming what it needs.",
+        ),
+        (
+            "missing",
+            "What is missing, for the rejection's kind: the inputs of a `missing_input` \
+             (\"question\", \"weight\") or the items of a `checklist_incomplete` \
+             (\"handbook\", \"stakeholders\"); [] for the other kinds.",
+        ),
+        (
+            "problems",
+            "Every unmet requirement, in the precedence order of `kind`: dicts with `kind`, \
+             `rule` and `missing` (the input or checklist item, or None).",
+        ),
+    ] {
         let getter = PyCFunction::new_closure(
             py,
             None,
@@ -240,7 +263,7 @@ fn rejection_properties(py: Python<'_>) -> PyResult<()> {
                 Ok(payload.getattr(name)?.unbind())
             },
         )?;
-        ty.setattr(name, property.call1((getter,))?)?;
+        ty.setattr(name, property.call1((getter, py.None(), py.None(), doc))?)?;
     }
     Ok(())
 }
@@ -523,6 +546,18 @@ fn load_request<T>(
 
 /// The CS Ops request workflow: a directory of people and roles, a configuration, and the
 /// transition table.
+///
+/// `Workflow(directory, config=None)`. `directory`: a dict (or its JSON text) from each person
+/// to a list of role strings: `"cs_ops"`, `"gainsight_admin"`, `"workstream_lead:<workstream>"`
+/// (a name of `csops.WORKSTREAMS`), e.g. `{"lena": ["workstream_lead:Gainsight"], "omar":
+/// ["cs_ops"]}`. `config`: None (the default rules), a dict, or JSON or TOML text with any of
+/// the sections `labels`, `routing`, `review` and `sla` (`Workflow(...).config` shows them all
+/// with their defaults); a bad directory or configuration is a `ConfigError` whose `.key`
+/// names the key.
+///
+/// `apply(request, command, actor=..., at=...)` moves a `Request`; the command dict is
+/// described in the "Commands" section and the times `at` takes in the "Times" section of the
+/// package's docs (`help(csops)`).
 #[pyclass(module = "csops._csops", frozen)]
 struct Workflow {
     inner: core_wf::Workflow,
@@ -566,8 +601,14 @@ impl Workflow {
         Ok(Workflow { inner })
     }
 
-    /// Applies a command to `request` (changed in place) and returns the transition, or raises
-    /// `TransitionRejected` and leaves the request unchanged.
+    /// Applies a command to `request` (a `Request`, changed in place) and returns the
+    /// `Transition`, or raises `TransitionRejected` and leaves the request unchanged.
+    ///
+    /// `command`: a dict such as `{"type": "triage", "workstream": "Gainsight"}`, or its JSON
+    /// text; its `type` is one of `csops.COMMAND_TYPES`, and its fields are those of its type
+    /// (see `help(csops)`, "Commands"). `actor`: the person acting, by their name in the
+    /// directory. `at`: when, as RFC 3339 text with a zone (`"2026-01-06T10:00:00Z"`) or an
+    /// aware `datetime`; naive datetimes are refused (see `help(csops)`, "Times").
     #[pyo3(signature = (request, command, *, actor, at))]
     fn apply(
         &self,
@@ -586,7 +627,9 @@ impl Workflow {
             .map_err(|r| rejected(py, r))
     }
 
-    /// The answer `apply` would give, without changing anything.
+    /// The answer `apply` would give, without changing anything: the `Transition`, or
+    /// `TransitionRejected`. `request`, `command`, `actor` and `at` are as for `apply` (see
+    /// `help(csops)`, "Commands" and "Times").
     #[pyo3(signature = (request, command, *, actor, at))]
     fn can_apply(
         &self,
@@ -604,7 +647,9 @@ impl Workflow {
             .map_err(|r| rejected(py, r))
     }
 
-    /// Loads a request (dict or JSON text) with this workflow's configuration.
+    /// Loads a request with this workflow's configuration (its labels read with this
+    /// workflow's aliases). `data`: a request dict (the fields of `Request.from_dict`) or its
+    /// JSON text.
     fn load_request(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Request> {
         let value = dict_or_json(data, "data")?;
         let record = serde_json::from_value(value).map_err(|e| {
@@ -617,7 +662,9 @@ impl Workflow {
             .map_err(|e| request_error(py, &e))
     }
 
-    /// Replays `history` from `initial` and returns the resulting request.
+    /// Replays `history` from `initial` (a `Request`) and returns the resulting request:
+    /// `history` is a list of steps as `Request.history` gives them (dicts with `at`, `actor`,
+    /// `from`, `to` and `command`); a step that does not apply is an `InputError`.
     fn replay(
         &self,
         py: Python<'_>,
@@ -641,8 +688,9 @@ impl Workflow {
             .map_err(|e| input_error(py, "history", e.to_string()))
     }
 
-    /// The SLA breaches of a request at `now`: a list of dicts (`kind`, `since`, `due`,
-    /// `overdue_by` in seconds).
+    /// The SLA breaches of `request` at `now`: a list of dicts (`kind`, `since`, `due`,
+    /// `overdue_by` in seconds). `now`: RFC 3339 text with a zone or an aware `datetime`
+    /// (see `help(csops)`, "Times"), not before the request's last step.
     fn sla_breaches<'py>(
         &self,
         py: Python<'py>,
@@ -657,8 +705,11 @@ impl Workflow {
         from_json(py, &serde_json::to_value(breaches).unwrap_or(Value::Null))
     }
 
-    /// Decides an Issue Hook (a dict, JSON text or `IssueHook`) against the request as last
-    /// stored (a `Request`, a csops request dict or a GitLab issue) or the issue's label events.
+    /// Decides an Issue Hook against the request as last stored: a `gitlab.WebhookDecision`.
+    /// `hook`: the webhook payload (a dict, its JSON text, or an `IssueHook`). `stored`: the
+    /// request before the change (a `Request`, a csops request dict or a GitLab REST issue
+    /// dict), or the issue's resource label events (a list of `gitlab.LabelEvent`s or of
+    /// GitLab's event dicts), from which it is rebuilt.
     fn decide_webhook(
         &self,
         py: Python<'_>,
@@ -668,7 +719,8 @@ impl Workflow {
         gitlab::decide_webhook(py, &self.inner, hook, stored)
     }
 
-    /// The review level of a request: "required", "recommended" or "optional".
+    /// The peer-review level of `request` (from its `change_kind`): "required",
+    /// "recommended" or "optional".
     fn review_level(&self, request: RequestArg<'_>) -> &'static str {
         self.inner.review_level(&request.0.borrow().inner).into()
     }
@@ -710,6 +762,11 @@ impl Workflow {
 }
 
 /// One CS Ops request (issue): labels, people, weight, workstream, open/closed and history.
+///
+/// Make one with `Request.from_dict({...})` (the fields are listed there), `Request.from_json`,
+/// `Workflow.load_request` or `csops.gitlab.read_issue`; `Workflow.apply` moves it. Its
+/// workflow `state` comes from its labels. It converts back with `to_dict()` / `to_json()`,
+/// compares by value, copies and pickles.
 #[pyclass(module = "csops._csops")]
 #[derive(Clone)]
 struct Request {
@@ -724,7 +781,27 @@ impl From<core_wf::Request> for Request {
 
 #[pymethods]
 impl Request {
-    /// A request from a dict shaped like the vectors' `request` (or `to_dict()`'s output).
+    /// A request from a dict (`to_dict()`'s output loads back). `data` holds:
+    ///
+    /// - `id` (int, required): the issue's number (GitLab's `iid`);
+    /// - `author` (str, required, non-empty): who asked, the requester;
+    /// - `created_at` (required): when it was created, a time (see `help(csops)`, "Times");
+    /// - `title` (str, default "") and `labels` (a list of str, as the tracker spells them,
+    ///   aliases included: `["CSOps", "Gainsight", "CSOps::In_Process"]`; default none): the
+    ///   labels give the state, and two workflow labels are an `InputError`;
+    /// - optional: `change_kind` (`"gainsight_rule"`, `"gainsight_connector"`,
+    ///   `"gainsight_data_object"`, `"report"`, `"dashboard"` or `"other"`, the default; it
+    ///   sets the peer-review level), `assignee`, `assignees` (every assignee, the owner
+    ///   first), `reviewer`, `weight` (1, 3, 5 or 7), `invalid_weight` (a tracker weight that
+    ///   is none of those), `workstream` (a name of `csops.WORKSTREAMS`; absent: routed by the
+    ///   labels; None: none), `milestone` (`{"title", "start_date", "due_date"}`, dates as
+    ///   `"2026-01-05"`), `state` (`"open"` or `"closed"`; default: from the workflow state),
+    ///   `closed_at`, `closed_by`, `managed_since` (when it gained the `CSOps` label, if after
+    ///   its creation), `workflow_state` (a name of `csops.STATES`, which must agree with the
+    ///   labels) and `history` (the steps so far, as `history` gives them).
+    ///
+    /// `config`: None (the default labels and routing), or a workflow configuration as
+    /// `Workflow` takes it (a dict, JSON or TOML text), whose label aliases are used.
     #[staticmethod]
     #[pyo3(signature = (data, config = None))]
     fn from_dict(
@@ -748,7 +825,8 @@ impl Request {
         )
     }
 
-    /// A request from JSON text.
+    /// A request from JSON `text`: an object with the fields of `Request.from_dict` (what
+    /// `to_json()` writes). `config`: as for `from_dict`.
     #[staticmethod]
     #[pyo3(signature = (text, config = None))]
     fn from_json(
@@ -778,14 +856,17 @@ impl Request {
         self.inner.to_json()
     }
 
+    /// The issue's number (GitLab's `iid`).
     #[getter]
     fn id(&self) -> u64 {
         self.inner.id()
     }
+    /// The title ("" when none was given).
     #[getter]
     fn title(&self) -> &str {
         self.inner.title()
     }
+    /// Who asked for it: the requester.
     #[getter]
     fn author(&self) -> &str {
         self.inner.author()
@@ -795,14 +876,17 @@ impl Request {
     fn state(&self) -> &'static str {
         self.inner.state().as_str()
     }
+    /// The labels, in order, spelled as the tracker carries them.
     #[getter]
     fn labels(&self) -> Vec<String> {
         self.inner.labels().as_slice().to_vec()
     }
+    /// Whether the issue is open on the tracker.
     #[getter]
     fn is_open(&self) -> bool {
         self.inner.is_open()
     }
+    /// Who owns the work (the first assignee), or None.
     #[getter]
     fn assignee(&self) -> Option<&str> {
         self.inner.assignee()
@@ -812,10 +896,12 @@ impl Request {
     fn assignees(&self) -> Vec<&str> {
         self.inner.assignees().collect()
     }
+    /// The peer reviewer, or None.
     #[getter]
     fn reviewer(&self) -> Option<&str> {
         self.inner.reviewer()
     }
+    /// The weight, 1, 3, 5 or 7, or None when none is set.
     #[getter]
     fn weight(&self) -> Option<u8> {
         self.inner.weight().map(|w| w.value())
@@ -835,18 +921,24 @@ impl Request {
     fn managed_since<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         py_datetime(py, self.inner.managed_since())
     }
+    /// The workstream (a name of `csops.WORKSTREAMS`), given or routed from the labels; None
+    /// when it has none.
     #[getter]
     fn workstream(&self) -> Option<&'static str> {
         self.inner.workstream().map(|w| w.as_str())
     }
+    /// What the request changes ("gainsight_rule", "report", ..., "other"), which sets its
+    /// peer-review level.
     #[getter]
     fn change_kind(&self) -> &'static str {
         self.inner.change_kind().into()
     }
+    /// When the issue was created, an aware `datetime` in UTC.
     #[getter]
     fn created_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         py_datetime(py, self.inner.created_at())
     }
+    /// When it was closed, an aware `datetime` in UTC, or None.
     #[getter]
     fn closed_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
         self.inner
@@ -913,6 +1005,12 @@ impl Request {
 
 /// What an accepted command does, and what the tracker must do. It holds the core's
 /// transition as returned (nothing is converted until an attribute is read).
+///
+/// `Workflow.apply` and `can_apply` make them. The constructor, `Transition(from_state, state,
+/// add_labels, remove_labels, close, reopen, notifications)`, rebuilds one from its parts
+/// (pickling uses it): two names of `csops.STATES`, two lists of label strings, two bools, and
+/// the notifications as `(to, role, why)` string triples (`role`: "lead", "assignee",
+/// "requester", "reviewer", ...; `why`: a command type).
 #[pyclass(module = "csops._csops", frozen, eq)]
 #[derive(Clone, PartialEq)]
 struct Transition {
@@ -1135,16 +1233,31 @@ impl Transition {
 }
 
 /// One parsed label: its text, canonical spelling, workflow state, GitLab scope and family.
+///
+/// `Label(text)` (or `Label.parse(text)`) reads a label as a tracker spells it, with the
+/// default taxonomy: workflow labels in any of their aliases and spellings
+/// (`"CS Ops::Awaiting Feedback"`), team and request-source labels, and any other label,
+/// kept verbatim. Text that cannot be a label (empty, or only whitespace and `::`) is a
+/// `LabelError` whose `.label` is the text.
 #[pyclass(module = "csops._csops", frozen, eq)]
 #[derive(Clone, PartialEq)]
 struct Label {
+    /// The label exactly as given.
     #[pyo3(get)]
     text: String,
+    /// The canonical spelling ("CSOps::Awaiting Feedback" for "CS Ops::Awaiting Feedback");
+    /// the text itself for a label that has no other spelling.
     #[pyo3(get)]
     canonical: String,
     state: Option<&'static str>,
+    /// GitLab's scope: the text before the last `::` ("CS Ops"), or None for an unscoped
+    /// label.
     #[pyo3(get)]
     scope: Option<String>,
+    /// Which kind of label it is: "workflow" (names a state), "unknown_workflow" (of the
+    /// workflow scope but naming no state, such as "CSOps::Doing"), "team" (a team or system
+    /// label such as "Gainsight"), "source" (a request source such as "CSOps - CSM") or
+    /// "other" (any other label, kept verbatim).
     #[pyo3(get)]
     family: &'static str,
 }
@@ -1173,7 +1286,8 @@ impl Label {
         label_of(py, &text, Taxonomy::default_ref())
     }
 
-    /// Parses a label with the default taxonomy (`Workflow.parse_label` uses a workflow's).
+    /// Parses a label with the default taxonomy, as `Label(text)` does: `text` is a label as
+    /// the tracker spells it; text that cannot be a label is a `LabelError`.
     #[staticmethod]
     fn parse(py: Python<'_>, text: text::Text<'_>) -> PyResult<Label> {
         label_of(py, &text, Taxonomy::default_ref())
@@ -1210,6 +1324,9 @@ impl Label {
 
 /// A set of labels with GitLab's scoped-label semantics: adding `scope::value` replaces any
 /// other label of that scope.
+///
+/// `LabelSet(labels=[])`: `labels` is a list of label strings, kept in order; an empty or
+/// blank one is a `LabelError`. `in`, `len()` and iteration work on the label strings.
 #[pyclass(module = "csops._csops", eq)]
 #[derive(Clone, PartialEq)]
 struct LabelSet {
@@ -1228,7 +1345,8 @@ impl LabelSet {
         Ok(LabelSet { inner })
     }
 
-    /// Adds a label; returns the labels it displaced (same scope).
+    /// Adds `label` (a label string); returns the labels it displaced (those of the same
+    /// scope).
     fn add(&mut self, py: Python<'_>, label: text::Text<'_>) -> PyResult<Vec<String>> {
         if core_label::is_blank(&label) {
             return Err(LabelError::new_err(
@@ -1244,7 +1362,7 @@ impl LabelSet {
         Ok(self.inner.add(&label))
     }
 
-    /// Removes a label (exact spelling); whether it was there.
+    /// Removes `label` (matched by its exact spelling); returns whether it was there.
     fn remove(&mut self, label: text::Text<'_>) -> bool {
         self.inner.remove(&label)
     }
@@ -1282,7 +1400,11 @@ impl LabelSet {
     }
 }
 
-/// An issue weight: 1, 3, 5 or 7 (SPEC §3).
+/// An issue weight: 1, 3, 5 or 7 (SPEC §3), each the upper bound in hours of the work.
+///
+/// `Weight(value)`: `value` is an int, 1, 3, 5 or 7; another int is an `InputError` (its
+/// `.kind` is "invalid_weight"), any other type a `TypeError`. Weights compare, hash and
+/// convert with `int()`; `weight_for_hours` turns an estimate into one.
 #[pyclass(module = "csops._csops", frozen, eq, ord, hash)]
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Weight {
@@ -1339,7 +1461,9 @@ impl Weight {
     }
 }
 
-/// The smallest weight (1, 3, 5, 7) whose range holds an estimate in hours.
+/// The smallest weight (1, 3, 5, 7) whose range holds an estimate in hours, as an int.
+/// `hours`: a number above 0; more than 7 hours is an `InputError` of `.kind` "needs_epic"
+/// (make it an epic), 0 or less an `InputError` of `.kind` "invalid_weight".
 #[pyfunction]
 fn weight_for_hours(py: Python<'_>, hours: &Bound<'_, PyAny>) -> PyResult<u8> {
     if value_is_bool(hours) {
@@ -1372,14 +1496,17 @@ fn metrics_error(py: Python<'_>, e: &csops_core::metrics::MetricsError) -> PyErr
     input_error(py, &key, e.to_string())
 }
 
-/// Net Promoter Score in percent (-100 to 100) from integer answers 0-10.
+/// Net Promoter Score in percent (-100 to 100): promoters (9-10) minus detractors (0-6).
+/// `answers`: integer answers 0-10, as a list, a numpy array or a pandas Series; empty or out
+/// of range is an `InputError`.
 #[pyfunction]
 fn nps(py: Python<'_>, answers: &Bound<'_, PyAny>) -> PyResult<f64> {
     let answers = arrays::ints(py, answers, "answers")?;
     csops_core::metrics::nps(answers.as_slice()?).map_err(|e| metrics_error(py, &e))
 }
 
-/// CSAT in percent: the share of answers 4-5 among integer answers 1-5.
+/// CSAT in percent: the share of answers 4-5. `answers`: integer answers 1-5, as a list, a
+/// numpy array or a pandas Series; empty or out of range is an `InputError`.
 #[pyfunction]
 fn csat(py: Python<'_>, answers: &Bound<'_, PyAny>) -> PyResult<f64> {
     let answers = arrays::ints(py, answers, "answers")?;
@@ -1450,8 +1577,14 @@ fn retention(
     result.map_err(|e| metrics_error(py, &e))
 }
 
-/// Net revenue retention in percent: `nrr(start_arr=, expansion=, contraction=, churned=)` or,
-/// per account, `nrr(start=[...], now=[...])` (ΣB / ΣA over accounts with A > 0).
+/// Net revenue retention in percent, in one of two forms (keyword arguments only):
+///
+/// - aggregate: `nrr(start_arr=, expansion=, contraction=, churned=)`, the ARR at the period's
+///   start and its movements in the period (each a number ≥ 0; 0 where there was none, none
+///   left out): (start_arr + expansion - contraction - churned) / start_arr;
+/// - per account: `nrr(start=[...], now=[...])`, each account's ARR at the start (A) and now
+///   (B, 0 if churned), as lists, numpy arrays or Series of equal length: ΣB / ΣA over the
+///   accounts with A > 0 (new logos are left out).
 #[pyfunction]
 #[pyo3(signature = (*, start_arr = None, expansion = None, contraction = None, churned = None, start = None, now = None))]
 #[allow(clippy::too_many_arguments)]
@@ -1476,7 +1609,12 @@ fn nrr(
     )
 }
 
-/// Gross revenue retention in percent: the same two forms as `nrr` (Σmin(A, B) / ΣA per account).
+/// Gross revenue retention in percent (expansion left out), in the two forms of `nrr`:
+///
+/// - aggregate: `grr(start_arr=, contraction=, churned=)` (an `expansion=` is allowed and
+///   ignored): (start_arr - contraction - churned) / start_arr;
+/// - per account: `grr(start=[...], now=[...])`, ARR at the start (A) and now (B) per
+///   account: Σmin(A, B) / ΣA over the accounts with A > 0.
 #[pyfunction]
 #[pyo3(signature = (*, start_arr = None, expansion = None, contraction = None, churned = None, start = None, now = None))]
 #[allow(clippy::too_many_arguments)]
@@ -1501,7 +1639,8 @@ fn grr(
     )
 }
 
-/// Logo churn in percent: churned accounts / accounts at the period start.
+/// Logo churn in percent: `churned_accounts` / `accounts_at_start`, two whole numbers (keyword
+/// arguments), the accounts at the period's start and those of them lost in it.
 #[pyfunction]
 #[pyo3(signature = (*, accounts_at_start, churned_accounts))]
 fn logo_churn(
@@ -1527,7 +1666,8 @@ fn logo_churn(
     .map_err(|e| metrics_error(py, &e))
 }
 
-/// License utilisation in percent: active users / purchased seats.
+/// License utilisation in percent: `active_users` / `purchased_seats`, two numbers (keyword
+/// arguments; seats above 0).
 #[pyfunction]
 #[pyo3(signature = (*, active_users, purchased_seats))]
 fn license_utilization(py: Python<'_>, active_users: f64, purchased_seats: f64) -> PyResult<f64> {
@@ -1536,6 +1676,13 @@ fn license_utilization(py: Python<'_>, active_users: f64, purchased_seats: f64) 
 }
 
 /// A CS Ops maturity assessment (SPEC §12): the 15 capabilities rated 0-3.
+///
+/// `Maturity(ratings, foundations=None)`. `ratings`: a dict from each capability, by id (a
+/// name of `csops.CAPABILITIES`, e.g. "metrics") or number (1-15, e.g. 4), to its rating: 0
+/// absent, 1 emerging, 2 established, 3 optimised; all 15 exactly once. `foundations`: a dict
+/// from a capability id to the list of capability ids it builds on (None: the source's own
+/// links). `report()` gives the stages, the weakest capabilities and those ahead of their
+/// foundations.
 #[pyclass(module = "csops._csops", frozen, eq)]
 #[derive(Clone, PartialEq)]
 struct Maturity {
@@ -1693,6 +1840,12 @@ fn load_spec<T, E>(
 
 /// Ordered segmentation rules (SPEC §8): account attributes -> CSM team, priority (1-4, 4 =
 /// digital only), engagement model and sales segment. The default rules are illustrative.
+///
+/// `Segmentation(rules=None)`: `rules` is None (the illustrative default), a dict
+/// `{"rules": [...]}` or its JSON or TOML text, in the format of `Segmentation().to_dict()`:
+/// each rule `{"name", "when": {conditions}, "then": {"team", "priority", "engagement",
+/// "sales_segment"}}`, the first that matches deciding. A bad rule set is a `ConfigError`
+/// whose `.key` names the key.
 #[pyclass(module = "csops._csops", frozen, eq)]
 #[derive(Clone, PartialEq)]
 struct Segmentation {
@@ -1714,8 +1867,10 @@ impl Segmentation {
         Ok(Segmentation { inner })
     }
 
-    /// The segment of one account (`{"id", "arr", "seats", "public_sector", "region"}`), as a dict
-    /// with `account`, `rule`, `team`, `priority`, `engagement`, `sales_segment`.
+    /// The segment of one account, as a dict with `account`, `rule`, `team`, `priority`,
+    /// `engagement`, `sales_segment`. `account`: a dict `{"id": str, "arr": number, "seats":
+    /// int, "public_sector": bool, "region": str}` (`id` and `arr` required); an account no rule
+    /// matches is an `InputError` whose `.account` names it.
     fn assign<'py>(
         &self,
         py: Python<'py>,
@@ -1726,8 +1881,9 @@ impl Segmentation {
         from_json(py, &serde_json::to_value(s).unwrap_or(Value::Null))
     }
 
-    /// The segments of a book (a list of account dicts); the first unmatched account is an
-    /// InputError naming it.
+    /// The segments of a book, a list of dicts as `assign` gives them. `accounts`: a list of
+    /// account dicts as `assign` takes them; the first unmatched account is an `InputError`
+    /// naming it.
     fn assign_all<'py>(
         &self,
         py: Python<'py>,
@@ -1762,9 +1918,16 @@ impl Segmentation {
     }
 }
 
-/// CSM headcount per team for a segmented book (`Segmentation.assign_all`'s output): by
-/// accounts per CSM and by weekly cadence, rounded up per team, with the gap to `current`
-/// (team -> CSMs). `model` replaces the illustrative capacity assumptions.
+/// CSM headcount per team for a segmented book: by accounts per CSM and by weekly cadence,
+/// rounded up per team, with the gap to the current headcount. Returns `{"teams": [...]}`, a
+/// dict per team (`team`, `accounts`, `digital_only`, `needed_by_ratio`, `needed_by_cadence`,
+/// `current`, `gap_by_ratio`, `gap_by_cadence`).
+///
+/// `assignments`: `Segmentation.assign_all`'s output (a list of dicts). `current`: None, or a
+/// dict from CSM team ("Strategic", "Growth", "Scale", "PubSec") to its CSMs now. `model`:
+/// None (the illustrative assumptions), or a dict of those to replace: `accounts_per_csm` and
+/// `calls_per_account_per_week` (each engagement model -> a number),
+/// `calls_per_csm_per_week` (a number) and `digital_only_priorities` (a list of priorities).
 #[pyfunction]
 #[pyo3(signature = (assignments, current = None, model = None))]
 fn capacity_plan<'py>(
@@ -1818,6 +1981,13 @@ fn journey_error(py: Python<'_>, e: &csops_core::journey::JourneyError) -> PyErr
 /// A customer's journey (SPEC §9): Align → Onboard → Enable → Expand → Renew → Enable, or
 /// Churned, moved by dated events; `advance(now)` opens the renewal window and reports missed
 /// time-to-value milestones.
+///
+/// `Journey(account, config=None)` starts in Align. `account`: the account's id (str).
+/// `config`: None (the defaults), or a dict with any of `time_to_value`
+/// (`{"first_engagement_days": 14, "first_value_days": 30, "onboarding_days": 45}`, counted
+/// from the subscription start), `renewal_window_days` (120: the window opens that many days
+/// before the renewal date) and `touchpoints` (stage -> engagement model -> list of str).
+/// Dates are ISO text ("2026-01-05") or `datetime.date`s; a journey compares and pickles.
 #[pyclass(module = "csops._csops")]
 #[derive(Clone)]
 struct Journey {
@@ -1846,9 +2016,14 @@ impl Journey {
         })
     }
 
-    /// Records a dated event (`{"type": "contract_signed", "start": ..., "renewal": ..., "arr": ...}`,
-    /// `first_engagement`, `first_value`, `onboarding_completed`, `expansion` (`arr_delta`),
-    /// `renewed` (`renewal`, `arr`), `churned` (`reason`)). Returns the step as a dict.
+    /// Records `event`, which happened on `date` (ISO text "2026-01-05" or a `datetime.date`,
+    /// not before the last event), and returns the step as a dict (`date`, `event`, `from`,
+    /// `to`). `event`: a dict with a `type` and that type's fields, no others:
+    /// `{"type": "contract_signed", "start": date, "renewal": date, "arr": number}`,
+    /// `first_engagement`, `first_value`, `onboarding_completed`, `renewal_window_opened`,
+    /// `{"type": "expansion", "arr_delta": number}`, `{"type": "renewed", "renewal": date,
+    /// "arr": number}`, `{"type": "churned", "reason": str}`. An event the stage does not
+    /// allow is an `InputError`.
     fn record<'py>(
         &mut self,
         py: Python<'py>,
@@ -1864,8 +2039,9 @@ impl Journey {
         from_json(py, &serde_json::to_value(step).unwrap_or(Value::Null))
     }
 
-    /// Fires the time-driven steps up to `now` and reports missed milestones: a dict with
-    /// `steps` and `misses` (`milestone`, `due`, `reached`, `days_late`).
+    /// Fires the time-driven steps up to `now` (ISO text "2026-02-20" or a `datetime.date`)
+    /// and reports missed milestones: a dict with `steps` (as `record` returns them) and
+    /// `misses` (dicts with `milestone`, `due`, `reached`, `days_late`).
     fn advance<'py>(
         &mut self,
         py: Python<'py>,
@@ -1879,7 +2055,8 @@ impl Journey {
         from_json(py, &serde_json::to_value(report).unwrap_or(Value::Null))
     }
 
-    /// The touchpoints of the current stage for an engagement model ("high_touch", ...).
+    /// The touchpoints of the current stage for an `engagement` model: "high_touch",
+    /// "mid_touch" or "tech_touch".
     fn touchpoints(&self, py: Python<'_>, engagement: text::Text<'_>) -> PyResult<Vec<String>> {
         let model: csops_core::segment::EngagementModel = engagement.parse().map_err(|_| {
             input_error(
@@ -1893,22 +2070,27 @@ impl Journey {
         Ok(self.inner.touchpoints(model, &self.config).to_vec())
     }
 
+    /// The account's id.
     #[getter]
     fn account(&self) -> &str {
         self.inner.account()
     }
+    /// The stage: "Align", "Onboard", "Enable", "Expand", "Renew" or "Churned".
     #[getter]
     fn stage(&self) -> &'static str {
         self.inner.stage().into()
     }
+    /// The ARR now (0 before the contract).
     #[getter]
     fn arr(&self) -> f64 {
         self.inner.arr()
     }
+    /// The subscription start, ISO text ("2026-01-05"), or None before the contract.
     #[getter]
     fn start(&self) -> Option<String> {
         self.inner.start().map(|d| d.to_string())
     }
+    /// The next renewal date, ISO text, or None before the contract.
     #[getter]
     fn renewal(&self) -> Option<String> {
         self.inner.renewal().map(|d| d.to_string())
@@ -1957,7 +2139,7 @@ impl Journey {
     }
 }
 
-/// GitLab's scope of a label (text before the last `::`), or None.
+/// GitLab's scope of `label` (a label string): the text before its last `::`, or None.
 #[pyfunction]
 fn scope(label: text::Text<'_>) -> Option<String> {
     core_label::scope(&label).map(str::to_owned)
@@ -1989,7 +2171,7 @@ fn days(hours: f64) -> String {
     csops_core::display::days(hours)
 }
 
-/// The csops version.
+/// The csops version, as `csops.__version__` gives it ("0.1.0").
 #[pyfunction]
 fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")

@@ -12,6 +12,100 @@ Every rule lives in the Rust core; this package is a thin binding.
     ['CSOps::Triage']
     >>> req.state
     'Triage'
+
+The customer side is here too: segmentation and capacity (``Segmentation``, ``capacity_plan``),
+the journey (``Journey``), the health score (``Scorecard``, ``HealthScore``), the maturity
+assessment (``Maturity``), the customer metrics (``csops.metrics``) and GitLab's own JSON
+(``csops.gitlab``). ``help(name)`` says what each takes and gives.
+
+Commands
+--------
+``Workflow.apply`` and ``Workflow.can_apply`` take a command: a dict, or its JSON text, with a
+``"type"`` (one of ``COMMAND_TYPES``) and the fields of that type, each optional in the dict::
+
+    {"type": "triage", "workstream": "Gainsight"}
+    {"type": "ready", "weight": 3}
+    {"type": "request_review", "reviewer": "gia", "summary": "Combined the two rules"}
+
+A field the rule needs but the command lacks is a ``TransitionRejected`` of kind
+``missing_input`` naming it (the request is unchanged). A key that is not a field of the
+command's type (a typo such as ``"wrkstream"``, or ``"weight"`` on a triage) is an
+``InputError`` whose ``.key`` starts with ``command.``; so is an unknown ``type``.
+
+    type             fields                    what it does (who may)
+    triage           workstream                New -> Triage (lead)
+    request_info     question                  -> NeedMoreInfo (lead, assignee)
+    provide_info     answer                    NeedMoreInfo -> Triage (requester, lead)
+    resume           -                         NeedMoreInfo -> InProcess (assignee)
+    decline          reason                    -> WontDo, closes the issue (lead)
+    transfer         team                      -> Monitoring: another team has it (lead)
+    defer            -                         -> Backlog: not in the next 90 days (lead)
+    mark_unassigned  -                         Triage -> Unassigned: no capacity (lead)
+    ready            weight, hours             Triage -> ReadyForAssignment (lead)
+    start            assignee, weight, hours   -> InProcess (lead, or a cs_ops member for self)
+    reprioritize     -                         Backlog / Unassigned -> Triage (lead)
+    block            reason                    InProcess -> Blocked (assignee)
+    unblock          -                         Blocked -> InProcess (assignee)
+    request_review   reviewer, summary, due    InProcess -> AwaitingFeedback (assignee)
+    request_changes  comment                   AwaitingFeedback -> InProcess (reviewer)
+    approve_review   -                         the review approved, state unchanged (reviewer)
+    waive_review     reason                    a recommended review waived (assignee)
+    complete         checklist                 -> Completed, closes the issue (assignee, lead)
+    return           -                         Monitoring -> Triage: it came back (lead)
+    reopen           -                         Completed / WontDo -> Triage (lead)
+    relabel          -                         a label move outside the table, as a history
+                                               rebuilt from GitLab records it; apply rejects it
+
+The fields:
+
+- ``workstream``: a name of ``WORKSTREAMS`` (``"Gainsight"``, ``"ROPS"``) or its handbook
+  title (``"Renewal Ops"``, ``"Product Usage Reporting"``).
+- ``question``, ``answer``, ``reason``, ``team``, ``summary``, ``comment``: non-empty text.
+- ``weight``: an int, 1, 3, 5 or 7. ``hours``: an estimate in hours (a number above 0, at
+  most 7), turned into the smallest weight that holds it (``weight_for_hours``); more than 7
+  hours is a rejection of kind ``needs_epic``.
+- ``assignee``, ``reviewer``: people of the workflow's directory; ``start`` without an
+  assignee assigns the actor when the actor is a ``cs_ops`` member; the reviewer is not the
+  assignee, and a ``gainsight_admin`` when review is required.
+- ``due``: when the review is due, a time (see Times); by default 3 business days after the
+  request for review (``config["sla"]["review_due_business_days"]``).
+- ``checklist``: a dict of the closing checklist, each item absent = not done:
+  ``handbook_updated`` (True, False or ``"not_applicable"``), ``gainsight_changelog``
+  (bool; needed for a Gainsight change), ``stakeholders_communicated`` (bool) and
+  ``lead_informed`` (``{"summary": text, "next_steps": text}``).
+
+``Workflow.to_mermaid()`` draws the whole transition table; ``Request.history`` records each
+accepted command as given.
+
+Times
+-----
+An instant (``at`` of ``Workflow.apply`` / ``can_apply``, ``now`` of ``sla_breaches``,
+``as_of`` of ``board_report`` and ``gitlab.audit``, a command's ``due``, the times of a request
+dict) is either
+
+- RFC 3339 text with a zone: ``"2026-01-06T10:00:00Z"``, ``"2026-01-06T11:00:00+01:00"``,
+  fractional seconds allowed; or
+- a timezone-aware ``datetime.datetime`` (any ``tzinfo``).
+
+A naive ``datetime`` and text without a zone (``"2026-01-06T10:00:00"``, ``"2026-01-06"``)
+name no instant and are refused: an ``InputError`` whose ``.key`` names the argument. Any
+other type (a ``date``, a number) is a ``TypeError``. Times come back as aware datetimes in
+UTC (``Request.created_at``) and as RFC 3339 text in UTC inside dicts (``Request.history``).
+Time never goes backwards: an ``at`` before the request's creation or its last step is a
+rejection of kind ``invalid_time``.
+
+A calendar date (``Journey.record`` / ``advance``, ``Scorecard.score``'s ``as_of``) is ISO
+text ``"2026-01-05"`` or a ``datetime.date``. GitLab's JSON (``csops.gitlab``) is read in the
+forms GitLab writes, ``2016-01-04T15:31:51.081Z`` and the webhooks' ``2017-09-15 16:52:00 UTC``.
+
+Names
+-----
+The vocabularies, as lists of the names data uses: ``STATES`` (the workflow states; ``State``
+is the same as an enum), ``COMMAND_TYPES`` (see Commands), ``REJECTION_KINDS`` (the
+``kind`` of a ``TransitionRejected``, in precedence order; ``RejectionKind``),
+``WORKSTREAMS`` and ``CAPABILITIES`` (the maturity capabilities). ``title(name)`` gives a
+name's display title and ``days(hours)`` a duration as reports show it. ``__version__`` (and
+``version()``) is the package's version.
 """
 
 from __future__ import annotations
