@@ -911,7 +911,7 @@ fn default_workflow(workflow: Option<&Workflow>) -> core_wf::Workflow {
 /// `ReadIssues`. `as_of`: the time of the report, RFC 3339 text with a zone or an aware
 /// `datetime` (see `help(csops)`, "Times"). `workflow`: the `csops.Workflow` whose rules and
 /// SLAs apply (None: the default rules, an empty directory). `events`: optionally a dict from
-/// iid, as a str (`{"7": [...]}`), to that issue's label events (GitLab's dicts), or its JSON
+/// iid (`{"7": [...]}` or `{7: [...]}`) to that issue's label events (GitLab's dicts), or its JSON
 /// text, to reconstruct histories (for lead / cycle time, SLAs).
 #[pyfunction]
 #[pyo3(signature = (requests, as_of, workflow = None, events = None))]
@@ -1070,7 +1070,7 @@ json_backed!(AuditRun, "audit", {
 });
 
 /// Audits a GitLab export at once and reports its board: an `AuditRun`. `issues`: a list of
-/// REST issue objects (or its JSON text). `events`: a dict from iid, as a str (`{"7": [...]}`),
+/// REST issue objects (or its JSON text). `events`: a dict from iid (`{"7": [...]}` or `{7: [...]}`)
 /// to that issue's resource label events (GitLab's dicts), or its JSON text, or None. `as_of`: the time of the audit, RFC 3339 text
 /// with a zone or an aware `datetime` (see `help(csops)`, "Times"). `workflow`: the
 /// `csops.Workflow` whose directory and rules judge the histories.

@@ -299,14 +299,19 @@ fn to_json_at(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String, depth: usize) -
         too_deep(obj, name, depth)?;
         let mut map = serde_json::Map::with_capacity(d.len());
         for (k, v) in d.iter() {
-            let Ok(key) = k.cast::<PyString>() else {
+            // An int key is written as its digits, as `json.dumps` writes it (`{7: [...]}`, the
+            // events of issue 7, is `{"7": [...]}`).
+            let key = if let Ok(key) = k.cast::<PyString>() {
+                crate::text::str_of(key, &name())?.to_owned()
+            } else if k.cast::<pyo3::types::PyInt>().is_ok() && !value_is_bool(&k) {
+                k.str()?.to_string()
+            } else {
                 return Err(PyTypeError::new_err(csops_core::bounded_message(format!(
-                    "{}: dict keys must be str, not {}",
+                    "{}: dict keys must be str or int, not {}",
                     name(),
                     k.get_type()
                 ))));
             };
-            let key = crate::text::str_of(key, &name())?.to_owned();
             let value = to_json_at(&v, &|| format!("{}.{key}", name()), depth + 1)?;
             map.insert(key, value);
         }

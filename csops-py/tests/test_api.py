@@ -161,8 +161,11 @@ def test_bad_times_and_commands(wf: csops.Workflow, req: csops.Request) -> None:
         wf.apply(req, {"type": "triage"}, actor=None, at="2026-01-06T10:00:00Z")
     with pytest.raises(TypeError):
         wf.apply("not a request", {"type": "triage"}, actor="lena", at="2026-01-06T10:00:00Z")
-    with pytest.raises(TypeError, match="dict keys"):
+    # An int key is a field name as json.dumps writes it, and no field of a triage.
+    with pytest.raises(csops.InputError, match="unknown field \"1\"; a triage command's fields are workstream"):
         wf.apply(req, {"type": "triage", 1: 2}, actor="lena", at="2026-01-06T10:00:00Z")
+    with pytest.raises(TypeError, match="dict keys must be str or int"):
+        wf.apply(req, {"type": "triage", (1,): 2}, actor="lena", at="2026-01-06T10:00:00Z")
     assert req.state == "New" and req.history == []
     # A NaN estimate reaches the core, which rejects it as an invalid weight (SPEC §3).
     wf.apply(req, {"type": "triage"}, actor="lena", at="2026-01-06T10:00:00Z")

@@ -34,6 +34,12 @@ CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
      "command is not valid: at `wrkstream`: unknown field \"wrkstream\"; a triage command's fields are workstream"),
     ("a mistyped value", lambda: apply({"type": "ready", "weight": "3"}), csops.InputError,
      "command is not valid: at `weight`: expected a whole number, found the text \"3\""),
+    ("a checklist typo", lambda: apply({"type": "complete", "checklist": {"handbok_updated": True}}),
+     csops.InputError,
+     "command is not valid: at `checklist.handbok_updated`: unknown field \"handbok_updated\"; the fields are "
+     "handbook_updated, gainsight_changelog, stakeholders_communicated, lead_informed"),
+    ("a field of another command", lambda: apply({"type": "triage", "weight": 3}), csops.InputError,
+     "command is not valid: at `weight`: `weight` is not a field of a triage command (its fields: workstream)"),
     ("a bad time", lambda: apply({"type": "triage"}, at="2026-13-45"), csops.InputError,
      "at: \"2026-13-45\" is not a time like 2026-01-06T10:00:00Z (RFC 3339: a date, a time and a zone)"),
     ("a time out of range", lambda: apply({"type": "triage"}, at="2026-13-05T10:00:00Z"), csops.InputError,

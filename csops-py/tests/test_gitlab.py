@@ -125,6 +125,11 @@ def test_the_audit_finds_every_planted_violation_and_nothing_else() -> None:
     assert run.summary["errors"] == 0 and run.summary["unmanaged"] == 0
     assert "AuditRun(" in repr(run)
     assert pickle.loads(pickle.dumps(run)) == run
+    # Events keyed by the iid as an int, as a user builds them from the issues, are the same.
+    by_int = {int(k): v for k, v in events().items()}
+    assert gitlab.audit(issues(), by_int, as_of=AS_OF, workflow=workflow()) == run
+    with pytest.raises(TypeError, match="dict keys must be str or int, not <class 'float'>"):
+        gitlab.audit(issues(), {7.0: []}, as_of=AS_OF, workflow=workflow())
     # An issue dated after as_of is an error of the run, not of the call...
     early = gitlab.audit(issues(), events(), as_of="2026-01-01T00:00:00Z", workflow=workflow())
     assert early.summary["issues"] == 0 and len(early.errors) == len(issues())

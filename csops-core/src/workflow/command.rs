@@ -112,6 +112,7 @@ impl<'de> Deserialize<'de> for Handbook {
 
 /// The summary and next steps given to the workstream lead at closing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct LeadBriefing {
     /// A summary of the work (required, non-empty).
     #[serde(default)]
@@ -121,8 +122,10 @@ pub struct LeadBriefing {
     pub next_steps: String,
 }
 
-/// The closing checklist (SPEC §2 "Issue closing"). Absent items are not done.
+/// The closing checklist (SPEC §2 "Issue closing"). Absent items are not done; an item it does
+/// not know (`handbok_updated`) is an error, not an item left undone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct Checklist {
     /// Handbook sections updated, or not applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -418,9 +421,20 @@ fn command_error<E: std::fmt::Display>(
     kind: Option<CommandKind>,
 ) -> CommandError {
     // A command is a `type` and its fields: an error about the whole object is about `type`.
-    let (key, mut message) = crate::error::read_error(&e);
+    let (mut key, mut message) = crate::error::read_error(&e);
+    // A field of another command's type is found once the type is known, at the command as a
+    // whole: the key is that field.
+    if key == "."
+        && let Some(field) = message
+            .strip_prefix('`')
+            .and_then(|m| m.split_once("` is not a field of a "))
+            .map(|(f, _)| f.to_owned())
+    {
+        key = field;
+    }
     // An unknown field of a command whose type is known lists that type's own fields.
-    if let (Some(kind), true) = (kind, message.starts_with("unknown field ")) {
+    let top_level = !key.contains(['.', '[']);
+    if let (Some(kind), true) = (kind, top_level && message.starts_with("unknown field ")) {
         let field = message.split(';').next().unwrap_or_default().to_owned();
         message = match fields_of(kind) {
             [] => format!("{field}; a {kind} command takes no fields"),
@@ -587,6 +601,7 @@ mod tests {
             "{e}"
         );
         let e = Command::from_json(r#"{"type": "triage", "weight": 3}"#).unwrap_err();
+        assert_eq!(e.key, "weight", "{e}");
         assert!(
             e.message
                 .contains("`weight` is not a field of a triage command (its fields: workstream)"),
@@ -594,6 +609,21 @@ mod tests {
         );
         let e = Command::from_json(r#"{"type": "defer", "reason": "later"}"#).unwrap_err();
         assert!(e.message.contains("it takes no fields"), "{e}");
+        // The closing checklist is typed too: an item it does not know is no undone item.
+        let e =
+            Command::from_json(r#"{"type": "complete", "checklist": {"handbok_updated": true}}"#)
+                .unwrap_err();
+        assert_eq!(e.key, "checklist.handbok_updated", "{e}");
+        assert!(
+            e.message
+                .contains("the fields are handbook_updated, gainsight_changelog"),
+            "{e}"
+        );
+        let e = Command::from_json(
+            r#"{"type": "complete", "checklist": {"lead_informed": {"summry": "x"}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.key, "checklist.lead_informed.summry", "{e}");
         // Every command's own fields are accepted.
         let full = Command::Start {
             assignee: Some("omar".into()),
