@@ -36,7 +36,12 @@ fn who(rule: &Rule) -> String {
 
 /// The workflow as a Mermaid `stateDiagram-v2`.
 pub fn mermaid() -> String {
-    let mut out = String::from("stateDiagram-v2\n    [*] --> New\n");
+    let mut out = String::from("stateDiagram-v2\n");
+    // States are drawn with their titles (the display vocabulary); the ids stay the names.
+    for s in State::VARIANTS.iter().filter(|s| s.title() != s.as_str()) {
+        let _ = writeln!(out, "    state \"{}\" as {s}", s.title().replace('"', "'"));
+    }
+    out.push_str("    [*] --> New\n");
     for (from, to, rule) in edges() {
         let _ = writeln!(
             out,
@@ -58,7 +63,7 @@ pub fn dot() -> String {
     );
     for s in State::VARIANTS {
         let shape = if s.is_open() { "" } else { ", peripheries=2" };
-        let _ = writeln!(out, "    {s} [label=\"{s}\"{shape}];");
+        let _ = writeln!(out, "    {s} [label=\"{}\"{shape}];", s.title());
     }
     for (from, to, rule) in edges() {
         let _ = writeln!(
@@ -99,5 +104,14 @@ mod tests {
         assert!(d.trim_end().ends_with('}'));
         // "any open state -> WontDo" expands to one edge per open state.
         assert_eq!(m.matches("--> WontDo : decline").count(), 10);
+        // States read by their titles; the ids stay the names.
+        assert!(m.contains("    state \"Won't Do\" as WontDo\n"), "{m}");
+        assert!(m.contains("    state \"In Process\" as InProcess\n"), "{m}");
+        assert!(!m.contains("state \"Triage\""), "{m}");
+        assert!(d.contains("    InProcess [label=\"In Process\"];\n"), "{d}");
+        assert!(
+            d.contains("    WontDo [label=\"Won't Do\", peripheries=2];\n"),
+            "{d}"
+        );
     }
 }

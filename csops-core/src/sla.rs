@@ -84,7 +84,9 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, TimeTextError> {
 /// `now` before something that already happened.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "now ({now}) is before the request's last recorded time ({last}); time does not go backwards"
+    "{} is before the request's last recorded change ({}); a measure is taken at or after it",
+    .now.format("%Y-%m-%d %H:%M UTC"),
+    .last.format("%Y-%m-%d %H:%M UTC")
 )]
 pub struct TimeError {
     /// The `now` given.

@@ -706,7 +706,7 @@ impl Workflow {
         let breaches = self
             .inner
             .sla_breaches(&request.0.borrow().inner, now)
-            .map_err(|e| input_error(py, "now", e.to_string()))?;
+            .map_err(|e| input_error(py, "now", format!("now: {e}")))?;
         from_json(py, &serde_json::to_value(breaches).unwrap_or(Value::Null))
     }
 

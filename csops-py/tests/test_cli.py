@@ -97,6 +97,9 @@ def test_audit_of_the_export_puts_the_summary_first_then_the_violations_then_the
     s = summary(out)
     assert (s["issues in the export"], s["CS Ops requests"], s["not CS Ops (unmanaged)"]) == ("33", "33", "0")
     assert (s["label events audited"], s["issues that broke the process"]) == ("268", "8")
+    # The board counts requests with a state; the issue with two workflow labels is said.
+    assert "Board as of 2026-03-16 09:00 UTC: 32 requests, 16 open + 1 with two workflow labels (Anomalies)" \
+        in lines
     assert (s["violations"], s["no_weight"], s["skipped_peer_review"], s["SLA breaches"]) == ("9", "2", "1", "4")
     check_violations_table(out, EXPORT)
     check_readable(out)
@@ -236,6 +239,13 @@ def test_score_errors(tmp_path: Path) -> None:
     pd.DataFrame({"account": ["a"], "arr": [1.0]}).to_csv(tmp_path / "other.csv", index=False)
     assert "other.csv has none of the measures of the default scorecard as a column" in refused(
         "score", "other.csv", cwd=tmp_path)
+    # A bad value of a row names the account as a person finds it in the file.
+    typo = book()
+    typo.loc[2, "segment"] = "no_touch"
+    typo.to_csv(tmp_path / "typo.csv", index=False)
+    err = refused("score", "typo.csv", "--segment-column", "segment", cwd=tmp_path)
+    assert err.startswith(f"csops: account {typo.loc[2, 'account']} (row 3, line 4 of typo.csv): segment: "
+                          "unknown segment \"no_touch\"; the segments are "), err
     (tmp_path / "card.toml").write_text("bands = 3\n")
     assert refused("score", "book.csv", "--scorecard", "card.toml", cwd=tmp_path).startswith("csops: card.toml: ")
 

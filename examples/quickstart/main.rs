@@ -132,7 +132,7 @@ fn print_text(
             .workstream()
             .map_or("(no workstream)".to_owned(), |w| w.title().to_owned());
         println!(
-            "#{} {:<48} {:<18} {:<24} {}",
+            "#{} {:<48} {:<20} {:<24} {}",
             r.id(),
             r.title(),
             r.state().title(),
@@ -288,17 +288,20 @@ fn print_summary(outcomes: &[Outcome], not_loaded: &[String], r: &BoardReport) {
         r.open,
         not_loaded.len()
     );
+    let applied: usize = outcomes.iter().map(|o| o.accepted.len()).sum();
+    let refused: usize = rejected.values().sum();
     println!(
-        "{} commands applied, {} rejected ({})",
-        outcomes.iter().map(|o| o.accepted.len()).sum::<usize>(),
-        rejected.values().sum::<usize>(),
+        "{} commands: {applied} applied, {refused} rejected ({})",
+        applied + refused,
         list(rejected)
     );
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     println!(
-        "{} SLA breaches ({}); {} anomalies; {} unroutable",
-        r.sla_breaches.len(),
+        "{} ({}); {}; {} unroutable",
+        plural(r.sla_breaches.len(), "SLA breach", "SLA breaches"),
         list(breaches),
-        r.anomalies.len(),
+        plural(r.anomalies.len(), "anomaly", "anomalies"),
         outcomes
             .iter()
             .filter(|o| o.request.workstream().is_none())

@@ -18,6 +18,7 @@ import importlib
 import json
 import math
 import os
+import re
 import sys
 import textwrap
 import time
@@ -391,7 +392,12 @@ def audit_report(export: Export, as_of: datetime, data: dict[str, Any], why: boo
         out += ["", "Why"]
         for iid, _, rule, _, message in rows:
             out += wrap(f"{iid} {rule}: {message}", "  ", "      ")
-    out += [""] + board_report(board, titles)
+    board_lines = board_report(board, titles)
+    undecided = sum(1 for a in board["anomalies"] if a["kind"] == "two_workflow_labels")
+    if undecided:
+        # The board counts requests with a state; an issue with two workflow labels has none.
+        board_lines[0] += f" + {count(undecided)} with two workflow labels (Anomalies)"
+    out += [""] + board_lines
     return out
 
 
@@ -520,6 +526,21 @@ def _names(names: Sequence[object], most: int = 30) -> str:
     return shown + (f", … ({len(names) - most} more)" if len(names) > most else "")
 
 
+def _at_account(message: str, book: Any, book_path: Path) -> str:
+    """A batch error's `row N` (counted from 0) as the account a person finds in the book: its
+    index label, or its first column when the index is only positions."""
+    m = re.match(r"(?:[\w.]+: )?row (\d+): (.*)", message)
+    if m is None or int(m.group(1)) >= len(book):
+        return message
+    row = int(m.group(1))
+    if type(book.index).__name__ == "RangeIndex" and len(book.columns):
+        who = f"{book.columns[0]} {book.iloc[row, 0]!s}"
+    else:
+        who = f"account {book.index[row]!s}"
+    line = f", line {row + 2} of {book_path.name}" if book_path.suffix.lower() == ".csv" else ""
+    return f"{who} (row {row + 1}{line}): {m.group(2)}"
+
+
 def score_command(args: argparse.Namespace) -> int:
     out_path: Path | None = Path(args.output) if args.output else None
     if out_path and out_path.suffix.lower() not in BOOK_KINDS:
@@ -539,7 +560,10 @@ def score_command(args: argparse.Namespace) -> int:
         raise InputProblem(f"{book_path} has none of the measures of {card_name} as a column; "
                            f"its columns: {_names(columns)}; the measures: {_names(card.measures)}")
 
-    scores = card.score_batch(book, as_of=args.as_of, segment=segment)
+    try:
+        scores = card.score_batch(book, as_of=args.as_of, segment=segment)
+    except csops.CsopsError as e:
+        raise InputProblem(_at_account(str(e), book, book_path)) from None
     n = len(scores)
     bands: dict[str, int] = {str(k): int(v) for k, v in scores["band"].value_counts().items()}
     order = [b for b in [*card.bands, "Unknown"] if b in bands or b in card.bands]
