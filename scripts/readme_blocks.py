@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import sys
 import traceback
@@ -15,6 +16,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def main() -> int:
+    os.chdir(README.parent)  # the blocks read the sample data from the repository root
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
     if not blocks:
         print("the README has no Python block", file=sys.stderr)

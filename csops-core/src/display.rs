@@ -15,7 +15,7 @@
 
 use crate::State;
 use crate::routing::Workstream;
-use crate::segment::{EngagementModel, SalesSegment};
+use crate::segment::{CsmTeam, EngagementModel, SalesSegment};
 use strum::VariantArray;
 
 impl State {
@@ -51,8 +51,9 @@ impl EngagementModel {
 }
 
 /// The display title of a name of the domain's vocabulary: a state (`InProcess`), a workstream
-/// (`ROPS`, or any spelling [`Workstream::parse`] takes), an engagement model (`tech_touch`) or
-/// a sales segment (`SMB`). `None` for a name that is none of them.
+/// (`ROPS`, or any spelling [`Workstream::parse`] takes), an engagement model (`tech_touch`), a
+/// sales segment (`SMB`) or a CSM team (`PubSec`). `None` for a name that is none of them. A
+/// name in two vocabularies (`Scale`, a workstream and a CSM team) has one title in both.
 pub fn title(name: &str) -> Option<&'static str> {
     if let Some(s) = State::VARIANTS.iter().find(|s| s.as_str() == name) {
         return Some(s.title());
@@ -68,9 +69,14 @@ pub fn title(name: &str) -> Option<&'static str> {
     }
     SalesSegment::VARIANTS
         .iter()
-        .find(|s| <&str>::from(**s) == name)
         .map(|s| <&'static str>::from(*s))
+        .chain(CsmTeam::VARIANTS.iter().map(|t| <&'static str>::from(*t)))
+        .find(|s| *s == name)
 }
+
+/// What [`title`] takes, for a message about a name it does not know.
+pub const VOCABULARIES: &str =
+    "a state, workstream, engagement model, sales segment or CSM team name";
 
 /// A duration given in hours, as a person reads it: days with one decimal (`"5.7 days"`,
 /// `"1.0 day"`).
@@ -102,6 +108,22 @@ mod tests {
             assert_eq!(title(m.into()), Some(m.title()));
         }
         assert_eq!(title("Mid-Market"), Some("Mid-Market"));
+        for t in CsmTeam::VARIANTS {
+            assert!(title(t.into()).is_some(), "{t}");
+        }
+        // Every segment name a scorecard takes without a profile has a title.
+        let card = crate::health::Scorecard::default();
+        for s in [
+            "high_touch",
+            "mid_touch",
+            "tech_touch",
+            "Enterprise",
+            "SMB",
+            "PubSec",
+            "Scale",
+        ] {
+            assert!(card.segment_code(s).is_ok() && title(s).is_some(), "{s}");
+        }
         assert_eq!(title("In_Process"), None);
         assert_eq!(title(""), None);
     }

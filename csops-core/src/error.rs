@@ -226,16 +226,39 @@ pub(crate) fn read_error_at(mut key: String, message: &str) -> (String, String) 
 /// );
 /// ```
 pub fn reader_words(message: &str) -> String {
-    // serde_json's position: useful for a syntax error, noise once the key is known.
-    let (body, position) = match message.rfind(" at line ") {
-        Some(i) if message[i..].contains(" column ") => (&message[..i], Some(&message[i + 4..])),
-        _ => (message, None),
+    // serde_json's position, at the very end: useful for a syntax error, noise once the key is
+    // known. Only a trailing ` at line <n> column <n>` is one (a value may hold the words).
+    let (body, position) = match trailing_position(message) {
+        Some((i, line, column)) => (&message[..i], Some((line, column))),
+        None => (message, None),
     };
     let words = body_words(body);
     match position {
-        Some(p) if words.starts_with("not valid JSON") => format!("{words} ({p})"),
+        Some((line, column)) if words.starts_with("not valid JSON") => {
+            format!("{words} (line {line}, column {column})")
+        }
         _ => words,
     }
+}
+
+/// Where serde_json's ` at line <n> column <n>` starts, and the two numbers, when the message
+/// ends with it.
+fn trailing_position(message: &str) -> Option<(usize, &str, &str)> {
+    let i = message.rfind(" at line ")?;
+    let (line, column) = message[i + " at line ".len()..].split_once(" column ")?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(line) && digits(column)).then_some((i, line, column))
+}
+
+/// A name serde quotes in backticks, then the rest of its message: the name is everything up
+/// to the last backtick before what serde writes after it (a name may hold a backtick).
+fn quoted_name(r: &str) -> Option<(&str, &str)> {
+    [", expected", ", there are no"]
+        .iter()
+        .filter_map(|tail| r.rfind(&format!("`{tail}")))
+        .min()
+        .or_else(|| r.ends_with('`').then(|| r.len() - 1))
+        .map(|i| (&r[..i], &r[i + 1..]))
 }
 
 fn body_words(body: &str) -> String {
@@ -274,7 +297,7 @@ fn body_words(body: &str) -> String {
         return format!("expected {}, found {n} items", expected_words(expected));
     }
     if let Some(r) = body.strip_prefix("unknown field `")
-        && let Some((field, rest)) = r.split_once('`')
+        && let Some((field, rest)) = quoted_name(r)
     {
         return format!(
             "unknown field {field:?}; {}",
@@ -287,7 +310,7 @@ fn body_words(body: &str) -> String {
         );
     }
     if let Some(r) = body.strip_prefix("unknown variant `")
-        && let Some((value, rest)) = r.split_once('`')
+        && let Some((value, rest)) = quoted_name(r)
     {
         return format!(
             "unknown value {value:?}; {}",

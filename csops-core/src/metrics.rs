@@ -38,6 +38,14 @@ pub enum MetricsError {
         /// The rule.
         rule: &'static str,
     },
+    /// Components of an aggregate that were not given (a left-out component is no 0).
+    #[error("{metric}: missing {} (0 where there was none)", .missing.join(", "))]
+    Missing {
+        /// The metric.
+        metric: &'static str,
+        /// The components not given, in order.
+        missing: Vec<&'static str>,
+    },
     /// Inputs that do not fit together.
     #[error("{metric}: {rule}")]
     Inconsistent {
@@ -110,6 +118,47 @@ pub struct ArrMovement {
     /// ARR of churned accounts (≥ 0).
     #[serde(default)]
     pub churned: f64,
+}
+
+impl ArrMovement {
+    /// The movement as a caller gives it piece by piece, for `metric` (`"nrr"` or `"grr"`):
+    /// every component NRR reads must be given, 0 where there was none; GRR does not read
+    /// expansion. A left-out component is an error, never a silent 0.
+    ///
+    /// ```
+    /// use csops_core::metrics::ArrMovement;
+    /// let m = ArrMovement::from_parts("grr", 100.0, None, Some(10.0), Some(0.0)).unwrap();
+    /// assert_eq!(csops_core::metrics::grr(&m), Ok(90.0));
+    /// let e = ArrMovement::from_parts("nrr", 100.0, None, None, Some(0.0)).unwrap_err();
+    /// assert_eq!(e.to_string(), "nrr: missing expansion, contraction (0 where there was none)");
+    /// ```
+    pub fn from_parts(
+        metric: &'static str,
+        start_arr: f64,
+        expansion: Option<f64>,
+        contraction: Option<f64>,
+        churned: Option<f64>,
+    ) -> Result<ArrMovement, MetricsError> {
+        let needed = [
+            ("expansion", expansion, metric != "grr"),
+            ("contraction", contraction, true),
+            ("churned", churned, true),
+        ];
+        let missing: Vec<&'static str> = needed
+            .iter()
+            .filter(|(_, v, read)| *read && v.is_none())
+            .map(|(name, ..)| *name)
+            .collect();
+        if !missing.is_empty() {
+            return Err(MetricsError::Missing { metric, missing });
+        }
+        Ok(ArrMovement {
+            start_arr,
+            expansion: expansion.unwrap_or(0.0),
+            contraction: contraction.unwrap_or(0.0),
+            churned: churned.unwrap_or(0.0),
+        })
+    }
 }
 
 fn non_negative(metric: &'static str, input: &str, value: f64) -> Result<(), MetricsError> {

@@ -228,7 +228,11 @@ fn one_call_audits_the_export_and_reports_its_board() {
     ));
     let err =
         gitlab::read_label_events_by_issue(r#"{"7": [{"user": {"username": "a"}}]}"#).unwrap_err();
-    assert!(err.to_string().contains("7[0].created_at"), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "issue #7, label event [0]: created_at: required, but missing"
+    );
+    assert_eq!(err.input_key(), "7[0].created_at");
 }
 
 #[test]

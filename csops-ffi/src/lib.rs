@@ -249,13 +249,17 @@ unsafe fn handle_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, Failur
 }
 
 fn json(text: &str, name: &str) -> Result<serde_json::Value, Failure> {
-    serde_json::from_str(text)
-        .map_err(|e| Failure::new(CSOPS_INVALID_JSON, format!("{name} is not JSON: {e}")))
+    serde_json::from_str(text).map_err(|e| {
+        Failure::new(
+            CSOPS_INVALID_JSON,
+            format!("{name}: {}", csops_core::reader_words(&e.to_string())),
+        )
+    })
 }
 
-fn instant(text: &str) -> Result<DateTime<Utc>, Failure> {
+fn instant(text: &str, name: &str) -> Result<DateTime<Utc>, Failure> {
     csops_core::sla::parse_time(text)
-        .map_err(|e| Failure::new(CSOPS_INVALID_INPUT, format!("at: {e}")))
+        .map_err(|e| Failure::new(CSOPS_INVALID_INPUT, format!("{name}: {e}")))
 }
 
 fn owned_string(s: String) -> *mut c_char {
@@ -280,7 +284,10 @@ fn read_failure(inputs: &[(&str, &str)], rule: Failure) -> Failure {
         // A value, not `IgnoredAny`: serde_json skips ignored input without its nesting limit,
         // and text nested deeper than the readers take is not JSON csops reads.
         if let Err(syntax) = serde_json::from_str::<serde_json::Value>(text) {
-            return Failure::new(CSOPS_INVALID_JSON, format!("{name} is not JSON: {syntax}"));
+            return Failure::new(
+                CSOPS_INVALID_JSON,
+                format!("{name}: {}", csops_core::reader_words(&syntax.to_string())),
+            );
         }
     }
     rule
@@ -307,7 +314,7 @@ unsafe fn step_inputs<'a>(
     // SAFETY (all three): by this function's contract.
     let command = command_of(unsafe { text(command_json, "command_json") }?)?;
     let actor = unsafe { text(actor, "actor") }?;
-    let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?)?;
+    let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?, "at")?;
     Ok((command, actor, at))
 }
 
@@ -650,7 +657,7 @@ pub unsafe extern "C" fn csops_workflow_apply_command(
         let req = unsafe { handle_mut(req, "req") }?;
         let cmd = unsafe { handle(cmd, "cmd") }?;
         let actor = unsafe { text(actor, "actor") }?;
-        let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?)?;
+        let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?, "at")?;
         let t = wf
             .inner
             .apply(&mut req.inner, cmd.inner.clone(), actor, at)
@@ -679,7 +686,7 @@ pub unsafe extern "C" fn csops_workflow_can_apply_command(
         let req = unsafe { handle(req, "req") }?;
         let cmd = unsafe { handle(cmd, "cmd") }?;
         let actor = unsafe { text(actor, "actor") }?;
-        let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?)?;
+        let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?, "at")?;
         let t = wf
             .inner
             .check(&req.inner, &cmd.inner, actor, at)
@@ -1506,7 +1513,7 @@ pub unsafe extern "C" fn csops_gitlab_audit(
         } else {
             Some(unsafe { text(events_json_or_null, "events_json") }?)
         };
-        let as_of = instant(unsafe { text(as_of_rfc3339, "as_of_rfc3339") }?)?;
+        let as_of = instant(unsafe { text(as_of_rfc3339, "as_of_rfc3339") }?, "as_of")?;
         let inputs = [
             ("issues_json", issues),
             ("events_json", events.unwrap_or("null")),
@@ -1539,7 +1546,7 @@ pub unsafe extern "C" fn csops_board_report(
         // SAFETY (all): by this function's contract.
         let wf = unsafe { handle(wf, "wf") }?;
         let requests = unsafe { text(requests_json, "requests_json") }?;
-        let as_of = instant(unsafe { text(as_of_rfc3339, "as_of_rfc3339") }?)?;
+        let as_of = instant(unsafe { text(as_of_rfc3339, "as_of_rfc3339") }?, "as_of")?;
         let report = gitlab_read(
             &[("requests_json", requests)],
             csops_core::gitlab::board_report_json(&wf.inner, requests, as_of),

@@ -21,13 +21,7 @@ use crate::{
 /// entry's position in a list), or the request's own error.
 pub(crate) fn gitlab_error(py: Python<'_>, e: &GitlabError) -> PyErr {
     match e {
-        GitlabError::Json { index, key, .. } => {
-            let key = match index {
-                Some(i) => format!("[{i}].{key}"),
-                None => key.clone(),
-            };
-            input_error(py, &key, e.to_string())
-        }
+        GitlabError::Json { .. } => input_error(py, &e.input_key(), e.to_string()),
         GitlabError::Request {
             source: csops_core::workflow::RequestError::Config(c),
             ..

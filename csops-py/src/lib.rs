@@ -313,6 +313,17 @@ fn to_json_at(obj: &Bound<'_, PyAny>, name: &dyn Fn() -> String, depth: usize) -
                 ))));
             };
             let value = to_json_at(&v, &|| format!("{}.{key}", name()), depth + 1)?;
+            if map.contains_key(&key) {
+                // `{7: [...], "7": [...]}`: one would silently replace the other.
+                return Err(input_error(
+                    obj.py(),
+                    &format!("{}.{key}", name()),
+                    format!(
+                        "{}: the key {key:?} is given twice (as an int and as text)",
+                        name()
+                    ),
+                ));
+            }
             map.insert(key, value);
         }
         Ok(Value::Object(map))
@@ -506,8 +517,13 @@ fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
         return Ok(c);
     }
     let value = dict_or_json(obj, "command")?;
-    Command::from_value(value)
-        .map_err(|e| input_error(obj.py(), &format!("command.{}", e.key), e.to_string()))
+    Command::from_value(value).map_err(|e| {
+        let key = match e.key.as_str() {
+            "." => "command".to_owned(),
+            k => format!("command.{k}"),
+        };
+        input_error(obj.py(), &key, e.to_string())
+    })
 }
 
 fn config_from(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Config> {
@@ -657,12 +673,8 @@ impl Workflow {
     /// JSON text.
     fn load_request(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Request> {
         let value = dict_or_json(data, "data")?;
-        let record = serde_json::from_value(value).map_err(|e| {
-            let words = csops_core::reader_words(&e.to_string());
-            input_error(py, ".", format!("request is not valid: {words}"))
-        })?;
         self.inner
-            .load_record(record)
+            .load_value(value)
             .map(Request::from)
             .map_err(|e| request_error(py, &e))
     }
@@ -1497,6 +1509,15 @@ fn metrics_error(py: Python<'_>, e: &csops_core::metrics::MetricsError) -> PyErr
         M::Empty { input, .. } => (*input).to_owned(),
         M::OutOfRange { input, .. } => input.clone(),
         M::Inconsistent { metric, .. } => (*metric).to_owned(),
+        M::Missing { missing, .. } => {
+            // The other call form too: the per-account lists need no components.
+            let key = missing.first().copied().unwrap_or("start_arr");
+            return input_error(
+                py,
+                key,
+                format!("{e}; or the per-account form start=[...], now=[...]"),
+            );
+        }
     };
     input_error(py, &key, e.to_string())
 }
@@ -1522,7 +1543,7 @@ fn csat(py: Python<'_>, answers: &Bound<'_, PyAny>) -> PyResult<f64> {
 #[allow(clippy::too_many_arguments)]
 fn retention(
     py: Python<'_>,
-    metric: &str,
+    metric: &'static str,
     start_arr: Option<f64>,
     expansion: Option<f64>,
     contraction: Option<f64>,
@@ -1531,7 +1552,7 @@ fn retention(
     now: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<f64> {
     use csops_core::metrics as m;
-    let forms = "the aggregate form start_arr=, expansion=, contraction=, churned= (0 where there was none), or the per-account form start=[...], now=[...]";
+    let forms = "the aggregate form start_arr=, expansion=, contraction=, churned=, or the per-account form start=[...], now=[...]";
     let movements = [
         ("expansion", expansion),
         ("contraction", contraction),
@@ -1539,26 +1560,9 @@ fn retention(
     ];
     let result = match (start_arr, start, now) {
         (Some(start_arr), None, None) => {
-            // GRR leaves expansion out; every other component must be given (a typo such as
-            // `start_arr=100` alone must not read as "no movement").
-            let missing: Vec<&str> = movements
-                .iter()
-                .filter(|(name, v)| v.is_none() && !(metric == "grr" && *name == "expansion"))
-                .map(|(name, _)| *name)
-                .collect();
-            if !missing.is_empty() {
-                return Err(input_error(
-                    py,
-                    missing[0],
-                    format!("{metric}: missing {} ({forms})", missing.join(", ")),
-                ));
-            }
-            let movement = m::ArrMovement {
-                start_arr,
-                expansion: expansion.unwrap_or(0.0),
-                contraction: contraction.unwrap_or(0.0),
-                churned: churned.unwrap_or(0.0),
-            };
+            let movement =
+                m::ArrMovement::from_parts(metric, start_arr, expansion, contraction, churned)
+                    .map_err(|e| metrics_error(py, &e))?;
             if metric == "nrr" {
                 m::nrr(&movement)
             } else {
@@ -2162,8 +2166,9 @@ fn title(py: Python<'_>, name: text::Text<'_>) -> PyResult<&'static str> {
             py,
             "name",
             csops_core::bounded_message(format!(
-                "{:?} is not a state, workstream, engagement model or sales segment name (see csops.STATES, csops.WORKSTREAMS)",
-                &*name
+                "{:?} is not {} (see csops.STATES, csops.WORKSTREAMS)",
+                &*name,
+                csops_core::display::VOCABULARIES
             )),
         )
     })

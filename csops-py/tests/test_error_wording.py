@@ -52,7 +52,7 @@ CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
     ("a missing field", lambda: csops.Request.from_dict({"author": "r", "created_at": "2026-01-05T09:00:00Z"}),
      csops.InputError, "request is not valid: at `id`: required, but missing"),
     ("a directory that is not JSON", lambda: csops.Workflow(directory="{not json"), csops.ConfigError,
-     "directory: not valid JSON: a key must be text in double quotes (line 1 column 2)"),
+     "directory: not valid JSON: a key must be text in double quotes (line 1, column 2)"),
     ("an unknown role", lambda: csops.Workflow(directory={"lena": ["lead"]}), csops.ConfigError,
      "person \"lena\" has unknown role \"lead\": roles are cs_ops, gainsight_admin and workstream_lead:<Workstream>"),
     ("a configuration typo", lambda: csops.Workflow(directory=DIRECTORY, config={"slas": {}}), csops.ConfigError,
@@ -66,16 +66,16 @@ CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
      "segment: unknown segment \"no_touch\"; the segments are Enterprise, Growth, Mid-Market, PubSec, SMB, "
      "Scale, Strategic, high_touch, mid_touch, tech_touch"),
     ("a metric's left-out component", lambda: metrics.nrr(start_arr=100), csops.InputError,
-     "nrr: missing expansion, contraction, churned (the aggregate form start_arr=, expansion=, contraction=, "
-     "churned= (0 where there was none), or the per-account form start=[...], now=[...])"),
+     "nrr: missing expansion, contraction, churned (0 where there was none); or the per-account form "
+     "start=[...], now=[...]"),
     ("a blank label", lambda: csops.Label.parse("  "), csops.LabelError,
      "label \"  \" is not a label: a label needs text other than whitespace and `::`"),
     ("a weight", lambda: csops.Weight(4), csops.InputError, "weight 4 is not one of 1, 3, 5, 7"),
     ("a rejection", lambda: apply({"type": "decline", "reason": "dup"}, actor="omar"), csops.TransitionRejected,
      "not_permitted: decline in New is for the lead of workstream Gainsight (lena); \"omar\" is not"),
     ("a display name", lambda: csops.title("Doing"), csops.InputError,
-     "\"Doing\" is not a state, workstream, engagement model or sales segment name (see csops.STATES, "
-     "csops.WORKSTREAMS)"),
+     "\"Doing\" is not a state, workstream, engagement model, sales segment or CSM team name (see "
+     "csops.STATES, csops.WORKSTREAMS)"),
 ]
 
 
@@ -101,3 +101,20 @@ def test_a_gitlab_issue_is_named_by_its_iid() -> None:
                                 "author": {"username": "a"}, "labels": []}])
     assert read.errors == ["issue #32 (entry [0]): created_at: \"yesterday\" is not a GitLab timestamp "
                            "(2016-01-04T15:31:51.081Z or 2017-09-15 16:52:00 UTC)"]
+
+
+def test_one_issue_keyed_twice_is_an_error_not_a_silent_choice() -> None:
+    issue = {"iid": 7, "title": "t", "state": "opened", "created_at": "2026-03-02T09:00:00Z",
+             "author": {"username": "a"}, "labels": ["CSOps"]}
+    with pytest.raises(csops.InputError) as info:
+        gitlab.audit([issue], {7: [], "7": []}, as_of="2026-03-16T09:00:00Z", workflow=workflow())
+    assert str(info.value) == 'events: the key "7" is given twice (as an int and as text)'
+
+
+def test_load_request_names_the_field_as_from_dict_does() -> None:
+    bad = {"id": 1, "author": "r", "weight": "3", "created_at": "2026-01-05T09:00:00Z"}
+    for load in (workflow().load_request, csops.Request.from_dict):
+        with pytest.raises(csops.InputError) as info:
+            load(bad)
+        assert info.value.key == "weight"
+        assert str(info.value) == 'request is not valid: at `weight`: expected a whole number, found the text "3"'

@@ -616,12 +616,21 @@ pub(crate) fn issue_findings(
         out.push((
             AuditRule::UnknownWorkflowLabel,
             AnomalyKind::UnknownWorkflowLabel,
-            format!(
-                "{} is a workflow label that names no state (the states' labels are {}); it took the place of the workflow label, so the issue reads as {}",
-                crate::error::Quoted(l),
-                states.join(", "),
-                req.state().title()
-            ),
+            if labels.iter().any(|w| tax.state_of(w).is_some()) {
+                // Its scope is spelled otherwise than the workflow label's: both stay.
+                format!(
+                    "{} is a workflow label that names no state (the states' labels are {})",
+                    crate::error::Quoted(l),
+                    states.join(", ")
+                )
+            } else {
+                format!(
+                    "{} is a workflow label that names no state (the states' labels are {}); it took the place of the workflow label, so the issue reads as {}",
+                    crate::error::Quoted(l),
+                    states.join(", "),
+                    req.state().title()
+                )
+            },
         ));
     }
     out

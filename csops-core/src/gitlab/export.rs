@@ -58,7 +58,7 @@ fn by_issue(
                         what,
                         index,
                         iid: Some(iid),
-                        key: format!("{key}[{}].{k}", index.unwrap_or(0)),
+                        key: k,
                         message,
                     },
                     other => other,

@@ -127,29 +127,51 @@ pub fn read_webhook(json: &str) -> Result<IssueHook, GitlabError> {
         "webhook",
         None,
         &mut serde_json::Deserializer::from_str(json),
-    )?;
+    )
+    .map_err(|e| {
+        // Another event kind is that, not an Issue Hook with a missing field.
+        let kind = serde_json::from_str::<KindOnly>(json).ok();
+        kind.and_then(|k| not_an_issue_hook(&k.object_kind).err())
+            .unwrap_or(e)
+    })?;
     hook_from_raw(raw)
 }
 
 /// Reads an Issue Hook payload (a JSON value).
 pub fn read_webhook_value(value: serde_json::Value) -> Result<IssueHook, GitlabError> {
-    let raw: RawHook = read("webhook", None, value)?;
+    let kind = KindOnly::deserialize(&value).ok();
+    let raw: RawHook = read("webhook", None, value).map_err(|e| {
+        kind.and_then(|k| not_an_issue_hook(&k.object_kind).err())
+            .unwrap_or(e)
+    })?;
     hook_from_raw(raw)
 }
 
-fn hook_from_raw(raw: RawHook) -> Result<IssueHook, GitlabError> {
-    if raw.object_kind != "issue" {
-        return Err(GitlabError::Json {
-            what: "webhook",
-            index: None,
-            iid: None,
-            key: "object_kind".to_owned(),
-            message: format!(
-                "{} is not an Issue Hook (object_kind \"issue\")",
-                crate::error::Quoted(&raw.object_kind)
-            ),
-        });
+/// A payload's `object_kind` alone.
+#[derive(Deserialize)]
+struct KindOnly {
+    object_kind: String,
+}
+
+/// The error of a payload that is not an Issue Hook.
+fn not_an_issue_hook(object_kind: &str) -> Result<(), GitlabError> {
+    if object_kind == "issue" {
+        return Ok(());
     }
+    Err(GitlabError::Json {
+        what: "webhook",
+        index: None,
+        iid: None,
+        key: "object_kind".to_owned(),
+        message: format!(
+            "{} is not an Issue Hook (object_kind \"issue\")",
+            crate::error::Quoted(object_kind)
+        ),
+    })
+}
+
+fn hook_from_raw(raw: RawHook) -> Result<IssueHook, GitlabError> {
+    not_an_issue_hook(&raw.object_kind)?;
     let a = raw.object_attributes;
     let updated = match raw.changes.updated_at.and_then(|c| c.current) {
         Some(text) => Some(

@@ -56,7 +56,7 @@ pub use hook::{
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GitlabError {
     /// Not JSON, or a field missing or of the wrong type.
-    #[error("{what}{}: {}{message}", named(*.iid, *.index), field(.key))]
+    #[error("{}: {}{message}", named(what, *.iid, *.index), field(.key))]
     Json {
         /// What was read ("issue", "label event", …).
         what: &'static str,
@@ -102,13 +102,42 @@ fn field(key: &str) -> String {
     }
 }
 
-/// An entry as a message names it: by its iid when known (`issue #32 (entry [4])`), else by
-/// its position (`label event[3]`).
-fn named(iid: Option<u64>, index: Option<usize>) -> String {
-    match (iid, index) {
-        (Some(iid), Some(i)) => format!(" #{iid} (entry [{i}])"),
-        (Some(iid), None) => format!(" #{iid}"),
-        (None, index) => at(index),
+/// An entry as a message names it: by its iid when known (`issue #32 (entry [4])`, `issue
+/// #101, label event [2]`), else by its position (`label event[3]`).
+fn named(what: &str, iid: Option<u64>, index: Option<usize>) -> String {
+    match (what, iid, index) {
+        ("label event", Some(iid), Some(i)) => format!("issue #{iid}, label event [{i}]"),
+        (_, Some(iid), Some(i)) => format!("{what} #{iid} (entry [{i}])"),
+        (_, Some(iid), None) => format!("{what} #{iid}"),
+        (_, None, index) => format!("{what}{}", at(index)),
+    }
+}
+
+impl GitlabError {
+    /// Where in the caller's input the error is, as a path: `[4].author.username` for the
+    /// fifth issue of a list, `101[2].user` for the third label event of issue 101 in events
+    /// by issue, the field for one object.
+    pub fn input_key(&self) -> String {
+        let GitlabError::Json {
+            what,
+            index,
+            iid,
+            key,
+            ..
+        } = self
+        else {
+            return ".".to_owned();
+        };
+        let at = match (*what, iid, index) {
+            ("label event", Some(iid), Some(i)) => format!("{iid}[{i}]"),
+            (_, _, Some(i)) => format!("[{i}]"),
+            _ => return key.clone(),
+        };
+        if key == "." {
+            at
+        } else {
+            format!("{at}.{key}")
+        }
     }
 }
 

@@ -270,7 +270,8 @@ fn issues_that_are_not_requests_are_left_out_and_counted() {
 }
 
 /// A label of the workflow scope that names no state (`CSOps::Doing`) is never a silent New: the
-/// audit, the board and the webhook decision report it (issue 14).
+/// audit and the board report it (issue 14; a webhook decision's anomalies are the same
+/// findings, `issue_findings`).
 #[test]
 fn an_unknown_workflow_label_is_a_finding() {
     let wf = team();

@@ -505,8 +505,13 @@ impl Scorecard {
     /// assert_eq!(card.segment_code("tech_touch"), Ok(0));
     /// assert_eq!(card.segment_code("high_touch"), Ok(csops_core::health::NO_SEGMENT));
     /// assert!(card.segment_code("no_touch").unwrap_err().to_string().contains("high_touch"));
+    /// assert_eq!(card.segment_code(""), Ok(csops_core::health::NO_SEGMENT)); // an empty cell
     /// ```
     pub fn segment_code(&self, segment: &str) -> Result<u32, HealthError> {
+        // An empty cell (a book's column with no value there) is no segment.
+        if segment.trim().is_empty() {
+            return Ok(NO_SEGMENT);
+        }
         if let Some(i) = self.segment_names.iter().position(|s| s == segment) {
             return u32::try_from(i).map_err(|_| input_err("segment", "too many profiles"));
         }

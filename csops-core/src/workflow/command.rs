@@ -420,7 +420,6 @@ fn command_error<E: std::fmt::Display>(
     e: serde_path_to_error::Error<E>,
     kind: Option<CommandKind>,
 ) -> CommandError {
-    // A command is a `type` and its fields: an error about the whole object is about `type`.
     let (mut key, mut message) = crate::error::read_error(&e);
     // A field of another command's type is found once the type is known, at the command as a
     // whole: the key is that field.
@@ -444,14 +443,9 @@ fn command_error<E: std::fmt::Display>(
             ),
         };
     }
-    CommandError {
-        key: if key == "." && !message.starts_with("not valid JSON") {
-            "type".to_owned()
-        } else {
-            key
-        },
-        message,
-    }
+    // A missing `type` is keyed `type` by its own path; a command that is no object at all, or
+    // no JSON, is the command as a whole (`.`).
+    CommandError { key, message }
 }
 
 /// A command's `type` alone, read to word an error about its other fields.

@@ -212,6 +212,12 @@ impl Workflow {
         self.load_record(request::record_from_json(json)?)
     }
 
+    /// [`Workflow::load_request`] from a JSON value (as a binding holds a dict); the error
+    /// names the key.
+    pub fn load_value(&self, value: serde_json::Value) -> Result<Request, RequestError> {
+        self.load_record(request::record_from_value(value)?)
+    }
+
     /// Builds a request from its record with this workflow's configuration.
     pub fn load_record(&self, record: RequestRecord) -> Result<Request, RequestError> {
         Request::from_record_parts(

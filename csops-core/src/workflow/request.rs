@@ -262,6 +262,11 @@ pub(crate) fn split_weight(raw: u64) -> (Option<Weight>, Option<u64>) {
     }
 }
 
+/// Reads a request record from a JSON value; the error names the key.
+pub(crate) fn record_from_value(value: serde_json::Value) -> Result<RequestRecord, RequestError> {
+    serde_path_to_error::deserialize(value).map_err(json_error)
+}
+
 /// Reads a request record from JSON; the error names the key.
 pub(crate) fn record_from_json(text: &str) -> Result<RequestRecord, RequestError> {
     let de = &mut serde_json::Deserializer::from_str(text);

@@ -32,29 +32,33 @@ A field the rule needs but the command lacks is a ``TransitionRejected`` of kind
 command's type (a typo such as ``"wrkstream"``, or ``"weight"`` on a triage) is an
 ``InputError`` whose ``.key`` starts with ``command.``; so is an unknown ``type``.
 
-    type             fields                    what it does (who may)
-    triage           workstream                New -> Triage (lead)
-    request_info     question                  -> NeedMoreInfo (lead, assignee)
-    provide_info     answer                    NeedMoreInfo -> Triage (requester, lead)
-    resume           -                         NeedMoreInfo -> InProcess (assignee)
-    decline          reason                    -> WontDo, closes the issue (lead)
-    transfer         team                      -> Monitoring: another team has it (lead)
-    defer            -                         -> Backlog: not in the next 90 days (lead)
-    mark_unassigned  -                         Triage -> Unassigned: no capacity (lead)
-    ready            weight, hours             Triage -> ReadyForAssignment (lead)
-    start            assignee, weight, hours   -> InProcess (lead, or a cs_ops member for self)
-    reprioritize     -                         Backlog / Unassigned -> Triage (lead)
-    block            reason                    InProcess -> Blocked (assignee)
-    unblock          -                         Blocked -> InProcess (assignee)
-    request_review   reviewer, summary, due    InProcess -> AwaitingFeedback (assignee)
-    request_changes  comment                   AwaitingFeedback -> InProcess (reviewer)
-    approve_review   -                         the review approved, state unchanged (reviewer)
-    waive_review     reason                    a recommended review waived (assignee)
-    complete         checklist                 -> Completed, closes the issue (assignee, lead)
-    return           -                         Monitoring -> Triage: it came back (lead)
-    reopen           -                         Completed / WontDo -> Triage (lead)
+    type             fields                    what it asks for
+    triage           workstream                reviewed by the lead: Triage
+    request_info     question                  a question to the requester: Need More Info
+    provide_info     answer                    the requester's answer
+    resume           -                         back to work after an answer: In Process
+    decline          reason                    not to be done: Won't Do, the issue closes
+    transfer         team                      another team has it: Monitoring
+    defer            -                         not in the next 90 days: Backlog
+    mark_unassigned  -                         agreed, no capacity yet: Unassigned
+    ready            weight, hours             weighted: Ready for Assignment
+    start            assignee, weight, hours   work begins: In Process
+    reprioritize     -                         back to Triage from Backlog or Unassigned
+    block            reason                    cannot be worked: Blocked
+    unblock          -                         workable again: In Process
+    request_review   reviewer, summary, due    peer review: Awaiting Feedback
+    request_changes  comment                   the reviewer asks for changes: In Process
+    approve_review   -                         the reviewer approves (the state stays)
+    waive_review     reason                    a recommended review is waived
+    complete         checklist                 delivered: Completed, the issue closes
+    return           -                         it came back from the other team: Triage
+    reopen           -                         a closed request is reopened: Triage
     relabel          -                         a label move outside the table, as a history
                                                rebuilt from GitLab records it; apply rejects it
+
+Which states each command applies in and who may give it (the lead, the assignee, the
+requester, the reviewer) is the transition table, drawn by ``Workflow.to_mermaid()`` or
+``python -m csops diagram``; a rejection names the rule.
 
 The fields:
 
@@ -74,8 +78,7 @@ The fields:
   (bool; needed for a Gainsight change), ``stakeholders_communicated`` (bool) and
   ``lead_informed`` (``{"summary": text, "next_steps": text}``).
 
-``Workflow.to_mermaid()`` draws the whole transition table; ``Request.history`` records each
-accepted command as given.
+``Request.history`` records each accepted command as given.
 
 Times
 -----
