@@ -81,6 +81,37 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, TimeTextError> {
         })
 }
 
+/// Text that is not a calendar date csops reads (ISO 8601, `2026-01-06`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} is not a date like 2026-01-06 {reason}", crate::error::Quoted(.text))]
+pub struct DateTextError {
+    /// The text given.
+    pub text: String,
+    /// What a date is, or which part is out of range.
+    pub reason: &'static str,
+}
+
+/// Reads a calendar date as every surface takes it (journeys, observation dates, `as_of` of
+/// a scorecard): `2026-01-06`.
+///
+/// ```
+/// assert_eq!(csops_core::sla::parse_date("2026-02-28").unwrap().to_string(), "2026-02-28");
+/// let e = csops_core::sla::parse_date("2026-02-30").unwrap_err();
+/// assert_eq!(e.to_string(), "\"2026-02-30\" is not a date like 2026-01-06 (year-month-day): there is no such day");
+/// ```
+pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, DateTextError> {
+    text.parse().map_err(|e: chrono::ParseError| DateTextError {
+        text: text.to_owned(),
+        reason: match e.kind() {
+            chrono::format::ParseErrorKind::OutOfRange
+            | chrono::format::ParseErrorKind::Impossible => {
+                "(year-month-day): there is no such day"
+            }
+            _ => "(year-month-day)",
+        },
+    })
+}
+
 /// `now` before something that already happened.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(

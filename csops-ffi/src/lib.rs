@@ -943,12 +943,8 @@ pub unsafe extern "C" fn csops_metric_license_utilization(
 }
 
 fn date(text: &str, name: &str) -> Result<chrono::NaiveDate, Failure> {
-    text.parse().map_err(|e| {
-        Failure::new(
-            CSOPS_INVALID_INPUT,
-            format!("{name} {text:?} is not an ISO date (YYYY-MM-DD): {e}"),
-        )
-    })
+    csops_core::sla::parse_date(text)
+        .map_err(|e| Failure::new(CSOPS_INVALID_INPUT, format!("{name}: {e}")))
 }
 
 fn journey_failure(e: csops_core::journey::JourneyError) -> Failure {

@@ -1974,8 +1974,7 @@ fn day(py: Python<'_>, obj: &Bound<'_, PyAny>, name: &str) -> PyResult<chrono::N
             obj.get_type()
         )));
     };
-    text.parse()
-        .map_err(|e| input_error(py, name, format!("{name} {text:?} is not an ISO date: {e}")))
+    csops_core::sla::parse_date(&text).map_err(|e| input_error(py, name, format!("{name}: {e}")))
 }
 
 fn journey_error(py: Python<'_>, e: &csops_core::journey::JourneyError) -> PyErr {

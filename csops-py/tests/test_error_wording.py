@@ -45,6 +45,8 @@ CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = [
     ("a time out of range", lambda: apply({"type": "triage"}, at="2026-13-05T10:00:00Z"), csops.InputError,
      "at: \"2026-13-05T10:00:00Z\" is not a time like 2026-01-06T10:00:00Z (RFC 3339): a part of it is out "
      "of range (month 13, hour 25, …)"),
+    ("a bad date", lambda: csops.Scorecard.default().score({"license_utilization": 31.0}, as_of="2026-02-30"),
+     csops.InputError, "as_of: \"2026-02-30\" is not a date like 2026-01-06 (year-month-day): there is no such day"),
     ("a request's time", lambda: csops.Request.from_dict({"id": 1, "author": "r", "created_at": "yesterday"}),
      csops.InputError,
      "request is not valid: at `created_at`: expected a time like 2026-01-06T10:00:00Z (RFC 3339: a date, a "
