@@ -148,6 +148,11 @@ def test_as_of_defaults_to_now_in_utc_and_takes_a_date() -> None:
     assert before <= datetime.fromisoformat(as_of.replace("Z", "+00:00")) <= after
     assert json.loads(ok("audit", EXPORT, "--json", "--as-of", "2026-03-16"))["audit"]["as_of"] == "2026-03-16T00:00:00Z"
     assert "as of 2026-03-16 08:00 UTC" in ok("audit", EXPORT, "--as-of", "2026-03-16T09:00:00+01:00")
+    assert "as of 2026-03-16 09:00 UTC" in ok("audit", EXPORT, "--as-of", "2026-03-16 09:00")  # no zone: UTC
+    # Other ISO forms Python would read are no time a lead means.
+    for other in ("20260316", "2026-W12", "2026-075"):
+        p = run("audit", EXPORT, "--as-of", other)
+        assert p.returncode == 2 and "is not a time: give one like 2026-03-16T09:00:00Z" in p.stderr, p.stderr
 
 
 def test_progress_goes_to_stderr_when_asked_for_only() -> None:

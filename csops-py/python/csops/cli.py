@@ -231,10 +231,17 @@ def read_text(path: Path) -> str:
         raise InputProblem(f"{path}: not UTF-8 text: {e}") from None
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ZONELESS = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
 def instant(text: str) -> datetime:
     """`--as-of` of the audit: an RFC 3339 time (`2026-03-16T09:00:00Z`), or a date (its start);
     a time without an offset is UTC."""
     s = text.strip()
+    if not (_RFC3339.fullmatch(s) or _ZONELESS.fullmatch(s) or _DATE.fullmatch(s)):
+        s = ""  # another ISO form Python would take (20260316, 2026-W12) is not one of these
     if s[-1:] in ("Z", "z"):
         s = s[:-1] + "+00:00"
     try:
