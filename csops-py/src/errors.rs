@@ -1,0 +1,280 @@
+//! The exceptions of csops and the conversion of the core's errors into them.
+
+use csops_core::workflow::{self as core_wf};
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+
+use crate::*;
+
+create_exception!(
+    csops,
+    CsopsError,
+    PyException,
+    "The root of every error csops raises."
+);
+create_exception!(
+    csops,
+    LabelError,
+    CsopsError,
+    "A string that cannot be a label."
+);
+create_exception!(
+    csops,
+    ConfigError,
+    CsopsError,
+    "A configuration or directory that cannot be used; `.key` names the key."
+);
+create_exception!(
+    csops,
+    InputError,
+    CsopsError,
+    "Bad input: a request, command, weight, time or name that breaks a rule; `.key` names the input."
+);
+create_exception!(
+    csops,
+    TransitionRejected,
+    CsopsError,
+    "A command the workflow rejected: `.kind`, `.rule`, `.missing`, `.problems` (read from `args[0]`, a `Rejection`). The request is unchanged."
+);
+
+/// An error with attributes set on the exception instance (they pickle with it).
+pub(crate) fn error_with(py: Python<'_>, err: PyErr, attrs: &[(&str, Bound<'_, PyAny>)]) -> PyErr {
+    let value = err.value(py);
+    for (name, v) in attrs {
+        if let Err(e) = value.setattr(*name, v) {
+            return e;
+        }
+    }
+    err
+}
+
+/// An input error, its message and key bounded as the core's are (a binding-side conversion
+/// echoes what serde echoes, and a key can be any dict key).
+pub(crate) fn input_error(py: Python<'_>, key: &str, message: String) -> PyErr {
+    let key = PyString::new(py, &csops_core::bounded_message(key.to_owned())).into_any();
+    error_with(
+        py,
+        InputError::new_err(csops_core::bounded_message(message)),
+        &[("key", key)],
+    )
+}
+
+pub(crate) fn config_error(py: Python<'_>, e: &csops_core::ConfigError) -> PyErr {
+    let key = PyString::new(py, e.key()).into_any();
+    error_with(py, ConfigError::new_err(e.to_string()), &[("key", key)])
+}
+
+pub(crate) fn directory_error(py: Python<'_>, e: &csops_core::directory::DirectoryError) -> PyErr {
+    let key = PyString::new(py, "directory").into_any();
+    error_with(py, ConfigError::new_err(e.to_string()), &[("key", key)])
+}
+
+pub(crate) fn request_error(py: Python<'_>, e: &core_wf::RequestError) -> PyErr {
+    let key = match e {
+        core_wf::RequestError::Json { key, .. } => key.clone(),
+        core_wf::RequestError::Label { index, .. } => format!("labels[{index}]"),
+        core_wf::RequestError::Anomaly { .. } => "labels".to_owned(),
+        core_wf::RequestError::EmptyAuthor { .. } => "author".to_owned(),
+        core_wf::RequestError::StateMismatch { .. } => "workflow_state".to_owned(),
+        core_wf::RequestError::ClosedBeforeCreated { .. } => "closed_at".to_owned(),
+        core_wf::RequestError::History { index, .. } => format!("history[{index}]"),
+        core_wf::RequestError::Config(c) => return config_error(py, c),
+    };
+    input_error(py, &key, e.to_string())
+}
+
+pub(crate) fn weight_error(py: Python<'_>, e: &csops_core::weight::WeightError) -> PyErr {
+    let kind = PyString::new(py, RejectionKind::from(e).as_str()).into_any();
+    let key = PyString::new(py, "weight").into_any();
+    error_with(
+        py,
+        InputError::new_err(e.to_string()),
+        &[("key", key), ("kind", kind)],
+    )
+}
+
+/// `TransitionRejected` carrying the core's rejection, moved (not copied) into a `Rejection`
+/// object as the exception's only argument: the message (`str(e)`) and the attributes (`kind`,
+/// `rule`, `missing`, `problems`, properties of the class) are made when they are read. A
+/// stream of commands meets many rejections and reads few of them.
+pub(crate) fn rejected(py: Python<'_>, r: core_wf::Rejection) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let payload = Bound::new(py, Rejection { inner: r })?;
+        let err = py.get_type::<TransitionRejected>().call1((payload,))?;
+        Ok(PyErr::from_value(err))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+/// Why a command was rejected: the argument of `TransitionRejected` (`e.args[0]`), whose
+/// `kind`, `rule`, `missing` and `problems` the exception reads.
+#[pyclass(module = "csops._csops", frozen, eq)]
+#[derive(PartialEq)]
+pub(crate) struct Rejection {
+    pub(crate) inner: core_wf::Rejection,
+}
+
+#[pymethods]
+impl Rejection {
+    /// The first kind broken, a name of `csops.REJECTION_KINDS` ("not_permitted", ...).
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.inner.kind.as_str()
+    }
+
+    /// The rule of the first problem, in words.
+    #[getter]
+    fn rule(&self) -> &str {
+        &self.inner.rule
+    }
+
+    /// The missing inputs or checklist items of the rejection's kind ([] for other kinds).
+    #[getter]
+    fn missing(&self) -> Vec<String> {
+        self.inner.missing.clone()
+    }
+
+    /// Every unmet requirement, in precedence order: dicts with `kind`, `rule` and `missing`
+    /// (the input or checklist item, or None).
+    #[getter]
+    fn problems<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        use pyo3::intern;
+        let problems = PyList::empty(py);
+        for p in &self.inner.problems {
+            let d = PyDict::new(py);
+            d.set_item(intern!(py, "kind"), p.kind.as_str())?;
+            d.set_item(intern!(py, "rule"), &p.rule)?;
+            d.set_item(intern!(py, "missing"), &p.missing)?;
+            problems.append(d)?;
+        }
+        Ok(problems)
+    }
+
+    fn __str__(&self) -> String {
+        self.inner.to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Rejection({:?})", self.inner.to_string())
+    }
+
+    /// The rejection from its JSON (what pickling stores).
+    #[staticmethod]
+    fn _from_json(py: Python<'_>, text: text::Text<'_>) -> PyResult<Rejection> {
+        serde_json::from_str(&text)
+            .map(|inner| Rejection { inner })
+            .map_err(|e| input_error(py, "rejection", format!("not a rejection: {e}")))
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = serde_json::to_string(&self.inner)
+            .map_err(|e| input_error(py, "rejection", e.to_string()))?;
+        Ok((
+            py.import("csops._csops")?
+                .getattr("Rejection")?
+                .getattr("_from_json")?,
+            (text,),
+        ))
+    }
+}
+
+/// The attributes of `TransitionRejected`, read from its `Rejection` argument when asked for.
+pub(crate) fn rejection_properties(py: Python<'_>) -> PyResult<()> {
+    use pyo3::types::PyCFunction;
+    let ty = py.get_type::<TransitionRejected>();
+    let property = py.import("builtins")?.getattr("property")?;
+    for (name, doc) in [
+        (
+            "kind",
+            "Why the command was rejected: the first kind broken, in the precedence order of \
+             `csops.REJECTION_KINDS` (\"unknown_person\", \"invalid_time\", \
+             \"invalid_transition\", \"not_permitted\", \"missing_input\", ...).",
+        ),
+        (
+            "rule",
+            "The rule of the first problem, in words, naming what it needs.",
+        ),
+        (
+            "missing",
+            "What is missing, for the rejection's kind: the inputs of a `missing_input` \
+             (\"question\", \"weight\") or the items of a `checklist_incomplete` \
+             (\"handbook\", \"stakeholders\"); [] for the other kinds.",
+        ),
+        (
+            "problems",
+            "Every unmet requirement, in the precedence order of `kind`: dicts with `kind`, \
+             `rule` and `missing` (the input or checklist item, or None).",
+        ),
+    ] {
+        let getter = PyCFunction::new_closure(
+            py,
+            None,
+            None,
+            move |args: &Bound<'_, PyTuple>, _| -> PyResult<Py<PyAny>> {
+                let exc = args.get_item(0)?;
+                let payload = exc.getattr("args")?.get_item(0)?;
+                if !payload.is_instance_of::<Rejection>() {
+                    return Err(pyo3::exceptions::PyAttributeError::new_err(format!(
+                        "this TransitionRejected was not raised by csops: it has no {name}"
+                    )));
+                }
+                Ok(payload.getattr(name)?.unbind())
+            },
+        )?;
+        ty.setattr(name, property.call1((getter, py.None(), py.None(), doc))?)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn metrics_error(py: Python<'_>, e: &csops_core::metrics::MetricsError) -> PyErr {
+    use csops_core::metrics::MetricsError as M;
+    let key = match e {
+        M::Empty { input, .. } => (*input).to_owned(),
+        M::OutOfRange { input, .. } => input.clone(),
+        M::Inconsistent { metric, .. } => (*metric).to_owned(),
+        M::Missing { missing, .. } => {
+            // The other call form too: the per-account lists need no components.
+            let key = missing.first().copied().unwrap_or("start_arr");
+            return input_error(
+                py,
+                key,
+                format!("{e}; or the per-account form start=[...], now=[...]"),
+            );
+        }
+    };
+    input_error(py, &key, e.to_string())
+}
+
+pub(crate) fn maturity_error(py: Python<'_>, e: &csops_core::maturity::MaturityError) -> PyErr {
+    input_error(py, "ratings", e.to_string())
+}
+
+pub(crate) fn segment_error(py: Python<'_>, e: &csops_core::segment::SegmentError) -> PyErr {
+    use csops_core::segment::SegmentError as S;
+    match e {
+        S::Config { key, .. } => error_with(
+            py,
+            ConfigError::new_err(e.to_string()),
+            &[("key", PyString::new(py, key).into_any())],
+        ),
+        S::Unmatched { account, .. } | S::BadArr { account, .. } => {
+            let err = input_error(py, "account", e.to_string());
+            error_with(
+                py,
+                err,
+                &[("account", PyString::new(py, account).into_any())],
+            )
+        }
+    }
+}
+
+pub(crate) fn journey_error(py: Python<'_>, e: &csops_core::journey::JourneyError) -> PyErr {
+    use csops_core::journey::JourneyError as J;
+    let key = match e {
+        J::DateOutOfOrder { .. } => "date",
+        J::InvalidEvent { .. } | J::BadValue { .. } => "event",
+    };
+    input_error(py, key, e.to_string())
+}

@@ -1,0 +1,256 @@
+//! `Workflow`: the transition table applied to requests, with its configuration and directory.
+
+use csops_core::workflow::{self as core_wf, Command};
+use csops_core::{Config, Directory};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::*;
+
+pub(crate) fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
+    // One pass from the dict; a failure is read again through JSON, which names the key.
+    if obj.cast::<PyDict>().is_ok()
+        && let Ok(c) = Command::deserialize(de::PyDe::new(obj))
+    {
+        return Ok(c);
+    }
+    let value = dict_or_json(obj, "command")?;
+    Command::from_value(value).map_err(|e| {
+        let key = match e.key.as_str() {
+            "." => "command".to_owned(),
+            k => format!("command.{k}"),
+        };
+        input_error(obj.py(), &key, e.to_string())
+    })
+}
+
+/// A request loaded with the default configuration (`config` None: its taxonomy compiled
+/// once per process, not per request) or with the configuration given.
+pub(crate) fn load_request<T>(
+    py: Python<'_>,
+    input: T,
+    config: Option<&Bound<'_, PyAny>>,
+    default: impl FnOnce(T) -> Result<core_wf::Request, core_wf::RequestError>,
+    with: impl FnOnce(T, &Config) -> Result<core_wf::Request, core_wf::RequestError>,
+) -> PyResult<Request> {
+    let loaded = match config.filter(|c| !c.is_none()) {
+        None => default(input),
+        Some(c) => with(input, &config_from(Some(c))?),
+    };
+    loaded.map(Request::from).map_err(|e| request_error(py, &e))
+}
+
+/// The CS Ops request workflow: a directory of people and roles, a configuration, and the
+/// transition table.
+///
+/// `Workflow(directory, config=None)`. `directory`: a dict (or its JSON text) from each person
+/// to a list of role strings: `"cs_ops"`, `"gainsight_admin"`, `"workstream_lead:<workstream>"`
+/// (a name of `csops.WORKSTREAMS`), e.g. `{"lena": ["workstream_lead:Gainsight"], "omar":
+/// ["cs_ops"]}`. `config`: None (the default rules), a dict, or JSON or TOML text with any of
+/// the sections `labels`, `routing`, `review` and `sla` (`Workflow(...).config` shows them all
+/// with their defaults); a bad directory or configuration is a `ConfigError` whose `.key`
+/// names the key.
+///
+/// `apply(request, command, actor=..., at=...)` moves a `Request`; the command dict is
+/// described in the "Commands" section and the times `at` takes in the "Times" section of the
+/// package's docs (`help(csops)`).
+#[pyclass(module = "csops._csops", frozen)]
+pub(crate) struct Workflow {
+    pub(crate) inner: core_wf::Workflow,
+}
+
+#[pymethods]
+impl Workflow {
+    #[new]
+    #[pyo3(signature = (directory, config = None))]
+    fn new(
+        py: Python<'_>,
+        directory: &Bound<'_, PyAny>,
+        config: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Workflow> {
+        let value = match dict_or_json(directory, "directory") {
+            Ok(v) => v,
+            Err(e) if e.is_instance_of::<InputError>(py) => {
+                let message = e.value(py).str()?.to_string();
+                return Err(error_with(
+                    py,
+                    ConfigError::new_err(message),
+                    &[("key", PyString::new(py, "directory").into_any())],
+                ));
+            }
+            Err(e) => return Err(e),
+        };
+        let map: std::collections::BTreeMap<String, Vec<String>> = serde_json::from_value(value)
+            .map_err(|e| {
+                error_with(
+                    py,
+                    ConfigError::new_err(csops_core::bounded_message(format!(
+                        "directory must map each person to a list of role strings: {}",
+                        csops_core::reader_words(&e.to_string())
+                    ))),
+                    &[("key", PyString::new(py, "directory").into_any())],
+                )
+            })?;
+        let dir = Directory::from_role_names(map).map_err(|e| directory_error(py, &e))?;
+        let inner =
+            core_wf::Workflow::new(dir, config_from(config)?).map_err(|e| config_error(py, &e))?;
+        Ok(Workflow { inner })
+    }
+
+    /// Applies a command to `request` (a `Request`, changed in place) and returns the
+    /// `Transition`, or raises `TransitionRejected` and leaves the request unchanged.
+    ///
+    /// `command`: a dict such as `{"type": "triage", "workstream": "Gainsight"}`, or its JSON
+    /// text; its `type` is one of `csops.COMMAND_TYPES`, and its fields are those of its type
+    /// (see `help(csops)`, "Commands"). `actor`: the person acting, by their name in the
+    /// directory. `at`: when, as RFC 3339 text with a zone (`"2026-01-06T10:00:00Z"`) or an
+    /// aware `datetime`; naive datetimes are refused (see `help(csops)`, "Times").
+    #[pyo3(signature = (request, command, *, actor, at))]
+    fn apply(
+        &self,
+        py: Python<'_>,
+        request: RequestArg<'_>,
+        command: &Bound<'_, PyAny>,
+        actor: text::Text<'_>,
+        at: &Bound<'_, PyAny>,
+    ) -> PyResult<Transition> {
+        let cmd = self::command(command)?;
+        let at = instant(at, "at")?;
+        let mut req = request.0.borrow_mut();
+        self.inner
+            .apply(&mut req.inner, cmd, &actor, at)
+            .map(Transition::from)
+            .map_err(|r| rejected(py, r))
+    }
+
+    /// The answer `apply` would give, without changing anything: the `Transition`, or
+    /// `TransitionRejected`. `request`, `command`, `actor` and `at` are as for `apply` (see
+    /// `help(csops)`, "Commands" and "Times").
+    #[pyo3(signature = (request, command, *, actor, at))]
+    fn can_apply(
+        &self,
+        py: Python<'_>,
+        request: RequestArg<'_>,
+        command: &Bound<'_, PyAny>,
+        actor: text::Text<'_>,
+        at: &Bound<'_, PyAny>,
+    ) -> PyResult<Transition> {
+        let cmd = self::command(command)?;
+        let at = instant(at, "at")?;
+        self.inner
+            .check(&request.0.borrow().inner, &cmd, &actor, at)
+            .map(Transition::from)
+            .map_err(|r| rejected(py, r))
+    }
+
+    /// Loads a request with this workflow's configuration (its labels read with this
+    /// workflow's aliases). `data`: a request dict (the fields of `Request.from_dict`) or its
+    /// JSON text.
+    fn load_request(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Request> {
+        let value = dict_or_json(data, "data")?;
+        self.inner
+            .load_value(value)
+            .map(Request::from)
+            .map_err(|e| request_error(py, &e))
+    }
+
+    /// Replays `history` from `initial` (a `Request`) and returns the resulting request:
+    /// `history` is a list of steps as `Request.history` gives them (dicts with `at`, `actor`,
+    /// `from`, `to` and `command`); a step that does not apply is an `InputError`.
+    fn replay(
+        &self,
+        py: Python<'_>,
+        initial: RequestArg<'_>,
+        history: &Bound<'_, PyAny>,
+    ) -> PyResult<Request> {
+        let steps: Vec<core_wf::Step> =
+            serde_json::from_value(to_json(history, &|| "history".to_owned())?).map_err(|e| {
+                input_error(
+                    py,
+                    "history",
+                    format!(
+                        "history is not a list of steps: {}",
+                        csops_core::reader_words(&e.to_string())
+                    ),
+                )
+            })?;
+        self.inner
+            .replay(&initial.0.borrow().inner, &steps)
+            .map(Request::from)
+            .map_err(|e| input_error(py, "history", e.to_string()))
+    }
+
+    /// The SLA breaches of `request` at `now`: a list of dicts (`kind`, `since`, `due`,
+    /// `overdue_by` in seconds). `now`: RFC 3339 text with a zone or an aware `datetime`
+    /// (see `help(csops)`, "Times"), not before the request's last step.
+    fn sla_breaches<'py>(
+        &self,
+        py: Python<'py>,
+        request: RequestArg<'_>,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let now = instant(now, "now")?;
+        let breaches = self
+            .inner
+            .sla_breaches(&request.0.borrow().inner, now)
+            .map_err(|e| input_error(py, "now", format!("now: {e}")))?;
+        from_json(py, &serde_json::to_value(breaches).unwrap_or(Value::Null))
+    }
+
+    /// Decides an Issue Hook against the request as last stored: a `gitlab.WebhookDecision`.
+    /// `hook`: the webhook payload (a dict, its JSON text, or an `IssueHook`). `stored`: the
+    /// request before the change (a `Request`, a csops request dict or a GitLab REST issue
+    /// dict), or the issue's resource label events (a list of `gitlab.LabelEvent`s or of
+    /// GitLab's event dicts), from which it is rebuilt.
+    fn decide_webhook(
+        &self,
+        py: Python<'_>,
+        hook: &Bound<'_, PyAny>,
+        stored: &Bound<'_, PyAny>,
+    ) -> PyResult<gitlab::WebhookDecision> {
+        gitlab::decide_webhook(py, &self.inner, hook, stored)
+    }
+
+    /// The peer-review level of `request` (from its `change_kind`): "required",
+    /// "recommended" or "optional".
+    fn review_level(&self, request: RequestArg<'_>) -> &'static str {
+        self.inner.review_level(&request.0.borrow().inner).into()
+    }
+
+    /// The configuration in use, as a dict.
+    #[getter]
+    fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::to_value(self.inner.config()).unwrap_or(Value::Null),
+        )
+    }
+
+    /// The directory, as a dict of person -> list of roles.
+    #[getter]
+    fn directory<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(
+            py,
+            &serde_json::to_value(self.inner.directory()).unwrap_or(Value::Null),
+        )
+    }
+
+    /// The transition table as a Mermaid `stateDiagram-v2`.
+    fn to_mermaid(&self) -> String {
+        csops_core::diagram::mermaid()
+    }
+
+    /// The transition table as Graphviz DOT.
+    fn to_dot(&self) -> String {
+        csops_core::diagram::dot()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Workflow(directory={})",
+            serde_json::to_string(self.inner.directory()).unwrap_or_default()
+        )
+    }
+}
