@@ -1,23 +1,30 @@
 //! `csops.Scorecard` and `csops.HealthScore`: the health score (SPEC §10) for notebooks.
 //! Conversions only: columns become `&[f64]` (no copy for float64 numpy / pandas / Arrow
 //! columns without nulls), names become codes, and the core scores them with the GIL released.
+//!
+//! Here: `Scorecard`; `columns` (a book's columns as slices), `score` (`HealthScore`).
 
 use chrono::NaiveDate;
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::IntoPyObjectExt;
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 
 use csops_core::health::{
-    self as core, Batch, HealthError, NO_DATE, NO_SEGMENT, Override, Previous, ScoreContext,
-    UNKNOWN_CODE, Values,
+    self as core, Batch, HealthError, NO_SEGMENT, Override, Previous, ScoreContext, UNKNOWN_CODE,
+    Values,
 };
 
 use crate::{ConfigError, day, error_with, from_json, input_error, load_spec, read};
 
-fn health_error(py: Python<'_>, e: &HealthError) -> PyErr {
+mod columns;
+mod score;
+
+pub(crate) use columns::*;
+pub(crate) use score::*;
+
+pub(crate) fn health_error(py: Python<'_>, e: &HealthError) -> PyErr {
     match e {
         HealthError::Scorecard { key, .. } => error_with(
             py,
@@ -54,10 +61,10 @@ fn health_error(py: Python<'_>, e: &HealthError) -> PyErr {
 #[pyclass(module = "csops._csops", frozen)]
 #[derive(Clone)]
 pub(crate) struct Scorecard {
-    inner: core::Scorecard,
+    pub(crate) inner: core::Scorecard,
 }
 
-fn load(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<core::Scorecard> {
+pub(crate) fn load(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<core::Scorecard> {
     load_spec(
         spec,
         "spec",
@@ -65,158 +72,6 @@ fn load(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<core::Scorecard> {
         core::Scorecard::from_toml,
     )?
     .map_err(|e| health_error(py, &e))
-}
-
-/// A column as `f64`s: borrowed from numpy when it already is float64, else converted.
-enum Column<'py> {
-    Borrowed(PyReadonlyArray1<'py, f64>),
-    Owned(Vec<f64>),
-}
-
-impl Column<'_> {
-    fn slice(&self) -> PyResult<&[f64]> {
-        match self {
-            Column::Borrowed(a) => Ok(a.as_slice()?),
-            Column::Owned(v) => Ok(v),
-        }
-    }
-}
-
-/// The names of a table's columns, and a getter: a dict, a pandas / polars DataFrame or a
-/// pyarrow Table.
-fn column_names(data: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
-    if let Ok(d) = data.cast::<PyDict>() {
-        return d
-            .keys()
-            .iter()
-            .map(|k| Ok(k.extract::<crate::text::OwnedText>()?.0))
-            .collect();
-    }
-    if data.hasattr("column_names")? {
-        return data.getattr("column_names")?.extract();
-    }
-    if data.hasattr("columns")? {
-        return data
-            .getattr("columns")?
-            .try_iter()?
-            .map(|c| c.and_then(|c| c.str().map(|s| s.to_string())))
-            .collect();
-    }
-    Err(PyTypeError::new_err(format!(
-        "data: expected a pandas DataFrame, a dict of arrays or a pyarrow Table, not {}",
-        data.get_type()
-    )))
-}
-
-fn get_column<'py>(data: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-    if data.hasattr("column_names")? && data.hasattr("column")? {
-        data.call_method1("column", (name,))
-    } else {
-        data.get_item(name)
-    }
-}
-
-/// A column as a numpy array (Arrow columns through `to_numpy`, nulls as NaN / None).
-fn as_numpy<'py>(py: Python<'py>, col: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let np = py.import("numpy")?;
-    let col = if col.hasattr("chunks")? || col.hasattr("to_pylist")? {
-        let kw = PyDict::new(py);
-        kw.set_item("zero_copy_only", false)?;
-        col.call_method("to_numpy", (), Some(&kw))?
-    } else {
-        col.clone()
-    };
-    np.call_method1("asarray", (col,))
-}
-
-fn measure_column<'py>(
-    py: Python<'py>,
-    card: &core::Scorecard,
-    m: usize,
-    col: &Bound<'py, PyAny>,
-) -> PyResult<Column<'py>> {
-    let arr = as_numpy(py, col)?;
-    let kind: String = arr.getattr("dtype")?.getattr("kind")?.extract()?;
-    let id = &card.measures()[m];
-    match kind.as_str() {
-        "f" | "i" | "u" | "b" => {
-            let np = py.import("numpy")?;
-            let kw = PyDict::new(py);
-            kw.set_item("dtype", np.getattr("float64")?)?;
-            let a = np.call_method("ascontiguousarray", (arr,), Some(&kw))?;
-            let a: PyReadonlyArray1<'py, f64> = a.extract().map_err(|_| {
-                input_error(py, id, format!("column {id:?}: expected one dimension"))
-            })?;
-            Ok(Column::Borrowed(a))
-        }
-        "O" | "U" | "S" => {
-            let mut out = Vec::with_capacity(arr.len()?);
-            for item in arr.try_iter()? {
-                let item = item?;
-                let v = if item.is_none() {
-                    f64::NAN
-                } else if let Ok(s) = item.cast::<PyString>() {
-                    card.category_code(m, crate::text::str_of(s, id)?)
-                        .map_err(|e| health_error(py, &e))?
-                } else if let Ok(x) = item.extract::<f64>() {
-                    x
-                } else {
-                    return Err(input_error(
-                        py,
-                        id,
-                        format!(
-                            "column {id:?}: {} is neither text nor a number",
-                            item.repr()?
-                        ),
-                    ));
-                };
-                out.push(v);
-            }
-            Ok(Column::Owned(out))
-        }
-        other => Err(input_error(
-            py,
-            id,
-            format!(
-                "column {id:?}: numbers or category names are needed, not dtype kind {other:?}"
-            ),
-        )),
-    }
-}
-
-/// Dates as days since 1970-01-01 (NaT / None: unknown).
-fn day_column(py: Python<'_>, col: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
-    let np = py.import("numpy")?;
-    let arr = as_numpy(py, col)?;
-    let days = np
-        .call_method1("asarray", (arr, "datetime64[D]"))?
-        .call_method1("astype", ("int64",))?;
-    let days: PyReadonlyArray1<'_, i64> = days.extract()?;
-    // numpy's NaT is i64::MIN, the core's NO_DATE.
-    debug_assert_eq!(NO_DATE, i64::MIN);
-    Ok(days.as_slice()?.to_vec())
-}
-
-fn strings(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<Option<String>>> {
-    let arr = as_numpy(py, obj)?;
-    arr.try_iter()?
-        .map(|x| {
-            let x = x?;
-            if x.is_none() || x.extract::<f64>().is_ok_and(f64::is_nan) {
-                Ok(None)
-            } else {
-                Ok(Some(x.str()?.to_string()))
-            }
-        })
-        .collect()
-}
-
-/// Computed once per call, outside the GIL-free part.
-struct Prepared<'py> {
-    columns: Vec<(usize, Column<'py>)>,
-    observed: Vec<(usize, Vec<i64>)>,
-    segments: Option<Vec<u32>>,
-    previous: Option<Vec<u8>>,
 }
 
 #[pymethods]
@@ -619,140 +474,6 @@ impl Scorecard {
                 .getattr("Scorecard")?
                 .getattr("from_json")?,
             (self.inner.to_json(),),
-        ))
-    }
-}
-
-/// One account's health score, with its explanation.
-#[pyclass(module = "csops._csops", frozen)]
-pub(crate) struct HealthScore {
-    inner: core::HealthScore,
-}
-
-#[pymethods]
-impl HealthScore {
-    /// The score shown (None: Unknown).
-    #[getter]
-    fn score(&self) -> Option<f64> {
-        self.inner.score
-    }
-    /// The band shown ("Unknown" when there is none).
-    #[getter]
-    fn band(&self) -> &str {
-        &self.inner.band
-    }
-    /// The computed score (before an override).
-    #[getter]
-    fn computed_score(&self) -> Option<f64> {
-        self.inner.computed_score
-    }
-    /// The computed band (after hysteresis and vetoes, before an override).
-    #[getter]
-    fn computed_band(&self) -> &str {
-        &self.inner.computed_band
-    }
-    /// The share of the nominal weight with present values (0-1).
-    #[getter]
-    fn coverage(&self) -> f64 {
-        self.inner.coverage
-    }
-    /// Every measure's part: dicts with measure, group, status, value, measure_score, weight,
-    /// points, lost.
-    #[getter]
-    fn contributions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(&self.inner.contributions).unwrap_or(Value::Null),
-        )
-    }
-    /// Every group's part: dicts with group, score, weight, points.
-    #[getter]
-    fn groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(&self.inner.groups).unwrap_or(Value::Null),
-        )
-    }
-    /// The measures whose vetoes fired.
-    #[getter]
-    fn vetoes(&self) -> Vec<String> {
-        self.inner.vetoes.clone()
-    }
-    /// The measures whose values were stale.
-    #[getter]
-    fn stale(&self) -> Vec<String> {
-        self.inner.stale.clone()
-    }
-    /// "up", "same", "down", or None.
-    #[getter]
-    fn trend(&self) -> Option<&'static str> {
-        self.inner.trend.map(Into::into)
-    }
-    /// `(from, to)` when the band changed against the previous one.
-    #[getter]
-    fn band_change(&self) -> Option<(String, String)> {
-        self.inner
-            .band_change
-            .as_ref()
-            .map(|c| (c.from.clone(), c.to.clone()))
-    }
-    /// Why the score is Unknown (a dict with `reason`), or None.
-    #[getter]
-    fn unknown<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(&self.inner.unknown).unwrap_or(Value::Null),
-        )
-    }
-    /// The override that applied, as a dict, or None.
-    #[getter]
-    fn r#override<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(&self.inner.override_).unwrap_or(Value::Null),
-        )
-    }
-    /// The first `n` reasons behind the score (3 by default), most important first: vetoes,
-    /// then points lost, in words.
-    #[pyo3(signature = (n = 3))]
-    fn reasons(&self, n: usize) -> Vec<String> {
-        self.inner.reasons(n)
-    }
-    /// Everything, as a dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(&self.inner).unwrap_or(Value::Null),
-        )
-    }
-    /// A HealthScore from JSON `text`, `to_dict()`'s output as JSON (pickling uses it).
-    #[staticmethod]
-    fn from_json(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<HealthScore> {
-        serde_json::from_str(&text)
-            .map(|inner| HealthScore { inner })
-            .map_err(|e| input_error(py, "score", format!("score: {e}")))
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .cast::<HealthScore>()
-            .is_ok_and(|o| o.get().inner == self.inner)
-    }
-    fn __repr__(&self) -> String {
-        let score = self
-            .inner
-            .score
-            .map_or("None".to_owned(), |s| format!("{s:?}"));
-        format!(
-            "HealthScore(score={score}, band={:?}, coverage={:?})",
-            self.inner.band, self.inner.coverage
-        )
-    }
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((
-            py.import("csops._csops")?
-                .getattr("HealthScore")?
-                .getattr("from_json")?,
-            (serde_json::to_string(&self.inner).unwrap_or_default(),),
         ))
     }
 }

@@ -1,0 +1,308 @@
+//! Resource label events, and an issue's history rebuilt from them with what it broke.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use serde_json::Value;
+
+use csops_core::gitlab::{self as core_gl};
+use csops_core::workflow as core_wf;
+
+use crate::{Request, Workflow, from_json, input_error, instant, json_arg, py_datetime};
+
+use super::*;
+
+/// One resource label event: who, when, which label (None when deleted since), add or remove.
+///
+/// `read_label_events` reads them from GitLab's JSON. `LabelEvent(user, at, label, action)`
+/// makes one: `user` a username, `at` a time (RFC 3339 text with a zone or an aware
+/// `datetime`; see `help(csops)`, "Times"), `label` a label name or None, `action` "add" or
+/// "remove".
+#[pyclass(module = "csops._csops", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub(crate) struct LabelEvent {
+    pub(crate) inner: core_gl::LabelEvent,
+}
+
+#[pymethods]
+impl LabelEvent {
+    #[new]
+    #[pyo3(signature = (user, at, label, action))]
+    fn new(
+        py: Python<'_>,
+        user: crate::text::OwnedText,
+        at: &Bound<'_, PyAny>,
+        label: Option<crate::text::OwnedText>,
+        action: crate::text::Text<'_>,
+    ) -> PyResult<LabelEvent> {
+        let action = match &*action {
+            "add" => core_gl::LabelAction::Add,
+            "remove" => core_gl::LabelAction::Remove,
+            other => {
+                return Err(input_error(
+                    py,
+                    "action",
+                    format!("action {other:?} is not \"add\" or \"remove\""),
+                ));
+            }
+        };
+        Ok(LabelEvent {
+            inner: core_gl::LabelEvent {
+                user: core_gl::User { username: user.0 },
+                created_at: instant(at, "at")?,
+                label: label.map(|name| core_gl::EventLabel { name: name.0 }),
+                action,
+            },
+        })
+    }
+
+    /// Who (`user.username`).
+    #[getter]
+    fn user(&self) -> &str {
+        &self.inner.user.username
+    }
+
+    /// When.
+    #[getter]
+    fn at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_datetime(py, self.inner.created_at)
+    }
+
+    /// The label's name (None when the label has been deleted since).
+    #[getter]
+    fn label(&self) -> Option<&str> {
+        self.inner.label.as_ref().map(|l| l.name.as_str())
+    }
+
+    /// "add" or "remove".
+    #[getter]
+    fn action(&self) -> &'static str {
+        match self.inner.action {
+            core_gl::LabelAction::Add => "add",
+            core_gl::LabelAction::Remove => "remove",
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "LabelEvent(user={:?}, at={:?}, label={:?}, action={:?})",
+            self.user(),
+            self.inner.created_at.to_rfc3339(),
+            self.label(),
+            self.action()
+        )
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(
+        Bound<'py, PyAny>,
+        (String, String, Option<String>, &'static str),
+    )> {
+        Ok((
+            py.import("csops._csops")?.getattr("LabelEvent")?,
+            (
+                self.inner.user.username.clone(),
+                self.inner.created_at.to_rfc3339(),
+                self.label().map(str::to_owned),
+                self.action(),
+            ),
+        ))
+    }
+}
+
+/// Reads resource label events (`GET /projects/:id/issues/:iid/resource_label_events`) as a
+/// list of `LabelEvent`s. `events`: a list of GitLab's event dicts, or its JSON text.
+#[pyfunction]
+pub(crate) fn gitlab_read_label_events(
+    py: Python<'_>,
+    events: &Bound<'_, PyAny>,
+) -> PyResult<Vec<LabelEvent>> {
+    let value = json_arg(events, "events")?;
+    core_gl::read_label_events_value(value)
+        .map(|v| v.into_iter().map(|inner| LabelEvent { inner }).collect())
+        .map_err(|e| gitlab_error(py, &e))
+}
+
+/// Events given as `LabelEvent`s, GitLab's dicts, or JSON text.
+pub(crate) fn events_arg(
+    py: Python<'_>,
+    events: &Bound<'_, PyAny>,
+) -> PyResult<Vec<core_gl::LabelEvent>> {
+    if let Ok(list) = events.cast::<PyList>()
+        && !list.is_empty()
+        && list.iter().all(|e| e.cast::<LabelEvent>().is_ok())
+    {
+        return list
+            .iter()
+            .map(|e| Ok(e.cast::<LabelEvent>()?.get().inner.clone()))
+            .collect();
+    }
+    let value = json_arg(events, "events")?;
+    core_gl::read_label_events_value(value).map_err(|e| gitlab_error(py, &e))
+}
+
+/// One step that broke the process: `.rule`, `.actor`, `.at`, `.step`, `.message`.
+#[pyclass(module = "csops._csops", frozen)]
+pub(crate) struct Violation {
+    pub(crate) v: Value,
+}
+
+json_backed!(Violation, "violation", {
+    /// The rule broken (`"skipped_peer_review"`, …).
+    #[getter]
+    fn rule(&self) -> Option<String> {
+        str_of(&self.v, "rule")
+    }
+
+    /// Who (None for a closing, which label events do not show).
+    #[getter]
+    fn actor(&self) -> Option<String> {
+        str_of(&self.v, "actor")
+    }
+
+    /// When.
+    #[getter]
+    fn at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        time_of(py, &self.v, "at")
+    }
+
+    /// The position of the step in the reconstructed history, when it is one.
+    #[getter]
+    fn step(&self) -> Option<u64> {
+        get(&self.v, "step").as_u64()
+    }
+
+    /// In words.
+    #[getter]
+    fn message(&self) -> Option<String> {
+        str_of(&self.v, "message")
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Violation(rule={:?}, actor={:?}, at={:?}, message={:?})",
+            self.rule().unwrap_or_default(),
+            self.actor(),
+            str_of(&self.v, "at").unwrap_or_default(),
+            self.message().unwrap_or_default()
+        )
+    }
+});
+
+pub(crate) fn violations(v: &Value) -> Vec<Violation> {
+    v.as_array()
+        .map(|a| a.iter().map(|x| Violation { v: x.clone() }).collect())
+        .unwrap_or_default()
+}
+
+/// A request's history as its label events show it, and what broke the process. Unpacks as
+/// `history, violations = ...`.
+#[pyclass(module = "csops._csops", frozen)]
+pub(crate) struct Reconstruction {
+    pub(crate) request: core_wf::Request,
+    pub(crate) v: Value,
+}
+
+#[pymethods]
+impl Reconstruction {
+    /// The request, its history replaced by the reconstructed one.
+    #[getter]
+    fn request(&self) -> Request {
+        Request::from(self.request.clone())
+    }
+
+    /// The reconstructed history: dicts (`at`, `actor`, `from`, `to`, `command`).
+    #[getter]
+    fn history<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(py, &value_of(self.request.history()))
+    }
+
+    /// Every violation, in time order.
+    #[getter]
+    fn violations(&self) -> Vec<Violation> {
+        violations(&self.v)
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let pair = PyList::new(
+            py,
+            [
+                self.history(py)?,
+                PyList::new(py, self.violations())?.into_any(),
+            ],
+        )?;
+        pair.try_iter().map(Bound::into_any)
+    }
+
+    /// As a dict: `request` (the request dict, with the reconstructed history) and
+    /// `violations` (dicts).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let d = PyDict::new(py);
+        d.set_item("request", from_json(py, &value_of(&self.request))?)?;
+        d.set_item("violations", from_json(py, &self.v)?)?;
+        Ok(d.into_any())
+    }
+
+    #[staticmethod]
+    fn _from_json(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<Reconstruction> {
+        let bad = |e: String| input_error(py, "reconstruction", e);
+        let v: Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let request: core_wf::Request =
+            serde_json::from_value(get(&v, "request").clone()).map_err(|e| bad(e.to_string()))?;
+        Ok(Reconstruction {
+            request,
+            v: get(&v, "violations").clone(),
+        })
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Reconstruction>()
+            .is_ok_and(|o| o.get().request == self.request && o.get().v == self.v)
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let doc = serde_json::json!({"request": value_of(&self.request), "violations": self.v});
+        Ok((
+            py.import("csops._csops")?
+                .getattr("Reconstruction")?
+                .getattr("_from_json")?,
+            (doc.to_string(),),
+        ))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Reconstruction(request={}, steps={}, violations={})",
+            self.request.id(),
+            self.request.history().len(),
+            self.v.as_array().map_or(0, Vec::len)
+        )
+    }
+}
+
+/// Reconstructs a request's workflow history from its label events and audits it: a
+/// `Reconstruction` (`history, violations = reconstruct(...)`). `request`: a `Request`, a csops
+/// request dict or a GitLab REST issue (dicts also as JSON text). `events`: the issue's
+/// resource label events, `LabelEvent`s or GitLab's dicts (or JSON text). `workflow`: the
+/// `csops.Workflow` whose directory and rules judge each step.
+#[pyfunction]
+#[pyo3(signature = (request, events, workflow))]
+pub(crate) fn gitlab_reconstruct(
+    py: Python<'_>,
+    request: &Bound<'_, PyAny>,
+    events: &Bound<'_, PyAny>,
+    workflow: &Workflow,
+) -> PyResult<Reconstruction> {
+    let wf = &workflow.inner;
+    let req =
+        request_arg(py, request, wf.config(), "request")?.map_err(|e| gitlab_error(py, &e))?;
+    let events = events_arg(py, events)?;
+    let rec = core_gl::reconstruct(wf, &req, &events).map_err(|e| gitlab_error(py, &e))?;
+    Ok(Reconstruction {
+        v: value_of(&rec.violations),
+        request: rec.request,
+    })
+}

@@ -1,0 +1,120 @@
+//! GitLab's REST issue objects read as requests, and one issue's consistency.
+
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+use csops_core::gitlab::{self as core_gl};
+
+use crate::{Request, Workflow, config_from, from_json, json_arg};
+
+use super::*;
+
+/// Issues read from a list: the requests in order, and what the bad entries were (each names
+/// its position). Iterating gives the requests.
+#[pyclass(module = "csops._csops", frozen)]
+pub(crate) struct ReadIssues {
+    pub(crate) inner: core_gl::Issues,
+}
+
+#[pymethods]
+impl ReadIssues {
+    /// The requests read, in the list's order.
+    #[getter]
+    fn requests(&self) -> Vec<Request> {
+        self.inner
+            .requests
+            .iter()
+            .cloned()
+            .map(Request::from)
+            .collect()
+    }
+
+    /// What each bad entry was (each names its position): only what GitLab never writes.
+    #[getter]
+    fn errors(&self) -> Vec<String> {
+        self.inner.errors.iter().map(ToString::to_string).collect()
+    }
+
+    /// The issues whose two workflow labels leave their state undecided: one dict each
+    /// (`iid`, `created_at`, `anomaly` with `labels` and `states`).
+    #[getter]
+    fn undecided<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(py, &value_of(&self.inner.undecided))
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.requests.len()
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        PyList::new(py, self.requests())?
+            .try_iter()
+            .map(Bound::into_any)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<ReadIssues>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "ReadIssues({} requests, {} undecided, {} errors)",
+            self.inner.requests.len(),
+            self.inner.undecided.len(),
+            self.inner.errors.len()
+        )
+    }
+}
+
+/// Reads one REST issue object (`GET /projects/:id/issues/:iid`) as a `Request`. `issue`: the
+/// object as a dict or JSON text (unknown fields are ignored). `config`: None (the default
+/// labels and routing), or a workflow configuration as `Workflow` takes it (a dict, JSON or
+/// TOML text). A missing or mistyped field is an `InputError` whose `.key` names it.
+#[pyfunction]
+#[pyo3(signature = (issue, config = None))]
+pub(crate) fn gitlab_read_issue(
+    py: Python<'_>,
+    issue: &Bound<'_, PyAny>,
+    config: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Request> {
+    let value = json_arg(issue, "issue")?;
+    let cfg = config_from(config)?;
+    core_gl::read_issue_value(value, &cfg)
+        .map(Request::from)
+        .map_err(|e| gitlab_error(py, &e))
+}
+
+/// Reads a list of REST issue objects (`GET /projects/:id/issues`): a `ReadIssues`, where a bad
+/// entry is reported in `.errors` and the rest read. `issues`: the list, or its JSON text.
+/// `config`: as for `read_issue`.
+#[pyfunction]
+#[pyo3(signature = (issues, config = None))]
+pub(crate) fn gitlab_read_issues(
+    py: Python<'_>,
+    issues: &Bound<'_, PyAny>,
+    config: Option<&Bound<'_, PyAny>>,
+) -> PyResult<ReadIssues> {
+    let value = json_arg(issues, "issues")?;
+    let cfg = config_from(config)?;
+    core_gl::read_issues_value(value, &cfg)
+        .map(|inner| ReadIssues { inner })
+        .map_err(|e| gitlab_error(py, &e))
+}
+
+/// Whether one issue's current state is consistent: a dict `iid`, `state`, `consistent`,
+/// `anomalies`. `issue`: a REST issue object (a dict or JSON text). `workflow`: the
+/// `csops.Workflow` whose configuration reads it (None: the default).
+#[pyfunction]
+#[pyo3(signature = (issue, workflow = None))]
+pub(crate) fn gitlab_check_issue<'py>(
+    py: Python<'py>,
+    issue: &Bound<'py, PyAny>,
+    workflow: Option<&Workflow>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let wf = default_workflow(workflow);
+    let value = json_arg(issue, "issue")?;
+    let check = core_gl::check_issue_value(&wf, value).map_err(|e| gitlab_error(py, &e))?;
+    from_json(py, &value_of(&check))
+}

@@ -1,0 +1,269 @@
+//! The Issue Hook payload and the webhook decision (SPEC §7).
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use serde_json::Value;
+
+use csops_core::gitlab::{self as core_gl};
+use csops_core::workflow as core_wf;
+
+use crate::{Request, config_from, from_json, input_error, json_arg, py_datetime};
+
+use super::*;
+
+/// An Issue Hook payload: `.actor`, `.at`, `.iid`, `.labels`, `.previous_labels`,
+/// `.current_labels`, `.assignees`, `.request`.
+#[pyclass(module = "csops._csops", frozen)]
+pub(crate) struct IssueHook {
+    pub(crate) inner: core_gl::IssueHook,
+}
+
+#[pymethods]
+impl IssueHook {
+    #[staticmethod]
+    fn _from_json(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<IssueHook> {
+        serde_json::from_str(&text)
+            .map(|inner| IssueHook { inner })
+            .map_err(|e| input_error(py, "hook", e.to_string()))
+    }
+
+    /// Who made the change.
+    #[getter]
+    fn actor(&self) -> &str {
+        &self.inner.actor
+    }
+
+    /// When.
+    #[getter]
+    fn at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_datetime(py, self.inner.at)
+    }
+
+    /// The issue's iid.
+    #[getter]
+    fn iid(&self) -> u64 {
+        self.inner.iid
+    }
+
+    /// `object_attributes.action`, when given.
+    #[getter]
+    fn action(&self) -> Option<&str> {
+        self.inner.action.as_deref()
+    }
+
+    /// The labels after the change.
+    #[getter]
+    fn labels(&self) -> Vec<String> {
+        self.inner.labels.clone()
+    }
+
+    /// `changes.labels.previous` (None when the labels did not change).
+    #[getter]
+    fn previous_labels(&self) -> Option<Vec<String>> {
+        self.inner.previous_labels.clone()
+    }
+
+    /// `changes.labels.current` (None when the labels did not change).
+    #[getter]
+    fn current_labels(&self) -> Option<Vec<String>> {
+        self.inner.current_labels.clone()
+    }
+
+    /// Assignees' usernames after the change.
+    #[getter]
+    fn assignees(&self) -> Vec<String> {
+        self.inner.assignees.clone()
+    }
+
+    /// The request the issue is after the change (author: `author_id:<id>`).
+    #[getter]
+    fn request(&self, py: Python<'_>) -> PyResult<Request> {
+        self.to_request(py, None)
+    }
+
+    /// The request the issue is after the change, read with `config`: None (the default), or
+    /// a workflow configuration as `Workflow` takes it (a dict, JSON or TOML text).
+    #[pyo3(signature = (config = None))]
+    fn to_request(&self, py: Python<'_>, config: Option<&Bound<'_, PyAny>>) -> PyResult<Request> {
+        let cfg = config_from(config)?;
+        self.inner
+            .to_request(&cfg)
+            .map(Request::from)
+            .map_err(|e| gitlab_error(py, &e))
+    }
+
+    /// The payload's fields read, as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(py, &value_of(&self.inner))
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<IssueHook>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "IssueHook(iid={}, actor={:?}, at={:?}, previous_labels={:?}, current_labels={:?})",
+            self.inner.iid,
+            self.inner.actor,
+            self.inner.at.to_rfc3339(),
+            self.inner.previous_labels,
+            self.inner.current_labels
+        )
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((
+            py.import("csops._csops")?
+                .getattr("IssueHook")?
+                .getattr("_from_json")?,
+            (value_of(&self.inner).to_string(),),
+        ))
+    }
+}
+
+/// Reads an Issue Hook payload as an `IssueHook`. `payload`: the webhook's body, a dict or
+/// its JSON text; times in GitLab's webhook form (`2017-09-15 16:52:00 UTC`) or RFC 3339.
+#[pyfunction]
+pub(crate) fn gitlab_read_webhook(
+    py: Python<'_>,
+    payload: &Bound<'_, PyAny>,
+) -> PyResult<IssueHook> {
+    let value = json_arg(payload, "payload")?;
+    core_gl::read_webhook_value(value)
+        .map(|inner| IssueHook { inner })
+        .map_err(|e| gitlab_error(py, &e))
+}
+
+/// What a webhook service should do about an Issue Hook: `.allowed`, `.violations`,
+/// `.rest_params`, `.comment`.
+#[pyclass(module = "csops._csops", frozen)]
+pub(crate) struct WebhookDecision {
+    pub(crate) v: Value,
+}
+
+json_backed!(WebhookDecision, "decision", {
+    /// Whether the move was allowed (always, when nothing moved).
+    #[getter]
+    fn allowed(&self) -> bool {
+        get(&self.v, "allowed").as_bool().unwrap_or(false)
+    }
+
+    /// Whether the change moved the workflow label.
+    #[getter]
+    fn moved(&self) -> bool {
+        get(&self.v, "moved").as_bool().unwrap_or(false)
+    }
+
+    /// Whether the issue is a CS Ops request, before or after the change (False: nothing to do).
+    #[getter]
+    fn managed(&self) -> bool {
+        get(&self.v, "managed").as_bool().unwrap_or(false)
+    }
+
+    /// What the issue holds after the change that breaks the process but is no label move
+    /// (`invalid_weight`, …): dicts with `iid`, `kind`, `message`; reported, not undone.
+    #[getter]
+    fn anomalies<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(py, get(&self.v, "anomalies"))
+    }
+
+    /// The state before the change (named like `Transition.from_state`).
+    #[getter]
+    #[allow(clippy::wrong_self_convention)]
+    fn from_state(&self) -> Option<String> {
+        str_of(&self.v, "from")
+    }
+
+    /// The state the change moved to.
+    #[getter]
+    fn to_state(&self) -> Option<String> {
+        str_of(&self.v, "to")
+    }
+
+    /// The command of the table the move is (None when the table has no such move).
+    #[getter]
+    fn command(&self) -> Option<String> {
+        str_of(&self.v, "command")
+    }
+
+    /// Who made the change.
+    #[getter]
+    fn actor(&self) -> Option<String> {
+        str_of(&self.v, "actor")
+    }
+
+    /// What the move broke.
+    #[getter]
+    fn violations(&self) -> Vec<Violation> {
+        violations(get(&self.v, "violations"))
+    }
+
+    /// GitLab's REST update parameters: `add_labels`, `remove_labels` (comma-separated) and
+    /// `state_event`, each None when there is nothing to send.
+    #[getter]
+    fn rest_params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        rest_dict(py, get(&self.v, "rest_params"))
+    }
+
+    /// The comment for the issue, naming the rules broken (None when allowed).
+    #[getter]
+    fn comment(&self) -> Option<String> {
+        str_of(&self.v, "comment")
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "WebhookDecision(iid={}, from_state={:?}, to_state={:?}, allowed={})",
+            get(&self.v, "iid"),
+            self.from_state().unwrap_or_default(),
+            self.to_state().unwrap_or_default(),
+            if self.allowed() { "True" } else { "False" }
+        )
+    }
+});
+
+/// REST parameters as a dict with all three keys.
+pub(crate) fn rest_dict<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    let d = PyDict::new(py);
+    for key in ["add_labels", "remove_labels", "state_event"] {
+        d.set_item(key, str_of(v, key))?;
+    }
+    Ok(d.into_any())
+}
+
+/// `wf.decide_webhook(hook, stored)`: `stored` is the request as last stored (a `Request`, a
+/// csops request dict or a GitLab issue), or the issue's label events.
+pub(crate) fn decide_webhook(
+    py: Python<'_>,
+    wf: &core_wf::Workflow,
+    hook: &Bound<'_, PyAny>,
+    stored: &Bound<'_, PyAny>,
+) -> PyResult<WebhookDecision> {
+    let hook = match hook.cast::<IssueHook>() {
+        Ok(h) => h.get().inner.clone(),
+        Err(_) => core_gl::read_webhook_value(json_arg(hook, "hook")?)
+            .map_err(|e| gitlab_error(py, &e))?,
+    };
+    let is_events = stored.cast::<PyList>().is_ok_and(|l| {
+        l.is_empty()
+            || l.iter().all(|e| {
+                e.cast::<LabelEvent>().is_ok()
+                    || e.cast::<PyDict>()
+                        .is_ok_and(|d| d.contains("action").unwrap_or(false))
+            })
+    });
+    let decision = if is_events {
+        let events = events_arg(py, stored)?;
+        core_gl::decide_webhook_with_events(wf, &hook, &events)
+    } else {
+        let req =
+            request_arg(py, stored, wf.config(), "stored")?.map_err(|e| gitlab_error(py, &e))?;
+        core_gl::decide_webhook(wf, &hook, &req)
+    };
+    decision
+        .map(|d| WebhookDecision { v: value_of(&d) })
+        .map_err(|e| gitlab_error(py, &e))
+}
