@@ -1,0 +1,247 @@
+//! Health scorecards from C (SPEC §10): one account as JSON, a book as columns.
+
+use std::ffi::{CString, c_char};
+
+use crate::*;
+
+/// A health scorecard (SPEC §10), with its band names as C strings.
+pub struct csops_scorecard_t {
+    pub(crate) inner: csops_core::health::Scorecard,
+    pub(crate) bands: Vec<CString>,
+    pub(crate) measures: Vec<CString>,
+}
+
+pub(crate) fn health_failure(e: csops_core::health::HealthError) -> Failure {
+    let status = match e {
+        csops_core::health::HealthError::Scorecard { .. } => CSOPS_INVALID_CONFIG,
+        _ => CSOPS_INVALID_INPUT,
+    };
+    Failure::new(status, e.to_string())
+}
+
+pub(crate) fn scorecard_handle(inner: csops_core::health::Scorecard) -> *mut csops_scorecard_t {
+    let cstrings = |names: &[String]| {
+        names
+            .iter()
+            .map(|b| CString::new(b.as_str()).unwrap_or_default())
+            .collect()
+    };
+    let mut bands: Vec<CString> = cstrings(inner.bands());
+    bands.push(CString::new(csops_core::health::UNKNOWN).unwrap_or_default());
+    let measures = cstrings(inner.measures());
+    Box::into_raw(Box::new(csops_scorecard_t {
+        inner,
+        bands,
+        measures,
+    }))
+}
+
+/// A scorecard from JSON (the format of `Scorecard::from_json`), or the default scorecard (the
+/// handbook's model) when `json_or_null` is NULL. NULL on failure (`CSOPS_INVALID_JSON`, or
+/// `CSOPS_INVALID_CONFIG` with a message naming the measure). Free it with
+/// `csops_scorecard_free`.
+///
+/// # Safety
+/// `json_or_null` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_new(
+    json_or_null: *const c_char,
+) -> *mut csops_scorecard_t {
+    pointer_call(|| {
+        let inner = if json_or_null.is_null() {
+            csops_core::health::Scorecard::default()
+        } else {
+            // SAFETY: by this function's contract.
+            let text = unsafe { text(json_or_null, "json") }?;
+            json(text, "json")?;
+            csops_core::health::Scorecard::from_json(text).map_err(health_failure)?
+        };
+        Ok(scorecard_handle(inner))
+    })
+}
+
+/// Frees a scorecard. NULL is ignored.
+///
+/// # Safety
+/// `card` is NULL or a scorecard from `csops_scorecard_new`, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_free(card: *mut csops_scorecard_t) {
+    if !card.is_null() {
+        // SAFETY: made by Box::into_raw here, freed once by contract.
+        drop(unsafe { Box::from_raw(card) });
+    }
+}
+
+/// The number of measures: the length of the `columns` array of `csops_scorecard_score_batch`.
+/// 0 if `card` is NULL.
+///
+/// # Safety
+/// `card` is NULL or a live scorecard.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_measure_count(card: *const csops_scorecard_t) -> usize {
+    // SAFETY: by this function's contract.
+    boundary(
+        |_| 0,
+        || Ok(unsafe { handle(card, "card") }?.measures.len()),
+    )
+}
+
+/// The id of measure `i` (column `i` of a batch), owned by the scorecard: do not free. NULL if
+/// `card` is NULL or `i` is out of range.
+///
+/// # Safety
+/// `card` is NULL or a live scorecard.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_measure(
+    card: *const csops_scorecard_t,
+    i: usize,
+) -> *const c_char {
+    boundary(
+        |_| std::ptr::null(),
+        || {
+            // SAFETY: by this function's contract.
+            let card = unsafe { handle(card, "card") }?;
+            Ok(card
+                .measures
+                .get(i)
+                .map_or(std::ptr::null(), |m| m.as_ptr()))
+        },
+    )
+}
+
+/// The name of a band code written by `csops_scorecard_score_batch` ("Unknown" for 255), owned
+/// by the scorecard: do not free. NULL if `card` is NULL.
+///
+/// # Safety
+/// `card` is NULL or a live scorecard.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_band_name(
+    card: *const csops_scorecard_t,
+    code: u8,
+) -> *const c_char {
+    boundary(
+        |_| std::ptr::null(),
+        || {
+            // SAFETY: by this function's contract.
+            let card = unsafe { handle(card, "card") }?;
+            let i = usize::from(code).min(card.bands.len() - 1);
+            Ok(card.bands.get(i).map_or(std::ptr::null(), |b| b.as_ptr()))
+        },
+    )
+}
+
+/// Scores one account. `values_json`: measure id -> number, category name, null, or
+/// `{"value": ..., "at": "YYYY-MM-DD"}`; `as_of_or_null` (YYYY-MM-DD) and `segment_or_null` may
+/// be NULL. On success `*score_json_out` receives the score with its explanation as JSON
+/// (`score` null when Unknown, `band`, `coverage`, `contributions`, `groups`, `vetoes`, …); the
+/// caller frees it with `csops_string_free`.
+///
+/// # Safety
+/// `card` is NULL or a live scorecard; strings are NULL or NUL-terminated; `score_json_out` is
+/// NULL (`CSOPS_INVALID_ARGUMENT`, checked before any work) or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_score(
+    card: *const csops_scorecard_t,
+    values_json: *const c_char,
+    as_of_or_null: *const c_char,
+    segment_or_null: *const c_char,
+    score_json_out: *mut *mut c_char,
+) -> csops_status_t {
+    status_call(|| {
+        // SAFETY (all): by this function's contract.
+        let card = unsafe { handle(card, "card") }?;
+        if score_json_out.is_null() {
+            return Err(Failure::new(
+                CSOPS_INVALID_ARGUMENT,
+                "score_json_out is NULL",
+            ));
+        }
+        let text_values = unsafe { text(values_json, "values_json") }?;
+        json(text_values, "values_json")?;
+        let values = csops_core::health::Values::from_json(text_values).map_err(health_failure)?;
+        let as_of = if as_of_or_null.is_null() {
+            None
+        } else {
+            Some(date(unsafe { text(as_of_or_null, "as_of") }?, "as_of")?)
+        };
+        let segment = if segment_or_null.is_null() {
+            None
+        } else {
+            Some(unsafe { text(segment_or_null, "segment") }?)
+        };
+        let ctx = csops_core::health::ScoreContext {
+            as_of,
+            segment,
+            ..Default::default()
+        };
+        let s = card.inner.score(&values, &ctx).map_err(health_failure)?;
+        let out = owned_string(serde_json::to_string(&s).unwrap_or_default());
+        // SAFETY: non-NULL and writable by contract.
+        unsafe { write_out(score_json_out, out) };
+        Ok(())
+    })
+}
+
+/// Scores `n` accounts at once. `columns` holds `csops_scorecard_measure_count(card)` pointers,
+/// column `i` for measure `csops_scorecard_measure(card, i)`: `n` doubles each (NaN missing; a
+/// category measure's column holds category codes 0, 1, … in the scorecard's order), or NULL
+/// for a measure without data. `segments_or_null`: `n` segment codes (the position of the
+/// segment in the scorecard's `segments`, 4294967295 for none), or NULL. The caller allocates
+/// `score_out` (n doubles, NaN for Unknown), `band_out` (n codes, see
+/// `csops_scorecard_band_name`) and `coverage_out` (n doubles). On failure every row reads
+/// Unknown and the message names the row and the measure.
+///
+/// # Safety
+/// `card` is NULL or a live scorecard; `columns` is NULL or holds measure-count pointers, each
+/// NULL or to `n` readable doubles; the outputs are NULL or `n` writable elements each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_score_batch(
+    card: *const csops_scorecard_t,
+    n: usize,
+    columns: *const *const f64,
+    segments_or_null: *const u32,
+    score_out: *mut f64,
+    band_out: *mut u8,
+    coverage_out: *mut f64,
+) -> csops_status_t {
+    status_call(|| {
+        // SAFETY: by this function's contract.
+        let card = unsafe { handle(card, "card") }?;
+        let null = |name: &str| Failure::new(CSOPS_INVALID_ARGUMENT, format!("{name} is NULL"));
+        if columns.is_null() {
+            return Err(null("columns"));
+        }
+        if score_out.is_null() || band_out.is_null() || coverage_out.is_null() {
+            return Err(null("an output array"));
+        }
+        let m = card.measures.len();
+        // SAFETY: `columns` holds `m` pointers by contract.
+        let columns = unsafe { std::slice::from_raw_parts(columns, m) };
+        let mut batch = csops_core::health::Batch::new(&card.inner, n);
+        for (id, col) in card.inner.measures().iter().zip(columns) {
+            if !col.is_null() {
+                // SAFETY: each non-NULL column holds `n` doubles by contract.
+                let col = unsafe { std::slice::from_raw_parts(*col, n) };
+                batch = batch.values(id, col).map_err(health_failure)?;
+            }
+        }
+        if !segments_or_null.is_null() {
+            // SAFETY: `n` codes by contract.
+            let seg = unsafe { std::slice::from_raw_parts(segments_or_null, n) };
+            batch = batch.segments(seg).map_err(health_failure)?;
+        }
+        // SAFETY: the outputs hold `n` writable elements each by contract.
+        let (score, band, coverage) = unsafe {
+            (
+                std::slice::from_raw_parts_mut(score_out, n),
+                std::slice::from_raw_parts_mut(band_out, n),
+                std::slice::from_raw_parts_mut(coverage_out, n),
+            )
+        };
+        batch
+            .score_into(score, band, coverage)
+            .map_err(health_failure)
+    })
+}
+
+// ---- GitLab (SPEC §6–§7): JSON in, JSON out -------------------------------------------------

@@ -1,0 +1,134 @@
+//! The customer journey from C (SPEC §9).
+
+use std::ffi::{CString, c_char};
+use std::sync::LazyLock;
+
+use strum::VariantArray;
+
+use crate::*;
+
+/// A customer's journey (SPEC §9) with its configuration.
+pub struct csops_journey_t {
+    pub(crate) inner: csops_core::journey::Journey,
+    pub(crate) config: csops_core::journey::JourneyConfig,
+}
+
+pub(crate) static STAGE_NAMES: LazyLock<Vec<CString>> =
+    LazyLock::new(|| c_names::<csops_core::journey::JourneyStage>(|s| s.into()));
+pub(crate) fn journey_failure(e: csops_core::journey::JourneyError) -> Failure {
+    Failure::new(CSOPS_INVALID_INPUT, e.to_string())
+}
+
+/// A journey in Align for `account`, with a configuration (JSON; NULL for the defaults: 14/30/45
+/// days to value, a 120-day renewal window). NULL on failure. Free it with `csops_journey_free`.
+///
+/// # Safety
+/// The arguments are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_journey_new(
+    account: *const c_char,
+    config_json_or_null: *const c_char,
+) -> *mut csops_journey_t {
+    pointer_call(|| {
+        // SAFETY: by this function's contract.
+        let account = unsafe { text(account, "account") }?;
+        let config = if config_json_or_null.is_null() {
+            csops_core::journey::JourneyConfig::default()
+        } else {
+            // SAFETY: by this function's contract.
+            let value = json(unsafe { text(config_json_or_null, "config") }?, "config")?;
+            serde_json::from_value(value)
+                .map_err(|e| Failure::new(CSOPS_INVALID_CONFIG, format!("journey config: {e}")))?
+        };
+        Ok(Box::into_raw(Box::new(csops_journey_t {
+            inner: csops_core::journey::Journey::new(account),
+            config,
+        })))
+    })
+}
+
+/// Frees a journey. NULL is ignored.
+///
+/// # Safety
+/// `j` is NULL or a journey from `csops_journey_new`, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_journey_free(j: *mut csops_journey_t) {
+    if !j.is_null() {
+        // SAFETY: made by Box::into_raw here, freed once by contract.
+        drop(unsafe { Box::from_raw(j) });
+    }
+}
+
+/// Records a dated event (JSON, `{"type": "contract_signed", ...}`; the date as YYYY-MM-DD).
+/// `CSOPS_INVALID_INPUT` (journey unchanged) for an event that does not apply, a bad value or a
+/// date before the last event.
+///
+/// # Safety
+/// `j` is NULL or a live journey; strings are NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_journey_record(
+    j: *mut csops_journey_t,
+    event_json: *const c_char,
+    date_iso: *const c_char,
+) -> csops_status_t {
+    status_call(|| {
+        // SAFETY (all): by this function's contract.
+        let j = unsafe { handle_mut(j, "j") }?;
+        let value = json(unsafe { text(event_json, "event_json") }?, "event_json")?;
+        let event = serde_json::from_value(value)
+            .map_err(|e| Failure::new(CSOPS_INVALID_INPUT, format!("event: {e}")))?;
+        let on = date(unsafe { text(date_iso, "date_iso") }?, "date_iso")?;
+        j.inner
+            .record(on, event, &j.config)
+            .map_err(journey_failure)?;
+        Ok(())
+    })
+}
+
+/// Fires the time-driven steps up to `now_iso` and reports missed milestones. When
+/// `report_json_out` is not NULL it receives the report as JSON (`steps`, `misses`), which the
+/// caller frees with `csops_string_free`.
+///
+/// # Safety
+/// `j` is NULL or a live journey; `now_iso` is NULL or NUL-terminated; `report_json_out` is NULL
+/// or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_journey_advance(
+    j: *mut csops_journey_t,
+    now_iso: *const c_char,
+    report_json_out: *mut *mut c_char,
+) -> csops_status_t {
+    status_call(|| {
+        // SAFETY (all): by this function's contract.
+        let j = unsafe { handle_mut(j, "j") }?;
+        let now = date(unsafe { text(now_iso, "now_iso") }?, "now_iso")?;
+        let report = j.inner.advance(now, &j.config).map_err(journey_failure)?;
+        if !report_json_out.is_null() {
+            let out = owned_string(serde_json::to_string(&report).unwrap_or_default());
+            // SAFETY: non-NULL and writable by contract.
+            unsafe { write_out(report_json_out, out) };
+        }
+        Ok(())
+    })
+}
+
+/// The journey's stage ("Align", "Onboard", "Enable", "Expand", "Renew", "Churned"). Static: do
+/// not free. NULL if `j` is NULL.
+///
+/// # Safety
+/// `j` is NULL or a live journey.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_journey_stage(j: *const csops_journey_t) -> *const c_char {
+    boundary(
+        |_| std::ptr::null(),
+        || {
+            // SAFETY: by this function's contract.
+            let j = unsafe { handle(j, "j") }?;
+            let stage = j.inner.stage();
+            let index = csops_core::journey::JourneyStage::VARIANTS
+                .iter()
+                .position(|s| *s == stage);
+            Ok(name_ptr(&STAGE_NAMES, index))
+        },
+    )
+}
