@@ -81,6 +81,24 @@ pub(crate) fn boundary<T>(
     }
 }
 
+/// Frees a handle made by `Box::into_raw` (NULL: nothing) inside the boundary, so that a panic
+/// in a destructor does not cross it: every `_free` goes through here.
+///
+/// # Safety
+/// `ptr` is NULL or a handle this library made and has not freed.
+pub(crate) unsafe fn free_handle<T>(ptr: *mut T) {
+    boundary(
+        |_| (),
+        || {
+            if !ptr.is_null() {
+                // SAFETY: made by Box::into_raw, freed once by the caller's contract.
+                drop(unsafe { Box::from_raw(ptr) });
+            }
+            Ok(())
+        },
+    )
+}
+
 pub(crate) fn status_call(body: impl FnOnce() -> Result<(), Failure>) -> csops_status_t {
     boundary(|s| s, || body().map(|()| CSOPS_OK))
 }
@@ -194,10 +212,16 @@ pub extern "C" fn csops_last_error_status() -> csops_status_t {
 /// `s` is NULL or a string from this library, not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_string_free(s: *mut c_char) {
-    if !s.is_null() {
-        // SAFETY: made by CString::into_raw in this library, freed once by contract.
-        drop(unsafe { CString::from_raw(s) });
-    }
+    boundary(
+        |_| (),
+        || {
+            if !s.is_null() {
+                // SAFETY: made by CString::into_raw in this library, freed once by contract.
+                drop(unsafe { CString::from_raw(s) });
+            }
+            Ok(())
+        },
+    )
 }
 
 /// A C array as a slice (`n` = 0 may come with NULL).

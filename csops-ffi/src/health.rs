@@ -66,10 +66,8 @@ pub unsafe extern "C" fn csops_scorecard_new(
 /// `card` is NULL or a scorecard from `csops_scorecard_new`, not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_scorecard_free(card: *mut csops_scorecard_t) {
-    if !card.is_null() {
-        // SAFETY: made by Box::into_raw here, freed once by contract.
-        drop(unsafe { Box::from_raw(card) });
-    }
+    // SAFETY: by this function's contract (NULL, or made here and not yet freed).
+    unsafe { free_handle(card) }
 }
 
 /// The number of measures: the length of the `columns` array of `csops_scorecard_score_batch`.

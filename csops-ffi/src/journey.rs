@@ -53,10 +53,8 @@ pub unsafe extern "C" fn csops_journey_new(
 /// `j` is NULL or a journey from `csops_journey_new`, not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_journey_free(j: *mut csops_journey_t) {
-    if !j.is_null() {
-        // SAFETY: made by Box::into_raw here, freed once by contract.
-        drop(unsafe { Box::from_raw(j) });
-    }
+    // SAFETY: by this function's contract (NULL, or made here and not yet freed).
+    unsafe { free_handle(j) }
 }
 
 /// Records a dated event (JSON, `{"type": "contract_signed", ...}`; the date as YYYY-MM-DD).

@@ -119,10 +119,8 @@ pub unsafe extern "C" fn csops_workflow_new(
 /// `wf` is NULL or a workflow from `csops_workflow_new`, not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_workflow_free(wf: *mut csops_workflow_t) {
-    if !wf.is_null() {
-        // SAFETY: made by Box::into_raw here, freed once by contract.
-        drop(unsafe { Box::from_raw(wf) });
-    }
+    // SAFETY: by this function's contract (NULL, or made here and not yet freed).
+    unsafe { free_handle(wf) }
 }
 
 pub(crate) fn request_failure(e: wf::RequestError) -> Failure {
@@ -189,10 +187,8 @@ pub unsafe extern "C" fn csops_request_to_json(req: *const csops_request_t) -> *
 /// `req` is NULL or a request from this library, not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_request_free(req: *mut csops_request_t) {
-    if !req.is_null() {
-        // SAFETY: made by Box::into_raw here, freed once by contract.
-        drop(unsafe { Box::from_raw(req) });
-    }
+    // SAFETY: by this function's contract (NULL, or made here and not yet freed).
+    unsafe { free_handle(req) }
 }
 
 /// The request's workflow state ("InProcess", …). Static: do not free. NULL if `req` is NULL.
@@ -310,10 +306,8 @@ pub unsafe extern "C" fn csops_command_from_json(
 /// `cmd` is NULL or a command from `csops_command_from_json`, not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_command_free(cmd: *mut csops_command_t) {
-    if !cmd.is_null() {
-        // SAFETY: made by Box::into_raw here, freed once by contract.
-        drop(unsafe { Box::from_raw(cmd) });
-    }
+    // SAFETY: by this function's contract (NULL, or made here and not yet freed).
+    unsafe { free_handle(cmd) }
 }
 
 /// `csops_workflow_apply` with a prepared command (the command is not consumed: apply it again
