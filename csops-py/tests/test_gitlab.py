@@ -83,7 +83,11 @@ def test_reads_label_events() -> None:
     assert evs[0] == gitlab.LabelEvent("li.wei", "2026-01-24T09:00:00Z", "CSOps", "add")
     assert evs[0].at == datetime(2026, 1, 24, 9, tzinfo=timezone.utc)
     assert pickle.loads(pickle.dumps(evs[2])) == evs[2]
-    assert "LabelEvent(user=" in repr(evs[0])
+    assert repr(evs[0]) == 'LabelEvent(user="li.wei", at="2026-01-24T09:00:00+00:00", label="CSOps", action="add")'
+    # A deleted label reads as Python's None, and the repr is Python that builds the event again.
+    deleted = gitlab.LabelEvent("li.wei", "2026-01-24T09:00:00Z", None, "remove")
+    assert "label=None" in repr(deleted) and "Some(" not in repr(deleted)
+    assert eval(repr(evs[0]), {"LabelEvent": gitlab.LabelEvent}) == evs[0]
     bad = copy.deepcopy(events()["133"])
     bad[1]["action"] = "rename"
     with pytest.raises(csops.InputError) as e:

@@ -84,10 +84,11 @@ impl LabelEvent {
 
     fn __repr__(&self) -> String {
         format!(
-            "LabelEvent(user={:?}, at={:?}, label={:?}, action={:?})",
+            "LabelEvent(user={:?}, at={:?}, label={}, action={:?})",
             self.user(),
             self.inner.created_at.to_rfc3339(),
-            self.label(),
+            // Python's None, not Rust's `Some(…)` (a deleted label has none).
+            self.label().map_or("None".to_owned(), |l| format!("{l:?}")),
             self.action()
         )
     }
