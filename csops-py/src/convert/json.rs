@@ -62,18 +62,23 @@ pub(crate) fn to_json_at(
                 ))));
             };
             let value = to_json_at(&v, &|| format!("{}.{key}", name()), depth + 1)?;
-            if map.contains_key(&key) {
+            match map.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
                 // `{7: [...], "7": [...]}`: one would silently replace the other.
-                return Err(input_error(
-                    obj.py(),
-                    &format!("{}.{key}", name()),
-                    format!(
-                        "{}: the key {key:?} is given twice (as an int and as text)",
-                        name()
-                    ),
-                ));
+                serde_json::map::Entry::Occupied(slot) => {
+                    let key = slot.key();
+                    return Err(input_error(
+                        obj.py(),
+                        &format!("{}.{key}", name()),
+                        format!(
+                            "{}: the key {key:?} is given twice (as an int and as text)",
+                            name()
+                        ),
+                    ));
+                }
             }
-            map.insert(key, value);
         }
         Ok(Value::Object(map))
     } else if obj.is_none() {

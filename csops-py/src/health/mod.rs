@@ -283,14 +283,24 @@ impl Scorecard {
                     .map_err(|e| health_error(py, &e))?;
                 prepared.segments = Some(vec![code; n.unwrap_or(0)]);
             } else {
-                let codes: Vec<u32> = strings(py, seg)?
+                // A book holds a few segment names over many rows: each is looked up once.
+                let names = strings(py, seg)?;
+                let mut known: std::collections::HashMap<&str, u32> = Default::default();
+                let codes: Vec<u32> = names
                     .iter()
                     .enumerate()
                     .map(|(row, s)| match s.as_deref() {
                         None => Ok(NO_SEGMENT),
-                        Some(s) => card.segment_code(s).map_err(|e| {
-                            crate::input_error(py, "segment", format!("row {row}: {e}"))
-                        }),
+                        Some(s) => match known.get(s) {
+                            Some(code) => Ok(*code),
+                            None => {
+                                let code = card.segment_code(s).map_err(|e| {
+                                    crate::input_error(py, "segment", format!("row {row}: {e}"))
+                                })?;
+                                known.insert(s, code);
+                                Ok(code)
+                            }
+                        },
                     })
                     .collect::<PyResult<_>>()?;
                 set_len(&mut n, codes.len(), "segment")?;
