@@ -1,6 +1,7 @@
 //! The boundary every `extern "C"` body goes through: the thread-local last error, the
-//! panic guard (`boundary`, `status_call`, `pointer_call`), and the helpers that read C
-//! arguments (`text`, `handle`, `slice`) and write results (`write_out`, `json_out`).
+//! panic guard (`boundary` and the `ffi!` macro every body is), the argument macros that read
+//! C pointers (`arg_text!`, `arg_ref!`, `arg_slice!`, `arg_out!`, …) and `Out`, which writes
+//! results on success.
 
 use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char};
@@ -54,17 +55,55 @@ pub(crate) fn name_ptr(names: &'static [CString], index: Option<usize>) -> *cons
         .map_or(c"".as_ptr(), |n| n.as_ptr())
 }
 
-/// Runs a call body at the boundary: its failure becomes the last error and `on_error`'s value;
-/// a panic becomes `CSOPS_PANIC` (or the pointer default) with a message, never an unwind.
-pub(crate) fn boundary<T>(
-    on_error: impl Fn(csops_status_t) -> T,
-    body: impl FnOnce() -> Result<T, Failure>,
-) -> T {
+/// What an `extern "C"` function returns when its body fails: the status itself, NULL, false,
+/// 0 or nothing. The boundary macro picks it from the function's return type.
+pub(crate) trait OnFailure {
+    fn on_failure(status: csops_status_t) -> Self;
+}
+
+impl OnFailure for csops_status_t {
+    fn on_failure(status: csops_status_t) -> Self {
+        status
+    }
+}
+
+impl<T> OnFailure for *mut T {
+    fn on_failure(_: csops_status_t) -> Self {
+        std::ptr::null_mut()
+    }
+}
+
+impl<T> OnFailure for *const T {
+    fn on_failure(_: csops_status_t) -> Self {
+        std::ptr::null()
+    }
+}
+
+impl OnFailure for bool {
+    fn on_failure(_: csops_status_t) -> Self {
+        false
+    }
+}
+
+impl OnFailure for usize {
+    fn on_failure(_: csops_status_t) -> Self {
+        0
+    }
+}
+
+impl OnFailure for () {
+    fn on_failure(_: csops_status_t) -> Self {}
+}
+
+/// Runs a call body at the boundary: its failure becomes the last error and the return type's
+/// [`OnFailure`] value; a panic becomes `CSOPS_PANIC` (or that value) with a message, never an
+/// unwind. Every `extern "C"` body goes through it, by way of [`ffi!`].
+pub(crate) fn boundary<T: OnFailure>(body: impl FnOnce() -> Result<T, Failure>) -> T {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(value)) => value,
         Ok(Err(failure)) => {
             set_last_error(failure.status, &failure.message);
-            on_error(failure.status)
+            T::on_failure(failure.status)
         }
         Err(panic) => {
             let what = panic
@@ -76,35 +115,178 @@ pub(crate) fn boundary<T>(
                 CSOPS_PANIC,
                 &format!("internal error (a bug in csops): {what}"),
             );
-            on_error(CSOPS_PANIC)
+            T::on_failure(CSOPS_PANIC)
         }
     }
 }
 
-/// Frees a handle made by `Box::into_raw` (NULL: nothing) inside the boundary, so that a panic
-/// in a destructor does not cross it: every `_free` goes through here.
-///
-/// # Safety
-/// `ptr` is NULL or a handle this library made and has not freed.
-pub(crate) unsafe fn free_handle<T>(ptr: *mut T) {
-    boundary(
-        |_| (),
-        || {
-            if !ptr.is_null() {
-                // SAFETY: made by Box::into_raw, freed once by the caller's contract.
-                drop(unsafe { Box::from_raw(ptr) });
-            }
-            Ok(())
-        },
-    )
+/// The body of every `extern "C"` function: `ffi! { ...; Ok(value) }` runs the block inside
+/// [`boundary`], so `?` on a [`Failure`] returns the function's failure value with the last
+/// error set, and a panic never unwinds into C.
+macro_rules! ffi {
+    ($($body:tt)*) => {
+        $crate::boundary::boundary(|| -> ::std::result::Result<_, $crate::boundary::Failure> {
+            $($body)*
+        })
+    };
+}
+pub(crate) use ffi;
+
+// The argument macros below read a pointer argument of the `extern "C"` function they are
+// used in, and are the only places that dereference one. They rely on one contract, stated in
+// the header for every function: a pointer argument is NULL or valid for what its type says
+// (a live handle of this library, used by nothing else during the call when `*mut`; a
+// NUL-terminated string; `n` readable or writable elements; a writable out-parameter). NULL
+// is checked here and is `CSOPS_INVALID_ARGUMENT` naming the parameter; validity cannot be
+// checked, which is why the `extern "C"` functions are `unsafe`.
+
+/// A required string argument as `&str` (`CSOPS_INVALID_UTF8` when it is not UTF-8).
+macro_rules! arg_text {
+    ($ptr:ident) => {{
+        let ptr: *const ::std::ffi::c_char = $ptr;
+        // SAFETY: the argument contract above.
+        unsafe { $crate::boundary::text(ptr, stringify!($ptr)) }
+    }};
+}
+pub(crate) use arg_text;
+
+/// An optional string argument (`NULL`: `None`).
+macro_rules! arg_text_or_null {
+    ($ptr:ident) => {{
+        let ptr: *const ::std::ffi::c_char = $ptr;
+        if ptr.is_null() {
+            Ok(None)
+        } else {
+            // SAFETY: the argument contract above.
+            unsafe { $crate::boundary::text(ptr, stringify!($ptr)) }.map(Some)
+        }
+    }};
+}
+pub(crate) use arg_text_or_null;
+
+/// A required handle argument as `&T`.
+macro_rules! arg_ref {
+    ($ptr:ident) => {{
+        let ptr = $ptr;
+        // SAFETY: the argument contract above.
+        unsafe { $crate::boundary::handle(ptr, stringify!($ptr)) }
+    }};
+}
+pub(crate) use arg_ref;
+
+/// An optional handle argument as `Option<&T>`.
+macro_rules! arg_ref_or_null {
+    ($ptr:ident) => {{
+        let ptr = $ptr;
+        // SAFETY: the argument contract above.
+        unsafe { ptr.as_ref() }
+    }};
+}
+pub(crate) use arg_ref_or_null;
+
+/// A required handle argument as `&mut T`.
+macro_rules! arg_mut {
+    ($ptr:ident) => {{
+        let ptr = $ptr;
+        // SAFETY: the argument contract above.
+        unsafe { $crate::boundary::handle_mut(ptr, stringify!($ptr)) }
+    }};
+}
+pub(crate) use arg_mut;
+
+/// An array argument of `n` values as a slice (`n` = 0 may come with NULL).
+macro_rules! arg_slice {
+    ($ptr:ident, $n:expr) => {{
+        let (ptr, n) = ($ptr, $n);
+        // SAFETY: the argument contract above.
+        unsafe { $crate::boundary::slice(ptr, n, stringify!($ptr)) }
+    }};
+}
+pub(crate) use arg_slice;
+
+/// An output array of `n` elements as a mutable slice (`n` = 0 may come with NULL).
+macro_rules! arg_slice_mut {
+    ($ptr:ident, $n:expr) => {{
+        let (ptr, n) = ($ptr, $n);
+        // SAFETY: the argument contract above.
+        unsafe { $crate::boundary::slice_mut(ptr, n, stringify!($ptr)) }
+    }};
+}
+pub(crate) use arg_slice_mut;
+
+/// A required out-parameter, checked for NULL before any work: `Out<T>` to write on success.
+macro_rules! arg_out {
+    ($ptr:ident) => {{
+        let ptr = $ptr;
+        $crate::boundary::Out::required(ptr, stringify!($ptr))
+    }};
+}
+pub(crate) use arg_out;
+
+/// An optional out-parameter (NULL: the value is not wanted).
+macro_rules! arg_out_or_null {
+    ($ptr:ident) => {{ $crate::boundary::Out::optional($ptr) }};
+}
+pub(crate) use arg_out_or_null;
+
+/// Frees a handle argument made by `Box::into_raw` (NULL: nothing): the body of every
+/// handle's `_free`.
+macro_rules! free_handle {
+    ($ptr:ident) => {{
+        let ptr = $ptr;
+        if !ptr.is_null() {
+            // SAFETY: the argument contract above: a handle made here and not yet freed.
+            drop(unsafe { Box::from_raw(ptr) });
+        }
+        Ok(())
+    }};
+}
+pub(crate) use free_handle;
+
+/// An out-parameter of an `extern "C"` function, checked when it is read as an argument and
+/// written once the call has succeeded (outputs are written only on success).
+pub(crate) struct Out<T>(*mut T);
+
+impl<T> Out<T> {
+    pub(crate) fn required(ptr: *mut T, name: &str) -> Result<Out<T>, Failure> {
+        if ptr.is_null() {
+            Err(Failure::new(
+                CSOPS_INVALID_ARGUMENT,
+                format!("{name} is NULL"),
+            ))
+        } else {
+            Ok(Out(ptr))
+        }
+    }
+
+    pub(crate) fn optional(ptr: *mut T) -> Out<T> {
+        Out(ptr)
+    }
+
+    /// Whether the caller wants the value (the pointer is not NULL).
+    pub(crate) fn wanted(&self) -> bool {
+        !self.0.is_null()
+    }
+
+    /// Writes the value (nothing when NULL).
+    pub(crate) fn write(self, value: T) {
+        if !self.0.is_null() {
+            // SAFETY: the argument contract above: a non-NULL out-parameter is writable.
+            unsafe { self.0.write(value) }
+        }
+    }
 }
 
-pub(crate) fn status_call(body: impl FnOnce() -> Result<(), Failure>) -> csops_status_t {
-    boundary(|s| s, || body().map(|()| CSOPS_OK))
-}
-
-pub(crate) fn pointer_call<T>(body: impl FnOnce() -> Result<*mut T, Failure>) -> *mut T {
-    boundary(|_| std::ptr::null_mut(), body)
+impl Out<*mut c_char> {
+    /// Writes a value as JSON the caller frees with `csops_string_free` (nothing when NULL).
+    pub(crate) fn write_json<T: serde::Serialize>(self, value: &T) -> Result<(), Failure> {
+        if self.wanted() {
+            let text = serde_json::to_string(value)
+                .map_err(|e| Failure::new(CSOPS_PANIC, format!("cannot write JSON: {e}")))?;
+            self.write(owned_string(text));
+        }
+        Ok(())
+    }
 }
 
 /// A required C string argument as `&str`.
@@ -165,17 +347,6 @@ pub(crate) fn owned_string(s: String) -> *mut c_char {
     CString::new(s).map_or(std::ptr::null_mut(), CString::into_raw)
 }
 
-/// Writes `value` through `out` when `out` is not NULL.
-///
-/// # Safety
-/// `out` is NULL or valid for a write.
-pub(crate) unsafe fn write_out<T>(out: *mut T, value: T) {
-    if !out.is_null() {
-        // SAFETY: non-NULL and writable by the caller's contract.
-        unsafe { out.write(value) };
-    }
-}
-
 /// A reader's failure as a status. One parse on success; a failure is told apart: an input
 /// (name, text) that is not JSON at all is `CSOPS_INVALID_JSON`, else the reader's own `rule`.
 pub(crate) fn read_failure(inputs: &[(&str, &str)], rule: Failure) -> Failure {
@@ -212,16 +383,13 @@ pub extern "C" fn csops_last_error_status() -> csops_status_t {
 /// `s` is NULL or a string from this library, not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_string_free(s: *mut c_char) {
-    boundary(
-        |_| (),
-        || {
-            if !s.is_null() {
-                // SAFETY: made by CString::into_raw in this library, freed once by contract.
-                drop(unsafe { CString::from_raw(s) });
-            }
-            Ok(())
-        },
-    )
+    ffi! {
+        if !s.is_null() {
+            // SAFETY: the argument contract above: made by CString::into_raw here, freed once.
+            drop(unsafe { CString::from_raw(s) });
+        }
+        Ok(())
+    }
 }
 
 /// A C array as a slice (`n` = 0 may come with NULL).
@@ -242,31 +410,35 @@ pub(crate) unsafe fn slice<'a, T>(ptr: *const T, n: usize, name: &str) -> Result
     Ok(unsafe { std::slice::from_raw_parts(ptr, n) })
 }
 
+/// A C output array as a mutable slice (`n` = 0 may come with NULL).
+///
+/// # Safety
+/// `ptr` is NULL or points to `n` writable values, used by nothing else during the call.
+pub(crate) unsafe fn slice_mut<'a, T>(
+    ptr: *mut T,
+    n: usize,
+    name: &str,
+) -> Result<&'a mut [T], Failure> {
+    if n == 0 {
+        return Ok(&mut []);
+    }
+    if ptr.is_null() {
+        return Err(Failure::new(
+            CSOPS_INVALID_ARGUMENT,
+            format!("{name} is NULL with {n} values"),
+        ));
+    }
+    // SAFETY: non-NULL and `n` writable values by the caller's contract.
+    Ok(unsafe { std::slice::from_raw_parts_mut(ptr, n) })
+}
+
 pub(crate) fn date(text: &str, name: &str) -> Result<chrono::NaiveDate, Failure> {
     csops_core::sla::parse_date(text)
         .map_err(|e| Failure::new(CSOPS_INVALID_INPUT, format!("{name}: {e}")))
 }
 
-/// Serializes `value` and writes it through `out` (which must not be NULL).
-///
-/// # Safety
-/// `out` is NULL or writable.
-pub(crate) unsafe fn json_out<T: serde::Serialize>(
-    out: *mut *mut c_char,
-    value: &T,
-) -> Result<(), Failure> {
-    if out.is_null() {
-        return Err(Failure::new(CSOPS_INVALID_ARGUMENT, "out_json is NULL"));
-    }
-    let text = serde_json::to_string(value)
-        .map_err(|e| Failure::new(CSOPS_PANIC, format!("cannot write JSON: {e}")))?;
-    // SAFETY: by this function's contract.
-    unsafe { write_out(out, owned_string(text)) };
-    Ok(())
-}
-
 /// For tests of the boundary only: panics inside it and so returns `CSOPS_PANIC`.
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_test_panic() -> csops_status_t {
-    status_call(|| panic!("csops_test_panic was called"))
+    ffi! { panic!("csops_test_panic was called") }
 }

@@ -36,17 +36,15 @@ pub unsafe extern "C" fn csops_gitlab_read_issue(
     wf: *const csops_workflow_t,
     issue_json: *const c_char,
 ) -> *mut csops_request_t {
-    pointer_call(|| {
-        // SAFETY: by this function's contract.
-        let wf = unsafe { handle(wf, "wf") }?;
-        // SAFETY: by this function's contract.
-        let t = unsafe { text(issue_json, "issue_json") }?;
+    ffi! {
+        let wf = arg_ref!(wf)?;
+        let t = arg_text!(issue_json)?;
         let inner = gitlab_read(
             &[("issue_json", t)],
             csops_core::gitlab::read_issue(t, wf.inner.config()),
         )?;
         Ok(Box::into_raw(Box::new(csops_request_t { inner })))
-    })
+    }
 }
 
 /// Whether a GitLab issue's current state is consistent (SPEC §6's anomalies of one request:
@@ -65,29 +63,18 @@ pub unsafe extern "C" fn csops_gitlab_check_issue(
     consistent_out: *mut bool,
     report_json_out: *mut *mut c_char,
 ) -> csops_status_t {
-    status_call(|| {
-        // SAFETY: by this function's contract.
-        let wf = unsafe { handle(wf, "wf") }?;
-        // SAFETY: by this function's contract.
-        let t = unsafe { text(issue_json, "issue_json") }?;
-        if consistent_out.is_null() {
-            return Err(Failure::new(
-                CSOPS_INVALID_ARGUMENT,
-                "consistent_out is NULL",
-            ));
-        }
+    ffi! {
+        let wf = arg_ref!(wf)?;
+        let t = arg_text!(issue_json)?;
+        let consistent = arg_out!(consistent_out)?;
         let check = gitlab_read(
             &[("issue_json", t)],
             csops_core::gitlab::check_issue(&wf.inner, t),
         )?;
-        if !report_json_out.is_null() {
-            // SAFETY: by this function's contract.
-            unsafe { json_out(report_json_out, &check) }?;
-        }
-        // SAFETY: checked non-NULL above, writable by contract.
-        unsafe { write_out(consistent_out, check.consistent) };
-        Ok(())
-    })
+        arg_out_or_null!(report_json_out).write_json(&check)?;
+        consistent.write(check.consistent);
+        Ok(CSOPS_OK)
+    }
 }
 
 /// Reconstructs an issue's workflow history from its resource label events and audits it.
@@ -105,11 +92,11 @@ pub unsafe extern "C" fn csops_gitlab_reconstruct(
     events_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> csops_status_t {
-    status_call(|| {
-        // SAFETY (all): by this function's contract.
-        let wf = unsafe { handle(wf, "wf") }?;
-        let issue = unsafe { text(issue_json, "issue_json") }?;
-        let events = unsafe { text(events_json, "events_json") }?;
+    ffi! {
+        let wf = arg_ref!(wf)?;
+        let issue = arg_text!(issue_json)?;
+        let events = arg_text!(events_json)?;
+        let out = arg_out!(out_json)?;
         let req = gitlab_read(
             &[("issue_json", issue)],
             csops_core::gitlab::read_issue(issue, wf.inner.config()),
@@ -118,9 +105,9 @@ pub unsafe extern "C" fn csops_gitlab_reconstruct(
             &[("events_json", events)],
             csops_core::gitlab::reconstruct_json(&wf.inner, &req, events),
         )?;
-        // SAFETY: by this function's contract.
-        unsafe { json_out(out_json, &rec) }
-    })
+        out.write_json(&rec)?;
+        Ok(CSOPS_OK)
+    }
 }
 
 /// Decides an Issue Hook payload (`hook_json`) against the request as stored (`stored_or_null`)
@@ -139,33 +126,33 @@ pub unsafe extern "C" fn csops_gitlab_decide_webhook(
     events_json_or_null: *const c_char,
     out_json: *mut *mut c_char,
 ) -> csops_status_t {
-    status_call(|| {
-        // SAFETY (all): by this function's contract.
-        let wf = unsafe { handle(wf, "wf") }?;
-        let hook_text = unsafe { text(hook_json, "hook_json") }?;
+    ffi! {
+        let wf = arg_ref!(wf)?;
+        let hook_text = arg_text!(hook_json)?;
+        let out = arg_out!(out_json)?;
         let hook = gitlab_read(
             &[("hook_json", hook_text)],
             csops_core::gitlab::read_webhook(hook_text),
         )?;
-        let decision = if let Some(stored) = unsafe { stored_or_null.as_ref() } {
-            csops_core::gitlab::decide_webhook(&wf.inner, &hook, &stored.inner)
-        } else if !events_json_or_null.is_null() {
-            let text = unsafe { text(events_json_or_null, "events_json") }?;
-            let events = gitlab_read(
-                &[("events_json", text)],
-                csops_core::gitlab::read_label_events(text),
-            )?;
-            csops_core::gitlab::decide_webhook_with_events(&wf.inner, &hook, &events)
-        } else {
-            return Err(Failure::new(
-                CSOPS_INVALID_ARGUMENT,
-                "stored_or_null and events_json_or_null are both NULL: one is needed",
-            ));
+        let decision = match (arg_ref_or_null!(stored_or_null), arg_text_or_null!(events_json_or_null)?) {
+            (Some(stored), _) => csops_core::gitlab::decide_webhook(&wf.inner, &hook, &stored.inner),
+            (None, Some(text)) => {
+                let events = gitlab_read(
+                    &[("events_json", text)],
+                    csops_core::gitlab::read_label_events(text),
+                )?;
+                csops_core::gitlab::decide_webhook_with_events(&wf.inner, &hook, &events)
+            }
+            (None, None) => {
+                return Err(Failure::new(
+                    CSOPS_INVALID_ARGUMENT,
+                    "stored_or_null and events_json_or_null are both NULL: one is needed",
+                ));
+            }
         };
-        let decision = decision.map_err(gitlab_failure)?;
-        // SAFETY: by this function's contract.
-        unsafe { json_out(out_json, &decision) }
-    })
+        out.write_json(&decision.map_err(gitlab_failure)?)?;
+        Ok(CSOPS_OK)
+    }
 }
 
 /// Audits a GitLab export — `issues_json` (an array of REST issues) and `events_json_or_null`
@@ -184,16 +171,12 @@ pub unsafe extern "C" fn csops_gitlab_audit(
     as_of_rfc3339: *const c_char,
     out_json: *mut *mut c_char,
 ) -> csops_status_t {
-    status_call(|| {
-        // SAFETY (all): by this function's contract.
-        let wf = unsafe { handle(wf, "wf") }?;
-        let issues = unsafe { text(issues_json, "issues_json") }?;
-        let events = if events_json_or_null.is_null() {
-            None
-        } else {
-            Some(unsafe { text(events_json_or_null, "events_json") }?)
-        };
-        let as_of = instant(unsafe { text(as_of_rfc3339, "as_of_rfc3339") }?, "as_of")?;
+    ffi! {
+        let wf = arg_ref!(wf)?;
+        let issues = arg_text!(issues_json)?;
+        let events = arg_text_or_null!(events_json_or_null)?;
+        let as_of = instant(arg_text!(as_of_rfc3339)?, "as_of")?;
+        let out = arg_out!(out_json)?;
         let inputs = [
             ("issues_json", issues),
             ("events_json", events.unwrap_or("null")),
@@ -202,9 +185,9 @@ pub unsafe extern "C" fn csops_gitlab_audit(
             &inputs,
             csops_core::gitlab::audit_export(&wf.inner, issues, events, as_of),
         )?;
-        // SAFETY: by this function's contract.
-        unsafe { json_out(out_json, &report) }
-    })
+        out.write_json(&report)?;
+        Ok(CSOPS_OK)
+    }
 }
 
 /// The board report (SPEC §6) over `requests_json` — an array of csops requests or GitLab REST
@@ -222,16 +205,16 @@ pub unsafe extern "C" fn csops_board_report(
     as_of_rfc3339: *const c_char,
     out_json: *mut *mut c_char,
 ) -> csops_status_t {
-    status_call(|| {
-        // SAFETY (all): by this function's contract.
-        let wf = unsafe { handle(wf, "wf") }?;
-        let requests = unsafe { text(requests_json, "requests_json") }?;
-        let as_of = instant(unsafe { text(as_of_rfc3339, "as_of_rfc3339") }?, "as_of")?;
+    ffi! {
+        let wf = arg_ref!(wf)?;
+        let requests = arg_text!(requests_json)?;
+        let as_of = instant(arg_text!(as_of_rfc3339)?, "as_of")?;
+        let out = arg_out!(out_json)?;
         let report = gitlab_read(
             &[("requests_json", requests)],
             csops_core::gitlab::board_report_json(&wf.inner, requests, as_of),
         )?;
-        // SAFETY: by this function's contract.
-        unsafe { json_out(out_json, &report) }
-    })
+        out.write_json(&report)?;
+        Ok(CSOPS_OK)
+    }
 }

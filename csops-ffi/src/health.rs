@@ -47,17 +47,16 @@ pub(crate) fn scorecard_handle(inner: csops_core::health::Scorecard) -> *mut cso
 pub unsafe extern "C" fn csops_scorecard_new(
     json_or_null: *const c_char,
 ) -> *mut csops_scorecard_t {
-    pointer_call(|| {
-        let inner = if json_or_null.is_null() {
-            csops_core::health::Scorecard::default()
-        } else {
-            // SAFETY: by this function's contract.
-            let text = unsafe { text(json_or_null, "json") }?;
-            json(text, "json")?;
-            csops_core::health::Scorecard::from_json(text).map_err(health_failure)?
+    ffi! {
+        let inner = match arg_text_or_null!(json_or_null)? {
+            None => csops_core::health::Scorecard::default(),
+            Some(text) => {
+                json(text, "json")?;
+                csops_core::health::Scorecard::from_json(text).map_err(health_failure)?
+            }
         };
         Ok(scorecard_handle(inner))
-    })
+    }
 }
 
 /// Frees a scorecard. NULL is ignored.
@@ -66,8 +65,7 @@ pub unsafe extern "C" fn csops_scorecard_new(
 /// `card` is NULL or a scorecard from `csops_scorecard_new`, not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_scorecard_free(card: *mut csops_scorecard_t) {
-    // SAFETY: by this function's contract (NULL, or made here and not yet freed).
-    unsafe { free_handle(card) }
+    ffi! { free_handle!(card) }
 }
 
 /// The number of measures: the length of the `columns` array of `csops_scorecard_score_batch`.
@@ -77,11 +75,7 @@ pub unsafe extern "C" fn csops_scorecard_free(card: *mut csops_scorecard_t) {
 /// `card` is NULL or a live scorecard.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_scorecard_measure_count(card: *const csops_scorecard_t) -> usize {
-    // SAFETY: by this function's contract.
-    boundary(
-        |_| 0,
-        || Ok(unsafe { handle(card, "card") }?.measures.len()),
-    )
+    ffi! { Ok(arg_ref!(card)?.measures.len()) }
 }
 
 /// The id of measure `i` (column `i` of a batch), owned by the scorecard: do not free. NULL if
@@ -94,17 +88,10 @@ pub unsafe extern "C" fn csops_scorecard_measure(
     card: *const csops_scorecard_t,
     i: usize,
 ) -> *const c_char {
-    boundary(
-        |_| std::ptr::null(),
-        || {
-            // SAFETY: by this function's contract.
-            let card = unsafe { handle(card, "card") }?;
-            Ok(card
-                .measures
-                .get(i)
-                .map_or(std::ptr::null(), |m| m.as_ptr()))
-        },
-    )
+    ffi! {
+        let card = arg_ref!(card)?;
+        Ok(card.measures.get(i).map_or(std::ptr::null(), |m| m.as_ptr()))
+    }
 }
 
 /// The name of a band code written by `csops_scorecard_score_batch` ("Unknown" for 255), owned
@@ -117,15 +104,11 @@ pub unsafe extern "C" fn csops_scorecard_band_name(
     card: *const csops_scorecard_t,
     code: u8,
 ) -> *const c_char {
-    boundary(
-        |_| std::ptr::null(),
-        || {
-            // SAFETY: by this function's contract.
-            let card = unsafe { handle(card, "card") }?;
-            let i = usize::from(code).min(card.bands.len() - 1);
-            Ok(card.bands.get(i).map_or(std::ptr::null(), |b| b.as_ptr()))
-        },
-    )
+    ffi! {
+        let card = arg_ref!(card)?;
+        let i = usize::from(code).min(card.bands.len() - 1);
+        Ok(card.bands.get(i).map_or(std::ptr::null(), |b| b.as_ptr()))
+    }
 }
 
 /// Scores one account. `values_json`: measure id -> number, category name, null, or
@@ -145,39 +128,25 @@ pub unsafe extern "C" fn csops_scorecard_score(
     segment_or_null: *const c_char,
     score_json_out: *mut *mut c_char,
 ) -> csops_status_t {
-    status_call(|| {
-        // SAFETY (all): by this function's contract.
-        let card = unsafe { handle(card, "card") }?;
-        if score_json_out.is_null() {
-            return Err(Failure::new(
-                CSOPS_INVALID_ARGUMENT,
-                "score_json_out is NULL",
-            ));
-        }
-        let text_values = unsafe { text(values_json, "values_json") }?;
+    ffi! {
+        let card = arg_ref!(card)?;
+        let out = arg_out!(score_json_out)?;
+        let text_values = arg_text!(values_json)?;
         json(text_values, "values_json")?;
         let values = csops_core::health::Values::from_json(text_values).map_err(health_failure)?;
-        let as_of = if as_of_or_null.is_null() {
-            None
-        } else {
-            Some(date(unsafe { text(as_of_or_null, "as_of") }?, "as_of")?)
-        };
-        let segment = if segment_or_null.is_null() {
-            None
-        } else {
-            Some(unsafe { text(segment_or_null, "segment") }?)
+        let as_of = match arg_text_or_null!(as_of_or_null)? {
+            Some(text) => Some(date(text, "as_of")?),
+            None => None,
         };
         let ctx = csops_core::health::ScoreContext {
             as_of,
-            segment,
+            segment: arg_text_or_null!(segment_or_null)?,
             ..Default::default()
         };
         let s = card.inner.score(&values, &ctx).map_err(health_failure)?;
-        let out = owned_string(serde_json::to_string(&s).unwrap_or_default());
-        // SAFETY: non-NULL and writable by contract.
-        unsafe { write_out(score_json_out, out) };
-        Ok(())
-    })
+        out.write_json(&s)?;
+        Ok(CSOPS_OK)
+    }
 }
 
 /// Scores `n` accounts at once. `columns` holds `csops_scorecard_measure_count(card)` pointers,
@@ -202,44 +171,32 @@ pub unsafe extern "C" fn csops_scorecard_score_batch(
     band_out: *mut u8,
     coverage_out: *mut f64,
 ) -> csops_status_t {
-    status_call(|| {
-        // SAFETY: by this function's contract.
-        let card = unsafe { handle(card, "card") }?;
-        let null = |name: &str| Failure::new(CSOPS_INVALID_ARGUMENT, format!("{name} is NULL"));
+    ffi! {
+        let card = arg_ref!(card)?;
         if columns.is_null() {
-            return Err(null("columns"));
+            return Err(Failure::new(CSOPS_INVALID_ARGUMENT, "columns is NULL"));
         }
         if score_out.is_null() || band_out.is_null() || coverage_out.is_null() {
-            return Err(null("an output array"));
+            return Err(Failure::new(CSOPS_INVALID_ARGUMENT, "an output array is NULL"));
         }
-        let m = card.measures.len();
-        // SAFETY: `columns` holds `m` pointers by contract.
-        let columns = unsafe { std::slice::from_raw_parts(columns, m) };
+        let columns = arg_slice!(columns, card.measures.len())?;
         let mut batch = csops_core::health::Batch::new(&card.inner, n);
-        for (id, col) in card.inner.measures().iter().zip(columns) {
-            if !col.is_null() {
-                // SAFETY: each non-NULL column holds `n` doubles by contract.
-                let col = unsafe { std::slice::from_raw_parts(*col, n) };
-                batch = batch.values(id, col).map_err(health_failure)?;
+        for (id, &column) in card.inner.measures().iter().zip(columns) {
+            if !column.is_null() {
+                batch = batch.values(id, arg_slice!(column, n)?).map_err(health_failure)?;
             }
         }
         if !segments_or_null.is_null() {
-            // SAFETY: `n` codes by contract.
-            let seg = unsafe { std::slice::from_raw_parts(segments_or_null, n) };
-            batch = batch.segments(seg).map_err(health_failure)?;
+            batch = batch.segments(arg_slice!(segments_or_null, n)?).map_err(health_failure)?;
         }
-        // SAFETY: the outputs hold `n` writable elements each by contract.
-        let (score, band, coverage) = unsafe {
-            (
-                std::slice::from_raw_parts_mut(score_out, n),
-                std::slice::from_raw_parts_mut(band_out, n),
-                std::slice::from_raw_parts_mut(coverage_out, n),
-            )
-        };
-        batch
-            .score_into(score, band, coverage)
-            .map_err(health_failure)
-    })
+        let (score, band, coverage) = (
+            arg_slice_mut!(score_out, n)?,
+            arg_slice_mut!(band_out, n)?,
+            arg_slice_mut!(coverage_out, n)?,
+        );
+        batch.score_into(score, band, coverage).map_err(health_failure)?;
+        Ok(CSOPS_OK)
+    }
 }
 
 // ---- GitLab (SPEC §6–§7): JSON in, JSON out -------------------------------------------------

@@ -29,22 +29,18 @@ pub unsafe extern "C" fn csops_journey_new(
     account: *const c_char,
     config_json_or_null: *const c_char,
 ) -> *mut csops_journey_t {
-    pointer_call(|| {
-        // SAFETY: by this function's contract.
-        let account = unsafe { text(account, "account") }?;
-        let config = if config_json_or_null.is_null() {
-            csops_core::journey::JourneyConfig::default()
-        } else {
-            // SAFETY: by this function's contract.
-            let value = json(unsafe { text(config_json_or_null, "config") }?, "config")?;
-            serde_json::from_value(value)
-                .map_err(|e| Failure::new(CSOPS_INVALID_CONFIG, format!("journey config: {e}")))?
+    ffi! {
+        let account = arg_text!(account)?;
+        let config = match arg_text_or_null!(config_json_or_null)? {
+            None => csops_core::journey::JourneyConfig::default(),
+            Some(text) => serde_json::from_value(json(text, "config")?)
+                .map_err(|e| Failure::new(CSOPS_INVALID_CONFIG, format!("journey config: {e}")))?,
         };
         Ok(Box::into_raw(Box::new(csops_journey_t {
             inner: csops_core::journey::Journey::new(account),
             config,
         })))
-    })
+    }
 }
 
 /// Frees a journey. NULL is ignored.
@@ -53,8 +49,7 @@ pub unsafe extern "C" fn csops_journey_new(
 /// `j` is NULL or a journey from `csops_journey_new`, not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_journey_free(j: *mut csops_journey_t) {
-    // SAFETY: by this function's contract (NULL, or made here and not yet freed).
-    unsafe { free_handle(j) }
+    ffi! { free_handle!(j) }
 }
 
 /// Records a dated event (JSON, `{"type": "contract_signed", ...}`; the date as YYYY-MM-DD).
@@ -69,18 +64,17 @@ pub unsafe extern "C" fn csops_journey_record(
     event_json: *const c_char,
     date_iso: *const c_char,
 ) -> csops_status_t {
-    status_call(|| {
-        // SAFETY (all): by this function's contract.
-        let j = unsafe { handle_mut(j, "j") }?;
-        let value = json(unsafe { text(event_json, "event_json") }?, "event_json")?;
+    ffi! {
+        let j = arg_mut!(j)?;
+        let value = json(arg_text!(event_json)?, "event_json")?;
         let event = serde_json::from_value(value)
             .map_err(|e| Failure::new(CSOPS_INVALID_INPUT, format!("event: {e}")))?;
-        let on = date(unsafe { text(date_iso, "date_iso") }?, "date_iso")?;
+        let on = date(arg_text!(date_iso)?, "date_iso")?;
         j.inner
             .record(on, event, &j.config)
             .map_err(journey_failure)?;
-        Ok(())
-    })
+        Ok(CSOPS_OK)
+    }
 }
 
 /// Fires the time-driven steps up to `now_iso` and reports missed milestones. When
@@ -96,18 +90,13 @@ pub unsafe extern "C" fn csops_journey_advance(
     now_iso: *const c_char,
     report_json_out: *mut *mut c_char,
 ) -> csops_status_t {
-    status_call(|| {
-        // SAFETY (all): by this function's contract.
-        let j = unsafe { handle_mut(j, "j") }?;
-        let now = date(unsafe { text(now_iso, "now_iso") }?, "now_iso")?;
+    ffi! {
+        let j = arg_mut!(j)?;
+        let now = date(arg_text!(now_iso)?, "now_iso")?;
         let report = j.inner.advance(now, &j.config).map_err(journey_failure)?;
-        if !report_json_out.is_null() {
-            let out = owned_string(serde_json::to_string(&report).unwrap_or_default());
-            // SAFETY: non-NULL and writable by contract.
-            unsafe { write_out(report_json_out, out) };
-        }
-        Ok(())
-    })
+        arg_out_or_null!(report_json_out).write_json(&report)?;
+        Ok(CSOPS_OK)
+    }
 }
 
 /// The journey's stage ("Align", "Onboard", "Enable", "Expand", "Renew", "Churned"). Static: do
@@ -117,16 +106,11 @@ pub unsafe extern "C" fn csops_journey_advance(
 /// `j` is NULL or a live journey.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_journey_stage(j: *const csops_journey_t) -> *const c_char {
-    boundary(
-        |_| std::ptr::null(),
-        || {
-            // SAFETY: by this function's contract.
-            let j = unsafe { handle(j, "j") }?;
-            let stage = j.inner.stage();
-            let index = csops_core::journey::JourneyStage::VARIANTS
-                .iter()
-                .position(|s| *s == stage);
-            Ok(name_ptr(&STAGE_NAMES, index))
-        },
-    )
+    ffi! {
+        let stage = arg_ref!(j)?.inner.stage();
+        let index = csops_core::journey::JourneyStage::VARIANTS
+            .iter()
+            .position(|s| *s == stage);
+        Ok(name_ptr(&STAGE_NAMES, index))
+    }
 }

@@ -6,21 +6,13 @@ pub(crate) fn metric_failure(e: csops_core::metrics::MetricsError) -> Failure {
     Failure::new(CSOPS_INVALID_INPUT, e.to_string())
 }
 
-/// Writes a metric through `out` (`CSOPS_INVALID_ARGUMENT` when `out` is NULL).
-///
-/// # Safety
-/// `out` is NULL or writable.
-pub(crate) unsafe fn metric_out(
-    out: *mut f64,
+/// A metric's value written through `out` (checked for NULL before any work).
+pub(crate) fn metric_out(
+    out: Out<f64>,
     value: Result<f64, csops_core::metrics::MetricsError>,
-) -> Result<(), Failure> {
-    if out.is_null() {
-        return Err(Failure::new(CSOPS_INVALID_ARGUMENT, "out is NULL"));
-    }
-    let v = value.map_err(metric_failure)?;
-    // SAFETY: non-NULL and writable by contract.
-    unsafe { write_out(out, v) };
-    Ok(())
+) -> Result<csops_status_t, Failure> {
+    out.write(value.map_err(metric_failure)?);
+    Ok(CSOPS_OK)
 }
 
 /// NPS in percent from `n` integer answers 0–10, written to `out` on success.
@@ -34,10 +26,10 @@ pub unsafe extern "C" fn csops_metric_nps(
     n: usize,
     out: *mut f64,
 ) -> csops_status_t {
-    // SAFETY: by this function's contract.
-    status_call(|| unsafe {
-        metric_out(out, csops_core::metrics::nps(slice(answers, n, "answers")?))
-    })
+    ffi! {
+        let out = arg_out!(out)?;
+        metric_out(out, csops_core::metrics::nps(arg_slice!(answers, n)?))
+    }
 }
 
 /// CSAT in percent from `n` integer answers 1–5 (the share of 4–5), written to `out`.
@@ -50,13 +42,10 @@ pub unsafe extern "C" fn csops_metric_csat(
     n: usize,
     out: *mut f64,
 ) -> csops_status_t {
-    // SAFETY: by this function's contract.
-    status_call(|| unsafe {
-        metric_out(
-            out,
-            csops_core::metrics::csat(slice(answers, n, "answers")?),
-        )
-    })
+    ffi! {
+        let out = arg_out!(out)?;
+        metric_out(out, csops_core::metrics::csat(arg_slice!(answers, n)?))
+    }
 }
 
 /// NRR in percent from an ARR movement (starting ARR > 0; the others ≥ 0; contraction + churned
@@ -72,14 +61,10 @@ pub unsafe extern "C" fn csops_metric_nrr(
     churned: f64,
     out: *mut f64,
 ) -> csops_status_t {
-    let m = csops_core::metrics::ArrMovement {
-        start_arr,
-        expansion,
-        contraction,
-        churned,
-    };
-    // SAFETY: by this function's contract.
-    status_call(|| unsafe { metric_out(out, csops_core::metrics::nrr(&m)) })
+    ffi! {
+        let m = csops_core::metrics::ArrMovement { start_arr, expansion, contraction, churned };
+        metric_out(arg_out!(out)?, csops_core::metrics::nrr(&m))
+    }
 }
 
 /// GRR in percent from an ARR movement, written to `out`.
@@ -94,14 +79,10 @@ pub unsafe extern "C" fn csops_metric_grr(
     churned: f64,
     out: *mut f64,
 ) -> csops_status_t {
-    let m = csops_core::metrics::ArrMovement {
-        start_arr,
-        expansion,
-        contraction,
-        churned,
-    };
-    // SAFETY: by this function's contract.
-    status_call(|| unsafe { metric_out(out, csops_core::metrics::grr(&m)) })
+    ffi! {
+        let m = csops_core::metrics::ArrMovement { start_arr, expansion, contraction, churned };
+        metric_out(arg_out!(out)?, csops_core::metrics::grr(&m))
+    }
 }
 
 /// NRR per account in percent: ΣB / ΣA over the `n` accounts with A > 0 (`start` = A, ARR at the
@@ -117,8 +98,11 @@ pub unsafe extern "C" fn csops_metric_nrr_per_account(
     n: usize,
     out: *mut f64,
 ) -> csops_status_t {
-    // SAFETY: by this function's contract.
-    unsafe { per_account(start, now, n, out, csops_core::metrics::nrr_per_account) }
+    ffi! {
+        let out = arg_out!(out)?;
+        let (a, b) = (arg_slice!(start, n)?, arg_slice!(now, n)?);
+        metric_out(out, csops_core::metrics::nrr_per_account(a, b))
+    }
 }
 
 /// GRR per account in percent: Σmin(A, B) / ΣA over the `n` accounts with A > 0.
@@ -132,27 +116,11 @@ pub unsafe extern "C" fn csops_metric_grr_per_account(
     n: usize,
     out: *mut f64,
 ) -> csops_status_t {
-    // SAFETY: by this function's contract.
-    unsafe { per_account(start, now, n, out, csops_core::metrics::grr_per_account) }
-}
-
-/// A per-account metric of `n` start and now values, written to `out`.
-///
-/// # Safety
-/// As for `csops_metric_nrr_per_account`.
-pub(crate) unsafe fn per_account(
-    start: *const f64,
-    now: *const f64,
-    n: usize,
-    out: *mut f64,
-    metric: fn(&[f64], &[f64]) -> Result<f64, csops_core::metrics::MetricsError>,
-) -> csops_status_t {
-    status_call(|| {
-        // SAFETY: by the caller's contract.
-        let (a, b) = unsafe { (slice(start, n, "start")?, slice(now, n, "now")?) };
-        // SAFETY: by the caller's contract.
-        unsafe { metric_out(out, metric(a, b)) }
-    })
+    ffi! {
+        let out = arg_out!(out)?;
+        let (a, b) = (arg_slice!(start, n)?, arg_slice!(now, n)?);
+        metric_out(out, csops_core::metrics::grr_per_account(a, b))
+    }
 }
 
 /// Logo churn in percent: churned accounts / accounts at the period start, written to `out`.
@@ -165,13 +133,10 @@ pub unsafe extern "C" fn csops_metric_logo_churn(
     churned_accounts: u64,
     out: *mut f64,
 ) -> csops_status_t {
-    // SAFETY: by this function's contract.
-    status_call(|| unsafe {
-        metric_out(
-            out,
-            csops_core::metrics::logo_churn(accounts_at_start, churned_accounts),
-        )
-    })
+    ffi! {
+        let churn = csops_core::metrics::logo_churn(accounts_at_start, churned_accounts);
+        metric_out(arg_out!(out)?, churn)
+    }
 }
 
 /// License utilisation in percent: active users / purchased seats, written to `out`.
@@ -184,11 +149,8 @@ pub unsafe extern "C" fn csops_metric_license_utilization(
     purchased_seats: f64,
     out: *mut f64,
 ) -> csops_status_t {
-    // SAFETY: by this function's contract.
-    status_call(|| unsafe {
-        metric_out(
-            out,
-            csops_core::metrics::license_utilization(active_users, purchased_seats),
-        )
-    })
+    ffi! {
+        let utilization = csops_core::metrics::license_utilization(active_users, purchased_seats);
+        metric_out(arg_out!(out)?, utilization)
+    }
 }

@@ -38,32 +38,32 @@ pub(crate) fn command_of(text: &str) -> Result<Command, Failure> {
     })
 }
 
-/// The inputs of one step: the command, the actor and the time.
-///
-/// # Safety
-/// Each pointer is NULL or a NUL-terminated string that outlives the call.
-pub(crate) unsafe fn step_inputs<'a>(
-    command_json: *const c_char,
-    actor: *const c_char,
-    at_rfc3339: *const c_char,
-) -> Result<(Command, &'a str, DateTime<Utc>), Failure> {
-    // SAFETY (all three): by this function's contract.
-    let command = command_of(unsafe { text(command_json, "command_json") }?)?;
-    let actor = unsafe { text(actor, "actor") }?;
-    let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?, "at")?;
-    Ok((command, actor, at))
+/// A command given as JSON for one call, or prepared once.
+pub(crate) enum StepCommand<'a> {
+    Read(Command),
+    Prepared(&'a Command),
 }
 
-/// Writes the transition as JSON through `out` when it is not NULL (the caller frees it).
-///
-/// # Safety
-/// `out` is NULL or writable.
-pub(crate) unsafe fn write_transition(out: *mut *mut c_char, t: &wf::Transition) {
-    if !out.is_null() {
-        let json = owned_string(serde_json::to_string(t).unwrap_or_default());
-        // SAFETY: by this function's contract.
-        unsafe { write_out(out, json) };
+/// Applies (`dry_run` false: the request changes) or checks one command, and writes the
+/// transition as JSON when it is wanted: the one body of the four apply functions.
+pub(crate) fn step(
+    wf: &wf::Workflow,
+    req: Result<&mut wf::Request, &wf::Request>,
+    command: StepCommand<'_>,
+    actor: &str,
+    at: DateTime<Utc>,
+    out: Out<*mut c_char>,
+) -> Result<csops_status_t, Failure> {
+    let t = match (req, command) {
+        (Ok(req), StepCommand::Read(c)) => wf.apply(req, c, actor, at),
+        (Ok(req), StepCommand::Prepared(c)) => wf.apply(req, c.clone(), actor, at),
+        (Err(req), StepCommand::Read(c)) => wf.check(req, &c, actor, at),
+        (Err(req), StepCommand::Prepared(c)) => wf.check(req, c, actor, at),
     }
+    .map_err(rejection)?;
+    // A transition always serializes; an out-parameter the caller asked for is written.
+    out.write_json(&t)?;
+    Ok(CSOPS_OK)
 }
 
 pub(crate) fn rejection(r: wf::Rejection) -> Failure {
@@ -81,21 +81,19 @@ pub unsafe extern "C" fn csops_workflow_new(
     directory_json: *const c_char,
     config_or_null: *const c_char,
 ) -> *mut csops_workflow_t {
-    pointer_call(|| {
-        // SAFETY: by this function's contract.
-        let dir_text = unsafe { text(directory_json, "directory_json") }?;
-        let config = if config_or_null.is_null() {
-            Config::default()
-        } else {
-            // SAFETY: by this function's contract.
-            let cfg = unsafe { text(config_or_null, "config") }?;
-            let loaded = if cfg.trim_start().starts_with('{') {
-                json(cfg, "config")?;
-                Config::from_json(cfg)
-            } else {
-                Config::from_toml(cfg)
-            };
-            loaded.map_err(|e| Failure::new(CSOPS_INVALID_CONFIG, e.to_string()))?
+    ffi! {
+        let dir_text = arg_text!(directory_json)?;
+        let config = match arg_text_or_null!(config_or_null)? {
+            None => Config::default(),
+            Some(cfg) => {
+                let loaded = if cfg.trim_start().starts_with('{') {
+                    json(cfg, "config")?;
+                    Config::from_json(cfg)
+                } else {
+                    Config::from_toml(cfg)
+                };
+                loaded.map_err(|e| Failure::new(CSOPS_INVALID_CONFIG, e.to_string()))?
+            }
         };
         let dir_value = json(dir_text, "directory_json")?;
         let map: std::collections::BTreeMap<String, Vec<String>> =
@@ -110,7 +108,7 @@ pub unsafe extern "C" fn csops_workflow_new(
         let inner = wf::Workflow::new(dir, config)
             .map_err(|e| Failure::new(CSOPS_INVALID_CONFIG, e.to_string()))?;
         Ok(Box::into_raw(Box::new(csops_workflow_t { inner })))
-    })
+    }
 }
 
 /// Frees a workflow. NULL is ignored.
@@ -119,8 +117,7 @@ pub unsafe extern "C" fn csops_workflow_new(
 /// `wf` is NULL or a workflow from `csops_workflow_new`, not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_workflow_free(wf: *mut csops_workflow_t) {
-    // SAFETY: by this function's contract (NULL, or made here and not yet freed).
-    unsafe { free_handle(wf) }
+    ffi! { free_handle!(wf) }
 }
 
 pub(crate) fn request_failure(e: wf::RequestError) -> Failure {
@@ -134,14 +131,12 @@ pub(crate) fn request_failure(e: wf::RequestError) -> Failure {
 /// `json` is NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_request_from_json(json: *const c_char) -> *mut csops_request_t {
-    pointer_call(|| {
-        // SAFETY: by this function's contract.
-        let t = unsafe { text(json, "json") }?;
-        let value = self::json(t, "json")?;
+    ffi! {
+        let value = self::json(arg_text!(json)?, "json")?;
         // The default configuration compiled once, not a taxonomy per request.
         let inner = wf::Request::from_value(value).map_err(request_failure)?;
         Ok(Box::into_raw(Box::new(csops_request_t { inner })))
-    })
+    }
 }
 
 /// A request from JSON with the workflow's configuration (its taxonomy and routing). Returns
@@ -154,17 +149,14 @@ pub unsafe extern "C" fn csops_workflow_load_request(
     wf: *const csops_workflow_t,
     json: *const c_char,
 ) -> *mut csops_request_t {
-    pointer_call(|| {
-        // SAFETY: by this function's contract.
-        let wf = unsafe { handle(wf, "wf") }?;
-        // SAFETY: by this function's contract.
-        let t = unsafe { text(json, "json") }?;
-        let value = self::json(t, "json")?;
+    ffi! {
+        let wf = arg_ref!(wf)?;
+        let value = self::json(arg_text!(json)?, "json")?;
         let record = serde_json::from_value(value)
             .map_err(|e| Failure::new(CSOPS_INVALID_INPUT, format!("request: {e}")))?;
         let inner = wf.inner.load_record(record).map_err(request_failure)?;
         Ok(Box::into_raw(Box::new(csops_request_t { inner })))
-    })
+    }
 }
 
 /// The request as JSON (loads back with `csops_request_from_json`). The caller frees it with
@@ -174,11 +166,7 @@ pub unsafe extern "C" fn csops_workflow_load_request(
 /// `req` is NULL or a live request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_request_to_json(req: *const csops_request_t) -> *mut c_char {
-    pointer_call(|| {
-        // SAFETY: by this function's contract.
-        let req = unsafe { handle(req, "req") }?;
-        Ok(owned_string(req.inner.to_json()))
-    })
+    ffi! { Ok(owned_string(arg_ref!(req)?.inner.to_json())) }
 }
 
 /// Frees a request. NULL is ignored.
@@ -187,8 +175,7 @@ pub unsafe extern "C" fn csops_request_to_json(req: *const csops_request_t) -> *
 /// `req` is NULL or a request from this library, not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_request_free(req: *mut csops_request_t) {
-    // SAFETY: by this function's contract (NULL, or made here and not yet freed).
-    unsafe { free_handle(req) }
+    ffi! { free_handle!(req) }
 }
 
 /// The request's workflow state ("InProcess", …). Static: do not free. NULL if `req` is NULL.
@@ -197,14 +184,7 @@ pub unsafe extern "C" fn csops_request_free(req: *mut csops_request_t) {
 /// `req` is NULL or a live request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_request_state(req: *const csops_request_t) -> *const c_char {
-    boundary(
-        |_| std::ptr::null(),
-        || {
-            // SAFETY: by this function's contract.
-            let req = unsafe { handle(req, "req") }?;
-            Ok(state_name(req.inner.state()))
-        },
-    )
+    ffi! { Ok(state_name(arg_ref!(req)?.inner.state())) }
 }
 
 pub(crate) fn state_name(state: csops_core::State) -> *const c_char {
@@ -217,11 +197,7 @@ pub(crate) fn state_name(state: csops_core::State) -> *const c_char {
 /// `req` is NULL or a live request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_request_is_open(req: *const csops_request_t) -> bool {
-    // SAFETY: by this function's contract.
-    boundary(
-        |_| false,
-        || Ok(unsafe { handle(req, "req") }?.inner.is_open()),
-    )
+    ffi! { Ok(arg_ref!(req)?.inner.is_open()) }
 }
 
 /// Applies a command (JSON, `{"type": …}`) by `actor` at `at_rfc3339` to `req`. On success the
@@ -242,18 +218,13 @@ pub unsafe extern "C" fn csops_workflow_apply(
     at_rfc3339: *const c_char,
     transition_json_out: *mut *mut c_char,
 ) -> csops_status_t {
-    status_call(|| {
-        // SAFETY (all): by this function's contract.
-        let wf = unsafe { handle(wf, "wf") }?;
-        let req = unsafe { handle_mut(req, "req") }?;
-        let (command, actor, at) = unsafe { step_inputs(command_json, actor, at_rfc3339) }?;
-        let t = wf
-            .inner
-            .apply(&mut req.inner, command, actor, at)
-            .map_err(rejection)?;
-        unsafe { write_transition(transition_json_out, &t) };
-        Ok(())
-    })
+    ffi! {
+        let (wf, req) = (arg_ref!(wf)?, arg_mut!(req)?);
+        let command = StepCommand::Read(command_of(arg_text!(command_json)?)?);
+        let (actor, at) = (arg_text!(actor)?, instant(arg_text!(at_rfc3339)?, "at")?);
+        let out = arg_out_or_null!(transition_json_out);
+        step(&wf.inner, Ok(&mut req.inner), command, actor, at, out)
+    }
 }
 
 /// The answer `csops_workflow_apply` would give, without changing the request.
@@ -269,18 +240,13 @@ pub unsafe extern "C" fn csops_workflow_can_apply(
     at_rfc3339: *const c_char,
     transition_json_out: *mut *mut c_char,
 ) -> csops_status_t {
-    status_call(|| {
-        // SAFETY (all): by this function's contract.
-        let wf = unsafe { handle(wf, "wf") }?;
-        let req = unsafe { handle(req, "req") }?;
-        let (command, actor, at) = unsafe { step_inputs(command_json, actor, at_rfc3339) }?;
-        let t = wf
-            .inner
-            .check(&req.inner, &command, actor, at)
-            .map_err(rejection)?;
-        unsafe { write_transition(transition_json_out, &t) };
-        Ok(())
-    })
+    ffi! {
+        let (wf, req) = (arg_ref!(wf)?, arg_ref!(req)?);
+        let command = StepCommand::Read(command_of(arg_text!(command_json)?)?);
+        let (actor, at) = (arg_text!(actor)?, instant(arg_text!(at_rfc3339)?, "at")?);
+        let out = arg_out_or_null!(transition_json_out);
+        step(&wf.inner, Err(&req.inner), command, actor, at, out)
+    }
 }
 
 /// A command read from JSON once (`{"type": …}`), for `csops_workflow_apply_command`. Returns
@@ -293,11 +259,10 @@ pub unsafe extern "C" fn csops_workflow_can_apply(
 pub unsafe extern "C" fn csops_command_from_json(
     command_json: *const c_char,
 ) -> *mut csops_command_t {
-    pointer_call(|| {
-        // SAFETY: by this function's contract.
-        let inner = command_of(unsafe { text(command_json, "command_json") }?)?;
+    ffi! {
+        let inner = command_of(arg_text!(command_json)?)?;
         Ok(Box::into_raw(Box::new(csops_command_t { inner })))
-    })
+    }
 }
 
 /// Frees a command. NULL is ignored.
@@ -306,8 +271,7 @@ pub unsafe extern "C" fn csops_command_from_json(
 /// `cmd` is NULL or a command from `csops_command_from_json`, not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_command_free(cmd: *mut csops_command_t) {
-    // SAFETY: by this function's contract (NULL, or made here and not yet freed).
-    unsafe { free_handle(cmd) }
+    ffi! { free_handle!(cmd) }
 }
 
 /// `csops_workflow_apply` with a prepared command (the command is not consumed: apply it again
@@ -325,20 +289,13 @@ pub unsafe extern "C" fn csops_workflow_apply_command(
     at_rfc3339: *const c_char,
     transition_json_out: *mut *mut c_char,
 ) -> csops_status_t {
-    status_call(|| {
-        // SAFETY (all): by this function's contract.
-        let wf = unsafe { handle(wf, "wf") }?;
-        let req = unsafe { handle_mut(req, "req") }?;
-        let cmd = unsafe { handle(cmd, "cmd") }?;
-        let actor = unsafe { text(actor, "actor") }?;
-        let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?, "at")?;
-        let t = wf
-            .inner
-            .apply(&mut req.inner, cmd.inner.clone(), actor, at)
-            .map_err(rejection)?;
-        unsafe { write_transition(transition_json_out, &t) };
-        Ok(())
-    })
+    ffi! {
+        let (wf, req) = (arg_ref!(wf)?, arg_mut!(req)?);
+        let command = StepCommand::Prepared(&arg_ref!(cmd)?.inner);
+        let (actor, at) = (arg_text!(actor)?, instant(arg_text!(at_rfc3339)?, "at")?);
+        let out = arg_out_or_null!(transition_json_out);
+        step(&wf.inner, Ok(&mut req.inner), command, actor, at, out)
+    }
 }
 
 /// `csops_workflow_can_apply` with a prepared command.
@@ -354,20 +311,13 @@ pub unsafe extern "C" fn csops_workflow_can_apply_command(
     at_rfc3339: *const c_char,
     transition_json_out: *mut *mut c_char,
 ) -> csops_status_t {
-    status_call(|| {
-        // SAFETY (all): by this function's contract.
-        let wf = unsafe { handle(wf, "wf") }?;
-        let req = unsafe { handle(req, "req") }?;
-        let cmd = unsafe { handle(cmd, "cmd") }?;
-        let actor = unsafe { text(actor, "actor") }?;
-        let at = instant(unsafe { text(at_rfc3339, "at_rfc3339") }?, "at")?;
-        let t = wf
-            .inner
-            .check(&req.inner, &cmd.inner, actor, at)
-            .map_err(rejection)?;
-        unsafe { write_transition(transition_json_out, &t) };
-        Ok(())
-    })
+    ffi! {
+        let (wf, req) = (arg_ref!(wf)?, arg_ref!(req)?);
+        let command = StepCommand::Prepared(&arg_ref!(cmd)?.inner);
+        let (actor, at) = (arg_text!(actor)?, instant(arg_text!(at_rfc3339)?, "at")?);
+        let out = arg_out_or_null!(transition_json_out);
+        step(&wf.inner, Err(&req.inner), command, actor, at, out)
+    }
 }
 
 /// The workflow as a Mermaid `stateDiagram-v2`. The caller frees it with `csops_string_free`.
@@ -377,11 +327,10 @@ pub unsafe extern "C" fn csops_workflow_can_apply_command(
 /// `wf` is NULL or a live workflow.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_workflow_mermaid(wf: *const csops_workflow_t) -> *mut c_char {
-    pointer_call(|| {
-        // SAFETY: by this function's contract.
-        unsafe { handle(wf, "wf") }?;
+    ffi! {
+        arg_ref!(wf)?;
         Ok(owned_string(csops_core::diagram::mermaid()))
-    })
+    }
 }
 
 /// The smallest weight (1, 3, 5, 7) whose range holds an estimate in hours, written to
@@ -395,14 +344,11 @@ pub unsafe extern "C" fn csops_weight_for_hours(
     hours: f64,
     weight_out: *mut i32,
 ) -> csops_status_t {
-    status_call(|| {
-        if weight_out.is_null() {
-            return Err(Failure::new(CSOPS_INVALID_ARGUMENT, "weight_out is NULL"));
-        }
+    ffi! {
+        let out = arg_out!(weight_out)?;
         let w = csops_core::weight::weight_for_hours(hours)
             .map_err(|e| Failure::new(RejectionKind::from(&e).into(), e.to_string()))?;
-        // SAFETY: non-NULL and writable by contract.
-        unsafe { write_out(weight_out, i32::from(w.value())) };
-        Ok(())
-    })
+        out.write(i32::from(w.value()));
+        Ok(CSOPS_OK)
+    }
 }
