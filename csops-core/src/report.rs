@@ -22,7 +22,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use strum::{Display, IntoStaticStr};
 
 use crate::routing::Workstream;
@@ -41,7 +41,7 @@ pub struct ReportError {
 }
 
 /// Requests in one state and workstream.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StateCount {
     /// The state.
     pub state: State,
@@ -52,7 +52,7 @@ pub struct StateCount {
 }
 
 /// One assignee's load (SPEC §3): the upper hours of their open requests' weights.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssigneeLoad {
     /// The assignee.
     pub assignee: String,
@@ -65,7 +65,7 @@ pub struct AssigneeLoad {
 }
 
 /// One SLA breach on the board.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BreachRow {
     /// The request.
     pub iid: u64,
@@ -87,7 +87,7 @@ pub struct BreachRow {
 
 /// Median and 90th percentile of a set of durations, in hours (linear interpolation between
 /// ranks, as numpy's and pandas' default quantile).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TimeStats {
     /// How many requests the figures are over.
     pub count: usize,
@@ -119,7 +119,7 @@ fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
 }
 
 /// Requests finished in one ISO week.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeekCount {
     /// The Monday the week starts on.
     pub week: NaiveDate,
@@ -130,7 +130,7 @@ pub struct WeekCount {
 }
 
 /// Interrupts of one milestone (SPEC §2: requests carrying the interrupt label).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MilestoneCount {
     /// The milestone's title.
     pub milestone: String,
@@ -140,7 +140,18 @@ pub struct MilestoneCount {
 
 /// What is wrong with a request on the board.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Display, IntoStaticStr,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Display,
+    IntoStaticStr,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -163,7 +174,7 @@ pub enum AnomalyKind {
 }
 
 /// One anomaly.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Anomaly {
     /// The request.
     pub iid: u64,
@@ -174,7 +185,7 @@ pub struct Anomaly {
 }
 
 /// The board report (SPEC §6).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoardReport {
     /// The time it is as of.
     pub as_of: DateTime<Utc>,

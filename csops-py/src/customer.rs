@@ -77,10 +77,7 @@ impl Maturity {
     /// The report: `stages` (completion in percent, established count), `highest_established_stage`,
     /// `weakest` (capability ids) and `ahead_of_foundations` (capability, rating, missing).
     fn report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(self.inner.report(&self.model)).unwrap_or(Value::Null),
-        )
+        to_py(py, &self.inner.report(&self.model))
     }
 
     fn __repr__(&self) -> String {
@@ -98,13 +95,7 @@ impl Maturity {
     ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyDict>, Bound<'py, PyAny>))> {
         Ok((
             py.import("csops._csops")?.getattr("Maturity")?,
-            (
-                self.ratings(py)?,
-                from_json(
-                    py,
-                    &serde_json::to_value(&self.model.foundations).unwrap_or(Value::Null),
-                )?,
-            ),
+            (self.ratings(py)?, to_py(py, &self.model.foundations)?),
         ))
     }
 }
@@ -149,7 +140,7 @@ impl Segmentation {
     ) -> PyResult<Bound<'py, PyAny>> {
         let a: csops_core::segment::Account = read(py, account, "account")?;
         let s = self.inner.assign(&a).map_err(|e| segment_error(py, &e))?;
-        from_json(py, &serde_json::to_value(s).unwrap_or(Value::Null))
+        to_py(py, &s)
     }
 
     /// The segments of a book, a list of dicts as `assign` gives them. `accounts`: a list of
@@ -165,15 +156,12 @@ impl Segmentation {
             .inner
             .assign_all(&book)
             .map_err(|e| segment_error(py, &e))?;
-        from_json(py, &serde_json::to_value(out).unwrap_or(Value::Null))
+        to_py(py, &out)
     }
 
     /// The rules, as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(&self.inner).unwrap_or(Value::Null),
-        )
+        to_py(py, &self.inner)
     }
 
     fn __repr__(&self) -> String {
@@ -217,11 +205,7 @@ pub(crate) fn capacity_plan<'py>(
         Some(m) if !m.is_none() => read(py, m, "model")?,
         _ => s::CapacityModel::default(),
     };
-    from_json(
-        py,
-        &serde_json::to_value(s::capacity_plan(&assignments, &current, &model))
-            .unwrap_or(Value::Null),
-    )
+    to_py(py, &s::capacity_plan(&assignments, &current, &model))
 }
 
 /// A customer's journey (SPEC §9): Align → Onboard → Enable → Expand → Renew → Enable, or
@@ -282,7 +266,7 @@ impl Journey {
             .inner
             .record(date, event, &self.config)
             .map_err(|e| journey_error(py, &e))?;
-        from_json(py, &serde_json::to_value(step).unwrap_or(Value::Null))
+        to_py(py, &step)
     }
 
     /// Fires the time-driven steps up to `now` (ISO text "2026-02-20" or a `datetime.date`)
@@ -298,7 +282,7 @@ impl Journey {
             .inner
             .advance(now, &self.config)
             .map_err(|e| journey_error(py, &e))?;
-        from_json(py, &serde_json::to_value(report).unwrap_or(Value::Null))
+        to_py(py, &report)
     }
 
     /// The touchpoints of the current stage for an `engagement` model: "high_touch",
@@ -344,10 +328,7 @@ impl Journey {
     /// Every step, oldest first, as dicts.
     #[getter]
     fn history<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(self.inner.history()).unwrap_or(Value::Null),
-        )
+        to_py(py, &self.inner.history())
     }
 
     fn __repr__(&self) -> String {

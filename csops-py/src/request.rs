@@ -6,7 +6,6 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::types::PyDict;
-use serde_json::Value;
 
 use crate::*;
 
@@ -112,10 +111,7 @@ impl Request {
 
     /// The request as a dict (loads back with `from_dict`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(&self.inner).unwrap_or(Value::Null),
-        )
+        to_py(py, &self.inner)
     }
 
     /// The request as JSON text.
@@ -216,10 +212,7 @@ impl Request {
     /// Every accepted step, oldest first, as dicts (`at`, `actor`, `from`, `to`, `command`).
     #[getter]
     fn history<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(self.inner.history()).unwrap_or(Value::Null),
-        )
+        to_py(py, &self.inner.history())
     }
 
     fn __richcmp__(

@@ -3,7 +3,6 @@
 use csops_core::workflow::{self as core_wf};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use serde_json::Value;
 
 use crate::*;
 
@@ -153,7 +152,7 @@ impl Transition {
     #[getter]
     fn rest_params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let p = csops_core::gitlab::RestParams::from(&self.inner);
-        gitlab::rest_dict(py, &serde_json::to_value(p).unwrap_or(Value::Null))
+        gitlab::rest_dict(py, &p)
     }
 
     /// Who to tell: dicts with `to`, `role` and `why`.

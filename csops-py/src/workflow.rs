@@ -5,7 +5,6 @@ use csops_core::{Config, Directory};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::*;
 
@@ -196,7 +195,7 @@ impl Workflow {
             .inner
             .sla_breaches(&request.0.borrow().inner, now)
             .map_err(|e| input_error(py, "now", format!("now: {e}")))?;
-        from_json(py, &serde_json::to_value(breaches).unwrap_or(Value::Null))
+        to_py(py, &breaches)
     }
 
     /// Decides an Issue Hook against the request as last stored: a `gitlab.WebhookDecision`.
@@ -222,19 +221,13 @@ impl Workflow {
     /// The configuration in use, as a dict.
     #[getter]
     fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(self.inner.config()).unwrap_or(Value::Null),
-        )
+        to_py(py, &self.inner.config())
     }
 
     /// The directory, as a dict of person -> list of roles.
     #[getter]
     fn directory<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(self.inner.directory()).unwrap_or(Value::Null),
-        )
+        to_py(py, &self.inner.directory())
     }
 
     /// The transition table as a Mermaid `stateDiagram-v2`.

@@ -104,7 +104,7 @@ pub struct Violation {
 }
 
 /// A request with its history as its label events show it, and what broke the process.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reconstruction {
     /// The request, its history replaced by the reconstructed one (commands without inputs;
     /// moves the table does not have are [`Command::Relabel`]).
@@ -646,7 +646,7 @@ pub(crate) fn two_labels(found: &[(&str, State)]) -> String {
 }
 
 /// One issue of a batch audit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IssueAudit {
     /// The issue's iid.
     pub iid: u64,
@@ -661,7 +661,7 @@ pub struct IssueAudit {
 }
 
 /// The figures of a batch audit.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditSummary {
     /// Issues audited (reconstructed, or undecided between two workflow labels).
     pub issues: usize,
@@ -682,7 +682,7 @@ pub struct AuditSummary {
 }
 
 /// A dry run of the audit over many issues: what a scheduled bot would report, nothing done.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchAudit {
     /// The time the run is as of.
     pub as_of: DateTime<Utc>,

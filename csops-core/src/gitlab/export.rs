@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{GitlabError, LabelEvent, read, read_issue_value, read_issues, read_issues_value};
 use crate::report::{Anomaly, AnomalyKind, BoardReport};
@@ -71,7 +71,7 @@ fn by_issue(
 }
 
 /// An export audited (the batch dry run) and its board report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExportReport {
     /// What the audit found, issue by issue, with its summary. Issues that did not read are
     /// among its errors.
@@ -140,7 +140,7 @@ fn audit_read(
 }
 
 /// Whether one issue's current state is consistent (SPEC §6's anomalies of a single request).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IssueCheck {
     /// The issue's iid.
     pub iid: u64,

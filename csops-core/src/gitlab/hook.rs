@@ -260,7 +260,7 @@ impl IssueHook {
 }
 
 /// What a webhook service should do about an Issue Hook.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookDecision {
     /// The issue's iid.
     pub iid: u64,

@@ -374,7 +374,7 @@ pub struct Issues {
 
 /// An issue that carries two or more workflow labels: its workflow state cannot be decided, so
 /// it is reported as an anomaly and left out of the states (SPEC §1, §7).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Undecided {
     /// The issue's iid.
     pub iid: u64,

@@ -76,3 +76,12 @@ pub(crate) fn load_spec<T, E>(
         )))
     }
 }
+
+/// A core result as Python values, serialized directly (structs and maps as dicts, sequences as
+/// lists, enums by their names, times as RFC 3339 text): no JSON in between.
+pub(crate) fn to_py<'py, T: serde::Serialize + ?Sized>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    pythonize::pythonize(py, value).map_err(PyErr::from)
+}

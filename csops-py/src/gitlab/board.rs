@@ -6,9 +6,8 @@ use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 
 use csops_core::gitlab::{self as core_gl, GitlabError};
+use csops_core::report as core_report;
 use csops_core::workflow as core_wf;
-
-use crate::{Workflow, from_json, input_error, instant, json_arg};
 
 use super::*;
 
@@ -16,107 +15,123 @@ use super::*;
 /// `.sla_breaches`, `.throughput`, `.interrupts`, `.anomalies`.
 #[pyclass(module = "csops._csops", frozen)]
 pub(crate) struct BoardReport {
-    pub(crate) v: Value,
+    pub(crate) inner: core_report::BoardReport,
+}
+
+/// A pandas DataFrame of `rows` (a list of dicts) with `columns`, so that an empty table has
+/// its columns; the `times` columns as pandas timestamps (UTC).
+pub(crate) fn frame<'py>(
+    rows: Bound<'py, PyAny>,
+    columns: &[&str],
+    times: &[&str],
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = rows.py();
+    let pd = py.import("pandas")?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("columns", columns.to_vec())?;
+    let frame = pd.getattr("DataFrame")?.call((rows,), Some(&kwargs))?;
+    for col in times {
+        let kw = PyDict::new(py);
+        kw.set_item("utc", true)?;
+        let converted = pd
+            .getattr("to_datetime")?
+            .call((frame.get_item(*col)?,), Some(&kw))?;
+        frame.set_item(*col, converted)?;
+    }
+    Ok(frame)
 }
 
 impl BoardReport {
-    fn frame<'py>(&self, py: Python<'py>, table: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn frame<'py, T: serde::Serialize>(
+        &self,
+        py: Python<'py>,
+        rows: &[T],
+        table: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let columns = TABLES
             .iter()
             .find(|(t, _)| *t == table)
             .map_or(&[][..], |(_, c)| *c);
-        let rows = from_json(py, get(&self.v, table))?;
-        let pd = py.import("pandas")?;
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("columns", columns.to_vec())?;
-        let frame = pd.getattr("DataFrame")?.call((rows,), Some(&kwargs))?;
-        // Times as pandas timestamps (UTC), dates as dates.
-        for col in ["since", "due"] {
-            if columns.contains(&col) {
-                let kw = PyDict::new(py);
-                kw.set_item("utc", true)?;
-                let converted = pd
-                    .getattr("to_datetime")?
-                    .call((frame.get_item(col)?,), Some(&kw))?;
-                frame.set_item(col, converted)?;
-            }
-        }
-        Ok(frame)
+        // Times as pandas timestamps (UTC).
+        let times: Vec<&str> = ["since", "due"]
+            .into_iter()
+            .filter(|c| columns.contains(c))
+            .collect();
+        frame(to_py(py, rows)?, columns, &times)
     }
 }
 
-json_backed!(BoardReport, "report", {
+core_backed!(BoardReport, "report", {
     /// The time it is as of.
     #[getter]
     fn as_of<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        time_of(py, &self.v, "as_of")
+        py_datetime(py, self.inner.as_of)
     }
 
     /// Counts per state × workstream (DataFrame: state, workstream, count).
     #[getter]
     fn by_state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.frame(py, "by_state")
+        self.frame(py, &self.inner.by_state, "by_state")
     }
 
     /// Load per assignee in hours (DataFrame: assignee, open_requests, hours, unweighted).
     #[getter]
     fn load<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.frame(py, "load")
+        self.frame(py, &self.inner.load, "load")
     }
 
     /// SLA breaches, most overdue first (DataFrame).
     #[getter]
     fn sla_breaches<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.frame(py, "sla_breaches")
+        self.frame(py, &self.inner.sla_breaches, "sla_breaches")
     }
 
     /// Requests finished per week (DataFrame: week, completed, closed).
     #[getter]
     fn throughput<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.frame(py, "throughput")
+        self.frame(py, &self.inner.throughput, "throughput")
     }
 
     /// Interrupts per milestone (DataFrame).
     #[getter]
     fn interrupts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.frame(py, "interrupts")
+        self.frame(py, &self.inner.interrupts, "interrupts")
     }
 
     /// Anomalies (DataFrame: iid, kind, message).
     #[getter]
     fn anomalies<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.frame(py, "anomalies")
+        self.frame(py, &self.inner.anomalies, "anomalies")
     }
 
     /// Lead time: a dict `count`, `median_hours`, `p90_hours`.
     #[getter]
     fn lead_time<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, get(&self.v, "lead_time"))
+        to_py(py, &self.inner.lead_time)
     }
 
     /// Cycle time: a dict `count`, `median_hours`, `p90_hours`.
     #[getter]
     fn cycle_time<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, get(&self.v, "cycle_time"))
+        to_py(py, &self.inner.cycle_time)
     }
 
     /// Open requests with no workstream.
     #[getter]
     fn unroutable(&self) -> Vec<u64> {
-        get(&self.v, "unroutable")
-            .as_array()
-            .map(|a| a.iter().filter_map(Value::as_u64).collect())
-            .unwrap_or_default()
+        self.inner.unroutable.clone()
     }
 
     fn __repr__(&self) -> String {
         format!(
-            "BoardReport(as_of={}, requests={}, open={}, sla_breaches={}, anomalies={})",
-            get(&self.v, "as_of"),
-            get(&self.v, "requests"),
-            get(&self.v, "open"),
-            get(&self.v, "sla_breaches").as_array().map_or(0, Vec::len),
-            get(&self.v, "anomalies").as_array().map_or(0, Vec::len)
+            "BoardReport(as_of={:?}, requests={}, open={}, sla_breaches={}, anomalies={})",
+            self.inner
+                .as_of
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            self.inner.requests,
+            self.inner.open,
+            self.inner.sla_breaches.len(),
+            self.inner.anomalies.len()
         )
     }
 });
@@ -197,89 +212,86 @@ pub(crate) fn board_report(
         .map_err(|e| input_error(py, "as_of", e.to_string()))?;
     report.add_unloaded(&unloaded);
     report.add_undecided(&undecided);
-    Ok(BoardReport {
-        v: value_of(&report),
-    })
+    Ok(BoardReport { inner: report })
 }
 
 /// A GitLab export audited (the batch dry run) with its board: `.summary`, `.issues`,
 /// `.errors`, `.board`, `.violations` (a DataFrame of every violation).
 #[pyclass(module = "csops._csops", frozen)]
 pub(crate) struct AuditRun {
-    pub(crate) v: Value,
+    pub(crate) inner: core_gl::ExportReport,
 }
 
-json_backed!(AuditRun, "audit", {
+/// A row of `AuditRun.violations`: the issue and one of its violations.
+#[derive(serde::Serialize)]
+struct ViolationRow<'a> {
+    iid: u64,
+    rule: core_gl::AuditRule,
+    actor: Option<&'a str>,
+    at: chrono::DateTime<chrono::Utc>,
+    step: Option<usize>,
+    message: &'a str,
+}
+
+core_backed!(AuditRun, "audit", {
     /// The figures: issues, label_events, steps, issues_with_violations, violations per rule,
     /// sla_breaches, errors.
     #[getter]
     fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, get(get(&self.v, "audit"), "summary"))
+        to_py(py, &self.inner.audit.summary)
     }
 
     /// One dict per issue audited: iid, state, steps, violations, sla_breaches.
     #[getter]
     fn issues<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, get(get(&self.v, "audit"), "issues"))
+        to_py(py, &self.inner.audit.issues)
     }
 
     /// The issues that could not be audited, and why.
     #[getter]
-    fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, get(get(&self.v, "audit"), "errors"))
+    fn errors(&self) -> Vec<String> {
+        self.inner.audit.errors.clone()
     }
 
     /// Every violation as a DataFrame (iid, rule, actor, at, step, message).
     #[getter]
     fn violations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let mut rows = Vec::new();
-        for issue in get(get(&self.v, "audit"), "issues")
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            for v in get(issue, "violations").as_array().into_iter().flatten() {
-                let mut row = serde_json::Map::new();
-                row.insert("iid".to_owned(), get(issue, "iid").clone());
-                for k in ["rule", "actor", "at", "step", "message"] {
-                    row.insert(k.to_owned(), get(v, k).clone());
-                }
-                rows.push(Value::Object(row));
-            }
-        }
-        let pd = py.import("pandas")?;
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(
-            "columns",
-            vec!["iid", "rule", "actor", "at", "step", "message"],
-        )?;
-        let frame = pd
-            .getattr("DataFrame")?
-            .call((from_json(py, &Value::Array(rows))?,), Some(&kwargs))?;
-        let kw = PyDict::new(py);
-        kw.set_item("utc", true)?;
-        let at = pd
-            .getattr("to_datetime")?
-            .call((frame.get_item("at")?,), Some(&kw))?;
-        frame.set_item("at", at)?;
-        Ok(frame)
+        let rows: Vec<ViolationRow<'_>> = self
+            .inner
+            .audit
+            .issues
+            .iter()
+            .flat_map(|issue| {
+                issue.violations.iter().map(|v| ViolationRow {
+                    iid: issue.iid,
+                    rule: v.rule,
+                    actor: v.actor.as_deref(),
+                    at: v.at,
+                    step: v.step,
+                    message: &v.message,
+                })
+            })
+            .collect();
+        frame(
+            to_py(py, &rows)?,
+            &["iid", "rule", "actor", "at", "step", "message"],
+            &["at"],
+        )
     }
 
     /// The board as of the same time.
     #[getter]
     fn board(&self) -> BoardReport {
         BoardReport {
-            v: get(&self.v, "board").clone(),
+            inner: self.inner.board.clone(),
         }
     }
 
     fn __repr__(&self) -> String {
-        let s = get(get(&self.v, "audit"), "summary");
+        let s = &self.inner.audit.summary;
         format!(
             "AuditRun(issues={}, issues_with_violations={}, errors={})",
-            get(s, "issues"),
-            get(s, "issues_with_violations"),
-            get(s, "errors")
+            s.issues, s.issues_with_violations, s.errors
         )
     }
 });
@@ -302,6 +314,10 @@ pub(crate) fn gitlab_audit(
     let issues = json_arg(issues, "issues")?;
     let events = events.map(|e| json_arg(e, "events")).transpose()?;
     core_gl::audit_export_value(&workflow.inner, issues, events, now)
-        .map(|r| AuditRun { v: value_of(&r) })
+        .map(|mut inner| {
+            // The reconstructed requests made the board; the run holds what it reports.
+            inner.audit.requests = Vec::new();
+            AuditRun { inner }
+        })
         .map_err(|e| gitlab_error(py, &e))
 }

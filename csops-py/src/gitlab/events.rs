@@ -1,13 +1,9 @@
 //! Resource label events, and an issue's history rebuilt from them with what it broke.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
-use serde_json::Value;
+use pyo3::types::PyList;
 
 use csops_core::gitlab::{self as core_gl};
-use csops_core::workflow as core_wf;
-
-use crate::{Request, Workflow, from_json, input_error, instant, json_arg, py_datetime};
 
 use super::*;
 
@@ -147,83 +143,84 @@ pub(crate) fn events_arg(
 /// One step that broke the process: `.rule`, `.actor`, `.at`, `.step`, `.message`.
 #[pyclass(module = "csops._csops", frozen)]
 pub(crate) struct Violation {
-    pub(crate) v: Value,
+    pub(crate) inner: core_gl::Violation,
 }
 
-json_backed!(Violation, "violation", {
+core_backed!(Violation, "violation", {
     /// The rule broken (`"skipped_peer_review"`, …).
     #[getter]
-    fn rule(&self) -> Option<String> {
-        str_of(&self.v, "rule")
+    fn rule(&self) -> &'static str {
+        self.inner.rule.as_str()
     }
 
     /// Who (None for a closing, which label events do not show).
     #[getter]
-    fn actor(&self) -> Option<String> {
-        str_of(&self.v, "actor")
+    fn actor(&self) -> Option<&str> {
+        self.inner.actor.as_deref()
     }
 
     /// When.
     #[getter]
     fn at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        time_of(py, &self.v, "at")
+        py_datetime(py, self.inner.at)
     }
 
     /// The position of the step in the reconstructed history, when it is one.
     #[getter]
-    fn step(&self) -> Option<u64> {
-        get(&self.v, "step").as_u64()
+    fn step(&self) -> Option<usize> {
+        self.inner.step
     }
 
     /// In words.
     #[getter]
-    fn message(&self) -> Option<String> {
-        str_of(&self.v, "message")
+    fn message(&self) -> &str {
+        &self.inner.message
     }
 
     fn __repr__(&self) -> String {
         format!(
             "Violation(rule={:?}, actor={:?}, at={:?}, message={:?})",
-            self.rule().unwrap_or_default(),
+            self.rule(),
             self.actor(),
-            str_of(&self.v, "at").unwrap_or_default(),
-            self.message().unwrap_or_default()
+            self.inner
+                .at
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            self.message()
         )
     }
 });
 
-pub(crate) fn violations(v: &Value) -> Vec<Violation> {
-    v.as_array()
-        .map(|a| a.iter().map(|x| Violation { v: x.clone() }).collect())
-        .unwrap_or_default()
+/// The violations as Python objects.
+pub(crate) fn violations(list: &[core_gl::Violation]) -> Vec<Violation> {
+    list.iter()
+        .map(|v| Violation { inner: v.clone() })
+        .collect()
 }
 
 /// A request's history as its label events show it, and what broke the process. Unpacks as
 /// `history, violations = ...`.
 #[pyclass(module = "csops._csops", frozen)]
 pub(crate) struct Reconstruction {
-    pub(crate) request: core_wf::Request,
-    pub(crate) v: Value,
+    pub(crate) inner: core_gl::Reconstruction,
 }
 
-#[pymethods]
-impl Reconstruction {
+core_backed!(Reconstruction, "reconstruction", {
     /// The request, its history replaced by the reconstructed one.
     #[getter]
     fn request(&self) -> Request {
-        Request::from(self.request.clone())
+        Request::from(self.inner.request.clone())
     }
 
     /// The reconstructed history: dicts (`at`, `actor`, `from`, `to`, `command`).
     #[getter]
     fn history<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &value_of(self.request.history()))
+        to_py(py, self.inner.history())
     }
 
     /// Every violation, in time order.
     #[getter]
     fn violations(&self) -> Vec<Violation> {
-        violations(&self.v)
+        violations(&self.inner.violations)
     }
 
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -237,52 +234,15 @@ impl Reconstruction {
         pair.try_iter().map(Bound::into_any)
     }
 
-    /// As a dict: `request` (the request dict, with the reconstructed history) and
-    /// `violations` (dicts).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let d = PyDict::new(py);
-        d.set_item("request", from_json(py, &value_of(&self.request))?)?;
-        d.set_item("violations", from_json(py, &self.v)?)?;
-        Ok(d.into_any())
-    }
-
-    #[staticmethod]
-    fn _from_json(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<Reconstruction> {
-        let bad = |e: String| input_error(py, "reconstruction", e);
-        let v: Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-        let request: core_wf::Request =
-            serde_json::from_value(get(&v, "request").clone()).map_err(|e| bad(e.to_string()))?;
-        Ok(Reconstruction {
-            request,
-            v: get(&v, "violations").clone(),
-        })
-    }
-
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .cast::<Reconstruction>()
-            .is_ok_and(|o| o.get().request == self.request && o.get().v == self.v)
-    }
-
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let doc = serde_json::json!({"request": value_of(&self.request), "violations": self.v});
-        Ok((
-            py.import("csops._csops")?
-                .getattr("Reconstruction")?
-                .getattr("_from_json")?,
-            (doc.to_string(),),
-        ))
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "Reconstruction(request={}, steps={}, violations={})",
-            self.request.id(),
-            self.request.history().len(),
-            self.v.as_array().map_or(0, Vec::len)
+            self.inner.request.id(),
+            self.inner.history().len(),
+            self.inner.violations.len()
         )
     }
-}
+});
 
 /// Reconstructs a request's workflow history from its label events and audits it: a
 /// `Reconstruction` (`history, violations = reconstruct(...)`). `request`: a `Request`, a csops
@@ -302,8 +262,5 @@ pub(crate) fn gitlab_reconstruct(
         request_arg(py, request, wf.config(), "request")?.map_err(|e| gitlab_error(py, &e))?;
     let events = events_arg(py, events)?;
     let rec = core_gl::reconstruct(wf, &req, &events).map_err(|e| gitlab_error(py, &e))?;
-    Ok(Reconstruction {
-        v: value_of(&rec.violations),
-        request: rec.request,
-    })
+    Ok(Reconstruction { inner: rec })
 }

@@ -5,8 +5,6 @@ use pyo3::types::PyList;
 
 use csops_core::gitlab::{self as core_gl};
 
-use crate::{Request, Workflow, config_from, from_json, json_arg};
-
 use super::*;
 
 /// Issues read from a list: the requests in order, and what the bad entries were (each names
@@ -39,7 +37,7 @@ impl ReadIssues {
     /// (`iid`, `created_at`, `anomaly` with `labels` and `states`).
     #[getter]
     fn undecided<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &value_of(&self.inner.undecided))
+        to_py(py, &self.inner.undecided)
     }
 
     fn __len__(&self) -> usize {
@@ -116,5 +114,5 @@ pub(crate) fn gitlab_check_issue<'py>(
     let wf = default_workflow(workflow);
     let value = json_arg(issue, "issue")?;
     let check = core_gl::check_issue_value(&wf, value).map_err(|e| gitlab_error(py, &e))?;
-    from_json(py, &value_of(&check))
+    to_py(py, &check)
 }

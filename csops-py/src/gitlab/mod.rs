@@ -1,20 +1,20 @@
 //! GitLab's JSON, the webhook decision, the history audit and the board report (SPEC §6–§7),
 //! from Python. Conversions only: GitLab objects come in as dicts / lists or JSON text and go to
-//! csops-core's readers; results are the core's serde structs, held as JSON values behind
-//! read-only attributes (so that they compare, pickle and convert to dicts for free).
+//! csops-core's readers; results are the core's own types behind typed read-only attributes, converted to
+//! Python values when read (`to_dict` serializes them directly; they compare and pickle through
+//! the core type's JSON).
 //!
 //! Here: the error conversion and the shared argument helpers; `issues` (REST issues),
 //! `events` (label events, reconstruction), `webhook` (Issue Hook, decision), `board` (the
 //! board report, the export's audit).
 
 use pyo3::prelude::*;
-use serde_json::Value;
 
 use csops_core::gitlab::{self as core_gl, GitlabError};
 use csops_core::workflow as core_wf;
 use csops_core::{Config, Directory};
 
-use crate::{Request, Workflow, input_error, json_arg, py_datetime, request_error};
+use crate::*;
 
 /// A GitLab error as the Python exception: `InputError` with `.key` naming the field (and the
 /// entry's position in a list), or the request's own error.
@@ -35,50 +35,31 @@ pub(crate) fn gitlab_error(py: Python<'_>, e: &GitlabError) -> PyErr {
     }
 }
 
-pub(crate) fn value_of<T: serde::Serialize + ?Sized>(x: &T) -> Value {
-    serde_json::to_value(x).unwrap_or(Value::Null)
-}
-
-pub(crate) fn get<'a>(v: &'a Value, key: &str) -> &'a Value {
-    v.get(key).unwrap_or(&Value::Null)
-}
-
-pub(crate) fn str_of(v: &Value, key: &str) -> Option<String> {
-    get(v, key).as_str().map(str::to_owned)
-}
-
-/// A time field of a JSON record as an aware `datetime`.
-pub(crate) fn time_of<'py>(py: Python<'py>, v: &Value, key: &str) -> PyResult<Bound<'py, PyAny>> {
-    let t: chrono::DateTime<chrono::Utc> = serde_json::from_value(get(v, key).clone())
-        .map_err(|e| input_error(py, key, e.to_string()))?;
-    py_datetime(py, t)
-}
-
-/// The pyclasses that hold a core result as its JSON: they convert to a dict or JSON text,
-/// compare and pickle through that JSON. `$extra` are the class's own methods.
-macro_rules! json_backed {
+/// The pyclasses that hold a core result (`inner`): they convert to a dict or JSON text,
+/// compare, and pickle through the core type's own JSON. `$extra` are the class's own methods.
+macro_rules! core_backed {
     ($ty:ident, $what:literal, { $($extra:tt)* }) => {
         #[pymethods]
         impl $ty {
             #[staticmethod]
             fn _from_json(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<$ty> {
                 serde_json::from_str(&text)
-                    .map(|v| $ty { v })
+                    .map(|inner| $ty { inner })
                     .map_err(|e| input_error(py, $what, e.to_string()))
             }
 
             /// As a dict.
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                from_json(py, &self.v)
+                to_py(py, &self.inner)
             }
 
             /// As JSON text.
             fn to_json(&self) -> String {
-                self.v.to_string()
+                serde_json::to_string(&self.inner).unwrap_or_default()
             }
 
             fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-                other.cast::<$ty>().is_ok_and(|o| o.get().v == self.v)
+                other.cast::<$ty>().is_ok_and(|o| o.get().inner == self.inner)
             }
 
             fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
@@ -86,7 +67,7 @@ macro_rules! json_backed {
                     py.import("csops._csops")?
                         .getattr(stringify!($ty))?
                         .getattr("_from_json")?,
-                    (self.v.to_string(),),
+                    (self.to_json(),),
                 ))
             }
 

@@ -2,12 +2,9 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use serde_json::Value;
 
 use csops_core::gitlab::{self as core_gl};
 use csops_core::workflow as core_wf;
-
-use crate::{Request, config_from, from_json, input_error, json_arg, py_datetime};
 
 use super::*;
 
@@ -94,7 +91,7 @@ impl IssueHook {
 
     /// The payload's fields read, as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &value_of(&self.inner))
+        to_py(py, &self.inner)
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
@@ -119,7 +116,7 @@ impl IssueHook {
             py.import("csops._csops")?
                 .getattr("IssueHook")?
                 .getattr("_from_json")?,
-            (value_of(&self.inner).to_string(),),
+            (serde_json::to_string(&self.inner).unwrap_or_default(),),
         ))
     }
 }
@@ -141,96 +138,99 @@ pub(crate) fn gitlab_read_webhook(
 /// `.rest_params`, `.comment`.
 #[pyclass(module = "csops._csops", frozen)]
 pub(crate) struct WebhookDecision {
-    pub(crate) v: Value,
+    pub(crate) inner: core_gl::WebhookDecision,
 }
 
-json_backed!(WebhookDecision, "decision", {
+core_backed!(WebhookDecision, "decision", {
     /// Whether the move was allowed (always, when nothing moved).
     #[getter]
     fn allowed(&self) -> bool {
-        get(&self.v, "allowed").as_bool().unwrap_or(false)
+        self.inner.allowed
     }
 
     /// Whether the change moved the workflow label.
     #[getter]
     fn moved(&self) -> bool {
-        get(&self.v, "moved").as_bool().unwrap_or(false)
+        self.inner.moved
     }
 
     /// Whether the issue is a CS Ops request, before or after the change (False: nothing to do).
     #[getter]
     fn managed(&self) -> bool {
-        get(&self.v, "managed").as_bool().unwrap_or(false)
+        self.inner.managed
     }
 
     /// What the issue holds after the change that breaks the process but is no label move
     /// (`invalid_weight`, …): dicts with `iid`, `kind`, `message`; reported, not undone.
     #[getter]
     fn anomalies<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, get(&self.v, "anomalies"))
+        to_py(py, &self.inner.anomalies)
     }
 
     /// The state before the change (named like `Transition.from_state`).
     #[getter]
     #[allow(clippy::wrong_self_convention)]
-    fn from_state(&self) -> Option<String> {
-        str_of(&self.v, "from")
+    fn from_state(&self) -> &'static str {
+        self.inner.from.as_str()
     }
 
     /// The state the change moved to.
     #[getter]
-    fn to_state(&self) -> Option<String> {
-        str_of(&self.v, "to")
+    fn to_state(&self) -> &'static str {
+        self.inner.to.as_str()
     }
 
     /// The command of the table the move is (None when the table has no such move).
     #[getter]
-    fn command(&self) -> Option<String> {
-        str_of(&self.v, "command")
+    fn command(&self) -> Option<&'static str> {
+        self.inner.command.map(|c| c.as_str())
     }
 
     /// Who made the change.
     #[getter]
-    fn actor(&self) -> Option<String> {
-        str_of(&self.v, "actor")
+    fn actor(&self) -> &str {
+        &self.inner.actor
     }
 
     /// What the move broke.
     #[getter]
     fn violations(&self) -> Vec<Violation> {
-        violations(get(&self.v, "violations"))
+        violations(&self.inner.violations)
     }
 
     /// GitLab's REST update parameters: `add_labels`, `remove_labels` (comma-separated) and
     /// `state_event`, each None when there is nothing to send.
     #[getter]
     fn rest_params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        rest_dict(py, get(&self.v, "rest_params"))
+        rest_dict(py, &self.inner.rest_params)
     }
 
     /// The comment for the issue, naming the rules broken (None when allowed).
     #[getter]
-    fn comment(&self) -> Option<String> {
-        str_of(&self.v, "comment")
+    fn comment(&self) -> Option<&str> {
+        self.inner.comment.as_deref()
     }
 
     fn __repr__(&self) -> String {
         format!(
             "WebhookDecision(iid={}, from_state={:?}, to_state={:?}, allowed={})",
-            get(&self.v, "iid"),
-            self.from_state().unwrap_or_default(),
-            self.to_state().unwrap_or_default(),
+            self.inner.iid,
+            self.from_state(),
+            self.to_state(),
             if self.allowed() { "True" } else { "False" }
         )
     }
 });
 
 /// REST parameters as a dict with all three keys.
-pub(crate) fn rest_dict<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn rest_dict<'py>(
+    py: Python<'py>,
+    params: &core_gl::RestParams,
+) -> PyResult<Bound<'py, PyAny>> {
     let d = PyDict::new(py);
-    for key in ["add_labels", "remove_labels", "state_event"] {
-        d.set_item(key, str_of(v, key))?;
-    }
+    d.set_item("add_labels", params.add_labels.as_deref())?;
+    d.set_item("remove_labels", params.remove_labels.as_deref())?;
+    d.set_item("state_event", params.state_event.as_deref())?;
     Ok(d.into_any())
 }
 
@@ -264,6 +264,6 @@ pub(crate) fn decide_webhook(
         core_gl::decide_webhook(wf, &hook, &req)
     };
     decision
-        .map(|d| WebhookDecision { v: value_of(&d) })
+        .map(|inner| WebhookDecision { inner })
         .map_err(|e| gitlab_error(py, &e))
 }

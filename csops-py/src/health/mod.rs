@@ -9,14 +9,13 @@ use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
-use serde_json::Value;
 
 use csops_core::health::{
     self as core, Batch, HealthError, NO_SEGMENT, Override, Previous, ScoreContext, UNKNOWN_CODE,
     Values,
 };
 
-use crate::{ConfigError, day, error_with, from_json, input_error, load_spec, read};
+use crate::*;
 
 mod columns;
 mod score;
@@ -147,10 +146,7 @@ impl Scorecard {
 
     /// The scorecard as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::from_str(&self.inner.to_json()).unwrap_or(Value::Null),
-        )
+        to_py(py, self.inner.spec())
     }
 
     /// The scorecard as JSON text.
@@ -460,7 +456,7 @@ impl Scorecard {
             .inner
             .validate(s.as_slice()?, &churned)
             .map_err(|e| health_error(py, &e))?;
-        from_json(py, &serde_json::to_value(v).unwrap_or(Value::Null))
+        to_py(py, &v)
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {

@@ -1,11 +1,10 @@
 //! `HealthScore`: one account's score, band and explanation.
 
 use pyo3::prelude::*;
-use serde_json::Value;
 
 use csops_core::health::{self as core};
 
-use crate::{from_json, input_error};
+use crate::*;
 
 /// One account's health score, with its explanation.
 #[pyclass(module = "csops._csops", frozen)]
@@ -44,18 +43,12 @@ impl HealthScore {
     /// points, lost.
     #[getter]
     fn contributions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(&self.inner.contributions).unwrap_or(Value::Null),
-        )
+        to_py(py, &self.inner.contributions)
     }
     /// Every group's part: dicts with group, score, weight, points.
     #[getter]
     fn groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(&self.inner.groups).unwrap_or(Value::Null),
-        )
+        to_py(py, &self.inner.groups)
     }
     /// The measures whose vetoes fired.
     #[getter]
@@ -83,18 +76,12 @@ impl HealthScore {
     /// Why the score is Unknown (a dict with `reason`), or None.
     #[getter]
     fn unknown<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(&self.inner.unknown).unwrap_or(Value::Null),
-        )
+        to_py(py, &self.inner.unknown)
     }
     /// The override that applied, as a dict, or None.
     #[getter]
     fn r#override<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(&self.inner.override_).unwrap_or(Value::Null),
-        )
+        to_py(py, &self.inner.override_)
     }
     /// The first `n` reasons behind the score (3 by default), most important first: vetoes,
     /// then points lost, in words.
@@ -104,10 +91,7 @@ impl HealthScore {
     }
     /// Everything, as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(
-            py,
-            &serde_json::to_value(&self.inner).unwrap_or(Value::Null),
-        )
+        to_py(py, &self.inner)
     }
     /// A HealthScore from JSON `text`, `to_dict()`'s output as JSON (pickling uses it).
     #[staticmethod]
