@@ -146,7 +146,7 @@ fn stream(wf: &Workflow, n: usize) -> (Vec<Request>, Vec<Timed>) {
         ];
         lives.push(life.map(|(c, who)| {
             (
-                Command::from_value(c).unwrap_or_else(|e| panic!("command: {e}")),
+                Command::read(&c).unwrap_or_else(|e| panic!("command: {e}")),
                 who,
             )
         }));

@@ -48,6 +48,7 @@
 //! backlog_horizon_days = 90
 //! ```
 
+use crate::document::Document;
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
@@ -135,26 +136,18 @@ static DEFAULT_CONFIG: LazyLock<Config> = LazyLock::new(Config::default);
 impl Config {
     /// Parses a JSON configuration, then checks it ([`Config::validate`]).
     pub fn from_json(text: &str) -> Result<Config, ConfigError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let cfg: Config = serde_path_to_error::deserialize(de).map_err(|e| {
-            let (key, message) = crate::error::read_error(&e);
-            ConfigError::Syntax {
-                format: "JSON",
-                key,
-                message,
-            }
-        })?;
-        cfg.completed().validated()
+        <Config as Document>::from_json(text)
     }
 
     /// Parses a TOML configuration, then checks it ([`Config::validate`]).
     pub fn from_toml(text: &str) -> Result<Config, ConfigError> {
-        let cfg: Config = crate::from_toml(text).map_err(|(key, message)| ConfigError::Syntax {
-            format: "TOML",
-            key,
-            message,
-        })?;
-        cfg.completed().validated()
+        <Config as Document>::from_toml(text)
+    }
+
+    /// Parses a configuration in either format (JSON when it starts with `{`, else TOML), then
+    /// checks it.
+    pub fn from_text(text: &str) -> Result<Config, ConfigError> {
+        <Config as Document>::from_text(text)
     }
 
     /// The configuration as JSON (every value, defaults included).
@@ -276,6 +269,23 @@ impl Config {
             },
         );
         cfg
+    }
+}
+
+impl Document for Config {
+    type Raw = Config;
+    type Error = ConfigError;
+
+    fn read_error(format: &'static str, key: String, message: String) -> ConfigError {
+        ConfigError::Syntax {
+            format,
+            key,
+            message,
+        }
+    }
+
+    fn checked(raw: Config) -> Result<Config, ConfigError> {
+        raw.completed().validated()
     }
 }
 

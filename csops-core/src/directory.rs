@@ -103,6 +103,13 @@ pub enum DirectoryError {
         /// What the parser said.
         message: String,
     },
+    /// A directory given as a binding's objects that is not a map of person → list of role
+    /// strings.
+    #[error("directory must map each person to a list of role strings: {message}")]
+    Shape {
+        /// What the reader said.
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -178,6 +185,20 @@ impl Directory {
     pub fn from_json(text: &str) -> Result<Directory, DirectoryError> {
         let map: BTreeMap<String, Vec<String>> =
             serde_json::from_str(text).map_err(|e| DirectoryError::Json {
+                message: crate::error::bounded_message(crate::error::reader_words(&e.to_string())),
+            })?;
+        Directory::from_role_names(map)
+    }
+
+    /// Reads `{"person": ["role", ...], ...}` from any serde deserializer (a binding's own
+    /// objects).
+    pub fn read<'de, D>(de: D) -> Result<Directory, DirectoryError>
+    where
+        D: serde::Deserializer<'de>,
+        D::Error: std::fmt::Display,
+    {
+        let map: BTreeMap<String, Vec<String>> =
+            serde::Deserialize::deserialize(de).map_err(|e| DirectoryError::Shape {
                 message: crate::error::bounded_message(crate::error::reader_words(&e.to_string())),
             })?;
         Directory::from_role_names(map)

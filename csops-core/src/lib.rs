@@ -33,6 +33,7 @@ pub mod config;
 pub mod diagram;
 pub mod directory;
 pub mod display;
+pub mod document;
 mod error;
 pub mod gitlab;
 pub mod health;
@@ -51,6 +52,7 @@ pub mod workflow;
 
 pub use config::{Config, ConfigError};
 pub use directory::{Directory, Role};
+pub use document::Document;
 pub use error::{Error, TIME_EXAMPLE, bounded_message, reader_words};
 pub use label::{Label, LabelSet};
 pub use state::State;

@@ -22,6 +22,7 @@
 //! assert_eq!(plan.teams[0].needed_by_ratio, 1);
 //! ```
 
+use crate::document::Document;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -321,19 +322,12 @@ impl Default for Segmentation {
 impl Segmentation {
     /// Rules from JSON (`{"rules": [...]}`), checked; the error names the key.
     pub fn from_json(text: &str) -> Result<Segmentation, SegmentError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let s: Segmentation = serde_path_to_error::deserialize(de).map_err(|e| {
-            let (key, rule) = crate::error::read_error(&e);
-            SegmentError::Config { key, rule }
-        })?;
-        s.validated()
+        <Segmentation as Document>::from_json(text)
     }
 
     /// Rules from TOML (`[[rules]]` tables), checked; the error names the key.
     pub fn from_toml(text: &str) -> Result<Segmentation, SegmentError> {
-        let s: Segmentation =
-            crate::from_toml(text).map_err(|(key, rule)| SegmentError::Config { key, rule })?;
-        s.validated()
+        <Segmentation as Document>::from_toml(text)
     }
 
     fn validated(self) -> Result<Segmentation, SegmentError> {
@@ -522,6 +516,19 @@ pub fn capacity_plan(
         })
         .collect();
     CapacityPlan { teams }
+}
+
+impl Document for Segmentation {
+    type Raw = Segmentation;
+    type Error = SegmentError;
+
+    fn read_error(_format: &'static str, key: String, rule: String) -> SegmentError {
+        SegmentError::Config { key, rule }
+    }
+
+    fn checked(raw: Segmentation) -> Result<Segmentation, SegmentError> {
+        raw.validated()
+    }
 }
 
 #[cfg(test)]

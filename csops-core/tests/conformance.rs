@@ -380,7 +380,7 @@ fn run_workflow(v: &Value, diffs: &mut Vec<String>) {
             diffs.push(format!("{at_label}: `at` is not an RFC 3339 time"));
             return;
         };
-        let command = match Command::from_value(step["command"].clone()) {
+        let command = match Command::read(&step["command"]) {
             Ok(c) => c,
             Err(e) => {
                 diffs.push(format!("{at_label}: command not readable: {e}"));

@@ -123,8 +123,7 @@ impl Segmentation {
         use csops_core::segment::Segmentation as S;
         let inner = match rules.filter(|r| !r.is_none()) {
             None => S::default(),
-            Some(r) => load_spec(r, "rules", S::from_json, S::from_toml)?
-                .map_err(|e| segment_error(py, &e))?,
+            Some(r) => document::<S>(r, "rules", |e| segment_error(py, &e))?,
         };
         Ok(Segmentation { inner })
     }

@@ -2,27 +2,33 @@
 
 use csops_core::workflow::{self as core_wf, Command};
 use csops_core::{Config, Directory};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
-use serde::Deserialize;
 
 use crate::*;
 
 pub(crate) fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
-    // One pass from the dict; a failure is read again through JSON, which names the key.
-    if obj.cast::<PyDict>().is_ok()
-        && let Ok(c) = Command::deserialize(de::PyDe::new(obj))
-    {
-        return Ok(c);
-    }
-    let value = dict_or_json(obj, "command")?;
-    Command::from_value(value).map_err(|e| {
+    let py = obj.py();
+    let keyed = |e: csops_core::workflow::CommandError| {
         let key = match e.key.as_str() {
             "." => "command".to_owned(),
             k => format!("command.{k}"),
         };
-        input_error(obj.py(), &key, e.to_string())
-    })
+        input_error(py, &key, e.to_string())
+    };
+    if let Ok(s) = obj.cast::<PyString>() {
+        Command::from_json(crate::text::str_of(s, "command")?).map_err(keyed)
+    } else if obj.cast::<PyDict>().is_ok() {
+        let reader = de::Reader::new("command");
+        let read = Command::read(reader.de(obj));
+        reader.finish(read, keyed)
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "argument 'command': expected dict or JSON str, not {}",
+            obj.get_type()
+        )))
+    }
 }
 
 /// A request loaded with the default configuration (`config` None: its taxonomy compiled

@@ -86,7 +86,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             rejected: Vec::new(),
         };
         for step in entry.steps {
-            let command = Command::from_value(step.command)?;
+            let command = Command::read(&step.command)?;
             let shown = command.to_json();
             match wf.apply(&mut request, command, &step.actor, step.at) {
                 Ok(t) => outcome.accepted.push((step.at, step.actor, t)),

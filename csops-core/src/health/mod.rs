@@ -61,6 +61,7 @@ mod batch;
 mod kernel;
 mod validation;
 
+use crate::document::Document;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -448,19 +449,12 @@ impl Scorecard {
 
     /// A scorecard from JSON, checked; the error names the key and the measure.
     pub fn from_json(text: &str) -> Result<Scorecard, HealthError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let spec: ScorecardSpec = serde_path_to_error::deserialize(de).map_err(|e| {
-            let (key, rule) = crate::error::read_error(&e);
-            card_err(key, rule)
-        })?;
-        Scorecard::new(spec)
+        <Scorecard as Document>::from_json(text)
     }
 
     /// A scorecard from TOML, checked; the error names the key and the measure.
     pub fn from_toml(text: &str) -> Result<Scorecard, HealthError> {
-        let spec: ScorecardSpec =
-            crate::from_toml(text).map_err(|(key, message)| card_err(key, message))?;
-        Scorecard::new(spec)
+        <Scorecard as Document>::from_toml(text)
     }
 
     /// The scorecard as JSON (the format [`Scorecard::from_json`] reads).
@@ -1367,6 +1361,19 @@ impl HealthScore {
         }));
         out.truncate(n);
         out
+    }
+}
+
+impl Document for Scorecard {
+    type Raw = ScorecardSpec;
+    type Error = HealthError;
+
+    fn read_error(_format: &'static str, key: String, rule: String) -> HealthError {
+        card_err(key, rule)
+    }
+
+    fn checked(spec: ScorecardSpec) -> Result<Scorecard, HealthError> {
+        Scorecard::new(spec)
     }
 }
 

@@ -538,15 +538,35 @@ impl Command {
         })
     }
 
-    /// Reads a command from a JSON value.
-    pub fn from_value(value: serde_json::Value) -> Result<Command, CommandError> {
-        match Command::deserialize(&value) {
+    /// Reads a command from any serde deserializer that can be read twice (a JSON value, a
+    /// binding's objects): one typed pass, and on a failure a second one that names the key.
+    ///
+    /// ```
+    /// use csops_core::workflow::Command;
+    /// let value = serde_json::json!({"type": "block", "reason": "waiting"});
+    /// assert_eq!(Command::read(&value)?, Command::Block { reason: Some("waiting".into()) });
+    /// let e = Command::read(&serde_json::json!({"type": "ready", "weight": "3"})).unwrap_err();
+    /// assert_eq!(e.key, "weight");
+    /// # Ok::<(), csops_core::workflow::CommandError>(())
+    /// ```
+    pub fn read<'de, D>(de: D) -> Result<Command, CommandError>
+    where
+        D: serde::Deserializer<'de> + Clone,
+        D::Error: std::fmt::Display,
+    {
+        match Command::deserialize(de.clone()) {
             Ok(c) => Ok(c),
             Err(_) => {
-                let kind = TypeOnly::deserialize(&value).ok().map(|t| t.kind);
-                serde_path_to_error::deserialize(value).map_err(|e| command_error(e, kind))
+                let kind = TypeOnly::deserialize(de.clone()).ok().map(|t| t.kind);
+                serde_path_to_error::deserialize(de).map_err(|e| command_error(e, kind))
             }
         }
+    }
+
+    /// Reads a command from a JSON value.
+    #[deprecated(since = "0.1.1", note = "use `Command::read(&value)`")]
+    pub fn from_value(value: serde_json::Value) -> Result<Command, CommandError> {
+        Command::read(&value)
     }
 
     /// The command as JSON.

@@ -1,4 +1,6 @@
-//! Converting arguments: configurations, specs read as JSON or TOML, and the readers below.
+//! Converting arguments and results: documents (configurations, scorecards, rules) as dicts or
+//! JSON / TOML text, any value through the serde deserializer over Python objects (`de`), times,
+//! text and arrays; results serialized straight to Python values (`to_py`).
 
 use csops_core::Config;
 use pyo3::exceptions::PyTypeError;
@@ -16,27 +18,12 @@ pub(crate) use time::*;
 
 use crate::*;
 
+/// The configuration argument: None (the compiled-in default), a dict, or JSON or TOML text.
 pub(crate) fn config_from(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Config> {
-    let Some(obj) = obj.filter(|o| !o.is_none()) else {
-        return Ok(Config::default());
-    };
-    let py = obj.py();
-    let loaded = if let Ok(s) = obj.cast::<PyString>() {
-        let text = crate::text::str_of(s, "config")?;
-        if text.trim_start().starts_with('{') {
-            Config::from_json(text)
-        } else {
-            Config::from_toml(text)
-        }
-    } else if obj.cast::<PyDict>().is_ok() {
-        Config::from_json(&to_json(obj, &|| "config".to_owned())?.to_string())
-    } else {
-        return Err(PyTypeError::new_err(format!(
-            "argument 'config': expected dict, JSON or TOML str, or None, not {}",
-            obj.get_type()
-        )));
-    };
-    loaded.map_err(|e| config_error(py, &e))
+    match obj.filter(|o| !o.is_none()) {
+        None => Ok(Config::default()),
+        Some(obj) => document::<Config>(obj, "config", |e| config_error(obj.py(), &e)),
+    }
 }
 
 /// Reads a Python value into a core type through serde; a failure is an InputError naming `key`.
@@ -45,34 +32,33 @@ pub(crate) fn read<T: serde::de::DeserializeOwned>(
     obj: &Bound<'_, PyAny>,
     key: &str,
 ) -> PyResult<T> {
-    T::deserialize(de::PyDe::new(obj)).map_err(|e| {
+    let reader = de::Reader::new(key);
+    let read = T::deserialize(reader.de(obj));
+    reader.finish(read, |e| {
         let words = csops_core::reader_words(&e.to_string());
         input_error(py, key, format!("{key}: {words}"))
     })
 }
 
-/// Loads a configuration given as a dict, or as JSON or TOML text (told apart by a leading `{`),
-/// with the core's own loaders. `Err` is a TypeError for any other Python type; `Ok(Err(_))` the
-/// core's error, for the caller to convert.
-pub(crate) fn load_spec<T, E>(
-    spec: &Bound<'_, PyAny>,
+/// A document a user writes (a configuration, a scorecard, segmentation rules), given as a
+/// dict (read in one pass) or as JSON or TOML text (the core tells them apart); `convert` turns
+/// the core's error into the Python one. Any other Python type is a TypeError.
+pub(crate) fn document<T: csops_core::Document>(
+    obj: &Bound<'_, PyAny>,
     name: &str,
-    from_json: fn(&str) -> Result<T, E>,
-    from_toml: fn(&str) -> Result<T, E>,
-) -> PyResult<Result<T, E>> {
-    if let Ok(s) = spec.cast::<PyString>() {
-        let text = crate::text::str_of(s, name)?;
-        Ok(if text.trim_start().starts_with('{') {
-            from_json(text)
-        } else {
-            from_toml(text)
-        })
-    } else if spec.cast::<PyDict>().is_ok() {
-        Ok(from_json(&to_json(spec, &|| name.to_owned())?.to_string()))
+    convert: impl FnOnce(T::Error) -> PyErr,
+) -> PyResult<T> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        T::from_text(crate::text::str_of(s, name)?).map_err(convert)
+    } else if obj.cast::<PyDict>().is_ok() {
+        let reader = de::Reader::json(name);
+        // A dict reads as the JSON it would be written as; its errors say so.
+        let read = T::read(reader.de(obj), "JSON");
+        reader.finish(read, convert)
     } else {
         Err(PyTypeError::new_err(format!(
             "argument '{name}': expected dict, JSON or TOML str, or None, not {}",
-            spec.get_type()
+            obj.get_type()
         )))
     }
 }

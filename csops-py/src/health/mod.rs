@@ -64,13 +64,7 @@ pub(crate) struct Scorecard {
 }
 
 pub(crate) fn load(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<core::Scorecard> {
-    load_spec(
-        spec,
-        "spec",
-        core::Scorecard::from_json,
-        core::Scorecard::from_toml,
-    )?
-    .map_err(|e| health_error(py, &e))
+    document::<core::Scorecard>(spec, "spec", |e| health_error(py, &e))
 }
 
 #[pymethods]
