@@ -103,6 +103,12 @@ pub enum DirectoryError {
         /// What the parser said.
         message: String,
     },
+    /// Directory text that is not JSON at all.
+    #[error("directory: {message}")]
+    Syntax {
+        /// What the parser said.
+        message: String,
+    },
     /// A directory given as a binding's objects that is not a map of person → list of role
     /// strings.
     #[error("directory must map each person to a list of role strings: {message}")]
@@ -184,8 +190,13 @@ impl Directory {
     /// Parses `{"person": ["role", ...], ...}`.
     pub fn from_json(text: &str) -> Result<Directory, DirectoryError> {
         let map: BTreeMap<String, Vec<String>> =
-            serde_json::from_str(text).map_err(|e| DirectoryError::Json {
-                message: crate::error::bounded_message(crate::error::reader_words(&e.to_string())),
+            serde_json::from_str(text).map_err(|e| match crate::json_syntax_error(text) {
+                Some(message) => DirectoryError::Syntax { message },
+                None => DirectoryError::Json {
+                    message: crate::error::bounded_message(crate::error::reader_words(
+                        &e.to_string(),
+                    )),
+                },
             })?;
         Directory::from_role_names(map)
     }

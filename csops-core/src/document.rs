@@ -52,7 +52,12 @@ pub trait Document: Sized {
 
     /// Reads the document from JSON text.
     fn from_json(text: &str) -> Result<Self, Self::Error> {
-        Self::read(&mut serde_json::Deserializer::from_str(text), "JSON")
+        Self::read(&mut serde_json::Deserializer::from_str(text), "JSON").map_err(|e| {
+            match crate::json_syntax_error(text) {
+                Some(words) => Self::read_error("JSON", ".".to_owned(), words),
+                None => e,
+            }
+        })
     }
 
     /// Reads the document from TOML text (numbers such as `nan` and `inf` stay numbers for the

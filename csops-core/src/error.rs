@@ -2,16 +2,18 @@
 
 use crate::config::ConfigError;
 use crate::directory::DirectoryError;
+use crate::gitlab::GitlabError;
 use crate::health::HealthError;
 use crate::journey::JourneyError;
 use crate::label::LabelError;
 use crate::maturity::MaturityError;
 use crate::metrics::MetricsError;
+use crate::report::ReportError;
 use crate::routing::UnknownWorkstream;
 use crate::segment::SegmentError;
 use crate::sla::TimeError;
 use crate::weight::WeightError;
-use crate::workflow::{CommandError, Rejection, ReplayError, RequestError};
+use crate::workflow::{CommandError, Rejection, RejectionKind, ReplayError, RequestError};
 
 /// Any error csops-core returns. Each variant names the input and the rule it broke.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -61,6 +63,189 @@ pub enum Error {
     /// A scorecard, a health value or a scoring input that breaks a rule.
     #[error(transparent)]
     Health(#[from] HealthError),
+    /// GitLab's JSON that GitLab never writes, or a request it holds that cannot be read.
+    #[error(transparent)]
+    Gitlab(#[from] GitlabError),
+    /// A board report as of a time before a request it holds.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+}
+
+/// What an [`Error`] is, for a binding to answer in one place: Python's exception class, C's
+/// status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// Text that cannot be a label (Python `LabelError`).
+    Label,
+    /// A configuration, directory, scorecard or rule set that cannot be used (Python
+    /// `ConfigError`, C `CSOPS_INVALID_CONFIG`).
+    Config,
+    /// Input that breaks a rule: a request, command, weight, time, value or name (Python
+    /// `InputError`, C `CSOPS_INVALID_INPUT`).
+    Input,
+    /// A command the workflow rejected (Python `TransitionRejected`, C the kind's status).
+    Rejected,
+}
+
+impl Error {
+    /// The error's class (see [`ErrorClass`]).
+    ///
+    /// ```
+    /// use csops_core::{Config, Error, ErrorClass};
+    /// let e = Error::from(Config::from_toml("[sla]\nuntriaged_days = -1").unwrap_err());
+    /// assert_eq!((e.class(), e.key().as_str()), (ErrorClass::Config, "sla.untriaged_days"));
+    /// ```
+    pub fn class(&self) -> ErrorClass {
+        use crate::gitlab::GitlabError as G;
+        use crate::health::HealthError as H;
+        use crate::segment::SegmentError as S;
+        match self {
+            Error::Label(_) => ErrorClass::Label,
+            Error::Config(_) | Error::Directory(_) => ErrorClass::Config,
+            Error::Request(RequestError::Config(_)) => ErrorClass::Config,
+            Error::Segment(S::Config { .. }) | Error::Health(H::Scorecard { .. }) => {
+                ErrorClass::Config
+            }
+            Error::Gitlab(G::Request {
+                source: RequestError::Config(_),
+                ..
+            }) => ErrorClass::Config,
+            Error::Rejected(_) => ErrorClass::Rejected,
+            _ => ErrorClass::Input,
+        }
+    }
+
+    /// The rejection kind a C caller reads as the status: a rejected command's, or a weight
+    /// rule's (`invalid_weight`, `needs_epic`).
+    pub fn rejection_kind(&self) -> Option<RejectionKind> {
+        match self {
+            Error::Rejected(r) => Some(r.kind),
+            Error::Weight(w) => Some(RejectionKind::from(w)),
+            _ => None,
+        }
+    }
+
+    /// The input the error is about: a dotted path into a document or record
+    /// (`sla.untriaged_days`, `labels[2]`, `[4].author.username`), a field or argument name
+    /// (`weight`, `account`, `as_of`), or `.` for the input as a whole.
+    pub fn key(&self) -> String {
+        use crate::gitlab::GitlabError as G;
+        use crate::health::HealthError as H;
+        use crate::journey::JourneyError as J;
+        use crate::metrics::MetricsError as M;
+        use crate::segment::SegmentError as S;
+        match self {
+            Error::Label(_) => "label".to_owned(),
+            Error::Weight(_) => "weight".to_owned(),
+            Error::Workstream(_) => "workstream".to_owned(),
+            Error::Directory(_) => "directory".to_owned(),
+            Error::Config(c) => c.key().to_owned(),
+            Error::Request(r) => request_key(r),
+            Error::Command(c) => c.key.clone(),
+            Error::Rejected(_) => ".".to_owned(),
+            Error::Replay(
+                ReplayError::Rejected { index, .. } | ReplayError::Diverged { index, .. },
+            ) => {
+                format!("history[{index}]")
+            }
+            Error::Time(_) => "at".to_owned(),
+            Error::Metrics(m) => match m {
+                M::Empty { input, .. } => (*input).to_owned(),
+                M::OutOfRange { input, .. } => input.clone(),
+                M::Inconsistent { metric, .. } => (*metric).to_owned(),
+                M::Missing { missing, .. } => {
+                    missing.first().copied().unwrap_or("start_arr").to_owned()
+                }
+            },
+            Error::Maturity(_) => "ratings".to_owned(),
+            Error::Segment(S::Config { key, .. }) => key.clone(),
+            Error::Segment(S::Unmatched { .. } | S::BadArr { .. }) => "account".to_owned(),
+            Error::Journey(J::DateOutOfOrder { .. }) => "date".to_owned(),
+            Error::Journey(J::InvalidEvent { .. } | J::BadValue { .. }) => "event".to_owned(),
+            Error::Health(H::Scorecard { key, .. }) => key.clone(),
+            Error::Health(H::Value { measure, .. }) => measure.clone(),
+            Error::Health(H::Input { input, .. }) => input.clone(),
+            Error::Gitlab(g @ G::Json { .. }) => g.input_key(),
+            Error::Gitlab(G::Request {
+                source: RequestError::Config(c),
+                ..
+            }) => c.key().to_owned(),
+            Error::Gitlab(G::Request {
+                index: None,
+                source,
+            }) => request_key(source),
+            Error::Gitlab(G::Request { .. }) => "issue".to_owned(),
+            Error::Gitlab(G::Events { .. }) => "events".to_owned(),
+            Error::Gitlab(G::Report(_)) | Error::Report(_) => "as_of".to_owned(),
+        }
+    }
+
+    /// Whether the input is not JSON (or TOML) at all, as opposed to a document of the wrong
+    /// shape or one that breaks a rule: C answers it with `CSOPS_INVALID_JSON`.
+    pub fn is_syntax(&self) -> bool {
+        use crate::gitlab::GitlabError as G;
+        use crate::health::HealthError as H;
+        use crate::segment::SegmentError as S;
+        let words = match self {
+            Error::Config(ConfigError::Syntax { message, .. })
+            | Error::Request(RequestError::Json { message, .. })
+            | Error::Gitlab(G::Json { message, .. })
+            | Error::Gitlab(G::Request {
+                source: RequestError::Json { message, .. },
+                ..
+            })
+            | Error::Directory(DirectoryError::Syntax { message }) => message,
+            Error::Command(c) => &c.message,
+            Error::Health(H::Scorecard { rule, .. } | H::Value { rule, .. })
+            | Error::Segment(S::Config { rule, .. }) => rule,
+            _ => return false,
+        };
+        is_syntax_words(words)
+    }
+}
+
+/// When `text` is not JSON at all, the syntax error in the domain's words (`not valid JSON: it
+/// ends too soon (line 1, column 27)`); `None` for JSON. A text reader that failed asks it
+/// before reporting its own error: a streaming reader meets a field it does not take, or a
+/// value of the wrong type, before it meets the end of a truncated text, and text that is not
+/// JSON is that first. Only a failure pays for the second pass.
+///
+/// ```
+/// assert!(csops_core::json_syntax_error(r#"{"id": 1, "labels": ["CSO"#).unwrap().starts_with("not valid JSON"));
+/// assert_eq!(csops_core::json_syntax_error(r#"{"id": [1]}"#), None);
+/// ```
+pub fn json_syntax_error(text: &str) -> Option<String> {
+    // A value, not `IgnoredAny`: serde_json skips ignored input without its nesting limit, and
+    // text nested deeper than the readers take is not JSON csops reads.
+    serde_json::from_str::<serde_json::Value>(text)
+        .err()
+        .filter(|e| e.is_syntax() || e.is_eof())
+        .map(|e| bounded_message(reader_words(&e.to_string())))
+}
+
+/// Whether a reader's words ([`reader_words`], TOML's syntax message) say the text is not JSON
+/// or TOML at all.
+pub(crate) fn is_syntax_words(words: &str) -> bool {
+    words.starts_with(SYNTAX_JSON) || words.starts_with(SYNTAX_TOML)
+}
+
+/// How [`reader_words`] starts a JSON syntax error.
+pub(crate) const SYNTAX_JSON: &str = "not valid JSON";
+/// How a TOML syntax error starts.
+pub(crate) const SYNTAX_TOML: &str = "not valid TOML";
+
+/// The key of a request that cannot be loaded.
+fn request_key(e: &RequestError) -> String {
+    match e {
+        RequestError::Json { key, .. } => key.clone(),
+        RequestError::Label { index, .. } => format!("labels[{index}]"),
+        RequestError::Anomaly { .. } => "labels".to_owned(),
+        RequestError::EmptyAuthor { .. } => "author".to_owned(),
+        RequestError::StateMismatch { .. } => "workflow_state".to_owned(),
+        RequestError::ClosedBeforeCreated { .. } => "closed_at".to_owned(),
+        RequestError::History { index, .. } => format!("history[{index}]"),
+        RequestError::Config(c) => c.key().to_owned(),
+    }
 }
 
 /// How many characters of an input an error message quotes; a longer input is cut there and
@@ -234,7 +419,7 @@ pub fn reader_words(message: &str) -> String {
     };
     let words = body_words(body);
     match position {
-        Some((line, column)) if words.starts_with("not valid JSON") => {
+        Some((line, column)) if words.starts_with(SYNTAX_JSON) => {
             format!("{words} (line {line}, column {column})")
         }
         _ => words,
@@ -329,7 +514,7 @@ fn body_words(body: &str) -> String {
     if body.starts_with("data did not match any variant of untagged enum") {
         return "not a value this field takes".to_owned();
     }
-    let json = |why: &str| format!("not valid JSON: {why}");
+    let json = |why: &str| format!("{SYNTAX_JSON}: {why}");
     match body {
         "expected value" => json(
             "expected a value (an object, a list, text in double quotes, a number, true, false or null)",

@@ -53,7 +53,9 @@ pub mod workflow;
 pub use config::{Config, ConfigError};
 pub use directory::{Directory, Role};
 pub use document::Document;
-pub use error::{Error, TIME_EXAMPLE, bounded_message, reader_words};
+pub use error::{
+    Error, ErrorClass, TIME_EXAMPLE, bounded_message, json_syntax_error, reader_words,
+};
 pub use label::{Label, LabelSet};
 pub use state::State;
 pub use weight::Weight;
@@ -87,9 +89,12 @@ fn toml_syntax(text: &str, e: &toml::de::Error) -> String {
             let before = text.get(..span.start).unwrap_or(text);
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("not valid TOML: {what} (line {line}, column {column})")
+            format!(
+                "{}: {what} (line {line}, column {column})",
+                error::SYNTAX_TOML
+            )
         }
-        None => format!("not valid TOML: {what}"),
+        None => format!("{}: {what}", error::SYNTAX_TOML),
     }
 }
 

@@ -208,11 +208,11 @@ fn one_call_audits_the_export_and_reports_its_board() {
     let issues_value: serde_json::Value = serde_json::from_str(&read("issues.json")).unwrap();
     let events_value: serde_json::Value = serde_json::from_str(&events_object()).unwrap();
     let from_values =
-        gitlab::audit_export_value(&s.wf, issues_value.clone(), Some(events_value), as_of).unwrap();
+        gitlab::audit_export_from(&s.wf, &issues_value, Some(&events_value), as_of).unwrap();
     assert_eq!(from_values, out);
     let mut bad = issues_value;
     bad[2]["author"] = serde_json::json!({"id": 1});
-    let read_bad = gitlab::read_issues_value(bad, s.wf.config()).unwrap();
+    let read_bad = gitlab::read_issues_from(&bad, s.wf.config()).unwrap();
     // Named by its iid, which was read, and its place in the list.
     let iid = issues_value_iid(&read("issues.json"), 2);
     assert_eq!(
@@ -223,7 +223,7 @@ fn one_call_audits_the_export_and_reports_its_board() {
         serde_json::from_str(&read("label_events/101.json")).unwrap();
     bad_events[1]["action"] = "rename".into();
     assert!(matches!(
-        gitlab::read_label_events_value(bad_events),
+        gitlab::read_label_events_from(&bad_events),
         Err(gitlab::GitlabError::Json { index: Some(1), ref key, .. }) if key == "action"
     ));
     let err =

@@ -147,7 +147,7 @@ fn each_wild_issue_checks_without_an_error() {
     let issues: Vec<serde_json::Value> = serde_json::from_str(&read("issues.json")).unwrap();
     let mut managed = 0;
     for issue in issues {
-        let check = gitlab::check_issue_value(&wf, issue).unwrap();
+        let check = gitlab::check_issue_from(&wf, &issue).unwrap();
         if check.managed {
             managed += 1;
         } else {
@@ -172,8 +172,8 @@ fn a_moved_issue_is_dated_from_its_first_event() {
     let issues: Vec<serde_json::Value> = serde_json::from_str(&read("issues.json")).unwrap();
     let issue = issues.into_iter().find(|i| i["iid"] == iid).unwrap();
     let events: serde_json::Value = serde_json::from_str(&read("label_events.json")).unwrap();
-    let events = gitlab::read_label_events_value(events[iid.to_string()].clone()).unwrap();
-    let request = gitlab::read_issue_value(issue, wf.config()).unwrap();
+    let events = gitlab::read_label_events_from(&events[iid.to_string()].clone()).unwrap();
+    let request = gitlab::read_issue_from(&issue, wf.config()).unwrap();
     let first = events.iter().map(|e| e.created_at).min().unwrap();
     assert!(first < request.created_at(), "the planted issue was moved");
     let r = gitlab::reconstruct(&wf, &request, &events).unwrap();

@@ -329,15 +329,6 @@ pub(crate) unsafe fn handle_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mu
         .ok_or_else(|| Failure::new(CSOPS_INVALID_ARGUMENT, format!("{name} is NULL")))
 }
 
-pub(crate) fn json(text: &str, name: &str) -> Result<serde_json::Value, Failure> {
-    serde_json::from_str(text).map_err(|e| {
-        Failure::new(
-            CSOPS_INVALID_JSON,
-            format!("{name}: {}", csops_core::reader_words(&e.to_string())),
-        )
-    })
-}
-
 pub(crate) fn instant(text: &str, name: &str) -> Result<DateTime<Utc>, Failure> {
     csops_core::sla::parse_time(text)
         .map_err(|e| Failure::new(CSOPS_INVALID_INPUT, format!("{name}: {e}")))
@@ -347,20 +338,39 @@ pub(crate) fn owned_string(s: String) -> *mut c_char {
     CString::new(s).map_or(std::ptr::null_mut(), CString::into_raw)
 }
 
-/// A reader's failure as a status. One parse on success; a failure is told apart: an input
-/// (name, text) that is not JSON at all is `CSOPS_INVALID_JSON`, else the reader's own `rule`.
-pub(crate) fn read_failure(inputs: &[(&str, &str)], rule: Failure) -> Failure {
-    for (name, text) in inputs {
-        // A value, not `IgnoredAny`: serde_json skips ignored input without its nesting limit,
-        // and text nested deeper than the readers take is not JSON csops reads.
-        if let Err(syntax) = serde_json::from_str::<serde_json::Value>(text) {
-            return Failure::new(
-                CSOPS_INVALID_JSON,
-                format!("{name}: {}", csops_core::reader_words(&syntax.to_string())),
-            );
+/// The core's error as a failure, its status decided in one place: text that is not JSON
+/// (or TOML) at all is `CSOPS_INVALID_JSON`; a rejected command or a weight rule is its kind's
+/// status; else the error's class (`CSOPS_INVALID_CONFIG`, `CSOPS_INVALID_INPUT`).
+pub(crate) fn failure(e: impl Into<csops_core::Error>) -> Failure {
+    let e = e.into();
+    let status = if e.is_syntax() {
+        CSOPS_INVALID_JSON
+    } else if let Some(kind) = e.rejection_kind() {
+        kind.into()
+    } else {
+        match e.class() {
+            csops_core::ErrorClass::Config => CSOPS_INVALID_CONFIG,
+            _ => CSOPS_INVALID_INPUT,
         }
-    }
-    rule
+    };
+    Failure::new(status, e.to_string())
+}
+
+/// A value serde reads from JSON text, parsed once on success: text that is not JSON is
+/// `CSOPS_INVALID_JSON` (as the core tells it: [`csops_core::json_syntax_error`]), JSON of the
+/// wrong shape `status`; the message names the input.
+pub(crate) fn from_json_text<T: serde::de::DeserializeOwned>(
+    text: &str,
+    name: &str,
+    status: csops_status_t,
+) -> Result<T, Failure> {
+    serde_json::from_str(text).map_err(|e| match csops_core::json_syntax_error(text) {
+        Some(words) => Failure::new(CSOPS_INVALID_JSON, format!("{name}: {words}")),
+        None => Failure::new(
+            status,
+            format!("{name}: {}", csops_core::reader_words(&e.to_string())),
+        ),
+    })
 }
 
 /// The message of the last failure on this thread ("" if none). Owned by csops: valid until the

@@ -2,28 +2,7 @@
 
 use std::ffi::c_char;
 
-use csops_core::workflow::{self as wf};
-
 use crate::*;
-
-pub(crate) fn gitlab_failure(e: csops_core::gitlab::GitlabError) -> Failure {
-    use csops_core::gitlab::GitlabError;
-    match e {
-        GitlabError::Request {
-            source: wf::RequestError::Config(c),
-            ..
-        } => Failure::new(CSOPS_INVALID_CONFIG, c.to_string()),
-        other => Failure::new(CSOPS_INVALID_INPUT, other.to_string()),
-    }
-}
-
-/// A GitLab reader's result, its failure as a status (see [`read_failure`]).
-pub(crate) fn gitlab_read<T>(
-    inputs: &[(&str, &str)],
-    r: Result<T, csops_core::gitlab::GitlabError>,
-) -> Result<T, Failure> {
-    r.map_err(|e| read_failure(inputs, gitlab_failure(e)))
-}
 
 /// Reads a GitLab REST issue object (`GET /projects/:id/issues/:iid`) as a request, with the
 /// workflow's configuration. Returns NULL on failure (last error set: `CSOPS_INVALID_JSON`, or
@@ -39,10 +18,7 @@ pub unsafe extern "C" fn csops_gitlab_read_issue(
     ffi! {
         let wf = arg_ref!(wf)?;
         let t = arg_text!(issue_json)?;
-        let inner = gitlab_read(
-            &[("issue_json", t)],
-            csops_core::gitlab::read_issue(t, wf.inner.config()),
-        )?;
+        let inner = csops_core::gitlab::read_issue(t, wf.inner.config()).map_err(failure)?;
         Ok(Box::into_raw(Box::new(csops_request_t { inner })))
     }
 }
@@ -67,10 +43,7 @@ pub unsafe extern "C" fn csops_gitlab_check_issue(
         let wf = arg_ref!(wf)?;
         let t = arg_text!(issue_json)?;
         let consistent = arg_out!(consistent_out)?;
-        let check = gitlab_read(
-            &[("issue_json", t)],
-            csops_core::gitlab::check_issue(&wf.inner, t),
-        )?;
+        let check = csops_core::gitlab::check_issue(&wf.inner, t).map_err(failure)?;
         arg_out_or_null!(report_json_out).write_json(&check)?;
         consistent.write(check.consistent);
         Ok(CSOPS_OK)
@@ -97,14 +70,8 @@ pub unsafe extern "C" fn csops_gitlab_reconstruct(
         let issue = arg_text!(issue_json)?;
         let events = arg_text!(events_json)?;
         let out = arg_out!(out_json)?;
-        let req = gitlab_read(
-            &[("issue_json", issue)],
-            csops_core::gitlab::read_issue(issue, wf.inner.config()),
-        )?;
-        let rec = gitlab_read(
-            &[("events_json", events)],
-            csops_core::gitlab::reconstruct_json(&wf.inner, &req, events),
-        )?;
+        let req = csops_core::gitlab::read_issue(issue, wf.inner.config()).map_err(failure)?;
+        let rec = csops_core::gitlab::reconstruct_json(&wf.inner, &req, events).map_err(failure)?;
         out.write_json(&rec)?;
         Ok(CSOPS_OK)
     }
@@ -130,17 +97,11 @@ pub unsafe extern "C" fn csops_gitlab_decide_webhook(
         let wf = arg_ref!(wf)?;
         let hook_text = arg_text!(hook_json)?;
         let out = arg_out!(out_json)?;
-        let hook = gitlab_read(
-            &[("hook_json", hook_text)],
-            csops_core::gitlab::read_webhook(hook_text),
-        )?;
+        let hook = csops_core::gitlab::read_webhook(hook_text).map_err(failure)?;
         let decision = match (arg_ref_or_null!(stored_or_null), arg_text_or_null!(events_json_or_null)?) {
             (Some(stored), _) => csops_core::gitlab::decide_webhook(&wf.inner, &hook, &stored.inner),
             (None, Some(text)) => {
-                let events = gitlab_read(
-                    &[("events_json", text)],
-                    csops_core::gitlab::read_label_events(text),
-                )?;
+                let events = csops_core::gitlab::read_label_events(text).map_err(failure)?;
                 csops_core::gitlab::decide_webhook_with_events(&wf.inner, &hook, &events)
             }
             (None, None) => {
@@ -150,7 +111,7 @@ pub unsafe extern "C" fn csops_gitlab_decide_webhook(
                 ));
             }
         };
-        out.write_json(&decision.map_err(gitlab_failure)?)?;
+        out.write_json(&decision.map_err(failure)?)?;
         Ok(CSOPS_OK)
     }
 }
@@ -177,14 +138,7 @@ pub unsafe extern "C" fn csops_gitlab_audit(
         let events = arg_text_or_null!(events_json_or_null)?;
         let as_of = instant(arg_text!(as_of_rfc3339)?, "as_of")?;
         let out = arg_out!(out_json)?;
-        let inputs = [
-            ("issues_json", issues),
-            ("events_json", events.unwrap_or("null")),
-        ];
-        let report = gitlab_read(
-            &inputs,
-            csops_core::gitlab::audit_export(&wf.inner, issues, events, as_of),
-        )?;
+        let report = csops_core::gitlab::audit_export(&wf.inner, issues, events, as_of).map_err(failure)?;
         out.write_json(&report)?;
         Ok(CSOPS_OK)
     }
@@ -210,10 +164,7 @@ pub unsafe extern "C" fn csops_board_report(
         let requests = arg_text!(requests_json)?;
         let as_of = instant(arg_text!(as_of_rfc3339)?, "as_of")?;
         let out = arg_out!(out_json)?;
-        let report = gitlab_read(
-            &[("requests_json", requests)],
-            csops_core::gitlab::board_report_json(&wf.inner, requests, as_of),
-        )?;
+        let report = csops_core::gitlab::board_report_json(&wf.inner, requests, as_of).map_err(failure)?;
         out.write_json(&report)?;
         Ok(CSOPS_OK)
     }

@@ -11,14 +11,6 @@ pub struct csops_scorecard_t {
     pub(crate) measures: Vec<CString>,
 }
 
-pub(crate) fn health_failure(e: csops_core::health::HealthError) -> Failure {
-    let status = match e {
-        csops_core::health::HealthError::Scorecard { .. } => CSOPS_INVALID_CONFIG,
-        _ => CSOPS_INVALID_INPUT,
-    };
-    Failure::new(status, e.to_string())
-}
-
 pub(crate) fn scorecard_handle(inner: csops_core::health::Scorecard) -> *mut csops_scorecard_t {
     let cstrings = |names: &[String]| {
         names
@@ -50,10 +42,7 @@ pub unsafe extern "C" fn csops_scorecard_new(
     ffi! {
         let inner = match arg_text_or_null!(json_or_null)? {
             None => csops_core::health::Scorecard::default(),
-            Some(text) => {
-                json(text, "json")?;
-                csops_core::health::Scorecard::from_json(text).map_err(health_failure)?
-            }
+            Some(text) => csops_core::health::Scorecard::from_json(text).map_err(failure)?,
         };
         Ok(scorecard_handle(inner))
     }
@@ -132,8 +121,7 @@ pub unsafe extern "C" fn csops_scorecard_score(
         let card = arg_ref!(card)?;
         let out = arg_out!(score_json_out)?;
         let text_values = arg_text!(values_json)?;
-        json(text_values, "values_json")?;
-        let values = csops_core::health::Values::from_json(text_values).map_err(health_failure)?;
+        let values = csops_core::health::Values::from_json(text_values).map_err(failure)?;
         let as_of = match arg_text_or_null!(as_of_or_null)? {
             Some(text) => Some(date(text, "as_of")?),
             None => None,
@@ -143,7 +131,7 @@ pub unsafe extern "C" fn csops_scorecard_score(
             segment: arg_text_or_null!(segment_or_null)?,
             ..Default::default()
         };
-        let s = card.inner.score(&values, &ctx).map_err(health_failure)?;
+        let s = card.inner.score(&values, &ctx).map_err(failure)?;
         out.write_json(&s)?;
         Ok(CSOPS_OK)
     }
@@ -183,18 +171,18 @@ pub unsafe extern "C" fn csops_scorecard_score_batch(
         let mut batch = csops_core::health::Batch::new(&card.inner, n);
         for (id, &column) in card.inner.measures().iter().zip(columns) {
             if !column.is_null() {
-                batch = batch.values(id, arg_slice!(column, n)?).map_err(health_failure)?;
+                batch = batch.values(id, arg_slice!(column, n)?).map_err(failure)?;
             }
         }
         if !segments_or_null.is_null() {
-            batch = batch.segments(arg_slice!(segments_or_null, n)?).map_err(health_failure)?;
+            batch = batch.segments(arg_slice!(segments_or_null, n)?).map_err(failure)?;
         }
         let (score, band, coverage) = (
             arg_slice_mut!(score_out, n)?,
             arg_slice_mut!(band_out, n)?,
             arg_slice_mut!(coverage_out, n)?,
         );
-        batch.score_into(score, band, coverage).map_err(health_failure)?;
+        batch.score_into(score, band, coverage).map_err(failure)?;
         Ok(CSOPS_OK)
     }
 }

@@ -15,10 +15,6 @@ pub struct csops_journey_t {
 
 pub(crate) static STAGE_NAMES: LazyLock<Vec<CString>> =
     LazyLock::new(|| c_names::<csops_core::journey::JourneyStage>(|s| s.into()));
-pub(crate) fn journey_failure(e: csops_core::journey::JourneyError) -> Failure {
-    Failure::new(CSOPS_INVALID_INPUT, e.to_string())
-}
-
 /// A journey in Align for `account`, with a configuration (JSON; NULL for the defaults: 14/30/45
 /// days to value, a 120-day renewal window). NULL on failure. Free it with `csops_journey_free`.
 ///
@@ -33,8 +29,7 @@ pub unsafe extern "C" fn csops_journey_new(
         let account = arg_text!(account)?;
         let config = match arg_text_or_null!(config_json_or_null)? {
             None => csops_core::journey::JourneyConfig::default(),
-            Some(text) => serde_json::from_value(json(text, "config")?)
-                .map_err(|e| Failure::new(CSOPS_INVALID_CONFIG, format!("journey config: {e}")))?,
+            Some(text) => from_json_text(text, "journey config", CSOPS_INVALID_CONFIG)?,
         };
         Ok(Box::into_raw(Box::new(csops_journey_t {
             inner: csops_core::journey::Journey::new(account),
@@ -66,13 +61,11 @@ pub unsafe extern "C" fn csops_journey_record(
 ) -> csops_status_t {
     ffi! {
         let j = arg_mut!(j)?;
-        let value = json(arg_text!(event_json)?, "event_json")?;
-        let event = serde_json::from_value(value)
-            .map_err(|e| Failure::new(CSOPS_INVALID_INPUT, format!("event: {e}")))?;
+        let event = from_json_text(arg_text!(event_json)?, "event", CSOPS_INVALID_INPUT)?;
         let on = date(arg_text!(date_iso)?, "date_iso")?;
         j.inner
             .record(on, event, &j.config)
-            .map_err(journey_failure)?;
+            .map_err(failure)?;
         Ok(CSOPS_OK)
     }
 }
@@ -93,7 +86,7 @@ pub unsafe extern "C" fn csops_journey_advance(
     ffi! {
         let j = arg_mut!(j)?;
         let now = date(arg_text!(now_iso)?, "now_iso")?;
-        let report = j.inner.advance(now, &j.config).map_err(journey_failure)?;
+        let report = j.inner.advance(now, &j.config).map_err(failure)?;
         arg_out_or_null!(report_json_out).write_json(&report)?;
         Ok(CSOPS_OK)
     }

@@ -2,16 +2,12 @@
 
 use crate::*;
 
-pub(crate) fn metric_failure(e: csops_core::metrics::MetricsError) -> Failure {
-    Failure::new(CSOPS_INVALID_INPUT, e.to_string())
-}
-
 /// A metric's value written through `out` (checked for NULL before any work).
 pub(crate) fn metric_out(
     out: Out<f64>,
     value: Result<f64, csops_core::metrics::MetricsError>,
 ) -> Result<csops_status_t, Failure> {
-    out.write(value.map_err(metric_failure)?);
+    out.write(value.map_err(failure)?);
     Ok(CSOPS_OK)
 }
 

@@ -30,12 +30,7 @@ pub(crate) static KIND_NAMES: LazyLock<Vec<CString>> =
     LazyLock::new(|| c_names(RejectionKind::as_str));
 
 pub(crate) fn command_of(text: &str) -> Result<Command, Failure> {
-    Command::from_json(text).map_err(|e| {
-        read_failure(
-            &[("command_json", text)],
-            Failure::new(CSOPS_INVALID_INPUT, e.to_string()),
-        )
-    })
+    Command::from_json(text).map_err(failure)
 }
 
 /// A command given as JSON for one call, or prepared once.
@@ -60,14 +55,10 @@ pub(crate) fn step(
         (Err(req), StepCommand::Read(c)) => wf.check(req, &c, actor, at),
         (Err(req), StepCommand::Prepared(c)) => wf.check(req, c, actor, at),
     }
-    .map_err(rejection)?;
+    .map_err(failure)?;
     // A transition always serializes; an out-parameter the caller asked for is written.
     out.write_json(&t)?;
     Ok(CSOPS_OK)
-}
-
-pub(crate) fn rejection(r: wf::Rejection) -> Failure {
-    Failure::new(r.kind.into(), r.to_string())
 }
 
 /// A workflow over a directory (JSON: `{"person": ["role", …]}`) and a configuration (JSON or
@@ -85,28 +76,10 @@ pub unsafe extern "C" fn csops_workflow_new(
         let dir_text = arg_text!(directory_json)?;
         let config = match arg_text_or_null!(config_or_null)? {
             None => Config::default(),
-            Some(cfg) => {
-                let loaded = if cfg.trim_start().starts_with('{') {
-                    json(cfg, "config")?;
-                    Config::from_json(cfg)
-                } else {
-                    Config::from_toml(cfg)
-                };
-                loaded.map_err(|e| Failure::new(CSOPS_INVALID_CONFIG, e.to_string()))?
-            }
+            Some(cfg) => Config::from_text(cfg).map_err(failure)?,
         };
-        let dir_value = json(dir_text, "directory_json")?;
-        let map: std::collections::BTreeMap<String, Vec<String>> =
-            serde_json::from_value(dir_value).map_err(|e| {
-                Failure::new(
-                    CSOPS_INVALID_CONFIG,
-                    format!("directory must map people to role lists: {e}"),
-                )
-            })?;
-        let dir = Directory::from_role_names(map)
-            .map_err(|e| Failure::new(CSOPS_INVALID_CONFIG, e.to_string()))?;
-        let inner = wf::Workflow::new(dir, config)
-            .map_err(|e| Failure::new(CSOPS_INVALID_CONFIG, e.to_string()))?;
+        let dir = Directory::from_json(dir_text).map_err(failure)?;
+        let inner = wf::Workflow::new(dir, config).map_err(failure)?;
         Ok(Box::into_raw(Box::new(csops_workflow_t { inner })))
     }
 }
@@ -120,10 +93,6 @@ pub unsafe extern "C" fn csops_workflow_free(wf: *mut csops_workflow_t) {
     ffi! { free_handle!(wf) }
 }
 
-pub(crate) fn request_failure(e: wf::RequestError) -> Failure {
-    Failure::new(CSOPS_INVALID_INPUT, e.to_string())
-}
-
 /// A request from JSON (the vectors' `request` shape, or `csops_request_to_json`'s output), with
 /// the default configuration. Returns NULL on failure. Free it with `csops_request_free`.
 ///
@@ -132,9 +101,8 @@ pub(crate) fn request_failure(e: wf::RequestError) -> Failure {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_request_from_json(json: *const c_char) -> *mut csops_request_t {
     ffi! {
-        let value = self::json(arg_text!(json)?, "json")?;
         // The default configuration compiled once, not a taxonomy per request.
-        let inner = wf::Request::from_value(value).map_err(request_failure)?;
+        let inner = wf::Request::from_json(arg_text!(json)?).map_err(failure)?;
         Ok(Box::into_raw(Box::new(csops_request_t { inner })))
     }
 }
@@ -151,10 +119,7 @@ pub unsafe extern "C" fn csops_workflow_load_request(
 ) -> *mut csops_request_t {
     ffi! {
         let wf = arg_ref!(wf)?;
-        let value = self::json(arg_text!(json)?, "json")?;
-        let record = serde_json::from_value(value)
-            .map_err(|e| Failure::new(CSOPS_INVALID_INPUT, format!("request: {e}")))?;
-        let inner = wf.inner.load_record(record).map_err(request_failure)?;
+        let inner = wf.inner.load_request(arg_text!(json)?).map_err(failure)?;
         Ok(Box::into_raw(Box::new(csops_request_t { inner })))
     }
 }
@@ -346,8 +311,7 @@ pub unsafe extern "C" fn csops_weight_for_hours(
 ) -> csops_status_t {
     ffi! {
         let out = arg_out!(weight_out)?;
-        let w = csops_core::weight::weight_for_hours(hours)
-            .map_err(|e| Failure::new(RejectionKind::from(&e).into(), e.to_string()))?;
+        let w = csops_core::weight::weight_for_hours(hours).map_err(failure)?;
         out.write(i32::from(w.value()));
         Ok(CSOPS_OK)
     }

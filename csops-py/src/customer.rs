@@ -3,7 +3,6 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyInt, PyString};
-use serde_json::Value;
 
 use crate::*;
 
@@ -52,14 +51,13 @@ impl Maturity {
             })?;
             pairs.push((name, level));
         }
-        let inner = csops_core::maturity::Assessment::from_ratings(pairs)
-            .map_err(|e| maturity_error(py, &e))?;
+        let inner =
+            csops_core::maturity::Assessment::from_ratings(pairs).map_err(|e| core_error(py, e))?;
         let model = match foundations {
             None => csops_core::maturity::MaturityModel::default(),
-            Some(f) => serde_json::from_value(
-                serde_json::json!({ "foundations": to_json(f, &|| "foundations".to_owned())? }),
-            )
-            .map_err(|e| input_error(py, "foundations", format!("foundations: {e}")))?,
+            Some(f) => csops_core::maturity::MaturityModel {
+                foundations: read(py, f.as_any(), "foundations")?,
+            },
         };
         Ok(Maturity { inner, model })
     }
@@ -123,7 +121,7 @@ impl Segmentation {
         use csops_core::segment::Segmentation as S;
         let inner = match rules.filter(|r| !r.is_none()) {
             None => S::default(),
-            Some(r) => document::<S>(r, "rules", |e| segment_error(py, &e))?,
+            Some(r) => document::<S>(r, "rules", |e| core_error(py, e))?,
         };
         Ok(Segmentation { inner })
     }
@@ -138,7 +136,7 @@ impl Segmentation {
         account: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let a: csops_core::segment::Account = read(py, account, "account")?;
-        let s = self.inner.assign(&a).map_err(|e| segment_error(py, &e))?;
+        let s = self.inner.assign(&a).map_err(|e| core_error(py, e))?;
         to_py(py, &s)
     }
 
@@ -154,7 +152,7 @@ impl Segmentation {
         let out = self
             .inner
             .assign_all(&book)
-            .map_err(|e| segment_error(py, &e))?;
+            .map_err(|e| core_error(py, e))?;
         to_py(py, &out)
     }
 
@@ -264,7 +262,7 @@ impl Journey {
         let step = self
             .inner
             .record(date, event, &self.config)
-            .map_err(|e| journey_error(py, &e))?;
+            .map_err(|e| core_error(py, e))?;
         to_py(py, &step)
     }
 
@@ -280,7 +278,7 @@ impl Journey {
         let report = self
             .inner
             .advance(now, &self.config)
-            .map_err(|e| journey_error(py, &e))?;
+            .map_err(|e| core_error(py, e))?;
         to_py(py, &report)
     }
 
@@ -347,20 +345,28 @@ impl Journey {
     }
 
     fn __getstate__(&self) -> String {
-        serde_json::json!({"journey": self.inner, "config": self.config}).to_string()
+        serde_json::to_string(&JourneyState {
+            journey: self.inner.clone(),
+            config: self.config.clone(),
+        })
+        .unwrap_or_default()
     }
 
     fn __setstate__(&mut self, py: Python<'_>, state: text::Text<'_>) -> PyResult<()> {
-        let v: Value =
+        let s: JourneyState =
             serde_json::from_str(&state).map_err(|e| input_error(py, "state", e.to_string()))?;
-        self.inner = serde_json::from_value(v["journey"].clone())
-            .map_err(|e| input_error(py, "state", e.to_string()))?;
-        self.config = serde_json::from_value(v["config"].clone())
-            .map_err(|e| input_error(py, "state", e.to_string()))?;
+        (self.inner, self.config) = (s.journey, s.config);
         Ok(())
     }
 
     fn __getnewargs__(&self) -> (String,) {
         (self.inner.account().to_owned(),)
     }
+}
+
+/// What a pickled `Journey` holds.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct JourneyState {
+    journey: csops_core::journey::Journey,
+    config: csops_core::journey::JourneyConfig,
 }

@@ -1,6 +1,7 @@
 //! The exceptions of csops and the conversion of the core's errors into them.
 
 use csops_core::workflow::{self as core_wf};
+use pyo3::IntoPyObjectExt;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -61,38 +62,75 @@ pub(crate) fn input_error(py: Python<'_>, key: &str, message: String) -> PyErr {
     )
 }
 
-pub(crate) fn config_error(py: Python<'_>, e: &csops_core::ConfigError) -> PyErr {
-    let key = PyString::new(py, e.key()).into_any();
-    error_with(py, ConfigError::new_err(e.to_string()), &[("key", key)])
-}
-
-pub(crate) fn directory_error(py: Python<'_>, e: &csops_core::directory::DirectoryError) -> PyErr {
-    let key = PyString::new(py, "directory").into_any();
-    error_with(py, ConfigError::new_err(e.to_string()), &[("key", key)])
-}
-
-pub(crate) fn request_error(py: Python<'_>, e: &core_wf::RequestError) -> PyErr {
-    let key = match e {
-        core_wf::RequestError::Json { key, .. } => key.clone(),
-        core_wf::RequestError::Label { index, .. } => format!("labels[{index}]"),
-        core_wf::RequestError::Anomaly { .. } => "labels".to_owned(),
-        core_wf::RequestError::EmptyAuthor { .. } => "author".to_owned(),
-        core_wf::RequestError::StateMismatch { .. } => "workflow_state".to_owned(),
-        core_wf::RequestError::ClosedBeforeCreated { .. } => "closed_at".to_owned(),
-        core_wf::RequestError::History { index, .. } => format!("history[{index}]"),
-        core_wf::RequestError::Config(c) => return config_error(py, c),
-    };
-    input_error(py, &key, e.to_string())
-}
-
-pub(crate) fn weight_error(py: Python<'_>, e: &csops_core::weight::WeightError) -> PyErr {
-    let kind = PyString::new(py, RejectionKind::from(e).as_str()).into_any();
-    let key = PyString::new(py, "weight").into_any();
-    error_with(
-        py,
-        InputError::new_err(e.to_string()),
-        &[("key", key), ("kind", kind)],
-    )
+/// The core's error as the Python exception, decided in one place by the error's class
+/// ([`csops_core::ErrorClass`]): `LabelError`, `ConfigError`, `InputError` or
+/// `TransitionRejected`, with `.key` naming the input ([`csops_core::Error::key`]) and the
+/// attributes a caller reads (`.kind` of a weight, `.account` of an account, `.measure` and
+/// `.row` of a health value, `.label` of a label).
+pub(crate) fn core_error(py: Python<'_>, e: impl Into<csops_core::Error>) -> PyErr {
+    use csops_core::{Error as E, ErrorClass};
+    let e = e.into();
+    let key = e.key();
+    let text = |s: &str| PyString::new(py, s).into_any();
+    match (e.class(), e) {
+        (_, E::Rejected(r)) => rejected(py, r),
+        (ErrorClass::Label, e) => {
+            let E::Label(csops_core::label::LabelError::Empty { input }) = &e else {
+                return LabelError::new_err(e.to_string());
+            };
+            error_with(
+                py,
+                LabelError::new_err(e.to_string()),
+                &[("label", text(input))],
+            )
+        }
+        (ErrorClass::Config, e) => error_with(
+            py,
+            ConfigError::new_err(e.to_string()),
+            &[("key", text(&key))],
+        ),
+        (_, E::Weight(w)) => {
+            let kind = text(RejectionKind::from(&w).as_str());
+            error_with(
+                py,
+                InputError::new_err(w.to_string()),
+                &[("key", text(&key)), ("kind", kind)],
+            )
+        }
+        // The other call form too: the per-account lists need no components.
+        (_, E::Metrics(m @ csops_core::metrics::MetricsError::Missing { .. })) => input_error(
+            py,
+            &key,
+            format!("{m}; or the per-account form start=[...], now=[...]"),
+        ),
+        (
+            _,
+            E::Segment(
+                ref s @ (csops_core::segment::SegmentError::Unmatched { ref account, .. }
+                | csops_core::segment::SegmentError::BadArr { ref account, .. }),
+            ),
+        ) => error_with(
+            py,
+            input_error(py, &key, s.to_string()),
+            &[("account", text(account))],
+        ),
+        (
+            _,
+            E::Health(
+                ref h @ csops_core::health::HealthError::Value {
+                    ref measure, row, ..
+                },
+            ),
+        ) => match row.into_bound_py_any(py) {
+            Ok(row) => error_with(
+                py,
+                input_error(py, &key, h.to_string()),
+                &[("measure", text(measure)), ("row", row)],
+            ),
+            Err(err) => err,
+        },
+        (_, e) => input_error(py, &key, e.to_string()),
+    }
 }
 
 /// `TransitionRejected` carrying the core's rejection, moved (not copied) into a `Rejection`
@@ -226,55 +264,4 @@ pub(crate) fn rejection_properties(py: Python<'_>) -> PyResult<()> {
         ty.setattr(name, property.call1((getter, py.None(), py.None(), doc))?)?;
     }
     Ok(())
-}
-
-pub(crate) fn metrics_error(py: Python<'_>, e: &csops_core::metrics::MetricsError) -> PyErr {
-    use csops_core::metrics::MetricsError as M;
-    let key = match e {
-        M::Empty { input, .. } => (*input).to_owned(),
-        M::OutOfRange { input, .. } => input.clone(),
-        M::Inconsistent { metric, .. } => (*metric).to_owned(),
-        M::Missing { missing, .. } => {
-            // The other call form too: the per-account lists need no components.
-            let key = missing.first().copied().unwrap_or("start_arr");
-            return input_error(
-                py,
-                key,
-                format!("{e}; or the per-account form start=[...], now=[...]"),
-            );
-        }
-    };
-    input_error(py, &key, e.to_string())
-}
-
-pub(crate) fn maturity_error(py: Python<'_>, e: &csops_core::maturity::MaturityError) -> PyErr {
-    input_error(py, "ratings", e.to_string())
-}
-
-pub(crate) fn segment_error(py: Python<'_>, e: &csops_core::segment::SegmentError) -> PyErr {
-    use csops_core::segment::SegmentError as S;
-    match e {
-        S::Config { key, .. } => error_with(
-            py,
-            ConfigError::new_err(e.to_string()),
-            &[("key", PyString::new(py, key).into_any())],
-        ),
-        S::Unmatched { account, .. } | S::BadArr { account, .. } => {
-            let err = input_error(py, "account", e.to_string());
-            error_with(
-                py,
-                err,
-                &[("account", PyString::new(py, account).into_any())],
-            )
-        }
-    }
-}
-
-pub(crate) fn journey_error(py: Python<'_>, e: &csops_core::journey::JourneyError) -> PyErr {
-    use csops_core::journey::JourneyError as J;
-    let key = match e {
-        J::DateOutOfOrder { .. } => "date",
-        J::InvalidEvent { .. } | J::BadValue { .. } => "event",
-    };
-    input_error(py, key, e.to_string())
 }

@@ -205,7 +205,7 @@ impl Weight {
         })?;
         csops_core::Weight::try_from(v)
             .map(|inner| Weight { inner })
-            .map_err(|e| weight_error(py, &e))
+            .map_err(|e| core_error(py, e))
     }
 
     /// The weight as an int.
@@ -254,7 +254,7 @@ pub(crate) fn weight_for_hours(py: Python<'_>, hours: &Bound<'_, PyAny>) -> PyRe
     })?;
     csops_core::weight::weight_for_hours(h)
         .map(|w| w.value())
-        .map_err(|e| weight_error(py, &e))
+        .map_err(|e| core_error(py, e))
 }
 
 /// GitLab's scope of `label` (a label string): the text before its last `::`, or None.

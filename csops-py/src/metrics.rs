@@ -12,7 +12,7 @@ use crate::*;
 #[pyfunction]
 pub(crate) fn nps(py: Python<'_>, answers: &Bound<'_, PyAny>) -> PyResult<f64> {
     let answers = arrays::ints(py, answers, "answers")?;
-    csops_core::metrics::nps(answers.as_slice()?).map_err(|e| metrics_error(py, &e))
+    csops_core::metrics::nps(answers.as_slice()?).map_err(|e| core_error(py, e))
 }
 
 /// CSAT in percent: the share of answers 4-5. `answers`: integer answers 1-5, as a list, a
@@ -20,7 +20,7 @@ pub(crate) fn nps(py: Python<'_>, answers: &Bound<'_, PyAny>) -> PyResult<f64> {
 #[pyfunction]
 pub(crate) fn csat(py: Python<'_>, answers: &Bound<'_, PyAny>) -> PyResult<f64> {
     let answers = arrays::ints(py, answers, "answers")?;
-    csops_core::metrics::csat(answers.as_slice()?).map_err(|e| metrics_error(py, &e))
+    csops_core::metrics::csat(answers.as_slice()?).map_err(|e| core_error(py, e))
 }
 
 /// The two call forms of NRR / GRR: aggregate ARR movement, or per-account ARR lists.
@@ -46,7 +46,7 @@ pub(crate) fn retention(
         (Some(start_arr), None, None) => {
             let movement =
                 m::ArrMovement::from_parts(metric, start_arr, expansion, contraction, churned)
-                    .map_err(|e| metrics_error(py, &e))?;
+                    .map_err(|e| core_error(py, e))?;
             if metric == "nrr" {
                 m::nrr(&movement)
             } else {
@@ -67,7 +67,7 @@ pub(crate) fn retention(
             return Err(PyTypeError::new_err(format!("{metric}() takes {forms}")));
         }
     };
-    result.map_err(|e| metrics_error(py, &e))
+    result.map_err(|e| core_error(py, e))
 }
 
 /// Net revenue retention in percent, in one of two forms (keyword arguments only):
@@ -156,7 +156,7 @@ pub(crate) fn logo_churn(
         count("accounts_at_start", accounts_at_start)?,
         count("churned_accounts", churned_accounts)?,
     )
-    .map_err(|e| metrics_error(py, &e))
+    .map_err(|e| core_error(py, e))
 }
 
 /// License utilisation in percent: `active_users` / `purchased_seats`, two numbers (keyword
@@ -169,5 +169,5 @@ pub(crate) fn license_utilization(
     purchased_seats: f64,
 ) -> PyResult<f64> {
     csops_core::metrics::license_utilization(active_users, purchased_seats)
-        .map_err(|e| metrics_error(py, &e))
+        .map_err(|e| core_error(py, e))
 }

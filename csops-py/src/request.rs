@@ -81,14 +81,17 @@ impl Request {
                 data.get_type()
             )));
         }
-        let value = to_json(data, &|| "data".to_owned())?;
-        load_request(
+        let reader = de::Reader::json("data");
+        let read = load_request(
             py,
-            value,
+            reader.de(data),
             config,
-            core_wf::Request::from_value,
-            core_wf::Request::from_value_with,
-        )
+            core_wf::Request::read,
+            core_wf::Request::read_with,
+        )?;
+        reader
+            .finish(read, |e| core_error(py, e))
+            .map(Request::from)
     }
 
     /// A request from JSON `text`: an object with the fields of `Request.from_dict` (what
@@ -106,7 +109,9 @@ impl Request {
             config,
             core_wf::Request::from_json,
             core_wf::Request::from_json_with,
-        )
+        )?
+        .map(Request::from)
+        .map_err(|e| core_error(py, e))
     }
 
     /// The request as a dict (loads back with `from_dict`).

@@ -5,6 +5,7 @@ use csops_core::{Config, Directory};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
+use serde::Deserialize;
 
 use crate::*;
 
@@ -32,19 +33,19 @@ pub(crate) fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
 }
 
 /// A request loaded with the default configuration (`config` None: its taxonomy compiled
-/// once per process, not per request) or with the configuration given.
+/// once per process, not per request) or with the configuration given; `Err` is a bad
+/// configuration, `Ok(Err(_))` the core's error about the request.
 pub(crate) fn load_request<T>(
-    py: Python<'_>,
+    _py: Python<'_>,
     input: T,
     config: Option<&Bound<'_, PyAny>>,
     default: impl FnOnce(T) -> Result<core_wf::Request, core_wf::RequestError>,
     with: impl FnOnce(T, &Config) -> Result<core_wf::Request, core_wf::RequestError>,
-) -> PyResult<Request> {
-    let loaded = match config.filter(|c| !c.is_none()) {
+) -> PyResult<Result<core_wf::Request, core_wf::RequestError>> {
+    Ok(match config.filter(|c| !c.is_none()) {
         None => default(input),
         Some(c) => with(input, &config_from(Some(c))?),
-    };
-    loaded.map(Request::from).map_err(|e| request_error(py, &e))
+    })
 }
 
 /// The CS Ops request workflow: a directory of people and roles, a configuration, and the
@@ -75,32 +76,17 @@ impl Workflow {
         directory: &Bound<'_, PyAny>,
         config: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Workflow> {
-        let value = match dict_or_json(directory, "directory") {
-            Ok(v) => v,
-            Err(e) if e.is_instance_of::<InputError>(py) => {
-                let message = e.value(py).str()?.to_string();
-                return Err(error_with(
-                    py,
-                    ConfigError::new_err(message),
-                    &[("key", PyString::new(py, "directory").into_any())],
-                ));
-            }
-            Err(e) => return Err(e),
-        };
-        let map: std::collections::BTreeMap<String, Vec<String>> = serde_json::from_value(value)
-            .map_err(|e| {
-                error_with(
-                    py,
-                    ConfigError::new_err(csops_core::bounded_message(format!(
-                        "directory must map each person to a list of role strings: {}",
-                        csops_core::reader_words(&e.to_string())
-                    ))),
-                    &[("key", PyString::new(py, "directory").into_any())],
-                )
-            })?;
-        let dir = Directory::from_role_names(map).map_err(|e| directory_error(py, &e))?;
+        if directory.cast::<PyDict>().is_err() && directory.cast::<PyString>().is_err() {
+            return Err(PyTypeError::new_err(format!(
+                "argument 'directory': expected dict or JSON str, not {}",
+                directory.get_type()
+            )));
+        }
+        let dir = read_json_or_values(directory, "directory", Directory::from_json, |de| {
+            Directory::read(de)
+        })?;
         let inner =
-            core_wf::Workflow::new(dir, config_from(config)?).map_err(|e| config_error(py, &e))?;
+            core_wf::Workflow::new(dir, config_from(config)?).map_err(|e| core_error(py, e))?;
         Ok(Workflow { inner })
     }
 
@@ -154,11 +140,20 @@ impl Workflow {
     /// workflow's aliases). `data`: a request dict (the fields of `Request.from_dict`) or its
     /// JSON text.
     fn load_request(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Request> {
-        let value = dict_or_json(data, "data")?;
-        self.inner
-            .load_value(value)
-            .map(Request::from)
-            .map_err(|e| request_error(py, &e))
+        if data.cast::<PyDict>().is_err() && data.cast::<PyString>().is_err() {
+            return Err(PyTypeError::new_err(format!(
+                "argument 'data': expected dict or JSON str, not {}",
+                data.get_type()
+            )));
+        }
+        let _ = py;
+        read_json_or_values(
+            data,
+            "data",
+            |t| self.inner.load_request(t),
+            |de| self.inner.load(de),
+        )
+        .map(Request::from)
     }
 
     /// Replays `history` from `initial` (a `Request`) and returns the resulting request:
@@ -170,17 +165,18 @@ impl Workflow {
         initial: RequestArg<'_>,
         history: &Bound<'_, PyAny>,
     ) -> PyResult<Request> {
-        let steps: Vec<core_wf::Step> =
-            serde_json::from_value(to_json(history, &|| "history".to_owned())?).map_err(|e| {
-                input_error(
-                    py,
-                    "history",
-                    format!(
-                        "history is not a list of steps: {}",
-                        csops_core::reader_words(&e.to_string())
-                    ),
-                )
-            })?;
+        let reader = de::Reader::json("history");
+        let read = Vec::<core_wf::Step>::deserialize(reader.de(history));
+        let steps = reader.finish(read, |e| {
+            input_error(
+                py,
+                "history",
+                format!(
+                    "history is not a list of steps: {}",
+                    csops_core::reader_words(&e.to_string())
+                ),
+            )
+        })?;
         self.inner
             .replay(&initial.0.borrow().inner, &steps)
             .map(Request::from)

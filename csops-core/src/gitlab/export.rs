@@ -5,9 +5,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{GitlabError, LabelEvent, read, read_issue_value, read_issues, read_issues_value};
+use super::{
+    GitlabError, Issues, LabelEvent, Undecided, read, read_issue_from, read_issues,
+    read_issues_from, read_text,
+};
 use crate::report::{Anomaly, AnomalyKind, BoardReport};
 use crate::state::State;
 use crate::workflow::{RequestError, Workflow};
@@ -17,18 +20,30 @@ use crate::workflow::{RequestError, Workflow};
 pub fn read_label_events_by_issue(
     json: &str,
 ) -> Result<BTreeMap<u64, Vec<LabelEvent>>, GitlabError> {
-    by_issue(read(
-        "label events by issue",
-        None,
-        &mut serde_json::Deserializer::from_str(json),
-    )?)
+    by_issue(read_text("label events by issue", json)?)
 }
 
-/// [`read_label_events_by_issue`] from a JSON value (an object), as a binding holds it.
+/// [`read_label_events_by_issue`] from any serde deserializer (a JSON value, a binding's
+/// objects).
+pub fn read_label_events_by_issue_from<'de, D>(
+    de: D,
+) -> Result<BTreeMap<u64, Vec<LabelEvent>>, GitlabError>
+where
+    D: Deserializer<'de>,
+    D::Error: std::fmt::Display,
+{
+    by_issue(read("label events by issue", None, de)?)
+}
+
+/// [`read_label_events_by_issue`] from a JSON value (an object).
+#[deprecated(
+    since = "0.1.1",
+    note = "use `read_label_events_by_issue_from(&value)`"
+)]
 pub fn read_label_events_by_issue_value(
     value: serde_json::Value,
 ) -> Result<BTreeMap<u64, Vec<LabelEvent>>, GitlabError> {
-    by_issue(read("label events by issue", None, value)?)
+    read_label_events_by_issue_from(&value)
 }
 
 fn by_issue(
@@ -47,7 +62,7 @@ fn by_issue(
             .into_iter()
             .enumerate()
             .map(|(i, v)| {
-                read::<LabelEvent>("label event", Some(i), v).map_err(|e| match e {
+                read::<LabelEvent, _>("label event", Some(i), v).map_err(|e| match e {
                     GitlabError::Json {
                         what,
                         index,
@@ -95,27 +110,48 @@ pub fn audit_export(
         Some(text) => read_label_events_by_issue(text)?,
         None => BTreeMap::new(),
     };
-    audit_read(wf, &issues, &events, as_of)
+    audit_issues(wf, &issues, &events, as_of)
 }
 
-/// [`audit_export`] from JSON values (an array of issues, an object of events by iid), as a
-/// binding holds them.
+/// [`audit_export`] from any serde deserializers (JSON values, a binding's objects): the
+/// issues (an array, readable twice) and optionally the events by iid (an object).
+pub fn audit_export_from<'de, I, E>(
+    wf: &Workflow,
+    issues: I,
+    events: Option<E>,
+    as_of: DateTime<Utc>,
+) -> Result<ExportReport, GitlabError>
+where
+    I: Deserializer<'de> + Clone,
+    I::Error: std::fmt::Display,
+    E: Deserializer<'de>,
+    E::Error: std::fmt::Display,
+{
+    let issues = read_issues_from(issues, wf.config())?;
+    let events = match events {
+        Some(de) => read_label_events_by_issue_from(de)?,
+        None => BTreeMap::new(),
+    };
+    audit_issues(wf, &issues, &events, as_of)
+}
+
+/// [`audit_export`] from JSON values (an array of issues, an object of events by iid).
+#[deprecated(
+    since = "0.1.1",
+    note = "use `audit_export_from(wf, &issues, events.as_ref(), as_of)`"
+)]
 pub fn audit_export_value(
     wf: &Workflow,
     issues: serde_json::Value,
     events: Option<serde_json::Value>,
     as_of: DateTime<Utc>,
 ) -> Result<ExportReport, GitlabError> {
-    let issues = read_issues_value(issues, wf.config())?;
-    let events = match events {
-        Some(v) => read_label_events_by_issue_value(v)?,
-        None => BTreeMap::new(),
-    };
-    audit_read(wf, &issues, &events, as_of)
+    audit_export_from(wf, &issues, events.as_ref(), as_of)
 }
 
-/// The audit and board of an export once read.
-fn audit_read(
+/// The audit and board of an export once read: the issues (as [`super::read_issues`] gives
+/// them) and each issue's label events by iid.
+pub fn audit_issues(
     wf: &Workflow,
     issues: &super::Issues,
     events: &BTreeMap<u64, Vec<LabelEvent>>,
@@ -172,18 +208,36 @@ pub struct IssueCheck {
 /// # Ok::<(), gitlab::GitlabError>(())
 /// ```
 pub fn check_issue(wf: &Workflow, json: &str) -> Result<IssueCheck, GitlabError> {
-    check_issue_value(
-        wf,
-        read("issue", None, &mut serde_json::Deserializer::from_str(json))?,
-    )
+    check_issue_from(wf, &mut serde_json::Deserializer::from_str(json)).map_err(|e| {
+        match (&e, crate::json_syntax_error(json)) {
+            (GitlabError::Json { .. }, Some(message)) => GitlabError::Json {
+                what: "issue",
+                index: None,
+                iid: None,
+                key: ".".to_owned(),
+                message,
+            },
+            _ => e,
+        }
+    })
 }
 
-/// [`check_issue`] from a JSON value, as a binding holds it.
+/// [`check_issue`] from a JSON value.
+#[deprecated(since = "0.1.1", note = "use `check_issue_from(wf, &value)`")]
 pub fn check_issue_value(
     wf: &Workflow,
     value: serde_json::Value,
 ) -> Result<IssueCheck, GitlabError> {
-    match read_issue_value(value, wf.config()) {
+    check_issue_from(wf, &value)
+}
+
+/// [`check_issue`] from any serde deserializer (a JSON value, a binding's objects).
+pub fn check_issue_from<'de, D>(wf: &Workflow, de: D) -> Result<IssueCheck, GitlabError>
+where
+    D: Deserializer<'de>,
+    D::Error: std::fmt::Display,
+{
+    match read_issue_from(de, wf.config()) {
         Ok(req) => {
             let managed = wf.is_managed(&req);
             let anomalies = if managed {
@@ -217,19 +271,139 @@ pub fn check_issue_value(
     }
 }
 
-/// A request from JSON that is either a csops request record or a GitLab REST issue (an object
-/// with `iid`), read with the workflow's configuration.
+/// Whether an object has an `iid` (a GitLab issue), read without the rest of it.
+#[derive(Deserialize)]
+struct IidOnly {
+    iid: Option<serde::de::IgnoredAny>,
+}
+
+/// A request from a serde deserializer that can be read twice (a JSON value, a binding's
+/// objects) that is either a csops request record or a GitLab REST issue (an object with
+/// `iid`), read with the workflow's configuration.
+pub fn request_from<'de, D>(de: D, config: &crate::Config) -> Result<crate::Request, GitlabError>
+where
+    D: Deserializer<'de> + Clone,
+    D::Error: std::fmt::Display,
+{
+    let is_issue = IidOnly::deserialize(de.clone()).is_ok_and(|p| p.iid.is_some());
+    if is_issue {
+        read_issue_from(de, config)
+    } else {
+        crate::Request::read_with(de, config).map_err(|source| GitlabError::Request {
+            index: None,
+            source,
+        })
+    }
+}
+
+/// [`request_from`] from JSON text.
+pub fn request_from_json(
+    text: &str,
+    config: &crate::Config,
+) -> Result<crate::Request, GitlabError> {
+    // The text is read once; the value is read twice, to tell an issue from a record.
+    let value: serde_json::Value = read_text("request", text)?;
+    request_from(&value, config)
+}
+
+/// A request from a JSON value: a csops request record or a GitLab REST issue.
+#[deprecated(since = "0.1.1", note = "use `request_from(&value, config)`")]
 pub fn request_from_value(
     value: serde_json::Value,
     config: &crate::Config,
 ) -> Result<crate::Request, GitlabError> {
-    if value.get("iid").is_some() {
-        read_issue_value(value, config)
-    } else {
-        crate::Request::from_value_with(value, config).map_err(|source| GitlabError::Request {
-            index: None,
-            source,
-        })
+    request_from(&value, config)
+}
+
+/// What a board is made of: the requests, and those the board lists as anomalies because their
+/// two workflow labels leave their state undecided (SPEC §1: reported, never resolved).
+#[derive(Debug, Clone, Default)]
+pub struct BoardInput {
+    /// The requests.
+    pub requests: Vec<crate::Request>,
+    /// Issues read from a list that carry two workflow labels.
+    pub undecided: Vec<Undecided>,
+    /// Requests that did not load because they carry two workflow labels.
+    pub unloaded: Vec<RequestError>,
+}
+
+impl BoardInput {
+    /// Adds one entry as read: a request, or one that carries two workflow labels (an anomaly
+    /// of the board). Any other error is the caller's, returned as it is.
+    pub fn push(&mut self, read: Result<crate::Request, GitlabError>) -> Result<(), GitlabError> {
+        match read {
+            Ok(r) => self.requests.push(r),
+            Err(GitlabError::Request {
+                source: source @ RequestError::Anomaly { .. },
+                ..
+            }) => self.unloaded.push(source),
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    }
+
+    /// Reads a JSON array of requests — csops request records or GitLab REST issues, mixed as
+    /// they come. Requests that carry two workflow labels are the board's anomalies; any other
+    /// bad entry is an error naming its position.
+    pub fn read_json(
+        requests_json: &str,
+        config: &crate::Config,
+    ) -> Result<BoardInput, GitlabError> {
+        let list: Vec<serde_json::Value> = read_text("requests", requests_json)?;
+        let mut board = BoardInput::default();
+        board.requests.reserve(list.len());
+        for (i, v) in list.into_iter().enumerate() {
+            let peeked = v.get("iid").and_then(serde_json::Value::as_u64);
+            board.push(request_from(&v, config)).map_err(|e| match e {
+                GitlabError::Request { source, .. } => GitlabError::Request {
+                    index: Some(i),
+                    source,
+                },
+                GitlabError::Json {
+                    what,
+                    key,
+                    message,
+                    iid,
+                    ..
+                } => GitlabError::Json {
+                    what,
+                    index: Some(i),
+                    iid: iid.or(peeked),
+                    key,
+                    message,
+                },
+                e => e,
+            })?;
+        }
+        Ok(board)
+    }
+
+    /// Adds a list of issues read before: its requests and its undecided issues (the entries
+    /// that did not read are not on a board).
+    pub fn extend_issues(&mut self, issues: &Issues) {
+        self.requests.extend(issues.requests.iter().cloned());
+        self.undecided.extend(issues.undecided.iter().cloned());
+    }
+
+    /// The board report as of `as_of` (SPEC §6), each request's history first rebuilt from its
+    /// label events when `events` has them (for lead and cycle time and the SLAs).
+    pub fn report(
+        mut self,
+        wf: &Workflow,
+        events: Option<&BTreeMap<u64, Vec<LabelEvent>>>,
+        as_of: DateTime<Utc>,
+    ) -> Result<BoardReport, GitlabError> {
+        if let Some(events) = events {
+            for r in &mut self.requests {
+                if let Some(ev) = events.get(&r.id()) {
+                    *r = super::reconstruct(wf, r, ev)?.request;
+                }
+            }
+        }
+        let mut board = wf.board_report(&self.requests, as_of)?;
+        board.add_unloaded(&self.unloaded);
+        board.add_undecided(&self.undecided);
+        Ok(board)
     }
 }
 
@@ -256,46 +430,5 @@ pub fn board_report_json(
     requests_json: &str,
     as_of: DateTime<Utc>,
 ) -> Result<BoardReport, GitlabError> {
-    let list: Vec<serde_json::Value> = read(
-        "requests",
-        None,
-        &mut serde_json::Deserializer::from_str(requests_json),
-    )?;
-    let mut requests = Vec::with_capacity(list.len());
-    let mut unloaded = Vec::new();
-    for (i, v) in list.into_iter().enumerate() {
-        let peeked = v.get("iid").and_then(serde_json::Value::as_u64);
-        match request_from_value(v, wf.config()) {
-            Ok(r) => requests.push(r),
-            Err(GitlabError::Request {
-                source: source @ RequestError::Anomaly { .. },
-                ..
-            }) => unloaded.push(source),
-            Err(GitlabError::Request { source, .. }) => {
-                return Err(GitlabError::Request {
-                    index: Some(i),
-                    source,
-                });
-            }
-            Err(GitlabError::Json {
-                what,
-                key,
-                message,
-                iid,
-                ..
-            }) => {
-                return Err(GitlabError::Json {
-                    what,
-                    index: Some(i),
-                    iid: iid.or(peeked),
-                    key,
-                    message,
-                });
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    let mut board = wf.board_report(&requests, as_of)?;
-    board.add_unloaded(&unloaded);
-    Ok(board)
+    BoardInput::read_json(requests_json, wf.config())?.report(wf, None, as_of)
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::audit::{Violation, check_move, two_labels};
-use super::{GitlabError, RestParams, User, opt_timestamp, read, timestamp};
+use super::{GitlabError, RestParams, User, opt_timestamp, read, read_text, timestamp};
 use crate::Config;
 use crate::label::{LabelSet, Taxonomy};
 use crate::state::State;
@@ -123,12 +123,7 @@ fn titles(v: Vec<HookLabel>) -> Vec<String> {
 /// # Ok::<(), gitlab::GitlabError>(())
 /// ```
 pub fn read_webhook(json: &str) -> Result<IssueHook, GitlabError> {
-    let raw: RawHook = read(
-        "webhook",
-        None,
-        &mut serde_json::Deserializer::from_str(json),
-    )
-    .map_err(|e| {
+    let raw: RawHook = read_text("webhook", json).map_err(|e| {
         // Another event kind is that, not an Issue Hook with a missing field.
         let kind = serde_json::from_str::<KindOnly>(json).ok();
         kind.and_then(|k| not_an_issue_hook(&k.object_kind).err())
@@ -137,14 +132,25 @@ pub fn read_webhook(json: &str) -> Result<IssueHook, GitlabError> {
     hook_from_raw(raw)
 }
 
-/// Reads an Issue Hook payload (a JSON value).
-pub fn read_webhook_value(value: serde_json::Value) -> Result<IssueHook, GitlabError> {
-    let kind = KindOnly::deserialize(&value).ok();
-    let raw: RawHook = read("webhook", None, value).map_err(|e| {
+/// Reads an Issue Hook payload from any serde deserializer that can be read twice (a JSON
+/// value, a binding's objects).
+pub fn read_webhook_from<'de, D>(de: D) -> Result<IssueHook, GitlabError>
+where
+    D: serde::Deserializer<'de> + Clone,
+    D::Error: std::fmt::Display,
+{
+    let kind = KindOnly::deserialize(de.clone()).ok();
+    let raw: RawHook = read("webhook", None, de).map_err(|e| {
         kind.and_then(|k| not_an_issue_hook(&k.object_kind).err())
             .unwrap_or(e)
     })?;
     hook_from_raw(raw)
+}
+
+/// Reads an Issue Hook payload (a JSON value).
+#[deprecated(since = "0.1.1", note = "use `read_webhook_from(&value)`")]
+pub fn read_webhook_value(value: serde_json::Value) -> Result<IssueHook, GitlabError> {
+    read_webhook_from(&value)
 }
 
 /// A payload's `object_kind` alone.

@@ -42,14 +42,17 @@ pub use audit::{
     reconstruct, reconstruct_json,
 };
 pub(crate) use audit::{issue_findings, review_expected};
+#[allow(deprecated)]
 pub use export::{
-    ExportReport, IssueCheck, audit_export, audit_export_value, board_report_json, check_issue,
-    check_issue_value, read_label_events_by_issue, read_label_events_by_issue_value,
-    request_from_value,
+    BoardInput, ExportReport, IssueCheck, audit_export, audit_export_from, audit_export_value,
+    audit_issues, board_report_json, check_issue, check_issue_from, check_issue_value,
+    read_label_events_by_issue, read_label_events_by_issue_from, read_label_events_by_issue_value,
+    request_from, request_from_json, request_from_value,
 };
+#[allow(deprecated)]
 pub use hook::{
     IssueHook, WebhookDecision, decide_webhook, decide_webhook_with_events, read_webhook,
-    read_webhook_value,
+    read_webhook_from, read_webhook_value,
 };
 
 /// What GitLab's JSON could not be read as.
@@ -329,11 +332,15 @@ impl Issue {
     }
 }
 
-fn read<'de, T: Deserialize<'de>>(
+fn read<'de, T: Deserialize<'de>, D>(
     what: &'static str,
     index: Option<usize>,
-    de: impl Deserializer<'de, Error = serde_json::Error>,
-) -> Result<T, GitlabError> {
+    de: D,
+) -> Result<T, GitlabError>
+where
+    D: Deserializer<'de>,
+    D::Error: std::fmt::Display,
+{
     serde_path_to_error::deserialize(de).map_err(|e| {
         let (key, message) = crate::error::read_error(&e);
         GitlabError::Json {
@@ -346,16 +353,44 @@ fn read<'de, T: Deserialize<'de>>(
     })
 }
 
+/// [`read`] from JSON text: when the text is not JSON at all, that is the error (see
+/// [`crate::json_syntax_error`]).
+fn read_text<'a, T: Deserialize<'a>>(what: &'static str, text: &'a str) -> Result<T, GitlabError> {
+    read(what, None, &mut serde_json::Deserializer::from_str(text)).map_err(|e| {
+        match crate::json_syntax_error(text) {
+            Some(message) => GitlabError::Json {
+                what,
+                index: None,
+                iid: None,
+                key: ".".to_owned(),
+                message,
+            },
+            None => e,
+        }
+    })
+}
+
 /// Reads one REST issue object (JSON text) as a request.
 pub fn read_issue(json: &str, config: &Config) -> Result<Request, GitlabError> {
-    let issue: Issue = read("issue", None, &mut serde_json::Deserializer::from_str(json))?;
+    let issue: Issue = read_text("issue", json)?;
+    issue.into_request(config)
+}
+
+/// Reads one REST issue object from any serde deserializer (a JSON value, a binding's
+/// objects) as a request.
+pub fn read_issue_from<'de, D>(de: D, config: &Config) -> Result<Request, GitlabError>
+where
+    D: Deserializer<'de>,
+    D::Error: std::fmt::Display,
+{
+    let issue: Issue = read("issue", None, de)?;
     issue.into_request(config)
 }
 
 /// Reads one REST issue object (a JSON value) as a request.
+#[deprecated(since = "0.1.1", note = "use `read_issue_from(&value, config)`")]
 pub fn read_issue_value(value: serde_json::Value, config: &Config) -> Result<Request, GitlabError> {
-    let issue: Issue = read("issue", None, value)?;
-    issue.into_request(config)
+    read_issue_from(&value, config)
 }
 
 /// What a list of issues read as: the requests in order (managed or not), the issues whose
@@ -424,22 +459,29 @@ pub fn read_issues(json: &str, config: &Config) -> Result<Issues, GitlabError> {
     if let Ok(issues) = serde_json::from_str::<Vec<Issue>>(json) {
         return Ok(requests_of(issues, &taxonomy, &config.routing));
     }
-    let list = read(
-        "issues",
-        None,
-        &mut serde_json::Deserializer::from_str(json),
-    )?;
+    let list = read_text("issues", json)?;
     Ok(requests_of_values(list, &taxonomy, &config.routing))
 }
 
-/// [`read_issues`] from a JSON value (an array), as a binding holds it.
-pub fn read_issues_value(value: serde_json::Value, config: &Config) -> Result<Issues, GitlabError> {
+/// [`read_issues`] from any serde deserializer that can be read twice (a JSON value, a
+/// binding's objects): one typed pass, and when an entry does not read, each entry on its own.
+pub fn read_issues_from<'de, D>(de: D, config: &Config) -> Result<Issues, GitlabError>
+where
+    D: Deserializer<'de> + Clone,
+    D::Error: std::fmt::Display,
+{
     let taxonomy = compiled(config)?;
-    if let Ok(issues) = Vec::<Issue>::deserialize(&value) {
+    if let Ok(issues) = Vec::<Issue>::deserialize(de.clone()) {
         return Ok(requests_of(issues, &taxonomy, &config.routing));
     }
-    let list = read("issues", None, value)?;
+    let list = read("issues", None, de)?;
     Ok(requests_of_values(list, &taxonomy, &config.routing))
+}
+
+/// [`read_issues`] from a JSON value (an array).
+#[deprecated(since = "0.1.1", note = "use `read_issues_from(&value, config)`")]
+pub fn read_issues_value(value: serde_json::Value, config: &Config) -> Result<Issues, GitlabError> {
+    read_issues_from(&value, config)
 }
 
 /// The configuration's taxonomy, compiled once per call (an invalid one is the error).
@@ -473,7 +515,7 @@ fn requests_of_values(
     let mut out = Issues::default();
     for (i, v) in list.into_iter().enumerate() {
         let iid = v.get("iid").and_then(serde_json::Value::as_u64);
-        match read::<Issue>("issue", Some(i), v).map_err(|e| match e {
+        match read::<Issue, _>("issue", Some(i), v).map_err(|e| match e {
             GitlabError::Json {
                 iid: None,
                 what,
@@ -540,19 +582,26 @@ pub fn read_label_events(json: &str) -> Result<Vec<LabelEvent>, GitlabError> {
     if let Ok(events) = serde_json::from_str::<Vec<LabelEvent>>(json) {
         return Ok(events);
     }
-    events_of_values(read(
-        "label events",
-        None,
-        &mut serde_json::Deserializer::from_str(json),
-    )?)
+    events_of_values(read_text("label events", json)?)
 }
 
-/// [`read_label_events`] from a JSON value (an array), as a binding holds it.
-pub fn read_label_events_value(value: serde_json::Value) -> Result<Vec<LabelEvent>, GitlabError> {
-    if let Ok(events) = Vec::<LabelEvent>::deserialize(&value) {
+/// [`read_label_events`] from any serde deserializer that can be read twice (a JSON value, a
+/// binding's objects).
+pub fn read_label_events_from<'de, D>(de: D) -> Result<Vec<LabelEvent>, GitlabError>
+where
+    D: Deserializer<'de> + Clone,
+    D::Error: std::fmt::Display,
+{
+    if let Ok(events) = Vec::<LabelEvent>::deserialize(de.clone()) {
         return Ok(events);
     }
-    events_of_values(read("label events", None, value)?)
+    events_of_values(read("label events", None, de)?)
+}
+
+/// [`read_label_events`] from a JSON value (an array).
+#[deprecated(since = "0.1.1", note = "use `read_label_events_from(&value)`")]
+pub fn read_label_events_value(value: serde_json::Value) -> Result<Vec<LabelEvent>, GitlabError> {
+    read_label_events_from(&value)
 }
 
 /// Each event read on its own: the first bad one is named by position.

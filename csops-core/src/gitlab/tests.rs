@@ -53,7 +53,7 @@ fn reads_the_rest_issue_object() {
     assert_eq!(r.milestone().map(|m| m.title.as_str()), Some("FY27-Q1"));
     // The same through a JSON value.
     let v: serde_json::Value = serde_json::from_str(ISSUE).expect("json");
-    assert_eq!(read_issue_value(v, &config()).expect("issue"), r);
+    assert_eq!(read_issue_from(&v, &config()).expect("issue"), r);
 }
 
 fn edited(f: impl FnOnce(&mut serde_json::Value)) -> String {
@@ -299,7 +299,7 @@ fn issue(labels: &[&str], state: &str, assignee: Option<&str>) -> Request {
         "created_at": "2026-03-02T09:00:00Z",
         "closed_at": if state == "closed" { Some("2026-03-06T09:00:00Z") } else { None },
     });
-    read_issue_value(v, &config()).expect("issue")
+    read_issue_from(&v, &config()).expect("issue")
 }
 
 fn ev(user: &str, time: &str, label: Option<&str>, action: LabelAction) -> LabelEvent {

@@ -91,9 +91,9 @@ fn weights_gitlab_allows_are_kept_and_reported() {
             w.into(),
             &["omar"],
         );
-        let req = read_issue_value(issue.clone(), wf.config()).unwrap();
+        let req = read_issue_from(&issue.clone(), wf.config()).unwrap();
         assert_eq!((req.weight(), req.invalid_weight()), (None, Some(w)));
-        let check = check_issue_value(&wf, issue).unwrap();
+        let check = check_issue_from(&wf, &issue).unwrap();
         assert!(check.managed && !check.consistent);
         assert_eq!(check.anomalies[0].kind, AnomalyKind::InvalidWeight);
         assert_eq!(
@@ -104,7 +104,7 @@ fn weights_gitlab_allows_are_kept_and_reported() {
         let again = Request::from_json(&req.to_json()).unwrap();
         assert_eq!(again, req);
     }
-    let ok = read_issue_value(rest(&["CSOps"], 5.into(), &[]), wf.config()).unwrap();
+    let ok = read_issue_from(&rest(&["CSOps"], 5.into(), &[]), wf.config()).unwrap();
     assert_eq!(
         (ok.weight(), ok.invalid_weight()),
         (Some(crate::Weight::Five), None)
@@ -115,7 +115,7 @@ fn weights_gitlab_allows_are_kept_and_reported() {
         serde_json::json!("3"),
         serde_json::json!(2.5),
     ] {
-        match read_issue_value(rest(&["CSOps"], bad, &[]), wf.config()) {
+        match read_issue_from(&rest(&["CSOps"], bad, &[]), wf.config()) {
             Err(GitlabError::Json { key, .. }) => assert_eq!(key, "weight"),
             other => panic!("{other:?}"),
         }
@@ -125,8 +125,8 @@ fn weights_gitlab_allows_are_kept_and_reported() {
 #[test]
 fn commands_still_need_a_cs_ops_weight() {
     let wf = team();
-    let mut req = read_issue_value(
-        rest(&["CSOps", "CS Analytics", "CSOps::Triage"], 8.into(), &[]),
+    let mut req = read_issue_from(
+        &rest(&["CSOps", "CS Analytics", "CSOps::Triage"], 8.into(), &[]),
         wf.config(),
     )
     .unwrap();
@@ -147,8 +147,8 @@ fn commands_still_need_a_cs_ops_weight() {
 #[test]
 fn several_assignees_are_kept_and_any_of_them_acts_as_assignee() {
     let wf = team();
-    let req = read_issue_value(
-        rest(
+    let req = read_issue_from(
+        &rest(
             &["CSOps", "CS Analytics", "CSOps::In_Process"],
             3.into(),
             &["omar", "pat"],
@@ -186,7 +186,7 @@ fn closed_by_names_who_closed_without_an_outcome() {
     issue["state"] = "closed".into();
     issue["closed_at"] = "2026-03-04T09:00:00Z".into();
     issue["closed_by"] = serde_json::json!({"username": "gitlab-bot"});
-    let req = read_issue_value(issue, wf.config()).unwrap();
+    let req = read_issue_from(&issue, wf.config()).unwrap();
     assert_eq!(req.closed_by(), Some("gitlab-bot"));
     let rec = reconstruct(&wf, &req, &[]).unwrap();
     let closing: Vec<_> = rec
@@ -214,8 +214,8 @@ fn a_request_starts_when_the_issue_became_managed() {
         &[],
     );
     issue["created_at"] = "2026-01-01T09:00:00Z".into();
-    let req = read_issue_value(issue, wf.config()).unwrap();
-    let events = read_label_events_value(serde_json::json!([
+    let req = read_issue_from(&issue, wf.config()).unwrap();
+    let events = read_label_events_from(&serde_json::json!([
         event("eng", "2026-01-01T09:00:00Z", "bug", "add"),
         {"user": {"username": "eng"}, "created_at": "2026-01-02T09:00:00Z", "label": null, "action": "add"},
         event("fatima", "2026-03-10T09:00:00Z", "CSOps", "add"),
@@ -239,7 +239,7 @@ fn a_request_starts_when_the_issue_became_managed() {
     assert_eq!(Request::from_json(&rec.to_json()).unwrap(), rec);
     // Before it was managed, it was no request at all.
     assert!(
-        !wf.is_managed(&read_issue_value(rest(&["bug"], 10.into(), &[]), wf.config()).unwrap())
+        !wf.is_managed(&read_issue_from(&rest(&["bug"], 10.into(), &[]), wf.config()).unwrap())
     );
 }
 
@@ -256,7 +256,13 @@ fn issues_that_are_not_requests_are_left_out_and_counted() {
         rest(&["Platform"], serde_json::Value::Null, &[]),
         rest(&["CSOps::Triage", "CS Analytics"], 3.into(), &[]),
     ]);
-    let out = audit_export_value(&wf, list, None, "2026-03-20T09:00:00Z".parse().unwrap()).unwrap();
+    let out = audit_export_from(
+        &wf,
+        &list,
+        None::<&serde_json::Value>,
+        "2026-03-20T09:00:00Z".parse().unwrap(),
+    )
+    .unwrap();
     assert_eq!(
         (out.audit.summary.issues, out.audit.summary.unmanaged),
         (2, 2)
@@ -280,7 +286,13 @@ fn an_unknown_workflow_label_is_a_finding() {
         3.into(),
         &[]
     )]);
-    let out = audit_export_value(&wf, list, None, "2026-03-20T09:00:00Z".parse().unwrap()).unwrap();
+    let out = audit_export_from(
+        &wf,
+        &list,
+        None::<&serde_json::Value>,
+        "2026-03-20T09:00:00Z".parse().unwrap(),
+    )
+    .unwrap();
     let kinds: Vec<AnomalyKind> = out.board.anomalies.iter().map(|a| a.kind).collect();
     assert_eq!(kinds, [AnomalyKind::UnknownWorkflowLabel]);
     assert!(

@@ -1130,7 +1130,10 @@ impl Values {
     pub fn from_json(text: &str) -> Result<Values, HealthError> {
         let de = &mut serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(de).map_err(|e| {
-            let (measure, rule) = crate::error::read_error(&e);
+            let (measure, rule) = match crate::json_syntax_error(text) {
+                Some(words) => (".".to_owned(), words),
+                None => crate::error::read_error(&e),
+            };
             HealthError::Value {
                 measure,
                 row: None,

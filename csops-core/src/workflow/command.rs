@@ -534,7 +534,13 @@ impl Command {
         serde_json::from_str(text).or_else(|_| {
             let de = &mut serde_json::Deserializer::from_str(text);
             let kind = serde_json::from_str::<TypeOnly>(text).ok().map(|t| t.kind);
-            serde_path_to_error::deserialize(de).map_err(|e| command_error(e, kind))
+            serde_path_to_error::deserialize(de).map_err(|e| match crate::json_syntax_error(text) {
+                Some(message) => CommandError {
+                    key: ".".to_owned(),
+                    message,
+                },
+                None => command_error(e, kind),
+            })
         })
     }
 

@@ -212,10 +212,20 @@ impl Workflow {
         self.load_record(request::record_from_json(json)?)
     }
 
-    /// [`Workflow::load_request`] from a JSON value (as a binding holds a dict); the error
-    /// names the key.
+    /// [`Workflow::load_request`] from any serde deserializer (a JSON value, a binding's
+    /// objects); the error names the key.
+    pub fn load<'de, D>(&self, de: D) -> Result<Request, RequestError>
+    where
+        D: serde::Deserializer<'de>,
+        D::Error: std::fmt::Display,
+    {
+        self.load_record(request::read_record(de)?)
+    }
+
+    /// [`Workflow::load_request`] from a JSON value.
+    #[deprecated(since = "0.1.1", note = "use `Workflow::load(&value)`")]
     pub fn load_value(&self, value: serde_json::Value) -> Result<Request, RequestError> {
-        self.load_record(request::record_from_value(value)?)
+        self.load(&value)
     }
 
     /// Builds a request from its record with this workflow's configuration.

@@ -249,7 +249,7 @@ pub struct Request {
     pub(crate) history: Vec<Step>,
 }
 
-fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> RequestError {
+fn json_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> RequestError {
     let (key, message) = crate::error::read_error(&e);
     RequestError::Json { key, message }
 }
@@ -262,15 +262,25 @@ pub(crate) fn split_weight(raw: u64) -> (Option<Weight>, Option<u64>) {
     }
 }
 
-/// Reads a request record from a JSON value; the error names the key.
-pub(crate) fn record_from_value(value: serde_json::Value) -> Result<RequestRecord, RequestError> {
-    serde_path_to_error::deserialize(value).map_err(json_error)
+/// Reads a request record from any serde deserializer; the error names the key.
+pub(crate) fn read_record<'de, D>(de: D) -> Result<RequestRecord, RequestError>
+where
+    D: serde::Deserializer<'de>,
+    D::Error: std::fmt::Display,
+{
+    serde_path_to_error::deserialize(de).map_err(json_error)
 }
 
 /// Reads a request record from JSON; the error names the key.
 pub(crate) fn record_from_json(text: &str) -> Result<RequestRecord, RequestError> {
     let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(json_error)
+    serde_path_to_error::deserialize(de).map_err(|e| match crate::json_syntax_error(text) {
+        Some(message) => RequestError::Json {
+            key: ".".to_owned(),
+            message,
+        },
+        None => json_error(e),
+    })
 }
 
 impl Request {
@@ -323,20 +333,46 @@ impl Request {
         )
     }
 
-    /// Loads a request from a JSON value with the default configuration (compiled once per
-    /// process, not per request).
+    /// Loads a request from any serde deserializer (a JSON value, a binding's objects) with
+    /// the default configuration (compiled once per process, not per request).
+    ///
+    /// ```
+    /// use csops_core::{Request, State};
+    /// let value = serde_json::json!({"id": 7, "author": "rita", "labels": ["CSOps::Triage"],
+    ///                                "created_at": "2026-03-02T09:00:00Z"});
+    /// assert_eq!(Request::read(&value)?.state(), State::Triage);
+    /// # Ok::<(), csops_core::workflow::RequestError>(())
+    /// ```
+    pub fn read<'de, D>(de: D) -> Result<Request, RequestError>
+    where
+        D: serde::Deserializer<'de>,
+        D::Error: std::fmt::Display,
+    {
+        Request::from_default_record(read_record(de)?)
+    }
+
+    /// Loads a request from any serde deserializer with a configuration.
+    pub fn read_with<'de, D>(de: D, config: &Config) -> Result<Request, RequestError>
+    where
+        D: serde::Deserializer<'de>,
+        D::Error: std::fmt::Display,
+    {
+        Request::from_record(read_record(de)?, config)
+    }
+
+    /// Loads a request from a JSON value with the default configuration.
+    #[deprecated(since = "0.1.1", note = "use `Request::read(&value)`")]
     pub fn from_value(value: serde_json::Value) -> Result<Request, RequestError> {
-        let record: RequestRecord = serde_path_to_error::deserialize(value).map_err(json_error)?;
-        Request::from_default_record(record)
+        Request::read(&value)
     }
 
     /// Loads a request from a JSON value with a configuration.
+    #[deprecated(since = "0.1.1", note = "use `Request::read_with(&value, config)`")]
     pub fn from_value_with(
         value: serde_json::Value,
         config: &Config,
     ) -> Result<Request, RequestError> {
-        let record: RequestRecord = serde_path_to_error::deserialize(value).map_err(json_error)?;
-        Request::from_record(record, config)
+        Request::read_with(&value, config)
     }
 
     /// Builds a request from its record, checking it.

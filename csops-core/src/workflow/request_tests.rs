@@ -12,10 +12,10 @@ fn from_value_is_from_value_with_the_default_configuration() {
     let bad = serde_json::json!({"id": 2, "author": "a", "labels": ["CSOps::Triage", "CSOps::Blocked"],
                                  "created_at": "2026-01-01T00:00:00Z"});
     for value in [good, bad] {
-        let with = Request::from_value_with(value.clone(), &Config::default());
-        assert_eq!(Request::from_value(value), with);
+        let with = Request::read_with(&value.clone(), &Config::default());
+        assert_eq!(Request::read(&value), with);
     }
-    assert!(Request::from_value(serde_json::json!({"id": 3})).is_err());
+    assert!(Request::read(&serde_json::json!({"id": 3})).is_err());
 }
 
 #[test]

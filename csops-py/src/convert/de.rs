@@ -96,6 +96,15 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The outcome of a read with the core's error left to the caller: `Err` when the
+    /// deserializer stopped on the binding's own error.
+    pub fn outcome<T, E>(self, result: Result<T, E>) -> PyResult<Result<T, E>> {
+        match self.error.into_inner() {
+            Some(stop) => Err(stop),
+            None => Ok(result),
+        }
+    }
+
     /// Keeps the binding's error and stops the deserializer.
     fn stop(&self, err: PyErr) -> DeError {
         let message = err.to_string();

@@ -9,11 +9,9 @@ use pyo3::types::{PyDict, PyString};
 
 pub(crate) mod arrays;
 pub(crate) mod de;
-pub(crate) mod json;
 pub(crate) mod text;
 pub(crate) mod time;
 
-pub(crate) use json::*;
 pub(crate) use time::*;
 
 use crate::*;
@@ -22,7 +20,7 @@ use crate::*;
 pub(crate) fn config_from(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Config> {
     match obj.filter(|o| !o.is_none()) {
         None => Ok(Config::default()),
-        Some(obj) => document::<Config>(obj, "config", |e| config_error(obj.py(), &e)),
+        Some(obj) => document::<Config>(obj, "config", |e| core_error(obj.py(), e)),
     }
 }
 
@@ -63,6 +61,33 @@ pub(crate) fn document<T: csops_core::Document>(
     }
 }
 
+/// An argument a core reader takes as JSON text (parsed once, by the core) or as Python values
+/// (dicts, lists, …, through the deserializer, in one pass). `Err` is the binding's own error (a
+/// wrong Python type, text that is not Unicode); `Ok(Err(_))` the core's, for the caller.
+pub(crate) fn json_or_values<T, E>(
+    obj: &Bound<'_, PyAny>,
+    name: &str,
+    text: impl FnOnce(&str) -> Result<T, E>,
+    values: impl FnOnce(de::PyDe<'_, '_>) -> Result<T, E>,
+) -> PyResult<Result<T, E>> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(text(crate::text::str_of(s, name)?));
+    }
+    let reader = de::Reader::json(name);
+    let read = values(reader.de(obj));
+    reader.outcome(read)
+}
+
+/// [`json_or_values`] with the core's error raised as its Python exception.
+pub(crate) fn read_json_or_values<T, E: Into<csops_core::Error>>(
+    obj: &Bound<'_, PyAny>,
+    name: &str,
+    text: impl FnOnce(&str) -> Result<T, E>,
+    values: impl FnOnce(de::PyDe<'_, '_>) -> Result<T, E>,
+) -> PyResult<T> {
+    json_or_values(obj, name, text, values)?.map_err(|e| core_error(obj.py(), e))
+}
+
 /// A core result as Python values, serialized directly (structs and maps as dicts, sequences as
 /// lists, enums by their names, times as RFC 3339 text): no JSON in between.
 pub(crate) fn to_py<'py, T: serde::Serialize + ?Sized>(
@@ -70,4 +95,9 @@ pub(crate) fn to_py<'py, T: serde::Serialize + ?Sized>(
     value: &T,
 ) -> PyResult<Bound<'py, PyAny>> {
     pythonize::pythonize(py, value).map_err(PyErr::from)
+}
+
+/// Whether a Python value is a `bool` (an `int` to Python, never a number to csops).
+pub(crate) fn value_is_bool(v: &Bound<'_, PyAny>) -> bool {
+    v.cast::<pyo3::types::PyBool>().is_ok()
 }

@@ -3,11 +3,9 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
-use serde_json::Value;
 
-use csops_core::gitlab::{self as core_gl, GitlabError};
+use csops_core::gitlab::{self as core_gl};
 use csops_core::report as core_report;
-use csops_core::workflow as core_wf;
 
 use super::*;
 
@@ -154,64 +152,34 @@ pub(crate) fn board_report(
 ) -> PyResult<BoardReport> {
     let wf = default_workflow(workflow);
     let now = instant(as_of, "as_of")?;
-    let mut reqs = Vec::new();
-    let mut unloaded = Vec::new();
-    let mut undecided = Vec::new();
-    let items: Vec<Bound<'_, PyAny>> = if let Ok(read) = requests.cast::<ReadIssues>() {
-        // Issues read before: their requests, and those that carry two workflow labels.
-        let read = &read.get().inner;
-        reqs.extend(read.requests.iter().cloned());
-        undecided.extend(read.undecided.iter().cloned());
-        Vec::new()
+    let mut input = core_gl::BoardInput::default();
+    if let Ok(read) = requests.cast::<ReadIssues>() {
+        input.extend_issues(&read.get().inner);
     } else if let Ok(s) = requests.cast::<PyString>() {
-        let v: Value = serde_json::from_str(crate::text::str_of(s, "requests")?).map_err(|e| {
-            input_error(
-                py,
-                "requests",
-                format!("requests: {}", csops_core::reader_words(&e.to_string())),
-            )
-        })?;
-        let list = from_json(py, &v)?;
-        list.try_iter()?.collect::<PyResult<_>>()?
+        input = core_gl::BoardInput::read_json(crate::text::str_of(s, "requests")?, wf.config())
+            .map_err(|e| core_error(py, e))?;
     } else {
-        requests
-            .try_iter()
-            .map_err(|_| PyTypeError::new_err("argument 'requests': expected a list or JSON str"))?
-            .collect::<PyResult<_>>()?
-    };
-    for (i, item) in items.iter().enumerate() {
-        match request_arg(py, item, wf.config(), &format!("requests[{i}]"))? {
-            Ok(r) => reqs.push(r),
-            Err(GitlabError::Request {
-                source: source @ core_wf::RequestError::Anomaly { .. },
-                ..
-            }) => unloaded.push(source),
-            Err(e) => {
-                return Err(input_error(
-                    py,
-                    &format!("requests[{i}]"),
-                    format!("requests[{i}]: {e}"),
-                ));
-            }
+        let items = requests.try_iter().map_err(|_| {
+            PyTypeError::new_err("argument 'requests': expected a list or JSON str")
+        })?;
+        for (i, item) in items.enumerate() {
+            let name = format!("requests[{i}]");
+            let read = request_arg(py, &item?, wf.config(), &name)?;
+            input
+                .push(read)
+                .map_err(|e| input_error(py, &name, format!("{name}: {e}")))?;
         }
     }
-    if let Some(events) = events {
-        let map = json_arg(events, "events")?;
-        let map =
-            core_gl::read_label_events_by_issue_value(map).map_err(|e| gitlab_error(py, &e))?;
-        for r in &mut reqs {
-            if let Some(ev) = map.get(&r.id()) {
-                *r = core_gl::reconstruct(&wf, r, ev)
-                    .map_err(|e| gitlab_error(py, &e))?
-                    .request;
-            }
-        }
-    }
-    let mut report = wf
-        .board_report(&reqs, now)
-        .map_err(|e| input_error(py, "as_of", e.to_string()))?;
-    report.add_unloaded(&unloaded);
-    report.add_undecided(&undecided);
+    let events = events
+        .map(|e| {
+            read_json_or_values(e, "events", core_gl::read_label_events_by_issue, |de| {
+                core_gl::read_label_events_by_issue_from(de)
+            })
+        })
+        .transpose()?;
+    let report = input
+        .report(&wf, events.as_ref(), now)
+        .map_err(|e| core_error(py, e))?;
     Ok(BoardReport { inner: report })
 }
 
@@ -311,13 +279,26 @@ pub(crate) fn gitlab_audit(
     workflow: &Workflow,
 ) -> PyResult<AuditRun> {
     let now = instant(as_of, "as_of")?;
-    let issues = json_arg(issues, "issues")?;
-    let events = events.map(|e| json_arg(e, "events")).transpose()?;
-    core_gl::audit_export_value(&workflow.inner, issues, events, now)
+    let wf = &workflow.inner;
+    let issues = read_json_or_values(
+        issues,
+        "issues",
+        |t| core_gl::read_issues(t, wf.config()),
+        |de| core_gl::read_issues_from(de, wf.config()),
+    )?;
+    let events = events
+        .map(|e| {
+            read_json_or_values(e, "events", core_gl::read_label_events_by_issue, |de| {
+                core_gl::read_label_events_by_issue_from(de)
+            })
+        })
+        .transpose()?
+        .unwrap_or_default();
+    core_gl::audit_issues(wf, &issues, &events, now)
         .map(|mut inner| {
             // The reconstructed requests made the board; the run holds what it reports.
             inner.audit.requests = Vec::new();
             AuditRun { inner }
         })
-        .map_err(|e| gitlab_error(py, &e))
+        .map_err(|e| core_error(py, e))
 }

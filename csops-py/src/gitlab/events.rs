@@ -116,15 +116,16 @@ pub(crate) fn gitlab_read_label_events(
     py: Python<'_>,
     events: &Bound<'_, PyAny>,
 ) -> PyResult<Vec<LabelEvent>> {
-    let value = json_arg(events, "events")?;
-    core_gl::read_label_events_value(value)
-        .map(|v| v.into_iter().map(|inner| LabelEvent { inner }).collect())
-        .map_err(|e| gitlab_error(py, &e))
+    let events = events_arg(py, events)?;
+    Ok(events
+        .into_iter()
+        .map(|inner| LabelEvent { inner })
+        .collect())
 }
 
 /// Events given as `LabelEvent`s, GitLab's dicts, or JSON text.
 pub(crate) fn events_arg(
-    py: Python<'_>,
+    _py: Python<'_>,
     events: &Bound<'_, PyAny>,
 ) -> PyResult<Vec<core_gl::LabelEvent>> {
     if let Ok(list) = events.cast::<PyList>()
@@ -136,8 +137,9 @@ pub(crate) fn events_arg(
             .map(|e| Ok(e.cast::<LabelEvent>()?.get().inner.clone()))
             .collect();
     }
-    let value = json_arg(events, "events")?;
-    core_gl::read_label_events_value(value).map_err(|e| gitlab_error(py, &e))
+    read_json_or_values(events, "events", core_gl::read_label_events, |de| {
+        core_gl::read_label_events_from(de)
+    })
 }
 
 /// One step that broke the process: `.rule`, `.actor`, `.at`, `.step`, `.message`.
@@ -258,9 +260,8 @@ pub(crate) fn gitlab_reconstruct(
     workflow: &Workflow,
 ) -> PyResult<Reconstruction> {
     let wf = &workflow.inner;
-    let req =
-        request_arg(py, request, wf.config(), "request")?.map_err(|e| gitlab_error(py, &e))?;
+    let req = request_arg(py, request, wf.config(), "request")?.map_err(|e| core_error(py, e))?;
     let events = events_arg(py, events)?;
-    let rec = core_gl::reconstruct(wf, &req, &events).map_err(|e| gitlab_error(py, &e))?;
+    let rec = core_gl::reconstruct(wf, &req, &events).map_err(|e| core_error(py, e))?;
     Ok(Reconstruction { inner: rec })
 }

@@ -73,15 +73,18 @@ impl ReadIssues {
 #[pyfunction]
 #[pyo3(signature = (issue, config = None))]
 pub(crate) fn gitlab_read_issue(
-    py: Python<'_>,
+    _py: Python<'_>,
     issue: &Bound<'_, PyAny>,
     config: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Request> {
-    let value = json_arg(issue, "issue")?;
     let cfg = config_from(config)?;
-    core_gl::read_issue_value(value, &cfg)
-        .map(Request::from)
-        .map_err(|e| gitlab_error(py, &e))
+    read_json_or_values(
+        issue,
+        "issue",
+        |t| core_gl::read_issue(t, &cfg),
+        |de| core_gl::read_issue_from(de, &cfg),
+    )
+    .map(Request::from)
 }
 
 /// Reads a list of REST issue objects (`GET /projects/:id/issues`): a `ReadIssues`, where a bad
@@ -90,15 +93,18 @@ pub(crate) fn gitlab_read_issue(
 #[pyfunction]
 #[pyo3(signature = (issues, config = None))]
 pub(crate) fn gitlab_read_issues(
-    py: Python<'_>,
+    _py: Python<'_>,
     issues: &Bound<'_, PyAny>,
     config: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<ReadIssues> {
-    let value = json_arg(issues, "issues")?;
     let cfg = config_from(config)?;
-    core_gl::read_issues_value(value, &cfg)
-        .map(|inner| ReadIssues { inner })
-        .map_err(|e| gitlab_error(py, &e))
+    read_json_or_values(
+        issues,
+        "issues",
+        |t| core_gl::read_issues(t, &cfg),
+        |de| core_gl::read_issues_from(de, &cfg),
+    )
+    .map(|inner| ReadIssues { inner })
 }
 
 /// Whether one issue's current state is consistent: a dict `iid`, `state`, `consistent`,
@@ -112,7 +118,11 @@ pub(crate) fn gitlab_check_issue<'py>(
     workflow: Option<&Workflow>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let wf = default_workflow(workflow);
-    let value = json_arg(issue, "issue")?;
-    let check = core_gl::check_issue_value(&wf, value).map_err(|e| gitlab_error(py, &e))?;
+    let check = read_json_or_values(
+        issue,
+        "issue",
+        |t| core_gl::check_issue(&wf, t),
+        |de| core_gl::check_issue_from(&wf, de),
+    )?;
     to_py(py, &check)
 }

@@ -16,25 +16,6 @@ use csops_core::{Config, Directory};
 
 use crate::*;
 
-/// A GitLab error as the Python exception: `InputError` with `.key` naming the field (and the
-/// entry's position in a list), or the request's own error.
-pub(crate) fn gitlab_error(py: Python<'_>, e: &GitlabError) -> PyErr {
-    match e {
-        GitlabError::Json { .. } => input_error(py, &e.input_key(), e.to_string()),
-        GitlabError::Request {
-            source: csops_core::workflow::RequestError::Config(c),
-            ..
-        } => crate::config_error(py, c),
-        GitlabError::Request {
-            index: None,
-            source,
-        } => request_error(py, source),
-        GitlabError::Request { .. } => input_error(py, "issue", e.to_string()),
-        GitlabError::Events { .. } => input_error(py, "events", e.to_string()),
-        GitlabError::Report(_) => input_error(py, "as_of", e.to_string()),
-    }
-}
-
 /// The pyclasses that hold a core result (`inner`): they convert to a dict or JSON text,
 /// compare, and pickle through the core type's own JSON. `$extra` are the class's own methods.
 macro_rules! core_backed {
@@ -79,7 +60,7 @@ macro_rules! core_backed {
 /// A request given as a `Request`, a csops request dict, or a GitLab REST issue (a dict with
 /// `iid`), dicts also as JSON text.
 pub(crate) fn request_arg(
-    py: Python<'_>,
+    _py: Python<'_>,
     obj: &Bound<'_, PyAny>,
     cfg: &Config,
     name: &str,
@@ -87,12 +68,12 @@ pub(crate) fn request_arg(
     if let Ok(r) = obj.cast::<Request>() {
         return Ok(Ok(r.borrow().inner.clone()));
     }
-    let value = json_arg(obj, name)?;
-    let is_issue = value.get("iid").is_some();
-    match core_gl::request_from_value(value, cfg) {
-        Err(GitlabError::Request { source, .. }) if !is_issue => Err(request_error(py, &source)),
-        other => Ok(other),
-    }
+    json_or_values(
+        obj,
+        name,
+        |t| core_gl::request_from_json(t, cfg),
+        |de| core_gl::request_from(de, cfg),
+    )
 }
 
 /// Columns of the report's tables (so that an empty table is a DataFrame with its columns).

@@ -86,7 +86,7 @@ impl IssueHook {
         self.inner
             .to_request(&cfg)
             .map(Request::from)
-            .map_err(|e| gitlab_error(py, &e))
+            .map_err(|e| core_error(py, e))
     }
 
     /// The payload's fields read, as a dict.
@@ -125,13 +125,13 @@ impl IssueHook {
 /// its JSON text; times in GitLab's webhook form (`2017-09-15 16:52:00 UTC`) or RFC 3339.
 #[pyfunction]
 pub(crate) fn gitlab_read_webhook(
-    py: Python<'_>,
+    _py: Python<'_>,
     payload: &Bound<'_, PyAny>,
 ) -> PyResult<IssueHook> {
-    let value = json_arg(payload, "payload")?;
-    core_gl::read_webhook_value(value)
-        .map(|inner| IssueHook { inner })
-        .map_err(|e| gitlab_error(py, &e))
+    read_json_or_values(payload, "payload", core_gl::read_webhook, |de| {
+        core_gl::read_webhook_from(de)
+    })
+    .map(|inner| IssueHook { inner })
 }
 
 /// What a webhook service should do about an Issue Hook: `.allowed`, `.violations`,
@@ -244,26 +244,19 @@ pub(crate) fn decide_webhook(
 ) -> PyResult<WebhookDecision> {
     let hook = match hook.cast::<IssueHook>() {
         Ok(h) => h.get().inner.clone(),
-        Err(_) => core_gl::read_webhook_value(json_arg(hook, "hook")?)
-            .map_err(|e| gitlab_error(py, &e))?,
+        Err(_) => read_json_or_values(hook, "hook", core_gl::read_webhook, |de| {
+            core_gl::read_webhook_from(de)
+        })?,
     };
-    let is_events = stored.cast::<PyList>().is_ok_and(|l| {
-        l.is_empty()
-            || l.iter().all(|e| {
-                e.cast::<LabelEvent>().is_ok()
-                    || e.cast::<PyDict>()
-                        .is_ok_and(|d| d.contains("action").unwrap_or(false))
-            })
-    });
-    let decision = if is_events {
+    // A list is the issue's label events; anything else the request as stored.
+    let decision = if stored.cast::<PyList>().is_ok() {
         let events = events_arg(py, stored)?;
         core_gl::decide_webhook_with_events(wf, &hook, &events)
     } else {
-        let req =
-            request_arg(py, stored, wf.config(), "stored")?.map_err(|e| gitlab_error(py, &e))?;
+        let req = request_arg(py, stored, wf.config(), "stored")?.map_err(|e| core_error(py, e))?;
         core_gl::decide_webhook(wf, &hook, &req)
     };
     decision
         .map(|inner| WebhookDecision { inner })
-        .map_err(|e| gitlab_error(py, &e))
+        .map_err(|e| core_error(py, e))
 }

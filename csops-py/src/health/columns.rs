@@ -104,7 +104,7 @@ pub(crate) fn measure_column<'py>(
                     f64::NAN
                 } else if let Ok(s) = item.cast::<PyString>() {
                     card.category_code(m, crate::text::str_of(s, id)?)
-                        .map_err(|e| health_error(py, &e))?
+                        .map_err(|e| core_error(py, e))?
                 } else if let Ok(x) = item.extract::<f64>() {
                     x
                 } else {

@@ -6,13 +6,11 @@
 
 use chrono::NaiveDate;
 use numpy::{PyArray1, PyReadonlyArray1};
-use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
 use csops_core::health::{
-    self as core, Batch, HealthError, NO_SEGMENT, Override, Previous, ScoreContext, UNKNOWN_CODE,
-    Values,
+    self as core, Batch, NO_SEGMENT, Override, Previous, ScoreContext, UNKNOWN_CODE, Values,
 };
 
 use crate::*;
@@ -22,32 +20,6 @@ mod score;
 
 pub(crate) use columns::*;
 pub(crate) use score::*;
-
-pub(crate) fn health_error(py: Python<'_>, e: &HealthError) -> PyErr {
-    match e {
-        HealthError::Scorecard { key, .. } => error_with(
-            py,
-            ConfigError::new_err(e.to_string()),
-            &[("key", PyString::new(py, key).into_any())],
-        ),
-        HealthError::Value { measure, row, .. } => {
-            let err = input_error(py, measure, e.to_string());
-            let row = row.into_bound_py_any(py);
-            match row {
-                Ok(row) => error_with(
-                    py,
-                    err,
-                    &[
-                        ("measure", PyString::new(py, measure).into_any()),
-                        ("row", row),
-                    ],
-                ),
-                Err(e) => e,
-            }
-        }
-        HealthError::Input { input, .. } => input_error(py, input, e.to_string()),
-    }
-}
 
 /// A health scorecard (SPEC §10): measure groups, weights, schemes, bands, coverage minimum,
 /// vetoes, segment profiles. `Scorecard()` or `Scorecard.default()` is the handbook's model.
@@ -64,7 +36,7 @@ pub(crate) struct Scorecard {
 }
 
 pub(crate) fn load(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<core::Scorecard> {
-    document::<core::Scorecard>(spec, "spec", |e| health_error(py, &e))
+    document::<core::Scorecard>(spec, "spec", |e| core_error(py, e))
 }
 
 #[pymethods]
@@ -103,7 +75,7 @@ impl Scorecard {
     fn from_json(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<Scorecard> {
         core::Scorecard::from_json(&text)
             .map(|inner| Scorecard { inner })
-            .map_err(|e| health_error(py, &e))
+            .map_err(|e| core_error(py, e))
     }
 
     /// A scorecard from TOML `text`, in the format of `Scorecard.default_toml()`.
@@ -111,7 +83,7 @@ impl Scorecard {
     fn from_toml(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<Scorecard> {
         core::Scorecard::from_toml(&text)
             .map(|inner| Scorecard { inner })
-            .map_err(|e| health_error(py, &e))
+            .map_err(|e| core_error(py, e))
     }
 
     /// The default scorecard as TOML text (a commented example of the format).
@@ -200,7 +172,7 @@ impl Scorecard {
         self.inner
             .score(&values, &ctx)
             .map(|inner| HealthScore { inner })
-            .map_err(|e| health_error(py, &e))
+            .map_err(|e| core_error(py, e))
     }
 
     /// Scores a book at once, without a Python loop and with the GIL released. `data`: a pandas
@@ -270,7 +242,7 @@ impl Scorecard {
             if let Ok(s) = seg.cast::<PyString>() {
                 let code = card
                     .segment_code(crate::text::str_of(s, "segment")?)
-                    .map_err(|e| health_error(py, &e))?;
+                    .map_err(|e| core_error(py, e))?;
                 prepared.segments = Some(vec![code; n.unwrap_or(0)]);
             } else {
                 // A book holds a few segment names over many rows: each is looked up once.
@@ -340,25 +312,25 @@ impl Scorecard {
         for (m, col) in &prepared.columns {
             batch = batch
                 .values(&card.measures()[*m], col.slice()?)
-                .map_err(|e| health_error(py, &e))?;
+                .map_err(|e| core_error(py, e))?;
         }
         for (m, days) in &prepared.observed {
             batch = batch
                 .observed(&card.measures()[*m], days)
-                .map_err(|e| health_error(py, &e))?;
+                .map_err(|e| core_error(py, e))?;
         }
         if let Some(s) = &prepared.segments {
-            batch = batch.segments(s).map_err(|e| health_error(py, &e))?;
+            batch = batch.segments(s).map_err(|e| core_error(py, e))?;
         }
         if let Some(p) = &prepared.previous {
-            batch = batch.previous_bands(p).map_err(|e| health_error(py, &e))?;
+            batch = batch.previous_bands(p).map_err(|e| core_error(py, e))?;
         }
         if let Some(d) = as_of {
             batch = batch.as_of(d);
         }
         let (mut score, mut band, mut coverage) = (vec![0.0; n], vec![0u8; n], vec![0.0; n]);
         py.detach(|| batch.score_into(&mut score, &mut band, &mut coverage))
-            .map_err(|e| health_error(py, &e))?;
+            .map_err(|e| core_error(py, e))?;
         // Band codes for pandas' Categorical: Unknown is the last category.
         let unknown = card.bands().len() as i16;
         let codes: Vec<i16> = band
@@ -449,7 +421,7 @@ impl Scorecard {
         let v = self
             .inner
             .validate(s.as_slice()?, &churned)
-            .map_err(|e| health_error(py, &e))?;
+            .map_err(|e| core_error(py, e))?;
         to_py(py, &v)
     }
 
