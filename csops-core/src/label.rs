@@ -682,6 +682,29 @@ impl LabelSet {
     /// Adds a label: a scoped label replaces any other label of the same scope. Returns the
     /// labels it displaced.
     pub fn add(&mut self, label: &str) -> Vec<String> {
+        self.add_unchecked(label)
+    }
+
+    /// [`LabelSet::add`] for a label a user gives: a blank one (empty, whitespace only, or
+    /// only `::`) is an error and the set is unchanged.
+    ///
+    /// ```
+    /// use csops_core::LabelSet;
+    /// let mut set = LabelSet::from_iter(["CSOps::Triage".to_owned()]);
+    /// assert_eq!(set.try_add("CSOps::In_Process")?, vec!["CSOps::Triage".to_owned()]);
+    /// assert!(set.try_add(" :: ").is_err());
+    /// # Ok::<(), csops_core::label::LabelError>(())
+    /// ```
+    pub fn try_add(&mut self, label: &str) -> Result<Vec<String>, LabelError> {
+        if is_blank(label) {
+            return Err(LabelError::Empty {
+                input: label.to_owned(),
+            });
+        }
+        Ok(self.add_unchecked(label))
+    }
+
+    fn add_unchecked(&mut self, label: &str) -> Vec<String> {
         if self.contains(label) {
             return Vec::new();
         }

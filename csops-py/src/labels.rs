@@ -3,7 +3,7 @@
 use csops_core::label::{self as core_label, Taxonomy};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyInt, PyList, PyString};
+use pyo3::types::{PyBool, PyInt, PyList};
 
 use crate::*;
 
@@ -38,13 +38,7 @@ pub(crate) struct Label {
 }
 
 pub(crate) fn label_of(py: Python<'_>, text: &str, taxonomy: &Taxonomy) -> PyResult<Label> {
-    let l = taxonomy.parse(text).map_err(|e| {
-        error_with(
-            py,
-            LabelError::new_err(e.to_string()),
-            &[("label", PyString::new(py, text).into_any())],
-        )
-    })?;
+    let l = taxonomy.parse(text).map_err(|e| core_error(py, e))?;
     Ok(Label {
         text: l.as_str().to_owned(),
         canonical: l.canonical().to_owned(),
@@ -114,27 +108,14 @@ impl LabelSet {
     #[pyo3(signature = (labels = Vec::new()))]
     fn new(py: Python<'_>, labels: Vec<text::OwnedText>) -> PyResult<LabelSet> {
         let inner = core_label::LabelSet::from_iter(labels.into_iter().map(String::from));
-        inner
-            .validate()
-            .map_err(|e| error_with(py, LabelError::new_err(e.to_string()), &[]))?;
+        inner.validate().map_err(|e| core_error(py, e))?;
         Ok(LabelSet { inner })
     }
 
     /// Adds `label` (a label string); returns the labels it displaced (those of the same
     /// scope).
     fn add(&mut self, py: Python<'_>, label: text::Text<'_>) -> PyResult<Vec<String>> {
-        if core_label::is_blank(&label) {
-            return Err(LabelError::new_err(
-                core_label::LabelError::Empty {
-                    input: label.to_owned(),
-                }
-                .to_string(),
-            ))
-            .map_err(|e: PyErr| {
-                error_with(py, e, &[("label", PyString::new(py, &label).into_any())])
-            });
-        }
-        Ok(self.inner.add(&label))
+        self.inner.try_add(&label).map_err(|e| core_error(py, e))
     }
 
     /// Removes `label` (matched by its exact spelling); returns whether it was there.

@@ -69,7 +69,7 @@ use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, IntoStaticStr};
 
 pub use batch::{Batch, BatchScores, epoch_days};
-pub use validation::{BandValidation, Validation};
+pub use validation::{BandValidation, Outcome, Validation};
 
 /// The band of a score that cannot be computed.
 pub const UNKNOWN: &str = "Unknown";

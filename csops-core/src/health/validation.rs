@@ -5,6 +5,57 @@ use serde::{Deserialize, Serialize};
 
 use super::{HealthError, Scorecard, UNKNOWN, input_err, kernel};
 
+/// What became of an account after its score: the outcome a validation reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The account churned.
+    Churned,
+    /// The account renewed.
+    Renewed,
+}
+
+impl Outcome {
+    /// An outcome from its word, `"churned"` or `"renewed"`; any other word is an error naming
+    /// the input `outcomes`.
+    ///
+    /// ```
+    /// use csops_core::health::Outcome;
+    /// assert_eq!(Outcome::from_word("churned")?, Outcome::Churned);
+    /// assert!(Outcome::from_word("lost").is_err());
+    /// # Ok::<(), csops_core::health::HealthError>(())
+    /// ```
+    pub fn from_word(word: &str) -> Result<Outcome, HealthError> {
+        match word {
+            "churned" => Ok(Outcome::Churned),
+            "renewed" => Ok(Outcome::Renewed),
+            other => Err(input_err(
+                "outcomes",
+                format!(
+                    "{} is not \"churned\" or \"renewed\"",
+                    crate::error::Quoted(other)
+                ),
+            )),
+        }
+    }
+
+    /// Whether the account churned (`true` reads as [`Outcome::Churned`]).
+    pub fn churned(self) -> bool {
+        self == Outcome::Churned
+    }
+}
+
+impl From<bool> for Outcome {
+    /// `true`: churned.
+    fn from(churned: bool) -> Outcome {
+        if churned {
+            Outcome::Churned
+        } else {
+            Outcome::Renewed
+        }
+    }
+}
+
 /// One band's outcomes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BandValidation {

@@ -393,17 +393,9 @@ impl Scorecard {
         for o in outcomes.try_iter()? {
             let o = o?;
             let c = if let Ok(text) = o.cast::<PyString>() {
-                match crate::text::str_of(text, "outcomes")? {
-                    "churned" => true,
-                    "renewed" => false,
-                    other => {
-                        return Err(input_error(
-                            py,
-                            "outcomes",
-                            format!("outcomes: {other:?} is not \"churned\" or \"renewed\""),
-                        ));
-                    }
-                }
+                core::Outcome::from_word(crate::text::str_of(text, "outcomes")?)
+                    .map_err(|e| core_error(py, e))?
+                    .churned()
             } else if let Ok(b) = o.extract::<bool>() {
                 b
             } else {
