@@ -56,14 +56,13 @@ use serde::{Deserialize, Serialize};
 use crate::label::{Taxonomy, TaxonomyProblem, WorkflowLabelConfig, default_workflow_labels};
 use crate::review::ReviewPolicy;
 use crate::routing::RoutingConfig;
-use crate::sla::SlaConfig;
 use crate::state::State;
 
 /// A configuration that cannot be used: the key it is about and the rule it broke.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     /// Not valid JSON / TOML, or a value of the wrong shape or type.
-    #[error("{format} configuration: {}{message}", crate::error::At(.key))]
+    #[error("{format} configuration: {}{message}", crate::words::At(.key))]
     Syntax {
         /// `"JSON"` or `"TOML"`.
         format: &'static str,
@@ -73,7 +72,7 @@ pub enum ConfigError {
         message: String,
     },
     /// Well-formed, but breaks a rule.
-    #[error("configuration: {}{rule}", crate::error::At(.key))]
+    #[error("configuration: {}{rule}", crate::words::At(.key))]
     Invalid {
         /// The dotted path of the key.
         key: String,
@@ -205,7 +204,7 @@ impl Config {
                 format!("labels.workflow.{state}"),
                 format!(
                     "{} is not a scoped label (`scope::value`)",
-                    crate::error::Quoted(&spelling)
+                    crate::words::Quoted(&spelling)
                 ),
             ),
             TaxonomyProblem::Clash {
@@ -216,7 +215,7 @@ impl Config {
                 format!("labels.workflow.{state}"),
                 format!(
                     "{} matches a label of state {other} too (SPEC §1 matching rule)",
-                    crate::error::Quoted(&spelling)
+                    crate::words::Quoted(&spelling)
                 ),
             ),
         })?;
@@ -286,6 +285,30 @@ impl Document for Config {
 
     fn checked(raw: Config) -> Result<Config, ConfigError> {
         raw.completed().validated()
+    }
+}
+
+/// SLA thresholds (configuration; defaults from SPEC §2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlaConfig {
+    /// A New request untriaged for more than this many days is overdue (weekly review: 7).
+    pub untriaged_days: u32,
+    /// A review is due this many business days (Mon–Fri) after it was requested, unless the
+    /// owner set a due date (3).
+    pub review_due_business_days: u32,
+    /// Backlog means "not in the next N days" (90); a request in Backlog longer than that is due
+    /// for a new look.
+    pub backlog_horizon_days: u32,
+}
+
+impl Default for SlaConfig {
+    fn default() -> Self {
+        SlaConfig {
+            untriaged_days: 7,
+            review_due_business_days: 3,
+            backlog_horizon_days: 90,
+        }
     }
 }
 

@@ -67,8 +67,8 @@ pub enum DirectoryError {
     /// A role string that is not a role.
     #[error(
         "person {} has unknown role {}: roles are cs_ops, gainsight_admin and workstream_lead:<Workstream>",
-        crate::error::Quoted(.person),
-        crate::error::Quoted(.role)
+        crate::words::Quoted(.person),
+        crate::words::Quoted(.role)
     )]
     UnknownRole {
         /// The person.
@@ -80,8 +80,8 @@ pub enum DirectoryError {
     #[error(
         "workstream {} has two leads, {} and {}; each workstream has one lead",
         .workstream.title(),
-        crate::error::Quoted(.first),
-        crate::error::Quoted(.second)
+        crate::words::Quoted(.first),
+        crate::words::Quoted(.second)
     )]
     TwoLeads {
         /// The workstream.
@@ -92,7 +92,7 @@ pub enum DirectoryError {
         second: String,
     },
     /// An empty or whitespace-only person name.
-    #[error("the directory names a person {}: a person needs a non-empty name", crate::error::Quoted(.person))]
+    #[error("the directory names a person {}: a person needs a non-empty name", crate::words::Quoted(.person))]
     EmptyName {
         /// The name.
         person: String,
@@ -193,7 +193,7 @@ impl Directory {
             serde_json::from_str(text).map_err(|e| match crate::json_syntax_error(text) {
                 Some(message) => DirectoryError::Syntax { message },
                 None => DirectoryError::Json {
-                    message: crate::error::bounded_message(crate::error::reader_words(
+                    message: crate::words::bounded_message(crate::words::reader_words(
                         &e.to_string(),
                     )),
                 },
@@ -210,7 +210,7 @@ impl Directory {
     {
         let map: BTreeMap<String, Vec<String>> =
             serde::Deserialize::deserialize(de).map_err(|e| DirectoryError::Shape {
-                message: crate::error::bounded_message(crate::error::reader_words(&e.to_string())),
+                message: crate::words::bounded_message(crate::words::reader_words(&e.to_string())),
             })?;
         Directory::from_role_names(map)
     }

@@ -44,7 +44,7 @@ pub trait Document: Sized {
         D::Error: std::fmt::Display,
     {
         let raw: Self::Raw = serde_path_to_error::deserialize(de).map_err(|e| {
-            let (key, message) = crate::error::read_error(&e);
+            let (key, message) = crate::words::read_error(&e);
             Self::read_error(format, key, message)
         })?;
         Self::checked(raw)

@@ -121,7 +121,7 @@ pub enum JourneyError {
     /// A date before the journey's last event.
     #[error(
         "account {}: {date} is before the last event ({last}); events are dated in order",
-        crate::error::Quoted(.account)
+        crate::words::Quoted(.account)
     )]
     DateOutOfOrder {
         /// The account.
@@ -132,7 +132,7 @@ pub enum JourneyError {
         last: NaiveDate,
     },
     /// An event that does not apply in the stage.
-    #[error("account {}: {event} does not apply in stage {stage}", crate::error::Quoted(.account))]
+    #[error("account {}: {event} does not apply in stage {stage}", crate::words::Quoted(.account))]
     InvalidEvent {
         /// The account.
         account: String,
@@ -142,7 +142,7 @@ pub enum JourneyError {
         stage: JourneyStage,
     },
     /// An event's value that breaks its rule.
-    #[error("account {}: {event}: {rule}", crate::error::Quoted(.account))]
+    #[error("account {}: {event}: {rule}", crate::words::Quoted(.account))]
     BadValue {
         /// The account.
         account: String,

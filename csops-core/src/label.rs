@@ -31,7 +31,7 @@ pub enum LabelError {
     /// Empty, whitespace only, or made only of `::` separators.
     #[error(
         "label {} is not a label: a label needs text other than whitespace and `::`",
-        crate::error::Quoted(.input)
+        crate::words::Quoted(.input)
     )]
     Empty {
         /// The string as given.
@@ -538,7 +538,7 @@ impl std::fmt::Display for WorkflowAnomaly {
             if i > 0 {
                 f.write_str(", ")?;
             }
-            write!(f, "{} = {}", crate::error::Quoted(l), s.title())?;
+            write!(f, "{} = {}", crate::words::Quoted(l), s.title())?;
         }
         f.write_str("); a request has at most one")
     }

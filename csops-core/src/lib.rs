@@ -48,17 +48,17 @@ pub mod segment;
 pub mod sla;
 pub mod state;
 pub mod weight;
+mod words;
 pub mod workflow;
 
 pub use config::{Config, ConfigError};
 pub use directory::{Directory, Role};
 pub use document::Document;
-pub use error::{
-    Error, ErrorClass, TIME_EXAMPLE, bounded_message, json_syntax_error, reader_words,
-};
+pub use error::{Error, ErrorClass};
 pub use label::{Label, LabelSet};
 pub use state::State;
 pub use weight::Weight;
+pub use words::{TIME_EXAMPLE, bounded_message, json_syntax_error, reader_words};
 pub use workflow::{Command, Rejection, RejectionKind, Request, Transition, Workflow};
 
 /// Reads TOML straight into `T` (numbers such as `nan` and `inf` stay numbers for the
@@ -67,11 +67,11 @@ pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T,
     let de = toml::Deserializer::parse(text).map_err(|e| {
         (
             ".".to_owned(),
-            error::bounded_message(toml_syntax(text, &e)),
+            words::bounded_message(toml_syntax(text, &e)),
         )
     })?;
     serde_path_to_error::deserialize(de)
-        .map_err(|e| error::read_error_at(error::error_key(e.path()), e.inner().message()))
+        .map_err(|e| words::read_error_at(words::error_key(e.path()), e.inner().message()))
 }
 
 /// A TOML syntax error on one line: `not valid TOML: invalid table header; expected `.`, `]`
@@ -91,10 +91,10 @@ fn toml_syntax(text: &str, e: &toml::de::Error) -> String {
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             format!(
                 "{}: {what} (line {line}, column {column})",
-                error::SYNTAX_TOML
+                words::SYNTAX_TOML
             )
         }
-        None => format!("{}: {what}", error::SYNTAX_TOML),
+        None => format!("{}: {what}", words::SYNTAX_TOML),
     }
 }
 

@@ -204,7 +204,7 @@ pub enum MaturityError {
     /// A name that is not one of the 15 capabilities.
     #[error(
         "unknown capability {}: capabilities are the 15 of the model, by id (\"metrics\") or number (1-15)",
-        crate::error::Quoted(.name)
+        crate::words::Quoted(.name)
     )]
     UnknownCapability {
         /// The name given.

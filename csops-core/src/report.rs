@@ -184,6 +184,29 @@ pub struct Anomaly {
     pub message: String,
 }
 
+/// An issue that carries two or more workflow labels: its workflow state cannot be decided, so
+/// it is reported as an anomaly and left out of the states (SPEC §1, §7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Undecided {
+    /// The issue's iid.
+    pub iid: u64,
+    /// Its creation time.
+    pub created_at: DateTime<Utc>,
+    /// Which labels.
+    pub anomaly: crate::label::WorkflowAnomaly,
+}
+
+impl Undecided {
+    /// The anomaly as a board lists it.
+    pub fn to_anomaly(&self) -> Anomaly {
+        Anomaly {
+            iid: self.iid,
+            kind: AnomalyKind::TwoWorkflowLabels,
+            message: self.anomaly.to_string(),
+        }
+    }
+}
+
 /// The board report (SPEC §6).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoardReport {
@@ -399,7 +422,7 @@ impl Workflow {
                 ),
             );
         }
-        for (_, kind, message) in crate::gitlab::issue_findings(self, req) {
+        for (kind, message) in issue_findings(self, req) {
             push(kind, message);
         }
         let completion = req
@@ -409,7 +432,7 @@ impl Workflow {
             .find(|s| s.to == State::Completed);
         if req.state() == State::Completed
             && completion.is_some_and(|s| s.from == State::InProcess)
-            && crate::gitlab::review_expected(self, req)
+            && self.review_expected(req)
         {
             push(
                 AnomalyKind::CompletedWithoutReview,
@@ -424,9 +447,9 @@ impl Workflow {
 impl BoardReport {
     /// Adds the issues whose two workflow labels leave their state undecided (from
     /// [`crate::gitlab::read_issues`]) to the anomalies.
-    pub fn add_undecided(&mut self, undecided: &[crate::gitlab::Undecided]) {
+    pub fn add_undecided(&mut self, undecided: &[Undecided]) {
         self.anomalies
-            .extend(undecided.iter().map(crate::gitlab::Undecided::to_anomaly));
+            .extend(undecided.iter().map(Undecided::to_anomaly));
         self.anomalies.sort_by_key(|a| a.iid);
     }
 
@@ -450,6 +473,61 @@ impl BoardReport {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
+}
+
+/// What an issue's current fields break, whatever its history (SPEC §7 "Data as GitLab holds
+/// it"): a weight outside 1, 3, 5, 7; a workflow label without the team label `CSOps`; a label
+/// of the workflow scope that names no state.
+/// Each finding is named as the board names it; the audit names it the same.
+pub(crate) fn issue_findings(wf: &Workflow, req: &Request) -> Vec<(AnomalyKind, String)> {
+    let mut out = Vec::new();
+    if let Some(w) = req.invalid_weight() {
+        out.push((
+            AnomalyKind::InvalidWeight,
+            format!("weight {w} is not one of 1, 3, 5, 7"),
+        ));
+    }
+    let tax = wf.taxonomy();
+    let labels = req.labels();
+    if let Some(l) = labels.iter().find(|l| tax.in_workflow_scope(l))
+        && !labels.iter().any(|l| tax.is_team_label(l))
+    {
+        out.push((
+            AnomalyKind::WorkflowLabelWithoutCsops,
+            format!(
+                "{} on an issue without the team label CSOps: a CS Ops request carries both",
+                crate::words::Quoted(l)
+            ),
+        ));
+    }
+    if let Some(l) = labels
+        .iter()
+        .find(|l| tax.in_workflow_scope(l) && tax.state_of(l).is_none())
+    {
+        let states: Vec<&str> = <State as strum::VariantArray>::VARIANTS
+            .iter()
+            .filter_map(|s| tax.canonical(*s))
+            .collect();
+        out.push((
+            AnomalyKind::UnknownWorkflowLabel,
+            if labels.iter().any(|w| tax.state_of(w).is_some()) {
+                // Its scope is spelled otherwise than the workflow label's: both stay.
+                format!(
+                    "{} is a workflow label that names no state (the states' labels are {})",
+                    crate::words::Quoted(l),
+                    states.join(", ")
+                )
+            } else {
+                format!(
+                    "{} is a workflow label that names no state (the states' labels are {}); it took the place of the workflow label, so the issue reads as {}",
+                    crate::words::Quoted(l),
+                    states.join(", "),
+                    req.state().title()
+                )
+            },
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -122,6 +122,22 @@ impl ReviewPolicy {
             ReviewLevel::Optional
         }
     }
+
+    /// Whether a completion must follow a peer review: the policy requires one for the change
+    /// kind, or the request is a Gainsight change as a tracker shows it (its `Gainsight*`
+    /// labels; the handbook's peer review is "for issues related to Gainsight"). The audit and
+    /// the board flag a completion straight from In Process when this holds.
+    ///
+    /// ```
+    /// use csops_core::review::{ChangeKind, ReviewPolicy};
+    /// let policy = ReviewPolicy::default();
+    /// assert!(policy.review_expected(ChangeKind::GainsightRule, false));
+    /// assert!(policy.review_expected(ChangeKind::Other, true));
+    /// assert!(!policy.review_expected(ChangeKind::Dashboard, false));
+    /// ```
+    pub fn review_expected(&self, kind: ChangeKind, gainsight_labels: bool) -> bool {
+        self.level(kind) == ReviewLevel::Required || gainsight_labels
+    }
 }
 
 #[cfg(test)]

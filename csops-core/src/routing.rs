@@ -95,7 +95,7 @@ impl Workstream {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "unknown workstream {}: expected one of Digital, Gainsight, Scale, ROPS, ProductUsageReporting, Analytics, TechnicalWriting",
-    crate::error::Quoted(.name)
+    crate::words::Quoted(.name)
 )]
 pub struct UnknownWorkstream {
     /// The name given.

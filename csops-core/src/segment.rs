@@ -208,8 +208,8 @@ pub enum SegmentError {
     /// No rule matches an account.
     #[error(
         "account {} matches no segmentation rule (arr {arr}, seats {seats}, public_sector {public_sector}, region {})",
-        crate::error::Quoted(.account),
-        crate::error::Quoted(.region)
+        crate::words::Quoted(.account),
+        crate::words::Quoted(.region)
     )]
     Unmatched {
         /// The account.
@@ -224,7 +224,7 @@ pub enum SegmentError {
         region: String,
     },
     /// An account with an ARR that is negative or not a number.
-    #[error("account {}: arr {arr} must be a finite number of at least 0", crate::error::Quoted(.account))]
+    #[error("account {}: arr {arr} must be a finite number of at least 0", crate::words::Quoted(.account))]
     BadArr {
         /// The account.
         account: String,
@@ -232,7 +232,7 @@ pub enum SegmentError {
         arr: f64,
     },
     /// Rules that cannot be used.
-    #[error("segmentation rules: {}{rule}", crate::error::At(.key))]
+    #[error("segmentation rules: {}{rule}", crate::words::At(.key))]
     Config {
         /// The key.
         key: String,

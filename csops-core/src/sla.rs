@@ -21,33 +21,11 @@ use strum::{Display, IntoStaticStr};
 use crate::state::State;
 use crate::workflow::{Command, Request, Workflow};
 
-/// SLA thresholds (configuration; defaults from SPEC §2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SlaConfig {
-    /// A New request untriaged for more than this many days is overdue (weekly review: 7).
-    pub untriaged_days: u32,
-    /// A review is due this many business days (Mon–Fri) after it was requested, unless the
-    /// owner set a due date (3).
-    pub review_due_business_days: u32,
-    /// Backlog means "not in the next N days" (90); a request in Backlog longer than that is due
-    /// for a new look.
-    pub backlog_horizon_days: u32,
-}
-
-impl Default for SlaConfig {
-    fn default() -> Self {
-        SlaConfig {
-            untriaged_days: 7,
-            review_due_business_days: 3,
-            backlog_horizon_days: 90,
-        }
-    }
-}
+pub use crate::config::SlaConfig;
 
 /// Text that is not a time csops reads (RFC 3339 with its zone, `2026-01-06T10:00:00Z`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} is not a time like {} {reason}", crate::error::Quoted(.text), crate::TIME_EXAMPLE)]
+#[error("{} is not a time like {} {reason}", crate::words::Quoted(.text), crate::TIME_EXAMPLE)]
 pub struct TimeTextError {
     /// The text given.
     pub text: String,
@@ -83,7 +61,7 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, TimeTextError> {
 
 /// Text that is not a calendar date csops reads (ISO 8601, `2026-01-06`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} is not a date like 2026-01-06 {reason}", crate::error::Quoted(.text))]
+#[error("{} is not a date like 2026-01-06 {reason}", crate::words::Quoted(.text))]
 pub struct DateTextError {
     /// The text given.
     pub text: String,

@@ -146,7 +146,7 @@ pub(crate) fn check_move(
             AuditRule::UnknownPerson,
             format!(
                 "{} is not in the directory and is not the requester",
-                crate::error::Quoted(actor)
+                crate::words::Quoted(actor)
             ),
         );
     }
@@ -181,7 +181,7 @@ pub(crate) fn check_move(
                         "{from_t} -> {to_t} ({}) is for {}; {} is not",
                         rule.command,
                         who.join(" or "),
-                        crate::error::Quoted(actor)
+                        crate::words::Quoted(actor)
                     ),
                 );
             }
@@ -203,7 +203,7 @@ pub(crate) fn check_move(
             format!("{from_t} -> {to_t} with no assignee: In Process needs one"),
         );
     }
-    if from == State::InProcess && to == State::Completed && review_expected(wf, req) {
+    if from == State::InProcess && to == State::Completed && wf.review_expected(req) {
         push(
             AuditRule::SkippedPeerReview,
             format!(
@@ -220,13 +220,6 @@ pub(crate) fn check_move(
         );
     }
     (rule, out)
-}
-
-/// Whether a request's completion must follow a peer review: §4 requires one, or the request is
-/// a Gainsight change (the tracker shows that by its `Gainsight*` labels; the handbook's peer
-/// review is "for issues related to Gainsight").
-pub(crate) fn review_expected(wf: &Workflow, req: &Request) -> bool {
-    wf.review_level(req) == ReviewLevel::Required || req.is_gainsight_related()
 }
 
 /// The states the table moves a request to from `from`, in table order.
@@ -522,13 +515,13 @@ fn reconstruct_views(
     if let Some(extra) = labels.iter().find(|l| !now.contains(l)) {
         return Err(events_error(format!(
             "the events add {}, which the issue does not carry: the issue and its events disagree (fetch both again)",
-            crate::error::Quoted(extra)
+            crate::words::Quoted(extra)
         )));
     }
     if let Some(missing) = now.iter().find(|l| !labels.contains(l)) {
         return Err(events_error(format!(
             "the events remove {}, which the issue still carries: the issue and its events disagree (fetch both again)",
-            crate::error::Quoted(missing)
+            crate::words::Quoted(missing)
         )));
     }
 
@@ -550,9 +543,10 @@ fn reconstruct_views(
     // What the issue holds now: dated by the last change its events show.
     let last_seen = order.last().map_or(created_at, |e| e.at);
     violations.extend(
-        issue_findings(wf, request)
+        crate::report::issue_findings(wf, request)
             .into_iter()
-            .map(|(rule, _, message)| Violation {
+            .filter_map(|(kind, message)| Some((finding_rule(kind)?, message)))
+            .map(|(rule, message)| Violation {
                 rule,
                 actor: None,
                 at: last_seen,
@@ -575,65 +569,15 @@ fn reconstruct_views(
     })
 }
 
-/// What an issue's current fields break, whatever its history (SPEC §7 "Data as GitLab holds
-/// it"): a weight outside 1, 3, 5, 7; a workflow label without the team label `CSOps`; a label
-/// of the workflow scope that names no state.
-/// Each finding is named as the audit names it and as the board does.
-pub(crate) fn issue_findings(
-    wf: &Workflow,
-    req: &Request,
-) -> Vec<(AuditRule, AnomalyKind, String)> {
-    let mut out = Vec::new();
-    if let Some(w) = req.invalid_weight() {
-        out.push((
-            AuditRule::InvalidWeight,
-            AnomalyKind::InvalidWeight,
-            format!("weight {w} is not one of 1, 3, 5, 7"),
-        ));
+/// The audit's rule for a finding about an issue's current fields ([`crate::report`]'s
+/// `issue_findings`), which the board lists under the same name.
+fn finding_rule(kind: AnomalyKind) -> Option<AuditRule> {
+    match kind {
+        AnomalyKind::InvalidWeight => Some(AuditRule::InvalidWeight),
+        AnomalyKind::WorkflowLabelWithoutCsops => Some(AuditRule::WorkflowLabelWithoutCsops),
+        AnomalyKind::UnknownWorkflowLabel => Some(AuditRule::UnknownWorkflowLabel),
+        _ => None,
     }
-    let tax = wf.taxonomy();
-    let labels = req.labels();
-    if let Some(l) = labels.iter().find(|l| tax.in_workflow_scope(l))
-        && !labels.iter().any(|l| tax.is_team_label(l))
-    {
-        out.push((
-            AuditRule::WorkflowLabelWithoutCsops,
-            AnomalyKind::WorkflowLabelWithoutCsops,
-            format!(
-                "{} on an issue without the team label CSOps: a CS Ops request carries both",
-                crate::error::Quoted(l)
-            ),
-        ));
-    }
-    if let Some(l) = labels
-        .iter()
-        .find(|l| tax.in_workflow_scope(l) && tax.state_of(l).is_none())
-    {
-        let states: Vec<&str> = State::VARIANTS
-            .iter()
-            .filter_map(|s| tax.canonical(*s))
-            .collect();
-        out.push((
-            AuditRule::UnknownWorkflowLabel,
-            AnomalyKind::UnknownWorkflowLabel,
-            if labels.iter().any(|w| tax.state_of(w).is_some()) {
-                // Its scope is spelled otherwise than the workflow label's: both stay.
-                format!(
-                    "{} is a workflow label that names no state (the states' labels are {})",
-                    crate::error::Quoted(l),
-                    states.join(", ")
-                )
-            } else {
-                format!(
-                    "{} is a workflow label that names no state (the states' labels are {}); it took the place of the workflow label, so the issue reads as {}",
-                    crate::error::Quoted(l),
-                    states.join(", "),
-                    req.state().title()
-                )
-            },
-        ));
-    }
-    out
 }
 
 /// The message of two or more workflow labels at once: the import anomaly's own words (SPEC §1).

@@ -171,7 +171,7 @@ fn not_an_issue_hook(object_kind: &str) -> Result<(), GitlabError> {
         key: "object_kind".to_owned(),
         message: format!(
             "{} is not an Issue Hook (object_kind \"issue\")",
-            crate::error::Quoted(object_kind)
+            crate::words::Quoted(object_kind)
         ),
     })
 }
@@ -186,7 +186,7 @@ fn hook_from_raw(raw: RawHook) -> Result<IssueHook, GitlabError> {
                 index: None,
                 iid: None,
                 key: "changes.updated_at.current".to_owned(),
-                message: format!("{} is not a GitLab timestamp", crate::error::Quoted(&text)),
+                message: format!("{} is not a GitLab timestamp", crate::words::Quoted(&text)),
             })?,
         ),
         None => None,
@@ -394,9 +394,9 @@ pub fn decide_webhook(
     if !managed {
         return Ok(decision);
     }
-    decision.anomalies = super::issue_findings(wf, &ctx)
+    decision.anomalies = crate::report::issue_findings(wf, &ctx)
         .into_iter()
-        .map(|(_, kind, message)| crate::report::Anomaly {
+        .map(|(kind, message)| crate::report::Anomaly {
             iid: hook.iid,
             kind,
             message,

@@ -41,7 +41,6 @@ pub use audit::{
     AuditRule, AuditSummary, BatchAudit, IssueAudit, Reconstruction, Violation, audit_batch,
     reconstruct, reconstruct_json,
 };
-pub(crate) use audit::{issue_findings, review_expected};
 #[allow(deprecated)]
 pub use export::{
     BoardInput, ExportReport, IssueCheck, audit_export, audit_export_from, audit_export_value,
@@ -181,7 +180,7 @@ impl serde::de::Visitor<'_> for TimestampVisitor {
         parse_timestamp(s).ok_or_else(|| {
             E::custom(format!(
                 "{} is not a GitLab timestamp (2016-01-04T15:31:51.081Z or 2017-09-15 16:52:00 UTC)",
-                crate::error::Quoted(s)
+                crate::words::Quoted(s)
             ))
         })
     }
@@ -229,7 +228,7 @@ fn opt_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>
         Some(s) => parse_timestamp(&s).map(Some).ok_or_else(|| {
             serde::de::Error::custom(format!(
                 "{} is not a GitLab timestamp",
-                crate::error::Quoted(&s)
+                crate::words::Quoted(&s)
             ))
         }),
     }
@@ -342,7 +341,7 @@ where
     D::Error: std::fmt::Display,
 {
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let (key, message) = crate::error::read_error(&e);
+        let (key, message) = crate::words::read_error(&e);
         GitlabError::Json {
             what,
             index,
@@ -407,28 +406,7 @@ pub struct Issues {
     pub errors: Vec<GitlabError>,
 }
 
-/// An issue that carries two or more workflow labels: its workflow state cannot be decided, so
-/// it is reported as an anomaly and left out of the states (SPEC §1, §7).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Undecided {
-    /// The issue's iid.
-    pub iid: u64,
-    /// Its creation time.
-    pub created_at: DateTime<Utc>,
-    /// Which labels.
-    pub anomaly: crate::label::WorkflowAnomaly,
-}
-
-impl Undecided {
-    /// The anomaly as a board lists it.
-    pub fn to_anomaly(&self) -> crate::report::Anomaly {
-        crate::report::Anomaly {
-            iid: self.iid,
-            kind: crate::report::AnomalyKind::TwoWorkflowLabels,
-            message: self.anomaly.to_string(),
-        }
-    }
-}
+pub use crate::report::Undecided;
 
 impl Issues {
     /// Sorts one entry's outcome into the list.

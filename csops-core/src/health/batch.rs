@@ -484,7 +484,7 @@ impl Scorecard {
                             "previous",
                             format!(
                                 "unknown band {} (bands: {}, {UNKNOWN})",
-                                crate::error::Quoted(b),
+                                crate::words::Quoted(b),
                                 self.bands().join(", ")
                             ),
                         )
@@ -546,7 +546,7 @@ impl Scorecard {
         {
             return Err(bad(format!(
                 "unknown band {} (bands: {})",
-                crate::error::Quoted(b),
+                crate::words::Quoted(b),
                 self.bands().join(", ")
             )));
         }

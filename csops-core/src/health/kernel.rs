@@ -286,7 +286,7 @@ fn freshness(
             "as_of",
             format!(
                 "measure {} has a time-to-live and dated values: staleness needs an as_of date",
-                crate::error::Quoted(card.measures().get(m).map_or("", String::as_str))
+                crate::words::Quoted(card.measures().get(m).map_or("", String::as_str))
             ),
         )),
         None => Ok(PRESENT),

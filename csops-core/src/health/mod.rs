@@ -88,7 +88,7 @@ pub const NO_DATE: i64 = i64::MIN;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum HealthError {
     /// A scorecard that cannot be used; `key` is where, and names the measure when there is one.
-    #[error("scorecard: {}{rule}", crate::error::At(.key))]
+    #[error("scorecard: {}{rule}", crate::words::At(.key))]
     Scorecard {
         /// Where in the scorecard (`groups[0].measures[1] (user_engagement).weight`).
         key: String,
@@ -96,7 +96,7 @@ pub enum HealthError {
         rule: String,
     },
     /// A value that cannot be scored.
-    #[error("{}measure {}: {rule}", row.map(|r| format!("row {r}: ")).unwrap_or_default(), crate::error::Quoted(.measure))]
+    #[error("{}measure {}: {rule}", row.map(|r| format!("row {r}: ")).unwrap_or_default(), crate::words::Quoted(.measure))]
     Value {
         /// The measure.
         measure: String,
@@ -516,7 +516,7 @@ impl Scorecard {
             "segment",
             format!(
                 "unknown segment {}; the segments are {}",
-                crate::error::Quoted(segment),
+                crate::words::Quoted(segment),
                 self.known_segments()
                     .chain(self.segment_names.iter().map(String::as_str))
                     .collect::<std::collections::BTreeSet<_>>()
@@ -562,12 +562,12 @@ impl Scorecard {
                 rule: if known.is_empty() {
                     format!(
                         "{} is text, but the measure is numeric",
-                        crate::error::Quoted(value)
+                        crate::words::Quoted(value)
                     )
                 } else {
                     format!(
                         "unknown category {} (known: {})",
-                        crate::error::Quoted(value),
+                        crate::words::Quoted(value),
                         known.join(", ")
                     )
                 },
@@ -607,35 +607,35 @@ impl Scorecard {
         let mut group_weights = Vec::new();
         let mut group_ids: Vec<&str> = Vec::new();
         for (gi, g) in spec.groups.iter().enumerate() {
-            let gkey = format!("groups[{gi}] ({})", crate::error::bounded_name(&g.id));
+            let gkey = format!("groups[{gi}] ({})", crate::words::bounded_name(&g.id));
             if g.id.trim().is_empty() {
                 return Err(card_err(format!("groups[{gi}].id"), "a group needs an id"));
             }
             if group_ids.contains(&g.id.as_str()) {
                 return Err(card_err(
                     format!("{gkey}.id"),
-                    format!("group {} is defined twice", crate::error::Quoted(&g.id)),
+                    format!("group {} is defined twice", crate::words::Quoted(&g.id)),
                 ));
             }
             group_ids.push(&g.id);
             positive(
                 g.weight,
                 &format!("{gkey}.weight"),
-                &format!("group {}", crate::error::Quoted(&g.id)),
+                &format!("group {}", crate::words::Quoted(&g.id)),
             )?;
             if g.measures.is_empty() {
                 return Err(card_err(
                     format!("{gkey}.measures"),
-                    format!("group {} has no measures", crate::error::Quoted(&g.id)),
+                    format!("group {} has no measures", crate::words::Quoted(&g.id)),
                 ));
             }
             group_weights.push(g.weight);
             for (mi, m) in g.measures.iter().enumerate() {
                 let key = format!(
                     "groups[{gi}].measures[{mi}] ({})",
-                    crate::error::bounded_name(&m.id)
+                    crate::words::bounded_name(&m.id)
                 );
-                let who = format!("measure {}", crate::error::Quoted(&m.id));
+                let who = format!("measure {}", crate::words::Quoted(&m.id));
                 if m.id.trim().is_empty() {
                     return Err(card_err(
                         format!("groups[{gi}].measures[{mi}].id"),
@@ -718,9 +718,9 @@ impl Scorecard {
                     card_err(
                         format!(
                             "segments.{}.not_applicable[{i}]",
-                            crate::error::bounded_name(name)
+                            crate::words::bounded_name(name)
                         ),
-                        format!("unknown measure {}", crate::error::Quoted(id)),
+                        format!("unknown measure {}", crate::words::Quoted(id)),
                     )
                 })?;
                 out.push(m);
@@ -729,11 +729,11 @@ impl Scorecard {
                 return Err(card_err(
                     format!(
                         "segments.{}.not_applicable",
-                        crate::error::bounded_name(name)
+                        crate::words::bounded_name(name)
                     ),
                     format!(
                         "segment {} leaves no measure applicable",
-                        crate::error::Quoted(name)
+                        crate::words::Quoted(name)
                     ),
                 ));
             }
@@ -743,10 +743,10 @@ impl Scorecard {
             let m = card.measure_index(&v.measure).ok_or_else(|| {
                 card_err(
                     format!("vetoes[{i}].measure"),
-                    format!("unknown measure {}", crate::error::Quoted(&v.measure)),
+                    format!("unknown measure {}", crate::words::Quoted(&v.measure)),
                 )
             })?;
-            let who = format!("measure {}", crate::error::Quoted(&v.measure));
+            let who = format!("measure {}", crate::words::Quoted(&v.measure));
             let numeric = card.categories(m).is_empty();
             let when = match (&v.when, numeric) {
                 (VetoWhen::Category(c), false) => CompiledWhen::Code(
@@ -783,7 +783,7 @@ impl Scorecard {
                         format!("vetoes[{i}].band"),
                         format!(
                             "unknown band {} (bands: {})",
-                            crate::error::Quoted(&v.band),
+                            crate::words::Quoted(&v.band),
                             card.band_names.join(", ")
                         ),
                     )
@@ -962,7 +962,7 @@ fn compile_scheme(
                         format!("{key}.categories[{i}].value"),
                         format!(
                             "{who}: category {} is defined twice",
-                            crate::error::Quoted(&c.value)
+                            crate::words::Quoted(&c.value)
                         ),
                     ));
                 }
@@ -994,17 +994,17 @@ fn check_bands(spec: &ScorecardSpec) -> Result<Bands, HealthError> {
     }
     let mut names: Vec<String> = Vec::new();
     for (i, b) in bands.iter().enumerate() {
-        let key = format!("bands[{i}] ({})", crate::error::bounded_name(&b.name));
+        let key = format!("bands[{i}] ({})", crate::words::bounded_name(&b.name));
         if b.name.trim().is_empty() || b.name.eq_ignore_ascii_case(UNKNOWN) {
             return Err(card_err(
                 format!("{key}.name"),
-                format!("a band cannot be named {}", crate::error::Quoted(&b.name)),
+                format!("a band cannot be named {}", crate::words::Quoted(&b.name)),
             ));
         }
         if names.iter().any(|n| n.eq_ignore_ascii_case(&b.name)) {
             return Err(card_err(
                 format!("{key}.name"),
-                format!("band {} is defined twice", crate::error::Quoted(&b.name)),
+                format!("band {} is defined twice", crate::words::Quoted(&b.name)),
             ));
         }
         if !(b.from.is_finite() && b.to.is_finite() && b.from < b.to) {
@@ -1012,7 +1012,7 @@ fn check_bands(spec: &ScorecardSpec) -> Result<Bands, HealthError> {
                 key,
                 format!(
                     "band {}: from {} must be below to {}",
-                    crate::error::Quoted(&b.name),
+                    crate::words::Quoted(&b.name),
                     b.from,
                     b.to
                 ),
@@ -1023,7 +1023,7 @@ fn check_bands(spec: &ScorecardSpec) -> Result<Bands, HealthError> {
                 format!("{key}.from"),
                 format!(
                     "the lowest band {} must start at 0",
-                    crate::error::Quoted(&b.name)
+                    crate::words::Quoted(&b.name)
                 ),
             ));
         }
@@ -1032,7 +1032,7 @@ fn check_bands(spec: &ScorecardSpec) -> Result<Bands, HealthError> {
                 format!("{key}.to"),
                 format!(
                     "the highest band {} must end at 100",
-                    crate::error::Quoted(&b.name)
+                    crate::words::Quoted(&b.name)
                 ),
             ));
         }
@@ -1042,8 +1042,8 @@ fn check_bands(spec: &ScorecardSpec) -> Result<Bands, HealthError> {
                     format!("{key}.from"),
                     format!(
                         "band {} overlaps band {} ({} < {})",
-                        crate::error::Quoted(&b.name),
-                        crate::error::Quoted(&prev.name),
+                        crate::words::Quoted(&b.name),
+                        crate::words::Quoted(&prev.name),
                         b.from,
                         prev.to
                     ),
@@ -1054,9 +1054,9 @@ fn check_bands(spec: &ScorecardSpec) -> Result<Bands, HealthError> {
                     format!("{key}.from"),
                     format!(
                         "a gap between band {} (to {}) and band {} (from {})",
-                        crate::error::Quoted(&prev.name),
+                        crate::words::Quoted(&prev.name),
                         prev.to,
-                        crate::error::Quoted(&b.name),
+                        crate::words::Quoted(&b.name),
                         b.from
                     ),
                 ));
@@ -1132,7 +1132,7 @@ impl Values {
         serde_path_to_error::deserialize(de).map_err(|e| {
             let (measure, rule) = match crate::json_syntax_error(text) {
                 Some(words) => (".".to_owned(), words),
-                None => crate::error::read_error(&e),
+                None => crate::words::read_error(&e),
             };
             HealthError::Value {
                 measure,

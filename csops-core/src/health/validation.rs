@@ -33,7 +33,7 @@ impl Outcome {
                 "outcomes",
                 format!(
                     "{} is not \"churned\" or \"renewed\"",
-                    crate::error::Quoted(other)
+                    crate::words::Quoted(other)
                 ),
             )),
         }

@@ -10,7 +10,7 @@ use crate::routing::Workstream;
 
 /// A command that cannot be read (unknown `type`, a field of the wrong type).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("command is not valid: {}{message}", crate::error::At(.key))]
+#[error("command is not valid: {}{message}", crate::words::At(.key))]
 pub struct CommandError {
     /// The path of the offending key (`type`, `weight`, `checklist.handbook_updated`).
     pub key: String,
@@ -104,7 +104,7 @@ impl<'de> Deserialize<'de> for Handbook {
             Raw::Text(t) if t == "not_applicable" => Ok(Handbook::NotApplicable),
             Raw::Text(t) => Err(serde::de::Error::custom(format!(
                 "handbook_updated is true, false or \"not_applicable\", not {}",
-                crate::error::Quoted(&t)
+                crate::words::Quoted(&t)
             ))),
         }
     }
@@ -420,7 +420,7 @@ fn command_error<E: std::fmt::Display>(
     e: serde_path_to_error::Error<E>,
     kind: Option<CommandKind>,
 ) -> CommandError {
-    let (mut key, mut message) = crate::error::read_error(&e);
+    let (mut key, mut message) = crate::words::read_error(&e);
     // A field of another command's type is found once the type is known, at the command as a
     // whole: the key is that field.
     if key == "."

@@ -45,12 +45,12 @@ pub use table::{Party, Requirement, Rule, TRANSITIONS, Target, rule_between, rul
 
 use crate::config::{Compiled, Config, ConfigError};
 use crate::directory::{Directory, Role};
-use crate::error::bounded_name;
 use crate::label::Taxonomy;
 use crate::review::ReviewLevel;
 use crate::routing::Workstream;
 use crate::state::State;
 use crate::weight::{Weight, WeightError, weight_for_hours};
+use crate::words::bounded_name;
 
 /// Someone the tracker should notify, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -242,6 +242,15 @@ impl Workflow {
         self.compiled.config.review.level(req.change_kind)
     }
 
+    /// Whether a request's completion must follow a peer review (the review policy's
+    /// [`crate::review::ReviewPolicy::review_expected`] for its change kind and labels).
+    pub fn review_expected(&self, req: &Request) -> bool {
+        self.compiled
+            .config
+            .review
+            .review_expected(req.change_kind, req.is_gainsight_related())
+    }
+
     /// Checks a command without applying it: the same answer [`Workflow::apply`] would give.
     pub fn check(
         &self,
@@ -388,7 +397,7 @@ impl Workflow {
                 RejectionKind::UnknownPerson,
                 format!(
                     "actor {} is not in the directory and is not the requester",
-                    crate::error::Quoted(actor)
+                    crate::words::Quoted(actor)
                 ),
                 None,
             );
@@ -470,7 +479,7 @@ impl Workflow {
                     "{kind} in {} is for {}; {} is not",
                     req.state.title(),
                     who.join(" or "),
-                    crate::error::Quoted(actor)
+                    crate::words::Quoted(actor)
                 ),
                 None,
             );
@@ -572,7 +581,7 @@ impl Workflow {
                         RejectionKind::UnknownPerson,
                         format!(
                             "assignee {} is not in the directory",
-                            crate::error::Quoted(a)
+                            crate::words::Quoted(a)
                         ),
                         None,
                     ),
@@ -580,7 +589,7 @@ impl Workflow {
                         RejectionKind::NotPermitted,
                         format!(
                             "assignee {} is not a cs_ops member; only cs_ops members are assigned requests",
-                            crate::error::Quoted(a)
+                            crate::words::Quoted(a)
                         ),
                         None,
                     ),
@@ -612,7 +621,7 @@ impl Workflow {
                             RejectionKind::UnknownPerson,
                             format!(
                                 "reviewer {} is not in the directory",
-                                crate::error::Quoted(r)
+                                crate::words::Quoted(r)
                             ),
                             None,
                         ),
@@ -620,7 +629,7 @@ impl Workflow {
                             RejectionKind::NotPermitted,
                             format!(
                                 "{} is the assignee and cannot be their own peer reviewer",
-                                crate::error::Quoted(r)
+                                crate::words::Quoted(r)
                             ),
                             None,
                         ),
@@ -633,7 +642,7 @@ impl Workflow {
                                 format!(
                                     "a {} change requires its review by a gainsight_admin; {} is not one (SPEC §4)",
                                     req.change_kind,
-                                    crate::error::Quoted(r)
+                                    crate::words::Quoted(r)
                                 ),
                                 None,
                             )

@@ -15,7 +15,7 @@ use crate::weight::Weight;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RequestError {
     /// Not valid JSON, or a field of the wrong type or a required field missing.
-    #[error("request is not valid: {}{message}", crate::error::At(.key))]
+    #[error("request is not valid: {}{message}", crate::words::At(.key))]
     Json {
         /// The path of the key (`weight`, `history[2].at`, `.` for the document).
         key: String,
@@ -250,7 +250,7 @@ pub struct Request {
 }
 
 fn json_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> RequestError {
-    let (key, message) = crate::error::read_error(&e);
+    let (key, message) = crate::words::read_error(&e);
     RequestError::Json { key, message }
 }
 
