@@ -25,13 +25,13 @@ use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
 use super::{GitlabError, LabelAction, LabelEvent};
-use crate::Role;
 use crate::report::AnomalyKind;
 use crate::review::ReviewLevel;
 use crate::sla::SlaBreach;
 use crate::state::State;
+use crate::workflow::parties::Parties;
 use crate::workflow::{
-    Command, Party, Request, Requirement, Rule, Step, TRANSITIONS, Target, Workflow, rule_between,
+    Command, Request, Requirement, Rule, Step, TRANSITIONS, Target, Workflow, rule_between,
 };
 
 /// Which process rule a step broke.
@@ -169,7 +169,7 @@ pub(crate) fn check_move(
             );
         }
         Some(rule) => {
-            if !permitted(wf, req, rule, actor) {
+            if !Parties::of_tracker(wf.directory(), req, actor).admit_any(rule.who, actor) {
                 let who: Vec<String> = rule
                     .who
                     .iter()
@@ -233,27 +233,6 @@ fn targets_from(from: State) -> Vec<&'static str> {
         }
     }
     out
-}
-
-fn permitted(wf: &Workflow, req: &Request, rule: &Rule, actor: &str) -> bool {
-    let dir = wf.directory();
-    rule.who.iter().any(|party| match party {
-        Party::Lead => match req.workstream() {
-            Some(ws) => dir.lead_of(ws) == Some(actor),
-            // A triage names the workstream; labels do not say which, so any lead may.
-            None => dir
-                .roles(actor)
-                .iter()
-                .any(|r| matches!(r, Role::WorkstreamLead(_))),
-        },
-        Party::Assignee => req.is_assignee(actor),
-        Party::Requester => req.author() == actor,
-        Party::Reviewer => match req.reviewer() {
-            Some(r) => r == actor,
-            None => !req.is_assignee(actor),
-        },
-        Party::SelfAssigningCsOps => dir.has_role(actor, Role::CsOps) && req.is_assignee(actor),
-    })
 }
 
 /// Reconstructs a request's workflow history from its resource label events and audits it.

@@ -1,4 +1,5 @@
 use super::*;
+use chrono::NaiveDate;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().expect("a test date")

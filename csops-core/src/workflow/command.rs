@@ -455,6 +455,33 @@ struct TypeOnly {
     kind: CommandKind,
 }
 
+/// A command's free-text input that a rule of the table may require (SPEC §2's "what"), by
+/// the name of its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Display, IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum TextInput {
+    /// A request for information's question.
+    Question,
+    /// The requester's answer.
+    Answer,
+    /// Why (a decline, a block, a waived review).
+    Reason,
+    /// The team a transfer hands the request to.
+    Team,
+    /// A review request's summary.
+    Summary,
+    /// What the reviewer asks to change.
+    Comment,
+}
+
+impl TextInput {
+    /// The field's name (`"question"`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 impl Command {
     /// The command's kind.
     pub fn kind(&self) -> CommandKind {
@@ -581,16 +608,16 @@ impl Command {
     }
 
     /// The free-text input a command must carry, by field name, when it has one.
-    pub(crate) fn text_input(&self, field: &str) -> Option<&str> {
+    pub(crate) fn text_input(&self, field: TextInput) -> Option<&str> {
         match (self, field) {
-            (Command::RequestInfo { question }, "question") => question.as_deref(),
-            (Command::ProvideInfo { answer }, "answer") => answer.as_deref(),
-            (Command::Decline { reason }, "reason")
-            | (Command::Block { reason }, "reason")
-            | (Command::WaiveReview { reason }, "reason") => reason.as_deref(),
-            (Command::Transfer { team }, "team") => team.as_deref(),
-            (Command::RequestReview { summary, .. }, "summary") => summary.as_deref(),
-            (Command::RequestChanges { comment }, "comment") => comment.as_deref(),
+            (Command::RequestInfo { question }, TextInput::Question) => question.as_deref(),
+            (Command::ProvideInfo { answer }, TextInput::Answer) => answer.as_deref(),
+            (Command::Decline { reason }, TextInput::Reason)
+            | (Command::Block { reason }, TextInput::Reason)
+            | (Command::WaiveReview { reason }, TextInput::Reason) => reason.as_deref(),
+            (Command::Transfer { team }, TextInput::Team) => team.as_deref(),
+            (Command::RequestReview { summary, .. }, TextInput::Summary) => summary.as_deref(),
+            (Command::RequestChanges { comment }, TextInput::Comment) => comment.as_deref(),
             _ => None,
         }
     }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use strum::{Display, EnumString, IntoStaticStr};
 
-use super::command::CommandKind;
+use super::command::{CommandKind, TextInput};
 use crate::state::{State, StateSet};
 
 /// Who a rule names, relative to the request (SPEC §2 "Roles").
@@ -31,8 +31,8 @@ pub enum Party {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "requirement", content = "field")]
 pub enum Requirement {
-    /// A non-empty free-text input, by field name.
-    Text(&'static str),
+    /// A non-empty free-text input.
+    Text(TextInput),
     /// A workstream: named by the command, or already set on the request.
     Workstream,
     /// A valid weight (SPEC §3): given now (`weight` or `hours`) or set before.
@@ -120,7 +120,7 @@ pub static TRANSITIONS: &[Rule] = &[
         from: from(&[New, Triage]),
         to: Target::To(NeedMoreInfo),
         who: &[Lead, Assignee],
-        requires: &[R::Text("question")],
+        requires: &[R::Text(TextInput::Question)],
         notify: &[Requester],
         guard: "a question for the requester",
     },
@@ -129,7 +129,7 @@ pub static TRANSITIONS: &[Rule] = &[
         from: from(&[InProcess]),
         to: Target::To(NeedMoreInfo),
         who: &[Assignee],
-        requires: &[R::Text("question")],
+        requires: &[R::Text(TextInput::Question)],
         notify: &[Requester],
         guard: "a question",
     },
@@ -138,7 +138,7 @@ pub static TRANSITIONS: &[Rule] = &[
         from: from(&[NeedMoreInfo]),
         to: Target::To(Triage),
         who: &[Requester, Lead],
-        requires: &[R::Text("answer")],
+        requires: &[R::Text(TextInput::Answer)],
         notify: &[Lead, Assignee],
         guard: "the answer",
     },
@@ -156,7 +156,7 @@ pub static TRANSITIONS: &[Rule] = &[
         from: StateSet::OPEN,
         to: Target::To(WontDo),
         who: &[Lead],
-        requires: &[R::Text("reason")],
+        requires: &[R::Text(TextInput::Reason)],
         notify: &[Requester, Assignee],
         guard: "a reason; closes the issue",
     },
@@ -165,7 +165,7 @@ pub static TRANSITIONS: &[Rule] = &[
         from: from(&[New, Triage]),
         to: Target::To(Monitoring),
         who: &[Lead],
-        requires: &[R::Text("team")],
+        requires: &[R::Text(TextInput::Team)],
         notify: &[Requester],
         guard: "the team it was transferred to",
     },
@@ -219,7 +219,7 @@ pub static TRANSITIONS: &[Rule] = &[
         from: from(&[InProcess]),
         to: Target::To(Blocked),
         who: &[Assignee],
-        requires: &[R::Text("reason")],
+        requires: &[R::Text(TextInput::Reason)],
         notify: &[Lead],
         guard: "the blocker",
     },
@@ -237,7 +237,7 @@ pub static TRANSITIONS: &[Rule] = &[
         from: from(&[InProcess]),
         to: Target::To(AwaitingFeedback),
         who: &[Assignee],
-        requires: &[R::Reviewer, R::Text("summary")],
+        requires: &[R::Reviewer, R::Text(TextInput::Summary)],
         notify: &[Reviewer],
         guard: "a peer reviewer who is not the assignee; a resolution summary",
     },
@@ -246,7 +246,7 @@ pub static TRANSITIONS: &[Rule] = &[
         from: from(&[AwaitingFeedback]),
         to: Target::To(InProcess),
         who: &[Reviewer],
-        requires: &[R::Text("comment")],
+        requires: &[R::Text(TextInput::Comment)],
         notify: &[Assignee],
         guard: "changes requested",
     },
@@ -264,7 +264,7 @@ pub static TRANSITIONS: &[Rule] = &[
         from: from(&[InProcess]),
         to: Target::Same,
         who: &[Assignee],
-        requires: &[R::ReviewWaivable, R::Text("reason")],
+        requires: &[R::ReviewWaivable, R::Text(TextInput::Reason)],
         notify: &[Lead],
         guard: "records a waiver of a recommended review",
     },
