@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use super::bands;
 use super::kernel::{self, Columns, NOT_APPLICABLE, Out, PRESENT, STALE, Scratch};
 use super::{
     BandChange, Contribution, GroupScore, HealthError, HealthScore, MeasureStatus, Observation,
@@ -363,7 +364,7 @@ fn explain(
     let vetoes = card
         .vetoes
         .iter()
-        .filter(|v| kernel::veto_fired(v, cols, &scratch, 0, row))
+        .filter(|v| bands::veto_fired(v, cols, &scratch, 0, row))
         .map(|v| card.measures().get(v.measure).cloned().unwrap_or_default())
         .collect();
     let computed_band = card.band_name(band[0]).to_owned();
@@ -489,7 +490,7 @@ impl Scorecard {
                             ),
                         )
                     })?,
-                    None => kernel::band_of(self, score.unwrap_or(f64::NAN)),
+                    None => bands::band_of(self, score.unwrap_or(f64::NAN)),
                 };
                 Some((*score, code))
             }

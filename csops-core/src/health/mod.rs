@@ -9,7 +9,7 @@
 //!
 //! Layout, by role: `spec` (the format as written), `compile` (the format checked and turned
 //! into the kernel's plan), `inputs` (values and the scoring context), `kernel` (scoring one
-//! account), `outputs` (the score and its explanation), `batch` (a book as columns) and
+//! account), `bands` (bands, hysteresis and vetoes), `outputs` (the score and its explanation), `batch` (a book as columns) and
 //! `validation` (scores against outcomes); this root holds the [`Scorecard`] and its error.
 //!
 //! # How a score is computed
@@ -62,6 +62,7 @@
 //! # Ok::<(), csops_core::health::HealthError>(())
 //! ```
 
+mod bands;
 mod batch;
 mod compile;
 mod inputs;
@@ -325,7 +326,7 @@ impl Scorecard {
 
     /// The band of a score without hysteresis (NaN: Unknown).
     pub fn band_of(&self, score: f64) -> &str {
-        self.band_name(kernel::band_of(self, score))
+        self.band_name(bands::band_of(self, score))
     }
 
     /// The group id of a measure (by position).

@@ -395,7 +395,7 @@ fn hysteresis_holds_the_band_within_the_margin() {
     let card = small(); // hysteresis 2 (default)
     let yellow = card.band_code("Yellow").expect("band");
     let green = card.band_code("Green").expect("band");
-    let bands = kernel::Bands::of(&card);
+    let bands = bands::Bands::of(&card);
     assert_eq!(bands.with_hysteresis(76.9, yellow), yellow);
     assert_eq!(bands.with_hysteresis(77.0, yellow), green);
     assert_eq!(bands.with_hysteresis(73.0, green), green);

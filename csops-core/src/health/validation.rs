@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{HealthError, Scorecard, UNKNOWN, input_err, kernel};
+use super::{HealthError, Scorecard, UNKNOWN, bands, input_err};
 
 /// What became of an account after its score: the outcome a validation reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,10 +128,10 @@ impl Scorecard {
                 format!("score {s} at position {i} must be within 0-100 (NaN for Unknown)"),
             ));
         }
-        let bands = self.bands().len();
-        let mut counts = vec![(0usize, 0usize); bands + 1];
+        let band_count = self.bands().len();
+        let mut counts = vec![(0usize, 0usize); band_count + 1];
         for (s, c) in scores.iter().zip(churned) {
-            let code = usize::from(kernel::band_of(self, *s)).min(bands);
+            let code = usize::from(bands::band_of(self, *s)).min(band_count);
             if let Some(slot) = counts.get_mut(code) {
                 slot.0 += 1;
                 slot.1 += usize::from(*c);
