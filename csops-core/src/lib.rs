@@ -10,8 +10,14 @@
 //!
 //! One module per concept: [`label`], [`workflow`] (with its transition table
 //! [`workflow::TRANSITIONS`]), [`weight`], [`review`], [`routing`], [`directory`], [`config`],
-//! [`sla`], [`report`] (the board, §6), [`display`] (the display vocabulary of every text a person reads), [`gitlab`] (GitLab's JSON, §7), [`diagram`], and, on the customer side, [`segment`] (SPEC §8), [`journey`] (§9), [`health`] (§10),
-//! [`metrics`] (§11) and [`maturity`] (§12).
+//! [`sla`], [`report`] (the board, §6), [`display`] (the display vocabulary of every text a
+//! person reads), [`gitlab`] (GitLab's JSON, §7), [`diagram`], and, on the customer side,
+//! [`segment`] (SPEC §8), [`journey`] (§9), [`health`] (§10), [`metrics`] (§11) and
+//! [`maturity`] (§12). Across them: [`Document`] reads every document a user writes (JSON, TOML
+//! or any serde deserializer), [`Error`] is every module's error with the class and key a
+//! binding maps it by, and the private `words` says how messages quote inputs. No module
+//! imports one that imports it back. A new capability is a module here; each binding then adds
+//! one conversion around one call.
 //!
 //! ```
 //! use csops_core::{Config, Directory, Request, State, Workflow};

@@ -8,11 +8,11 @@
 //! ([`MaturityModel::foundations`]) with that compiled-in default.
 //!
 //! ```
-//! use csops_core::maturity::{Assessment, Capability, MaturityModel, Stage};
+//! use csops_core::maturity::{Maturity, Capability, MaturityModel, Stage};
 //! let mut ratings: Vec<(&str, i64)> = Capability::ALL.iter().map(|c| (c.id(), 2)).collect();
 //! ratings[3].1 = 0; // metrics: absent
 //! ratings[10].1 = 3; // digital_strategy: optimised
-//! let a = Assessment::from_ratings(ratings).unwrap();
+//! let a = Maturity::from_ratings(ratings).unwrap();
 //! let report = a.report(&MaturityModel::default());
 //! // Build is not all established (metrics is absent); Operationalize and Transform are.
 //! assert_eq!(report.highest_established_stage, Some(Stage::Transform));
@@ -264,9 +264,16 @@ impl Default for MaturityModel {
     }
 }
 
-/// The ratings of all 15 capabilities.
+/// The former name of [`Maturity`], kept for one release.
+#[deprecated(
+    since = "0.1.1",
+    note = "renamed `Maturity`, the name Python and C use too"
+)]
+pub type Assessment = Maturity;
+
+/// A maturity assessment: the ratings of all 15 capabilities.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Assessment {
+pub struct Maturity {
     ratings: BTreeMap<Capability, Rating>,
 }
 
@@ -306,10 +313,10 @@ pub struct MaturityReport {
     pub ahead_of_foundations: Vec<AheadOfFoundations>,
 }
 
-impl Assessment {
+impl Maturity {
     /// An assessment from (capability id or number, rating 0–3) pairs; all 15 must be rated,
     /// once each.
-    pub fn from_ratings<I, S>(ratings: I) -> Result<Assessment, MaturityError>
+    pub fn from_ratings<I, S>(ratings: I) -> Result<Maturity, MaturityError>
     where
         I: IntoIterator<Item = (S, i64)>,
         S: AsRef<str>,
@@ -335,7 +342,7 @@ impl Assessment {
             .filter(|c| !out.contains_key(c))
             .collect();
         if missing.is_empty() {
-            Ok(Assessment { ratings: out })
+            Ok(Maturity { ratings: out })
         } else {
             Err(MaturityError::Missing { missing })
         }
@@ -444,7 +451,7 @@ mod tests {
         let mut r = all(2);
         r[0].1 = 4;
         assert!(matches!(
-            Assessment::from_ratings(r),
+            Maturity::from_ratings(r),
             Err(MaturityError::BadRating {
                 capability: Capability::OrganizationalDesign,
                 rating: 4
@@ -453,7 +460,7 @@ mod tests {
         let mut r = all(2);
         r.pop();
         assert_eq!(
-            Assessment::from_ratings(r),
+            Maturity::from_ratings(r),
             Err(MaturityError::Missing {
                 missing: vec![Capability::DataDrivenDecisions]
             })
@@ -461,7 +468,7 @@ mod tests {
         let mut r = all(2);
         r.push(("4".into(), 1));
         assert_eq!(
-            Assessment::from_ratings(r),
+            Maturity::from_ratings(r),
             Err(MaturityError::Duplicate {
                 capability: Capability::Metrics
             })
@@ -469,14 +476,14 @@ mod tests {
         let mut r = all(2);
         r.push(("tooling".into(), 1));
         assert!(matches!(
-            Assessment::from_ratings(r),
+            Maturity::from_ratings(r),
             Err(MaturityError::UnknownCapability { .. })
         ));
     }
 
     #[test]
     fn report() {
-        let a = Assessment::from_ratings(all(3)).unwrap();
+        let a = Maturity::from_ratings(all(3)).unwrap();
         let r = a.report(&MaturityModel::default());
         assert_eq!(r.highest_established_stage, Some(Stage::Transform));
         assert!(
@@ -490,7 +497,7 @@ mod tests {
         let mut ratings = all(2);
         ratings[3].1 = 0; // metrics absent
         ratings[7].1 = 1; // health score emerging
-        let r = Assessment::from_ratings(ratings)
+        let r = Maturity::from_ratings(ratings)
             .unwrap()
             .report(&MaturityModel::default());
         assert_eq!(r.highest_established_stage, Some(Stage::Transform));
@@ -515,7 +522,7 @@ mod tests {
         );
         assert_eq!(r.ahead_of_foundations[2].missing, vec![Capability::Metrics]);
         // No stage complete.
-        let r = Assessment::from_ratings(all(1))
+        let r = Maturity::from_ratings(all(1))
             .unwrap()
             .report(&MaturityModel::default());
         assert_eq!(r.highest_established_stage, None);
@@ -528,7 +535,7 @@ mod tests {
         };
         let mut ratings = all(2);
         ratings[3].1 = 0;
-        let r = Assessment::from_ratings(ratings).unwrap().report(&model);
+        let r = Maturity::from_ratings(ratings).unwrap().report(&model);
         assert_eq!(r.ahead_of_foundations.len(), 1);
         assert_eq!(r.ahead_of_foundations[0].capability, Capability::Reporting);
     }

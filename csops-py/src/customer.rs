@@ -17,7 +17,7 @@ use crate::*;
 #[pyclass(module = "csops._csops", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub(crate) struct Maturity {
-    pub(crate) inner: csops_core::maturity::Assessment,
+    pub(crate) inner: csops_core::maturity::Maturity,
     pub(crate) model: csops_core::maturity::MaturityModel,
 }
 
@@ -52,7 +52,7 @@ impl Maturity {
             pairs.push((name, level));
         }
         let inner =
-            csops_core::maturity::Assessment::from_ratings(pairs).map_err(|e| core_error(py, e))?;
+            csops_core::maturity::Maturity::from_ratings(pairs).map_err(|e| core_error(py, e))?;
         let model = match foundations {
             None => csops_core::maturity::MaturityModel::default(),
             Some(f) => csops_core::maturity::MaturityModel {

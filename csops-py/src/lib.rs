@@ -5,9 +5,11 @@
 //! One module per concept, as the core has them: `workflow` (`Workflow`), `request`
 //! (`Request`), `transition` (`Transition`), `labels` (`Label`, `LabelSet`, `Weight`),
 //! `metrics`, `customer` (maturity, segmentation, capacity, journey), `health`,
-//! `gitlab`, `display` (titles and days); `errors` holds the exceptions and the
-//! conversion of the core's errors; `convert` the argument conversions (time, JSON, text,
-//! arrays, the serde deserializer over Python objects, configurations). This root only
+//! `gitlab`, `display` (titles and days); `errors` holds the exceptions and `core_error`, the
+//! one conversion of the core's errors; `convert` the conversions (the serde deserializer every
+//! Python value reaches the core through, documents as dicts or text, results serialized
+//! straight to Python values, time, text, arrays). A function converts its arguments, calls the
+//! core once and converts the result or the error. This root only
 //! declares the modules, re-exports their items (so that a module names its siblings' items
 //! with `use crate::*`) and registers the Python names. A new capability is a module here and
 //! a line of `_csops` below.
@@ -68,7 +70,9 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Journey>()?;
     m.add_class::<health::Scorecard>()?;
     m.add_class::<health::HealthScore>()?;
-    m.add_class::<gitlab::ReadIssues>()?;
+    m.add_class::<gitlab::Issues>()?;
+    // The former name, for one release (code that imports it, objects pickled under it).
+    m.add("ReadIssues", py.get_type::<gitlab::Issues>())?;
     m.add_class::<gitlab::LabelEvent>()?;
     m.add_class::<gitlab::Violation>()?;
     m.add_class::<gitlab::Reconstruction>()?;

@@ -217,7 +217,7 @@ def test_decide_webhook_against_the_stored_request_or_its_events() -> None:
     wf = workflow()
     stored = gitlab.read_issue(issue(123))
     d = wf.decide_webhook(hook("hook.json"), stored)
-    assert (d.moved, d.allowed, d.from_state, d.to_state) == (True, False, "Triage", "InProcess")
+    assert (d.moved, d.allowed, d.from_state, d.state) == (True, False, "Triage", "InProcess")
     assert [v.rule for v in d.violations] == ["invalid_transition", "no_assignee"]
     assert d.rest_params == {"add_labels": "CSOps::Triage", "remove_labels": "CSOps::In_Process",
                              "state_event": None}
@@ -278,3 +278,13 @@ def test_the_webhook_example_prints_the_decision() -> None:
     bad = run('{"object_kind": "issue"}')
     assert bad.returncode == 2 and "user" in bad.stderr
 
+
+
+def test_the_former_names_still_work_for_one_release_with_a_warning() -> None:
+    # One name per concept (issue 15): Issues (was ReadIssues), WebhookDecision.state (was to_state).
+    with pytest.warns(DeprecationWarning, match="ReadIssues is now csops.gitlab.Issues"):
+        former = gitlab.ReadIssues  # type: ignore[attr-defined]
+    assert former is gitlab.Issues and isinstance(gitlab.read_issues([]), former)
+    d = workflow().decide_webhook(hook("hook.json"), gitlab.read_issue(issue(123)))
+    with pytest.warns(DeprecationWarning, match="to_state is now WebhookDecision.state"):
+        assert d.to_state == d.state

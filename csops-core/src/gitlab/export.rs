@@ -85,9 +85,13 @@ fn by_issue(
     Ok(out)
 }
 
+/// The former name of [`AuditRun`], kept for one release.
+#[deprecated(since = "0.1.1", note = "renamed `AuditRun`, the name Python uses too")]
+pub type ExportReport = AuditRun;
+
 /// An export audited (the batch dry run) and its board report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExportReport {
+pub struct AuditRun {
     /// What the audit found, issue by issue, with its summary. Issues that did not read are
     /// among its errors.
     pub audit: super::BatchAudit,
@@ -104,7 +108,7 @@ pub fn audit_export(
     issues_json: &str,
     events_json: Option<&str>,
     as_of: DateTime<Utc>,
-) -> Result<ExportReport, GitlabError> {
+) -> Result<AuditRun, GitlabError> {
     let issues = read_issues(issues_json, wf.config())?;
     let events = match events_json {
         Some(text) => read_label_events_by_issue(text)?,
@@ -120,7 +124,7 @@ pub fn audit_export_from<'de, I, E>(
     issues: I,
     events: Option<E>,
     as_of: DateTime<Utc>,
-) -> Result<ExportReport, GitlabError>
+) -> Result<AuditRun, GitlabError>
 where
     I: Deserializer<'de> + Clone,
     I::Error: std::fmt::Display,
@@ -145,7 +149,7 @@ pub fn audit_export_value(
     issues: serde_json::Value,
     events: Option<serde_json::Value>,
     as_of: DateTime<Utc>,
-) -> Result<ExportReport, GitlabError> {
+) -> Result<AuditRun, GitlabError> {
     audit_export_from(wf, &issues, events.as_ref(), as_of)
 }
 
@@ -156,7 +160,7 @@ pub fn audit_issues(
     issues: &super::Issues,
     events: &BTreeMap<u64, Vec<LabelEvent>>,
     as_of: DateTime<Utc>,
-) -> Result<ExportReport, GitlabError> {
+) -> Result<AuditRun, GitlabError> {
     let mut audit = super::audit_batch(
         wf,
         &issues.requests,
@@ -172,7 +176,7 @@ pub fn audit_issues(
     // The audit kept only the managed requests for the board: it counted the others.
     board.unmanaged = audit.summary.unmanaged;
     board.add_undecided(&issues.undecided);
-    Ok(ExportReport { audit, board })
+    Ok(AuditRun { audit, board })
 }
 
 /// Whether one issue's current state is consistent (SPEC §6's anomalies of a single request).

@@ -43,10 +43,10 @@ pub use audit::{
 };
 #[allow(deprecated)]
 pub use export::{
-    BoardInput, ExportReport, IssueCheck, audit_export, audit_export_from, audit_export_value,
-    audit_issues, board_report_json, check_issue, check_issue_from, check_issue_value,
-    read_label_events_by_issue, read_label_events_by_issue_from, read_label_events_by_issue_value,
-    request_from, request_from_json, request_from_value,
+    AuditRun, BoardInput, ExportReport, IssueCheck, audit_export, audit_export_from,
+    audit_export_value, audit_issues, board_report_json, check_issue, check_issue_from,
+    check_issue_value, read_label_events_by_issue, read_label_events_by_issue_from,
+    read_label_events_by_issue_value, request_from, request_from_json, request_from_value,
 };
 #[allow(deprecated)]
 pub use hook::{

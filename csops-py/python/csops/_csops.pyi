@@ -8,7 +8,7 @@ __all__ = [
     "nps", "csat", "nrr", "grr", "logo_churn", "license_utilization", "Maturity", "CAPABILITIES", "Segmentation", "capacity_plan", "Journey", "Scorecard", "HealthScore",
     "CsopsError", "LabelError", "ConfigError", "InputError", "TransitionRejected", "Rejection",
     "STATES", "REJECTION_KINDS", "COMMAND_TYPES", "WORKSTREAMS", "__version__",
-    "ReadIssues", "LabelEvent", "Violation", "Reconstruction", "IssueHook", "WebhookDecision", "BoardReport", "AuditRun",
+    "Issues", "ReadIssues", "LabelEvent", "Violation", "Reconstruction", "IssueHook", "WebhookDecision", "BoardReport", "AuditRun",
     "gitlab_read_issue", "gitlab_read_issues", "gitlab_read_label_events", "gitlab_read_webhook", "gitlab_reconstruct",
     "gitlab_audit", "gitlab_check_issue", "board_report",
 ]
@@ -375,7 +375,7 @@ _Frame: TypeAlias = Any  # a pandas.DataFrame (pandas is optional)
 _Config: TypeAlias = Mapping[str, Any] | str | None
 
 @final
-class ReadIssues:
+class Issues:
     @property
     def requests(self) -> list[Request]: ...
     @property
@@ -385,6 +385,9 @@ class ReadIssues:
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[Request]: ...
     def __eq__(self, other: object, /) -> bool: ...
+
+
+ReadIssues = Issues
 
 @final
 class LabelEvent:
@@ -478,7 +481,11 @@ class WebhookDecision:
     @property
     def from_state(self) -> str: ...
     @property
-    def to_state(self) -> str: ...
+    def state(self) -> str: ...
+    @property
+    def to_state(self) -> str:
+        """Deprecated: `state`."""
+
     @property
     def command(self) -> str | None: ...
     @property
@@ -543,14 +550,14 @@ class AuditRun:
     def to_json(self) -> str: ...
 
 def gitlab_read_issue(issue: _Json | str, config: _Config = None) -> Request: ...
-def gitlab_read_issues(issues: Sequence[_Json] | str, config: _Config = None) -> ReadIssues: ...
+def gitlab_read_issues(issues: Sequence[_Json] | str, config: _Config = None) -> Issues: ...
 def gitlab_read_label_events(events: Sequence[_Json] | str) -> list[LabelEvent]: ...
 def gitlab_read_webhook(payload: _Json | str) -> IssueHook: ...
 def gitlab_reconstruct(request: Request | _Json | str, events: Sequence[LabelEvent | _Json] | str, workflow: Workflow) -> Reconstruction: ...
 def gitlab_audit(issues: Sequence[_Json] | str, events: Mapping[str, Sequence[_Json]] | str | None, as_of: _Instant, workflow: Workflow) -> AuditRun: ...
 def gitlab_check_issue(issue: _Json | str, workflow: Workflow | None = None) -> dict[str, Any]: ...
 def board_report(
-    requests: ReadIssues | Sequence[Request | _Json | str] | str,
+    requests: Issues | Sequence[Request | _Json | str] | str,
     as_of: _Instant,
     workflow: Workflow | None = None,
     events: Mapping[str, Sequence[_Json]] | str | None = None,

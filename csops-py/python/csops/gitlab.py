@@ -33,8 +33,8 @@ from csops._csops import (
     AuditRun,
     BoardReport,
     IssueHook,
+    Issues,
     LabelEvent,
-    ReadIssues,
     Reconstruction,
     Violation,
     WebhookDecision,
@@ -51,8 +51,8 @@ __all__ = [
     "AuditRun",
     "BoardReport",
     "IssueHook",
+    "Issues",
     "LabelEvent",
-    "ReadIssues",
     "Reconstruction",
     "Violation",
     "WebhookDecision",
@@ -64,3 +64,13 @@ __all__ = [
     "read_webhook",
     "reconstruct",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The former names, kept for one release with a DeprecationWarning."""
+    if name == "ReadIssues":
+        import warnings
+
+        warnings.warn("csops.gitlab.ReadIssues is now csops.gitlab.Issues", DeprecationWarning, stacklevel=2)
+        return Issues
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -136,7 +136,7 @@ core_backed!(BoardReport, "report", {
 
 /// The board report over requests as of a time, a `BoardReport`. `requests`: a list of
 /// `Request`s, csops request dicts or GitLab issues (dicts with `iid`), its JSON text, or a
-/// `ReadIssues`. `as_of`: the time of the report, RFC 3339 text with a zone or an aware
+/// `Issues`. `as_of`: the time of the report, RFC 3339 text with a zone or an aware
 /// `datetime` (see `help(csops)`, "Times"). `workflow`: the `csops.Workflow` whose rules and
 /// SLAs apply (None: the default rules, an empty directory). `events`: optionally a dict from
 /// iid (`{"7": [...]}` or `{7: [...]}`) to that issue's label events (GitLab's dicts), or its JSON
@@ -153,7 +153,7 @@ pub(crate) fn board_report(
     let wf = default_workflow(workflow);
     let now = instant(as_of, "as_of")?;
     let mut input = core_gl::BoardInput::default();
-    if let Ok(read) = requests.cast::<ReadIssues>() {
+    if let Ok(read) = requests.cast::<Issues>() {
         input.extend_issues(&read.get().inner);
     } else if let Ok(s) = requests.cast::<PyString>() {
         input = core_gl::BoardInput::read_json(crate::text::str_of(s, "requests")?, wf.config())
@@ -187,7 +187,7 @@ pub(crate) fn board_report(
 /// `.errors`, `.board`, `.violations` (a DataFrame of every violation).
 #[pyclass(module = "csops._csops", frozen)]
 pub(crate) struct AuditRun {
-    pub(crate) inner: core_gl::ExportReport,
+    pub(crate) inner: core_gl::AuditRun,
 }
 
 /// A row of `AuditRun.violations`: the issue and one of its violations.

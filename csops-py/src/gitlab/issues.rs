@@ -10,12 +10,12 @@ use super::*;
 /// Issues read from a list: the requests in order, and what the bad entries were (each names
 /// its position). Iterating gives the requests.
 #[pyclass(module = "csops._csops", frozen)]
-pub(crate) struct ReadIssues {
+pub(crate) struct Issues {
     pub(crate) inner: core_gl::Issues,
 }
 
 #[pymethods]
-impl ReadIssues {
+impl Issues {
     /// The requests read, in the list's order.
     #[getter]
     fn requests(&self) -> Vec<Request> {
@@ -52,13 +52,13 @@ impl ReadIssues {
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other
-            .cast::<ReadIssues>()
+            .cast::<Issues>()
             .is_ok_and(|o| o.get().inner == self.inner)
     }
 
     fn __repr__(&self) -> String {
         format!(
-            "ReadIssues({} requests, {} undecided, {} errors)",
+            "Issues({} requests, {} undecided, {} errors)",
             self.inner.requests.len(),
             self.inner.undecided.len(),
             self.inner.errors.len()
@@ -87,7 +87,7 @@ pub(crate) fn gitlab_read_issue(
     .map(Request::from)
 }
 
-/// Reads a list of REST issue objects (`GET /projects/:id/issues`): a `ReadIssues`, where a bad
+/// Reads a list of REST issue objects (`GET /projects/:id/issues`): a `Issues`, where a bad
 /// entry is reported in `.errors` and the rest read. `issues`: the list, or its JSON text.
 /// `config`: as for `read_issue`.
 #[pyfunction]
@@ -96,7 +96,7 @@ pub(crate) fn gitlab_read_issues(
     _py: Python<'_>,
     issues: &Bound<'_, PyAny>,
     config: Option<&Bound<'_, PyAny>>,
-) -> PyResult<ReadIssues> {
+) -> PyResult<Issues> {
     let cfg = config_from(config)?;
     read_json_or_values(
         issues,
@@ -104,7 +104,7 @@ pub(crate) fn gitlab_read_issues(
         |t| core_gl::read_issues(t, &cfg),
         |de| core_gl::read_issues_from(de, &cfg),
     )
-    .map(|inner| ReadIssues { inner })
+    .map(|inner| Issues { inner })
 }
 
 /// Whether one issue's current state is consistent: a dict `iid`, `state`, `consistent`,

@@ -174,10 +174,22 @@ core_backed!(WebhookDecision, "decision", {
         self.inner.from.as_str()
     }
 
-    /// The state the change moved to.
+    /// The state the change moved to (named like `Transition.state` and `Request.state`).
     #[getter]
-    fn to_state(&self) -> &'static str {
+    fn state(&self) -> &'static str {
         self.inner.to.as_str()
+    }
+
+    /// The former name of `state`, kept for one release (a DeprecationWarning).
+    #[getter]
+    fn to_state(&self, py: Python<'_>) -> PyResult<&'static str> {
+        PyErr::warn(
+            py,
+            &py.get_type::<pyo3::exceptions::PyDeprecationWarning>(),
+            c"WebhookDecision.to_state is now WebhookDecision.state",
+            1,
+        )?;
+        Ok(self.state())
     }
 
     /// The command of the table the move is (None when the table has no such move).
@@ -213,10 +225,10 @@ core_backed!(WebhookDecision, "decision", {
 
     fn __repr__(&self) -> String {
         format!(
-            "WebhookDecision(iid={}, from_state={:?}, to_state={:?}, allowed={})",
+            "WebhookDecision(iid={}, from_state={:?}, state={:?}, allowed={})",
             self.inner.iid,
             self.from_state(),
-            self.to_state(),
+            self.state(),
             if self.allowed() { "True" } else { "False" }
         )
     }
