@@ -201,7 +201,7 @@ pub(crate) fn trend_default() -> f64 {
     1.0
 }
 
-/// The scorecard as written (JSON or TOML); [`Scorecard`] is its checked form.
+/// The scorecard as written (JSON or TOML); [`Scorecard`](super::Scorecard) is its checked form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScorecardSpec {
