@@ -18,12 +18,12 @@ pub(crate) fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
         };
         input_error(py, &key, e.to_string())
     };
-    if let Ok(s) = obj.cast::<PyString>() {
-        Command::from_json(crate::text::str_of(s, "command")?).map_err(keyed)
-    } else if obj.cast::<PyDict>().is_ok() {
+    if obj.cast::<PyDict>().is_ok() {
         let reader = de::Reader::new("command");
         let read = Command::read(reader.de(obj));
         reader.finish(read, keyed)
+    } else if let Ok(s) = obj.cast::<PyString>() {
+        Command::from_json(crate::text::str_of(s, "command")?).map_err(keyed)
     } else {
         Err(PyTypeError::new_err(format!(
             "argument 'command': expected dict or JSON str, not {}",

@@ -22,7 +22,21 @@ impl LabelSet {
     /// Adds a label: a scoped label replaces any other label of the same scope. Returns the
     /// labels it displaced.
     pub fn add(&mut self, label: &str) -> Vec<String> {
-        self.add_unchecked(label)
+        if self.contains(label) {
+            return Vec::new();
+        }
+        let mut displaced = Vec::new();
+        if let Some(sc) = scope(label) {
+            self.0.retain(|l| {
+                let same = scope(l) == Some(sc);
+                if same {
+                    displaced.push(l.clone());
+                }
+                !same
+            });
+        }
+        self.0.push(label.to_owned());
+        displaced
     }
 
     /// [`LabelSet::add`] for a label a user gives: a blank one (empty, whitespace only, or
@@ -41,25 +55,7 @@ impl LabelSet {
                 input: label.to_owned(),
             });
         }
-        Ok(self.add_unchecked(label))
-    }
-
-    fn add_unchecked(&mut self, label: &str) -> Vec<String> {
-        if self.contains(label) {
-            return Vec::new();
-        }
-        let mut displaced = Vec::new();
-        if let Some(sc) = scope(label) {
-            self.0.retain(|l| {
-                let same = scope(l) == Some(sc);
-                if same {
-                    displaced.push(l.clone());
-                }
-                !same
-            });
-        }
-        self.0.push(label.to_owned());
-        displaced
+        Ok(self.add(label))
     }
 
     /// Removes a label (exact spelling); whether it was there.

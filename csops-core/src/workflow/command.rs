@@ -582,6 +582,7 @@ impl Command {
     /// assert_eq!(e.key, "weight");
     /// # Ok::<(), csops_core::workflow::CommandError>(())
     /// ```
+    #[inline]
     pub fn read<'de, D>(de: D) -> Result<Command, CommandError>
     where
         D: serde::Deserializer<'de> + Clone,

@@ -20,11 +20,10 @@ impl<'de, 'a, 'py> de::EnumAccess<'de> for EnumAccess<'a, 'py> {
     type Error = DeError;
     type Variant = EnumAccess<'a, 'py>;
 
+    #[inline]
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), DeError> {
         let name = match self.variant.cast::<PyString>() {
-            Ok(s) => crate::text::str_of(s, &self.reader.name_at(self.path))
-                .map_err(|e| self.reader.stop(e))?
-                .to_owned(),
+            Ok(s) => self.reader.text_at(s, self.path)?.to_owned(),
             Err(_) => return Err(DeError("the variant must be a string".into())),
         };
         let value = seed.deserialize(name.into_deserializer())?;
@@ -43,6 +42,7 @@ impl<'de> de::VariantAccess<'de> for EnumAccess<'_, '_> {
         }
     }
 
+    #[inline]
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, DeError> {
         let path = Path {
             parent: self.path,
@@ -102,14 +102,10 @@ pub(crate) struct KeyDe<'a, 'py> {
 }
 
 impl KeyDe<'_, '_> {
-    /// The key as text (a `str`, or an `int`'s digits).
-    pub(crate) fn text(&self) -> Result<std::borrow::Cow<'_, str>, DeError> {
+    /// A key that is not a `str`: an `int`'s digits, or the binding's error.
+    #[cold]
+    pub(crate) fn other_key(&self) -> Result<String, DeError> {
         let k = self.key;
-        if let Ok(s) = k.cast::<PyString>() {
-            let text = crate::text::str_of(s, &self.reader.name_at(self.path))
-                .map_err(|e| self.reader.stop(e))?;
-            return Ok(text.into());
-        }
         if k.cast::<PyInt>().is_ok() && k.cast::<PyBool>().is_err() {
             let digits = k.str().map_err(|e| self.reader.stop(e))?.to_string();
             // `{7: [...], "7": [...]}`: one would silently replace the other.
@@ -124,7 +120,7 @@ impl KeyDe<'_, '_> {
                     format!("the key {digits:?} is given twice (as an int and as text)"),
                 ));
             }
-            return Ok(digits.into());
+            return Ok(digits);
         }
         Err(self.reader.type_error(
             self.path,
@@ -136,22 +132,26 @@ impl KeyDe<'_, '_> {
 impl<'de> de::Deserializer<'de> for KeyDe<'_, '_> {
     type Error = DeError;
 
+    #[inline]
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        match self.text()? {
-            std::borrow::Cow::Borrowed(s) => visitor.visit_str(s),
-            std::borrow::Cow::Owned(s) => visitor.visit_string(s),
+        match self.key.cast::<PyString>() {
+            Ok(s) => visitor.visit_str(self.reader.text_at(s, self.path)?),
+            Err(_) => visitor.visit_string(self.other_key()?),
         }
     }
 
     /// A key that names an enum's variant (a workflow state, a rule), as serde_json reads one.
+    #[inline]
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         _name: &'static str,
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DeError> {
-        let text = self.text()?.into_owned();
-        visitor.visit_enum(text.into_deserializer())
+        match self.key.cast::<PyString>() {
+            Ok(s) => visitor.visit_enum(self.reader.text_at(s, self.path)?.into_deserializer()),
+            Err(_) => visitor.visit_enum(self.other_key()?.into_deserializer()),
+        }
     }
 
     serde::forward_to_deserialize_any! {
@@ -174,6 +174,7 @@ pub(crate) struct DictAccess<'a, 'py> {
 impl<'de> MapAccess<'de> for DictAccess<'_, '_> {
     type Error = DeError;
 
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
@@ -193,6 +194,7 @@ impl<'de> MapAccess<'de> for DictAccess<'_, '_> {
         }
     }
 
+    #[inline]
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
         let (k, v) = self
             .value
@@ -222,6 +224,7 @@ pub(crate) struct ListAccess<'a, 'py> {
 impl<'de> SeqAccess<'de> for ListAccess<'_, '_> {
     type Error = DeError;
 
+    #[inline]
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,

@@ -71,6 +71,7 @@ impl<'a, 'py> Clone for PyDe<'a, 'py> {
 
 impl<'a, 'py> PyDe<'a, 'py> {
     /// The depth for the items of a dict or list, or the error past [`MAX_DEPTH`].
+    #[inline]
     pub(crate) fn inner_depth(&self) -> Result<usize, DeError> {
         if self.depth >= MAX_DEPTH {
             Err(self.reader.input_error(
@@ -83,10 +84,12 @@ impl<'a, 'py> PyDe<'a, 'py> {
         }
     }
 
+    #[inline]
     pub(crate) fn text(&self, s: &'a Bound<'py, PyString>) -> Result<&'a str, DeError> {
-        crate::text::str_of(s, &self.reader.name_at(self.path)).map_err(|e| self.reader.stop(e))
+        self.reader.text_at(s, self.path)
     }
 
+    #[inline]
     pub(crate) fn number<'de, V: Visitor<'de>>(&self, visitor: V) -> Result<V::Value, DeError> {
         let o = self.obj;
         if let Ok(i) = o.cast::<PyInt>() {
@@ -114,6 +117,7 @@ impl<'a, 'py> PyDe<'a, 'py> {
         }
     }
 
+    #[inline]
     pub(crate) fn any<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         let o = self.obj;
         if let Ok(s) = o.cast::<PyString>() {
@@ -161,10 +165,12 @@ impl<'a, 'py> PyDe<'a, 'py> {
 impl<'de> de::Deserializer<'de> for PyDe<'_, '_> {
     type Error = DeError;
 
+    #[inline]
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         self.any(visitor)
     }
 
+    #[inline]
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         if self.obj.is_none() {
             visitor.visit_none()
@@ -175,6 +181,7 @@ impl<'de> de::Deserializer<'de> for PyDe<'_, '_> {
 
     /// An enum as JSON writes one: a unit variant as its name (`"add"`), any other as a dict
     /// of one key, the variant, to its content (`{"below": 40}`).
+    #[inline]
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         _name: &'static str,

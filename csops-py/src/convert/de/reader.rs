@@ -3,6 +3,7 @@
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 use std::cell::RefCell;
 
 use super::*;
@@ -18,6 +19,7 @@ pub struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// A reader of the argument `name`, a value whose numbers may be NaN or infinite.
+    #[inline]
     pub fn new(name: &'a str) -> Self {
         Reader {
             name,
@@ -27,6 +29,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A reader of the argument `name`, a document as JSON holds it: numbers are finite.
+    #[inline]
     pub fn json(name: &'a str) -> Self {
         Reader {
             finite: true,
@@ -35,6 +38,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A deserializer over the argument's value.
+    #[inline]
     pub fn de<'r, 'py>(&'r self, obj: &'r Bound<'py, PyAny>) -> PyDe<'r, 'py> {
         PyDe {
             obj,
@@ -46,6 +50,7 @@ impl<'a> Reader<'a> {
 
     /// The outcome of a read: the binding's own error when the deserializer stopped on one,
     /// else the core's result with its error converted by `convert`.
+    #[inline(always)]
     pub fn finish<T, E>(
         self,
         result: Result<T, E>,
@@ -60,6 +65,7 @@ impl<'a> Reader<'a> {
 
     /// The outcome of a read with the core's error left to the caller: `Err` when the
     /// deserializer stopped on the binding's own error.
+    #[inline]
     pub fn outcome<T, E>(self, result: Result<T, E>) -> PyResult<Result<T, E>> {
         match self.error.into_inner() {
             Some(stop) => Err(stop),
@@ -75,6 +81,33 @@ impl<'a> Reader<'a> {
             *slot = Some(err);
         }
         DeError(message)
+    }
+
+    /// A `str`'s UTF-8; its name is made only for the error (a lone surrogate).
+    #[inline(always)]
+    pub(crate) fn text_at<'s>(
+        &self,
+        s: &'s Bound<'_, PyString>,
+        path: Option<&Path<'_, '_>>,
+    ) -> Result<&'s str, DeError> {
+        match s.to_str() {
+            Ok(text) => Ok(text),
+            Err(_) => Err(self.not_unicode(s, path)),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn not_unicode(&self, s: &Bound<'_, PyString>, path: Option<&Path<'_, '_>>) -> DeError {
+        let name = self.name_at(path);
+        let err = crate::text::str_of(s, &name).err();
+        self.stop(err.unwrap_or_else(|| {
+            crate::input_error(
+                s.py(),
+                &name,
+                format!("{name}: text that is not valid Unicode"),
+            )
+        }))
     }
 
     /// The name of the value at `path`: `command.workstream`, `issues[3].labels`.
