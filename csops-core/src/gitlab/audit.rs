@@ -169,7 +169,7 @@ pub(crate) fn check_move(
             );
         }
         Some(rule) => {
-            if !Parties::of_tracker(wf.directory(), req, actor).admit_any(rule.who, actor) {
+            if !Parties::of_tracker(wf.directory(), req).admit_any(rule.who, actor) {
                 let who: Vec<String> = rule
                     .who
                     .iter()

@@ -17,8 +17,10 @@ pub(crate) struct Parties<'a> {
     /// which workstream a triage named).
     any_lead: bool,
     /// Who a self-assigning `cs_ops` member must be: the assignee a start names, or the actor
-    /// when the start names none and the actor is a `cs_ops` member.
+    /// when the start names none and the actor is a `cs_ops` member; on a tracker, the issue's
+    /// assignee the move left (`None` and `assignee_on_issue`).
     new_assignee: Option<&'a str>,
+    assignee_on_issue: bool,
     /// With no peer reviewer named, anyone but the assignee reviews (a tracker does not record
     /// who was asked).
     any_reviewer: bool,
@@ -26,6 +28,7 @@ pub(crate) struct Parties<'a> {
 
 impl<'a> Parties<'a> {
     /// The parties of a command the workflow checks (SPEC §2 "Details that the table implies").
+    #[inline]
     pub(crate) fn of_command(
         dir: &'a Directory,
         req: &'a Request,
@@ -49,6 +52,7 @@ impl<'a> Parties<'a> {
             lead_workstream: req.workstream.or(named),
             any_lead: false,
             new_assignee,
+            assignee_on_issue: false,
             any_reviewer: false,
         }
     }
@@ -56,18 +60,21 @@ impl<'a> Parties<'a> {
     /// The parties of a move seen on a tracker, after the fact: its labels do not say which
     /// workstream a triage named nor who was asked to review, and a start shows its assignee
     /// on the issue.
-    pub(crate) fn of_tracker(dir: &'a Directory, req: &'a Request, actor: &'a str) -> Parties<'a> {
+    #[inline]
+    pub(crate) fn of_tracker(dir: &'a Directory, req: &'a Request) -> Parties<'a> {
         Parties {
             dir,
             req,
             lead_workstream: req.workstream,
             any_lead: true,
-            new_assignee: req.is_assignee(actor).then_some(actor),
+            new_assignee: None,
+            assignee_on_issue: true,
             any_reviewer: true,
         }
     }
 
     /// Whether `actor` is `party`.
+    #[inline]
     pub(crate) fn admits(&self, party: Party, actor: &str) -> bool {
         let (dir, req) = (self.dir, self.req);
         match party {
@@ -88,12 +95,18 @@ impl<'a> Parties<'a> {
                 None => self.any_reviewer && !req.is_assignee(actor),
             },
             Party::SelfAssigningCsOps => {
-                dir.has_role(actor, Role::CsOps) && self.new_assignee == Some(actor)
+                dir.has_role(actor, Role::CsOps)
+                    && if self.assignee_on_issue {
+                        req.is_assignee(actor)
+                    } else {
+                        self.new_assignee == Some(actor)
+                    }
             }
         }
     }
 
     /// Whether `actor` is any of `parties` (a rule's `who`).
+    #[inline]
     pub(crate) fn admit_any(&self, parties: &[Party], actor: &str) -> bool {
         parties.iter().any(|p| self.admits(*p, actor))
     }
