@@ -262,4 +262,116 @@ mod tests {
             Err(Error::Request(_))
         ));
     }
+
+    /// Each error says its class, key and whether its text was JSON at all, as the bindings
+    /// map them (Python's exception and `.key`, C's status).
+    #[test]
+    fn class_key_and_syntax() {
+        use crate::gitlab;
+        let wf = Workflow::with_directory(Directory::new());
+        let cases: Vec<(Error, ErrorClass, &str, bool)> = vec![
+            (
+                Config::from_toml("[sla]\nuntriaged_days = -1")
+                    .unwrap_err()
+                    .into(),
+                ErrorClass::Config,
+                "sla.untriaged_days",
+                false,
+            ),
+            (
+                Config::from_text("{\"sla\": ").unwrap_err().into(),
+                ErrorClass::Config,
+                ".",
+                true,
+            ),
+            (
+                Directory::from_json("{").unwrap_err().into(),
+                ErrorClass::Config,
+                "directory",
+                true,
+            ),
+            (
+                Directory::from_json(r#"{"a": "cs_ops"}"#)
+                    .unwrap_err()
+                    .into(),
+                ErrorClass::Config,
+                "directory",
+                false,
+            ),
+            (
+                Label::parse(" :: ").unwrap_err().into(),
+                ErrorClass::Label,
+                "label",
+                false,
+            ),
+            (
+                Weight::try_from(4).unwrap_err().into(),
+                ErrorClass::Input,
+                "weight",
+                false,
+            ),
+            (
+                Request::from_json(
+                    r#"{"id": 1, "author": "", "created_at": "2026-01-05T09:00:00Z"}"#,
+                )
+                .unwrap_err()
+                .into(),
+                ErrorClass::Input,
+                "author",
+                false,
+            ),
+            (
+                // Truncated: the reader meets the unknown field first, the text is not JSON.
+                Request::from_json(r#"{"id": 1, "junk": 2, "labels": ["CSO"#)
+                    .unwrap_err()
+                    .into(),
+                ErrorClass::Input,
+                ".",
+                true,
+            ),
+            (
+                gitlab::read_issue("[", wf.config()).unwrap_err().into(),
+                ErrorClass::Input,
+                ".",
+                true,
+            ),
+            (
+                gitlab::read_issue(r#"{"iid": "7"}"#, wf.config())
+                    .unwrap_err()
+                    .into(),
+                ErrorClass::Input,
+                "iid",
+                false,
+            ),
+        ];
+        for (e, class, key, syntax) in cases {
+            assert_eq!(
+                (e.class(), e.key().as_str(), e.is_syntax()),
+                (class, key, syntax),
+                "{e}"
+            );
+        }
+        let rejected = Error::from(
+            wf.check(
+                &Request::new(
+                    1,
+                    "t",
+                    "rita",
+                    "2026-01-05T09:00:00Z".parse().expect("time"),
+                )
+                .expect("request"),
+                &Command::Unblock,
+                "rita",
+                "2026-01-06T09:00:00Z".parse().expect("time"),
+            )
+            .unwrap_err(),
+        );
+        assert_eq!(rejected.class(), ErrorClass::Rejected);
+        assert_eq!(
+            rejected.rejection_kind(),
+            Some(crate::RejectionKind::InvalidTransition)
+        );
+        let epic = Error::from(crate::weight::weight_for_hours(100.0).unwrap_err());
+        assert_eq!(epic.rejection_kind(), Some(crate::RejectionKind::NeedsEpic));
+    }
 }

@@ -120,27 +120,91 @@ pub struct ArrMovement {
     pub churned: f64,
 }
 
-impl ArrMovement {
-    /// The movement as a caller gives it piece by piece, for `metric` (`"nrr"` or `"grr"`):
-    /// every component NRR reads must be given, 0 where there was none; GRR does not read
-    /// expansion. A left-out component is an error, never a silent 0.
+/// Revenue retention (SPEC §11): net, where expansion counts, or gross, where it does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retention {
+    /// Net revenue retention (NRR).
+    Net,
+    /// Gross revenue retention (GRR).
+    Gross,
+}
+
+impl Retention {
+    /// The metric's name in messages (`"nrr"`, `"grr"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Retention::Net => "nrr",
+            Retention::Gross => "grr",
+        }
+    }
+
+    /// Whether the metric reads expansion (NRR does, GRR does not).
+    pub fn reads_expansion(self) -> bool {
+        self == Retention::Net
+    }
+
+    /// The metric of an ARR movement ([`nrr`] or [`grr`]).
+    pub fn of(self, m: &ArrMovement) -> Result<f64, MetricsError> {
+        match self {
+            Retention::Net => nrr(m),
+            Retention::Gross => grr(m),
+        }
+    }
+
+    /// The metric of a movement given piece by piece ([`ArrMovement::from_parts`]).
     ///
     /// ```
-    /// use csops_core::metrics::ArrMovement;
-    /// let m = ArrMovement::from_parts("grr", 100.0, None, Some(10.0), Some(0.0)).unwrap();
+    /// use csops_core::metrics::Retention;
+    /// assert_eq!(Retention::Gross.of_parts(100.0, None, Some(10.0), Some(0.0)), Ok(90.0));
+    /// assert!(Retention::Net.of_parts(100.0, None, Some(10.0), Some(0.0)).is_err());
+    /// ```
+    pub fn of_parts(
+        self,
+        start_arr: f64,
+        expansion: Option<f64>,
+        contraction: Option<f64>,
+        churned: Option<f64>,
+    ) -> Result<f64, MetricsError> {
+        self.of(&ArrMovement::from_parts(
+            self,
+            start_arr,
+            expansion,
+            contraction,
+            churned,
+        )?)
+    }
+
+    /// The metric per account ([`nrr_per_account`] or [`grr_per_account`]).
+    pub fn per_account(self, start: &[f64], now: &[f64]) -> Result<f64, MetricsError> {
+        match self {
+            Retention::Net => nrr_per_account(start, now),
+            Retention::Gross => grr_per_account(start, now),
+        }
+    }
+}
+
+impl ArrMovement {
+    /// The movement as a caller gives it piece by piece, for a retention metric: every
+    /// component it reads must be given, 0 where there was none (GRR does not read expansion).
+    /// A left-out component is an error, never a silent 0.
+    ///
+    /// ```
+    /// use csops_core::metrics::{ArrMovement, Retention};
+    /// let m = ArrMovement::from_parts(Retention::Gross, 100.0, None, Some(10.0), Some(0.0)).unwrap();
     /// assert_eq!(csops_core::metrics::grr(&m), Ok(90.0));
-    /// let e = ArrMovement::from_parts("nrr", 100.0, None, None, Some(0.0)).unwrap_err();
+    /// let e = ArrMovement::from_parts(Retention::Net, 100.0, None, None, Some(0.0)).unwrap_err();
     /// assert_eq!(e.to_string(), "nrr: missing expansion, contraction (0 where there was none)");
     /// ```
     pub fn from_parts(
-        metric: &'static str,
+        retention: Retention,
         start_arr: f64,
         expansion: Option<f64>,
         contraction: Option<f64>,
         churned: Option<f64>,
     ) -> Result<ArrMovement, MetricsError> {
+        let metric = retention.name();
         let needed = [
-            ("expansion", expansion, metric != "grr"),
+            ("expansion", expansion, retention.reads_expansion()),
             ("contraction", contraction, true),
             ("churned", churned, true),
         ];

@@ -1,5 +1,7 @@
 //! The customer metrics from C (SPEC §11).
 
+use csops_core::metrics::Retention;
+
 use crate::*;
 
 /// A metric's value written through `out` (checked for NULL before any work).
@@ -9,6 +11,16 @@ pub(crate) fn metric_out(
 ) -> Result<csops_status_t, Failure> {
     out.write(value.map_err(failure)?);
     Ok(CSOPS_OK)
+}
+
+/// A retention metric per account, written to `out`.
+pub(crate) fn per_account(
+    retention: Retention,
+    out: Out<f64>,
+    start: &[f64],
+    now: &[f64],
+) -> Result<csops_status_t, Failure> {
+    metric_out(out, retention.per_account(start, now))
 }
 
 /// NPS in percent from `n` integer answers 0–10, written to `out` on success.
@@ -59,7 +71,7 @@ pub unsafe extern "C" fn csops_metric_nrr(
 ) -> csops_status_t {
     ffi! {
         let m = csops_core::metrics::ArrMovement { start_arr, expansion, contraction, churned };
-        metric_out(arg_out!(out)?, csops_core::metrics::nrr(&m))
+        metric_out(arg_out!(out)?, Retention::Net.of(&m))
     }
 }
 
@@ -77,7 +89,7 @@ pub unsafe extern "C" fn csops_metric_grr(
 ) -> csops_status_t {
     ffi! {
         let m = csops_core::metrics::ArrMovement { start_arr, expansion, contraction, churned };
-        metric_out(arg_out!(out)?, csops_core::metrics::grr(&m))
+        metric_out(arg_out!(out)?, Retention::Gross.of(&m))
     }
 }
 
@@ -94,11 +106,7 @@ pub unsafe extern "C" fn csops_metric_nrr_per_account(
     n: usize,
     out: *mut f64,
 ) -> csops_status_t {
-    ffi! {
-        let out = arg_out!(out)?;
-        let (a, b) = (arg_slice!(start, n)?, arg_slice!(now, n)?);
-        metric_out(out, csops_core::metrics::nrr_per_account(a, b))
-    }
+    ffi! { per_account(Retention::Net, arg_out!(out)?, arg_slice!(start, n)?, arg_slice!(now, n)?) }
 }
 
 /// GRR per account in percent: Σmin(A, B) / ΣA over the `n` accounts with A > 0.
@@ -112,11 +120,7 @@ pub unsafe extern "C" fn csops_metric_grr_per_account(
     n: usize,
     out: *mut f64,
 ) -> csops_status_t {
-    ffi! {
-        let out = arg_out!(out)?;
-        let (a, b) = (arg_slice!(start, n)?, arg_slice!(now, n)?);
-        metric_out(out, csops_core::metrics::grr_per_account(a, b))
-    }
+    ffi! { per_account(Retention::Gross, arg_out!(out)?, arg_slice!(start, n)?, arg_slice!(now, n)?) }
 }
 
 /// Logo churn in percent: churned accounts / accounts at the period start, written to `out`.

@@ -27,7 +27,7 @@ pub(crate) fn csat(py: Python<'_>, answers: &Bound<'_, PyAny>) -> PyResult<f64> 
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn retention(
     py: Python<'_>,
-    metric: &'static str,
+    retention: csops_core::metrics::Retention,
     start_arr: Option<f64>,
     expansion: Option<f64>,
     contraction: Option<f64>,
@@ -35,7 +35,6 @@ pub(crate) fn retention(
     start: Option<&Bound<'_, PyAny>>,
     now: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<f64> {
-    use csops_core::metrics as m;
     let forms = "the aggregate form start_arr=, expansion=, contraction=, churned=, or the per-account form start=[...], now=[...]";
     let movements = [
         ("expansion", expansion),
@@ -44,26 +43,15 @@ pub(crate) fn retention(
     ];
     let result = match (start_arr, start, now) {
         (Some(start_arr), None, None) => {
-            let movement =
-                m::ArrMovement::from_parts(metric, start_arr, expansion, contraction, churned)
-                    .map_err(|e| core_error(py, e))?;
-            if metric == "nrr" {
-                m::nrr(&movement)
-            } else {
-                m::grr(&movement)
-            }
+            retention.of_parts(start_arr, expansion, contraction, churned)
         }
         (None, Some(start), Some(now)) if movements.iter().all(|(_, v)| v.is_none()) => {
             let start = arrays::floats(py, start, "start")?;
             let now = arrays::floats(py, now, "now")?;
-            let (start, now) = (start.as_slice()?, now.as_slice()?);
-            if metric == "nrr" {
-                m::nrr_per_account(start, now)
-            } else {
-                m::grr_per_account(start, now)
-            }
+            retention.per_account(start.as_slice()?, now.as_slice()?)
         }
         _ => {
+            let metric = retention.name();
             return Err(PyTypeError::new_err(format!("{metric}() takes {forms}")));
         }
     };
@@ -92,7 +80,7 @@ pub(crate) fn nrr(
 ) -> PyResult<f64> {
     retention(
         py,
-        "nrr",
+        csops_core::metrics::Retention::Net,
         start_arr,
         expansion,
         contraction,
@@ -122,7 +110,7 @@ pub(crate) fn grr(
 ) -> PyResult<f64> {
     retention(
         py,
-        "grr",
+        csops_core::metrics::Retention::Gross,
         start_arr,
         expansion,
         contraction,
