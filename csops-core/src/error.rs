@@ -106,10 +106,13 @@ impl Error {
             Error::Segment(S::Config { .. }) | Error::Health(H::Scorecard { .. }) => {
                 ErrorClass::Config
             }
-            Error::Gitlab(G::Request {
-                source: RequestError::Config(_),
-                ..
-            }) => ErrorClass::Config,
+            Error::Gitlab(
+                G::Request {
+                    source: RequestError::Config(_),
+                    ..
+                }
+                | G::Record(RequestError::Config(_)),
+            ) => ErrorClass::Config,
             Error::Rejected(_) => ErrorClass::Rejected,
             _ => ErrorClass::Input,
         }
@@ -170,18 +173,22 @@ impl Error {
                 source: RequestError::Config(c),
                 ..
             }) => c.key().to_owned(),
-            Error::Gitlab(G::Request {
-                index: None,
-                source,
-            }) => request_key(source),
+            Error::Gitlab(
+                G::Request {
+                    index: None,
+                    source,
+                }
+                | G::Record(source),
+            ) => request_key(source),
             Error::Gitlab(G::Request { .. }) => "issue".to_owned(),
             Error::Gitlab(G::Events { .. }) => "events".to_owned(),
             Error::Gitlab(G::Report(_)) | Error::Report(_) => "as_of".to_owned(),
         }
     }
 
-    /// Whether the input is not JSON (or TOML) at all, as opposed to a document of the wrong
-    /// shape or one that breaks a rule: C answers it with `CSOPS_INVALID_JSON`.
+    /// Whether a JSON input is not JSON at all, as opposed to a document of the wrong shape or
+    /// one that breaks a rule: C answers it with `CSOPS_INVALID_JSON`. (TOML that is not TOML
+    /// is a configuration error: it was never JSON.)
     pub fn is_syntax(&self) -> bool {
         use crate::gitlab::GitlabError as G;
         use crate::health::HealthError as H;
@@ -194,6 +201,7 @@ impl Error {
                 source: RequestError::Json { message, .. },
                 ..
             })
+            | Error::Gitlab(G::Record(RequestError::Json { message, .. }))
             | Error::Directory(DirectoryError::Syntax { message }) => message,
             Error::Command(c) => &c.message,
             Error::Health(H::Scorecard { rule, .. } | H::Value { rule, .. })

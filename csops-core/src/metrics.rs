@@ -165,7 +165,7 @@ impl Retention {
         contraction: Option<f64>,
         churned: Option<f64>,
     ) -> Result<f64, MetricsError> {
-        self.of(&ArrMovement::from_parts(
+        self.of(&ArrMovement::for_metric(
             self,
             start_arr,
             expansion,
@@ -190,12 +190,12 @@ impl ArrMovement {
     ///
     /// ```
     /// use csops_core::metrics::{ArrMovement, Retention};
-    /// let m = ArrMovement::from_parts(Retention::Gross, 100.0, None, Some(10.0), Some(0.0)).unwrap();
+    /// let m = ArrMovement::for_metric(Retention::Gross, 100.0, None, Some(10.0), Some(0.0)).unwrap();
     /// assert_eq!(csops_core::metrics::grr(&m), Ok(90.0));
-    /// let e = ArrMovement::from_parts(Retention::Net, 100.0, None, None, Some(0.0)).unwrap_err();
+    /// let e = ArrMovement::for_metric(Retention::Net, 100.0, None, None, Some(0.0)).unwrap_err();
     /// assert_eq!(e.to_string(), "nrr: missing expansion, contraction (0 where there was none)");
     /// ```
-    pub fn from_parts(
+    pub fn for_metric(
         retention: Retention,
         start_arr: f64,
         expansion: Option<f64>,
@@ -222,6 +222,26 @@ impl ArrMovement {
             contraction: contraction.unwrap_or(0.0),
             churned: churned.unwrap_or(0.0),
         })
+    }
+
+    /// [`ArrMovement::for_metric`] with the metric by its name (`"grr"`, else NRR).
+    #[deprecated(
+        since = "0.1.1",
+        note = "use `ArrMovement::for_metric(Retention::Net | Retention::Gross, …)`"
+    )]
+    pub fn from_parts(
+        metric: &'static str,
+        start_arr: f64,
+        expansion: Option<f64>,
+        contraction: Option<f64>,
+        churned: Option<f64>,
+    ) -> Result<ArrMovement, MetricsError> {
+        let retention = if metric == "grr" {
+            Retention::Gross
+        } else {
+            Retention::Net
+        };
+        ArrMovement::for_metric(retention, start_arr, expansion, contraction, churned)
     }
 }
 

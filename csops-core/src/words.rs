@@ -21,10 +21,9 @@ pub fn json_syntax_error(text: &str) -> Option<String> {
         .map(|e| bounded_message(reader_words(&e.to_string())))
 }
 
-/// Whether a reader's words ([`reader_words`], TOML's syntax message) say the text is not JSON
-/// or TOML at all.
+/// Whether a reader's words ([`reader_words`]) say a JSON text is not JSON at all.
 pub(crate) fn is_syntax_words(words: &str) -> bool {
-    words.starts_with(SYNTAX_JSON) || words.starts_with(SYNTAX_TOML)
+    words.starts_with(SYNTAX_JSON)
 }
 
 /// How [`reader_words`] starts a JSON syntax error.

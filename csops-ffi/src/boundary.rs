@@ -218,14 +218,19 @@ pub(crate) use arg_slice_mut;
 macro_rules! arg_out {
     ($ptr:ident) => {{
         let ptr = $ptr;
-        $crate::boundary::Out::required(ptr, stringify!($ptr))
+        // SAFETY: the argument contract above.
+        unsafe { $crate::boundary::Out::required(ptr, stringify!($ptr)) }
     }};
 }
 pub(crate) use arg_out;
 
 /// An optional out-parameter (NULL: the value is not wanted).
 macro_rules! arg_out_or_null {
-    ($ptr:ident) => {{ $crate::boundary::Out::optional($ptr) }};
+    ($ptr:ident) => {{
+        let ptr = $ptr;
+        // SAFETY: the argument contract above.
+        unsafe { $crate::boundary::Out::optional(ptr) }
+    }};
 }
 pub(crate) use arg_out_or_null;
 
@@ -248,7 +253,12 @@ pub(crate) use free_handle;
 pub(crate) struct Out<T>(*mut T);
 
 impl<T> Out<T> {
-    pub(crate) fn required(ptr: *mut T, name: &str) -> Result<Out<T>, Failure> {
+    /// An out-parameter that must not be NULL.
+    ///
+    /// # Safety
+    /// `ptr` is NULL or valid for one write of `T` (the argument contract); only the
+    /// `arg_out!` macro makes one.
+    pub(crate) unsafe fn required(ptr: *mut T, name: &str) -> Result<Out<T>, Failure> {
         if ptr.is_null() {
             Err(Failure::new(
                 CSOPS_INVALID_ARGUMENT,
@@ -259,7 +269,11 @@ impl<T> Out<T> {
         }
     }
 
-    pub(crate) fn optional(ptr: *mut T) -> Out<T> {
+    /// An out-parameter that may be NULL (the value is not wanted).
+    ///
+    /// # Safety
+    /// As for [`Out::required`]; only the `arg_out_or_null!` macro makes one.
+    pub(crate) unsafe fn optional(ptr: *mut T) -> Out<T> {
         Out(ptr)
     }
 
@@ -271,7 +285,8 @@ impl<T> Out<T> {
     /// Writes the value (nothing when NULL).
     pub(crate) fn write(self, value: T) {
         if !self.0.is_null() {
-            // SAFETY: the argument contract above: a non-NULL out-parameter is writable.
+            // SAFETY: made by `required` / `optional` under their contract: a non-NULL
+            // out-parameter is valid for one write.
             unsafe { self.0.write(value) }
         }
     }

@@ -98,7 +98,13 @@ pub unsafe extern "C" fn csops_gitlab_decide_webhook(
         let hook_text = arg_text!(hook_json)?;
         let out = arg_out!(out_json)?;
         let hook = csops_core::gitlab::read_webhook(hook_text).map_err(failure)?;
-        let decision = match (arg_ref_or_null!(stored_or_null), arg_text_or_null!(events_json_or_null)?) {
+        // The events are read only when there is no stored request.
+        let stored = arg_ref_or_null!(stored_or_null);
+        let events = match stored {
+            Some(_) => None,
+            None => arg_text_or_null!(events_json_or_null)?,
+        };
+        let decision = match (stored, events) {
             (Some(stored), _) => csops_core::gitlab::decide_webhook(&wf.inner, &hook, &stored.inner),
             (None, Some(text)) => {
                 let events = csops_core::gitlab::read_label_events(text).map_err(failure)?;

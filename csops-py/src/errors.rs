@@ -68,9 +68,18 @@ pub(crate) fn input_error(py: Python<'_>, key: &str, message: String) -> PyErr {
 /// attributes a caller reads (`.kind` of a weight, `.account` of an account, `.measure` and
 /// `.row` of a health value, `.label` of a label).
 pub(crate) fn core_error(py: Python<'_>, e: impl Into<csops_core::Error>) -> PyErr {
+    core_error_in(py, e, ".")
+}
+
+/// [`core_error`] for the argument `name`: an error about the input as a whole (key `.`, such
+/// as text that is not JSON) is keyed by the argument's name.
+pub(crate) fn core_error_in(py: Python<'_>, e: impl Into<csops_core::Error>, name: &str) -> PyErr {
     use csops_core::{Error as E, ErrorClass};
     let e = e.into();
-    let key = e.key();
+    let key = match e.key() {
+        k if k == "." => name.to_owned(),
+        k => k,
+    };
     let text = |s: &str| PyString::new(py, s).into_any();
     match (e.class(), e) {
         (_, E::Rejected(r)) => rejected(py, r),

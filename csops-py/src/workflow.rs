@@ -82,8 +82,18 @@ impl Workflow {
                 directory.get_type()
             )));
         }
+        // A directory is configuration: a value of it that no JSON holds is a ConfigError too.
         let dir = read_json_or_values(directory, "directory", Directory::from_json, |de| {
             Directory::read(de)
+        })
+        .map_err(|e| {
+            if e.is_instance_of::<InputError>(py) {
+                let message = e.value(py).to_string();
+                let key = PyString::new(py, "directory").into_any();
+                error_with(py, ConfigError::new_err(message), &[("key", key)])
+            } else {
+                e
+            }
         })?;
         let inner =
             core_wf::Workflow::new(dir, config_from(config)?).map_err(|e| core_error(py, e))?;

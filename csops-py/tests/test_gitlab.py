@@ -288,3 +288,29 @@ def test_the_former_names_still_work_for_one_release_with_a_warning() -> None:
     d = workflow().decide_webhook(hook("hook.json"), gitlab.read_issue(issue(123)))
     with pytest.warns(DeprecationWarning, match="to_state is now WebhookDecision.state"):
         assert d.to_state == d.state
+
+
+def test_text_that_is_not_json_is_keyed_by_its_argument() -> None:
+    for call, key in [(lambda: gitlab.read_issue("{"), "issue"), (lambda: gitlab.read_issues("[{"), "issues"),
+                      (lambda: gitlab.read_label_events("["), "events"), (lambda: gitlab.read_webhook("{"), "payload")]:
+        with pytest.raises(csops.InputError) as e:
+            call()
+        assert e.value.key == key and "not valid JSON" in str(e.value)
+
+
+def test_a_directory_value_no_json_holds_is_a_config_error() -> None:
+    for bad in (float("nan"), 2**70, "\ud800"):
+        with pytest.raises(csops.ConfigError) as e:
+            csops.Workflow({"lena": [bad]})
+        assert e.value.key == "directory"
+
+
+def test_a_null_iid_is_still_an_issue_and_a_record_s_error_is_its_own() -> None:
+    with pytest.raises(csops.InputError) as e:
+        csops.board_report([{"id": 1, "iid": None, "author": "rita", "created_at": "2026-01-05T09:00:00Z"}],
+                           as_of="2026-03-16T09:00:00Z")
+    assert e.value.key == "requests[0]"
+    hook_ = hook("hook.json")
+    with pytest.raises(csops.InputError) as e:
+        workflow().decide_webhook(hook_, {"id": 1, "author": "", "created_at": "2026-01-05T09:00:00Z"})
+    assert e.value.key == "author" and not str(e.value).startswith("issue")

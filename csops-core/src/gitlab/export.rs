@@ -275,10 +275,16 @@ where
     }
 }
 
-/// Whether an object has an `iid` (a GitLab issue), read without the rest of it.
+/// Whether an object has an `iid` (a GitLab issue), read without the rest of it: a key
+/// `iid`, whatever its value (`null` too, for the issue reader to refuse).
 #[derive(Deserialize)]
 struct IidOnly {
-    iid: Option<serde::de::IgnoredAny>,
+    #[serde(default, deserialize_with = "present")]
+    iid: bool,
+}
+
+fn present<'de, D: Deserializer<'de>>(de: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(de).map(|_| true)
 }
 
 /// A request from a serde deserializer that can be read twice (a JSON value, a binding's
@@ -289,14 +295,11 @@ where
     D: Deserializer<'de> + Clone,
     D::Error: std::fmt::Display,
 {
-    let is_issue = IidOnly::deserialize(de.clone()).is_ok_and(|p| p.iid.is_some());
+    let is_issue = IidOnly::deserialize(de.clone()).is_ok_and(|p| p.iid);
     if is_issue {
         read_issue_from(de, config)
     } else {
-        crate::Request::read_with(de, config).map_err(|source| GitlabError::Request {
-            index: None,
-            source,
-        })
+        crate::Request::read_with(de, config).map_err(GitlabError::Record)
     }
 }
 
@@ -337,10 +340,13 @@ impl BoardInput {
     pub fn push(&mut self, read: Result<crate::Request, GitlabError>) -> Result<(), GitlabError> {
         match read {
             Ok(r) => self.requests.push(r),
-            Err(GitlabError::Request {
-                source: source @ RequestError::Anomaly { .. },
-                ..
-            }) => self.unloaded.push(source),
+            Err(
+                GitlabError::Request {
+                    source: source @ RequestError::Anomaly { .. },
+                    ..
+                }
+                | GitlabError::Record(source @ RequestError::Anomaly { .. }),
+            ) => self.unloaded.push(source),
             Err(e) => return Err(e),
         }
         Ok(())
@@ -359,10 +365,12 @@ impl BoardInput {
         for (i, v) in list.into_iter().enumerate() {
             let peeked = v.get("iid").and_then(serde_json::Value::as_u64);
             board.push(request_from(&v, config)).map_err(|e| match e {
-                GitlabError::Request { source, .. } => GitlabError::Request {
-                    index: Some(i),
-                    source,
-                },
+                GitlabError::Request { source, .. } | GitlabError::Record(source) => {
+                    GitlabError::Request {
+                        index: Some(i),
+                        source,
+                    }
+                }
                 GitlabError::Json {
                     what,
                     key,

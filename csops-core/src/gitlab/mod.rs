@@ -90,6 +90,10 @@ pub enum GitlabError {
         /// Why.
         source: RequestError,
     },
+    /// A csops request record, given where a GitLab issue could be, that is not a valid
+    /// request: the request's own error.
+    #[error(transparent)]
+    Record(RequestError),
 }
 
 fn at(index: Option<usize>) -> String {

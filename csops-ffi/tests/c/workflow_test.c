@@ -144,6 +144,10 @@ static void walk_a_request(void) {
     CHECK(strstr(csops_last_error_message(), "boss") != NULL, "and names the role");
     CHECK(csops_workflow_new(DIRECTORY, "[sla]\nuntriaged_days = 0\n") == NULL, "a bad config is NULL");
     CHECK(csops_last_error_status() == CSOPS_INVALID_CONFIG, "invalid config");
+    CHECK(csops_workflow_new(DIRECTORY, "[sla") == NULL && csops_last_error_status() == CSOPS_INVALID_CONFIG,
+          "TOML that is not TOML is a configuration error, not CSOPS_INVALID_JSON");
+    CHECK(csops_workflow_new(DIRECTORY, "{\"sla\": ") == NULL && csops_last_error_status() == CSOPS_INVALID_JSON,
+          "a JSON configuration that is not JSON is CSOPS_INVALID_JSON");
     CHECK(csops_request_from_json("{\"id\": 1") == NULL && csops_last_error_status() == CSOPS_INVALID_JSON,
           "a constructor's status after NULL");
     csops_status_t st = csops_test_panic();

@@ -85,7 +85,7 @@ pub(crate) fn read_json_or_values<T, E: Into<csops_core::Error>>(
     text: impl FnOnce(&str) -> Result<T, E>,
     values: impl FnOnce(de::PyDe<'_, '_>) -> Result<T, E>,
 ) -> PyResult<T> {
-    json_or_values(obj, name, text, values)?.map_err(|e| core_error(obj.py(), e))
+    json_or_values(obj, name, text, values)?.map_err(|e| core_error_in(obj.py(), e, name))
 }
 
 /// A core result as Python values, serialized directly (structs and maps as dicts, sequences as

@@ -314,5 +314,25 @@ fn ev(user: &str, time: &str, label: Option<&str>, action: LabelAction) -> Label
     }
 }
 
+/// An object with an `iid` is an issue whatever the value (null too, which the issue reader
+/// refuses); one without is a csops request record, whose errors are its own.
+#[test]
+fn an_iid_makes_an_issue_even_when_null() {
+    let cfg = config();
+    let record =
+        serde_json::json!({"id": 1, "author": "rita", "created_at": "2026-01-05T09:00:00Z"});
+    assert!(request_from(&record, &cfg).is_ok());
+    let mut null_iid = record.clone();
+    null_iid["iid"] = serde_json::Value::Null;
+    assert!(matches!(
+        request_from(&null_iid, &cfg),
+        Err(GitlabError::Json { .. })
+    ));
+    let bad = serde_json::json!({"id": 1, "author": "", "created_at": "2026-01-05T09:00:00Z"});
+    let e = request_from(&bad, &cfg).unwrap_err();
+    assert!(matches!(e, GitlabError::Record(_)), "{e:?}");
+    assert!(!e.to_string().starts_with("issue"), "{e}");
+}
+
 mod audit;
 mod hook;
