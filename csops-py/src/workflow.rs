@@ -242,6 +242,21 @@ impl Workflow {
         to_py(py, &self.inner.directory())
     }
 
+    /// Pickles by its definition, the directory and the configuration (as JSON text, read back
+    /// by the constructor), so that an engine such as Spark can ship a workflow to its workers.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String, String))> {
+        let json = |v: serde_json::Result<String>| {
+            v.map_err(|e| input_error(py, "workflow", format!("workflow: {e}")))
+        };
+        Ok((
+            py.import("csops._csops")?.getattr("Workflow")?,
+            (
+                json(serde_json::to_string(self.inner.directory()))?,
+                json(serde_json::to_string(self.inner.config()))?,
+            ),
+        ))
+    }
+
     /// The transition table as a Mermaid `stateDiagram-v2`.
     fn to_mermaid(&self) -> String {
         csops_core::diagram::mermaid()

@@ -498,3 +498,18 @@ def test_a_typo_in_a_command_is_an_error_naming_the_field() -> None:
         wf.apply(req, {"type": "triage", "weight": 3}, actor="lena", at=at)
     assert "`weight` is not a field of a triage command (its fields: workstream)" in str(e.value)
     assert req.state == "New" and req.history == []
+
+
+def test_a_workflow_pickles_by_its_definition() -> None:
+    # What an engine ships to its workers (Spark uses cloudpickle, which pickles the same way).
+    aliases = {"labels": {"workflow": {"Blocked": {"canonical": "CSOps::Blocked", "aliases": ["CSOps::On Hold"]}}},
+               "sla": {"untriaged_days": 2}}
+    wf = csops.Workflow(DIRECTORY, config=aliases)
+    back = pickle.loads(pickle.dumps(wf))
+    assert (back.config, back.directory) == (wf.config, wf.directory)
+    data = {"id": 1, "author": "a", "labels": ["CSOps", "CSOps::On Hold"], "created_at": "2026-01-01T00:00:00Z"}
+    assert back.load_request(data).state == "Blocked" == wf.load_request(data).state
+    req, again = csops.Request.from_dict(NEW), csops.Request.from_dict(NEW)
+    t1 = wf.apply(req, {"type": "triage", "workstream": "Gainsight"}, actor="lena", at="2026-01-06T10:00:00Z")
+    t2 = back.apply(again, {"type": "triage", "workstream": "Gainsight"}, actor="lena", at="2026-01-06T10:00:00Z")
+    assert t1 == t2 and req == again
