@@ -52,12 +52,13 @@ pub trait Document: Sized {
 
     /// Reads the document from JSON text.
     fn from_json(text: &str) -> Result<Self, Self::Error> {
-        Self::read(&mut serde_json::Deserializer::from_str(text), "JSON").map_err(|e| {
-            match crate::json_syntax_error(text) {
-                Some(words) => Self::read_error("JSON", ".".to_owned(), words),
-                None => e,
-            }
-        })
+        let raw: Self::Raw =
+            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text))
+                .map_err(|e| {
+                    let (key, message) = crate::words::read_text_error(text, &e);
+                    Self::read_error("JSON", key, message)
+                })?;
+        Self::checked(raw)
     }
 
     /// Reads the document from TOML text (numbers such as `nan` and `inf` stay numbers for the

@@ -158,6 +158,18 @@ pub(crate) fn read_error<E: std::fmt::Display>(
     read_error_at(error_key(e.path()), &e.inner().to_string())
 }
 
+/// [`read_error`] for a reader of JSON `text`: when the text is not JSON at all, that is the
+/// error, keyed `.` ([`json_syntax_error`], asked on failure only).
+pub(crate) fn read_text_error<E: std::fmt::Display>(
+    text: &str,
+    e: &serde_path_to_error::Error<E>,
+) -> (String, String) {
+    match json_syntax_error(text) {
+        Some(words) => (".".to_owned(), words),
+        None => read_error(e),
+    }
+}
+
 /// [`read_error`] for a key and a parser's message.
 pub(crate) fn read_error_at(mut key: String, message: &str) -> (String, String) {
     if let Some(field) = message

@@ -212,18 +212,7 @@ pub struct IssueCheck {
 /// # Ok::<(), gitlab::GitlabError>(())
 /// ```
 pub fn check_issue(wf: &Workflow, json: &str) -> Result<IssueCheck, GitlabError> {
-    check_issue_from(wf, &mut serde_json::Deserializer::from_str(json)).map_err(|e| {
-        match (&e, crate::json_syntax_error(json)) {
-            (GitlabError::Json { .. }, Some(message)) => GitlabError::Json {
-                what: "issue",
-                index: None,
-                iid: None,
-                key: ".".to_owned(),
-                message,
-            },
-            _ => e,
-        }
-    })
+    check_read(wf, super::read_issue(json, wf.config()))
 }
 
 /// [`check_issue`] from a JSON value.
@@ -241,7 +230,16 @@ where
     D: Deserializer<'de>,
     D::Error: std::fmt::Display,
 {
-    match read_issue_from(de, wf.config()) {
+    check_read(wf, read_issue_from(de, wf.config()))
+}
+
+/// The check of an issue once read: its anomalies, or the two workflow labels that kept it from
+/// reading.
+fn check_read(
+    wf: &Workflow,
+    read: Result<crate::Request, GitlabError>,
+) -> Result<IssueCheck, GitlabError> {
+    match read {
         Ok(req) => {
             let managed = wf.is_managed(&req);
             let anomalies = if managed {
@@ -363,7 +361,6 @@ impl BoardInput {
         let mut board = BoardInput::default();
         board.requests.reserve(list.len());
         for (i, v) in list.into_iter().enumerate() {
-            let peeked = v.get("iid").and_then(serde_json::Value::as_u64);
             board.push(request_from(&v, config)).map_err(|e| match e {
                 GitlabError::Request { source, .. } | GitlabError::Record(source) => {
                     GitlabError::Request {
@@ -380,7 +377,7 @@ impl BoardInput {
                 } => GitlabError::Json {
                     what,
                     index: Some(i),
-                    iid: iid.or(peeked),
+                    iid: iid.or_else(|| v.get("iid").and_then(serde_json::Value::as_u64)),
                     key,
                     message,
                 },

@@ -27,6 +27,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::Config;
 use crate::label::Taxonomy;
 use crate::routing::RoutingConfig;
+use crate::words::{read_error, read_text_error};
 use crate::workflow::{Milestone, OpenState, Request, RequestError, RequestRecord, Transition};
 
 mod audit;
@@ -344,33 +345,28 @@ where
     D: Deserializer<'de>,
     D::Error: std::fmt::Display,
 {
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let (key, message) = crate::words::read_error(&e);
-        GitlabError::Json {
-            what,
-            index,
-            iid: None,
-            key,
-            message,
-        }
-    })
+    serde_path_to_error::deserialize(de).map_err(|e| json_error(what, index, read_error(&e)))
 }
 
-/// [`read`] from JSON text: when the text is not JSON at all, that is the error (see
-/// [`crate::json_syntax_error`]).
+/// [`read`] from JSON text: when the text is not JSON at all, that is the error.
 fn read_text<'a, T: Deserialize<'a>>(what: &'static str, text: &'a str) -> Result<T, GitlabError> {
-    read(what, None, &mut serde_json::Deserializer::from_str(text)).map_err(|e| {
-        match crate::json_syntax_error(text) {
-            Some(message) => GitlabError::Json {
-                what,
-                index: None,
-                iid: None,
-                key: ".".to_owned(),
-                message,
-            },
-            None => e,
-        }
-    })
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text))
+        .map_err(|e| json_error(what, None, read_text_error(text, &e)))
+}
+
+/// A reader's (key, message) as the error about `what`.
+fn json_error(
+    what: &'static str,
+    index: Option<usize>,
+    (key, message): (String, String),
+) -> GitlabError {
+    GitlabError::Json {
+        what,
+        index,
+        iid: None,
+        key,
+        message,
+    }
 }
 
 /// Reads one REST issue object (JSON text) as a request.

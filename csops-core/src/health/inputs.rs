@@ -66,10 +66,7 @@ impl Values {
     pub fn from_json(text: &str) -> Result<Values, HealthError> {
         let de = &mut serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(de).map_err(|e| {
-            let (measure, rule) = match crate::json_syntax_error(text) {
-                Some(words) => (".".to_owned(), words),
-                None => crate::words::read_error(&e),
-            };
+            let (measure, rule) = crate::words::read_text_error(text, &e);
             HealthError::Value {
                 measure,
                 row: None,

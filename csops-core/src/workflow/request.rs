@@ -274,12 +274,9 @@ where
 /// Reads a request record from JSON; the error names the key.
 pub(crate) fn record_from_json(text: &str) -> Result<RequestRecord, RequestError> {
     let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| match crate::json_syntax_error(text) {
-        Some(message) => RequestError::Json {
-            key: ".".to_owned(),
-            message,
-        },
-        None => json_error(e),
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let (key, message) = crate::words::read_text_error(text, &e);
+        RequestError::Json { key, message }
     })
 }
 
