@@ -83,13 +83,11 @@ pub(crate) fn core_error_in(py: Python<'_>, e: impl Into<csops_core::Error>, nam
     let text = |s: &str| PyString::new(py, s).into_any();
     match (e.class(), e) {
         (_, E::Rejected(r)) => rejected(py, r),
-        (ErrorClass::Label, e) => {
-            let E::Label(csops_core::label::LabelError::Empty { input }) = &e else {
-                return LabelError::new_err(e.to_string());
-            };
+        (_, E::Label(l @ csops_core::label::LabelError::Empty { .. })) => {
+            let csops_core::label::LabelError::Empty { input } = &l;
             error_with(
                 py,
-                LabelError::new_err(e.to_string()),
+                LabelError::new_err(l.to_string()),
                 &[("label", text(input))],
             )
         }

@@ -83,7 +83,6 @@ impl Request {
         }
         let reader = de::Reader::json("data");
         let read = load_request(
-            py,
             reader.de(data),
             config,
             core_wf::Request::read,
@@ -104,7 +103,6 @@ impl Request {
         config: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Request> {
         load_request(
-            py,
             &*text,
             config,
             core_wf::Request::from_json,

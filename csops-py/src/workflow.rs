@@ -36,7 +36,6 @@ pub(crate) fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
 /// once per process, not per request) or with the configuration given; `Err` is a bad
 /// configuration, `Ok(Err(_))` the core's error about the request.
 pub(crate) fn load_request<T>(
-    _py: Python<'_>,
     input: T,
     config: Option<&Bound<'_, PyAny>>,
     default: impl FnOnce(T) -> Result<core_wf::Request, core_wf::RequestError>,
@@ -83,18 +82,13 @@ impl Workflow {
             )));
         }
         // A directory is configuration: a value of it that no JSON holds is a ConfigError too.
-        let dir = read_json_or_values(directory, "directory", Directory::from_json, |de| {
-            Directory::read(de)
-        })
-        .map_err(|e| {
-            if e.is_instance_of::<InputError>(py) {
-                let message = e.value(py).to_string();
-                let key = PyString::new(py, "directory").into_any();
-                error_with(py, ConfigError::new_err(message), &[("key", key)])
-            } else {
-                e
-            }
-        })?;
+        let dir = json_or_values(
+            directory,
+            de::Reader::config("directory"),
+            Directory::from_json,
+            |de| Directory::read(de),
+        )?
+        .map_err(|e| core_error(py, e))?;
         let inner =
             core_wf::Workflow::new(dir, config_from(config)?).map_err(|e| core_error(py, e))?;
         Ok(Workflow { inner })
@@ -149,14 +143,13 @@ impl Workflow {
     /// Loads a request with this workflow's configuration (its labels read with this
     /// workflow's aliases). `data`: a request dict (the fields of `Request.from_dict`) or its
     /// JSON text.
-    fn load_request(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Request> {
+    fn load_request(&self, data: &Bound<'_, PyAny>) -> PyResult<Request> {
         if data.cast::<PyDict>().is_err() && data.cast::<PyString>().is_err() {
             return Err(PyTypeError::new_err(format!(
                 "argument 'data': expected dict or JSON str, not {}",
                 data.get_type()
             )));
         }
-        let _ = py;
         read_json_or_values(
             data,
             "data",

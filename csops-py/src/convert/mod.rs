@@ -66,15 +66,17 @@ pub(crate) fn document<T: csops_core::Document>(
 /// wrong Python type, text that is not Unicode); `Ok(Err(_))` the core's, for the caller.
 pub(crate) fn json_or_values<T, E>(
     obj: &Bound<'_, PyAny>,
-    name: &str,
+    reader: de::Reader<'_>,
     text: impl FnOnce(&str) -> Result<T, E>,
     values: impl FnOnce(de::PyDe<'_, '_>) -> Result<T, E>,
 ) -> PyResult<Result<T, E>> {
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(text(crate::text::str_of(s, name)?));
-    }
-    let reader = de::Reader::json(name);
-    let read = values(reader.de(obj));
+    let read = match obj.cast::<PyString>() {
+        Ok(s) => match reader.text_at(s, None) {
+            Ok(t) => text(t),
+            Err(_) => return Err(reader.into_stop()),
+        },
+        Err(_) => values(reader.de(obj)),
+    };
     reader.outcome(read)
 }
 
@@ -85,7 +87,8 @@ pub(crate) fn read_json_or_values<T, E: Into<csops_core::Error>>(
     text: impl FnOnce(&str) -> Result<T, E>,
     values: impl FnOnce(de::PyDe<'_, '_>) -> Result<T, E>,
 ) -> PyResult<T> {
-    json_or_values(obj, name, text, values)?.map_err(|e| core_error_in(obj.py(), e, name))
+    json_or_values(obj, de::Reader::json(name), text, values)?
+        .map_err(|e| core_error_in(obj.py(), e, name))
 }
 
 /// A core result as Python values, serialized directly (structs and maps as dicts, sequences as

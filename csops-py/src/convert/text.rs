@@ -54,7 +54,9 @@ pub fn str_of<'a>(s: &'a Bound<'_, PyString>, name: &str) -> PyResult<&'a str> {
     s.to_str().map_err(|e| not_unicode(s.py(), e, name))
 }
 
-fn not_unicode(py: Python<'_>, e: PyErr, name: &str) -> PyErr {
+/// A `str` that is not Unicode (a lone surrogate) as the InputError naming the input `name`.
+#[cold]
+pub(crate) fn not_unicode(py: Python<'_>, e: PyErr, name: &str) -> PyErr {
     if e.is_instance_of::<PyUnicodeEncodeError>(py) {
         crate::input_error(
             py,

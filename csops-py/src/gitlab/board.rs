@@ -164,7 +164,7 @@ pub(crate) fn board_report(
         })?;
         for (i, item) in items.enumerate() {
             let name = format!("requests[{i}]");
-            let read = request_arg(py, &item?, wf.config(), &name)?;
+            let read = request_arg(&item?, wf.config(), &name)?;
             input
                 .push(read)
                 .map_err(|e| input_error(py, &name, format!("{name}: {e}")))?;

@@ -260,7 +260,8 @@ pub(crate) fn gitlab_reconstruct(
     workflow: &Workflow,
 ) -> PyResult<Reconstruction> {
     let wf = &workflow.inner;
-    let req = request_arg(py, request, wf.config(), "request")?.map_err(|e| core_error(py, e))?;
+    let req = request_arg(request, wf.config(), "request")?
+        .map_err(|e| core_error_in(py, e, "request"))?;
     let events = events_arg(py, events)?;
     let rec = core_gl::reconstruct(wf, &req, &events).map_err(|e| core_error(py, e))?;
     Ok(Reconstruction { inner: rec })

@@ -60,7 +60,6 @@ macro_rules! core_backed {
 /// A request given as a `Request`, a csops request dict, or a GitLab REST issue (a dict with
 /// `iid`), dicts also as JSON text.
 pub(crate) fn request_arg(
-    _py: Python<'_>,
     obj: &Bound<'_, PyAny>,
     cfg: &Config,
     name: &str,
@@ -70,7 +69,7 @@ pub(crate) fn request_arg(
     }
     json_or_values(
         obj,
-        name,
+        de::Reader::json(name),
         |t| core_gl::request_from_json(t, cfg),
         |de| core_gl::request_from(de, cfg),
     )

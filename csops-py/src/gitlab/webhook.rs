@@ -265,7 +265,8 @@ pub(crate) fn decide_webhook(
         let events = events_arg(py, stored)?;
         core_gl::decide_webhook_with_events(wf, &hook, &events)
     } else {
-        let req = request_arg(py, stored, wf.config(), "stored")?.map_err(|e| core_error(py, e))?;
+        let req = request_arg(stored, wf.config(), "stored")?
+            .map_err(|e| core_error_in(py, e, "stored"))?;
         core_gl::decide_webhook(wf, &hook, &req)
     };
     decision

@@ -16,6 +16,14 @@ pub(crate) struct EnumAccess<'a, 'py> {
     pub(crate) reader: &'a Reader<'a>,
 }
 
+impl<'py> EnumAccess<'_, 'py> {
+    /// The variant's content, below the variant in the path.
+    fn content<R>(&self, f: impl FnOnce(PyDe<'_, 'py>) -> R) -> R {
+        let step = Step::Key(&self.variant);
+        child(&self.content, self.depth, self.path, step, self.reader, f)
+    }
+}
+
 impl<'de, 'a, 'py> de::EnumAccess<'de> for EnumAccess<'a, 'py> {
     type Error = DeError;
     type Variant = EnumAccess<'a, 'py>;
@@ -44,32 +52,11 @@ impl<'de> de::VariantAccess<'de> for EnumAccess<'_, '_> {
 
     #[inline]
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, DeError> {
-        let path = Path {
-            parent: self.path,
-            step: Step::Key(&self.variant),
-        };
-        seed.deserialize(PyDe {
-            obj: &self.content,
-            depth: self.depth,
-            path: Some(&path),
-            reader: self.reader,
-        })
+        self.content(|de| seed.deserialize(de))
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, DeError> {
-        let path = Path {
-            parent: self.path,
-            step: Step::Key(&self.variant),
-        };
-        de::Deserializer::deserialize_seq(
-            PyDe {
-                obj: &self.content,
-                depth: self.depth,
-                path: Some(&path),
-                reader: self.reader,
-            },
-            visitor,
-        )
+        self.content(|de| de::Deserializer::deserialize_seq(de, visitor))
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -77,19 +64,7 @@ impl<'de> de::VariantAccess<'de> for EnumAccess<'_, '_> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DeError> {
-        let path = Path {
-            parent: self.path,
-            step: Step::Key(&self.variant),
-        };
-        de::Deserializer::deserialize_map(
-            PyDe {
-                obj: &self.content,
-                depth: self.depth,
-                path: Some(&path),
-                reader: self.reader,
-            },
-            visitor,
-        )
+        self.content(|de| de::Deserializer::deserialize_map(de, visitor))
     }
 }
 
@@ -200,16 +175,14 @@ impl<'de> MapAccess<'de> for DictAccess<'_, '_> {
             .value
             .take()
             .ok_or_else(|| DeError("a value without its key".into()))?;
-        let path = Path {
-            parent: self.path,
-            step: Step::Key(&k),
-        };
-        seed.deserialize(PyDe {
-            obj: &v,
-            depth: self.depth,
-            path: Some(&path),
-            reader: self.reader,
-        })
+        child(
+            &v,
+            self.depth,
+            self.path,
+            Step::Key(&k),
+            self.reader,
+            |de| seed.deserialize(de),
+        )
     }
 }
 
@@ -233,16 +206,10 @@ impl<'de> SeqAccess<'de> for ListAccess<'_, '_> {
             None => Ok(None),
             Some(item) => {
                 let item = item.map_err(|e| self.reader.stop(e))?;
-                let path = Path {
-                    parent: self.path,
-                    step: Step::Index(self.index),
-                };
+                let step = Step::Index(self.index);
                 self.index += 1;
-                seed.deserialize(PyDe {
-                    obj: &item,
-                    depth: self.depth,
-                    path: Some(&path),
-                    reader: self.reader,
+                child(&item, self.depth, self.path, step, self.reader, |de| {
+                    seed.deserialize(de)
                 })
                 .map(Some)
             }

@@ -69,6 +69,26 @@ impl<'a, 'py> Clone for PyDe<'a, 'py> {
     }
 }
 
+/// A value inside a dict, list or enum at `step` below `parent`, handed to `f` as a
+/// deserializer that names its path in the binding's own errors.
+#[inline]
+pub(crate) fn child<'py, R>(
+    obj: &Bound<'py, PyAny>,
+    depth: usize,
+    parent: Option<&Path<'_, 'py>>,
+    step: Step<'_, 'py>,
+    reader: &Reader<'_>,
+    f: impl FnOnce(PyDe<'_, 'py>) -> R,
+) -> R {
+    let path = Path { parent, step };
+    f(PyDe {
+        obj,
+        depth,
+        path: Some(&path),
+        reader,
+    })
+}
+
 impl<'a, 'py> PyDe<'a, 'py> {
     /// The depth for the items of a dict or list, or the error past [`MAX_DEPTH`].
     #[inline]
@@ -90,31 +110,38 @@ impl<'a, 'py> PyDe<'a, 'py> {
     }
 
     #[inline]
-    pub(crate) fn number<'de, V: Visitor<'de>>(&self, visitor: V) -> Result<V::Value, DeError> {
-        let o = self.obj;
-        if let Ok(i) = o.cast::<PyInt>() {
-            match i.extract::<i64>() {
-                Ok(v) => visitor.visit_i64(v),
-                Err(_) => match i.extract::<u64>() {
-                    Ok(v) => visitor.visit_u64(v),
-                    Err(_) => Err(self.reader.input_error(
-                        o.py(),
-                        self.path,
-                        format!("integer {i} does not fit 64 bits"),
-                    )),
-                },
-            }
-        } else {
-            let v = o.cast::<PyFloat>().map(|f| f.value()).unwrap_or(f64::NAN);
-            if self.reader.finite && !v.is_finite() {
-                return Err(self.reader.input_error(
-                    o.py(),
-                    self.path,
-                    format!("{v} is not a finite number"),
-                ));
-            }
-            visitor.visit_f64(v)
+    pub(crate) fn int<'de, V: Visitor<'de>>(
+        &self,
+        i: &Bound<'py, PyInt>,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        if let Ok(v) = i.extract::<i64>() {
+            return visitor.visit_i64(v);
         }
+        match i.extract::<u64>() {
+            Ok(v) => visitor.visit_u64(v),
+            Err(_) => Err(self.reader.input_error(
+                i.py(),
+                self.path,
+                format!("integer {i} does not fit 64 bits"),
+            )),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn float<'de, V: Visitor<'de>>(
+        &self,
+        v: f64,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        if self.reader.finite && !v.is_finite() {
+            return Err(self.reader.input_error(
+                self.obj.py(),
+                self.path,
+                format!("{v} is not a finite number"),
+            ));
+        }
+        visitor.visit_f64(v)
     }
 
     #[inline]
@@ -135,8 +162,10 @@ impl<'a, 'py> PyDe<'a, 'py> {
             visitor.visit_unit()
         } else if let Ok(b) = o.cast::<PyBool>() {
             visitor.visit_bool(b.is_true())
-        } else if o.cast::<PyInt>().is_ok() || o.cast::<PyFloat>().is_ok() {
-            self.number(visitor)
+        } else if let Ok(i) = o.cast::<PyInt>() {
+            self.int(i, visitor)
+        } else if let Ok(f) = o.cast::<PyFloat>() {
+            self.float(f.value(), visitor)
         } else if o.cast::<PyList>().is_ok() || o.cast::<PyTuple>().is_ok() {
             let items = o.try_iter().map_err(|e| self.reader.stop(e))?;
             visitor.visit_seq(ListAccess {

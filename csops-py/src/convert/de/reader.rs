@@ -14,6 +14,9 @@ pub struct Reader<'a> {
     /// Whether numbers must be finite (a document JSON could hold) or may be NaN or infinite
     /// (values whose rules name them: a NaN estimate, a missing health value).
     pub(crate) finite: bool,
+    /// Whether the argument is configuration (a directory): the binding's own errors about its
+    /// values are then `ConfigError`s keyed by the argument, not `InputError`s.
+    pub(crate) config: bool,
     pub(crate) error: RefCell<Option<PyErr>>,
 }
 
@@ -24,7 +27,16 @@ impl<'a> Reader<'a> {
         Reader {
             name,
             finite: false,
+            config: false,
             error: RefCell::new(None),
+        }
+    }
+
+    /// A reader of the configuration argument `name`, as JSON holds it.
+    pub fn config(name: &'a str) -> Self {
+        Reader {
+            config: true,
+            ..Reader::json(name)
         }
     }
 
@@ -56,21 +68,35 @@ impl<'a> Reader<'a> {
         result: Result<T, E>,
         convert: impl FnOnce(E) -> PyErr,
     ) -> PyResult<T> {
-        match (self.error.into_inner(), result) {
-            (Some(stop), _) => Err(stop),
-            (None, Ok(v)) => Ok(v),
-            (None, Err(e)) => Err(convert(e)),
-        }
+        self.outcome(result)?.map_err(convert)
     }
 
     /// The outcome of a read with the core's error left to the caller: `Err` when the
     /// deserializer stopped on the binding's own error.
-    #[inline]
+    #[inline(always)]
     pub fn outcome<T, E>(self, result: Result<T, E>) -> PyResult<Result<T, E>> {
         match self.error.into_inner() {
             Some(stop) => Err(stop),
             None => Ok(result),
         }
+    }
+
+    /// The binding's error when the deserializer stopped on one (it always has, after a stop).
+    pub(crate) fn into_stop(self) -> PyErr {
+        self.error.into_inner().unwrap_or_else(|| {
+            pyo3::exceptions::PyRuntimeError::new_err(format!("{}: not read", self.name))
+        })
+    }
+
+    /// An InputError of the binding's own, as this argument's class has it: a configuration's is
+    /// a ConfigError keyed by the argument.
+    fn own(&self, py: Python<'_>, err: PyErr) -> PyErr {
+        if !self.config {
+            return err;
+        }
+        let message = err.value(py).to_string();
+        let key = PyString::new(py, self.name).into_any();
+        crate::error_with(py, crate::ConfigError::new_err(message), &[("key", key)])
     }
 
     /// Keeps the binding's error and stops the deserializer.
@@ -90,24 +116,10 @@ impl<'a> Reader<'a> {
         s: &'s Bound<'_, PyString>,
         path: Option<&Path<'_, '_>>,
     ) -> Result<&'s str, DeError> {
-        match s.to_str() {
-            Ok(text) => Ok(text),
-            Err(_) => Err(self.not_unicode(s, path)),
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn not_unicode(&self, s: &Bound<'_, PyString>, path: Option<&Path<'_, '_>>) -> DeError {
-        let name = self.name_at(path);
-        let err = crate::text::str_of(s, &name).err();
-        self.stop(err.unwrap_or_else(|| {
-            crate::input_error(
-                s.py(),
-                &name,
-                format!("{name}: text that is not valid Unicode"),
-            )
-        }))
+        s.to_str().map_err(|e| {
+            let err = crate::text::not_unicode(s.py(), e, &self.name_at(path));
+            self.stop(self.own(s.py(), err))
+        })
     }
 
     /// The name of the value at `path`: `command.workstream`, `issues[3].labels`.
@@ -132,7 +144,7 @@ impl<'a> Reader<'a> {
     ) -> DeError {
         let name = self.name_at(path);
         let message = format!("{name}: {what}");
-        self.stop(crate::input_error(py, &name, message))
+        self.stop(self.own(py, crate::input_error(py, &name, message)))
     }
 }
 
