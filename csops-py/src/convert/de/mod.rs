@@ -71,7 +71,7 @@ impl<'a, 'py> Clone for PyDe<'a, 'py> {
 
 /// A value inside a dict, list or enum at `step` below `parent`, handed to `f` as a
 /// deserializer that names its path in the binding's own errors.
-#[inline]
+#[inline(always)]
 pub(crate) fn child<'py, R>(
     obj: &Bound<'py, PyAny>,
     depth: usize,
