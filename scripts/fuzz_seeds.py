@@ -68,6 +68,10 @@ def main():
             if steps:
                 seed("command", "\n".join(mini(s["command"]) for s in steps), steps[0]["actor"],
                      steps[0]["at"], mini(v["request"]))
+        elif kind == "metrics":
+            for case in v.get("cases", []):
+                if case.get("metric") == "smau":
+                    seed("smau", mini(case["input"]))
         elif kind == "health" and "scorecard" in v:
             for account in v.get("accounts", [])[:4]:
                 seed("scorecard", mini(v["scorecard"]), mini(account.get("values", {})),

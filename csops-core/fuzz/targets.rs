@@ -36,6 +36,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("gitlab_hook", gitlab_hook),
     ("gitlab_events", gitlab_events),
     ("gitlab_audit", gitlab_audit),
+    ("smau", smau),
 ];
 
 /// The sample directory every workflow target runs with (the export's people).
@@ -399,4 +400,18 @@ pub fn gitlab_audit(data: &[u8]) {
         let _ = serde_json::to_string(&report);
     }
     let _ = gitlab::board_report_json(&wf, issues, as_of);
+}
+
+/// SMAU's call form (JSON: `{"events": [...], "paying": [...]}`): read and counted; what it
+/// counts serializes, and its long forms hold as many users as the total.
+pub fn smau(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(smau) = csops_core::metrics::Smau::from_json(text) {
+        let by_account: u64 = smau.rows().map(|r| r.users).sum();
+        let total: u64 = smau.total_rows().map(|r| r.users).sum();
+        assert_eq!(by_account, total, "a user belongs to one account");
+        let _ = serde_json::to_string(&smau);
+    }
 }

@@ -154,7 +154,7 @@ impl Error {
             Error::Time(_) => "at".to_owned(),
             Error::Metrics(m) => match m {
                 M::Empty { input, .. } => (*input).to_owned(),
-                M::OutOfRange { input, .. } => input.clone(),
+                M::OutOfRange { input, .. } | M::Malformed { input, .. } => input.clone(),
                 M::Inconsistent { metric, .. } => (*metric).to_owned(),
                 M::Missing { missing, .. } => {
                     missing.first().copied().unwrap_or("start_arr").to_owned()
@@ -205,7 +205,8 @@ impl Error {
             | Error::Directory(DirectoryError::Syntax { message }) => message,
             Error::Command(c) => &c.message,
             Error::Health(H::Scorecard { rule, .. } | H::Value { rule, .. })
-            | Error::Segment(S::Config { rule, .. }) => rule,
+            | Error::Segment(S::Config { rule, .. })
+            | Error::Metrics(crate::metrics::MetricsError::Malformed { rule, .. }) => rule,
             _ => return false,
         };
         crate::words::is_syntax_words(words)

@@ -462,6 +462,42 @@ csops_status_t csops_metric_license_utilization(double active_users,
                                                 double *out);
 
 /*
+ SMAU (stage monthly active users) over `n` usage events given as columns: `accounts`,
+ `users` and `stages` (C strings; a NULL element is a missing value and an error naming the
+ event) and `at_seconds` (seconds since 1970-01-01T00:00:00Z). `paying`: `n_paying` account
+ names to count only those, or NULL to count every account. Writes JSON
+ `{"total": {month: {stage: users}}, "by_account": {account: {month: {stage: users}}}}` to
+ `*out_json` (free with `csops_string_free`). `CSOPS_INVALID_INPUT` for no events or an
+ event missing a field.
+
+ # Safety
+ `accounts`, `users`, `stages` and `at_seconds` point to `n` values each (or are NULL with
+ `n` = 0); `paying` is NULL or points to `n_paying` NUL-terminated strings; `out_json` is
+ writable (NULL is `CSOPS_INVALID_ARGUMENT`).
+ */
+csops_status_t csops_smau(const char *const *accounts,
+                          const char *const *users,
+                          const char *const *stages,
+                          const int64_t *at_seconds,
+                          uintptr_t n,
+                          const char *const *paying,
+                          uintptr_t n_paying,
+                          char **out_json);
+
+/*
+ SMAU from its call form in JSON, as the conformance vectors give it:
+ `{"events": [{"account", "user", "stage", "at": "2026-01-31T23:59:59Z"}, …], "paying": [...]}`
+ (`paying` optional). Writes the JSON of `csops_smau` to `*out_json`. `CSOPS_INVALID_JSON`
+ for text that is not JSON, `CSOPS_INVALID_INPUT` for no events or an event that breaks a
+ rule (a time that is not RFC 3339, a missing user).
+
+ # Safety
+ `input_json` is a NUL-terminated string; `out_json` is writable (NULL is
+ `CSOPS_INVALID_ARGUMENT`).
+ */
+csops_status_t csops_smau_json(const char *input_json, char **out_json);
+
+/*
  The name of a status: the rejection kinds of the vectors ("not_permitted", …), "ok", and
  "invalid_argument", "invalid_utf8", "invalid_json", "invalid_input", "invalid_config",
  "panic". Static: do not free.

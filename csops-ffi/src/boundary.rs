@@ -204,6 +204,17 @@ macro_rules! arg_slice {
 }
 pub(crate) use arg_slice;
 
+/// A column of `n` C strings as `Option<&str>`s (an element NULL: a missing value, for the core
+/// to name); an element that is not UTF-8 is `CSOPS_INVALID_UTF8` naming it (`users[3]`).
+macro_rules! arg_text_column {
+    ($ptr:ident, $n:expr) => {{
+        let (ptr, n) = ($ptr, $n);
+        // SAFETY: the argument contract above, for the array and each non-NULL element.
+        unsafe { $crate::boundary::text_column(ptr, n, stringify!($ptr)) }
+    }};
+}
+pub(crate) use arg_text_column;
+
 /// An output array of `n` elements as a mutable slice (`n` = 0 may come with NULL).
 macro_rules! arg_slice_mut {
     ($ptr:ident, $n:expr) => {{
@@ -433,6 +444,38 @@ pub(crate) unsafe fn slice<'a, T>(ptr: *const T, n: usize, name: &str) -> Result
     }
     // SAFETY: non-NULL and `n` readable values by the caller's contract.
     Ok(unsafe { std::slice::from_raw_parts(ptr, n) })
+}
+
+/// A C array of `n` C strings as `Option<&str>`s (NULL elements: `None`).
+///
+/// # Safety
+/// `ptr` is NULL or points to `n` readable pointers, each NULL or a NUL-terminated string that
+/// outlives the call.
+pub(crate) unsafe fn text_column<'a>(
+    ptr: *const *const c_char,
+    n: usize,
+    name: &str,
+) -> Result<Vec<Option<&'a str>>, Failure> {
+    // SAFETY: the caller's contract.
+    let ptrs = unsafe { slice(ptr, n, name) }?;
+    ptrs.iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if p.is_null() {
+                return Ok(None);
+            }
+            // SAFETY: non-NULL and NUL-terminated by the caller's contract.
+            unsafe { CStr::from_ptr(*p) }
+                .to_str()
+                .map(Some)
+                .map_err(|e| {
+                    Failure::new(
+                        CSOPS_INVALID_UTF8,
+                        format!("{name}[{i}] is not valid UTF-8: {e}"),
+                    )
+                })
+        })
+        .collect()
 }
 
 /// A C output array as a mutable slice (`n` = 0 may come with NULL).

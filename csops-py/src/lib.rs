@@ -100,6 +100,7 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(grr, m)?)?;
     m.add_function(wrap_pyfunction!(logo_churn, m)?)?;
     m.add_function(wrap_pyfunction!(license_utilization, m)?)?;
+    m.add_function(wrap_pyfunction!(smau, m)?)?;
     m.add("CsopsError", py.get_type::<CsopsError>())?;
     m.add("LabelError", py.get_type::<LabelError>())?;
     m.add("ConfigError", py.get_type::<ConfigError>())?;

@@ -1,8 +1,16 @@
-//! The customer metrics (SPEC §11): NPS, CSAT, NRR / GRR, logo churn, license utilisation.
+//! The customer metrics (SPEC §11): NPS, CSAT, NRR / GRR, logo churn, license utilisation,
+//! SMAU.
 
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
+use csops_core::metrics::{Smau, SmauBy, SmauCounter, UsageEvent};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyInt;
+use pyo3::types::{PyDict, PyInt, PyList};
+
+use crate::arrow::{Kind, TextColumn, TimeColumn};
 
 use crate::*;
 
@@ -158,4 +166,126 @@ pub(crate) fn license_utilization(
 ) -> PyResult<f64> {
     csops_core::metrics::license_utilization(active_users, purchased_seats)
         .map_err(|e| core_error(py, e))
+}
+
+/// SMAU, stage monthly active users (SPEC §11): the distinct users active in each DevOps stage
+/// in each calendar month (UTC), a user identified within an account.
+///
+/// `events`: the usage events, columns `account`, `user`, `stage` and `at` (a timestamp of any
+/// unit or zone, a date, or RFC 3339 text; other columns are ignored), as any table exporting
+/// Arrow data (a pyarrow Table, a polars or pandas DataFrame, a DuckDB result), or a list of
+/// dicts with those keys. `paying`: the paying accounts' names (an iterable) to count only
+/// those; None counts every account. `by`: `"account"` (default) for one row per account,
+/// month and stage, or `"total"` for one row per month and stage.
+///
+/// Returns rows `account` (with `by="account"`), `month` (`"2026-01"`), `stage`, `users`,
+/// ordered, as the kind of table that came in (a list of dicts for a list). No events, an
+/// event missing a field, or a time that is not one is an `InputError` naming the event
+/// (`events[7].at`).
+#[pyfunction]
+#[pyo3(signature = (events, *, paying = None, by = None))]
+pub(crate) fn smau<'py>(
+    py: Python<'py>,
+    events: &Bound<'py, PyAny>,
+    paying: Option<&Bound<'py, PyAny>>,
+    by: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let by: SmauBy = match by.filter(|b| !b.is_none()) {
+        Some(b) => read(py, b, "by")?,
+        None => SmauBy::Account,
+    };
+    let paying = paying
+        .filter(|p| !p.is_none())
+        .map(|p| text::names(p, "paying"))
+        .transpose()?;
+    if arrow::is_arrow(events) {
+        let (_, batches) = arrow::batches(events, "events")?;
+        let mut columns = Vec::with_capacity(batches.len());
+        for b in &batches {
+            let text = |name| TextColumn::new(py, arrow::column(py, b, name, "events")?, name);
+            let at = TimeColumn::new(py, arrow::column(py, b, "at", "events")?, "at")?;
+            columns.push((
+                text("account")?,
+                text("user")?,
+                text("stage")?,
+                at,
+                b.num_rows(),
+            ));
+        }
+        let smau = py
+            .detach(|| {
+                let mut counter = SmauCounter::new();
+                if let Some(p) = &paying {
+                    counter = counter.paying(p);
+                }
+                for (account, user, stage, at, n) in &columns {
+                    counter.extend((0..*n).map(|i| UsageEvent {
+                        account: account.get(i),
+                        user: user.get(i),
+                        stage: stage.get(i),
+                        at: at.get(i),
+                    }))?;
+                }
+                counter.finish()
+            })
+            .map_err(|e| core_error(py, e))?;
+        let (schema, batch) = smau_batch(&smau, by)?;
+        return Kind::of(events).table(py, schema, vec![batch]);
+    }
+    if !events.is_instance_of::<PyList>() {
+        return Err(PyTypeError::new_err(format!(
+            "events: expected a table exporting Arrow data (pyarrow, polars, pandas, DuckDB) or a list of dicts, not {}",
+            events.get_type()
+        )));
+    }
+    let call = PyDict::new(py);
+    call.set_item("events", events)?;
+    if let Some(p) = paying {
+        call.set_item("paying", p)?;
+    }
+    let call = call.into_any();
+    let reader = de::Reader::new("events");
+    let read = Smau::read(reader.de(&call));
+    let smau = reader.finish(read, |e| core_error(py, e))?;
+    let rows = PyList::empty(py);
+    for row in smau.rows_by(by) {
+        let d = PyDict::new(py);
+        if let Some(account) = row.account {
+            d.set_item("account", account)?;
+        }
+        d.set_item("month", row.month.to_string())?;
+        d.set_item("stage", row.stage)?;
+        d.set_item("users", row.users)?;
+        rows.append(d)?;
+    }
+    Ok(rows.into_any())
+}
+
+/// SMAU's long form as one record batch.
+fn smau_batch(smau: &Smau, by: SmauBy) -> PyResult<(Arc<Schema>, RecordBatch)> {
+    let rows: Vec<_> = smau.rows_by(by).collect();
+    let mut fields = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    if by == SmauBy::Account {
+        fields.push(Field::new("account", DataType::Utf8, false));
+        columns.push(Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|r| r.account.unwrap_or_default()),
+        )));
+    }
+    fields.push(Field::new("month", DataType::Utf8, false));
+    columns.push(Arc::new(StringArray::from_iter_values(
+        rows.iter().map(|r| r.month.to_string()),
+    )));
+    fields.push(Field::new("stage", DataType::Utf8, false));
+    columns.push(Arc::new(StringArray::from_iter_values(
+        rows.iter().map(|r| r.stage),
+    )));
+    fields.push(Field::new("users", DataType::Int64, false));
+    columns.push(Arc::new(Int64Array::from_iter_values(
+        rows.iter().map(|r| r.users as i64),
+    )));
+    let schema = Arc::new(Schema::new(fields));
+    let batch = RecordBatch::try_new(schema.clone(), columns)
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    Ok((schema, batch))
 }

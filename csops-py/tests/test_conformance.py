@@ -11,6 +11,7 @@ import json
 import os
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 import csops
@@ -112,9 +113,43 @@ def metric(name: str, data: object) -> float:
     return getattr(m, name)(**data)  # type: ignore[no-any-return]
 
 
+def smau_nested(events: object, paying: object) -> dict:  # type: ignore[type-arg]
+    """SMAU's two long forms folded into the vectors' `{total, by_account}` shape."""
+    total: dict = {}  # type: ignore[type-arg]
+    by_account: dict = {}  # type: ignore[type-arg]
+    def rows(result: object) -> list:  # type: ignore[type-arg]
+        return result.to_pylist() if isinstance(result, pa.Table) else result  # type: ignore[return-value]
+
+    for r in rows(csops.metrics.smau(events, paying=paying, by="total")):
+        total.setdefault(r["month"], {})[r["stage"]] = r["users"]
+    for r in rows(csops.metrics.smau(events, paying=paying)):
+        by_account.setdefault(r["account"], {}).setdefault(r["month"], {})[r["stage"]] = r["users"]
+    return {"total": total, "by_account": by_account}
+
+
+def event_table(events: list) -> pa.Table:  # type: ignore[type-arg]
+    """A vector's usage events as a pyarrow Table of text columns (a missing key is a null)."""
+    return pa.Table.from_pylist(events, schema=pa.schema([(k, pa.string()) for k in ("account", "user", "stage", "at")]))
+
+
+def smau_forms(data: dict) -> list:  # type: ignore[type-arg]
+    """SMAU over the vector's events as a list of dicts and as a pyarrow Table (Arrow's path)."""
+    events, paying = data["events"], data.get("paying")
+    return [smau_nested(events, paying), smau_nested(event_table(events), paying)]
+
+
 def run_metrics(v: dict, name: str) -> None:  # type: ignore[type-arg]
     for i, case in enumerate(v["cases"]):
         where = f"{name} cases[{i}] {case['metric']} {case['input']}"
+        if case["metric"] == "smau":
+            if "error" in case:
+                for form in (case["input"]["events"], event_table(case["input"]["events"])):
+                    with pytest.raises(csops.InputError):
+                        smau_nested(form, case["input"].get("paying"))
+            else:
+                for actual in smau_forms(case["input"]):
+                    assert actual == case["expect"], where
+            continue
         if "error" in case:
             with pytest.raises(csops.InputError):
                 metric(case["metric"], case["input"])

@@ -450,11 +450,35 @@ static csops_status_t metric_case(const char *name, const cJSON *input, double *
     return CSOPS_INVALID_ARGUMENT;
 }
 
+/* SMAU's answer is a structure: the call form goes in as the vector gives it (the core reads
+ * it) and the JSON that comes out is compared whole with `expect`. */
+static void run_smau_case(const char *path, int index, const cJSON *c) {
+    char *input = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "input"));
+    char *out = NULL;
+    csops_status_t st = csops_smau_json(input, &out);
+    const cJSON *expect = cJSON_GetObjectItemCaseSensitive(c, "expect");
+    if (expect != NULL) {
+        cJSON *actual = out ? cJSON_Parse(out) : NULL;
+        CHECK(st == CSOPS_OK && actual != NULL && cJSON_Compare(actual, expect, 1), "%s cases[%d] smau: expected %s, actual %s %s",
+              path, index, cJSON_PrintUnformatted(expect), csops_status_name(st), out ? out : csops_last_error_message());
+        cJSON_Delete(actual);
+    } else {
+        CHECK(st == CSOPS_INVALID_INPUT && out == NULL, "%s cases[%d] smau: expected an input error, actual %s", path, index,
+              csops_status_name(st));
+    }
+    csops_string_free(out);
+    free(input);
+}
+
 static void run_metrics_vector(const char *path, const cJSON *v) {
     int index = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(v, "cases")) {
         const char *name = cJSON_GetObjectItemCaseSensitive(c, "metric")->valuestring;
+        if (strcmp(name, "smau") == 0) {
+            run_smau_case(path, index++, c);
+            continue;
+        }
         double value = -12345.0;
         csops_status_t st = metric_case(name, cJSON_GetObjectItemCaseSensitive(c, "input"), &value);
         const cJSON *expect = cJSON_GetObjectItemCaseSensitive(c, "expect");
@@ -754,6 +778,32 @@ done:
     free(planted_text);
 }
 
+/* SMAU over columns, as a usage-event table hands them over: seconds since 1970, a paying set. */
+static void smau_columns(void) {
+    const char *accounts[] = {"acme", "acme", "acme", "free"};
+    const char *users[] = {"u1", "u1", "u2", "u3"};
+    const char *stages[] = {"create", "create", "plan", "create"};
+    const int64_t at[] = {1769903999 /* 2026-01-31T23:59:59Z */, 1767225600 /* 2026-01-01 */, 1769904000, 1767225600};
+    const char *paying[] = {"acme"};
+    char *out = NULL;
+    CHECK(csops_smau(accounts, users, stages, at, 4, paying, 1, &out) == CSOPS_OK, "SMAU over columns");
+    CHECK(out != NULL && strcmp(out, "{\"total\":{\"2026-01\":{\"create\":1},\"2026-02\":{\"plan\":1}},"
+                                     "\"by_account\":{\"acme\":{\"2026-01\":{\"create\":1},\"2026-02\":{\"plan\":1}}}}") == 0,
+          "SMAU's JSON: %s", out ? out : "(none)");
+    csops_string_free(out);
+    out = NULL;
+    CHECK(csops_smau(accounts, users, stages, at, 4, NULL, 0, &out) == CSOPS_OK && strstr(out, "\"free\"") != NULL,
+          "every account counts without a paying set");
+    csops_string_free(out);
+    out = NULL;
+    const char *missing[] = {"u1", NULL, "u2", "u3"};
+    CHECK(csops_smau(accounts, missing, stages, at, 4, NULL, 0, &out) == CSOPS_INVALID_INPUT && out == NULL &&
+              strstr(csops_last_error_message(), "events[1].user") != NULL,
+          "a NULL user is an input error naming the event");
+    CHECK(csops_smau(NULL, NULL, NULL, NULL, 0, NULL, 0, &out) == CSOPS_INVALID_INPUT && out == NULL, "no events");
+    CHECK(csops_smau(accounts, users, stages, at, 4, NULL, 0, NULL) == CSOPS_INVALID_ARGUMENT, "no output");
+}
+
 int main(int argc, char **argv) {
     printf("libcsops %s\n", csops_version());
     walk_a_request();
@@ -762,6 +812,7 @@ int main(int argc, char **argv) {
     score_a_book();
     gitlab_export();
     gitlab_wild();
+    smau_columns();
     for (int i = 1; i < argc; i++) {
         if (strlen(argv[i]) > 0) run_vectors(argv[i]);
     }

@@ -1,11 +1,11 @@
 """Type stubs for the native module csops._csops (checked against it by mypy.stubtest)."""
 
 from datetime import date, datetime
-from typing import Any, Iterator, Mapping, Sequence, TypeAlias, final
+from typing import Any, Iterable, Iterator, Literal, Mapping, Sequence, TypeAlias, final
 
 __all__ = [
     "Workflow", "Request", "Transition", "Label", "LabelSet", "Weight", "weight_for_hours", "scope", "title", "days", "version",
-    "nps", "csat", "nrr", "grr", "logo_churn", "license_utilization", "Maturity", "CAPABILITIES", "Segmentation", "capacity_plan", "Journey", "Scorecard", "HealthScore",
+    "nps", "csat", "nrr", "grr", "logo_churn", "license_utilization", "smau", "Maturity", "CAPABILITIES", "Segmentation", "capacity_plan", "Journey", "Scorecard", "HealthScore",
     "CsopsError", "LabelError", "ConfigError", "InputError", "TransitionRejected", "Rejection",
     "STATES", "REJECTION_KINDS", "COMMAND_TYPES", "WORKSTREAMS", "__version__",
     "Issues", "ReadIssues", "LabelEvent", "Violation", "Reconstruction", "IssueHook", "WebhookDecision", "BoardReport", "AuditRun",
@@ -365,6 +365,8 @@ def grr(
 ) -> float: ...
 def logo_churn(*, accounts_at_start: int, churned_accounts: int) -> float: ...
 def license_utilization(*, active_users: float, purchased_seats: float) -> float: ...
+def smau(events: Any, *, paying: Iterable[str] | None = None, by: Literal["account", "total"] | None = None) -> Any:
+    """SMAU, stage monthly active users: distinct users per stage and UTC month, per account or in total."""
 def scope(label: str) -> str | None: ...
 def version() -> str: ...
 def days(hours: float) -> str:

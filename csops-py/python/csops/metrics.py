@@ -10,8 +10,11 @@ names the input), never return NaN.
     105.0
     >>> metrics.grr(start=[100, 100, 0], now=[150, 0, 80])  # per account; new logos excluded
     50.0
+    >>> events = [{"account": "acme", "user": "u1", "stage": "create", "at": "2026-01-31T23:59:59Z"}]
+    >>> metrics.smau(events, by="total")  # a pyarrow / polars / pandas / DuckDB table works too
+    [{'month': '2026-01', 'stage': 'create', 'users': 1}]
 """
 
-from csops._csops import csat, grr, license_utilization, logo_churn, nps, nrr
+from csops._csops import csat, grr, license_utilization, logo_churn, nps, nrr, smau
 
-__all__ = ["csat", "grr", "license_utilization", "logo_churn", "nps", "nrr"]
+__all__ = ["csat", "grr", "license_utilization", "logo_churn", "nps", "nrr", "smau"]

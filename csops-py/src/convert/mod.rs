@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
 pub(crate) mod arrays;
+pub(crate) mod arrow;
 pub(crate) mod de;
 pub(crate) mod text;
 pub(crate) mod time;

@@ -67,3 +67,29 @@ pub(crate) fn not_unicode(py: Python<'_>, e: PyErr, name: &str) -> PyErr {
         e
     }
 }
+
+/// Names from any iterable of `str` (a list, a set, a pandas Series, a numpy array of objects):
+/// the argument `name`. A single `str` is refused (it would read as its characters), and an
+/// item that is not text is an `InputError` naming it (`paying[2]`).
+pub(crate) fn names(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
+    let py = obj.py();
+    if obj.is_instance_of::<PyString>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{name}: expected an iterable of names, not one str"
+        )));
+    }
+    obj.try_iter()?
+        .enumerate()
+        .map(|(i, item)| {
+            let item = item?;
+            let s = item.cast::<PyString>().map_err(|_| {
+                crate::input_error(
+                    py,
+                    name,
+                    format!("{name}[{i}]: {} is not text", item.get_type()),
+                )
+            })?;
+            str_of(s, name).map(str::to_owned)
+        })
+        .collect()
+}

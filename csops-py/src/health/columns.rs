@@ -11,9 +11,11 @@ use crate::input_error;
 
 use super::*;
 
-/// A column as `f64`s: borrowed from numpy when it already is float64, else converted.
+/// A column as `f64`s: borrowed from numpy when it already is float64, an Arrow array's own
+/// values (float64 without nulls), else converted.
 pub(crate) enum Column<'py> {
     Borrowed(PyReadonlyArray1<'py, f64>),
+    Arrow(arrow_array::Float64Array),
     Owned(Vec<f64>),
 }
 
@@ -21,6 +23,7 @@ impl Column<'_> {
     pub(crate) fn slice(&self) -> PyResult<&[f64]> {
         match self {
             Column::Borrowed(a) => Ok(a.as_slice()?),
+            Column::Arrow(a) => Ok(a.values()),
             Column::Owned(v) => Ok(v),
         }
     }

@@ -4,20 +4,19 @@
 //!
 //! Here: `Scorecard`; `columns` (a book's columns as slices), `score` (`HealthScore`).
 
-use chrono::NaiveDate;
-use numpy::{PyArray1, PyReadonlyArray1};
+use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use csops_core::health::{
-    self as core, Batch, NO_SEGMENT, Override, Previous, ScoreContext, UNKNOWN_CODE, Values,
-};
+use csops_core::health::{self as core, Override, Previous, ScoreContext, Values};
 
 use crate::*;
 
+mod batch;
 mod columns;
 mod score;
 
+pub(crate) use batch::*;
 pub(crate) use columns::*;
 pub(crate) use score::*;
 
@@ -176,13 +175,16 @@ impl Scorecard {
     }
 
     /// Scores a book at once, without a Python loop and with the GIL released. `data`: a pandas
-    /// DataFrame, a dict of arrays or a pyarrow Table, columns named by measure id (others are
-    /// ignored; numbers, or category names / codes for category measures; NaN / None missing).
+    /// DataFrame, a dict of arrays, or any table exporting Arrow data (a pyarrow Table, a
+    /// polars DataFrame, a DuckDB result), columns named by measure id (others are ignored;
+    /// numbers, or category names / codes for category measures; NaN / None / null missing).
     /// `as_of`: the date scored (ISO text or a `datetime.date`), as for `score`.
     /// `observed`: measure id → observation dates (for staleness); `segment`: one segment name
     /// or one per row; `previous`: the previous result (its `band`) or band names, for hysteresis;
-    /// `threads`: scoring threads (default: all cores). Returns a DataFrame (`score`, `band`,
-    /// `coverage`; the input's index) for a DataFrame, else a dict of numpy arrays.
+    /// `threads`: scoring threads (default: all cores). Returns `score`, `band` and `coverage`
+    /// columns as the kind of table that came in: a DataFrame with the input's index for a
+    /// pandas DataFrame, a polars DataFrame for polars, a pyarrow Table for pyarrow, an Arrow
+    /// table object for any other Arrow data, a dict of numpy arrays for a dict.
     #[pyo3(signature = (data, *, as_of = None, observed = None, segment = None, previous = None, threads = None))]
     #[allow(clippy::too_many_arguments)]
     fn score_batch<'py>(
@@ -195,180 +197,14 @@ impl Scorecard {
         previous: Option<&Bound<'py, PyAny>>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let card = &self.inner;
-        let names = column_names(data)?;
-        let mut n: Option<usize> = None;
-        let set_len = |n: &mut Option<usize>, len: usize, what: &str| -> PyResult<()> {
-            match *n {
-                Some(k) if k != len => Err(input_error(
-                    py,
-                    what,
-                    format!("{what}: {len} rows, but other columns have {k}"),
-                )),
-                _ => {
-                    *n = Some(len);
-                    Ok(())
-                }
-            }
+        let args = BookArgs {
+            as_of,
+            observed,
+            segment,
+            previous,
+            threads,
         };
-        let mut prepared = Prepared {
-            columns: Vec::new(),
-            observed: Vec::new(),
-            segments: None,
-            previous: None,
-        };
-        for (m, id) in card.measures().iter().enumerate() {
-            if names.iter().any(|c| c == id) {
-                let col = measure_column(py, card, m, &get_column(data, id)?)?;
-                set_len(&mut n, col.slice()?.len(), id)?;
-                prepared.columns.push((m, col));
-            }
-        }
-        if n.is_none() {
-            set_len(&mut n, data.len()?, "data")?;
-        }
-        if let Some(obs) = observed {
-            for (k, v) in obs.iter() {
-                let id = k.extract::<crate::text::OwnedText>()?.0;
-                let m = card.measure_index(&id).ok_or_else(|| {
-                    input_error(py, "observed", format!("observed: {id:?} is not a measure"))
-                })?;
-                let days = day_column(py, &v)?;
-                set_len(&mut n, days.len(), "observed")?;
-                prepared.observed.push((m, days));
-            }
-        }
-        if let Some(seg) = segment.filter(|s| !s.is_none()) {
-            if let Ok(s) = seg.cast::<PyString>() {
-                let code = card
-                    .segment_code(crate::text::str_of(s, "segment")?)
-                    .map_err(|e| core_error(py, e))?;
-                prepared.segments = Some(vec![code; n.unwrap_or(0)]);
-            } else {
-                // A book holds a few segment names over many rows: each is looked up once.
-                let names = strings(py, seg)?;
-                let mut known: std::collections::HashMap<&str, u32> = Default::default();
-                let codes: Vec<u32> = names
-                    .iter()
-                    .enumerate()
-                    .map(|(row, s)| match s.as_deref() {
-                        None => Ok(NO_SEGMENT),
-                        Some(s) => match known.get(s) {
-                            Some(code) => Ok(*code),
-                            None => {
-                                let code = card.segment_code(s).map_err(|e| {
-                                    crate::input_error(py, "segment", format!("row {row}: {e}"))
-                                })?;
-                                known.insert(s, code);
-                                Ok(code)
-                            }
-                        },
-                    })
-                    .collect::<PyResult<_>>()?;
-                set_len(&mut n, codes.len(), "segment")?;
-                prepared.segments = Some(codes);
-            }
-        }
-        if let Some(prev) = previous.filter(|p| !p.is_none()) {
-            let bands = if prev.cast::<PyDict>().is_ok() || prev.hasattr("columns")? {
-                prev.get_item("band")?
-            } else {
-                prev.clone()
-            };
-            let mut codes = Vec::new();
-            for b in strings(py, &bands)? {
-                let code = match b {
-                    None => UNKNOWN_CODE,
-                    Some(b) => card.band_code(&b).ok_or_else(|| {
-                        input_error(
-                            py,
-                            "previous",
-                            format!(
-                                "previous: unknown band {b:?} (bands: {}, Unknown)",
-                                card.bands().join(", ")
-                            ),
-                        )
-                    })?,
-                };
-                codes.push(code);
-            }
-            set_len(&mut n, codes.len(), "previous")?;
-            prepared.previous = Some(codes);
-        }
-        let n = n.unwrap_or(0);
-        let as_of: Option<NaiveDate> = as_of
-            .filter(|d| !d.is_none())
-            .map(|d| day(py, d, "as_of"))
-            .transpose()?;
-        let threads = match threads {
-            Some(t) => t,
-            None => py
-                .import("os")?
-                .call_method0("cpu_count")?
-                .extract::<Option<usize>>()?
-                .unwrap_or(1),
-        };
-        let mut batch = Batch::new(card, n).threads(threads);
-        for (m, col) in &prepared.columns {
-            batch = batch
-                .values(&card.measures()[*m], col.slice()?)
-                .map_err(|e| core_error(py, e))?;
-        }
-        for (m, days) in &prepared.observed {
-            batch = batch
-                .observed(&card.measures()[*m], days)
-                .map_err(|e| core_error(py, e))?;
-        }
-        if let Some(s) = &prepared.segments {
-            batch = batch.segments(s).map_err(|e| core_error(py, e))?;
-        }
-        if let Some(p) = &prepared.previous {
-            batch = batch.previous_bands(p).map_err(|e| core_error(py, e))?;
-        }
-        if let Some(d) = as_of {
-            batch = batch.as_of(d);
-        }
-        let (mut score, mut band, mut coverage) = (vec![0.0; n], vec![0u8; n], vec![0.0; n]);
-        py.detach(|| batch.score_into(&mut score, &mut band, &mut coverage))
-            .map_err(|e| core_error(py, e))?;
-        // Band codes for pandas' Categorical: Unknown is the last category.
-        let unknown = card.bands().len() as i16;
-        let codes: Vec<i16> = band
-            .iter()
-            .map(|b| {
-                if *b == UNKNOWN_CODE {
-                    unknown
-                } else {
-                    i16::from(*b)
-                }
-            })
-            .collect();
-        let mut categories = card.bands().to_vec();
-        categories.push(core::UNKNOWN.to_owned());
-        let score = PyArray1::from_vec(py, score);
-        let coverage = PyArray1::from_vec(py, coverage);
-        let codes = PyArray1::from_vec(py, codes);
-        let is_frame =
-            data.hasattr("index")? && data.hasattr("columns")? && !data.hasattr("column_names")?;
-        if is_frame && let Ok(pd) = py.import("pandas") {
-            let band = pd
-                .getattr("Categorical")?
-                .call_method1("from_codes", (codes, categories))?;
-            let cols = PyDict::new(py);
-            cols.set_item("score", score)?;
-            cols.set_item("band", band)?;
-            cols.set_item("coverage", coverage)?;
-            let kw = PyDict::new(py);
-            kw.set_item("index", data.getattr("index")?)?;
-            return pd.getattr("DataFrame")?.call((cols,), Some(&kw));
-        }
-        let np = py.import("numpy")?;
-        let band = np.call_method1("asarray", (categories,))?.get_item(codes)?;
-        let out = PyDict::new(py);
-        out.set_item("score", score)?;
-        out.set_item("band", band)?;
-        out.set_item("coverage", coverage)?;
-        Ok(out.into_any())
+        score_book(py, &self.inner, data, args)
     }
 
     /// Validates scores taken as of a date against later outcomes: ROC AUC, churn rate and lift

@@ -15,6 +15,10 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod smau;
+
+pub use smau::{At, Month, Smau, SmauBy, SmauCounter, SmauRow, UsageEvent};
+
 /// A metric's input that breaks its rule.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum MetricsError {
@@ -45,6 +49,17 @@ pub enum MetricsError {
         metric: &'static str,
         /// The components not given, in order.
         missing: Vec<&'static str>,
+    },
+    /// A value that is not of the form the metric reads (a timestamp that is not RFC 3339, a
+    /// usage event without its user).
+    #[error("{metric}: {input}: {rule}")]
+    Malformed {
+        /// The metric.
+        metric: &'static str,
+        /// The input (`events[3].at`).
+        input: String,
+        /// What is wrong with it, and the rule.
+        rule: String,
     },
     /// Inputs that do not fit together.
     #[error("{metric}: {rule}")]

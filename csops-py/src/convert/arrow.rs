@@ -1,0 +1,233 @@
+//! Arrow in and out. Any object exporting the Arrow PyCapsule interface (`__arrow_c_stream__`
+//! or `__arrow_c_array__`: pyarrow, polars, DuckDB results, nanoarrow, pandas ≥ 2.2) is read as
+//! record batches through `pyo3-arrow`, without pyarrow or polars and without copying its
+//! float64 columns; a result goes back as the kind of object that came in (`Kind`).
+
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int32Type, Int64Type};
+use arrow_array::{
+    Array, ArrayRef, Float64Array, Int32Array, Int64Array, LargeStringArray, RecordBatch,
+    StringArray, StringViewArray,
+};
+use arrow_schema::{DataType, Schema, TimeUnit};
+use csops_core::metrics::At;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3_arrow::PyTable;
+use pyo3_arrow::input::AnyRecordBatch;
+
+use crate::*;
+
+/// Whether `obj` exports the Arrow PyCapsule interface.
+pub(crate) fn is_arrow(obj: &Bound<'_, PyAny>) -> bool {
+    let py = obj.py();
+    obj.hasattr(intern!(py, "__arrow_c_stream__"))
+        .unwrap_or(false)
+        || obj
+            .hasattr(intern!(py, "__arrow_c_array__"))
+            .unwrap_or(false)
+}
+
+/// The kind of table a result is given back as: the kind that came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A pandas DataFrame.
+    Pandas,
+    /// A polars DataFrame.
+    Polars,
+    /// A pyarrow Table (or record batch, or reader).
+    PyArrow,
+    /// Anything else exporting the interface (DuckDB, nanoarrow): an Arrow table object that
+    /// exports it too.
+    Arrow,
+}
+
+impl Kind {
+    /// The kind of `obj`, by the package its type comes from.
+    pub(crate) fn of(obj: &Bound<'_, PyAny>) -> Kind {
+        let module = obj
+            .get_type()
+            .module()
+            .map(|m| m.to_string())
+            .unwrap_or_default();
+        let package = module.split('.').next().unwrap_or("");
+        match package {
+            "pandas" => Kind::Pandas,
+            "polars" => Kind::Polars,
+            "pyarrow" => Kind::PyArrow,
+            _ => Kind::Arrow,
+        }
+    }
+
+    /// A table of `batches` as this kind of object.
+    pub(crate) fn table<'py>(
+        self,
+        py: Python<'py>,
+        schema: Arc<Schema>,
+        batches: Vec<RecordBatch>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let table = PyTable::try_new(batches, schema)?;
+        match self {
+            Kind::PyArrow => table.into_pyarrow(py),
+            Kind::Pandas => table.into_pyarrow(py)?.call_method0("to_pandas"),
+            Kind::Polars => py.import("polars")?.getattr("DataFrame")?.call1((table,)),
+            Kind::Arrow => Ok(table.into_pyobject(py)?.into_any()),
+        }
+    }
+}
+
+/// Every record batch of an Arrow object (the stream read to its end; the columns are shared,
+/// not copied). `name` is the argument, for the error of an object that is not Arrow.
+pub(crate) fn batches(
+    obj: &Bound<'_, PyAny>,
+    name: &str,
+) -> PyResult<(Arc<Schema>, Vec<RecordBatch>)> {
+    let py = obj.py();
+    let any: AnyRecordBatch = obj.extract().map_err(|e| {
+        input_error(
+            py,
+            name,
+            format!("{name}: not a table that exports Arrow data: {e}"),
+        )
+    })?;
+    let reader = any.into_reader()?;
+    let schema = reader.schema();
+    let batches = reader
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| input_error(py, name, format!("{name}: {e}")))?;
+    Ok((schema, batches))
+}
+
+/// A batch's column by name; a missing column is an `InputError` naming it and listing the
+/// columns there are.
+pub(crate) fn column<'b>(
+    py: Python<'_>,
+    batch: &'b RecordBatch,
+    name: &str,
+    arg: &str,
+) -> PyResult<&'b ArrayRef> {
+    batch.column_by_name(name).ok_or_else(|| {
+        let names: Vec<&str> = batch
+            .schema_ref()
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect();
+        input_error(
+            py,
+            name,
+            format!("{arg}: no column {name:?} (columns: {})", names.join(", ")),
+        )
+    })
+}
+
+/// A text column, read in place when it is text already (other types are cast to text once).
+pub(crate) enum TextColumn {
+    Utf8(StringArray),
+    Large(LargeStringArray),
+    View(StringViewArray),
+}
+
+impl TextColumn {
+    pub(crate) fn new(py: Python<'_>, array: &ArrayRef, name: &str) -> PyResult<TextColumn> {
+        Ok(match array.data_type() {
+            DataType::Utf8 => TextColumn::Utf8(array.as_string::<i32>().clone()),
+            DataType::LargeUtf8 => TextColumn::Large(array.as_string::<i64>().clone()),
+            DataType::Utf8View => TextColumn::View(array.as_string_view().clone()),
+            other => {
+                let cast = arrow_cast::cast(array, &DataType::Utf8).map_err(|e| {
+                    input_error(
+                        py,
+                        name,
+                        format!("column {name:?}: {other} is not text: {e}"),
+                    )
+                })?;
+                TextColumn::Utf8(cast.as_string::<i32>().clone())
+            }
+        })
+    }
+
+    /// Row `i` (`None` when null).
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+        match self {
+            TextColumn::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
+            TextColumn::Large(a) => a.is_valid(i).then(|| a.value(i)),
+            TextColumn::View(a) => a.is_valid(i).then(|| a.value(i)),
+        }
+    }
+}
+
+/// A time column: timestamps of any unit and zone, dates, or RFC 3339 text.
+pub(crate) enum TimeColumn {
+    /// Counts since 1970-01-01T00:00:00Z, `per_second` to a second.
+    Epoch {
+        values: Int64Array,
+        per_second: i64,
+    },
+    /// Days since 1970-01-01.
+    Days(Int32Array),
+    Text(TextColumn),
+}
+
+impl TimeColumn {
+    pub(crate) fn new(py: Python<'_>, array: &ArrayRef, name: &str) -> PyResult<TimeColumn> {
+        let epoch = |per_second: i64| -> PyResult<TimeColumn> {
+            let values = arrow_cast::cast(array, &DataType::Int64)
+                .map_err(|e| input_error(py, name, format!("column {name:?}: {e}")))?;
+            Ok(TimeColumn::Epoch {
+                values: values.as_primitive::<Int64Type>().clone(),
+                per_second,
+            })
+        };
+        match array.data_type() {
+            DataType::Timestamp(unit, _) => epoch(match unit {
+                TimeUnit::Second => 1,
+                TimeUnit::Millisecond => 1_000,
+                TimeUnit::Microsecond => 1_000_000,
+                TimeUnit::Nanosecond => 1_000_000_000,
+            }),
+            DataType::Date64 => epoch(1_000),
+            DataType::Date32 => Ok(TimeColumn::Days(array.as_primitive::<Int32Type>().clone())),
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                Ok(TimeColumn::Text(TextColumn::new(py, array, name)?))
+            }
+            other => Err(input_error(
+                py,
+                name,
+                format!(
+                    "column {name:?}: {other} is not a time (a timestamp, a date, or RFC 3339 text)"
+                ),
+            )),
+        }
+    }
+
+    /// Row `i` (`None` when null).
+    pub(crate) fn get(&self, i: usize) -> Option<At<'_>> {
+        match self {
+            TimeColumn::Epoch { values, per_second } => values
+                .is_valid(i)
+                .then(|| At::Seconds(values.value(i).div_euclid(*per_second))),
+            TimeColumn::Days(days) => days
+                .is_valid(i)
+                .then(|| At::Seconds(i64::from(days.value(i)) * 86_400)),
+            TimeColumn::Text(t) => t.get(i).map(At::Text),
+        }
+    }
+}
+
+/// A numeric column as `f64`s with nulls as NaN: the array itself when it is float64 without
+/// nulls (no copy), else one converted copy. `None` for a column that is not numeric.
+pub(crate) fn floats(array: &ArrayRef) -> Option<Float64Array> {
+    let dt = array.data_type();
+    if !(dt.is_numeric() || *dt == DataType::Boolean) {
+        return None;
+    }
+    let cast = arrow_cast::cast(array, &DataType::Float64).ok()?;
+    let values = cast.as_primitive::<Float64Type>();
+    if values.null_count() == 0 {
+        return Some(values.clone());
+    }
+    Some(values.iter().map(|v| Some(v.unwrap_or(f64::NAN))).collect())
+}

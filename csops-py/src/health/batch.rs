@@ -1,0 +1,315 @@
+//! `Scorecard.score_batch`: a book's columns read once (numpy, pandas, a dict, or any Arrow
+//! table: float64 Arrow columns without nulls are read in place), its per-row arguments, one
+//! core call with the GIL released, and the scores given back as the kind of table that came
+//! in.
+
+use std::sync::Arc;
+
+use arrow_array::types::Int16Type;
+use arrow_array::{ArrayRef, DictionaryArray, Float64Array, Int16Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
+use chrono::NaiveDate;
+use numpy::PyArray1;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+use csops_core::health::{self as core, Batch, NO_SEGMENT, UNKNOWN_CODE};
+
+use crate::arrow::{Kind, TextColumn};
+
+use super::*;
+
+/// `score_batch`'s arguments besides the book.
+pub(crate) struct BookArgs<'a, 'py> {
+    pub(crate) as_of: Option<&'a Bound<'py, PyAny>>,
+    pub(crate) observed: Option<&'a Bound<'py, PyDict>>,
+    pub(crate) segment: Option<&'a Bound<'py, PyAny>>,
+    pub(crate) previous: Option<&'a Bound<'py, PyAny>>,
+    pub(crate) threads: Option<usize>,
+}
+
+/// Scores a book (see `Scorecard.score_batch`).
+pub(crate) fn score_book<'py>(
+    py: Python<'py>,
+    card: &core::Scorecard,
+    data: &Bound<'py, PyAny>,
+    args: BookArgs<'_, 'py>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let arrow =
+        !data.is_instance_of::<PyDict>() && Kind::of(data) != Kind::Pandas && arrow::is_arrow(data);
+    let mut n: Option<usize> = None;
+    let set_len = |n: &mut Option<usize>, len: usize, what: &str| -> PyResult<()> {
+        match *n {
+            Some(k) if k != len => Err(input_error(
+                py,
+                what,
+                format!("{what}: {len} rows, but other columns have {k}"),
+            )),
+            _ => {
+                *n = Some(len);
+                Ok(())
+            }
+        }
+    };
+    let mut prepared = Prepared {
+        columns: Vec::new(),
+        observed: Vec::new(),
+        segments: None,
+        previous: None,
+    };
+    if arrow {
+        let (columns, rows) = arrow_columns(py, card, data)?;
+        prepared.columns = columns;
+        set_len(&mut n, rows, "data")?;
+    } else {
+        let names = column_names(data)?;
+        for (m, id) in card.measures().iter().enumerate() {
+            if names.iter().any(|c| c == id) {
+                let col = measure_column(py, card, m, &get_column(data, id)?)?;
+                set_len(&mut n, col.slice()?.len(), id)?;
+                prepared.columns.push((m, col));
+            }
+        }
+        if n.is_none() {
+            set_len(&mut n, data.len()?, "data")?;
+        }
+    }
+    if let Some(obs) = args.observed {
+        for (k, v) in obs.iter() {
+            let id = k.extract::<crate::text::OwnedText>()?.0;
+            let m = card.measure_index(&id).ok_or_else(|| {
+                input_error(py, "observed", format!("observed: {id:?} is not a measure"))
+            })?;
+            let days = day_column(py, &v)?;
+            set_len(&mut n, days.len(), "observed")?;
+            prepared.observed.push((m, days));
+        }
+    }
+    if let Some(seg) = args.segment.filter(|s| !s.is_none()) {
+        if let Ok(s) = seg.cast::<PyString>() {
+            let code = card
+                .segment_code(crate::text::str_of(s, "segment")?)
+                .map_err(|e| core_error(py, e))?;
+            prepared.segments = Some(vec![code; n.unwrap_or(0)]);
+        } else {
+            // A book holds a few segment names over many rows: each is looked up once.
+            let names = strings(py, seg)?;
+            let mut known: std::collections::HashMap<&str, u32> = Default::default();
+            let codes: Vec<u32> = names
+                .iter()
+                .enumerate()
+                .map(|(row, s)| match s.as_deref() {
+                    None => Ok(NO_SEGMENT),
+                    Some(s) => match known.get(s) {
+                        Some(code) => Ok(*code),
+                        None => {
+                            let code = card.segment_code(s).map_err(|e| {
+                                crate::input_error(py, "segment", format!("row {row}: {e}"))
+                            })?;
+                            known.insert(s, code);
+                            Ok(code)
+                        }
+                    },
+                })
+                .collect::<PyResult<_>>()?;
+            set_len(&mut n, codes.len(), "segment")?;
+            prepared.segments = Some(codes);
+        }
+    }
+    if let Some(prev) = args.previous.filter(|p| !p.is_none()) {
+        let bands = if prev.cast::<PyDict>().is_ok() || prev.hasattr("columns")? {
+            prev.get_item("band")?
+        } else {
+            prev.clone()
+        };
+        let mut codes = Vec::new();
+        for b in strings(py, &bands)? {
+            let code = match b {
+                None => UNKNOWN_CODE,
+                Some(b) => card.band_code(&b).ok_or_else(|| {
+                    input_error(
+                        py,
+                        "previous",
+                        format!(
+                            "previous: unknown band {b:?} (bands: {}, Unknown)",
+                            card.bands().join(", ")
+                        ),
+                    )
+                })?,
+            };
+            codes.push(code);
+        }
+        set_len(&mut n, codes.len(), "previous")?;
+        prepared.previous = Some(codes);
+    }
+    let n = n.unwrap_or(0);
+    let as_of: Option<NaiveDate> = args
+        .as_of
+        .filter(|d| !d.is_none())
+        .map(|d| day(py, d, "as_of"))
+        .transpose()?;
+    let threads = match args.threads {
+        Some(t) => t,
+        None => py
+            .import("os")?
+            .call_method0("cpu_count")?
+            .extract::<Option<usize>>()?
+            .unwrap_or(1),
+    };
+    let mut batch = Batch::new(card, n).threads(threads);
+    for (m, col) in &prepared.columns {
+        batch = batch
+            .values(&card.measures()[*m], col.slice()?)
+            .map_err(|e| core_error(py, e))?;
+    }
+    for (m, days) in &prepared.observed {
+        batch = batch
+            .observed(&card.measures()[*m], days)
+            .map_err(|e| core_error(py, e))?;
+    }
+    if let Some(s) = &prepared.segments {
+        batch = batch.segments(s).map_err(|e| core_error(py, e))?;
+    }
+    if let Some(p) = &prepared.previous {
+        batch = batch.previous_bands(p).map_err(|e| core_error(py, e))?;
+    }
+    if let Some(d) = as_of {
+        batch = batch.as_of(d);
+    }
+    let (mut score, mut band, mut coverage) = (vec![0.0; n], vec![0u8; n], vec![0.0; n]);
+    py.detach(|| batch.score_into(&mut score, &mut band, &mut coverage))
+        .map_err(|e| core_error(py, e))?;
+    if arrow {
+        return arrow_scores(py, card, Kind::of(data), score, band, coverage);
+    }
+    // Band codes for pandas' Categorical: Unknown is the last category.
+    let unknown = card.bands().len() as i16;
+    let codes: Vec<i16> = band
+        .iter()
+        .map(|b| {
+            if *b == UNKNOWN_CODE {
+                unknown
+            } else {
+                i16::from(*b)
+            }
+        })
+        .collect();
+    let mut categories = card.bands().to_vec();
+    categories.push(core::UNKNOWN.to_owned());
+    let score = PyArray1::from_vec(py, score);
+    let coverage = PyArray1::from_vec(py, coverage);
+    let codes = PyArray1::from_vec(py, codes);
+    let is_frame =
+        data.hasattr("index")? && data.hasattr("columns")? && !data.hasattr("column_names")?;
+    if is_frame && let Ok(pd) = py.import("pandas") {
+        let band = pd
+            .getattr("Categorical")?
+            .call_method1("from_codes", (codes, categories))?;
+        let cols = PyDict::new(py);
+        cols.set_item("score", score)?;
+        cols.set_item("band", band)?;
+        cols.set_item("coverage", coverage)?;
+        let kw = PyDict::new(py);
+        kw.set_item("index", data.getattr("index")?)?;
+        return pd.getattr("DataFrame")?.call((cols,), Some(&kw));
+    }
+    let np = py.import("numpy")?;
+    let band = np.call_method1("asarray", (categories,))?.get_item(codes)?;
+    let out = PyDict::new(py);
+    out.set_item("score", score)?;
+    out.set_item("band", band)?;
+    out.set_item("coverage", coverage)?;
+    Ok(out.into_any())
+}
+
+/// The measure columns of an Arrow table and its row count: a float64 column without nulls as
+/// it is when the table is one record batch, else one converted copy; category names coded.
+fn arrow_columns<'py>(
+    py: Python<'py>,
+    card: &core::Scorecard,
+    data: &Bound<'py, PyAny>,
+) -> PyResult<(Vec<(usize, Column<'py>)>, usize)> {
+    let (schema, batches) = arrow::batches(data, "data")?;
+    let rows = batches.iter().map(RecordBatch::num_rows).sum();
+    let mut columns = Vec::new();
+    for (m, id) in card.measures().iter().enumerate() {
+        if schema.column_with_name(id).is_none() {
+            continue;
+        }
+        let mut parts = Vec::with_capacity(batches.len());
+        for b in &batches {
+            let array = arrow::column(py, b, id, "data")?;
+            let part = match arrow::floats(array) {
+                Some(values) => values,
+                None => {
+                    let text = TextColumn::new(py, array, id)?;
+                    (0..b.num_rows())
+                        .map(|i| match text.get(i) {
+                            None => Ok(f64::NAN),
+                            Some(s) => card.category_code(m, s).map_err(|e| core_error(py, e)),
+                        })
+                        .collect::<PyResult<Vec<f64>>>()?
+                        .into()
+                }
+            };
+            parts.push(part);
+        }
+        let column = if parts.len() == 1 {
+            Column::Arrow(parts.pop().expect("one part"))
+        } else {
+            Column::Owned(
+                parts
+                    .iter()
+                    .flat_map(|p| p.values().iter().copied())
+                    .collect(),
+            )
+        };
+        columns.push((m, column));
+    }
+    Ok((columns, rows))
+}
+
+/// The scores as an Arrow table of the input's kind: `score` (null when Unknown), `band` (a
+/// dictionary of the scorecard's bands and Unknown), `coverage`.
+fn arrow_scores<'py>(
+    py: Python<'py>,
+    card: &core::Scorecard,
+    kind: Kind,
+    score: Vec<f64>,
+    band: Vec<u8>,
+    coverage: Vec<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let unknown = card.bands().len() as i16;
+    let keys: Int16Array = band
+        .iter()
+        .map(|b| {
+            Some(if *b == UNKNOWN_CODE {
+                unknown
+            } else {
+                i16::from(*b)
+            })
+        })
+        .collect();
+    let mut names: Vec<&str> = card.bands().iter().map(String::as_str).collect();
+    names.push(core::UNKNOWN);
+    let band = DictionaryArray::<Int16Type>::try_new(keys, Arc::new(StringArray::from(names)))
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    let score: Float64Array = score.iter().map(|s| (!s.is_nan()).then_some(*s)).collect();
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(score),
+        Arc::new(band),
+        Arc::new(Float64Array::from(coverage)),
+    ];
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("score", DataType::Float64, true),
+        Field::new(
+            "band",
+            DataType::Dictionary(Box::new(DataType::Int16), Box::new(DataType::Utf8)),
+            false,
+        ),
+        Field::new("coverage", DataType::Float64, false),
+    ]));
+    let batch = RecordBatch::try_new(schema.clone(), columns)
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    kind.table(py, schema, vec![batch])
+}
