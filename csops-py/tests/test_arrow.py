@@ -222,3 +222,16 @@ def test_the_objects_a_job_ships_pickle() -> None:
     assert pickle.loads(pickle.dumps(card)) == card
     seg = csops.Segmentation()
     assert pickle.loads(pickle.dumps(seg)) == seg
+
+
+def test_batch_reasons_are_each_accounts_explanation() -> None:
+    card = csops.Scorecard.default()
+    cols = book(50)
+    table = arrow_book(cols)
+    out = card.score_batch(table, reasons=2, as_of="2026-10-01")
+    assert out.column_names == ["score", "band", "coverage", "reasons"]
+    as_dict = card.score_batch(cols, reasons=2, as_of="2026-10-01")
+    for i, row in enumerate(table.to_pylist()):
+        one = card.score({k: v for k, v in row.items() if v is not None}, as_of="2026-10-01")
+        assert out.column("reasons")[i].as_py() == one.reasons(2) == as_dict["reasons"][i], i
+    assert "reasons" not in card.score_batch(table).column_names

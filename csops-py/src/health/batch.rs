@@ -5,8 +5,11 @@
 
 use std::sync::Arc;
 
+use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::types::Int16Type;
-use arrow_array::{ArrayRef, DictionaryArray, Float64Array, Int16Array, RecordBatch, StringArray};
+use arrow_array::{
+    Array, ArrayRef, DictionaryArray, Float64Array, Int16Array, RecordBatch, StringArray,
+};
 use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
 use numpy::PyArray1;
@@ -26,6 +29,7 @@ pub(crate) struct BookArgs<'a, 'py> {
     pub(crate) segment: Option<&'a Bound<'py, PyAny>>,
     pub(crate) previous: Option<&'a Bound<'py, PyAny>>,
     pub(crate) threads: Option<usize>,
+    pub(crate) reasons: usize,
 }
 
 /// Scores a book (see `Scorecard.score_batch`).
@@ -177,10 +181,21 @@ pub(crate) fn score_book<'py>(
         batch = batch.as_of(d);
     }
     let (mut score, mut band, mut coverage) = (vec![0.0; n], vec![0u8; n], vec![0.0; n]);
-    py.detach(|| batch.score_into(&mut score, &mut band, &mut coverage))
+    let reasons = args.reasons;
+    let reasons: Option<Vec<Vec<String>>> = py
+        .detach(|| {
+            batch.score_into(&mut score, &mut band, &mut coverage)?;
+            (reasons > 0)
+                .then(|| {
+                    (0..n)
+                        .map(|row| Ok::<_, core::HealthError>(batch.explain(row)?.reasons(reasons)))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()
+        })
         .map_err(|e| core_error(py, e))?;
     if arrow {
-        return arrow_scores(py, card, Kind::of(data), score, band, coverage);
+        return arrow_scores(py, card, Kind::of(data), score, band, coverage, reasons);
     }
     // Band codes for pandas' Categorical: Unknown is the last category.
     let unknown = card.bands().len() as i16;
@@ -209,6 +224,9 @@ pub(crate) fn score_book<'py>(
         cols.set_item("score", score)?;
         cols.set_item("band", band)?;
         cols.set_item("coverage", coverage)?;
+        if let Some(r) = &reasons {
+            cols.set_item("reasons", r)?;
+        }
         let kw = PyDict::new(py);
         kw.set_item("index", data.getattr("index")?)?;
         return pd.getattr("DataFrame")?.call((cols,), Some(&kw));
@@ -219,6 +237,9 @@ pub(crate) fn score_book<'py>(
     out.set_item("score", score)?;
     out.set_item("band", band)?;
     out.set_item("coverage", coverage)?;
+    if let Some(r) = &reasons {
+        out.set_item("reasons", r)?;
+    }
     Ok(out.into_any())
 }
 
@@ -278,6 +299,7 @@ fn arrow_scores<'py>(
     score: Vec<f64>,
     band: Vec<u8>,
     coverage: Vec<f64>,
+    reasons: Option<Vec<Vec<String>>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let unknown = card.bands().len() as i16;
     let keys: Int16Array = band
@@ -295,12 +317,12 @@ fn arrow_scores<'py>(
     let band = DictionaryArray::<Int16Type>::try_new(keys, Arc::new(StringArray::from(names)))
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
     let score: Float64Array = score.iter().map(|s| (!s.is_nan()).then_some(*s)).collect();
-    let columns: Vec<ArrayRef> = vec![
+    let mut columns: Vec<ArrayRef> = vec![
         Arc::new(score),
         Arc::new(band),
         Arc::new(Float64Array::from(coverage)),
     ];
-    let schema = Arc::new(Schema::new(vec![
+    let mut fields = vec![
         Field::new("score", DataType::Float64, true),
         Field::new(
             "band",
@@ -308,7 +330,17 @@ fn arrow_scores<'py>(
             false,
         ),
         Field::new("coverage", DataType::Float64, false),
-    ]));
+    ];
+    if let Some(reasons) = reasons {
+        let mut list = ListBuilder::new(StringBuilder::new());
+        for r in reasons {
+            list.append_value(r.into_iter().map(Some));
+        }
+        let list = list.finish();
+        fields.push(Field::new("reasons", list.data_type().clone(), false));
+        columns.push(Arc::new(list));
+    }
+    let schema = Arc::new(Schema::new(fields));
     let batch = RecordBatch::try_new(schema.clone(), columns)
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
     kind.table(py, schema, vec![batch])

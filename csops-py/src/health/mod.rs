@@ -181,11 +181,12 @@ impl Scorecard {
     /// `as_of`: the date scored (ISO text or a `datetime.date`), as for `score`.
     /// `observed`: measure id → observation dates (for staleness); `segment`: one segment name
     /// or one per row; `previous`: the previous result (its `band`) or band names, for hysteresis;
-    /// `threads`: scoring threads (default: all cores). Returns `score`, `band` and `coverage`
-    /// columns as the kind of table that came in: a DataFrame with the input's index for a
+    /// `threads`: scoring threads (default: all cores); `reasons`: with n > 0, a `reasons`
+    /// column too, each account's first n reasons (as `HealthScore.reasons` gives them).
+    /// Returns `score`, `band` and `coverage` columns as the kind of table that came in: a DataFrame with the input's index for a
     /// pandas DataFrame, a polars DataFrame for polars, a pyarrow Table for pyarrow, an Arrow
     /// table object for any other Arrow data, a dict of numpy arrays for a dict.
-    #[pyo3(signature = (data, *, as_of = None, observed = None, segment = None, previous = None, threads = None))]
+    #[pyo3(signature = (data, *, as_of = None, observed = None, segment = None, previous = None, threads = None, reasons = 0))]
     #[allow(clippy::too_many_arguments)]
     fn score_batch<'py>(
         &self,
@@ -196,6 +197,7 @@ impl Scorecard {
         segment: Option<&Bound<'py, PyAny>>,
         previous: Option<&Bound<'py, PyAny>>,
         threads: Option<usize>,
+        reasons: usize,
     ) -> PyResult<Bound<'py, PyAny>> {
         let args = BookArgs {
             as_of,
@@ -203,6 +205,7 @@ impl Scorecard {
             segment,
             previous,
             threads,
+            reasons,
         };
         score_book(py, &self.inner, data, args)
     }
