@@ -7,6 +7,9 @@
   one, and the memory-bound floor (numpy's `sum` over the same columns: one read, no copy), at
   10 k, 100 k and 1 M accounts, with the time per account at each size (scaling);
 - metrics over 1 M survey answers and accounts beside numpy;
+- scale (benches/scale.py): 1 M accounts scored from pandas, polars and pyarrow beside numpy
+  input, SMAU over 10 M usage events beside pandas and DuckDB, and the Spark scoring job in
+  `local[2]` beside `mapInPandas` with the pandas scorecard;
 - the Rust figures on one core (`cargo bench -p csops-benches --bench figures`): label parsing,
   command application, replay, reconstruction, the board, scoring, metrics, and the memory
   figures (allocations per command and per scored account, bytes per request, peak RSS).
@@ -53,6 +56,7 @@ def _load(name: str) -> Any:
 
 
 health = _load("health_python")
+scale = _load("scale")
 
 DIRECTORY = {"lena": ["workstream_lead:Gainsight"], "ana": ["workstream_lead:Analytics"],
              "omar": ["cs_ops"], "pat": ["cs_ops"], "gia": ["cs_ops", "gainsight_admin"]}
@@ -311,7 +315,8 @@ def main(argv: list[str]) -> int:
     sizes = [1_000, 5_000] if args.quick else [10_000, 100_000, 1_000_000]
     rows = (workflow_rows(50 if args.quick else 2_000, args.runs)
             + health_rows(sizes, args.runs)
-            + metrics_rows(10_000 if args.quick else 1_000_000, args.runs))
+            + metrics_rows(10_000 if args.quick else 1_000_000, args.runs)
+            + scale.rows(args.quick, args.runs))
     command = "scripts/bench" if not args.quick else "python benches/side_by_side.py --quick"
     head = ["job", "csops", "the alternative", "ratio", "target", "met"]
     lines = [

@@ -468,7 +468,7 @@ csops_status_t csops_metric_license_utilization(double active_users,
  names to count only those, or NULL to count every account. Writes JSON
  `{"total": {month: {stage: users}}, "by_account": {account: {month: {stage: users}}}}` to
  `*out_json` (free with `csops_string_free`). `CSOPS_INVALID_INPUT` for no events or an
- event missing a field.
+ event missing a field; `CSOPS_INVALID_ARGUMENT` for a NULL name in `paying`.
 
  # Safety
  `accounts`, `users`, `stages` and `at_seconds` point to `n` values each (or are NULL with

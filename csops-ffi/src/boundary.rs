@@ -215,6 +215,35 @@ macro_rules! arg_text_column {
 }
 pub(crate) use arg_text_column;
 
+/// An optional array of `n` C strings (the array NULL: `None`); a NULL element is
+/// `CSOPS_INVALID_ARGUMENT` naming it (`paying[2]`), one not UTF-8 `CSOPS_INVALID_UTF8`.
+macro_rules! arg_texts_or_null {
+    ($ptr:ident, $n:expr) => {{
+        let (ptr, n) = ($ptr, $n);
+        if ptr.is_null() {
+            Ok(None)
+        } else {
+            // SAFETY: the argument contract above, for the array and each element.
+            unsafe { $crate::boundary::text_column(ptr, n, stringify!($ptr)) }.and_then(|texts| {
+                texts
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        t.ok_or_else(|| {
+                            $crate::boundary::Failure::new(
+                                $crate::CSOPS_INVALID_ARGUMENT,
+                                format!("{}[{i}] is NULL", stringify!($ptr)),
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<&str>, _>>()
+                    .map(Some)
+            })
+        }
+    }};
+}
+pub(crate) use arg_texts_or_null;
+
 /// An output array of `n` elements as a mutable slice (`n` = 0 may come with NULL).
 macro_rules! arg_slice_mut {
     ($ptr:ident, $n:expr) => {{

@@ -1,6 +1,6 @@
 //! The customer metrics from C (SPEC §11).
 
-use csops_core::metrics::{At, Retention, Smau, SmauCounter, UsageEvent};
+use csops_core::metrics::{At, Retention, Smau, UsageEvent};
 
 use crate::*;
 
@@ -161,7 +161,7 @@ pub unsafe extern "C" fn csops_metric_license_utilization(
 /// names to count only those, or NULL to count every account. Writes JSON
 /// `{"total": {month: {stage: users}}, "by_account": {account: {month: {stage: users}}}}` to
 /// `*out_json` (free with `csops_string_free`). `CSOPS_INVALID_INPUT` for no events or an
-/// event missing a field.
+/// event missing a field; `CSOPS_INVALID_ARGUMENT` for a NULL name in `paying`.
 ///
 /// # Safety
 /// `accounts`, `users`, `stages` and `at_seconds` point to `n` values each (or are NULL with
@@ -182,17 +182,14 @@ pub unsafe extern "C" fn csops_smau(
         let out = arg_out!(out_json)?;
         let (accounts, users) = (arg_text_column!(accounts, n)?, arg_text_column!(users, n)?);
         let (stages, at) = (arg_text_column!(stages, n)?, arg_slice!(at_seconds, n)?);
-        let mut counter = SmauCounter::new();
-        if !paying.is_null() {
-            counter = counter.paying(arg_text_column!(paying, n_paying)?.into_iter().map(Option::unwrap_or_default));
-        }
-        counter.extend((0..n).map(|i| UsageEvent {
+        let paying = arg_texts_or_null!(paying, n_paying)?;
+        let events = (0..n).map(|i| UsageEvent {
             account: accounts[i],
             user: users[i],
             stage: stages[i],
             at: Some(At::Seconds(at[i])),
-        })).map_err(failure)?;
-        out.write_json(&counter.finish().map_err(failure)?)?;
+        });
+        out.write_json(&Smau::count(events, paying.as_deref()).map_err(failure)?)?;
         Ok(CSOPS_OK)
     }
 }

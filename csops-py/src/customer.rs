@@ -140,19 +140,29 @@ impl Segmentation {
         to_py(py, &s)
     }
 
-    /// The segments of a book, a list of dicts as `assign` gives them. `accounts`: a list of
-    /// account dicts as `assign` takes them; the first unmatched account is an `InputError`
-    /// naming it.
+    /// The segments of a book. `accounts`: a list of account dicts as `assign` takes them (the
+    /// result: a list of dicts as `assign` gives them), or a table exporting Arrow data (a
+    /// pyarrow Table, a polars DataFrame, a DuckDB result; columns `id`, `arr`, `seats`,
+    /// `public_sector`, `region`; the result: a table of the same kind, one row per account).
+    /// The first unmatched account is an `InputError` naming it.
     fn assign_all<'py>(
         &self,
         py: Python<'py>,
         accounts: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let book: Vec<csops_core::segment::Account> = read(py, accounts, "accounts")?;
+        let arrow = arrow::is_arrow(accounts) && !accounts.is_instance_of::<pyo3::types::PyList>();
+        let book: Vec<csops_core::segment::Account> = if arrow {
+            arrow::records(accounts, "accounts")?
+        } else {
+            read(py, accounts, "accounts")?
+        };
         let out = self
             .inner
             .assign_all(&book)
             .map_err(|e| core_error(py, e))?;
+        if arrow {
+            return arrow::table_of(py, arrow::Kind::of(accounts), &out);
+        }
         to_py(py, &out)
     }
 
@@ -179,7 +189,7 @@ impl Segmentation {
 /// dict per team (`team`, `accounts`, `digital_only`, `needed_by_ratio`, `needed_by_cadence`,
 /// `current`, `gap_by_ratio`, `gap_by_cadence`).
 ///
-/// `assignments`: `Segmentation.assign_all`'s output (a list of dicts). `current`: None, or a
+/// `assignments`: `Segmentation.assign_all`'s output (a list of dicts, or its Arrow table). `current`: None, or a
 /// dict from CSM team ("Strategic", "Growth", "Scale", "PubSec") to its CSMs now. `model`:
 /// None (the illustrative assumptions), or a dict of those to replace: `accounts_per_csm` and
 /// `calls_per_account_per_week` (each engagement model -> a number),
@@ -193,7 +203,12 @@ pub(crate) fn capacity_plan<'py>(
     model: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     use csops_core::segment as s;
-    let assignments: Vec<s::Assignment> = read(py, assignments, "assignments")?;
+    let assignments: Vec<s::Assignment> =
+        if arrow::is_arrow(assignments) && !assignments.is_instance_of::<pyo3::types::PyList>() {
+            arrow::records(assignments, "assignments")?
+        } else {
+            read(py, assignments, "assignments")?
+        };
     let current: std::collections::BTreeMap<s::CsmTeam, u64> = match current {
         Some(c) if !c.is_none() => read(py, c, "current")?,
         _ => std::collections::BTreeMap::new(),

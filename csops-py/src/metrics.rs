@@ -198,36 +198,26 @@ pub(crate) fn smau<'py>(
         .filter(|p| !p.is_none())
         .map(|p| text::names(p, "paying"))
         .transpose()?;
-    if arrow::is_arrow(events) {
-        let (_, batches) = arrow::batches(events, "events")?;
-        let mut columns = Vec::with_capacity(batches.len());
-        for b in &batches {
-            let text = |name| TextColumn::new(py, arrow::column(py, b, name, "events")?, name);
-            let at = TimeColumn::new(py, arrow::column(py, b, "at", "events")?, "at")?;
-            columns.push((
-                text("account")?,
-                text("user")?,
-                text("stage")?,
-                at,
-                b.num_rows(),
-            ));
+    if arrow::is_arrow(events) && !events.is_instance_of::<PyList>() {
+        // The events stream in one record batch at a time; only what is distinct is kept.
+        let mut counter = SmauCounter::over(paying.as_deref());
+        for batch in arrow::reader(events, "events")? {
+            let b = batch.map_err(|e| input_error(py, "events", format!("events: {e}")))?;
+            let text = |name| TextColumn::new(py, arrow::column(py, &b, name, "events")?, name);
+            let (account, user, stage) = (text("account")?, text("user")?, text("stage")?);
+            let at = TimeColumn::new(py, arrow::column(py, &b, "at", "events")?, "at")?;
+            py.detach(|| {
+                counter.extend((0..b.num_rows()).map(|i| UsageEvent {
+                    account: account.get(i),
+                    user: user.get(i),
+                    stage: stage.get(i),
+                    at: at.get(i),
+                }))
+            })
+            .map_err(|e| core_error(py, e))?;
         }
         let smau = py
-            .detach(|| {
-                let mut counter = SmauCounter::new();
-                if let Some(p) = &paying {
-                    counter = counter.paying(p);
-                }
-                for (account, user, stage, at, n) in &columns {
-                    counter.extend((0..*n).map(|i| UsageEvent {
-                        account: account.get(i),
-                        user: user.get(i),
-                        stage: stage.get(i),
-                        at: at.get(i),
-                    }))?;
-                }
-                counter.finish()
-            })
+            .detach(|| counter.finish())
             .map_err(|e| core_error(py, e))?;
         let (schema, batch) = smau_batch(&smau, by)?;
         return Kind::of(events).table(py, schema, vec![batch]);
@@ -238,14 +228,8 @@ pub(crate) fn smau<'py>(
             events.get_type()
         )));
     }
-    let call = PyDict::new(py);
-    call.set_item("events", events)?;
-    if let Some(p) = paying {
-        call.set_item("paying", p)?;
-    }
-    let call = call.into_any();
     let reader = de::Reader::new("events");
-    let read = Smau::read(reader.de(&call));
+    let read = Smau::read_events(reader.de(events), paying.as_deref());
     let smau = reader.finish(read, |e| core_error(py, e))?;
     let rows = PyList::empty(py);
     for row in smau.rows_by(by) {

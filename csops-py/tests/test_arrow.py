@@ -235,3 +235,77 @@ def test_batch_reasons_are_each_accounts_explanation() -> None:
         one = card.score({k: v for k, v in row.items() if v is not None}, as_of="2026-10-01")
         assert out.column("reasons")[i].as_py() == one.reasons(2) == as_dict["reasons"][i], i
     assert "reasons" not in card.score_batch(table).column_names
+
+
+def test_metrics_take_arrow_columns() -> None:
+    m = csops.metrics
+    answers = [10, 9, 7, 3, 0, 6]
+    expected = m.nps(answers)
+    for column in (pa.array(answers, pa.int8()), pa.chunked_array([answers[:2], answers[2:]]), pl.Series(answers)):
+        assert m.nps(column) == expected
+    assert m.csat(pa.array([5, 4, 3, 1], pa.uint16())) == 50.0
+    with pytest.raises(csops.InputError) as e:
+        m.nps(pa.array([9, None, 10]))
+    assert e.value.key == "answers[1]"
+    with pytest.raises(csops.InputError, match="integers"):
+        m.nps(pa.array([9.0, 10.0]))
+    start, now = [100.0, 100.0, 0.0], [150.0, 0.0, 80.0]
+    assert m.nrr(start=pa.array(start), now=pl.Series(now)) == m.nrr(start=start, now=now) == 75.0
+    with pytest.raises(csops.InputError):
+        m.grr(start=pa.array([100.0, None]), now=pa.array([1.0, 2.0]))  # a missing amount is refused
+
+
+def test_segmentation_takes_and_gives_a_table() -> None:
+    seg = csops.Segmentation()
+    rows = [{"id": "acme", "arr": 600_000.0, "seats": 900, "public_sector": False, "region": "EMEA"},
+            {"id": "tiny", "arr": 3_000.0, "seats": 5, "public_sector": False, "region": "AMER"},
+            {"id": "gov", "arr": 90_000.0, "seats": 120, "public_sector": True, "region": "AMER"}]
+    expected = seg.assign_all(rows)
+    table = pa.Table.from_pylist(rows)
+    out = seg.assign_all(table)
+    assert isinstance(out, pa.Table)
+    assert [{k: str(v) if k != "priority" else v for k, v in r.items()} for r in out.to_pylist()] == expected
+    frame = seg.assign_all(pl.from_arrow(table))
+    assert isinstance(frame, pl.DataFrame) and frame["account"].to_list() == ["acme", "tiny", "gov"]
+    # Two batches: an error names the row in the whole table.
+    two = pa.Table.from_batches([*table.to_batches(), *pa.Table.from_pylist(
+        [{"id": "bad", "arr": None, "seats": 1, "public_sector": False, "region": "EMEA"}], schema=table.schema).to_batches()])
+    with pytest.raises(csops.InputError) as e:
+        seg.assign_all(two)
+    assert e.value.key == "accounts[3].arr"
+    # The plan over the table equals the plan over the list.
+    assert csops.capacity_plan(out) == csops.capacity_plan(expected)
+
+
+def test_previous_bands_come_from_any_earlier_result() -> None:
+    card = csops.Scorecard.default()
+    cols = book(200)
+    table = arrow_book(cols)
+    reference = card.score_batch(cols, previous=card.score_batch(cols)["band"])
+    for earlier in (card.score_batch(table), card.score_batch(pl.from_arrow(table)),
+                    card.score_batch(duckdb.connect().from_arrow(table))):
+        again = card.score_batch(table, previous=earlier)
+        assert scores_of(again)[1] == [str(b) for b in reference["band"]]
+
+
+def test_arrow_columns_refused_by_name() -> None:
+    card = csops.Scorecard.default()
+    with pytest.raises(csops.InputError) as e:
+        csops.metrics.nps(pa.array([9, 2**63 + 1], pa.uint64()))
+    assert e.value.key == "answers[1]" and "range" in str(e.value)
+    # A dictionary of numbers is numbers.
+    codes = pa.array([90.0, 10.0, 90.0]).dictionary_encode()
+    out = card.score_batch(pa.table({"license_utilization": codes}))
+    plain = card.score_batch(pa.table({"license_utilization": [90.0, 10.0, 90.0]}))
+    assert scores_of(out) == scores_of(plain)
+    # A category error names its row in the whole table, across batches.
+    two = pa.Table.from_batches([pa.record_batch({"csm_sentiment": ["green"] * 3}),
+                                 pa.record_batch({"csm_sentiment": ["green", "purple"]})])
+    with pytest.raises(csops.InputError, match="row 4"):
+        card.score_batch(two)
+    with pytest.raises(csops.InputError) as e:
+        smau(EVENTS, paying=["acme", 7])  # type: ignore[list-item]
+    assert e.value.key == "paying[1]"
+    with pytest.raises((csops.InputError, TypeError)) as info:
+        smau([{**EVENTS[0], "at": dt.datetime(2026, 1, 1)}])
+    assert "events[0].at" in str(info.value)

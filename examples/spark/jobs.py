@@ -11,8 +11,9 @@
   `board` reports the board on the driver.
 - `smau`: stage monthly active users over a usage-event table (account, user, stage, at).
   The events are grouped by account (a user belongs to one account, so an account's counts
-  are exact within its group) and counted with `groupBy(...).applyInArrow`; the total is the
-  sum over accounts.
+  are exact within its group) and counted with `groupBy(...).applyInArrow`, one row per
+  account, month and stage; the total is their sum per month and stage
+  (`groupBy("month", "stage").sum("users")`).
 
 Each job is the same code in `local[2]` and on a cluster; csops objects reach the workers by
 pickle (they pickle by their definition). Run all three on generated data:
@@ -71,16 +72,19 @@ def session(cores: int = 2) -> SparkSession:
 def score_book(spark: SparkSession, book: str, out: str, card: csops.Scorecard, as_of: str, reasons: int = 3) -> DataFrame:
     """Scores the Parquet book `book` (an `account` column and one per measure) into `out`."""
 
+    names = ["score", "band", "coverage"] + (["reasons"] if reasons else [])
+
     def score(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             scored = card.score_batch(pa.Table.from_batches([batch]), as_of=as_of, reasons=reasons, threads=1)
+            # Spark takes the band as text (its Arrow reader has no dictionaries).
+            scored = scored.set_column(1, "band", scored.column("band").cast(pa.string()))
             yield pa.RecordBatch.from_arrays(
-                [batch.column("account"), scored.column("score").combine_chunks(),
-                 scored.column("band").cast(pa.string()).combine_chunks(), scored.column("coverage").combine_chunks(),
-                 scored.column("reasons").combine_chunks()],
-                names=["account", "score", "band", "coverage", "reasons"])
+                [batch.column("account"), *(scored.column(c).combine_chunks() for c in names)],
+                names=["account", *names])
 
-    scores = spark.read.parquet(book).mapInArrow(score, SCORES)
+    schema = SCORES if reasons else SCORES.rsplit(",", 1)[0]
+    scores = spark.read.parquet(book).mapInArrow(score, schema)
     scores.write.mode("overwrite").parquet(out)
     return spark.read.parquet(out)
 

@@ -120,11 +120,19 @@ impl Serialize for Month {
 pub type StageCounts = BTreeMap<String, u64>;
 
 /// SMAU: distinct active users per month and stage, in total and per account. Months and
-/// stages with no active user are absent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// stages with no active user are absent. Held as its long forms (sorted lines over name
+/// tables); it serializes as `{"total": {month: {stage: users}}, "by_account": {account:
+/// {month: {stage: users}}}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Smau {
-    total: BTreeMap<Month, StageCounts>,
-    by_account: BTreeMap<String, BTreeMap<Month, StageCounts>>,
+    /// Account names, sorted.
+    accounts: Vec<Box<str>>,
+    /// Stage names, sorted.
+    stages: Vec<Box<str>>,
+    /// (account, month, stage, users), sorted, indices into the name tables.
+    rows: Vec<(u32, Month, u32, u64)>,
+    /// (month, stage, users), sorted.
+    total: Vec<(Month, u32, u64)>,
 }
 
 /// One line of SMAU's long form: an account's active users in one stage and month.
@@ -167,10 +175,7 @@ impl Smau {
         events: impl IntoIterator<Item = UsageEvent<'a>>,
         paying: Option<&[&str]>,
     ) -> Result<Smau, MetricsError> {
-        let mut counter = SmauCounter::new();
-        if let Some(paying) = paying {
-            counter = counter.paying(paying.iter().copied());
-        }
+        let mut counter = SmauCounter::over(paying);
         counter.extend(events)?;
         counter.finish()
     }
@@ -194,6 +199,30 @@ impl Smau {
         input.count()
     }
 
+    /// SMAU over the usage events as any serde deserializer holds them (a list of
+    /// `{"account", "user", "stage", "at"}`; other keys ignored), over the `paying` accounts
+    /// when given. An error names the event as `events[i]…`.
+    pub fn read_events<'de, D>(events: D, paying: Option<&[String]>) -> Result<Smau, MetricsError>
+    where
+        D: Deserializer<'de>,
+        D::Error: fmt::Display,
+    {
+        let records: Vec<EventRecord> = serde_path_to_error::deserialize(events).map_err(|e| {
+            let (input, rule) = crate::words::read_error(&e);
+            let input = if input.starts_with('[') {
+                format!("events{input}")
+            } else {
+                "events".to_owned()
+            };
+            MetricsError::Malformed {
+                metric: METRIC,
+                input,
+                rule,
+            }
+        })?;
+        count_records(&records, paying)
+    }
+
     /// SMAU from its call form in JSON text (see [`Smau::read`]).
     pub fn from_json(text: &str) -> Result<Smau, MetricsError> {
         let input: Input =
@@ -211,40 +240,113 @@ impl Smau {
 
     /// Month → stage → active users over every (paying) account: the sum of the accounts'
     /// counts, since a user belongs to one account.
-    pub fn total(&self) -> &BTreeMap<Month, StageCounts> {
-        &self.total
+    pub fn total(&self) -> BTreeMap<Month, StageCounts> {
+        let mut out: BTreeMap<Month, StageCounts> = BTreeMap::new();
+        for r in self.total_rows() {
+            out.entry(r.month)
+                .or_default()
+                .insert(r.stage.to_owned(), r.users);
+        }
+        out
     }
 
-    /// Account → month → stage → active users.
-    pub fn by_account(&self) -> &BTreeMap<String, BTreeMap<Month, StageCounts>> {
-        &self.by_account
+    /// Account → month → stage → active users (built on each call: the long form [`Smau::rows`]
+    /// is what SMAU holds).
+    pub fn by_account(&self) -> BTreeMap<String, BTreeMap<Month, StageCounts>> {
+        let mut out: BTreeMap<String, BTreeMap<Month, StageCounts>> = BTreeMap::new();
+        for r in self.rows() {
+            out.entry(r.account.unwrap_or_default().to_owned())
+                .or_default()
+                .entry(r.month)
+                .or_default()
+                .insert(r.stage.to_owned(), r.users);
+        }
+        out
     }
 
     /// The long form per account, ordered by account, month and stage.
     pub fn rows(&self) -> impl Iterator<Item = SmauRow<'_>> {
-        self.by_account.iter().flat_map(|(account, months)| {
-            rows_of(months).map(move |r| SmauRow {
-                account: Some(account.as_str()),
-                ..r
-            })
+        self.rows.iter().map(|(a, month, s, users)| SmauRow {
+            account: Some(&self.accounts[*a as usize]),
+            month: *month,
+            stage: &self.stages[*s as usize],
+            users: *users,
         })
     }
 
     /// The long form of the total, ordered by month and stage (`account` is `None`).
     pub fn total_rows(&self) -> impl Iterator<Item = SmauRow<'_>> {
-        rows_of(&self.total)
+        self.total.iter().map(|(month, s, users)| SmauRow {
+            account: None,
+            month: *month,
+            stage: &self.stages[*s as usize],
+            users: *users,
+        })
+    }
+
+    /// How many lines the long form `by` has.
+    pub fn len_by(&self, by: SmauBy) -> usize {
+        match by {
+            SmauBy::Account => self.rows.len(),
+            SmauBy::Total => self.total.len(),
+        }
     }
 }
 
-fn rows_of(months: &BTreeMap<Month, StageCounts>) -> impl Iterator<Item = SmauRow<'_>> {
-    months.iter().flat_map(|(month, stages)| {
-        stages.iter().map(move |(stage, users)| SmauRow {
-            account: None,
-            month: *month,
-            stage: stage.as_str(),
-            users: *users,
-        })
-    })
+impl Serialize for Smau {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("total", &Nested(self, None))?;
+        map.serialize_entry("by_account", &ByAccount(self))?;
+        map.end()
+    }
+}
+
+/// The lines of one account (or of the total) as month → stage → users.
+struct Nested<'a>(&'a Smau, Option<&'a [(u32, Month, u32, u64)]>);
+
+impl Serialize for Nested<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let lines: Vec<(Month, u32, u64)> = match self.1 {
+            Some(rows) => rows.iter().map(|(_, m, st, u)| (*m, *st, *u)).collect(),
+            None => self.0.total.clone(),
+        };
+        let mut map = s.serialize_map(None)?;
+        for month in lines.chunk_by(|x, y| x.0 == y.0) {
+            let stages = Stages(self.0, month);
+            map.serialize_entry(&month[0].0, &stages)?;
+        }
+        map.end()
+    }
+}
+
+struct Stages<'a>(&'a Smau, &'a [(Month, u32, u64)]);
+
+impl Serialize for Stages<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.1.len()))?;
+        for (_, stage, users) in self.1 {
+            map.serialize_entry(&*self.0.stages[*stage as usize], users)?;
+        }
+        map.end()
+    }
+}
+
+struct ByAccount<'a>(&'a Smau);
+
+impl Serialize for ByAccount<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        for account in self.0.rows.chunk_by(|x, y| x.0 == y.0) {
+            let name = &*self.0.accounts[account[0].0 as usize];
+            map.serialize_entry(name, &Nested(self.0, Some(account)))?;
+        }
+        map.end()
+    }
 }
 
 /// SMAU's call form, owned (JSON, a binding's objects).
@@ -270,18 +372,20 @@ struct EventRecord {
 
 impl Input {
     fn count(&self) -> Result<Smau, MetricsError> {
-        let mut counter = SmauCounter::new();
-        if let Some(paying) = &self.paying {
-            counter = counter.paying(paying);
-        }
-        counter.extend(self.events.iter().map(|e| UsageEvent {
-            account: e.account.as_deref(),
-            user: e.user.as_deref(),
-            stage: e.stage.as_deref(),
-            at: e.at.as_deref().map(At::Text),
-        }))?;
-        counter.finish()
+        count_records(&self.events, self.paying.as_deref())
     }
+}
+
+/// SMAU over owned event records.
+fn count_records(events: &[EventRecord], paying: Option<&[String]>) -> Result<Smau, MetricsError> {
+    let mut counter = SmauCounter::over(paying);
+    counter.extend(events.iter().map(|e| UsageEvent {
+        account: e.account.as_deref(),
+        user: e.user.as_deref(),
+        stage: e.stage.as_deref(),
+        at: e.at.as_deref().map(At::Text),
+    }))?;
+    counter.finish()
 }
 
 /// Counts SMAU one event at a time, from as many batches as the events come in. Events are
@@ -295,8 +399,8 @@ pub struct SmauCounter {
     users: Vec<FxHashMap<Box<str>, u32>>,
     stages: FxHashMap<Box<str>, u32>,
     stage_names: Vec<Box<str>>,
-    /// (account, user, month, stage) seen.
-    active: FxHashSet<(u32, u32, Month, u32)>,
+    /// (account, user, month, stage) seen, packed into one key ([`key`]).
+    active: FxHashSet<u128>,
     seen: u64,
 }
 
@@ -304,6 +408,18 @@ impl SmauCounter {
     /// A counter over every account.
     pub fn new() -> SmauCounter {
         SmauCounter::default()
+    }
+
+    /// A counter over the `paying` accounts when given, else over every account.
+    pub fn over<I, S>(paying: Option<I>) -> SmauCounter
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        match paying {
+            Some(p) => SmauCounter::new().paying(p),
+            None => SmauCounter::new(),
+        }
     }
 
     /// Counts only these accounts' users (the paying accounts).
@@ -336,7 +452,7 @@ impl SmauCounter {
         let a = match self.accounts.get(account) {
             Some(a) => *a,
             None => {
-                let a = self.account_names.len() as u32;
+                let a = number(row, "account", self.account_names.len())?;
                 self.accounts.insert(account.into(), a);
                 self.account_names.push(account.into());
                 self.users.push(FxHashMap::default());
@@ -347,7 +463,7 @@ impl SmauCounter {
         let u = match users.get(user) {
             Some(u) => *u,
             None => {
-                let u = users.len() as u32;
+                let u = number(row, "user", users.len())?;
                 users.insert(user.into(), u);
                 u
             }
@@ -355,13 +471,13 @@ impl SmauCounter {
         let s = match self.stages.get(stage) {
             Some(s) => *s,
             None => {
-                let s = self.stage_names.len() as u32;
+                let s = number(row, "stage", self.stage_names.len())?;
                 self.stages.insert(stage.into(), s);
                 self.stage_names.push(stage.into());
                 s
             }
         };
-        self.active.insert((a, u, month, s));
+        self.active.insert(key(a, u, month, s));
         Ok(())
     }
 
@@ -381,32 +497,83 @@ impl SmauCounter {
                 input: "events",
             });
         }
-        let mut counts: FxHashMap<(u32, Month, u32), u64> = FxHashMap::default();
-        for (a, _, month, s) in &self.active {
-            *counts.entry((*a, *month, *s)).or_default() += 1;
+        // Name tables in order, and each interned number's place in them.
+        let (accounts, account_rank) = sorted(self.account_names);
+        let (stages, stage_rank) = sorted(self.stage_names);
+        // One (account, month, stage) line per distinct active user, sorted: runs are counts.
+        let mut lines: Vec<u128> = self
+            .active
+            .into_iter()
+            .map(|k| {
+                let (a, _, month, s) = unkey(k);
+                key(account_rank[a as usize], 0, month, stage_rank[s as usize])
+            })
+            .collect();
+        lines.sort_unstable();
+        let rows: Vec<(u32, Month, u32, u64)> = lines
+            .chunk_by(|x, y| x == y)
+            .map(|run| {
+                let (a, _, month, s) = unkey(run[0]);
+                (a, month, s, run.len() as u64)
+            })
+            .collect();
+        let mut total: FxHashMap<(Month, u32), u64> = FxHashMap::default();
+        for (_, month, s, users) in &rows {
+            *total.entry((*month, *s)).or_default() += users;
         }
-        let mut smau = Smau {
-            total: BTreeMap::new(),
-            by_account: BTreeMap::new(),
-        };
-        for ((a, month, s), users) in counts {
-            let account = &self.account_names[a as usize];
-            let stage = &self.stage_names[s as usize];
-            *smau
-                .total
-                .entry(month)
-                .or_default()
-                .entry(stage.to_string())
-                .or_default() += users;
-            smau.by_account
-                .entry(account.to_string())
-                .or_default()
-                .entry(month)
-                .or_default()
-                .insert(stage.to_string(), users);
-        }
-        Ok(smau)
+        let mut total: Vec<(Month, u32, u64)> =
+            total.into_iter().map(|((m, s), u)| (m, s, u)).collect();
+        total.sort_unstable();
+        Ok(Smau {
+            accounts,
+            stages,
+            rows,
+            total,
+        })
     }
+}
+
+/// Names in order, and for each name's interned number its place in that order.
+fn sorted(names: Vec<Box<str>>) -> (Vec<Box<str>>, Vec<u32>) {
+    let mut order: Vec<u32> = (0..names.len() as u32).collect();
+    order.sort_unstable_by(|x, y| names[*x as usize].cmp(&names[*y as usize]));
+    let mut rank = vec![0u32; names.len()];
+    for (place, i) in order.iter().enumerate() {
+        rank[*i as usize] = place as u32;
+    }
+    let mut names: Vec<Option<Box<str>>> = names.into_iter().map(Some).collect();
+    let sorted = order
+        .iter()
+        .map(|i| names[*i as usize].take().unwrap_or_default())
+        .collect();
+    (sorted, rank)
+}
+
+/// (account, user, month, stage) as one number that sorts as (account, month, stage, user) does
+/// (the month as its count of months from year -2^31 / 12, so that it is never negative):
+/// [`SmauCounter::finish`] counts the users of an (account, month, stage) as a run.
+fn key(a: u32, u: u32, month: Month, s: u32) -> u128 {
+    let m = (i64::from(month.year) * 12 + i64::from(month.month) - 1 - i64::from(i32::MIN)) as u64;
+    (u128::from(a) << 96) | (u128::from(m as u32) << 64) | (u128::from(s) << 32) | u128::from(u)
+}
+
+fn unkey(k: u128) -> (u32, u32, Month, u32) {
+    let m = i64::from((k >> 64) as u32) + i64::from(i32::MIN);
+    let month = Month {
+        year: m.div_euclid(12) as i32,
+        month: (m.rem_euclid(12) + 1) as u8,
+    };
+    ((k >> 96) as u32, k as u32, month, (k >> 32) as u32)
+}
+
+/// The number of a new account, user (within its account) or stage: csops counts up to 2^32
+/// of each.
+fn number(row: u64, name: &str, len: usize) -> Result<u32, MetricsError> {
+    u32::try_from(len).map_err(|_| MetricsError::Malformed {
+        metric: METRIC,
+        input: format!("events[{row}].{name}"),
+        rule: format!("is one {name} more than the 2^32 SMAU counts"),
+    })
 }
 
 fn field<'a>(row: u64, name: &str, value: Option<&'a str>) -> Result<&'a str, MetricsError> {
@@ -584,6 +751,14 @@ mod tests {
         assert!(e.to_string().contains("event"), "{e}");
         let e = Smau::from_json(r#"{"events": []}"#).unwrap_err();
         assert!(matches!(e, MetricsError::Empty { .. }));
+        let events = serde_json::json!([{"account": "a", "user": "u", "stage": "s", "at": 5}]);
+        let e = Smau::read_events(&events, None).unwrap_err();
+        assert_eq!(crate::Error::from(e).key(), "events[0].at");
+        let e = Smau::read_events(&serde_json::json!({"a": 1}), None).unwrap_err();
+        assert_eq!(crate::Error::from(e).key(), "events");
+        let paying = ["b".to_owned()];
+        let none = Smau::read_events(&serde_json::json!([{"account": "a", "user": "u", "stage": "s", "at": "2026-01-01T00:00:00Z"}]), Some(&paying)).unwrap();
+        assert_eq!(none.len_by(SmauBy::Account), 0);
         let e = Smau::from_json(r#"{"events": [}"#).unwrap_err();
         assert!(e.to_string().starts_with("smau:"), "{e}");
         assert!(crate::Error::from(e).is_syntax());

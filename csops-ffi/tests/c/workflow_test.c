@@ -801,6 +801,10 @@ static void smau_columns(void) {
               strstr(csops_last_error_message(), "events[1].user") != NULL,
           "a NULL user is an input error naming the event");
     CHECK(csops_smau(NULL, NULL, NULL, NULL, 0, NULL, 0, &out) == CSOPS_INVALID_INPUT && out == NULL, "no events");
+    const char *null_paying[] = {"acme", NULL};
+    CHECK(csops_smau(accounts, users, stages, at, 4, null_paying, 2, &out) == CSOPS_INVALID_ARGUMENT && out == NULL &&
+              strstr(csops_last_error_message(), "paying[1]") != NULL,
+          "a NULL paying name is refused, named");
     CHECK(csops_smau(accounts, users, stages, at, 4, NULL, 0, NULL) == CSOPS_INVALID_ARGUMENT, "no output");
 }
 

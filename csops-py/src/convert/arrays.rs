@@ -1,13 +1,21 @@
 //! Numbers from Python for the metrics: numpy arrays and pandas Series are read in place (one
-//! conversion to a contiguous int64 / float64 array when their dtype differs), lists element by
-//! element. Conversions only.
+//! conversion to a contiguous int64 / float64 array when their dtype differs), Arrow columns
+//! (pyarrow, polars) converted once, lists element by element. Conversions only.
 
 use numpy::PyReadonlyArray1;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 
+use crate::arrow::{self, Kind};
 use crate::input_error;
+
+/// Whether `obj` is an Arrow column read through the Arrow interface (pandas keeps numpy's).
+fn arrow_column(obj: &Bound<'_, PyAny>) -> bool {
+    !obj.hasattr("__array_interface__").unwrap_or(false)
+        && Kind::of(obj) != Kind::Pandas
+        && arrow::is_arrow(obj)
+}
 
 /// A slice of numbers, borrowed from a numpy array or owned.
 pub(crate) enum Numbers<'py, T: numpy::Element> {
@@ -62,6 +70,26 @@ pub(crate) fn ints<'py>(
             "argument '{name}': expected a sequence of int, not str"
         )));
     }
+    if arrow_column(obj) {
+        let chunks = arrow::chunks(obj, name)?;
+        return arrow::int_values(&chunks).map(Numbers::Vec).map_err(|e| {
+            let (key, why) = match e {
+                arrow::NotInts::Type(t) => (
+                    name.to_owned(),
+                    format!("answers are integers, not an Arrow column of {t}"),
+                ),
+                arrow::NotInts::Null(row) => (
+                    format!("{name}[{row}]"),
+                    "is null, not an integer".to_owned(),
+                ),
+                arrow::NotInts::Range(row) => (
+                    format!("{name}[{row}]"),
+                    "is beyond the range of a 64-bit integer".to_owned(),
+                ),
+            };
+            input_error(py, &key, format!("{key}: {why}"))
+        });
+    }
     match dtype_kind(obj)?.as_deref() {
         Some("i" | "u") => return Ok(Numbers::Array(contiguous(py, obj, "int64", name)?)),
         Some(kind) => {
@@ -113,6 +141,18 @@ pub(crate) fn floats<'py>(
     obj: &Bound<'py, PyAny>,
     name: &str,
 ) -> PyResult<Numbers<'py, f64>> {
+    if arrow_column(obj) {
+        let chunks = arrow::chunks(obj, name)?;
+        return arrow::float_values(&chunks)
+            .map(Numbers::Vec)
+            .ok_or_else(|| {
+                input_error(
+                    py,
+                    name,
+                    format!("{name}: amounts are numbers, not an Arrow column of another type"),
+                )
+            });
+    }
     match dtype_kind(obj)?.as_deref() {
         Some("f" | "i" | "u") => Ok(Numbers::Array(contiguous(py, obj, "float64", name)?)),
         Some(kind) => Err(input_error(

@@ -16,7 +16,7 @@ use csops_core::metrics::At;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
-use pyo3_arrow::input::AnyRecordBatch;
+use pyo3_arrow::input::{AnyArray, AnyRecordBatch};
 
 use crate::*;
 
@@ -78,12 +78,12 @@ impl Kind {
     }
 }
 
-/// Every record batch of an Arrow object (the stream read to its end; the columns are shared,
-/// not copied). `name` is the argument, for the error of an object that is not Arrow.
-pub(crate) fn batches(
+/// An Arrow object's record batches as a stream, read one at a time (`name` is the argument,
+/// for the error of an object that is not Arrow).
+pub(crate) fn reader(
     obj: &Bound<'_, PyAny>,
     name: &str,
-) -> PyResult<(Arc<Schema>, Vec<RecordBatch>)> {
+) -> PyResult<Box<dyn arrow_array::RecordBatchReader + Send>> {
     let py = obj.py();
     let any: AnyRecordBatch = obj.extract().map_err(|e| {
         input_error(
@@ -92,7 +92,17 @@ pub(crate) fn batches(
             format!("{name}: not a table that exports Arrow data: {e}"),
         )
     })?;
-    let reader = any.into_reader()?;
+    any.into_reader()
+}
+
+/// Every record batch of an Arrow object (the stream read to its end; the columns are shared,
+/// not copied). `name` is the argument, for the error of an object that is not Arrow.
+pub(crate) fn batches(
+    obj: &Bound<'_, PyAny>,
+    name: &str,
+) -> PyResult<(Arc<Schema>, Vec<RecordBatch>)> {
+    let py = obj.py();
+    let reader = reader(obj, name)?;
     let schema = reader.schema();
     let batches = reader
         .collect::<Result<Vec<_>, _>>()
@@ -220,14 +230,125 @@ impl TimeColumn {
 /// A numeric column as `f64`s with nulls as NaN: the array itself when it is float64 without
 /// nulls (no copy), else one converted copy. `None` for a column that is not numeric.
 pub(crate) fn floats(array: &ArrayRef) -> Option<Float64Array> {
-    let dt = array.data_type();
-    if !(dt.is_numeric() || *dt == DataType::Boolean) {
-        return None;
+    let numeric = |dt: &DataType| dt.is_numeric() || *dt == DataType::Boolean;
+    match array.data_type() {
+        DataType::Dictionary(_, values) if numeric(values) => {}
+        dt if numeric(dt) => {}
+        _ => return None,
     }
     let cast = arrow_cast::cast(array, &DataType::Float64).ok()?;
     let values = cast.as_primitive::<Float64Type>();
-    if values.null_count() == 0 {
+    let Some(nulls) = values.nulls().filter(|n| n.null_count() > 0) else {
         return Some(values.clone());
+    };
+    // One copy of the values, NaN where a value is null (the nulls found by scanning the
+    // validity bits a word at a time).
+    let mut out = values.values().to_vec();
+    for i in (!nulls.inner()).set_indices() {
+        out[i] = f64::NAN;
     }
-    Some(values.iter().map(|v| Some(v.unwrap_or(f64::NAN))).collect())
+    Some(Float64Array::from(out))
+}
+
+/// A one-column Arrow object (a pyarrow Array or ChunkedArray, a polars Series) as its chunks.
+pub(crate) fn chunks(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<ArrayRef>> {
+    let py = obj.py();
+    let any: AnyArray = obj.extract().map_err(|e| {
+        input_error(
+            py,
+            name,
+            format!("{name}: not a column that exports Arrow data: {e}"),
+        )
+    })?;
+    let (chunks, _) = any.into_chunked_array()?.into_inner();
+    Ok(chunks)
+}
+
+/// A numeric Arrow column as `f64`s (nulls as NaN, for the core to name); `None` when it is
+/// not numeric.
+pub(crate) fn float_values(chunks: &[ArrayRef]) -> Option<Vec<f64>> {
+    let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
+    for c in chunks {
+        out.extend(floats(c)?.values().iter().copied());
+    }
+    Some(out)
+}
+
+/// Why an Arrow column is not a column of `i64`s.
+pub(crate) enum NotInts {
+    /// Not of an integer type.
+    Type(DataType),
+    /// A null, at this row.
+    Null(usize),
+    /// A value beyond `i64` (an unsigned 64-bit one), at this row.
+    Range(usize),
+}
+
+/// An integer Arrow column as `i64`s.
+pub(crate) fn int_values(chunks: &[ArrayRef]) -> Result<Vec<i64>, NotInts> {
+    let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
+    for c in chunks {
+        if !c.data_type().is_integer() {
+            return Err(NotInts::Type(c.data_type().clone()));
+        }
+        if let Some(row) = (0..c.len()).find(|i| c.is_null(*i)) {
+            return Err(NotInts::Null(out.len() + row));
+        }
+        // Safe casting turns a value beyond i64 into a null: that null is the value's row.
+        let cast = arrow_cast::cast(c, &DataType::Int64)
+            .map_err(|_| NotInts::Type(c.data_type().clone()))?;
+        let values = cast.as_primitive::<Int64Type>();
+        if let Some(row) = (0..values.len()).find(|i| values.is_null(*i)) {
+            return Err(NotInts::Range(out.len() + row));
+        }
+        out.extend(values.values().iter().copied());
+    }
+    Ok(out)
+}
+
+/// The rows of an Arrow table read as `T`s through serde (`serde_arrow`: typed, no Python objects
+/// and no JSON in between); an error names the row and field (`accounts[3].arr`).
+pub(crate) fn records<T: serde::de::DeserializeOwned>(
+    obj: &Bound<'_, PyAny>,
+    name: &str,
+) -> PyResult<Vec<T>> {
+    let py = obj.py();
+    let (_, batches) = batches(obj, name)?;
+    let mut out = Vec::new();
+    for batch in &batches {
+        let offset = out.len();
+        let de = serde_arrow::Deserializer::from_record_batch(batch)
+            .map_err(|e| input_error(py, name, format!("{name}: {e}")))?;
+        let rows: Vec<T> = serde_path_to_error::deserialize(de).map_err(|e| {
+            // The path's first part is the row within this batch: named in the whole table.
+            let path = e.path().to_string();
+            let (row, rest) = path.split_once(']').unwrap_or((&path, ""));
+            let row = row
+                .trim_start_matches('[')
+                .parse::<usize>()
+                .map_or(String::new(), |r| format!("[{}]", r + offset));
+            let key = format!("{name}{row}{rest}");
+            let words = csops_core::reader_words(&e.into_inner().to_string());
+            input_error(py, &key, format!("{key}: {words}"))
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// `items` as a one-batch Arrow table of the kind `kind`, its schema traced from `T` (enums as
+/// their names).
+pub(crate) fn table_of<'py, T: serde::Serialize + serde::de::DeserializeOwned>(
+    py: Python<'py>,
+    kind: Kind,
+    items: &[T],
+) -> PyResult<Bound<'py, PyAny>> {
+    use serde_arrow::schema::{SchemaLike, TracingOptions};
+    let runtime = |e: serde_arrow::Error| pyo3::exceptions::PyRuntimeError::new_err(e.to_string());
+    let fields = Vec::<arrow_schema::FieldRef>::from_type::<T>(
+        TracingOptions::default().enums_without_data_as_strings(true),
+    )
+    .map_err(runtime)?;
+    let batch = serde_arrow::to_record_batch(&fields, &items).map_err(runtime)?;
+    kind.table(py, batch.schema(), vec![batch])
 }

@@ -83,11 +83,8 @@ pub(crate) fn names(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>>
         .map(|(i, item)| {
             let item = item?;
             let s = item.cast::<PyString>().map_err(|_| {
-                crate::input_error(
-                    py,
-                    name,
-                    format!("{name}[{i}]: {} is not text", item.get_type()),
-                )
+                let key = format!("{name}[{i}]");
+                crate::input_error(py, &key, format!("{key}: {} is not text", item.get_type()))
             })?;
             str_of(s, name).map(str::to_owned)
         })

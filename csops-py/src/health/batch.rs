@@ -39,8 +39,7 @@ pub(crate) fn score_book<'py>(
     data: &Bound<'py, PyAny>,
     args: BookArgs<'_, 'py>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let arrow =
-        !data.is_instance_of::<PyDict>() && Kind::of(data) != Kind::Pandas && arrow::is_arrow(data);
+    let arrow = arrow_table(data);
     let mut n: Option<usize> = None;
     let set_len = |n: &mut Option<usize>, len: usize, what: &str| -> PyResult<()> {
         match *n {
@@ -121,13 +120,23 @@ pub(crate) fn score_book<'py>(
         }
     }
     if let Some(prev) = args.previous.filter(|p| !p.is_none()) {
-        let bands = if prev.cast::<PyDict>().is_ok() || prev.hasattr("columns")? {
-            prev.get_item("band")?
+        // The previous result: an Arrow table (its `band` column), a dict or DataFrame, or the
+        // band names themselves.
+        let names: Vec<Option<String>> = if arrow_table(prev) {
+            let (_, batches) = arrow::batches(prev, "previous")?;
+            let mut names = Vec::new();
+            for b in &batches {
+                let band = TextColumn::new(py, arrow::column(py, b, "band", "previous")?, "band")?;
+                names.extend((0..b.num_rows()).map(|i| band.get(i).map(str::to_owned)));
+            }
+            names
+        } else if prev.cast::<PyDict>().is_ok() || prev.hasattr("columns")? {
+            strings(py, &prev.get_item("band")?)?
         } else {
-            prev.clone()
+            strings(py, prev)?
         };
         let mut codes = Vec::new();
-        for b in strings(py, &bands)? {
+        for b in names {
             let code = match b {
                 None => UNKNOWN_CODE,
                 Some(b) => card.band_code(&b).ok_or_else(|| {
@@ -243,6 +252,12 @@ pub(crate) fn score_book<'py>(
     Ok(out.into_any())
 }
 
+/// Whether `data` is read as Arrow: a table exporting the interface that is not a dict or a
+/// pandas DataFrame (those keep their numpy path and their index).
+fn arrow_table(data: &Bound<'_, PyAny>) -> bool {
+    !data.is_instance_of::<PyDict>() && Kind::of(data) != Kind::Pandas && arrow::is_arrow(data)
+}
+
 /// The measure columns of an Arrow table and its row count: a float64 column without nulls as
 /// it is when the table is one record batch, else one converted copy; category names coded.
 fn arrow_columns<'py>(
@@ -258,6 +273,7 @@ fn arrow_columns<'py>(
             continue;
         }
         let mut parts = Vec::with_capacity(batches.len());
+        let mut offset = 0;
         for b in &batches {
             let array = arrow::column(py, b, id, "data")?;
             let part = match arrow::floats(array) {
@@ -267,13 +283,16 @@ fn arrow_columns<'py>(
                     (0..b.num_rows())
                         .map(|i| match text.get(i) {
                             None => Ok(f64::NAN),
-                            Some(s) => card.category_code(m, s).map_err(|e| core_error(py, e)),
+                            Some(s) => card.category_code(m, s).map_err(|e| {
+                                input_error(py, id, format!("row {}: {e}", offset + i))
+                            }),
                         })
                         .collect::<PyResult<Vec<f64>>>()?
                         .into()
                 }
             };
             parts.push(part);
+            offset += b.num_rows();
         }
         let column = if parts.len() == 1 {
             Column::Arrow(parts.pop().expect("one part"))
