@@ -28,6 +28,13 @@ fn main() {
     let read = gitlab::read_issues(&issues_json, wf.config()).expect("issues");
     let t_issues = t0.elapsed().as_secs_f64();
     assert!(read.errors.is_empty());
+    // The same issues again, for the run on every core below.
+    let work: Vec<(csops_core::Request, &str)> = read
+        .requests
+        .iter()
+        .cloned()
+        .zip(events.iter().map(String::as_str))
+        .collect();
     // The fast path: each issue's events read from their JSON and reconstructed in one call.
     let t1 = Instant::now();
     let mut violations = 0usize;
@@ -50,6 +57,22 @@ fn main() {
         t_rec += b.elapsed().as_secs_f64();
         total_events += ev.len();
     }
+    // Every core: the issues split into runs, one thread each (results in order, the same).
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let t4 = Instant::now();
+    black_box(gitlab::reconstruct_all_json(&wf, &work, 1));
+    let t_serial = t4.elapsed().as_secs_f64();
+    let t3 = Instant::now();
+    let all = gitlab::reconstruct_all_json(&wf, &work, threads);
+    let t_parallel = t3.elapsed().as_secs_f64();
+    assert_eq!(
+        all.iter()
+            .flatten()
+            .map(|r| r.violations.len())
+            .sum::<usize>(),
+        violations
+    );
+    drop((all, work));
     let t2 = Instant::now();
     let report = wf
         .board_report(&requests, "2026-03-16T00:00:00Z".parse().expect("time"))
@@ -72,6 +95,12 @@ fn main() {
         "end to end {:.2} M label events/s on one core; peak memory {before:.0} MiB with the JSON in memory, {:.0} MiB after",
         total_events as f64 / total / 1e6,
         peak_mib()
+    );
+    println!(
+        "reconstruct_all_json: read and reconstruct the events {:.0} ms on 1 thread, {:.0} ms on {threads}; end to end {:.2} M label events/s",
+        t_serial * 1e3,
+        t_parallel * 1e3,
+        total_events as f64 / (t_issues + t_parallel + t_report) / 1e6
     );
     println!(
         "owned events instead: read_label_events {:.0} ms + reconstruct {:.0} ms ({:.2} M events/s)",

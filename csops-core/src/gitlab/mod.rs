@@ -33,6 +33,7 @@ use crate::workflow::{Milestone, OpenState, Request, RequestError, RequestRecord
 mod audit;
 mod export;
 mod hook;
+mod parallel;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -54,6 +55,7 @@ pub use hook::{
     IssueHook, WebhookDecision, decide_webhook, decide_webhook_with_events, read_webhook,
     read_webhook_from, read_webhook_value,
 };
+pub use parallel::reconstruct_all_json;
 
 /// What GitLab's JSON could not be read as.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
