@@ -220,26 +220,8 @@ pub(crate) use arg_text_column;
 macro_rules! arg_texts_or_null {
     ($ptr:ident, $n:expr) => {{
         let (ptr, n) = ($ptr, $n);
-        if ptr.is_null() {
-            Ok(None)
-        } else {
-            // SAFETY: the argument contract above, for the array and each element.
-            unsafe { $crate::boundary::text_column(ptr, n, stringify!($ptr)) }.and_then(|texts| {
-                texts
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, t)| {
-                        t.ok_or_else(|| {
-                            $crate::boundary::Failure::new(
-                                $crate::CSOPS_INVALID_ARGUMENT,
-                                format!("{}[{i}] is NULL", stringify!($ptr)),
-                            )
-                        })
-                    })
-                    .collect::<Result<Vec<&str>, _>>()
-                    .map(Some)
-            })
-        }
+        // SAFETY: the argument contract above, for the array and each element.
+        unsafe { $crate::boundary::texts_or_null(ptr, n, stringify!($ptr)) }
     }};
 }
 pub(crate) use arg_texts_or_null;
@@ -505,6 +487,30 @@ pub(crate) unsafe fn text_column<'a>(
                 })
         })
         .collect()
+}
+
+/// An optional C array of `n` C strings, every element present.
+///
+/// # Safety
+/// As for [`text_column`].
+pub(crate) unsafe fn texts_or_null<'a>(
+    ptr: *const *const c_char,
+    n: usize,
+    name: &str,
+) -> Result<Option<Vec<&'a str>>, Failure> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: the caller's contract.
+    let texts = unsafe { text_column(ptr, n, name) }?;
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            t.ok_or_else(|| Failure::new(CSOPS_INVALID_ARGUMENT, format!("{name}[{i}] is NULL")))
+        })
+        .collect::<Result<_, _>>()
+        .map(Some)
 }
 
 /// A C output array as a mutable slice (`n` = 0 may come with NULL).

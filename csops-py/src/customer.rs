@@ -150,7 +150,7 @@ impl Segmentation {
         py: Python<'py>,
         accounts: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let arrow = arrow::is_arrow(accounts) && !accounts.is_instance_of::<pyo3::types::PyList>();
+        let arrow = arrow::is_arrow(accounts);
         let book: Vec<csops_core::segment::Account> = if arrow {
             arrow::records(accounts, "accounts")?
         } else {
@@ -203,12 +203,11 @@ pub(crate) fn capacity_plan<'py>(
     model: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     use csops_core::segment as s;
-    let assignments: Vec<s::Assignment> =
-        if arrow::is_arrow(assignments) && !assignments.is_instance_of::<pyo3::types::PyList>() {
-            arrow::records(assignments, "assignments")?
-        } else {
-            read(py, assignments, "assignments")?
-        };
+    let assignments: Vec<s::Assignment> = if arrow::is_arrow(assignments) {
+        arrow::records(assignments, "assignments")?
+    } else {
+        read(py, assignments, "assignments")?
+    };
     let current: std::collections::BTreeMap<s::CsmTeam, u64> = match current {
         Some(c) if !c.is_none() => read(py, c, "current")?,
         _ => std::collections::BTreeMap::new(),

@@ -198,7 +198,7 @@ pub(crate) fn smau<'py>(
         .filter(|p| !p.is_none())
         .map(|p| text::names(p, "paying"))
         .transpose()?;
-    if arrow::is_arrow(events) && !events.is_instance_of::<PyList>() {
+    if arrow::is_arrow(events) {
         // The events stream in one record batch at a time; only what is distinct is kept.
         let mut counter = SmauCounter::over(paying.as_deref());
         for batch in arrow::reader(events, "events")? {

@@ -139,12 +139,13 @@ def timestamps(kind: str) -> pa.Table:
         "ms_berlin": pa.array(at, pa.timestamp("ms", tz="Europe/Berlin")),
         "s_naive": pa.array([a.astimezone(dt.timezone.utc).replace(tzinfo=None) for a in at], pa.timestamp("s")),
         "text": pa.array([e["at"] for e in EVENTS]),
+        "date": pa.array([a.astimezone(dt.timezone.utc).date() for a in at], pa.date32()),
     }[kind]
     table = pa.Table.from_pylist([{k: v for k, v in e.items() if k != "at"} for e in EVENTS])
     return table.append_column("at", arr)
 
 
-@pytest.mark.parametrize("kind", ["ns_utc", "ms_berlin", "s_naive", "text"])
+@pytest.mark.parametrize("kind", ["ns_utc", "ms_berlin", "s_naive", "text", "date"])
 def test_smau_reads_any_time_column(kind: str) -> None:
     assert smau(timestamps(kind)).to_pylist() == BY_ACCOUNT
 

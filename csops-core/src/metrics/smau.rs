@@ -188,14 +188,8 @@ impl Smau {
         D: Deserializer<'de>,
         D::Error: fmt::Display,
     {
-        let input: Input = serde_path_to_error::deserialize(de).map_err(|e| {
-            let (input, rule) = crate::words::read_error(&e);
-            MetricsError::Malformed {
-                metric: METRIC,
-                input,
-                rule,
-            }
-        })?;
+        let input: Input = serde_path_to_error::deserialize(de)
+            .map_err(|e| malformed(crate::words::read_error(&e)))?;
         input.count()
     }
 
@@ -208,17 +202,14 @@ impl Smau {
         D::Error: fmt::Display,
     {
         let records: Vec<EventRecord> = serde_path_to_error::deserialize(events).map_err(|e| {
+            // The list is the call form's `events`: its paths are keyed under it.
             let (input, rule) = crate::words::read_error(&e);
             let input = if input.starts_with('[') {
-                format!("events{input}")
+                input
             } else {
-                "events".to_owned()
+                String::new()
             };
-            MetricsError::Malformed {
-                metric: METRIC,
-                input,
-                rule,
-            }
+            malformed((format!("events{input}"), rule))
         })?;
         count_records(&records, paying)
     }
@@ -227,14 +218,7 @@ impl Smau {
     pub fn from_json(text: &str) -> Result<Smau, MetricsError> {
         let input: Input =
             serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text))
-                .map_err(|e| {
-                    let (input, rule) = crate::words::read_text_error(text, &e);
-                    MetricsError::Malformed {
-                        metric: METRIC,
-                        input,
-                        rule,
-                    }
-                })?;
+                .map_err(|e| malformed(crate::words::read_text_error(text, &e)))?;
         input.count()
     }
 
@@ -564,6 +548,15 @@ fn unkey(k: u128) -> (u32, u32, Month, u32) {
         month: (m.rem_euclid(12) + 1) as u8,
     };
     ((k >> 96) as u32, k as u32, month, (k >> 32) as u32)
+}
+
+/// A call form that did not read: its key and the reader's words.
+fn malformed((input, rule): (String, String)) -> MetricsError {
+    MetricsError::Malformed {
+        metric: METRIC,
+        input,
+        rule,
+    }
 }
 
 /// The number of a new account, user (within its account) or stage: csops counts up to 2^32

@@ -131,6 +131,7 @@ static void smau_columns(void) {
               strstr(csops_last_error_message(), "paying[1]") != NULL,
           "a NULL paying name is refused, named");
     CHECK(csops_smau(accounts, users, stages, at, 4, NULL, 0, NULL) == CSOPS_INVALID_ARGUMENT, "no output");
+    CHECK(csops_smau_json("{\"events\": [", &out) == CSOPS_INVALID_JSON && out == NULL, "SMAU's call form that is not JSON");
 }
 
 #endif

@@ -7,15 +7,8 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 
-use crate::arrow::{self, Kind};
+use crate::arrow;
 use crate::input_error;
-
-/// Whether `obj` is an Arrow column read through the Arrow interface (pandas keeps numpy's).
-fn arrow_column(obj: &Bound<'_, PyAny>) -> bool {
-    !obj.hasattr("__array_interface__").unwrap_or(false)
-        && Kind::of(obj) != Kind::Pandas
-        && arrow::is_arrow(obj)
-}
 
 /// A slice of numbers, borrowed from a numpy array or owned.
 pub(crate) enum Numbers<'py, T: numpy::Element> {
@@ -70,7 +63,7 @@ pub(crate) fn ints<'py>(
             "argument '{name}': expected a sequence of int, not str"
         )));
     }
-    if arrow_column(obj) {
+    if arrow::instead_of_numpy(obj) {
         let chunks = arrow::chunks(obj, name)?;
         return arrow::int_values(&chunks).map(Numbers::Vec).map_err(|e| {
             let (key, why) = match e {
@@ -141,7 +134,7 @@ pub(crate) fn floats<'py>(
     obj: &Bound<'py, PyAny>,
     name: &str,
 ) -> PyResult<Numbers<'py, f64>> {
-    if arrow_column(obj) {
+    if arrow::instead_of_numpy(obj) {
         let chunks = arrow::chunks(obj, name)?;
         return arrow::float_values(&chunks)
             .map(Numbers::Vec)

@@ -6,9 +6,9 @@
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float64Type, Int32Type, Int64Type};
+use arrow_array::types::{Date32Type, Float64Type, Int64Type};
 use arrow_array::{
-    Array, ArrayRef, Float64Array, Int32Array, Int64Array, LargeStringArray, RecordBatch,
+    Array, ArrayRef, Date32Array, Float64Array, Int64Array, LargeStringArray, RecordBatch,
     StringArray, StringViewArray,
 };
 use arrow_schema::{DataType, Schema, TimeUnit};
@@ -28,6 +28,12 @@ pub(crate) fn is_arrow(obj: &Bound<'_, PyAny>) -> bool {
         || obj
             .hasattr(intern!(py, "__arrow_c_array__"))
             .unwrap_or(false)
+}
+
+/// Whether `obj` is read through Arrow where numpy's path is the other choice: it exports the
+/// interface and is not pandas (a pandas DataFrame or Series keeps numpy's path and its index).
+pub(crate) fn instead_of_numpy(obj: &Bound<'_, PyAny>) -> bool {
+    is_arrow(obj) && Kind::of(obj) != Kind::Pandas
 }
 
 /// The kind of table a result is given back as: the kind that came in.
@@ -177,7 +183,7 @@ pub(crate) enum TimeColumn {
         per_second: i64,
     },
     /// Days since 1970-01-01.
-    Days(Int32Array),
+    Days(Date32Array),
     Text(TextColumn),
 }
 
@@ -199,7 +205,7 @@ impl TimeColumn {
                 TimeUnit::Nanosecond => 1_000_000_000,
             }),
             DataType::Date64 => epoch(1_000),
-            DataType::Date32 => Ok(TimeColumn::Days(array.as_primitive::<Int32Type>().clone())),
+            DataType::Date32 => Ok(TimeColumn::Days(array.as_primitive::<Date32Type>().clone())),
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
                 Ok(TimeColumn::Text(TextColumn::new(py, array, name)?))
             }
@@ -307,33 +313,23 @@ pub(crate) fn int_values(chunks: &[ArrayRef]) -> Result<Vec<i64>, NotInts> {
 }
 
 /// The rows of an Arrow table read as `T`s through serde (`serde_arrow`: typed, no Python objects
-/// and no JSON in between); an error names the row and field (`accounts[3].arr`).
+/// and no JSON in between); an error names the row and field (`accounts[3].arr`). The table's
+/// batches are joined first, so that a row's number is its place in the whole table.
 pub(crate) fn records<T: serde::de::DeserializeOwned>(
     obj: &Bound<'_, PyAny>,
     name: &str,
 ) -> PyResult<Vec<T>> {
     let py = obj.py();
-    let (_, batches) = batches(obj, name)?;
-    let mut out = Vec::new();
-    for batch in &batches {
-        let offset = out.len();
-        let de = serde_arrow::Deserializer::from_record_batch(batch)
-            .map_err(|e| input_error(py, name, format!("{name}: {e}")))?;
-        let rows: Vec<T> = serde_path_to_error::deserialize(de).map_err(|e| {
-            // The path's first part is the row within this batch: named in the whole table.
-            let path = e.path().to_string();
-            let (row, rest) = path.split_once(']').unwrap_or((&path, ""));
-            let row = row
-                .trim_start_matches('[')
-                .parse::<usize>()
-                .map_or(String::new(), |r| format!("[{}]", r + offset));
-            let key = format!("{name}{row}{rest}");
-            let words = csops_core::reader_words(&e.into_inner().to_string());
-            input_error(py, &key, format!("{key}: {words}"))
-        })?;
-        out.extend(rows);
-    }
-    Ok(out)
+    let (schema, batches) = batches(obj, name)?;
+    let batch = arrow_select::concat::concat_batches(&schema, &batches)
+        .map_err(|e| input_error(py, name, format!("{name}: {e}")))?;
+    let de = serde_arrow::Deserializer::from_record_batch(&batch)
+        .map_err(|e| input_error(py, name, format!("{name}: {e}")))?;
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = format!("{name}{}", e.path());
+        let words = csops_core::reader_words(&e.into_inner().to_string());
+        input_error(py, &key, format!("{key}: {words}"))
+    })
 }
 
 /// `items` as a one-batch Arrow table of the kind `kind`, its schema traced from `T` (enums as

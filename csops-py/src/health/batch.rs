@@ -39,7 +39,7 @@ pub(crate) fn score_book<'py>(
     data: &Bound<'py, PyAny>,
     args: BookArgs<'_, 'py>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let arrow = arrow_table(data);
+    let arrow = arrow::instead_of_numpy(data);
     let mut n: Option<usize> = None;
     let set_len = |n: &mut Option<usize>, len: usize, what: &str| -> PyResult<()> {
         match *n {
@@ -122,7 +122,7 @@ pub(crate) fn score_book<'py>(
     if let Some(prev) = args.previous.filter(|p| !p.is_none()) {
         // The previous result: an Arrow table (its `band` column), a dict or DataFrame, or the
         // band names themselves.
-        let names: Vec<Option<String>> = if arrow_table(prev) {
+        let names: Vec<Option<String>> = if arrow::instead_of_numpy(prev) {
             let (_, batches) = arrow::batches(prev, "previous")?;
             let mut names = Vec::new();
             for b in &batches {
@@ -229,33 +229,32 @@ pub(crate) fn score_book<'py>(
         let band = pd
             .getattr("Categorical")?
             .call_method1("from_codes", (codes, categories))?;
-        let cols = PyDict::new(py);
-        cols.set_item("score", score)?;
-        cols.set_item("band", band)?;
-        cols.set_item("coverage", coverage)?;
-        if let Some(r) = &reasons {
-            cols.set_item("reasons", r)?;
-        }
+        let cols = columns_dict(py, score.into_any(), band, coverage.into_any(), &reasons)?;
         let kw = PyDict::new(py);
         kw.set_item("index", data.getattr("index")?)?;
         return pd.getattr("DataFrame")?.call((cols,), Some(&kw));
     }
     let np = py.import("numpy")?;
     let band = np.call_method1("asarray", (categories,))?.get_item(codes)?;
+    Ok(columns_dict(py, score.into_any(), band, coverage.into_any(), &reasons)?.into_any())
+}
+
+/// The result's columns by name, `reasons` when asked for.
+fn columns_dict<'py>(
+    py: Python<'py>,
+    score: Bound<'py, PyAny>,
+    band: Bound<'py, PyAny>,
+    coverage: Bound<'py, PyAny>,
+    reasons: &Option<Vec<Vec<String>>>,
+) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
     out.set_item("score", score)?;
     out.set_item("band", band)?;
     out.set_item("coverage", coverage)?;
-    if let Some(r) = &reasons {
+    if let Some(r) = reasons {
         out.set_item("reasons", r)?;
     }
-    Ok(out.into_any())
-}
-
-/// Whether `data` is read as Arrow: a table exporting the interface that is not a dict or a
-/// pandas DataFrame (those keep their numpy path and their index).
-fn arrow_table(data: &Bound<'_, PyAny>) -> bool {
-    !data.is_instance_of::<PyDict>() && Kind::of(data) != Kind::Pandas && arrow::is_arrow(data)
+    Ok(out)
 }
 
 /// The measure columns of an Arrow table and its row count: a float64 column without nulls as
