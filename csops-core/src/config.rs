@@ -128,6 +128,8 @@ pub struct Config {
 pub(crate) struct Compiled {
     pub(crate) config: Config,
     pub(crate) taxonomy: Taxonomy,
+    /// The interrupt label (`labels.interrupt`), shared by the transitions that add it.
+    pub(crate) interrupt: crate::name::Name,
 }
 
 static DEFAULT_CONFIG: LazyLock<Config> = LazyLock::new(Config::default);
@@ -251,6 +253,7 @@ impl Config {
         Ok(Compiled {
             config: self.clone(),
             taxonomy,
+            interrupt: self.labels.interrupt.as_str().into(),
         })
     }
 }

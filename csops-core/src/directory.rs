@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use strum::{EnumCount, VariantArray};
 
+use crate::name::Name;
 use crate::routing::Workstream;
 
 /// A role a person holds (the per-request roles `requester`, `assignee` and `peer_reviewer` come
@@ -129,8 +130,8 @@ struct Roles {
 /// People → roles. Each workstream has at most one lead.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Directory {
-    people: FxHashMap<String, Roles>,
-    leads: [Option<String>; Workstream::COUNT],
+    people: FxHashMap<Name, Roles>,
+    leads: [Option<Name>; Workstream::COUNT],
 }
 
 impl Directory {
@@ -155,7 +156,9 @@ impl Directory {
             if person.trim().is_empty() {
                 return Err(DirectoryError::EmptyName { person });
             }
-            dir.people.entry(person).or_default();
+            if !dir.knows(&person) {
+                dir.people.insert(Name::from(person), Roles::default());
+            }
         }
         Ok(dir)
     }
@@ -222,21 +225,26 @@ impl Directory {
                 person: person.to_owned(),
             });
         }
-        if let Role::WorkstreamLead(ws) = role {
-            if let Some(Some(first)) = self.leads.get(ws as usize)
-                && first != person
-            {
-                return Err(DirectoryError::TwoLeads {
-                    workstream: ws,
-                    first: first.clone(),
-                    second: person.to_owned(),
-                });
-            }
-            if let Some(slot) = self.leads.get_mut(ws as usize) {
-                *slot = Some(person.to_owned());
-            }
+        if let Role::WorkstreamLead(ws) = role
+            && let Some(Some(first)) = self.leads.get(ws as usize)
+            && **first != *person
+        {
+            return Err(DirectoryError::TwoLeads {
+                workstream: ws,
+                first: first.to_string(),
+                second: person.to_owned(),
+            });
         }
-        let entry = self.people.entry(person.to_owned()).or_default();
+        let name = match self.people.get_key_value(person) {
+            Some((name, _)) => name.clone(),
+            None => Name::from(person),
+        };
+        if let Role::WorkstreamLead(ws) = role
+            && let Some(slot) = self.leads.get_mut(ws as usize)
+        {
+            *slot = Some(name.clone());
+        }
+        let entry = self.people.entry(name).or_default();
         match role {
             Role::CsOps => entry.cs_ops = true,
             Role::GainsightAdmin => entry.gainsight_admin = true,
@@ -248,6 +256,12 @@ impl Directory {
     /// Whether the directory lists this person.
     pub fn knows(&self, person: &str) -> bool {
         self.people.contains_key(person)
+    }
+
+    /// The directory's own copy of a person's name, shared without copying (`None` for
+    /// someone it does not list).
+    pub fn name(&self, person: &str) -> Option<&Name> {
+        self.people.get_key_value(person).map(|(name, _)| name)
     }
 
     /// Whether `person` holds `role`.
@@ -264,6 +278,11 @@ impl Directory {
         self.leads
             .get(workstream as usize)
             .and_then(|l| l.as_deref())
+    }
+
+    /// The lead of a workstream, as the directory's shared name.
+    pub fn lead_name(&self, workstream: Workstream) -> Option<&Name> {
+        self.leads.get(workstream as usize).and_then(Option::as_ref)
     }
 
     /// A person's roles, in a stable order.
@@ -288,7 +307,7 @@ impl Directory {
 
     /// Everyone in the directory, sorted.
     pub fn people(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self.people.keys().map(String::as_str).collect();
+        let mut v: Vec<&str> = self.people.keys().map(|p| &**p).collect();
         v.sort_unstable();
         v
     }
@@ -299,7 +318,7 @@ impl Directory {
             .keys()
             .map(|p| {
                 (
-                    p.clone(),
+                    p.to_string(),
                     self.roles(p).iter().map(Role::to_string).collect(),
                 )
             })

@@ -454,8 +454,8 @@ fn compare_step(
     match (result, step.get("expect"), step.get("expect_error")) {
         (Ok(t), Some(e), _) => {
             check(diffs, at, "state", e["state"].as_str(), Some(t.to.as_str()));
-            let add: BTreeSet<String> = t.add_labels.iter().cloned().collect();
-            let remove: BTreeSet<String> = t.remove_labels.iter().cloned().collect();
+            let add: BTreeSet<String> = t.add_labels.iter().map(|l| l.to_string()).collect();
+            let remove: BTreeSet<String> = t.remove_labels.iter().map(|l| l.to_string()).collect();
             check(diffs, at, "add_labels", set(&e["add_labels"]), add);
             check(diffs, at, "remove_labels", set(&e["remove_labels"]), remove);
             check(
@@ -482,7 +482,7 @@ fn compare_step(
                 Some(r.kind.as_str()),
             );
             if e["missing"].is_array() {
-                let actual: BTreeSet<String> = r.missing.iter().cloned().collect();
+                let actual: BTreeSet<String> = r.missing().map(str::to_owned).collect();
                 check(diffs, at, "missing", set(&e["missing"]), actual);
             }
         }

@@ -442,9 +442,10 @@ proptest! {
                     prop_assert!(actor_holds_a_role_of_the_table(&dir, &before, &cmd, &actor),
                         "{actor} got {cmd:?} accepted in {}", before.state());
                     // (f)
-                    let mut new: Vec<String> = req.labels().as_slice().to_vec();
+                    let mut new: Vec<String> = req.labels().iter().map(str::to_owned).collect();
                     new.sort();
-                    prop_assert_eq!(gitlab_apply(before.labels().as_slice(), &t.remove_labels, &t.add_labels), new);
+                    let strings = |l: &[csops_core::Name]| l.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+                    prop_assert_eq!(gitlab_apply(&strings(before.labels().as_slice()), &strings(&t.remove_labels), &strings(&t.add_labels)), new);
                     prop_assert_eq!(t.close, before.is_open() && !req.is_open());
                     prop_assert_eq!(t.reopen, !before.is_open() && req.is_open());
                     prop_assert!(t.notifications.iter().all(|n| n.to != actor));
@@ -485,10 +486,10 @@ proptest! {
             // Strictly later each step: one user's changes at one instant are one change.
             now += Duration::minutes(raw.minutes.max(1));
             if let Ok(t) = wf.apply(&mut req, cmd, &actor, now) {
-                let event = |name: &String, action| LabelEvent {
+                let event = |name: &csops_core::Name, action| LabelEvent {
                     user: User { username: actor.clone() },
                     created_at: now,
-                    label: Some(EventLabel { name: name.clone() }),
+                    label: Some(EventLabel { name: name.to_string() }),
                     action,
                 };
                 events.extend(t.remove_labels.iter().map(|l| event(l, LabelAction::Remove)));

@@ -122,7 +122,7 @@ extern "C" {
 #endif // __cplusplus
 
 /*
- The library's version, e.g. "0.1.0". Static: do not free.
+ The library's version, e.g. "0.2.0". Static: do not free.
  */
 const char *csops_version(void);
 

@@ -41,7 +41,7 @@ pub use metrics::*;
 pub use status::*;
 pub use workflow::*;
 
-/// The library's version, e.g. "0.1.0". Static: do not free.
+/// The library's version, e.g. "0.2.0". Static: do not free.
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_version() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()

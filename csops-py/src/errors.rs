@@ -171,14 +171,14 @@ impl Rejection {
 
     /// The rule of the first problem, in words.
     #[getter]
-    fn rule(&self) -> &str {
-        &self.inner.rule
+    fn rule(&self) -> String {
+        self.inner.rule()
     }
 
     /// The missing inputs or checklist items of the rejection's kind ([] for other kinds).
     #[getter]
-    fn missing(&self) -> Vec<String> {
-        self.inner.missing.clone()
+    fn missing(&self) -> Vec<&str> {
+        self.inner.missing().collect()
     }
 
     /// Every unmet requirement, in precedence order: dicts with `kind`, `rule` and `missing`
@@ -190,8 +190,8 @@ impl Rejection {
         for p in &self.inner.problems {
             let d = PyDict::new(py);
             d.set_item(intern!(py, "kind"), p.kind.as_str())?;
-            d.set_item(intern!(py, "rule"), &p.rule)?;
-            d.set_item(intern!(py, "missing"), &p.missing)?;
+            d.set_item(intern!(py, "rule"), p.rule())?;
+            d.set_item(intern!(py, "missing"), p.missing())?;
             problems.append(d)?;
         }
         Ok(problems)

@@ -115,7 +115,8 @@ impl LabelSet {
     /// Adds `label` (a label string); returns the labels it displaced (those of the same
     /// scope).
     fn add(&mut self, py: Python<'_>, label: text::Text<'_>) -> PyResult<Vec<String>> {
-        self.inner.try_add(&label).map_err(|e| core_error(py, e))
+        let displaced = self.inner.try_add(&label).map_err(|e| core_error(py, e))?;
+        Ok(displaced.into_iter().map(String::from).collect())
     }
 
     /// Removes `label` (matched by its exact spelling); returns whether it was there.
@@ -125,8 +126,8 @@ impl LabelSet {
 
     /// The labels, in order.
     #[getter]
-    fn labels(&self) -> Vec<String> {
-        self.inner.as_slice().to_vec()
+    fn labels(&self) -> Vec<&str> {
+        text::strs(self.inner.as_slice())
     }
 
     fn __contains__(&self, label: text::Text<'_>) -> bool {
@@ -138,7 +139,7 @@ impl LabelSet {
     }
 
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        PyList::new(py, self.inner.as_slice())?
+        PyList::new(py, text::strs(self.inner.as_slice()))?
             .into_any()
             .try_iter()
             .map(Bound::into_any)
@@ -148,10 +149,10 @@ impl LabelSet {
         format!("LabelSet({:?})", self.inner.as_slice())
     }
 
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Vec<String>,))> {
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Vec<&str>,))> {
         Ok((
             py.import("csops._csops")?.getattr("LabelSet")?,
-            (self.inner.as_slice().to_vec(),),
+            (text::strs(self.inner.as_slice()),),
         ))
     }
 }

@@ -45,7 +45,7 @@ mod strum_free {
     pub use csops_core::workflow::{CommandKind, RejectionKind};
 }
 
-/// The csops version, as `csops.__version__` gives it ("0.1.0").
+/// The csops version, as `csops.__version__` gives it ("0.2.0").
 #[pyfunction]
 fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")

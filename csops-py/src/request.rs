@@ -144,8 +144,8 @@ impl Request {
     }
     /// The labels, in order, spelled as the tracker carries them.
     #[getter]
-    fn labels(&self) -> Vec<String> {
-        self.inner.labels().as_slice().to_vec()
+    fn labels(&self) -> Vec<&str> {
+        text::strs(self.inner.labels().as_slice())
     }
     /// Whether the issue is open on the tracker.
     #[getter]

@@ -91,7 +91,7 @@ impl Transition {
                         )
                     })?;
                 Ok(core_wf::Notification {
-                    to: to.0,
+                    to: to.0.into(),
                     role: role_named(py, &role.0)?,
                     why: command_named(py, &why.0)?,
                 })
@@ -125,14 +125,14 @@ impl Transition {
 
     /// Labels to add, in canonical spelling.
     #[getter]
-    fn add_labels(&self) -> Vec<String> {
-        self.inner.add_labels.clone()
+    fn add_labels(&self) -> Vec<&str> {
+        text::strs(&self.inner.add_labels)
     }
 
     /// Labels to remove, exactly as the request carries them.
     #[getter]
-    fn remove_labels(&self) -> Vec<String> {
-        self.inner.remove_labels.clone()
+    fn remove_labels(&self) -> Vec<&str> {
+        text::strs(&self.inner.remove_labels)
     }
 
     /// The issue must be closed.
@@ -174,8 +174,8 @@ impl Transition {
         let d = PyDict::new(py);
         d.set_item("from_state", self.from_state())?;
         d.set_item("state", self.state())?;
-        d.set_item("add_labels", &self.inner.add_labels)?;
-        d.set_item("remove_labels", &self.inner.remove_labels)?;
+        d.set_item("add_labels", self.add_labels())?;
+        d.set_item("remove_labels", self.remove_labels())?;
         d.set_item("close", self.inner.close)?;
         d.set_item("reopen", self.inner.reopen)?;
         d.set_item("notifications", self.notifications(py)?)?;
@@ -203,8 +203,8 @@ impl Transition {
         (
             &'static str,
             &'static str,
-            Vec<String>,
-            Vec<String>,
+            Vec<&str>,
+            Vec<&str>,
             bool,
             bool,
             Vec<(&str, &'static str, &'static str)>,
@@ -215,8 +215,8 @@ impl Transition {
             (
                 self.from_state(),
                 self.state(),
-                self.inner.add_labels.clone(),
-                self.inner.remove_labels.clone(),
+                self.add_labels(),
+                self.remove_labels(),
                 self.inner.close,
                 self.inner.reopen,
                 self.notes().collect(),

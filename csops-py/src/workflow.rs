@@ -10,26 +10,53 @@ use serde::Deserialize;
 use crate::*;
 
 pub(crate) fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
+    command_at(obj, "command")
+}
+
+/// A command (a dict or its JSON text) given as the argument `name`; errors are keyed from
+/// `name` (`steps[3].command.weight`).
+fn command_at(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Command> {
     let py = obj.py();
     let keyed = |e: csops_core::workflow::CommandError| {
         let key = match e.key.as_str() {
-            "." => "command".to_owned(),
-            k => format!("command.{k}"),
+            "." => name.to_owned(),
+            k => format!("{name}.{k}"),
         };
         input_error(py, &key, e.to_string())
     };
     if obj.cast::<PyDict>().is_ok() {
-        let reader = de::Reader::new("command");
+        let reader = de::Reader::new(name);
         let read = Command::read(reader.de(obj));
         reader.finish(read, keyed)
     } else if let Ok(s) = obj.cast::<PyString>() {
-        Command::from_json(crate::text::str_of(s, "command")?).map_err(keyed)
+        Command::from_json(crate::text::str_of(s, name)?).map_err(keyed)
     } else {
         Err(PyTypeError::new_err(format!(
-            "argument 'command': expected dict or JSON str, not {}",
+            "argument '{name}': expected dict or JSON str, not {}",
             obj.get_type()
         )))
     }
+}
+
+/// One step of `apply_many`: `(request, command, actor, at)`, converted.
+fn stream_step(obj: &Bound<'_, PyAny>, i: usize) -> PyResult<core_wf::StreamStep<text::OwnedText>> {
+    let py = obj.py();
+    let name = format!("steps[{i}]");
+    let (request, command, actor, at) = obj
+        .extract::<(usize, Bound<'_, PyAny>, text::OwnedText, Bound<'_, PyAny>)>()
+        .map_err(|e| {
+            input_error(
+                py,
+                &name,
+                format!("{name}: a step is a tuple (request index, command, actor, at): {e}"),
+            )
+        })?;
+    Ok(core_wf::StreamStep {
+        request,
+        command: command_at(&command, &format!("{name}.command"))?,
+        actor,
+        at: instant(&at, &format!("{name}.at"))?,
+    })
 }
 
 /// A request loaded with the default configuration (`config` None: its taxonomy compiled
@@ -118,6 +145,57 @@ impl Workflow {
             .apply(&mut req.inner, cmd, &actor, at)
             .map(Transition::from)
             .map_err(|r| rejected(py, r))
+    }
+
+    /// Applies a stream of commands to `requests` (a list of `Request`, changed in place), in
+    /// order, and returns one answer per step: the step's `Transition`, or its `Rejection` (the
+    /// value `TransitionRejected` carries; the request unchanged). Nothing is raised for a
+    /// rejected step, and nothing is converted until an answer's attribute is read.
+    ///
+    /// `steps`: an iterable of `(request, command, actor, at)` tuples: `request` the index of a
+    /// request in `requests`, and `command`, `actor` and `at` as for `apply` (see
+    /// `help(csops)`, "Commands" and "Times"). Every step is read, and every index checked,
+    /// before any is applied: a bad step is an `InputError` keyed `steps[i]...` and changes
+    /// nothing.
+    #[pyo3(signature = (requests, steps))]
+    fn apply_many<'py>(
+        &self,
+        py: Python<'py>,
+        requests: Vec<Bound<'py, Request>>,
+        steps: &Bound<'py, PyAny>,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let steps = steps
+            .try_iter()?
+            .enumerate()
+            .map(|(i, s)| stream_step(&s?, i))
+            .collect::<PyResult<Vec<_>>>()?;
+        let mut held = requests
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r.try_borrow_mut().map_err(|_| {
+                    input_error(
+                        py,
+                        &format!("requests[{i}]"),
+                        format!("requests[{i}]: a request is listed once (it is already in use)"),
+                    )
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let mut cores: Vec<&mut core_wf::Request> = held.iter_mut().map(|r| &mut r.inner).collect();
+        let answers = self
+            .inner
+            .apply_all(&mut cores, steps)
+            .map_err(|e| core_error(py, e))?;
+        drop(cores);
+        drop(held);
+        answers
+            .into_iter()
+            .map(|a| match a {
+                Ok(t) => Ok(Bound::new(py, Transition::from(t))?.into_any()),
+                Err(r) => Ok(Bound::new(py, crate::errors::Rejection { inner: r })?.into_any()),
+            })
+            .collect()
     }
 
     /// The answer `apply` would give, without changing anything: the `Transition`, or

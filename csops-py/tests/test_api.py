@@ -97,6 +97,64 @@ def test_rejections_carry_kind_rule_missing_and_change_nothing(wf: csops.Workflo
     assert isinstance(info.value, csops.CsopsError)
 
 
+def test_apply_many_answers_each_step_as_apply_does(wf: csops.Workflow) -> None:
+    # Two requests, their steps interleaved, the usual mistakes among them.
+    stream = [
+        (0, {"type": "triage"}, "omar", "2026-01-06T10:00:00Z"),
+        (0, {"type": "triage"}, "lena", "2026-01-06T10:01:00Z"),
+        (1, '{"type": "triage"}', "lena", datetime(2026, 1, 6, 10, 2, tzinfo=timezone.utc)),
+        (0, {"type": "ready"}, "lena", "2026-01-06T10:03:00Z"),
+        (0, {"type": "ready", "weight": 3}, "lena", "2026-01-06T10:04:00Z"),
+        (1, {"type": "decline"}, "lena", "2026-01-06T10:05:00Z"),
+        (0, {"type": "start"}, "omar", "2026-01-06T10:06:00Z"),
+    ]
+    many = [csops.Request.from_dict(NEW), csops.Request.from_dict({**NEW, "id": 102})]
+    answers = wf.apply_many(many, stream)
+    one = [csops.Request.from_dict(NEW), csops.Request.from_dict({**NEW, "id": 102})]
+    for (i, command, actor, at), answer in zip(stream, answers, strict=True):
+        try:
+            t = wf.apply(one[i], command, actor=actor, at=at)
+        except csops.TransitionRejected as e:
+            assert isinstance(answer, csops.Rejection)
+            assert (answer.kind, answer.rule, answer.missing, answer.problems) == (e.kind, e.rule, e.missing, e.problems)
+        else:
+            assert isinstance(answer, csops.Transition) and answer == t
+    assert [m.to_dict() for m in many] == [o.to_dict() for o in one]
+    assert [type(a).__name__ for a in answers] == [
+        "Rejection", "Transition", "Transition", "Rejection", "Transition", "Rejection", "Transition",
+    ]
+    assert answers[3].missing == ["weight"]
+    # A generator of steps, and no steps.
+    assert wf.apply_many(many, iter([])) == []
+
+
+@pytest.mark.parametrize(
+    ("step", "key"),
+    [
+        ((2, {"type": "triage"}, "lena", "2026-01-06T10:00:00Z"), "steps[1].request"),
+        ((0, {"type": "dance"}, "lena", "2026-01-06T10:00:00Z"), "steps[1].command.type"),
+        ((0, {"type": "triage"}, "lena", "yesterday"), "steps[1].at"),
+        ((0, {"type": "triage"}, "lena"), "steps[1]"),
+        ((-1, {"type": "triage"}, "lena", "2026-01-06T10:00:00Z"), "steps[1]"),
+    ],
+)
+def test_apply_many_reads_every_step_before_applying_any(wf: csops.Workflow, step: tuple, key: str) -> None:
+    reqs = [csops.Request.from_dict(NEW), csops.Request.from_dict({**NEW, "id": 102})]
+    before = [r.to_dict() for r in reqs]
+    good = (0, {"type": "triage"}, "lena", "2026-01-06T10:00:00Z")
+    with pytest.raises(csops.InputError) as info:
+        wf.apply_many(reqs, [good, step])
+    assert info.value.key == key, str(info.value)
+    assert [r.to_dict() for r in reqs] == before
+
+
+def test_apply_many_refuses_a_request_listed_twice(wf: csops.Workflow, req: csops.Request) -> None:
+    with pytest.raises(csops.InputError) as info:
+        wf.apply_many([req, req], [(0, {"type": "triage"}, "lena", "2026-01-06T10:00:00Z")])
+    assert info.value.key == "requests[1]"
+    assert req.state == "New"
+
+
 def test_every_rejection_kind_reaches_python(wf: csops.Workflow, req: csops.Request) -> None:
     def kind(command: dict, actor: str, at: str) -> str:
         with pytest.raises(csops.TransitionRejected) as info:

@@ -179,18 +179,19 @@ fn print_text(
     for o in outcomes {
         for (at, actor, cmd, rej) in &o.rejected {
             println!("#{} {} {actor} {cmd}", o.request.id(), when(*at));
-            println!("      {}: {}", rej.kind, rej.rule);
-            if !rej.missing.is_empty() {
-                println!("      missing: {}", rej.missing.join(", "));
+            println!("      {}: {}", rej.kind, rej.rule());
+            let missing: Vec<&str> = rej.missing().collect();
+            if !missing.is_empty() {
+                println!("      missing: {}", missing.join(", "));
             }
             // Problems of the first kind are summed up by `missing` already.
             let others = rej
                 .problems
                 .iter()
                 .skip(1)
-                .filter(|p| rej.missing.is_empty() || p.kind != rej.kind);
+                .filter(|p| missing.is_empty() || p.kind != rej.kind);
             for p in others {
-                println!("      also {}: {}", p.kind, p.rule);
+                println!("      also {}: {}", p.kind, p.reason);
             }
         }
     }

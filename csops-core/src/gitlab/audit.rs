@@ -30,8 +30,9 @@ use crate::review::ReviewLevel;
 use crate::sla::SlaBreach;
 use crate::state::State;
 use crate::workflow::parties::Parties;
+use crate::workflow::rejection::PartyNames;
 use crate::workflow::{
-    Command, Request, Requirement, Rule, Step, TRANSITIONS, Target, Workflow, rule_between,
+    Command, History, Request, Requirement, Rule, Step, TRANSITIONS, Target, Workflow, rule_between,
 };
 
 /// Which process rule a step broke.
@@ -170,11 +171,8 @@ pub(crate) fn check_move(
         }
         Some(rule) => {
             if !Parties::of_tracker(wf.directory(), req).admit_any(rule.who, actor) {
-                let who: Vec<String> = rule
-                    .who
-                    .iter()
-                    .map(|p| wf.describe_party(*p, req, req.workstream()))
-                    .collect();
+                let names = PartyNames::of(wf.directory(), req, req.workstream());
+                let who: Vec<String> = rule.who.iter().map(|p| names.describe(*p)).collect();
                 push(
                     AuditRule::NotPermitted,
                     format!(
@@ -418,7 +416,11 @@ fn reconstruct_views(
             }));
             history.push(Step {
                 at,
-                actor: actor.to_owned(),
+                actor: wf
+                    .directory()
+                    .name(actor)
+                    .cloned()
+                    .unwrap_or_else(|| actor.into()),
                 from,
                 to,
                 command: rule.map_or(Command::Relabel, |r| Command::bare(r.command)),
@@ -537,7 +539,7 @@ fn reconstruct_views(
 
     let mut out = request.clone();
     out.created_at = created_at;
-    out.history = history;
+    out.history = History::from(history);
     out.state = state;
     if let Some(since) = managed_since.flatten() {
         out.managed_since = Some(since).filter(|s| *s > out.created_at);

@@ -362,8 +362,8 @@ pub fn decide_webhook(
     // The request as the change left it: the stored people, the hook's assignees and weight.
     let mut ctx = stored.clone();
     if let Some((owner, others)) = hook.assignees.split_first() {
-        ctx.assignee = Some(owner.clone());
-        ctx.co_assignees = others.to_vec();
+        ctx.assignee = Some(owner.as_str().into());
+        ctx.co_assignees = others.iter().map(|a| a.as_str().into()).collect();
     }
     if let Some(w) = hook.weight {
         (ctx.weight, ctx.invalid_weight) = crate::workflow::split_weight(w);

@@ -617,13 +617,15 @@ impl RestParams {
 impl RestParams {
     /// The parameters for effects given as their parts (labels to add and remove, whether the
     /// issue closes or reopens).
-    pub fn from_effects(
-        add: &[String],
-        remove: &[String],
+    pub fn from_effects<S: AsRef<str>>(
+        add: &[S],
+        remove: &[S],
         close: bool,
         reopen: bool,
     ) -> RestParams {
-        let join = |v: &[String]| (!v.is_empty()).then(|| v.join(","));
+        let join = |v: &[S]| {
+            (!v.is_empty()).then(|| v.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(","))
+        };
         let state_event = if close {
             Some("close".to_owned())
         } else if reopen {

@@ -19,6 +19,7 @@
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr, VariantArray};
 
+pub use crate::name::Name;
 use crate::state::State;
 
 mod set;

@@ -112,7 +112,7 @@ pub(crate) struct ScopeTable {
 pub struct Taxonomy {
     exact: FxHashMap<String, State>,
     scopes: Vec<ScopeTable>,
-    canonical: [Option<String>; State::COUNT],
+    canonical: [Option<Name>; State::COUNT],
     /// The spelling used to name a state that has no canonical label (New → `CSOps::New`).
     fallback_name: [Option<String>; State::COUNT],
 }
@@ -243,7 +243,7 @@ impl Taxonomy {
             }
             tax.fallback_name[state.index()] =
                 canonical.clone().or_else(|| aliases.first().cloned());
-            tax.canonical[state.index()] = canonical;
+            tax.canonical[state.index()] = canonical.map(Name::from);
         }
         Ok(tax)
     }
@@ -274,7 +274,30 @@ impl Taxonomy {
 
     /// The canonical label of a state (`None` for New).
     pub fn canonical(&self, state: State) -> Option<&str> {
-        self.canonical.get(state.index()).and_then(|c| c.as_deref())
+        self.canonical_name(state).map(|c| &**c)
+    }
+
+    /// [`Taxonomy::state_of`] for a label held as a [`Name`]: a label that is this taxonomy's
+    /// own canonical spelling (what the workflow writes, and what loading shares) is known by
+    /// its address, without reading its text.
+    pub fn state_of_name(&self, label: &Name) -> Option<State> {
+        for (state, canonical) in State::VARIANTS.iter().zip(&self.canonical) {
+            if canonical.as_ref().is_some_and(|c| Name::ptr_eq(c, label)) {
+                return Some(*state);
+            }
+        }
+        self.state_of(label)
+    }
+
+    /// The taxonomy's own copy of a label spelled exactly as a canonical label, to share.
+    pub(crate) fn shared_canonical(&self, label: &str) -> Option<&Name> {
+        self.canonical.iter().flatten().find(|c| ***c == *label)
+    }
+
+    /// [`Taxonomy::canonical`] as the taxonomy's shared [`Name`], which a transition and a
+    /// request share without copying.
+    pub fn canonical_name(&self, state: State) -> Option<&Name> {
+        self.canonical.get(state.index()).and_then(Option::as_ref)
     }
 
     /// Parses a label with this taxonomy. Nothing is allocated: the label borrows the input and

@@ -4,9 +4,12 @@
 //! kind is the first by precedence.
 
 use chrono::{DateTime, Utc};
+use smallvec::SmallVec;
 
 use super::parties::Parties;
+use super::rejection::{PartyNames, Reason};
 use super::*;
+use crate::name::Name;
 
 /// One command being checked: what it is checked against, and the problems found so far.
 struct Check<'a> {
@@ -21,22 +24,26 @@ struct Check<'a> {
 }
 
 impl Check<'_> {
-    fn problem(&mut self, kind: RejectionKind, rule: String, missing: Option<&str>) {
-        self.problems.push(Problem {
-            kind,
-            rule,
-            missing: missing.map(str::to_owned),
-        });
+    fn problem(&mut self, kind: RejectionKind, reason: Reason) {
+        self.problems.push(Problem::new(kind, reason));
+    }
+
+    /// A person named in a rejection, shared: the directory's or the request's copy, or (for
+    /// someone neither knows) a copy of the input.
+    fn name(&self, person: &str) -> Name {
+        let req = self.req;
+        match self.wf.directory.name(person) {
+            Some(n) => n.clone(),
+            None if *req.author == *person => req.author.clone(),
+            None => Name::from(person),
+        }
     }
 
     /// The actor is in the directory, or is the requester.
     fn actor_known(&mut self) {
         if !self.wf.knows(self.req, self.actor) {
-            let rule = format!(
-                "actor {} is not in the directory and is not the requester",
-                Quoted(self.actor)
-            );
-            self.problem(RejectionKind::UnknownPerson, rule, None);
+            let actor = self.name(self.actor);
+            self.problem(RejectionKind::UnknownPerson, Reason::UnknownActor { actor });
         }
     }
 
@@ -44,66 +51,50 @@ impl Check<'_> {
     fn in_time(&mut self, at: DateTime<Utc>) {
         let req = self.req;
         if at < req.created_at {
-            let rule = format!(
-                "step at {at} is before the request's creation at {}",
-                req.created_at
+            let created_at = req.created_at;
+            self.problem(
+                RejectionKind::InvalidTime,
+                Reason::BeforeCreation { at, created_at },
             );
-            self.problem(RejectionKind::InvalidTime, rule, None);
         } else if let Some(last) = req.history.last().filter(|l| at < l.at) {
-            let rule = format!(
-                "step at {at} is before the request's last step at {}",
-                last.at
+            let last = last.at;
+            self.problem(
+                RejectionKind::InvalidTime,
+                Reason::BeforeLastStep { at, last },
             );
-            self.problem(RejectionKind::InvalidTime, rule, None);
         }
     }
 
     /// The table's row for the command in the request's state (none: an invalid transition).
     fn rule(&mut self) -> Option<&'static Rule> {
-        let (kind, state) = (self.kind, self.req.state);
-        let rule = table::rule_for(kind, state);
+        let (command, state) = (self.kind, self.req.state);
+        let rule = table::rule_for(command, state);
         if rule.is_none() {
-            let states: Vec<&str> = TRANSITIONS
-                .iter()
-                .filter(|r| r.command == kind)
-                .flat_map(|r| r.from.iter())
-                .map(|s| s.title())
-                .collect();
-            let why = if states.is_empty() {
-                format!(
-                    "{kind} is not a command of the transition table (it only records a tracker's history)"
-                )
+            let reason = if TRANSITIONS.iter().any(|r| r.command == command) {
+                Reason::NotFromState { command, state }
             } else {
-                format!(
-                    "{kind} does not apply to a request in {}; it applies in {}",
-                    state.title(),
-                    states.join(", ")
-                )
+                Reason::NotInTable { command }
             };
-            self.problem(RejectionKind::InvalidTransition, why, None);
+            self.problem(RejectionKind::InvalidTransition, reason);
         }
         rule
     }
 
     /// The actor is one of the rule's parties.
-    fn permitted(&mut self, rule: &Rule) {
+    fn permitted(&mut self, rule: &'static Rule) {
         if self.parties.admit_any(rule.who, self.actor) {
             return;
         }
-        let lead_ws = self.parties.lead_workstream();
-        let who: Vec<String> = rule
-            .who
-            .iter()
-            .map(|p| self.wf.describe_party(*p, self.req, lead_ws))
-            .collect();
-        let why = format!(
-            "{} in {} is for {}; {} is not",
-            self.kind,
-            self.req.state.title(),
-            who.join(" or "),
-            Quoted(self.actor)
-        );
-        self.problem(RejectionKind::NotPermitted, why, None);
+        let req = self.req;
+        let names = PartyNames::of(&self.wf.directory, req, self.parties.lead_workstream());
+        let reason = Reason::NotPermitted {
+            command: self.kind,
+            state: req.state,
+            who: rule.who,
+            names,
+            actor: self.name(self.actor),
+        };
+        self.problem(RejectionKind::NotPermitted, reason);
     }
 
     /// One requirement of the rule, met (its effect planned) or a problem.
@@ -128,8 +119,11 @@ impl Check<'_> {
             .text_input(field)
             .is_none_or(|t| t.trim().is_empty())
         {
-            let rule = format!("{} needs a non-empty {field}", self.kind);
-            self.problem(RejectionKind::MissingInput, rule, Some(field.as_str()));
+            let command = self.kind;
+            self.problem(
+                RejectionKind::MissingInput,
+                Reason::MissingText { command, field },
+            );
         }
     }
 
@@ -142,11 +136,11 @@ impl Check<'_> {
         match named.or(self.req.workstream) {
             Some(ws) => plan.workstream = Some(ws),
             None => {
-                let rule = format!(
-                    "{} needs a workstream: the request has none and the command names none",
-                    self.kind
+                let command = self.kind;
+                self.problem(
+                    RejectionKind::MissingInput,
+                    Reason::NoWorkstream { command },
                 );
-                self.problem(RejectionKind::MissingInput, rule, Some("workstream"));
             }
         }
     }
@@ -172,32 +166,26 @@ impl Check<'_> {
                 }))
             }
         };
-        let kind = self.kind;
+        let command = self.kind;
         match given {
             Some(Ok(w)) => plan.weight = Some(w),
-            Some(Err(e)) => {
-                let rule = match (weight, hours) {
-                    (Some(w), Some(h)) if Weight::try_from(w).is_ok() => {
-                        format!("weight {w} and estimate of {h} hours disagree: {e}")
-                    }
-                    _ => e.to_string(),
+            Some(Err(error)) => {
+                let disagrees = match (weight, hours) {
+                    (Some(w), Some(h)) if Weight::try_from(w).is_ok() => Some((w, h)),
+                    _ => None,
                 };
-                self.problem(RejectionKind::from(&e), rule, None);
+                self.problem(
+                    RejectionKind::from(&error),
+                    Reason::Weight { error, disagrees },
+                );
             }
             None if self.req.weight.is_some() => {}
             None => match self.req.invalid_weight {
-                Some(invalid) => {
-                    let rule = format!(
-                        "{kind} needs a weight of 1, 3, 5 or 7; the request's weight {invalid} is not one (give one with the command)"
-                    );
-                    self.problem(RejectionKind::InvalidWeight, rule, Some("weight"));
-                }
-                None => {
-                    let rule = format!(
-                        "{kind} needs a weight (1, 3, 5, 7) or an estimate in hours; the request has none"
-                    );
-                    self.problem(RejectionKind::MissingInput, rule, Some("weight"));
-                }
+                Some(invalid) => self.problem(
+                    RejectionKind::InvalidWeight,
+                    Reason::RequestWeightInvalid { command, invalid },
+                ),
+                None => self.problem(RejectionKind::MissingInput, Reason::NoWeight { command }),
             },
         }
     }
@@ -205,30 +193,36 @@ impl Check<'_> {
     /// An assignee given now (or the cs_ops actor taking it) who is a `cs_ops` member.
     fn new_assignee(&mut self, plan: &mut Plan) {
         let dir = &self.wf.directory;
+        let command = self.kind;
         match self.parties.new_assignee() {
-            None => {
-                let rule = format!("{} needs an assignee", self.kind);
-                self.problem(RejectionKind::MissingInput, rule, Some("assignee"));
-            }
-            Some(a) if !dir.knows(a) => {
-                let rule = format!("assignee {} is not in the directory", Quoted(a));
-                self.problem(RejectionKind::UnknownPerson, rule, None);
-            }
-            Some(a) if !dir.has_role(a, Role::CsOps) => {
-                let rule = format!(
-                    "assignee {} is not a cs_ops member; only cs_ops members are assigned requests",
-                    Quoted(a)
-                );
-                self.problem(RejectionKind::NotPermitted, rule, None);
-            }
-            Some(a) => plan.assignee = Some(a.to_owned()),
+            None => self.problem(RejectionKind::MissingInput, Reason::NoAssignee { command }),
+            Some(a) => match dir.name(a) {
+                None => {
+                    let assignee = Name::from(a);
+                    self.problem(
+                        RejectionKind::UnknownPerson,
+                        Reason::AssigneeUnknown { assignee },
+                    );
+                }
+                Some(assignee) if !dir.has_role(a, Role::CsOps) => {
+                    let assignee = assignee.clone();
+                    self.problem(
+                        RejectionKind::NotPermitted,
+                        Reason::AssigneeNotCsOps { assignee },
+                    );
+                }
+                Some(assignee) => plan.assignee = Some(assignee.clone()),
+            },
         }
     }
 
     fn has_assignee(&mut self) {
         if self.req.assignee.is_none() {
-            let rule = format!("{} needs a request that already has an assignee", self.kind);
-            self.problem(RejectionKind::MissingInput, rule, Some("assignee"));
+            let command = self.kind;
+            self.problem(
+                RejectionKind::MissingInput,
+                Reason::NoCurrentAssignee { command },
+            );
         }
     }
 
@@ -241,34 +235,36 @@ impl Check<'_> {
             }
             _ => None,
         };
-        match reviewer {
-            None => {
-                let rule = format!("{} needs a peer reviewer", self.kind);
-                self.problem(RejectionKind::MissingInput, rule, Some("reviewer"));
-            }
-            Some(r) if !dir.knows(r) => {
-                let rule = format!("reviewer {} is not in the directory", Quoted(r));
-                self.problem(RejectionKind::UnknownPerson, rule, None);
-            }
-            Some(r) if self.req.is_assignee(r) => {
-                let rule = format!(
-                    "{} is the assignee and cannot be their own peer reviewer",
-                    Quoted(r)
-                );
-                self.problem(RejectionKind::NotPermitted, rule, None);
-            }
-            Some(r)
-                if self.level == ReviewLevel::Required
-                    && !dir.has_role(r, Role::GainsightAdmin) =>
-            {
-                let rule = format!(
-                    "a {} change requires its review by a gainsight_admin; {} is not one (SPEC §4)",
-                    self.req.change_kind,
-                    Quoted(r)
-                );
-                self.problem(RejectionKind::ReviewRequired, rule, None);
-            }
-            Some(r) => plan.reviewer = Some(r.to_owned()),
+        let Some(r) = reviewer else {
+            let command = self.kind;
+            self.problem(RejectionKind::MissingInput, Reason::NoReviewer { command });
+            return;
+        };
+        let Some(name) = dir.name(r) else {
+            let reviewer = Name::from(r);
+            self.problem(
+                RejectionKind::UnknownPerson,
+                Reason::ReviewerUnknown { reviewer },
+            );
+            return;
+        };
+        let reviewer = name.clone();
+        if self.req.is_assignee(r) {
+            self.problem(
+                RejectionKind::NotPermitted,
+                Reason::ReviewerIsAssignee { reviewer },
+            );
+        } else if self.level == ReviewLevel::Required && !dir.has_role(r, Role::GainsightAdmin) {
+            let change_kind = self.req.change_kind;
+            self.problem(
+                RejectionKind::ReviewRequired,
+                Reason::ReviewerNotAdmin {
+                    change_kind,
+                    reviewer,
+                },
+            );
+        } else {
+            plan.reviewer = Some(reviewer);
         }
     }
 
@@ -284,31 +280,31 @@ impl Check<'_> {
             _ => false,
         };
         if !approved {
-            let rule = format!(
-                "completing from review needs the approval of the peer reviewer ({}); none is recorded",
-                req.reviewer().unwrap_or("none named")
+            let reviewer = req.reviewer.clone();
+            self.problem(
+                RejectionKind::ReviewRequired,
+                Reason::NoApproval { reviewer },
             );
-            self.problem(RejectionKind::ReviewRequired, rule, None);
         }
     }
 
     fn review_not_required(&mut self) {
         if self.level == ReviewLevel::Required {
-            let rule = format!(
-                "a {} change requires a peer review by a gainsight_admin before it completes (SPEC §4): request a review",
-                self.req.change_kind
+            let change_kind = self.req.change_kind;
+            self.problem(
+                RejectionKind::ReviewRequired,
+                Reason::ReviewRequired { change_kind },
             );
-            self.problem(RejectionKind::ReviewRequired, rule, None);
         }
     }
 
     fn review_waivable(&mut self) {
         if self.level == ReviewLevel::Required {
-            let rule = format!(
-                "the review of a {} change is required and can never be waived (SPEC §4)",
-                self.req.change_kind
+            let change_kind = self.req.change_kind;
+            self.problem(
+                RejectionKind::ReviewRequired,
+                Reason::ReviewNotWaivable { change_kind },
             );
-            self.problem(RejectionKind::ReviewRequired, rule, None);
         }
     }
 
@@ -318,8 +314,10 @@ impl Check<'_> {
             .wf
             .checklist_missing(self.req, self.command, peer_review, self.level);
         for item in missing {
-            let rule = format!("closing checklist: {}", checklist_rule(item));
-            self.problem(RejectionKind::ChecklistIncomplete, rule, Some(item.into()));
+            self.problem(
+                RejectionKind::ChecklistIncomplete,
+                Reason::Checklist { item },
+            );
         }
     }
 }
@@ -381,13 +379,13 @@ impl Workflow {
         command: &Command,
         peer_review: bool,
         level: ReviewLevel,
-    ) -> Vec<ChecklistItem> {
+    ) -> SmallVec<[ChecklistItem; 5]> {
         let empty = Checklist::default();
         let cl = match command {
             Command::Complete { checklist: Some(c) } => c,
             _ => &empty,
         };
-        let mut missing = Vec::new();
+        let mut missing = SmallVec::new();
         if !matches!(
             cl.handbook_updated,
             Some(Handbook::Updated | Handbook::NotApplicable)
@@ -423,19 +421,5 @@ impl Workflow {
             missing.push(ChecklistItem::LeadInformed);
         }
         missing
-    }
-}
-
-fn checklist_rule(item: ChecklistItem) -> &'static str {
-    match item {
-        ChecklistItem::Handbook => "handbook sections updated (or \"not_applicable\")",
-        ChecklistItem::GainsightChangelog => {
-            "a Gainsight-related request needs its Gainsight changelog entry"
-        }
-        ChecklistItem::PeerReview => {
-            "peer review followed (an approval, or a waiver of a recommended review)"
-        }
-        ChecklistItem::Stakeholders => "stakeholders communicated",
-        ChecklistItem::LeadInformed => "workstream lead informed with a summary",
     }
 }

@@ -30,42 +30,50 @@
 mod command;
 mod evaluate;
 pub(crate) mod parties;
-mod rejection;
+pub(crate) mod rejection;
 mod request;
-pub(crate) use request::split_weight;
+mod stream;
+pub(crate) use request::{History, split_weight};
 mod table;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use smallvec::SmallVec;
 
 pub use command::{
     Checklist, ChecklistItem, Command, CommandError, CommandKind, Handbook, LeadBriefing, TextInput,
 };
-pub use rejection::{Problem, Rejection, RejectionKind};
+pub use rejection::{PartyNames, Problem, Reason, Rejection, RejectionKind};
 pub use request::{Milestone, OpenState, Request, RequestError, RequestRecord, Step};
+pub use stream::StreamStep;
 pub use table::{Party, Requirement, Rule, TRANSITIONS, Target, rule_between, rule_for};
 
 use crate::config::{Compiled, Config, ConfigError};
 use crate::directory::{Directory, Role};
-use crate::label::Taxonomy;
+use crate::label::{Labels, Taxonomy};
+use crate::name::Name;
 use crate::review::ReviewLevel;
 use crate::routing::Workstream;
 use crate::state::State;
 use crate::weight::{Weight, WeightError, weight_for_hours};
-use crate::words::{Quoted, bounded_name};
 
 /// Someone the tracker should notify, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notification {
-    /// The person.
-    pub to: String,
+    /// The person (shared with the directory or the request).
+    pub to: Name,
     /// Their part in the request.
     pub role: Party,
     /// The command that was applied.
     pub why: CommandKind,
 }
 
-/// What an accepted command does: the state change and what the tracker must do.
+/// Who a transition notifies: held inline (a rule notifies at most a few parties).
+pub type Notifications = SmallVec<[Notification; 2]>;
+
+/// What an accepted command does: the state change and what the tracker must do. Its labels
+/// and people are shared [`Name`]s held inline: making one copies no text and, for the rules of
+/// the table, allocates nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Transition {
     /// State before.
@@ -73,19 +81,19 @@ pub struct Transition {
     /// State after (the same for approvals and waivers).
     pub to: State,
     /// Labels to add, in canonical spelling.
-    pub add_labels: Vec<String>,
+    pub add_labels: Labels,
     /// Labels to remove, exactly as the request carries them.
-    pub remove_labels: Vec<String>,
+    pub remove_labels: Labels,
     /// The issue must be closed.
     pub close: bool,
     /// The issue must be reopened.
     pub reopen: bool,
     /// Who to tell.
-    pub notifications: Vec<Notification>,
+    pub notifications: Notifications,
 }
 
 /// A history that does not replay.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ReplayError {
     /// A recorded step is rejected now.
     #[error("history[{index}] is rejected on replay: {rejection}")]
@@ -156,8 +164,8 @@ struct Plan {
     to: State,
     workstream: Option<Workstream>,
     weight: Option<Weight>,
-    assignee: Option<String>,
-    reviewer: Option<String>,
+    assignee: Option<Name>,
+    reviewer: Option<Name>,
     interrupt: bool,
 }
 
@@ -183,6 +191,7 @@ impl Workflow {
             compiled: Compiled {
                 config: Config::default_ref().clone(),
                 taxonomy: Taxonomy::default(),
+                interrupt: Config::default_ref().labels.interrupt.as_str().into(),
             },
             directory,
         }
@@ -265,7 +274,7 @@ impl Workflow {
         let removed = if plan.to != req.state {
             self.workflow_labels_of(req)
         } else {
-            Vec::new()
+            Labels::new()
         };
         Ok(self.transition(req, &plan, actor, removed))
     }
@@ -283,13 +292,13 @@ impl Workflow {
         // The labels removed move from the request into the transition: no copy.
         let removed = if plan.to != req.state {
             let tax = &self.compiled.taxonomy;
-            req.labels.take_where(|l| tax.state_of(l).is_some())
+            req.labels.take_where(|l| tax.state_of_name(l).is_some())
         } else {
-            Vec::new()
+            Labels::new()
         };
         let transition = self.transition(req, &plan, actor, removed);
         for l in &transition.add_labels {
-            req.labels.add(l);
+            req.labels.add_name(l);
         }
         if transition.close {
             req.open = false;
@@ -315,9 +324,15 @@ impl Workflow {
         if plan.reviewer.is_some() {
             req.reviewer = plan.reviewer;
         }
+        // An accepted actor is in the directory or is the requester: their name is shared.
+        let actor = match self.directory.name(actor) {
+            Some(name) => name.clone(),
+            None if *req.author == *actor => req.author.clone(),
+            None => Name::from(actor),
+        };
         req.history.push(Step {
             at,
-            actor: actor.to_owned(),
+            actor,
             from: transition.from,
             to: transition.to,
             command,
@@ -347,41 +362,16 @@ impl Workflow {
     }
 
     pub(crate) fn knows(&self, req: &Request, person: &str) -> bool {
-        self.directory.knows(person) || person == req.author
-    }
-
-    pub(crate) fn describe_party(
-        &self,
-        party: Party,
-        req: &Request,
-        lead_ws: Option<Workstream>,
-    ) -> String {
-        let name = |p: Option<&str>| p.map_or_else(|| "nobody yet".to_owned(), bounded_name);
-        match party {
-            Party::Lead => match lead_ws {
-                Some(ws) => format!(
-                    "the lead of workstream {} ({})",
-                    ws.title(),
-                    name(self.directory.lead_of(ws))
-                ),
-                None => {
-                    "the lead of the request's workstream (it has none until a triage names one)"
-                        .to_owned()
-                }
-            },
-            Party::Assignee => format!("the assignee ({})", name(req.assignee())),
-            Party::Requester => format!("the requester ({})", bounded_name(&req.author)),
-            Party::Reviewer => format!("the peer reviewer ({})", name(req.reviewer())),
-            Party::SelfAssigningCsOps => "a cs_ops member taking it for themselves".to_owned(),
-        }
+        self.directory.knows(person) || *person == *req.author
     }
 
     /// The workflow labels a request carries, as it carries them.
-    fn workflow_labels_of(&self, req: &Request) -> Vec<String> {
+    fn workflow_labels_of(&self, req: &Request) -> Labels {
         req.labels
+            .as_slice()
             .iter()
-            .filter(|l| self.compiled.taxonomy.state_of(l).is_some())
-            .map(str::to_owned)
+            .filter(|l| self.compiled.taxonomy.state_of_name(l).is_some())
+            .cloned()
             .collect()
     }
 
@@ -393,32 +383,37 @@ impl Workflow {
         req: &Request,
         plan: &Plan,
         actor: &str,
-        remove_labels: Vec<String>,
+        remove_labels: Labels,
     ) -> Transition {
         let from = req.state;
         let to = plan.to;
-        let mut add_labels = Vec::new();
-        if let Some(canonical) = self.compiled.taxonomy.canonical(to).filter(|_| to != from) {
-            add_labels.push(canonical.to_owned());
+        let mut add_labels = Labels::new();
+        if let Some(canonical) = self
+            .compiled
+            .taxonomy
+            .canonical_name(to)
+            .filter(|_| to != from)
+        {
+            add_labels.push(canonical.clone());
         }
         if plan.interrupt {
-            add_labels.push(self.compiled.config.labels.interrupt.clone());
+            add_labels.push(self.compiled.interrupt.clone());
         }
-        let mut notifications: Vec<Notification> = Vec::new();
+        let mut notifications = Notifications::new();
         let workstream = plan.workstream.or(req.workstream);
         for party in plan.rule.notify {
             let person = match party {
-                Party::Lead => workstream.and_then(|ws| self.directory.lead_of(ws)),
-                Party::Assignee => plan.assignee.as_deref().or(req.assignee()),
-                Party::Requester => Some(req.author.as_str()),
-                Party::Reviewer => plan.reviewer.as_deref().or(req.reviewer()),
+                Party::Lead => workstream.and_then(|ws| self.directory.lead_name(ws)),
+                Party::Assignee => plan.assignee.as_ref().or(req.assignee.as_ref()),
+                Party::Requester => Some(&req.author),
+                Party::Reviewer => plan.reviewer.as_ref().or(req.reviewer.as_ref()),
                 Party::SelfAssigningCsOps => None,
             };
             if let Some(p) =
-                person.filter(|p| *p != actor && !notifications.iter().any(|n| n.to == *p))
+                person.filter(|p| ***p != *actor && !notifications.iter().any(|n| n.to == **p))
             {
                 notifications.push(Notification {
-                    to: p.to_owned(),
+                    to: p.clone(),
                     role: *party,
                     why: plan.rule.command,
                 });

@@ -89,7 +89,7 @@ impl<'a> Parties<'a> {
                 }
             },
             Party::Assignee => req.is_assignee(actor),
-            Party::Requester => req.author == actor,
+            Party::Requester => *req.author == *actor,
             Party::Reviewer => match req.reviewer() {
                 Some(r) => r == actor,
                 None => self.any_reviewer && !req.is_assignee(actor),

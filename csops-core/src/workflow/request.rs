@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::command::Command;
 use crate::config::Config;
 use crate::label::{LabelError, LabelSet, Taxonomy, WorkflowAnomaly};
+use crate::name::Name;
 use crate::review::ChangeKind;
 use crate::routing::{RoutingConfig, Workstream};
 use crate::state::State;
@@ -109,13 +110,17 @@ impl Milestone {
     }
 }
 
+/// The steps a request has room for before the workflow's steps reallocate its history: a
+/// typical life (SPEC §2: triage, ready, start, review, complete, with a block or two).
+const HISTORY_ROOM: usize = 8;
+
 /// One accepted step of the history (SPEC §2 "History").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     /// When.
     pub at: DateTime<Utc>,
-    /// Who.
-    pub actor: String,
+    /// Who (shared with the directory or the request: recording a step copies no text).
+    pub actor: Name,
     /// State before.
     pub from: State,
     /// State after.
@@ -229,14 +234,14 @@ where
 pub struct Request {
     pub(crate) id: u64,
     pub(crate) title: String,
-    pub(crate) author: String,
+    pub(crate) author: Name,
     pub(crate) labels: LabelSet,
     pub(crate) state: State,
     pub(crate) open: bool,
-    pub(crate) assignee: Option<String>,
+    pub(crate) assignee: Option<Name>,
     /// The other assignees (the owner is `assignee`).
-    pub(crate) co_assignees: Vec<String>,
-    pub(crate) reviewer: Option<String>,
+    pub(crate) co_assignees: Vec<Name>,
+    pub(crate) reviewer: Option<Name>,
     pub(crate) weight: Option<Weight>,
     pub(crate) invalid_weight: Option<u64>,
     pub(crate) workstream: Option<Workstream>,
@@ -244,9 +249,48 @@ pub struct Request {
     pub(crate) milestone: Option<Milestone>,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) closed_at: Option<DateTime<Utc>>,
-    pub(crate) closed_by: Option<String>,
+    pub(crate) closed_by: Option<Name>,
     pub(crate) managed_since: Option<DateTime<Utc>>,
-    pub(crate) history: Vec<Step>,
+    pub(crate) history: History,
+}
+
+/// A request's steps, with room for a typical life: a clone keeps the room, so that the steps
+/// the workflow records on a copy do not reallocate either.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct History(Vec<Step>);
+
+impl From<Vec<Step>> for History {
+    fn from(steps: Vec<Step>) -> History {
+        History::with_room(steps)
+    }
+}
+
+impl History {
+    fn with_room(mut steps: Vec<Step>) -> History {
+        steps.reserve(HISTORY_ROOM.saturating_sub(steps.len()));
+        History(steps)
+    }
+}
+
+impl Clone for History {
+    fn clone(&self) -> History {
+        let mut steps = Vec::with_capacity(self.0.len().max(HISTORY_ROOM));
+        steps.extend_from_slice(&self.0);
+        History(steps)
+    }
+}
+
+impl std::ops::Deref for History {
+    type Target = Vec<Step>;
+    fn deref(&self) -> &Vec<Step> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for History {
+    fn deref_mut(&mut self) -> &mut Vec<Step> {
+        &mut self.0
+    }
 }
 
 fn json_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> RequestError {
@@ -481,17 +525,23 @@ impl Request {
         let named = |a: &String| !a.trim().is_empty();
         let mut assignees = r.assignees.into_iter().filter(named);
         let assignee = r.assignee.filter(named).or_else(|| assignees.next());
-        let co_assignees = assignees.filter(|a| Some(a) != assignee.as_ref()).collect();
+        let co_assignees = assignees
+            .filter(|a| Some(a) != assignee.as_ref())
+            .map(Name::from)
+            .collect();
+        let history = History::with_room(r.history);
+        let mut labels = r.labels;
+        labels.share(|l| taxonomy.shared_canonical(l));
         Ok(Request {
             id,
             title: r.title,
-            author: r.author,
-            labels: r.labels,
+            author: r.author.into(),
+            labels,
             state,
             open,
-            assignee,
+            assignee: assignee.map(Name::from),
             co_assignees,
-            reviewer: r.reviewer.filter(named),
+            reviewer: r.reviewer.filter(named).map(Name::from),
             weight,
             invalid_weight,
             workstream,
@@ -499,9 +549,9 @@ impl Request {
             milestone: r.milestone,
             created_at: r.created_at,
             closed_at: r.closed_at,
-            closed_by: r.closed_by.filter(named),
+            closed_by: r.closed_by.filter(named).map(Name::from),
             managed_since: r.managed_since.filter(|m| *m > r.created_at),
-            history: r.history,
+            history,
         })
     }
 
@@ -510,17 +560,17 @@ impl Request {
         RequestRecord {
             id: self.id,
             title: self.title.clone(),
-            author: self.author.clone(),
+            author: self.author.to_string(),
             labels: self.labels.clone(),
             created_at: self.created_at,
             change_kind: self.change_kind,
-            assignee: self.assignee.clone(),
+            assignee: self.assignee.as_deref().map(str::to_owned),
             assignees: if self.co_assignees.is_empty() {
                 Vec::new()
             } else {
                 self.assignees().map(str::to_owned).collect()
             },
-            reviewer: self.reviewer.clone(),
+            reviewer: self.reviewer.as_deref().map(str::to_owned),
             weight: self.weight,
             invalid_weight: self.invalid_weight,
             workstream: Some(self.workstream),
@@ -531,10 +581,10 @@ impl Request {
                 OpenState::Closed
             }),
             closed_at: self.closed_at,
-            closed_by: self.closed_by.clone(),
+            closed_by: self.closed_by.as_deref().map(str::to_owned),
             managed_since: self.managed_since,
             workflow_state: Some(self.state),
-            history: self.history.clone(),
+            history: self.history.to_vec(),
         }
     }
 
@@ -573,10 +623,7 @@ impl Request {
     }
     /// Every assignee the tracker lists, the owner first.
     pub fn assignees(&self) -> impl Iterator<Item = &str> {
-        self.assignee
-            .iter()
-            .chain(&self.co_assignees)
-            .map(String::as_str)
+        self.assignee.iter().chain(&self.co_assignees).map(|a| &**a)
     }
     /// Whether `person` is one of the assignees (any of them acts as the assignee in the §2
     /// rules; the owner alone carries the load, §3).

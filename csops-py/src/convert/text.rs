@@ -35,6 +35,12 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Text<'a> {
 #[derive(Debug)]
 pub struct OwnedText(pub String);
 
+impl AsRef<str> for OwnedText {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl From<OwnedText> for String {
     fn from(t: OwnedText) -> String {
         t.0
@@ -89,4 +95,9 @@ pub(crate) fn names(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>>
             str_of(s, name).map(str::to_owned)
         })
         .collect()
+}
+
+/// The core's shared names (labels, people) as the `&str`s Python strings are made from.
+pub(crate) fn strs(names: &[csops_core::Name]) -> Vec<&str> {
+    names.iter().map(|n| n.as_str()).collect()
 }

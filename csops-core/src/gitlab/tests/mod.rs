@@ -219,11 +219,11 @@ fn effects_become_rest_update_parameters() {
     let t = Transition {
         from: State::Triage,
         to: State::InProcess,
-        add_labels: vec!["CSOps::In_Process".into(), "Gainsight".into()],
-        remove_labels: vec!["CSOps::Triage".into()],
+        add_labels: ["CSOps::In_Process", "Gainsight"].into_iter().collect(),
+        remove_labels: ["CSOps::Triage"].into_iter().collect(),
         close: false,
         reopen: false,
-        notifications: Vec::new(),
+        notifications: Default::default(),
     };
     let p = RestParams::from(&t);
     assert_eq!(p.add_labels.as_deref(), Some("CSOps::In_Process,Gainsight"));
@@ -235,8 +235,8 @@ fn effects_become_rest_update_parameters() {
     );
     let closing = Transition {
         close: true,
-        add_labels: Vec::new(),
-        remove_labels: Vec::new(),
+        add_labels: Default::default(),
+        remove_labels: Default::default(),
         ..t.clone()
     };
     assert_eq!(
