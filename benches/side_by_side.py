@@ -162,15 +162,39 @@ def workflow_rows(n_requests: int, runs: int) -> list[list[str]]:
             apply(i, cmd, actor, at)
         return time.perf_counter() - t0
 
-    timings: dict[str, list[float]] = {"csops": [], "transitions": []}
+    # The same stream in one call: `apply_many` answers each step with its Transition or its
+    # Rejection as a value. Its answers must agree with the loop's before it is timed.
+    wf = csops.Workflow(DIRECTORY)
+
+    def fresh() -> list[csops.Request]:
+        return [csops.Request.from_dict(r) for r in requests]
+
+    bulk = fresh()
+    answers = wf.apply_many(bulk, cmds)
+    final = {step[0]: state for step, (_, state) in zip(cmds, ours)}
+    if [isinstance(a, csops.Transition) for a in answers] != [ok for ok, _ in ours] or \
+            any(bulk[i].state != state for i, state in final.items()):
+        raise SystemExit("workflow: apply_many disagrees with apply")
+
+    def timed_many() -> float:
+        reqs = fresh()
+        t0 = time.perf_counter()
+        wf.apply_many(reqs, cmds)
+        return time.perf_counter() - t0
+
+    timings: dict[str, list[float]] = {"csops": [], "transitions": [], "many": []}
     for _ in range(runs):
         timings["csops"].append(timed(csops_side))
         timings["transitions"].append(timed(transitions_side))
+        timings["many"].append(timed_many())
     ours_ns = statistics.median(timings["csops"]) / len(cmds) * 1e9
     theirs_ns = statistics.median(timings["transitions"]) / len(cmds) * 1e9
-    return [[f"workflow: {len(cmds):,} commands over {n_requests:,} requests ({accepted:,} accepted)",
-             f"{ours_ns:,.0f} ns/command", f"{theirs_ns:,.0f} ns/command (transitions)",
-             f"{theirs_ns / ours_ns:.1f}x", "≥ 20x", met(theirs_ns / ours_ns >= 20)]]
+    many_ns = statistics.median(timings["many"]) / len(cmds) * 1e9
+    what = f"workflow: {len(cmds):,} commands over {n_requests:,} requests ({accepted:,} accepted)"
+    return [[what, f"{ours_ns:,.0f} ns/command (apply, one call each)", f"{theirs_ns:,.0f} ns/command (transitions)",
+             f"{theirs_ns / ours_ns:.1f}x", "≥ 20x", met(theirs_ns / ours_ns >= 20)],
+            [what, f"{many_ns:,.0f} ns/command (apply_many, one call)", f"{theirs_ns:,.0f} ns/command (transitions)",
+             f"{theirs_ns / many_ns:.1f}x", "≥ 20x", met(theirs_ns / many_ns >= 20)]]
 
 
 def met(ok: bool) -> str:
@@ -281,7 +305,10 @@ def rust_rows() -> list[list[str]]:
          met(f["batch_floor_ratio"] <= 2)],
         ["metrics: NPS / NRR per account over 1,000,000", f"{f['nps_ms']:.2f} ms / {f['nrr_per_account_ms']:.2f} ms",
          "—", "—"],
-        ["memory: allocations per command", f"{f['allocations_per_command']:.1f}", "—", "—"],
+        ["memory: allocations per command (accepted and rejected)", f"{f['allocations_per_command']:.2f}", "—", "—"],
+        ["memory: allocations per accepted / rejected command",
+         f"{f['allocations_per_accepted_command']:.3f} / {f['allocations_per_rejected_command']:.2f}",
+         "0 per accepted", met(f["allocations_per_accepted_command"] == 0)],
         ["memory: bytes per request (completed, 8 steps of history)", f"{f['bytes_per_request']:,.0f} B", "—", "—"],
         ["memory: allocations per scored account (batch / single with explanation)",
          f"{f['allocations_per_scored_account']:.6f} / {f['allocations_per_single_score']:.0f}", "—", "—"],

@@ -72,9 +72,11 @@ def test_the_rust_rows_read_the_figures_bench(monkeypatch: pytest.MonkeyPatch) -
     sbs = load("side_by_side")
     keys = ["labels_per_s", "commands_per_s", "replay_steps_per_s", "reconstruct_events_per_s", "board_report_ms",
             "single_score_us", "batch_ms", "batch_floor_ratio", "floor_ms", "nps_ms", "nrr_per_account_ms",
-            "allocations_per_command", "bytes_per_request", "allocations_per_scored_account",
+            "allocations_per_command", "allocations_per_accepted_command",
+            "allocations_per_rejected_command", "bytes_per_request", "allocations_per_scored_account",
             "allocations_per_single_score", "heap_peak_mib", "peak_rss_mib"]
-    figures = dict.fromkeys(keys, 1.0) | {"labels_per_s": 25e6, "commands_per_s": 2e6, "batch_floor_ratio": 1.5}
+    figures = dict.fromkeys(keys, 1.0) | {"labels_per_s": 25e6, "commands_per_s": 2e6, "batch_floor_ratio": 1.5,
+                                           "allocations_per_accepted_command": 0.0}
 
     def ran(*args: Any, **kwargs: Any) -> Any:
         return sbs.subprocess.CompletedProcess(args, 0, stdout="table\n" + sbs.json.dumps(figures), stderr="")
@@ -84,3 +86,4 @@ def test_the_rust_rows_read_the_figures_bench(monkeypatch: pytest.MonkeyPatch) -
     assert rows["label parsing (9 mixed spellings)"][1:] == ["25.0 M labels/s", "≥ 20 M/s", "yes"]
     assert rows["command application (the workflow stream above, 1 in 3 rejected)"][3] == "**no**"
     assert rows["batch scoring, 1,000,000 accounts, 1 thread"][3] == "yes"
+    assert rows["memory: allocations per accepted / rejected command"][1:] == ["0.000 / 1.00", "0 per accepted", "yes"]
