@@ -311,7 +311,8 @@ proptest! {
         let when = if m1_categories { json!({"category": "c0"}) } else { json!({"below": 0.0}) };
         spec["vetoes"] = json!([{"measure": "m1", "when": when, "band": "Yellow"}]);
         let card = load(&spec);
-        // Past a chunk (512 rows) without generating thousands.
+        // Past a chunk (256 rows) without generating thousands. The batch runs the widest
+        // instruction set the CPU has (AVX-512 or AVX2), single scoring the baseline build.
         let rows: Vec<_> = rows.iter().cycle().take(rows.len() * repeat * 3).cloned().collect();
         let n = rows.len();
         let m = card.measures().len();

@@ -17,7 +17,7 @@ pub(crate) const NOT_APPLICABLE: u8 = 3;
 
 /// Rows per chunk: the chunk's working values (measures × chunk × 8 bytes and a little more)
 /// stay in the core's cache.
-pub(crate) const CHUNK: usize = 512;
+pub(crate) const CHUNK: usize = 256;
 
 /// The columns of a batch (each as long as the batch, checked by the caller).
 #[derive(Debug, Clone, Copy)]
@@ -355,20 +355,54 @@ pub(crate) fn score_rows(
     out: Out<'_>,
 ) -> Result<(), HealthError> {
     let mut scratch = Scratch::new(card, out.score.len());
-    let chunks = out
-        .score
-        .chunks_mut(CHUNK)
-        .zip(out.band.chunks_mut(CHUNK))
-        .zip(out.coverage.chunks_mut(CHUNK));
-    for (k, ((score, band), coverage)) in chunks.enumerate() {
-        let out = Out {
-            score,
-            band,
-            coverage,
-        };
-        score_chunk(card, cols, start + k * CHUNK, &mut scratch, out)?;
+    pulp::Arch::new().dispatch(Rows {
+        card,
+        cols,
+        start,
+        scratch: &mut scratch,
+        out,
+    })
+}
+
+/// Rows to score, as one operation compiled for each instruction set (SSE2, AVX2, AVX-512),
+/// of which [`pulp`] runs the widest the CPU has: the passes over a chunk are simple lanes
+/// that the compiler vectorises to the width it is allowed. Separate multiplies and adds are
+/// never fused into one, so every width gives the same bits.
+struct Rows<'r, 'c> {
+    card: &'r Scorecard,
+    cols: &'r Columns<'c>,
+    start: usize,
+    scratch: &'r mut Scratch,
+    out: Out<'r>,
+}
+
+impl pulp::WithSimd for Rows<'_, '_> {
+    type Output = Result<(), HealthError>;
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) -> Self::Output {
+        let Rows {
+            card,
+            cols,
+            start,
+            scratch,
+            out,
+        } = self;
+        let chunks = out
+            .score
+            .chunks_mut(CHUNK)
+            .zip(out.band.chunks_mut(CHUNK))
+            .zip(out.coverage.chunks_mut(CHUNK));
+        for (k, ((score, band), coverage)) in chunks.enumerate() {
+            let out = Out {
+                score,
+                band,
+                coverage,
+            };
+            score_chunk(card, cols, start + k * CHUNK, scratch, out)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Scores a present column of a plan where the measure applies, with no dates: the hot loop.
@@ -468,7 +502,9 @@ fn fill_present(
 }
 
 /// Scores rows `start .. start + n` (n = the outputs' length, at most the scratch's stride),
-/// leaving their working values in `sc` (for the explanation).
+/// leaving their working values in `sc` (for the explanation). Inlined into the dispatch
+/// above, so that it is compiled for each instruction set.
+#[inline(always)]
 pub(crate) fn score_chunk(
     card: &Scorecard,
     cols: &Columns<'_>,
@@ -686,22 +722,22 @@ pub(crate) fn score_chunk(
             if sc.by_value.get(v.measure) == Some(&true) {
                 // Present is not NaN, and NaN meets no condition.
                 for (f, raw) in forced.iter_mut().zip(col) {
-                    if meets(v.when, *raw) {
-                        *f = (*f).min(vb);
-                    }
+                    // A select, not a branch, so that the loop vectorises.
+                    *f = if meets(v.when, *raw) {
+                        (*f).min(vb)
+                    } else {
+                        *f
+                    };
                 }
             } else {
                 for ((f, st), raw) in forced.iter_mut().zip(status).zip(col) {
-                    if *st == PRESENT && meets(v.when, *raw) {
-                        *f = (*f).min(vb);
-                    }
+                    let fires = (*st == PRESENT) & meets(v.when, *raw);
+                    *f = if fires { (*f).min(vb) } else { *f };
                 }
             }
         }
         for (band, f) in out.band.iter_mut().zip(forced.iter()) {
-            if *f != UNKNOWN_CODE {
-                *band = *f;
-            }
+            *band = if *f != UNKNOWN_CODE { *f } else { *band };
         }
     }
     Ok(())
