@@ -19,7 +19,6 @@ fn main() {
     let wf = Workflow::with_directory(csops_benches::directory());
     let (issues, events): (Vec<String>, Vec<String>) = (1..=n).map(issue).unzip();
     let issues_json = format!("[{}]", issues.join(","));
-    drop(issues);
     let text_mib = (issues_json.len() + events.iter().map(String::len).sum::<usize>()) as f64
         / (1024.0 * 1024.0);
     let before = peak_mib();
@@ -73,6 +72,18 @@ fn main() {
         violations
     );
     drop((all, work));
+    // Every core from the texts: each issue and its events read and reconstructed on the
+    // threads (`reconstruct_issues_json`), then the board report.
+    let texts: Vec<(&str, &str)> = issues
+        .iter()
+        .map(String::as_str)
+        .zip(events.iter().map(String::as_str))
+        .collect();
+    let t5 = Instant::now();
+    let from_texts = gitlab::reconstruct_issues_json(&wf, &texts, threads);
+    let t_texts = t5.elapsed().as_secs_f64();
+    assert!(from_texts.iter().all(Result::is_ok));
+    drop((from_texts, texts));
     let t2 = Instant::now();
     let report = wf
         .board_report(&requests, "2026-03-16T00:00:00Z".parse().expect("time"))
@@ -101,6 +112,11 @@ fn main() {
         t_serial * 1e3,
         t_parallel * 1e3,
         total_events as f64 / (t_issues + t_parallel + t_report) / 1e6
+    );
+    println!(
+        "reconstruct_issues_json: read the issues and their events and reconstruct them {:.0} ms on {threads} threads; end to end with the board report {:.2} M label events/s",
+        t_texts * 1e3,
+        total_events as f64 / (t_texts + t_report) / 1e6
     );
     println!(
         "owned events instead: read_label_events {:.0} ms + reconstruct {:.0} ms ({:.2} M events/s)",

@@ -180,7 +180,13 @@ impl Error {
                 }
                 | G::Record(source),
             ) => request_key(source),
-            Error::Gitlab(G::Request { .. }) => "issue".to_owned(),
+            Error::Gitlab(G::Request {
+                index: Some(i),
+                source,
+            }) => match request_key(source) {
+                k if k == "." => format!("[{i}]"),
+                k => format!("[{i}].{k}"),
+            },
             Error::Gitlab(G::Events { .. }) => "events".to_owned(),
             Error::Gitlab(G::Report(_)) | Error::Report(_) => "as_of".to_owned(),
         }

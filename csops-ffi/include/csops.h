@@ -193,6 +193,26 @@ csops_status_t csops_gitlab_reconstruct(const csops_workflow_t *wf,
                                         char **out_json);
 
 /*
+ Reconstructs `n` issues at once, each from its GitLab REST issue (`issues_json[i]`) and its
+ label events (`events_json[i]`, a JSON array), read and audited on up to `threads` threads
+ (0: every core). Writes a JSON array through `out_json` (caller frees), one entry per issue
+ in order: its reconstruction (as `csops_gitlab_reconstruct` writes it), or, for an issue
+ that cannot be reconstructed, `{"error": {"status": "invalid_input", "key": "[5].title",
+ "message": ...}}` (the status as `csops_status_name` names it): one bad issue does not stop
+ the others, and the call is `CSOPS_OK`.
+
+ # Safety
+ `wf` is NULL or a live workflow; `issues_json` and `events_json` are NULL (only when `n` is
+ 0) or arrays of `n` NUL-terminated strings; `out_json` is NULL or writable.
+ */
+csops_status_t csops_gitlab_reconstruct_all(const csops_workflow_t *wf,
+                                            const char *const *issues_json,
+                                            const char *const *events_json,
+                                            uintptr_t n,
+                                            uintptr_t threads,
+                                            char **out_json);
+
+/*
  Decides an Issue Hook payload (`hook_json`) against the request as stored (`stored_or_null`)
  or, when that is NULL, the issue's label events (`events_json_or_null`, a JSON array; one of
  the two is needed). Writes the decision — `allowed`, `violations`, `rest_params`

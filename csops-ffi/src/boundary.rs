@@ -226,6 +226,18 @@ macro_rules! arg_texts_or_null {
 }
 pub(crate) use arg_texts_or_null;
 
+/// An array of `n` C strings, every one present (the array NULL only when `n` is 0); a NULL
+/// element is `CSOPS_INVALID_ARGUMENT` naming it (`issues_json[2]`), one not UTF-8
+/// `CSOPS_INVALID_UTF8`.
+macro_rules! arg_texts {
+    ($ptr:ident, $n:expr) => {{
+        let (ptr, n) = ($ptr, $n);
+        // SAFETY: the argument contract above, for the array and each element.
+        unsafe { $crate::boundary::texts(ptr, n, stringify!($ptr)) }
+    }};
+}
+pub(crate) use arg_texts;
+
 /// An output array of `n` elements as a mutable slice (`n` = 0 may come with NULL).
 macro_rules! arg_slice_mut {
     ($ptr:ident, $n:expr) => {{
@@ -502,6 +514,19 @@ pub(crate) unsafe fn texts_or_null<'a>(
         return Ok(None);
     }
     // SAFETY: the caller's contract.
+    unsafe { texts(ptr, n, name) }.map(Some)
+}
+
+/// A C array of `n` C strings, every element present (the array NULL only when `n` is 0).
+///
+/// # Safety
+/// As for [`text_column`].
+pub(crate) unsafe fn texts<'a>(
+    ptr: *const *const c_char,
+    n: usize,
+    name: &str,
+) -> Result<Vec<&'a str>, Failure> {
+    // SAFETY: the caller's contract.
     let texts = unsafe { text_column(ptr, n, name) }?;
     texts
         .into_iter()
@@ -509,8 +534,7 @@ pub(crate) unsafe fn texts_or_null<'a>(
         .map(|(i, t)| {
             t.ok_or_else(|| Failure::new(CSOPS_INVALID_ARGUMENT, format!("{name}[{i}] is NULL")))
         })
-        .collect::<Result<_, _>>()
-        .map(Some)
+        .collect()
 }
 
 /// A C output array as a mutable slice (`n` = 0 may come with NULL).

@@ -77,6 +77,83 @@ pub unsafe extern "C" fn csops_gitlab_reconstruct(
     }
 }
 
+/// Reconstructs `n` issues at once, each from its GitLab REST issue (`issues_json[i]`) and its
+/// label events (`events_json[i]`, a JSON array), read and audited on up to `threads` threads
+/// (0: every core). Writes a JSON array through `out_json` (caller frees), one entry per issue
+/// in order: its reconstruction (as `csops_gitlab_reconstruct` writes it), or, for an issue
+/// that cannot be reconstructed, `{"error": {"status": "invalid_input", "key": "[5].title",
+/// "message": ...}}` (the status as `csops_status_name` names it): one bad issue does not stop
+/// the others, and the call is `CSOPS_OK`.
+///
+/// # Safety
+/// `wf` is NULL or a live workflow; `issues_json` and `events_json` are NULL (only when `n` is
+/// 0) or arrays of `n` NUL-terminated strings; `out_json` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_gitlab_reconstruct_all(
+    wf: *const csops_workflow_t,
+    issues_json: *const *const c_char,
+    events_json: *const *const c_char,
+    n: usize,
+    threads: usize,
+    out_json: *mut *mut c_char,
+) -> csops_status_t {
+    ffi! {
+        let wf = arg_ref!(wf)?;
+        let issues = arg_texts!(issues_json, n)?;
+        let events = arg_texts!(events_json, n)?;
+        let out = arg_out!(out_json)?;
+        let work: Vec<(&str, &str)> = issues.into_iter().zip(events).collect();
+        let threads = match threads {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            t => t,
+        };
+        let done = csops_core::gitlab::reconstruct_issues_json(&wf.inner, &work, threads);
+        let entries: Vec<ReconstructEntry<'_>> = done.iter().map(ReconstructEntry::from).collect();
+        out.write_json(&entries)?;
+        Ok(CSOPS_OK)
+    }
+}
+
+/// An entry of `csops_gitlab_reconstruct_all`'s array: the reconstruction, or its error.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum ReconstructEntry<'a> {
+    Done(&'a csops_core::gitlab::Reconstruction),
+    Failed { error: EntryError },
+}
+
+/// An issue's error as data: its status's name, the input's key, the message.
+#[derive(serde::Serialize)]
+struct EntryError {
+    status: &'static str,
+    key: String,
+    message: String,
+}
+
+impl<'a> From<&'a Result<csops_core::gitlab::Reconstruction, csops_core::gitlab::GitlabError>>
+    for ReconstructEntry<'a>
+{
+    fn from(
+        r: &'a Result<csops_core::gitlab::Reconstruction, csops_core::gitlab::GitlabError>,
+    ) -> Self {
+        match r {
+            Ok(rec) => ReconstructEntry::Done(rec),
+            Err(e) => {
+                let e = csops_core::Error::from(e.clone());
+                let key = e.key();
+                let f = failure(e);
+                ReconstructEntry::Failed {
+                    error: EntryError {
+                        status: status_name(f.status),
+                        key,
+                        message: f.message,
+                    },
+                }
+            }
+        }
+    }
+}
+
 /// Decides an Issue Hook payload (`hook_json`) against the request as stored (`stored_or_null`)
 /// or, when that is NULL, the issue's label events (`events_json_or_null`, a JSON array; one of
 /// the two is needed). Writes the decision — `allowed`, `violations`, `rest_params`

@@ -108,3 +108,13 @@ pub extern "C" fn csops_status_name(status: csops_status_t) -> *const c_char {
     };
     own.as_ptr()
 }
+
+/// [`csops_status_name`] as Rust text, for statuses written into JSON.
+pub(crate) fn status_name(status: csops_status_t) -> &'static str {
+    let p = csops_status_name(status);
+    if p.is_null() {
+        return "";
+    }
+    // SAFETY: csops_status_name returns NULL or a pointer to a static NUL-terminated name.
+    unsafe { CStr::from_ptr(p) }.to_str().unwrap_or("")
+}

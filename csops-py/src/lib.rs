@@ -85,6 +85,7 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(gitlab::gitlab_read_label_events, m)?)?;
     m.add_function(wrap_pyfunction!(gitlab::gitlab_read_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(gitlab::gitlab_reconstruct, m)?)?;
+    m.add_function(wrap_pyfunction!(gitlab::gitlab_reconstruct_all, m)?)?;
     m.add_function(wrap_pyfunction!(gitlab::gitlab_audit, m)?)?;
     m.add_function(wrap_pyfunction!(gitlab::gitlab_check_issue, m)?)?;
     m.add_function(wrap_pyfunction!(gitlab::board_report, m)?)?;

@@ -116,6 +116,43 @@ def test_reconstruct_unpacks_into_history_and_violations() -> None:
     assert e.value.key.startswith("events")
 
 
+def test_reconstruct_all_answers_each_issue_as_reconstruct_does_in_order() -> None:
+    wf = workflow()
+    evs = events()
+    texts = [(json.dumps(i), json.dumps(evs[str(i["iid"])])) for i in issues() if str(i["iid"]) in evs]
+    # Many copies, past the size at which a second thread starts, and one issue that does not
+    # read and one whose events do not: their errors come back as values in their places.
+    work = texts * 60
+    work[5] = ('{"iid": 5, "title": 7}', work[5][1])
+    work[9] = (work[9][0], "[{")
+    done = gitlab.reconstruct_all([w[0] for w in work], [w[1] for w in work], wf, threads=2)
+    assert len(done) == len(work)
+    for i, ((issue_text, events_text), got) in enumerate(zip(work, done)):
+        try:
+            one = gitlab.reconstruct(issue_text, events_text, wf)
+        except csops.InputError as alone:
+            # The export's issue 137 carries two workflow labels: its own error, in its place.
+            # An issue that is not a request is keyed by its position, as in a list of issues
+            # (`[5].title`, `[32].labels`), events that are not JSON as `events[9]`.
+            assert isinstance(got, csops.InputError), i
+            assert got.key == {9: "events[9]"}.get(i, f"[{i}]." + alone.key), i
+            assert str(got).endswith(str(alone).split(": ", 1)[-1]), i
+            continue
+        assert isinstance(got, gitlab.Reconstruction) and got == one, i
+    assert sum(isinstance(d, csops.InputError) for d in done) == 2 + 60
+    assert isinstance(done[5], csops.InputError) and "issue[5]" in str(done[5]) and done[5].key == "[5].title"
+    assert "label events: not valid JSON" in str(done[9])
+    assert gitlab.reconstruct_all(*zip(*work[:3]), wf) == done[:3]  # default threads
+    with pytest.raises(csops.InputError) as e:
+        gitlab.reconstruct_all(["{}"], [], wf)
+    assert e.value.key == "events"
+    with pytest.raises(csops.InputError) as e:
+        gitlab.reconstruct_all(["{}", 3], ["[]", "[]"], wf)
+    assert e.value.key == "issues[1]"
+    with pytest.raises(TypeError):
+        gitlab.reconstruct_all("{}", "[]", wf)
+
+
 def test_the_audit_finds_every_planted_violation_and_nothing_else() -> None:
     run = gitlab.audit(issues(), events(), as_of=AS_OF, workflow=workflow())
     found = {(i["iid"], v["rule"], v["actor"]) for i in run.issues for v in i["violations"]}

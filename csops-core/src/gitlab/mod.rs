@@ -55,7 +55,7 @@ pub use hook::{
     IssueHook, WebhookDecision, decide_webhook, decide_webhook_with_events, read_webhook,
     read_webhook_from, read_webhook_value,
 };
-pub use parallel::reconstruct_all_json;
+pub use parallel::{reconstruct_all_json, reconstruct_issues_json};
 
 /// What GitLab's JSON could not be read as.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -123,6 +123,33 @@ fn named(what: &str, iid: Option<u64>, index: Option<usize>) -> String {
 }
 
 impl GitlabError {
+    /// The error of an issue read alone, placed at position `i` of a list of issues.
+    pub(crate) fn at_index(self, i: usize) -> GitlabError {
+        match self {
+            GitlabError::Json {
+                what: "issue",
+                index: None,
+                iid,
+                key,
+                message,
+            } => GitlabError::Json {
+                what: "issue",
+                index: Some(i),
+                iid,
+                key,
+                message,
+            },
+            GitlabError::Request {
+                index: None,
+                source,
+            } => GitlabError::Request {
+                index: Some(i),
+                source,
+            },
+            other => other,
+        }
+    }
+
     /// Where in the caller's input the error is, as a path: `[4].author.username` for the
     /// fifth issue of a list, `101[2].user` for the third label event of issue 101 in events
     /// by issue, the field for one object.

@@ -518,6 +518,49 @@ static void gitlab_export(void) {
     CHECK(csops_gitlab_reconstruct(wf, t134, "[{]", &out) == CSOPS_INVALID_JSON && !out,
           "events that are not JSON");
 
+    /* Many issues at once on two threads: each answered in its place, a bad one as an error. */
+    {
+        enum { N = 600 };
+        const char *many_issues[N], *many_events[N];
+        for (int i = 0; i < N; i++) {
+            many_issues[i] = i == 7 ? "{\"iid\": 8, \"title\": 3}" : t134;
+            many_events[i] = i == 9 ? "[{]" : events_134;
+        }
+        CHECK(csops_gitlab_reconstruct_all(wf, many_issues, many_events, N, 2, &out) == CSOPS_OK,
+              "reconstruct_all");
+        d = cJSON_Parse(out);
+        CHECK(d && cJSON_GetArraySize(d) == N, "one entry per issue");
+        int done = 0;
+        for (int i = 0; i < N; i++) {
+            cJSON *e = cJSON_GetArrayItem(d, i);
+            cJSON *err = cJSON_GetObjectItem(e, "error");
+            if (i == 7) {
+                CHECK(err && strcmp(cJSON_GetObjectItem(err, "status")->valuestring, "invalid_input") == 0 &&
+                          strcmp(cJSON_GetObjectItem(err, "key")->valuestring, "[7].title") == 0,
+                      "the issue that does not read, keyed by its place");
+            } else if (i == 9) {
+                CHECK(err && strcmp(cJSON_GetObjectItem(err, "status")->valuestring, "invalid_json") == 0,
+                      "the events that are not JSON");
+            } else {
+                cJSON *hist = cJSON_GetObjectItem(cJSON_GetObjectItem(e, "request"), "history");
+                done += !err && cJSON_GetArraySize(hist) == 3 &&
+                        cJSON_GetArraySize(cJSON_GetObjectItem(e, "violations")) == 1;
+            }
+        }
+        CHECK(done == N - 2, "every other issue reconstructed as alone");
+        cJSON_Delete(d);
+        csops_string_free(out);
+        out = NULL;
+        many_issues[3] = NULL;
+        CHECK(csops_gitlab_reconstruct_all(wf, many_issues, many_events, N, 0, &out) ==
+                  CSOPS_INVALID_ARGUMENT && !out, "a NULL issue");
+        CHECK(strstr(csops_last_error_message(), "issues_json[3]") != NULL, "named by its place");
+        CHECK(csops_gitlab_reconstruct_all(wf, NULL, NULL, 0, 0, &out) == CSOPS_OK &&
+                  strcmp(out, "[]") == 0, "no issues, no entries");
+        csops_string_free(out);
+        out = NULL;
+    }
+
     /* The export at once: the planted violations and the board. */
     CHECK(csops_gitlab_audit(wf, issues_text, events_text, "2026-03-16T09:00:00Z", &out) == CSOPS_OK,
           "audit");

@@ -46,6 +46,7 @@ from csops._csops import gitlab_read_issues as read_issues
 from csops._csops import gitlab_read_label_events as read_label_events
 from csops._csops import gitlab_read_webhook as read_webhook
 from csops._csops import gitlab_reconstruct as reconstruct
+from csops._csops import gitlab_reconstruct_all as reconstruct_all
 
 __all__ = [
     "AuditRun",
@@ -63,6 +64,7 @@ __all__ = [
     "read_label_events",
     "read_webhook",
     "reconstruct",
+    "reconstruct_all",
 ]
 
 

@@ -101,3 +101,38 @@ pub(crate) fn names(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>>
 pub(crate) fn strs(names: &[csops_core::Name]) -> Vec<&str> {
     names.iter().map(|n| n.as_str()).collect()
 }
+
+/// The items of a sequence of `str` (a list, a tuple, a pandas Series of text), held so that
+/// their UTF-8 can be borrowed: the argument `name`. A single `str` is refused, and an item
+/// that is not text is an `InputError` naming it (`issues[2]`).
+pub(crate) fn borrowed_texts<'py>(
+    obj: &Bound<'py, PyAny>,
+    name: &str,
+) -> PyResult<Vec<Bound<'py, PyString>>> {
+    let py = obj.py();
+    if obj.is_instance_of::<PyString>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{name}: expected a sequence of JSON texts, not one str"
+        )));
+    }
+    obj.try_iter()?
+        .enumerate()
+        .map(|(i, item)| {
+            let item = item?;
+            item.cast_into::<PyString>().map_err(|e| {
+                let key = format!("{name}[{i}]");
+                let what = e.into_inner().get_type();
+                crate::input_error(py, &key, format!("{key}: {what} is not text"))
+            })
+        })
+        .collect()
+}
+
+/// The UTF-8 of each of [`borrowed_texts`]'s items, borrowed.
+pub(crate) fn strs_of<'a>(items: &'a [Bound<'_, PyString>], name: &str) -> PyResult<Vec<&'a str>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, s)| str_of(s, &format!("{name}[{i}]")))
+        .collect()
+}

@@ -266,3 +266,54 @@ pub(crate) fn gitlab_reconstruct(
     let rec = core_gl::reconstruct(wf, &req, &events).map_err(|e| core_error(py, e))?;
     Ok(Reconstruction { inner: rec })
 }
+
+/// Reconstructs many issues at once, read and audited on up to `threads` threads (default:
+/// every core) with the GIL released. `issues`: GitLab REST issues as JSON text, as an export
+/// or the API gives them; `events`: each issue's resource label events (a JSON array's text),
+/// one per issue; `workflow`: the `csops.Workflow` whose directory and rules judge each step.
+/// One answer per issue, in order: its `Reconstruction`, or the error of that issue alone as a
+/// value (a `csops.InputError` keyed `[i].field`, or `events[i]` for events that are not JSON),
+/// so that one bad issue does not stop the others.
+#[pyfunction]
+#[pyo3(signature = (issues, events, workflow, threads = None))]
+pub(crate) fn gitlab_reconstruct_all(
+    py: Python<'_>,
+    issues: &Bound<'_, PyAny>,
+    events: &Bound<'_, PyAny>,
+    workflow: &Workflow,
+    threads: Option<usize>,
+) -> PyResult<Vec<Py<PyAny>>> {
+    let issues = crate::text::borrowed_texts(issues, "issues")?;
+    let events = crate::text::borrowed_texts(events, "events")?;
+    if issues.len() != events.len() {
+        return Err(input_error(
+            py,
+            "events",
+            format!(
+                "events: {} lists for {} issues (one per issue)",
+                events.len(),
+                issues.len()
+            ),
+        ));
+    }
+    let issue_texts = crate::text::strs_of(&issues, "issues")?;
+    let event_texts = crate::text::strs_of(&events, "events")?;
+    let work: Vec<(&str, &str)> = issue_texts.into_iter().zip(event_texts).collect();
+    let threads = match threads {
+        Some(t) => t,
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    };
+    let wf = &workflow.inner;
+    let done = py.detach(|| core_gl::reconstruct_issues_json(wf, &work, threads));
+    // An issue's error is keyed by its position (`[5].title`); the whole of its events, which
+    // do not read, as `events[5]`.
+    done.into_iter()
+        .enumerate()
+        .map(|(i, r)| match r {
+            Ok(inner) => Ok(Py::new(py, Reconstruction { inner })?.into_any()),
+            Err(e) => Ok(core_error_in(py, e, &format!("events[{i}]"))
+                .into_value(py)
+                .into_any()),
+        })
+        .collect()
+}
