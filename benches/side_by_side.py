@@ -332,6 +332,22 @@ def machine() -> str:
             f"pandas {pd.__version__}; transitions {transitions.__version__}")
 
 
+# The figures of csops 0.1.0 (benches/RESULTS.md as `scripts/bench` wrote it before issue 17),
+# kept beside each new run so that the report shows before and after.
+BEFORE_HEAD = ["job (csops 0.1.0)", "figure", "ratio"]
+BEFORE = [
+    ["workflow from Python, 24,000 commands (apply, one call each)", "2,695 ns/command", "10.1x transitions"],
+    ["Rust command application", "1.82 M commands/s", "—"],
+    ["memory: allocations per command", "7.4 (accepted and rejected alike)", "—"],
+    ["memory: bytes per request (completed, 8 steps of history)", "1,302 B", "—"],
+    ["Rust batch scoring, 1,000,000 accounts, 1 thread", "42.8 ms", "7.98x the floor (5.4 ms)"],
+    ["Python score_batch, 1,000,000 accounts (DataFrame in and out)", "67.5 ms (1 thread); 46.4 ms (2)",
+     "9.62x the floor; 10.0x pandas"],
+    ["GitLab: 100,000 issues × 20 label events read, reconstructed, board report",
+     "0.83–0.90 M label events/s (one core); 1.27 M/s (two)", "—"],
+]
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
@@ -370,6 +386,12 @@ def main(argv: list[str]) -> int:
                   "by a counting allocator, exact):", "",
                   "| " + " | ".join(rust_head) + " |", "|" + "---|" * len(rust_head)]
         lines += ["| " + " | ".join(r) + " |" for r in rust_rows()]
+    if not args.quick:
+        lines += ["", "## Before: csops 0.1.0", "",
+                  "The same harness on the same machine kind before issue 17 (the report this one replaced), "
+                  "for comparison with the figures above:", "",
+                  "| " + " | ".join(BEFORE_HEAD) + " |", "|" + "---|" * len(BEFORE_HEAD)]
+        lines += ["| " + " | ".join(r) + " |" for r in BEFORE]
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     return 0
