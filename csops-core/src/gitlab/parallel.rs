@@ -44,7 +44,7 @@ pub fn reconstruct_all_json(
 /// ```
 /// use csops_core::{Workflow, Directory, gitlab};
 /// let wf = Workflow::with_directory(Directory::from_json(r#"{"omar": ["cs_ops"]}"#)?);
-/// let issue = r#"{"iid": 7, "title": "t", "state": "opened", "labels": ["CSOps"],
+/// let issue = r#"{"iid": 7, "title": "t", "state": "opened", "labels": ["CSOps", "CSOps::Triage"],
 ///   "author": {"username": "rita"}, "created_at": "2026-03-02T09:00:00Z"}"#;
 /// let events = r#"[{"user": {"username": "omar"}, "created_at": "2026-03-02T10:00:00Z",
 ///   "label": {"name": "CSOps::Triage"}, "action": "add"}]"#;

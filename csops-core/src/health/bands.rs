@@ -42,6 +42,11 @@ impl<'c> Bands<'c> {
         }
     }
 
+    /// The edges between bands (ascending), and whether an edge belongs to the band below.
+    pub(crate) fn edges(self) -> (&'c [f64], bool) {
+        (self.edges, self.upper_inclusive)
+    }
+
     /// Whether `code` is a band's code or Unknown.
     #[inline(always)]
     pub(crate) fn knows(self, code: u8) -> bool {

@@ -284,14 +284,14 @@ fn explain(
     previous: Option<(Option<f64>, u8)>,
     over: Option<&Override>,
 ) -> Result<HealthScore, HealthError> {
-    let mut scratch = Scratch::new(card, 1);
+    let mut scratch = Scratch::explaining(card);
     let (mut score, mut band, mut coverage) = ([0.0], [0u8], [0.0]);
     let out = Out {
         score: &mut score,
         band: &mut band,
         coverage: &mut coverage,
     };
-    kernel::score_chunk(card, cols, row, &mut scratch, out)?;
+    kernel::score_chunk(pulp::Scalar::new(), card, cols, row, &mut scratch, out)?;
     let computed = (!score[0].is_nan()).then_some(score[0]);
     let mut contributions = Vec::with_capacity(card.measures().len());
     let mut groups: Vec<GroupScore> = card

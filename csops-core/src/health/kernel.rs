@@ -1,9 +1,13 @@
-//! The scoring arithmetic, once: single scores run it on a batch of one row, so a batch equals
-//! single scoring bit for bit. Rows are scored in chunks, a measure (column) at a time, with
-//! the chunk's working values in small column-major buffers that stay in cache; every
-//! per-row sum is taken in scorecard order, so the chunk length never changes a result.
+//! The scoring arithmetic: single scores run it on a batch of one row, so a batch equals
+//! single scoring bit for bit. Rows are scored in chunks. The passes here take a chunk a
+//! measure (column) at a time, with the chunk's working values in small column-major buffers
+//! that stay in cache: explanations, chunks of mixed plans and dated values run them. A chunk
+//! of one plan without dates (the common case) runs the same operations fused, a few SIMD
+//! registers of rows at a time ([`super::lanes`]). Every per-row sum is taken in scorecard
+//! order, so neither the chunk length nor the path changes a result.
 
 use super::bands::{Bands, meets};
+use super::lanes;
 use super::{
     CompiledScheme, HealthError, MissingPolicy, NO_DATE, NO_SEGMENT, Scorecard, UNKNOWN_CODE,
     input_err,
@@ -48,12 +52,12 @@ impl Columns<'_> {
     }
 
     /// Measure `m`'s values in rows `rows`, if the column is given.
-    fn values_in(&self, m: usize, rows: std::ops::Range<usize>) -> Option<&[f64]> {
+    pub(crate) fn values_in(&self, m: usize, rows: std::ops::Range<usize>) -> Option<&[f64]> {
         self.values.get(m).copied().flatten()?.get(rows)
     }
 
     /// Measure `m`'s observation days in rows `rows`, if the column is given.
-    fn observed_in(&self, m: usize, rows: std::ops::Range<usize>) -> Option<&[i64]> {
+    pub(crate) fn observed_in(&self, m: usize, rows: std::ops::Range<usize>) -> Option<&[i64]> {
         self.observed.get(m).copied().flatten()?.get(rows)
     }
 }
@@ -83,6 +87,9 @@ pub(crate) struct Scratch {
     plan: Vec<u32>,
     /// Per row: the band a veto forces ([`UNKNOWN_CODE`] none).
     forced: Vec<u8>,
+    /// Whether a chunk of one plan may take the fused path (not for an explanation, which
+    /// reads the passes' buffers).
+    fused: bool,
 }
 
 impl Scratch {
@@ -101,6 +108,16 @@ impl Scratch {
             fail: vec![0; stride],
             plan: vec![0; stride],
             forced: vec![UNKNOWN_CODE; stride],
+            fused: true,
+        }
+    }
+
+    /// Buffers for one row whose working values are read afterwards (an explanation): the
+    /// passes, never the fused path.
+    pub(crate) fn explaining(card: &Scorecard) -> Scratch {
+        Scratch {
+            fused: false,
+            ..Scratch::new(card, 1)
         }
     }
 
@@ -163,7 +180,7 @@ pub(crate) fn measure_score(scheme: &CompiledScheme, v: f64) -> Result<f64, Stri
 /// sums of non-negative points never are; the caller clamps to 0–100). A select, not a
 /// branch, so that the loop calling it vectorises.
 #[inline(always)]
-fn round_half_even(y: f64) -> f64 {
+pub(crate) fn round_half_even(y: f64) -> f64 {
     const TWO_52: f64 = 4_503_599_627_370_496.0;
     let r = (y + TWO_52) - TWO_52;
     if (0.0..TWO_52).contains(&y) { r } else { y }
@@ -171,7 +188,7 @@ fn round_half_even(y: f64) -> f64 {
 
 /// The linear scheme (NaN in, NaN out).
 #[inline(always)]
-fn linear(v: f64, worst: f64, span: f64) -> f64 {
+pub(crate) fn linear(v: f64, worst: f64, span: f64) -> f64 {
     ((v - worst) / span * 100.0).clamp(0.0, 100.0)
 }
 
@@ -380,7 +397,7 @@ impl pulp::WithSimd for Rows<'_, '_> {
     type Output = Result<(), HealthError>;
 
     #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _: S) -> Self::Output {
+    fn with_simd<S: pulp::Simd>(self, simd: S) -> Self::Output {
         let Rows {
             card,
             cols,
@@ -399,7 +416,7 @@ impl pulp::WithSimd for Rows<'_, '_> {
                 band,
                 coverage,
             };
-            score_chunk(card, cols, start + k * CHUNK, scratch, out)?;
+            score_chunk(simd, card, cols, start + k * CHUNK, scratch, out)?;
         }
         Ok(())
     }
@@ -501,43 +518,49 @@ fn fill_present(
     }
 }
 
-/// Scores rows `start .. start + n` (n = the outputs' length, at most the scratch's stride),
-/// leaving their working values in `sc` (for the explanation). Inlined into the dispatch
-/// above, so that it is compiled for each instruction set.
+/// Which measures of a fused chunk of plan `p` hold values, for the vetoes: those that apply
+/// and have a column hold their column's values; those that do not apply hold none.
+fn held_values(
+    card: &Scorecard,
+    cols: &Columns<'_>,
+    p: u32,
+    rows: std::ops::Range<usize>,
+    sc: &mut Scratch,
+) {
+    let stride = sc.stride;
+    let n = rows.len();
+    let buffers = sc.by_value.iter_mut().zip(sc.status.chunks_mut(stride));
+    for (m, ((applicable, _), (by_value, st))) in card.by_measure.iter().zip(buffers).enumerate() {
+        let applies = applicable.get(p as usize) == Some(&true);
+        *by_value = applies && cols.values_in(m, rows.clone()).is_some();
+        if !applies && let Some(st) = st.get_mut(..n) {
+            st.fill(NOT_APPLICABLE);
+        }
+    }
+}
+
+/// The measures of a chunk a pass at a time over the chunk's buffers, then the group factors,
+/// the points and the scores: the general path (mixed plans, dates) and an explanation's.
 #[inline(always)]
-pub(crate) fn score_chunk(
+fn passes(
     card: &Scorecard,
     cols: &Columns<'_>,
     start: usize,
+    uniform: Option<u32>,
     sc: &mut Scratch,
-    out: Out<'_>,
+    out: &mut Out<'_>,
 ) -> Result<(), HealthError> {
     let n = out.score.len();
     let stride = sc.stride;
     let rows = start..start + n;
     let refused = || first_error(card, cols, start, n);
     let internal = || input_err("batch", "a chunk larger than its buffers (a csops bug)");
-    if n > stride || out.band.len() != n || out.coverage.len() != n {
-        return Err(internal());
-    }
     let (Some(plan), Some(coverage), Some(fail)) = (
         sc.plan.get_mut(..n),
         sc.coverage.get_mut(..n),
         sc.fail.get_mut(..n),
     ) else {
         return Err(internal());
-    };
-    // The rows' plans; one plan for the whole chunk is the common case.
-    let uniform = match cols.segments {
-        None => Some(0),
-        Some(segments) => {
-            let segments = segments.get(rows.clone()).ok_or_else(internal)?;
-            for (p, code) in plan.iter_mut().zip(segments) {
-                *p = plan_code(card, *code).ok_or_else(refused)?;
-            }
-            let first = plan.first().copied().unwrap_or(0);
-            plan.iter().all(|p| *p == first).then_some(first)
-        }
     };
     coverage.fill(0.0);
     fail.fill(0);
@@ -687,6 +710,67 @@ pub(crate) fn score_chunk(
     }
     for (out, cov) in out.coverage.iter_mut().zip(coverage.iter()) {
         *out = *cov;
+    }
+    Ok(())
+}
+
+/// Scores rows `start .. start + n` (n = the outputs' length, at most the scratch's stride),
+/// leaving their working values in `sc` (for the explanation). Inlined into the dispatch
+/// above, so that it is compiled for each instruction set.
+#[inline(always)]
+pub(crate) fn score_chunk<S: pulp::Simd>(
+    simd: S,
+    card: &Scorecard,
+    cols: &Columns<'_>,
+    start: usize,
+    sc: &mut Scratch,
+    mut out: Out<'_>,
+) -> Result<(), HealthError> {
+    let n = out.score.len();
+    let stride = sc.stride;
+    let rows = start..start + n;
+    let refused = || first_error(card, cols, start, n);
+    let internal = || input_err("batch", "a chunk larger than its buffers (a csops bug)");
+    if n > stride || out.band.len() != n || out.coverage.len() != n {
+        return Err(internal());
+    }
+    let Some(plan) = sc.plan.get_mut(..n) else {
+        return Err(internal());
+    };
+    // The rows' plans; one plan for the whole chunk is the common case.
+    let uniform = match cols.segments {
+        None => Some(0),
+        Some(segments) => {
+            let segments = segments.get(rows.clone()).ok_or_else(internal)?;
+            for (p, code) in plan.iter_mut().zip(segments) {
+                *p = plan_code(card, *code).ok_or_else(refused)?;
+            }
+            let first = plan.first().copied().unwrap_or(0);
+            plan.iter().all(|p| *p == first).then_some(first)
+        }
+    };
+    let fused = match uniform {
+        Some(p) if sc.fused && lanes::eligible(card, cols, p as usize, rows.clone()) => {
+            let outputs = lanes::Outputs {
+                score: &mut *out.score,
+                coverage: &mut *out.coverage,
+                // With previous bands, hysteresis and the vetoes are the passes' below.
+                band: cols.previous_bands.is_none().then_some(&mut *out.band),
+            };
+            if !lanes::score(simd, card, cols, p as usize, start, outputs) {
+                return Err(refused());
+            }
+            if cols.previous_bands.is_none() {
+                return Ok(());
+            }
+            Some(p)
+        }
+        _ => None,
+    };
+    match fused {
+        Some(p) if !card.vetoes.is_empty() => held_values(card, cols, p, rows.clone(), sc),
+        Some(_) => {}
+        None => passes(card, cols, start, uniform, sc, &mut out)?,
     }
     let bands = Bands::of(card);
     match cols.previous_bands {

@@ -67,6 +67,7 @@ mod batch;
 mod compile;
 mod inputs;
 mod kernel;
+mod lanes;
 mod outputs;
 mod spec;
 mod validation;
