@@ -332,19 +332,24 @@ def machine() -> str:
             f"pandas {pd.__version__}; transitions {transitions.__version__}")
 
 
-# The figures of csops 0.1.0 (benches/RESULTS.md as `scripts/bench` wrote it before issue 17),
-# kept beside each new run so that the report shows before and after.
-BEFORE_HEAD = ["job (csops 0.1.0)", "figure", "ratio"]
+# The figures of csops 0.1.0 (a worktree of 7f2ec7a, the commit before issue 17): the Rust
+# benches run on 2026-12-02 in one session beside 0.2.0's (this VM's speed varies by 1.5x from
+# day to day, so only figures from one session compare), the Python ratios from the report
+# this one replaced. Kept beside each new run so that the report shows before and after.
+BEFORE_HEAD = ["job (csops 0.1.0)", "0.1.0", "0.2.0 in the same session"]
 BEFORE = [
-    ["workflow from Python, 24,000 commands (apply, one call each)", "2,695 ns/command", "10.1x transitions"],
-    ["Rust command application", "1.82 M commands/s", "—"],
-    ["memory: allocations per command", "7.4 (accepted and rejected alike)", "—"],
-    ["memory: bytes per request (completed, 8 steps of history)", "1,302 B", "—"],
-    ["Rust batch scoring, 1,000,000 accounts, 1 thread", "42.8 ms", "7.98x the floor (5.4 ms)"],
-    ["Python score_batch, 1,000,000 accounts (DataFrame in and out)", "67.5 ms (1 thread); 46.4 ms (2)",
-     "9.62x the floor; 10.0x pandas"],
-    ["GitLab: 100,000 issues × 20 label events read, reconstructed, board report",
-     "0.83–0.90 M label events/s (one core); 1.27 M/s (two)", "—"],
+    ["Rust command application (figures bench)", "1.92 M commands/s", "3.71 M commands/s"],
+    ["memory: allocations per command", "7.4 (accepted and rejected alike)", "0.375 (0 per accepted)"],
+    ["memory: bytes per request (completed, 8 steps of history)", "1,302 B", "1,112 B"],
+    ["Rust history replay", "2.42 M steps/s", "4.21 M steps/s"],
+    ["Rust batch scoring, 1,000,000 accounts, 1 thread (health bench, two runs)",
+     "39.8–40.1 ms = 15.4–15.6x the floor", "16.8–18.4 ms = 4.8–6.9x the floor"],
+    ["Rust batch scoring, 1,000,000 accounts, 2 threads", "21.7–23.6 ms", "12.2–13.3 ms"],
+    ["GitLab: 100,000 issues × 20 label events read, reconstructed, board report (one core)",
+     "1.62 M label events/s", "1.49 M label events/s; 1.79 M/s with reconstruct_all_json on two"],
+    ["Python: workflow, apply one call each (the report this one replaced)", "10.1x transitions", "see above"],
+    ["Python: score_batch, 1,000,000 accounts, 1 thread (the report this one replaced)", "9.62x the floor",
+     "see above"],
 ]
 
 
@@ -388,8 +393,8 @@ def main(argv: list[str]) -> int:
         lines += ["| " + " | ".join(r) + " |" for r in rust_rows()]
     if not args.quick:
         lines += ["", "## Before: csops 0.1.0", "",
-                  "The same harness on the same machine kind before issue 17 (the report this one replaced), "
-                  "for comparison with the figures above:", "",
+                  "Before issue 17, beside 0.2.0 measured in the same session (see BEFORE in "
+                  "benches/side_by_side.py for how):", "",
                   "| " + " | ".join(BEFORE_HEAD) + " |", "|" + "---|" * len(BEFORE_HEAD)]
         lines += ["| " + " | ".join(r) + " |" for r in BEFORE]
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
