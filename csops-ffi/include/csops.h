@@ -17,10 +17,16 @@
 #include <stdint.h>
 
 /*
- The outcome of a call. Numbers are explicit and never reused: 1–9 are the rejection kinds of
- the workflow (in their precedence order), 100 and up are errors of the call itself.
+ The outcome of a call: a fixed 32-bit type (`int32_t` in C, whatever the compiler's enum
+ size). Numbers are explicit, never change and are never reused (a test pins each): 1–9 are
+ the rejection kinds of the workflow (in their precedence order), 100 and up are errors of
+ the call itself.
  */
-typedef enum {
+enum csops_status_t
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
   /*
    Success.
    */
@@ -85,7 +91,14 @@ typedef enum {
    An internal error was caught at the boundary (a bug: please report it).
    */
   CSOPS_PANIC = 199,
-} csops_status_t;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum csops_status_t csops_status_t;
+#else
+typedef int32_t csops_status_t;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /*
  A command read once, to apply many times (a prepared command).

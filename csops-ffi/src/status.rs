@@ -8,9 +8,11 @@ use csops_core::workflow::RejectionKind;
 
 use crate::*;
 
-/// The outcome of a call. Numbers are explicit and never reused: 1–9 are the rejection kinds of
-/// the workflow (in their precedence order), 100 and up are errors of the call itself.
-#[repr(C)]
+/// The outcome of a call: a fixed 32-bit type (`int32_t` in C, whatever the compiler's enum
+/// size). Numbers are explicit, never change and are never reused (a test pins each): 1–9 are
+/// the rejection kinds of the workflow (in their precedence order), 100 and up are errors of
+/// the call itself.
+#[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum csops_status_t {
     /// Success.
@@ -117,4 +119,39 @@ pub(crate) fn status_name(status: csops_status_t) -> &'static str {
     }
     // SAFETY: csops_status_name returns NULL or a pointer to a static NUL-terminated name.
     unsafe { CStr::from_ptr(p) }.to_str().unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The numbers are the ABI: a C program compiled against an older header reads them.
+    #[test]
+    fn every_status_keeps_its_number_and_size() {
+        let pinned: [(csops_status_t, i32, &str); 16] = [
+            (CSOPS_OK, 0, "ok"),
+            (CSOPS_UNKNOWN_PERSON, 1, "unknown_person"),
+            (CSOPS_INVALID_TIME, 2, "invalid_time"),
+            (CSOPS_INVALID_TRANSITION, 3, "invalid_transition"),
+            (CSOPS_NOT_PERMITTED, 4, "not_permitted"),
+            (CSOPS_MISSING_INPUT, 5, "missing_input"),
+            (CSOPS_INVALID_WEIGHT, 6, "invalid_weight"),
+            (CSOPS_NEEDS_EPIC, 7, "needs_epic"),
+            (CSOPS_REVIEW_REQUIRED, 8, "review_required"),
+            (CSOPS_CHECKLIST_INCOMPLETE, 9, "checklist_incomplete"),
+            (CSOPS_INVALID_ARGUMENT, 100, "invalid_argument"),
+            (CSOPS_INVALID_UTF8, 101, "invalid_utf8"),
+            (CSOPS_INVALID_JSON, 102, "invalid_json"),
+            (CSOPS_INVALID_INPUT, 103, "invalid_input"),
+            (CSOPS_INVALID_CONFIG, 104, "invalid_config"),
+            (CSOPS_PANIC, 199, "panic"),
+        ];
+        assert_eq!(std::mem::size_of::<csops_status_t>(), 4);
+        assert_eq!(pinned.len(), ALL_STATUSES.len());
+        for ((status, number, name), listed) in pinned.iter().zip(ALL_STATUSES) {
+            assert_eq!(*status as i32, *number, "{name}");
+            assert_eq!(*status, listed, "{name}: ALL_STATUSES keeps the order");
+            assert_eq!(status_name(*status), *name);
+        }
+    }
 }

@@ -104,8 +104,10 @@ static csops_status_t score(const char *values, const char *as_of, const char *s
     return st;
 }
 
-static csops_status_t out_call(csops_status_t st, char *out) {
-    csops_string_free(out);
+/* `out` by address: read only once the call has written it (the order in which a call's
+ * arguments are evaluated is unspecified in C, so `out_call(f(&out), &out)` could free NULL). */
+static csops_status_t out_call(csops_status_t st, char **out) {
+    csops_string_free(*out);
     return st;
 }
 
@@ -140,43 +142,43 @@ static csops_status_t read_issue(const char *a) { MADE(csops_gitlab_read_issue(W
 static csops_status_t check_issue(const char *a) {
     bool consistent = false;
     char *out = NULL;
-    return out_call(csops_gitlab_check_issue(WF, a, &consistent, &out), out);
+    return out_call(csops_gitlab_check_issue(WF, a, &consistent, &out), &out);
 }
 static csops_status_t reconstruct_issue(const char *a) {
     char *out = NULL;
-    return out_call(csops_gitlab_reconstruct(WF, a, EVENTS, &out), out);
+    return out_call(csops_gitlab_reconstruct(WF, a, EVENTS, &out), &out);
 }
 static csops_status_t reconstruct_events(const char *a) {
     char *out = NULL;
-    return out_call(csops_gitlab_reconstruct(WF, ISSUE, a, &out), out);
+    return out_call(csops_gitlab_reconstruct(WF, ISSUE, a, &out), &out);
 }
 static csops_status_t decide_hook(const char *a) {
     char *out = NULL;
-    return out_call(csops_gitlab_decide_webhook(WF, a, NULL, EVENTS, &out), out);
+    return out_call(csops_gitlab_decide_webhook(WF, a, NULL, EVENTS, &out), &out);
 }
 static csops_status_t decide_events(const char *a) {
     char *out = NULL;
-    return out_call(csops_gitlab_decide_webhook(WF, HOOK, NULL, a, &out), out);
+    return out_call(csops_gitlab_decide_webhook(WF, HOOK, NULL, a, &out), &out);
 }
 static csops_status_t audit_issues(const char *a) {
     char *out = NULL;
-    return out_call(csops_gitlab_audit(WF, a, NULL, AT, &out), out);
+    return out_call(csops_gitlab_audit(WF, a, NULL, AT, &out), &out);
 }
 static csops_status_t audit_events(const char *a) {
     char *out = NULL;
-    return out_call(csops_gitlab_audit(WF, ISSUES, a, AT, &out), out);
+    return out_call(csops_gitlab_audit(WF, ISSUES, a, AT, &out), &out);
 }
 static csops_status_t audit_as_of(const char *a) {
     char *out = NULL;
-    return out_call(csops_gitlab_audit(WF, ISSUES, NULL, a, &out), out);
+    return out_call(csops_gitlab_audit(WF, ISSUES, NULL, a, &out), &out);
 }
 static csops_status_t board_requests(const char *a) {
     char *out = NULL;
-    return out_call(csops_board_report(WF, a, AT, &out), out);
+    return out_call(csops_board_report(WF, a, AT, &out), &out);
 }
 static csops_status_t board_as_of(const char *a) {
     char *out = NULL;
-    return out_call(csops_board_report(WF, ISSUES, a, &out), out);
+    return out_call(csops_board_report(WF, ISSUES, a, &out), &out);
 }
 
 /* What a slot holds: JSON (nesting and truncation are CSOPS_INVALID_JSON), a configuration

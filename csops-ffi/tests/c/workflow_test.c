@@ -21,6 +21,19 @@
 #include "check.h"
 #include "metrics_cases.h"
 
+/* The status type is a fixed 32 bits and its numbers never change: a program compiled against
+ * this header keeps reading the same outcomes from a later library. */
+_Static_assert(sizeof(csops_status_t) == 4, "csops_status_t is 32 bits");
+_Static_assert(CSOPS_OK == 0 && CSOPS_UNKNOWN_PERSON == 1 && CSOPS_INVALID_TIME == 2 &&
+                   CSOPS_INVALID_TRANSITION == 3 && CSOPS_NOT_PERMITTED == 4 &&
+                   CSOPS_MISSING_INPUT == 5 && CSOPS_INVALID_WEIGHT == 6 && CSOPS_NEEDS_EPIC == 7 &&
+                   CSOPS_REVIEW_REQUIRED == 8 && CSOPS_CHECKLIST_INCOMPLETE == 9,
+               "the rejection kinds keep their numbers");
+_Static_assert(CSOPS_INVALID_ARGUMENT == 100 && CSOPS_INVALID_UTF8 == 101 &&
+                   CSOPS_INVALID_JSON == 102 && CSOPS_INVALID_INPUT == 103 &&
+                   CSOPS_INVALID_CONFIG == 104 && CSOPS_PANIC == 199,
+               "the call's own errors keep their numbers");
+
 static const char *DIRECTORY =
     "{\"lena\": [\"workstream_lead:Gainsight\"], \"omar\": [\"cs_ops\"], "
     "\"gia\": [\"cs_ops\", \"gainsight_admin\"]}";
