@@ -78,23 +78,11 @@ pub(crate) fn not_unicode(py: Python<'_>, e: PyErr, name: &str) -> PyErr {
 /// the argument `name`. A single `str` is refused (it would read as its characters), and an
 /// item that is not text is an `InputError` naming it (`paying[2]`).
 pub(crate) fn names(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
-    let py = obj.py();
-    if obj.is_instance_of::<PyString>() {
-        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-            "{name}: expected an iterable of names, not one str"
-        )));
-    }
-    obj.try_iter()?
-        .enumerate()
-        .map(|(i, item)| {
-            let item = item?;
-            let s = item.cast::<PyString>().map_err(|_| {
-                let key = format!("{name}[{i}]");
-                crate::input_error(py, &key, format!("{key}: {} is not text", item.get_type()))
-            })?;
-            str_of(s, name).map(str::to_owned)
-        })
-        .collect()
+    let items = texts_of(obj, name, "an iterable of names")?;
+    Ok(strs_of(&items, name)?
+        .into_iter()
+        .map(str::to_owned)
+        .collect())
 }
 
 /// The core's shared names (labels, people) as the `&str`s Python strings are made from.
@@ -102,17 +90,26 @@ pub(crate) fn strs(names: &[csops_core::Name]) -> Vec<&str> {
     names.iter().map(|n| n.as_str()).collect()
 }
 
-/// The items of a sequence of `str` (a list, a tuple, a pandas Series of text), held so that
-/// their UTF-8 can be borrowed: the argument `name`. A single `str` is refused, and an item
-/// that is not text is an `InputError` naming it (`issues[2]`).
+/// The items of a sequence of JSON texts (a list, a tuple, a pandas Series of text), held so
+/// that their UTF-8 can be borrowed: the argument `name`. A single `str` is refused, and an
+/// item that is not text is an `InputError` naming it (`issues[2]`).
 pub(crate) fn borrowed_texts<'py>(
     obj: &Bound<'py, PyAny>,
     name: &str,
 ) -> PyResult<Vec<Bound<'py, PyString>>> {
+    texts_of(obj, name, "a sequence of JSON texts")
+}
+
+/// The `str` items of any iterable (`expected` says what it should be when it is one `str`).
+fn texts_of<'py>(
+    obj: &Bound<'py, PyAny>,
+    name: &str,
+    expected: &str,
+) -> PyResult<Vec<Bound<'py, PyString>>> {
     let py = obj.py();
     if obj.is_instance_of::<PyString>() {
         return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-            "{name}: expected a sequence of JSON texts, not one str"
+            "{name}: expected {expected}, not one str"
         )));
     }
     obj.try_iter()?
