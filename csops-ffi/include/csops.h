@@ -702,6 +702,15 @@ char *csops_workflow_mermaid(const csops_workflow_t *wf);
  */
 csops_status_t csops_weight_for_hours(double hours, int32_t *weight_out);
 
+/*
+ Whether `value` is a handbook weight (1, 3, 5 or 7), written back to `weight_out` on
+ success; `CSOPS_INVALID_WEIGHT` (the message says which weights are allowed) otherwise.
+
+ # Safety
+ `weight_out` is NULL or writable.
+ */
+csops_status_t csops_weight_check(int64_t value, int32_t *weight_out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

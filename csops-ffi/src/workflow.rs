@@ -316,3 +316,18 @@ pub unsafe extern "C" fn csops_weight_for_hours(
         Ok(CSOPS_OK)
     }
 }
+
+/// Whether `value` is a handbook weight (1, 3, 5 or 7), written back to `weight_out` on
+/// success; `CSOPS_INVALID_WEIGHT` (the message says which weights are allowed) otherwise.
+///
+/// # Safety
+/// `weight_out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_weight_check(value: i64, weight_out: *mut i32) -> csops_status_t {
+    ffi! {
+        let out = arg_out!(weight_out)?;
+        let w = csops_core::weight::Weight::try_from(value).map_err(failure)?;
+        out.write(i32::from(w.value()));
+        Ok(CSOPS_OK)
+    }
+}

@@ -317,6 +317,8 @@ static void null_handles_and_outputs(void) {
     CHECK(csops_workflow_can_apply_command(WF, NULL, cmd, "lena", AT, &out) == bad, "can_apply_command req");
     CHECK(csops_workflow_mermaid(NULL) == NULL && csops_last_error_status() == bad, "mermaid");
     CHECK(csops_weight_for_hours(1.0, NULL) == bad, "weight out");
+    CHECK(csops_weight_check(3, NULL) == bad, "weight_check out");
+    CHECK(csops_weight_check(4, &w) == CSOPS_INVALID_WEIGHT, "weight 4");
     CHECK(csops_weight_for_hours(0.0 / 0.0, &w) != CSOPS_OK, "weight NaN");
     CHECK(csops_metric_nps(NULL, 3, &d) == bad && csops_metric_nps(NULL, 0, &d) != CSOPS_PANIC, "nps");
     CHECK(csops_metric_csat(NULL, 3, &d) == bad, "csat");

@@ -416,6 +416,40 @@ static void run_workflow_vector(const char *path, const cJSON *v) {
     free(dir);
 }
 
+/* A weight vector: each case's hours (csops_weight_for_hours) or weight value
+ * (csops_weight_check) gives the weight expected, or the error named by its status; an error
+ * leaves the output as it was. */
+static void run_weight_vector(const char *path, const cJSON *v) {
+    int index = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(v, "cases")) {
+        const cJSON *hours = cJSON_GetObjectItemCaseSensitive(c, "hours");
+        const cJSON *value = cJSON_GetObjectItemCaseSensitive(c, "weight_value");
+        int32_t weight = -1;
+        csops_status_t st;
+        if (cJSON_IsNumber(hours)) {
+            st = csops_weight_for_hours(hours->valuedouble, &weight);
+        } else if (cJSON_IsNumber(value)) {
+            st = csops_weight_check((int64_t)value->valuedouble, &weight);
+        } else {
+            CHECK(0, "%s cases[%d]: neither hours nor weight_value", path, index);
+            index++;
+            continue;
+        }
+        const cJSON *want = cJSON_GetObjectItemCaseSensitive(c, "weight");
+        const cJSON *error = cJSON_GetObjectItemCaseSensitive(c, "error");
+        if (cJSON_IsNumber(want)) {
+            CHECK(st == CSOPS_OK && weight == want->valueint, "%s cases[%d]: expected weight %d, actual %s %d",
+                  path, index, want->valueint, csops_status_name(st), (int)weight);
+        } else {
+            CHECK(cJSON_IsString(error) && strcmp(csops_status_name(st), error->valuestring) == 0 && weight == -1,
+                  "%s cases[%d]: expected error %s, actual %s", path, index,
+                  cJSON_IsString(error) ? error->valuestring : "(none)", csops_status_name(st));
+        }
+        index++;
+    }
+}
+
 static void run_vector_file(const char *path) {
     char *text = read_file(path);
     cJSON *v = text ? cJSON_Parse(text) : NULL;
@@ -425,12 +459,16 @@ static void run_vector_file(const char *path) {
         int before = failed;
         run_workflow_vector(path, v);
         printf("vector %s ... %s\n", path, failed == before ? "ok" : "FAILED");
+    } else if (cJSON_IsString(kind) && strcmp(kind->valuestring, "weight") == 0) {
+        int before = failed;
+        run_weight_vector(path, v);
+        printf("vector %s ... %s\n", path, failed == before ? "ok" : "FAILED");
     } else if (cJSON_IsString(kind) && strcmp(kind->valuestring, "metrics") == 0) {
         int before = failed;
         run_metrics_vector(path, v);
         printf("vector %s ... %s\n", path, failed == before ? "ok" : "FAILED");
     } else if (v != NULL) {
-        printf("vector %s ... skipped (the C run covers the workflow and metrics kinds)\n", path);
+        printf("vector %s ... skipped (the C run covers the workflow, weight and metrics kinds)\n", path);
     }
     cJSON_Delete(v);
     free(text);
