@@ -32,7 +32,7 @@ pub fn reconstruct_all_json(
     work: &[(Request, &str)],
     threads: usize,
 ) -> Vec<Result<Reconstruction, GitlabError>> {
-    in_runs(work, threads, |(request, events)| {
+    in_runs(work, threads, |_, (request, events)| {
         reconstruct_json(wf, request, events)
     })
 }
@@ -58,36 +58,42 @@ pub fn reconstruct_issues_json(
     work: &[(&str, &str)],
     threads: usize,
 ) -> Vec<Result<Reconstruction, GitlabError>> {
-    let positions: Vec<(usize, &str, &str)> = work
-        .iter()
-        .enumerate()
-        .map(|(i, (issue, events))| (i, *issue, *events))
-        .collect();
-    in_runs(&positions, threads, |&(i, issue, events)| {
+    in_runs(work, threads, |i, &(issue, events)| {
         let request = read_issue(issue, wf.config()).map_err(|e| e.at_index(i))?;
         reconstruct_json(wf, &request, events)
     })
 }
 
-/// `f` over every item, on up to `threads` threads: the items split into contiguous runs, one
-/// per thread, and the results come back in the items' order.
-fn in_runs<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// `f(index, item)` over every item, on up to `threads` threads: the items split into
+/// contiguous runs, one per thread, and the results come back in the items' order.
+fn in_runs<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(usize, &T) -> R + Sync,
+) -> Vec<R> {
     let threads = threads.min(items.len() / MIN_PER_THREAD).max(1);
-    let one = |run: &[T]| -> Vec<R> { run.iter().map(&f).collect() };
+    // A run starting at item `first`.
+    let one = |first: usize, run: &[T]| -> Vec<R> {
+        run.iter()
+            .enumerate()
+            .map(|(i, t)| f(first + i, t))
+            .collect()
+    };
     if threads == 1 {
-        return one(items);
+        return one(0, items);
     }
     let per = items.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let parts: Vec<_> = items
             .chunks(per)
-            .map(|run| scope.spawn(move || one(run)))
+            .enumerate()
+            .map(|(k, run)| scope.spawn(move || one(k * per, run)))
             .collect();
         let mut out = Vec::with_capacity(items.len());
-        for (part, run) in parts.into_iter().zip(items.chunks(per)) {
+        for ((k, part), run) in parts.into_iter().enumerate().zip(items.chunks(per)) {
             // A thread that panicked (a bug, never input) gives its items the results of
             // running them here.
-            out.extend(part.join().unwrap_or_else(|_| one(run)));
+            out.extend(part.join().unwrap_or_else(|_| one(k * per, run)));
         }
         out
     })

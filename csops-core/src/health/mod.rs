@@ -69,6 +69,7 @@ mod inputs;
 mod kernel;
 mod lanes;
 mod outputs;
+mod passes;
 mod spec;
 mod validation;
 
