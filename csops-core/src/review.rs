@@ -75,6 +75,7 @@ impl ChangeKind {
     Deserialize,
     Display,
     IntoStaticStr,
+    VariantArray,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]

@@ -101,9 +101,21 @@ typedef int32_t csops_status_t;
 #endif // __cplusplus
 
 /*
+ A batch of `n` accounts over a scorecard, holding pointers to the caller's columns (it
+ copies none: the scorecard and every column given must stay alive and unchanged until the
+ batch is freed).
+ */
+typedef struct csops_batch_t csops_batch_t;
+
+/*
  A command read once, to apply many times (a prepared command).
  */
 typedef struct csops_command_t csops_command_t;
+
+/*
+ One account's score with its explanation.
+ */
+typedef struct csops_health_t csops_health_t;
 
 /*
  A customer's journey (SPEC §9) with its configuration.
@@ -111,14 +123,30 @@ typedef struct csops_command_t csops_command_t;
 typedef struct csops_journey_t csops_journey_t;
 
 /*
+ A set of labels with GitLab's rule: a scoped label replaces the other labels of its scope.
+ */
+typedef struct csops_label_set_t csops_label_set_t;
+
+/*
+ One parsed label: its text, canonical spelling, workflow state, GitLab scope and family.
+ */
+typedef struct csops_label_t csops_label_t;
+
+/*
  A CS Ops request with its history.
  */
 typedef struct csops_request_t csops_request_t;
 
 /*
- A health scorecard (SPEC §10), with its band names as C strings.
+ A health scorecard (SPEC §10), with its band, measure and segment names as C strings.
  */
 typedef struct csops_scorecard_t csops_scorecard_t;
+
+/*
+ Ordered segmentation rules (SPEC §8): account attributes → CSM team, priority, engagement
+ model and sales segment.
+ */
+typedef struct csops_segmentation_t csops_segmentation_t;
 
 /*
  A workflow: a directory, a configuration and the transition table.
@@ -140,16 +168,102 @@ extern "C" {
 const char *csops_version(void);
 
 /*
- The message of the last failure on this thread ("" if none). Owned by csops: valid until the
- next csops call on this thread; do not free.
+ A batch of `n` accounts scored with `card`, with no columns yet (a measure without a column
+ is missing for every account), on the caller's thread. NULL if `card` is NULL. Free it with
+ `csops_batch_free`; `card` must outlive it.
+
+ # Safety
+ `card` is NULL or a live scorecard.
  */
-const char *csops_last_error_message(void);
+csops_batch_t *csops_batch_new(const csops_scorecard_t *card, uintptr_t n);
 
 /*
- The status of the last failure on this thread (`CSOPS_OK` if none): what a constructor that
- returned NULL would have returned (`CSOPS_INVALID_CONFIG`, `CSOPS_INVALID_JSON`, …).
+ Frees a batch (not its columns). NULL is ignored.
+
+ # Safety
+ `b` is NULL or a batch from `csops_batch_new`, not freed before.
  */
-csops_status_t csops_last_error_status(void);
+void csops_batch_free(csops_batch_t *b);
+
+/*
+ Gives measure `measure` its values: `n` doubles, NaN missing (a category measure's column
+ holds `csops_scorecard_category_code`s). NULL `column`: none again. `CSOPS_INVALID_INPUT`
+ for a measure the scorecard does not have.
+
+ # Safety
+ `b` is NULL or a live batch; `measure` is NULL or NUL-terminated; `column` is NULL or `n`
+ readable doubles that stay alive and unchanged until the batch is freed.
+ */
+csops_status_t csops_batch_values(csops_batch_t *b, const char *measure, const double *column);
+
+/*
+ Gives measure `measure` its observation days (days since 1970-01-01; `INT64_MIN` for
+ unknown), for staleness against `csops_batch_as_of`. NULL `days`: none again.
+
+ # Safety
+ As for `csops_batch_values`, with `n` readable `int64_t`s.
+ */
+csops_status_t csops_batch_observed(csops_batch_t *b, const char *measure, const int64_t *days);
+
+/*
+ Gives each account its segment code (`csops_scorecard_segment_code`; 4294967295 none).
+ NULL: none again.
+
+ # Safety
+ `b` is NULL or a live batch; `codes` is NULL or `n` readable values that stay alive and
+ unchanged until the batch is freed.
+ */
+csops_status_t csops_batch_segments(csops_batch_t *b, const uint32_t *codes);
+
+/*
+ Gives each account its previous band code (`csops_scorecard_band_code`; 255 Unknown), for
+ hysteresis. NULL: none again.
+
+ # Safety
+ As for `csops_batch_segments`.
+ */
+csops_status_t csops_batch_previous_bands(csops_batch_t *b, const uint8_t *codes);
+
+/*
+ The day scored (YYYY-MM-DD): staleness is judged against it. NULL: none again.
+
+ # Safety
+ `b` is NULL or a live batch; `day_iso_or_null` is NULL or NUL-terminated.
+ */
+csops_status_t csops_batch_as_of(csops_batch_t *b, const char *day_iso_or_null);
+
+/*
+ Scores on up to `threads` threads (0 or 1: the caller's thread only, the default). The
+ results do not depend on it, bit for bit.
+
+ # Safety
+ `b` is NULL or a live batch.
+ */
+csops_status_t csops_batch_threads(csops_batch_t *b, uintptr_t threads);
+
+/*
+ Scores every account into the caller's arrays, `n` each: `score_out` (NaN for Unknown),
+ `band_out` (codes, see `csops_scorecard_band_name`) and `coverage_out`. On failure every
+ row reads Unknown and the message names the row and the measure.
+
+ # Safety
+ `b` is NULL or a live batch whose scorecard and columns are alive; the outputs are NULL
+ (`CSOPS_INVALID_ARGUMENT`, nothing written) or `n` writable elements each.
+ */
+csops_status_t csops_batch_score(const csops_batch_t *b,
+                                 double *score_out,
+                                 uint8_t *band_out,
+                                 double *coverage_out);
+
+/*
+ The whole explanation of account `row` (the same numbers as `csops_batch_score`), as a
+ score handle: free it with `csops_health_free`. NULL on failure (`row` out of range is
+ `CSOPS_INVALID_INPUT`).
+
+ # Safety
+ `b` is NULL or a live batch whose scorecard and columns are alive.
+ */
+csops_health_t *csops_batch_explain(const csops_batch_t *b, uintptr_t row);
 
 /*
  Frees a string csops returned as `char *`. NULL is ignored.
@@ -163,6 +277,93 @@ void csops_string_free(char *s);
  For tests of the boundary only: panics inside it and so returns `CSOPS_PANIC`.
  */
 csops_status_t csops_test_panic(void);
+
+/*
+ Segmentation rules from JSON (`{"rules": [...]}`) or TOML (`[[rules]]`) text, or the
+ illustrative default when `rules_or_null` is NULL. NULL on failure (`CSOPS_INVALID_CONFIG`,
+ `csops_last_error_key()` naming the key). Free it with `csops_segmentation_free`.
+
+ # Safety
+ `rules_or_null` is NULL or NUL-terminated.
+ */
+csops_segmentation_t *csops_segmentation_new(const char *rules_or_null);
+
+/*
+ Frees segmentation rules. NULL is ignored.
+
+ # Safety
+ `s` is NULL or rules from `csops_segmentation_new`, not freed before.
+ */
+void csops_segmentation_free(csops_segmentation_t *s);
+
+/*
+ The rules as JSON (what `csops_segmentation_new` reads). The caller frees it with
+ `csops_string_free`. NULL if `s` is NULL.
+
+ # Safety
+ `s` is NULL or live.
+ */
+char *csops_segmentation_to_json(const csops_segmentation_t *s);
+
+/*
+ The segment of one account. `account_json`: `{"id", "arr", "seats", "public_sector",
+ "region"}` (`id` and `arr` required). `assignment_json_out` receives `{"account", "rule",
+ "team", "priority", "engagement", "sales_segment"}` (free it with `csops_string_free`). An
+ account no rule matches is `CSOPS_INVALID_INPUT`.
+
+ # Safety
+ `s` is NULL or live; `account_json` is NULL or NUL-terminated; `assignment_json_out` is NULL
+ (`CSOPS_INVALID_ARGUMENT`) or writable.
+ */
+csops_status_t csops_segmentation_assign(const csops_segmentation_t *s,
+                                         const char *account_json,
+                                         char **assignment_json_out);
+
+/*
+ The segments of a book: `accounts_json` a JSON array of accounts as
+ `csops_segmentation_assign` reads them; `assignments_json_out` an array of assignments in
+ the same order. The first account no rule matches is `CSOPS_INVALID_INPUT` naming it.
+
+ # Safety
+ As for `csops_segmentation_assign`.
+ */
+csops_status_t csops_segmentation_assign_all(const csops_segmentation_t *s,
+                                             const char *accounts_json,
+                                             char **assignments_json_out);
+
+/*
+ CSM headcount per team for a segmented book (SPEC §8). `assignments_json`: the output of
+ `csops_segmentation_assign_all`. `current_json_or_null`: `{"Strategic": 4, …}`, each team's
+ CSMs now (NULL: none). `model_json_or_null`: the assumptions to replace
+ (`accounts_per_csm`, `calls_per_account_per_week`, `calls_per_csm_per_week`,
+ `digital_only_priorities`; NULL: the illustrative ones). `plan_json_out` receives
+ `{"teams": [{"team", "accounts", "digital_only", "needed_by_ratio", "needed_by_cadence",
+ "current", "gap_by_ratio", "gap_by_cadence"}, …]}`.
+
+ # Safety
+ Strings are NULL or NUL-terminated; `plan_json_out` is NULL (`CSOPS_INVALID_ARGUMENT`) or
+ writable.
+ */
+csops_status_t csops_capacity_plan(const char *assignments_json,
+                                   const char *current_json_or_null,
+                                   const char *model_json_or_null,
+                                   char **plan_json_out);
+
+/*
+ A CS Ops maturity assessment's report (SPEC §12). `ratings_json`: an object from each of the
+ 15 capabilities, by id (`"metrics"`) or number (`"4"`), to its rating 0–3, all 15 once.
+ `foundations_json_or_null`: capability → the capabilities it builds on (NULL: the source's
+ links). `report_json_out` receives `{"stages", "highest_established_stage", "weakest",
+ "ahead_of_foundations"}`. A missing, repeated or unknown capability or a rating outside 0–3
+ is `CSOPS_INVALID_INPUT` (key `ratings`).
+
+ # Safety
+ Strings are NULL or NUL-terminated; `report_json_out` is NULL (`CSOPS_INVALID_ARGUMENT`) or
+ writable.
+ */
+csops_status_t csops_maturity_report(const char *ratings_json,
+                                     const char *foundations_json_or_null,
+                                     char **report_json_out);
 
 /*
  Reads a GitLab REST issue object (`GET /projects/:id/issues/:iid`) as a request, with the
@@ -273,7 +474,8 @@ csops_status_t csops_board_report(const csops_workflow_t *wf,
                                   char **out_json);
 
 /*
- A scorecard from JSON (the format of `Scorecard::from_json`), or the default scorecard (the
+ A scorecard from JSON or TOML text (the format of `csops_scorecard_default_toml()`; JSON
+ when its first character that is not white space is `{`), or the default scorecard (the
  handbook's model) when `json_or_null` is NULL. NULL on failure (`CSOPS_INVALID_JSON`, or
  `CSOPS_INVALID_CONFIG` with a message naming the measure). Free it with
  `csops_scorecard_free`.
@@ -319,7 +521,8 @@ const char *csops_scorecard_measure(const csops_scorecard_t *card, uintptr_t i);
 const char *csops_scorecard_band_name(const csops_scorecard_t *card, uint8_t code);
 
 /*
- Scores one account. `values_json`: measure id -> number, category name, null, or
+ Scores one account (the whole explanation as JSON; `csops_scorecard_evaluate` gives it as a
+ handle with typed getters, and takes a previous score and an override). `values_json`: measure id -> number, category name, null, or
  `{"value": ..., "at": "YYYY-MM-DD"}`; `as_of_or_null` (YYYY-MM-DD) and `segment_or_null` may
  be NULL. On success `*score_json_out` receives the score with its explanation as JSON
  (`score` null when Unknown, `band`, `coverage`, `contributions`, `groups`, `vetoes`, …); the
@@ -356,6 +559,245 @@ csops_status_t csops_scorecard_score_batch(const csops_scorecard_t *card,
                                            double *score_out,
                                            uint8_t *band_out,
                                            double *coverage_out);
+
+/*
+ The default scorecard as commented TOML: the handbook's model and an example of the format.
+ Static: do not free.
+ */
+const char *csops_scorecard_default_toml(void);
+
+/*
+ The scorecard as JSON (what `csops_scorecard_new` reads). The caller frees it with
+ `csops_string_free`. NULL if `card` is NULL.
+
+ # Safety
+ `card` is NULL or a live scorecard.
+ */
+char *csops_scorecard_to_json(const csops_scorecard_t *card);
+
+/*
+ The number of bands, lowest first (without "Unknown"). 0 if `card` is NULL.
+
+ # Safety
+ `card` is NULL or a live scorecard.
+ */
+uintptr_t csops_scorecard_band_count(const csops_scorecard_t *card);
+
+/*
+ The band code of a band name (ASCII case ignored; "Unknown" is 255), written to
+ `code_out`: what `csops_batch_previous_bands` reads. `CSOPS_INVALID_INPUT` for a name that
+ is not a band of the scorecard.
+
+ # Safety
+ `card` is NULL or a live scorecard; `band` is NULL or NUL-terminated; `code_out` is NULL
+ (`CSOPS_INVALID_ARGUMENT`) or writable.
+ */
+csops_status_t csops_scorecard_band_code(const csops_scorecard_t *card,
+                                         const char *band,
+                                         uint8_t *code_out);
+
+/*
+ The number of segments with a profile of their own. 0 if `card` is NULL.
+
+ # Safety
+ `card` is NULL or a live scorecard.
+ */
+uintptr_t csops_scorecard_segment_count(const csops_scorecard_t *card);
+
+/*
+ Segment `i` (its code in a batch is `i`), owned by the scorecard: do not free. NULL if
+ `card` is NULL or `i` is out of range.
+
+ # Safety
+ `card` is NULL or a live scorecard.
+ */
+const char *csops_scorecard_segment(const csops_scorecard_t *card, uintptr_t i);
+
+/*
+ The segment code of a segment name, written to `code_out`: its profile's position, or
+ 4294967295 (no profile of its own: the whole scorecard) for a segment the handbook knows
+ without one, or for "". `CSOPS_INVALID_INPUT` for a name that is not a segment.
+
+ # Safety
+ `card` is NULL or a live scorecard; `segment` is NULL or NUL-terminated; `code_out` is NULL
+ (`CSOPS_INVALID_ARGUMENT`) or writable.
+ */
+csops_status_t csops_scorecard_segment_code(const csops_scorecard_t *card,
+                                            const char *segment,
+                                            uint32_t *code_out);
+
+/*
+ The code of a category of measure `measure` (its id) in a batch column, written to
+ `code_out`: 0, 1, … in the scorecard's order. `CSOPS_INVALID_INPUT` for a measure that is
+ not a category measure of the scorecard, or a category it does not have.
+
+ # Safety
+ `card` is NULL or a live scorecard; strings are NULL or NUL-terminated; `code_out` is NULL
+ (`CSOPS_INVALID_ARGUMENT`) or writable.
+ */
+csops_status_t csops_scorecard_category_code(const csops_scorecard_t *card,
+                                             const char *measure,
+                                             const char *category,
+                                             double *code_out);
+
+/*
+ Validates scores against what became of the accounts (SPEC §10, "prove the validity"):
+ `scores` (n doubles, NaN for Unknown) and `churned` (n bools). `validation_json_out` receives
+ `{"accounts", "churned", "churn_rate", "auc", "bands": [{"band", "accounts", "churned", "churn_rate",
+ "lift"}, …]}` (free it with `csops_string_free`).
+
+ # Safety
+ `card` is NULL or a live scorecard; `scores` and `churned` are NULL (only when `n` is 0) or
+ `n` readable values; `validation_json_out` is NULL (`CSOPS_INVALID_ARGUMENT`) or writable.
+ */
+csops_status_t csops_scorecard_validate(const csops_scorecard_t *card,
+                                        uintptr_t n,
+                                        const double *scores,
+                                        const bool *churned,
+                                        char **validation_json_out);
+
+/*
+ Scores one account. `values_json`: measure id → number, category name, null, or
+ `{"value": …, "at": "YYYY-MM-DD"}`. `options_json_or_null`: `{"as_of": "YYYY-MM-DD",
+ "segment": "high_touch", "previous": {"score": 71.0, "band": "Yellow"}, "override":
+ {"score" and/or "band", "author", "reason", "expires"}}`, every key optional (NULL: none):
+ staleness, segment profile, trend and hysteresis, and a manual override. NULL on failure
+ (`CSOPS_INVALID_INPUT` naming the measure or option). Free it with `csops_health_free`.
+
+ # Safety
+ `card` is NULL or a live scorecard; strings are NULL or NUL-terminated.
+ */
+csops_health_t *csops_scorecard_evaluate(const csops_scorecard_t *card,
+                                         const char *values_json,
+                                         const char *options_json_or_null);
+
+/*
+ Frees a score. NULL is ignored.
+
+ # Safety
+ `h` is NULL or a score from this library, not freed before.
+ */
+void csops_health_free(csops_health_t *h);
+
+/*
+ The score shown, 0–100 (after an override); NaN when Unknown or `h` is NULL.
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+double csops_health_score(const csops_health_t *h);
+
+/*
+ The band shown ("Green", …, "Unknown"). Owned by the score: do not free. NULL if `h` is
+ NULL.
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+const char *csops_health_band(const csops_health_t *h);
+
+/*
+ The computed score, before an override; NaN when Unknown or `h` is NULL.
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+double csops_health_computed_score(const csops_health_t *h);
+
+/*
+ The computed band (after hysteresis and vetoes, before an override). Owned by the score:
+ do not free. NULL if `h` is NULL.
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+const char *csops_health_computed_band(const csops_health_t *h);
+
+/*
+ The share of the measures' weight that had data, 0–1; NaN if `h` is NULL.
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+double csops_health_coverage(const csops_health_t *h);
+
+/*
+ The trend against the previous score ("up", "same", "down"), or NULL without one. Owned by
+ the score: do not free.
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+const char *csops_health_trend(const csops_health_t *h);
+
+/*
+ Whether the band changed from the previous one; when it did, `from_out` and `to_out` (each
+ may be NULL) receive the two bands, owned by the score. False if `h` is NULL.
+
+ # Safety
+ `h` is NULL or a live score; the out-parameters are NULL or writable.
+ */
+bool csops_health_band_change(const csops_health_t *h, const char **from_out, const char **to_out);
+
+/*
+ The number of measures that vetoed the band (0 if `h` is NULL).
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+uintptr_t csops_health_veto_count(const csops_health_t *h);
+
+/*
+ Veto `i` (a measure id). Owned by the score; NULL if `h` is NULL or `i` out of range.
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+const char *csops_health_veto(const csops_health_t *h, uintptr_t i);
+
+/*
+ The number of measures whose value was too old to count (0 if `h` is NULL).
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+uintptr_t csops_health_stale_count(const csops_health_t *h);
+
+/*
+ Stale measure `i`. Owned by the score; NULL if `h` is NULL or `i` out of range.
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+const char *csops_health_stale(const csops_health_t *h, uintptr_t i);
+
+/*
+ The number of reasons for the score, most important first (0 if `h` is NULL).
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+uintptr_t csops_health_reason_count(const csops_health_t *h);
+
+/*
+ Reason `i` in words (`veto: csm_sentiment`, `csm_sentiment: -33.3 points`). Owned by the
+ score; NULL if `h` is NULL or `i` out of range.
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+const char *csops_health_reason(const csops_health_t *h, uintptr_t i);
+
+/*
+ The whole score as JSON (`score`, `band`, `computed_score`, `computed_band`, `coverage`,
+ `unknown`, `contributions`, `groups`, `vetoes`, `stale`, `override`, `trend`,
+ `band_change`), as `csops_scorecard_score` writes it. The caller frees it with
+ `csops_string_free`. NULL if `h` is NULL.
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+char *csops_health_to_json(const csops_health_t *h);
 
 /*
  A journey in Align for `account`, with a configuration (JSON; NULL for the defaults: 14/30/45
@@ -407,6 +849,218 @@ csops_status_t csops_journey_advance(csops_journey_t *j,
  `j` is NULL or a live journey.
  */
 const char *csops_journey_stage(const csops_journey_t *j);
+
+/*
+ The touchpoints of the journey's current stage for an engagement model (`high_touch`,
+ `mid_touch` or `tech_touch`), from its configuration, as a JSON array of strings written to
+ `touchpoints_json_out` (free it with `csops_string_free`). An unknown model is
+ `CSOPS_INVALID_INPUT`.
+
+ # Safety
+ `j` is NULL or a live journey; `engagement` is NULL or NUL-terminated;
+ `touchpoints_json_out` is NULL (`CSOPS_INVALID_ARGUMENT`) or writable.
+ */
+csops_status_t csops_journey_touchpoints(const csops_journey_t *j,
+                                         const char *engagement,
+                                         char **touchpoints_json_out);
+
+/*
+ The journey as JSON: `account`, `stage`, `arr`, `start`, `renewal` and `history` (each
+ step's date, event and stages). The caller frees it with `csops_string_free`. NULL if `j`
+ is NULL.
+
+ # Safety
+ `j` is NULL or a live journey.
+ */
+char *csops_journey_to_json(const csops_journey_t *j);
+
+/*
+ Parses a label with the default taxonomy (every alias of SPEC §2: `CS Ops::Awaiting
+ Feedback` is `CSOps::Awaiting Feedback`). NULL on failure: a blank label (empty, white
+ space or only `::`) is `CSOPS_INVALID_INPUT`. Free it with `csops_label_free`.
+
+ # Safety
+ `text` is NULL or NUL-terminated.
+ */
+csops_label_t *csops_label_parse(const char *text);
+
+/*
+ Frees a label. NULL is ignored.
+
+ # Safety
+ `l` is NULL or a label from `csops_label_parse`, not freed before.
+ */
+void csops_label_free(csops_label_t *l);
+
+/*
+ The label as given. Owned by the label: do not free. NULL if `l` is NULL.
+
+ # Safety
+ `l` is NULL or a live label.
+ */
+const char *csops_label_text(const csops_label_t *l);
+
+/*
+ The canonical spelling (the state's label for a workflow label, else the label itself).
+ Owned by the label: do not free. NULL if `l` is NULL.
+
+ # Safety
+ `l` is NULL or a live label.
+ */
+const char *csops_label_canonical(const csops_label_t *l);
+
+/*
+ The workflow state the label names ("Triage", …), or NULL when it names none (or `l` is
+ NULL). Static: do not free.
+
+ # Safety
+ `l` is NULL or a live label.
+ */
+const char *csops_label_state(const csops_label_t *l);
+
+/*
+ The label's GitLab scope (`CSOps` for `CSOps::Triage`), or NULL when it is not scoped (or
+ `l` is NULL). Owned by the label: do not free.
+
+ # Safety
+ `l` is NULL or a live label.
+ */
+const char *csops_label_scope(const csops_label_t *l);
+
+/*
+ The label's family: "workflow", "unknown_workflow", "team", "source" or "other". Static:
+ do not free. NULL if `l` is NULL.
+
+ # Safety
+ `l` is NULL or a live label.
+ */
+const char *csops_label_family(const csops_label_t *l);
+
+/*
+ The GitLab scope of any label text, without parsing it as a label: `scope_out` receives a
+ copy (free it with `csops_string_free`), or NULL when the text is not scoped.
+
+ # Safety
+ `label` is NULL or NUL-terminated; `scope_out` is NULL (`CSOPS_INVALID_ARGUMENT`) or
+ writable.
+ */
+csops_status_t csops_scope(const char *label, char **scope_out);
+
+/*
+ A label set holding `n` labels (`labels` may be NULL when `n` is 0), as GitLab would hold
+ them. NULL on failure: a blank label is `CSOPS_INVALID_INPUT` naming it. Free it with
+ `csops_label_set_free`.
+
+ # Safety
+ `labels` is NULL or `n` NUL-terminated strings.
+ */
+csops_label_set_t *csops_label_set_new(const char *const *labels, uintptr_t n);
+
+/*
+ Frees a label set. NULL is ignored.
+
+ # Safety
+ `set` is NULL or a set from `csops_label_set_new`, not freed before.
+ */
+void csops_label_set_free(csops_label_set_t *set);
+
+/*
+ Adds `label`: a scoped label replaces every other label of its scope. When
+ `displaced_json_out` is not NULL it receives the labels replaced, as a JSON array (free it
+ with `csops_string_free`). A blank label is `CSOPS_INVALID_INPUT` and the set is unchanged.
+
+ # Safety
+ `set` is NULL or a live set; `label` is NULL or NUL-terminated; `displaced_json_out` is NULL
+ or writable.
+ */
+csops_status_t csops_label_set_add(csops_label_set_t *set,
+                                   const char *label,
+                                   char **displaced_json_out);
+
+/*
+ Removes `label` (its exact spelling); `removed_out` (may be NULL) says whether it was there.
+
+ # Safety
+ `set` is NULL or a live set; `label` is NULL or NUL-terminated; `removed_out` is NULL or
+ writable.
+ */
+csops_status_t csops_label_set_remove(csops_label_set_t *set, const char *label, bool *removed_out);
+
+/*
+ The number of labels in the set (0 if `set` is NULL).
+
+ # Safety
+ `set` is NULL or a live set.
+ */
+uintptr_t csops_label_set_count(const csops_label_set_t *set);
+
+/*
+ Label `i` of the set, in the order GitLab would list them; owned by the set and valid until
+ it next changes: do not free. NULL if `set` is NULL or `i` is out of range.
+
+ # Safety
+ `set` is NULL or a live set.
+ */
+const char *csops_label_set_label(const csops_label_set_t *set, uintptr_t i);
+
+/*
+ The message of the last failure on this thread ("" if none). Owned by csops: valid until the
+ next csops call on this thread; do not free.
+ */
+const char *csops_last_error_message(void);
+
+/*
+ The status of the last failure on this thread (`CSOPS_OK` if none): what a constructor that
+ returned NULL would have returned (`CSOPS_INVALID_CONFIG`, `CSOPS_INVALID_JSON`, …). For a
+ rejected command it is the rejection's kind (`CSOPS_NOT_PERMITTED`, …).
+ */
+csops_status_t csops_last_error_status(void);
+
+/*
+ The input the last failure is about, as the core names it ("" when it names none): a
+ dotted path into a document (`sla.untriaged_days`, `labels[2]`, `[4].author.username`), an
+ argument (`at`, `as_of`, `account`) or `.` for the input as a whole (a rejected command).
+ Owned by csops like the message.
+ */
+const char *csops_last_error_key(void);
+
+/*
+ The rule the last rejected command broke, in words ("" when the last failure was not a
+ rejection). Owned by csops like the message.
+ */
+const char *csops_last_error_rule(void);
+
+/*
+ How many inputs or checklist items the last rejection found missing (for
+ `CSOPS_MISSING_INPUT` and `CSOPS_CHECKLIST_INCOMPLETE`; 0 otherwise).
+ */
+uintptr_t csops_last_error_missing_count(void);
+
+/*
+ Missing input `i` of the last rejection (`change_kind`, `peer_reviewer`, a checklist item),
+ NULL when `i` is out of range. Owned by csops like the message.
+ */
+const char *csops_last_error_missing(uintptr_t i);
+
+/*
+ How many requirements the last rejection found unmet (at least 1 for a rejection, 0
+ otherwise), in precedence order: the first is the one the status names.
+ */
+uintptr_t csops_last_error_problem_count(void);
+
+/*
+ Problem `i` of the last rejection: its kind (a rejection status, 1–9), its rule in words and
+ the missing input it is about (NULL when it is about none). Each out-parameter may be NULL;
+ the texts are owned by csops like the message. `CSOPS_INVALID_ARGUMENT` when `i` is out of
+ range (nothing written).
+
+ # Safety
+ The out-parameters are NULL or writable.
+ */
+csops_status_t csops_last_error_problem(uintptr_t i,
+                                        csops_status_t *kind_out,
+                                        const char **rule_out,
+                                        const char **missing_out);
 
 /*
  NPS in percent from `n` integer answers 0–10, written to `out` on success.
@@ -609,8 +1263,9 @@ bool csops_request_is_open(const csops_request_t *req);
 /*
  Applies a command (JSON, `{"type": …}`) by `actor` at `at_rfc3339` to `req`. On success the
  request is changed and, when `transition_json_out` is not NULL, it receives the transition as
- JSON (`from`, `to`, `add_labels`, `remove_labels`, `close`, `reopen`, `notifications`), which
- the caller frees with `csops_string_free`. On a rejection the status is its kind
+ JSON (`from`, `to`, `add_labels`, `remove_labels`, `close`, `reopen`, `notifications`, and
+ `rest_params`: GitLab's `PUT /projects/:id/issues/:iid` parameters `add_labels`,
+ `remove_labels`, `state_event`, each present only when needed), which the caller frees with `csops_string_free`. On a rejection the status is its kind
  (`CSOPS_NOT_PERMITTED`, …), the request is unchanged and nothing is written.
 
  # Safety
@@ -710,6 +1365,83 @@ csops_status_t csops_weight_for_hours(double hours, int32_t *weight_out);
  `weight_out` is NULL or writable.
  */
 csops_status_t csops_weight_check(int64_t value, int32_t *weight_out);
+
+/*
+ The workflow as a Graphviz DOT digraph. The caller frees it with `csops_string_free`. NULL if
+ `wf` is NULL.
+
+ # Safety
+ `wf` is NULL or a live workflow.
+ */
+char *csops_workflow_dot(const csops_workflow_t *wf);
+
+/*
+ The workflow's configuration as JSON (the format `csops_workflow_new` reads). The caller
+ frees it with `csops_string_free`. NULL if `wf` is NULL.
+
+ # Safety
+ `wf` is NULL or a live workflow.
+ */
+char *csops_workflow_config_json(const csops_workflow_t *wf);
+
+/*
+ The workflow's directory as JSON (`{"person": ["role", …]}`). The caller frees it with
+ `csops_string_free`. NULL if `wf` is NULL.
+
+ # Safety
+ `wf` is NULL or a live workflow.
+ */
+char *csops_workflow_directory_json(const csops_workflow_t *wf);
+
+/*
+ Replays `history_json` (a JSON array of steps as `csops_request_to_json` writes them under
+ `history`: `at`, `actor`, `from`, `to`, `command`) from `initial`, which is unchanged, and
+ returns the resulting request (free it with `csops_request_free`). NULL on failure: a step
+ that does not apply is `CSOPS_INVALID_INPUT` (`csops_last_error_key()` names it,
+ `history[3]`; a step rejected on replay also gives its rejection's problems).
+
+ # Safety
+ Handles are NULL or live; `history_json` is NULL or NUL-terminated.
+ */
+csops_request_t *csops_workflow_replay(const csops_workflow_t *wf,
+                                       const csops_request_t *initial,
+                                       const char *history_json);
+
+/*
+ The SLA breaches of `req` at `now_rfc3339` (SPEC §4) as a JSON array of `{kind, since, due,
+ overdue_by}` (`overdue_by` in seconds), written to `breaches_json_out` (free it with
+ `csops_string_free`). `CSOPS_INVALID_INPUT` when `now` is before the request's last step.
+
+ # Safety
+ Handles are NULL or live; `now_rfc3339` is NULL or NUL-terminated; `breaches_json_out` is
+ NULL (`CSOPS_INVALID_ARGUMENT`) or writable.
+ */
+csops_status_t csops_workflow_sla_breaches(const csops_workflow_t *wf,
+                                           const csops_request_t *req,
+                                           const char *now_rfc3339,
+                                           char **breaches_json_out);
+
+/*
+ The time `req` has spent in each state up to `now_rfc3339`, as a JSON object from state
+ name to seconds (states never entered left out), written to `times_json_out` (free it with
+ `csops_string_free`). `CSOPS_INVALID_INPUT` when `now` is before the request's last step.
+
+ # Safety
+ `req` is NULL or live; `now_rfc3339` is NULL or NUL-terminated; `times_json_out` is NULL
+ (`CSOPS_INVALID_ARGUMENT`) or writable.
+ */
+csops_status_t csops_request_time_in_states(const csops_request_t *req,
+                                            const char *now_rfc3339,
+                                            char **times_json_out);
+
+/*
+ The peer-review level of `req` under the workflow's rules (from its `change_kind`, SPEC §5):
+ "required", "recommended" or "optional". Static: do not free. NULL if a handle is NULL.
+
+ # Safety
+ Handles are NULL or live.
+ */
+const char *csops_workflow_review_level(const csops_workflow_t *wf, const csops_request_t *req);
 
 #ifdef __cplusplus
 }  // extern "C"

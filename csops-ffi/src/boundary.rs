@@ -1,9 +1,8 @@
-//! The boundary every `extern "C"` body goes through: the thread-local last error, the
+//! The boundary every `extern "C"` body goes through: the
 //! panic guard (`boundary` and the `ffi!` macro every body is), the argument macros that read
 //! C pointers (`arg_text!`, `arg_ref!`, `arg_slice!`, `arg_out!`, …) and `Out`, which writes
 //! results on success.
 
-use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -12,32 +11,6 @@ use strum::VariantArray;
 use chrono::{DateTime, Utc};
 
 use crate::*;
-
-/// A failed call: the status and the message for `csops_last_error_message`.
-pub(crate) struct Failure {
-    pub(crate) status: csops_status_t,
-    pub(crate) message: String,
-}
-
-impl Failure {
-    /// A failure whose message quotes inputs bounded, as the core's do (a binding-side parse
-    /// echoes what serde echoes).
-    pub(crate) fn new(status: csops_status_t, message: impl Into<String>) -> Failure {
-        Failure {
-            status,
-            message: csops_core::bounded_message(message.into()),
-        }
-    }
-}
-
-thread_local! {
-    static LAST_ERROR: RefCell<(csops_status_t, CString)> = RefCell::new((CSOPS_OK, CString::default()));
-}
-
-pub(crate) fn set_last_error(status: csops_status_t, message: &str) {
-    let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
-    LAST_ERROR.with(|e| *e.borrow_mut() = (status, text));
-}
 
 /// NUL-terminated copies of a core enum's names, built once from the core and read-only after,
 /// so that the names C sees cannot drift from the names Rust and Python see.
@@ -91,6 +64,12 @@ impl OnFailure for usize {
     }
 }
 
+impl OnFailure for f64 {
+    fn on_failure(_: csops_status_t) -> Self {
+        f64::NAN
+    }
+}
+
 impl OnFailure for () {
     fn on_failure(_: csops_status_t) -> Self {}
 }
@@ -102,8 +81,9 @@ pub(crate) fn boundary<T: OnFailure>(body: impl FnOnce() -> Result<T, Failure>) 
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(value)) => value,
         Ok(Err(failure)) => {
-            set_last_error(failure.status, &failure.message);
-            T::on_failure(failure.status)
+            let status = failure.status;
+            set_last_error(failure);
+            T::on_failure(status)
         }
         Err(panic) => {
             let what = panic
@@ -111,10 +91,10 @@ pub(crate) fn boundary<T: OnFailure>(body: impl FnOnce() -> Result<T, Failure>) 
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_owned());
-            set_last_error(
+            set_last_error(Failure::new(
                 CSOPS_PANIC,
-                &format!("internal error (a bug in csops): {what}"),
-            );
+                format!("internal error (a bug in csops): {what}"),
+            ));
             T::on_failure(CSOPS_PANIC)
         }
     }
@@ -125,7 +105,7 @@ pub(crate) fn boundary<T: OnFailure>(body: impl FnOnce() -> Result<T, Failure>) 
 /// error set, and a panic never unwinds into C.
 macro_rules! ffi {
     ($($body:tt)*) => {
-        $crate::boundary::boundary(|| -> ::std::result::Result<_, $crate::boundary::Failure> {
+        $crate::boundary::boundary(|| -> ::std::result::Result<_, $crate::last_error::Failure> {
             $($body)*
         })
     };
@@ -330,12 +310,25 @@ impl Out<*mut c_char> {
     /// Writes a value as JSON the caller frees with `csops_string_free` (nothing when NULL).
     pub(crate) fn write_json<T: serde::Serialize>(self, value: &T) -> Result<(), Failure> {
         if self.wanted() {
-            let text = serde_json::to_string(value)
-                .map_err(|e| Failure::new(CSOPS_PANIC, format!("cannot write JSON: {e}")))?;
-            self.write(owned_string(text));
+            self.write(json_string(value)?);
         }
         Ok(())
     }
+}
+
+/// A value as JSON the caller frees with `csops_string_free`: what a `_to_json` returns.
+pub(crate) fn json_string<T: serde::Serialize>(value: &T) -> Result<*mut c_char, Failure> {
+    serde_json::to_string(value)
+        .map(owned_string)
+        .map_err(|e| Failure::new(CSOPS_PANIC, format!("cannot write JSON: {e}")))
+}
+
+/// A C string of a text that may hold NUL bytes (they are dropped): a part of a C string
+/// argument has none, and a core message never does.
+pub(crate) fn c_string(text: impl Into<Vec<u8>>) -> CString {
+    let mut bytes: Vec<u8> = text.into();
+    bytes.retain(|b| *b != 0);
+    CString::new(bytes).unwrap_or_default()
 }
 
 /// A required C string argument as `&str`.
@@ -387,24 +380,6 @@ pub(crate) fn owned_string(s: String) -> *mut c_char {
     CString::new(s).map_or(std::ptr::null_mut(), CString::into_raw)
 }
 
-/// The core's error as a failure, its status decided in one place: text that is not JSON
-/// (or TOML) at all is `CSOPS_INVALID_JSON`; a rejected command or a weight rule is its kind's
-/// status; else the error's class (`CSOPS_INVALID_CONFIG`, `CSOPS_INVALID_INPUT`).
-pub(crate) fn failure(e: impl Into<csops_core::Error>) -> Failure {
-    let e = e.into();
-    let status = if e.is_syntax() {
-        CSOPS_INVALID_JSON
-    } else if let Some(kind) = e.rejection_kind() {
-        kind.into()
-    } else {
-        match e.class() {
-            csops_core::ErrorClass::Config => CSOPS_INVALID_CONFIG,
-            _ => CSOPS_INVALID_INPUT,
-        }
-    };
-    Failure::new(status, e.to_string())
-}
-
 /// A value serde reads from JSON text, parsed once on success: text that is not JSON is
 /// `CSOPS_INVALID_JSON` (as the core tells it: [`csops_core::json_syntax_error`]), JSON of the
 /// wrong shape `status`; the message names the input.
@@ -420,20 +395,6 @@ pub(crate) fn from_json_text<T: serde::de::DeserializeOwned>(
             format!("{name}: {}", csops_core::reader_words(&e.to_string())),
         ),
     })
-}
-
-/// The message of the last failure on this thread ("" if none). Owned by csops: valid until the
-/// next csops call on this thread; do not free.
-#[unsafe(no_mangle)]
-pub extern "C" fn csops_last_error_message() -> *const c_char {
-    LAST_ERROR.with(|e| e.borrow().1.as_ptr())
-}
-
-/// The status of the last failure on this thread (`CSOPS_OK` if none): what a constructor that
-/// returned NULL would have returned (`CSOPS_INVALID_CONFIG`, `CSOPS_INVALID_JSON`, …).
-#[unsafe(no_mangle)]
-pub extern "C" fn csops_last_error_status() -> csops_status_t {
-    LAST_ERROR.with(|e| e.borrow().0)
 }
 
 /// Frees a string csops returned as `char *`. NULL is ignored.

@@ -4,11 +4,12 @@ use std::ffi::{CString, c_char};
 
 use crate::*;
 
-/// A health scorecard (SPEC §10), with its band names as C strings.
+/// A health scorecard (SPEC §10), with its band, measure and segment names as C strings.
 pub struct csops_scorecard_t {
     pub(crate) inner: csops_core::health::Scorecard,
     pub(crate) bands: Vec<CString>,
     pub(crate) measures: Vec<CString>,
+    pub(crate) segments: Vec<CString>,
 }
 
 pub(crate) fn scorecard_handle(inner: csops_core::health::Scorecard) -> *mut csops_scorecard_t {
@@ -21,14 +22,17 @@ pub(crate) fn scorecard_handle(inner: csops_core::health::Scorecard) -> *mut cso
     let mut bands: Vec<CString> = cstrings(inner.bands());
     bands.push(CString::new(csops_core::health::UNKNOWN).unwrap_or_default());
     let measures = cstrings(inner.measures());
+    let segments = cstrings(inner.segments());
     Box::into_raw(Box::new(csops_scorecard_t {
         inner,
         bands,
         measures,
+        segments,
     }))
 }
 
-/// A scorecard from JSON (the format of `Scorecard::from_json`), or the default scorecard (the
+/// A scorecard from JSON or TOML text (the format of `csops_scorecard_default_toml()`; JSON
+/// when its first character that is not white space is `{`), or the default scorecard (the
 /// handbook's model) when `json_or_null` is NULL. NULL on failure (`CSOPS_INVALID_JSON`, or
 /// `CSOPS_INVALID_CONFIG` with a message naming the measure). Free it with
 /// `csops_scorecard_free`.
@@ -42,7 +46,10 @@ pub unsafe extern "C" fn csops_scorecard_new(
     ffi! {
         let inner = match arg_text_or_null!(json_or_null)? {
             None => csops_core::health::Scorecard::default(),
-            Some(text) => csops_core::health::Scorecard::from_json(text).map_err(failure)?,
+            Some(text) => {
+                <csops_core::health::Scorecard as csops_core::Document>::from_text(text)
+                    .map_err(failure)?
+            }
         };
         Ok(scorecard_handle(inner))
     }
@@ -100,7 +107,8 @@ pub unsafe extern "C" fn csops_scorecard_band_name(
     }
 }
 
-/// Scores one account. `values_json`: measure id -> number, category name, null, or
+/// Scores one account (the whole explanation as JSON; `csops_scorecard_evaluate` gives it as a
+/// handle with typed getters, and takes a previous score and an override). `values_json`: measure id -> number, category name, null, or
 /// `{"value": ..., "at": "YYYY-MM-DD"}`; `as_of_or_null` (YYYY-MM-DD) and `segment_or_null` may
 /// be NULL. On success `*score_json_out` receives the score with its explanation as JSON
 /// (`score` null when Unknown, `band`, `coverage`, `contributions`, `groups`, `vetoes`, …); the
@@ -187,4 +195,153 @@ pub unsafe extern "C" fn csops_scorecard_score_batch(
     }
 }
 
-// ---- GitLab (SPEC §6–§7): JSON in, JSON out -------------------------------------------------
+/// The default scorecard as commented TOML: the handbook's model and an example of the format.
+/// Static: do not free.
+#[unsafe(no_mangle)]
+pub extern "C" fn csops_scorecard_default_toml() -> *const c_char {
+    static TOML: std::sync::LazyLock<CString> = std::sync::LazyLock::new(|| {
+        CString::new(csops_core::health::Scorecard::default_toml()).unwrap_or_default()
+    });
+    ffi! { Ok(TOML.as_ptr()) }
+}
+
+/// The scorecard as JSON (what `csops_scorecard_new` reads). The caller frees it with
+/// `csops_string_free`. NULL if `card` is NULL.
+///
+/// # Safety
+/// `card` is NULL or a live scorecard.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_to_json(card: *const csops_scorecard_t) -> *mut c_char {
+    ffi! { Ok(owned_string(arg_ref!(card)?.inner.to_json())) }
+}
+
+/// The number of bands, lowest first (without "Unknown"). 0 if `card` is NULL.
+///
+/// # Safety
+/// `card` is NULL or a live scorecard.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_band_count(card: *const csops_scorecard_t) -> usize {
+    ffi! { Ok(arg_ref!(card)?.inner.bands().len()) }
+}
+
+/// The band code of a band name (ASCII case ignored; "Unknown" is 255), written to
+/// `code_out`: what `csops_batch_previous_bands` reads. `CSOPS_INVALID_INPUT` for a name that
+/// is not a band of the scorecard.
+///
+/// # Safety
+/// `card` is NULL or a live scorecard; `band` is NULL or NUL-terminated; `code_out` is NULL
+/// (`CSOPS_INVALID_ARGUMENT`) or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_band_code(
+    card: *const csops_scorecard_t,
+    band: *const c_char,
+    code_out: *mut u8,
+) -> csops_status_t {
+    ffi! {
+        let card = arg_ref!(card)?;
+        let out = arg_out!(code_out)?;
+        let name = arg_text!(band)?;
+        let code = card.inner.band_code(name).ok_or_else(|| {
+            Failure::new(
+                CSOPS_INVALID_INPUT,
+                format!("band: {name:?} is not a band of the scorecard ({}, Unknown)", card.inner.bands().join(", ")),
+            )
+        })?;
+        out.write(code);
+        Ok(CSOPS_OK)
+    }
+}
+
+/// The number of segments with a profile of their own. 0 if `card` is NULL.
+///
+/// # Safety
+/// `card` is NULL or a live scorecard.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_segment_count(card: *const csops_scorecard_t) -> usize {
+    ffi! { Ok(arg_ref!(card)?.segments.len()) }
+}
+
+/// Segment `i` (its code in a batch is `i`), owned by the scorecard: do not free. NULL if
+/// `card` is NULL or `i` is out of range.
+///
+/// # Safety
+/// `card` is NULL or a live scorecard.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_segment(
+    card: *const csops_scorecard_t,
+    i: usize,
+) -> *const c_char {
+    ffi! { Ok(arg_ref!(card)?.segments.get(i).map_or(std::ptr::null(), |m| m.as_ptr())) }
+}
+
+/// The segment code of a segment name, written to `code_out`: its profile's position, or
+/// 4294967295 (no profile of its own: the whole scorecard) for a segment the handbook knows
+/// without one, or for "". `CSOPS_INVALID_INPUT` for a name that is not a segment.
+///
+/// # Safety
+/// `card` is NULL or a live scorecard; `segment` is NULL or NUL-terminated; `code_out` is NULL
+/// (`CSOPS_INVALID_ARGUMENT`) or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_segment_code(
+    card: *const csops_scorecard_t,
+    segment: *const c_char,
+    code_out: *mut u32,
+) -> csops_status_t {
+    ffi! {
+        let card = arg_ref!(card)?;
+        let out = arg_out!(code_out)?;
+        out.write(card.inner.segment_code(arg_text!(segment)?).map_err(failure)?);
+        Ok(CSOPS_OK)
+    }
+}
+
+/// The code of a category of measure `measure` (its id) in a batch column, written to
+/// `code_out`: 0, 1, … in the scorecard's order. `CSOPS_INVALID_INPUT` for a measure that is
+/// not a category measure of the scorecard, or a category it does not have.
+///
+/// # Safety
+/// `card` is NULL or a live scorecard; strings are NULL or NUL-terminated; `code_out` is NULL
+/// (`CSOPS_INVALID_ARGUMENT`) or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_category_code(
+    card: *const csops_scorecard_t,
+    measure: *const c_char,
+    category: *const c_char,
+    code_out: *mut f64,
+) -> csops_status_t {
+    ffi! {
+        let card = arg_ref!(card)?;
+        let out = arg_out!(code_out)?;
+        let (measure, category) = (arg_text!(measure)?, arg_text!(category)?);
+        let index = card.inner.measure_index(measure).ok_or_else(|| {
+            Failure::new(CSOPS_INVALID_INPUT, format!("measure: {measure:?} is not a measure of the scorecard"))
+        })?;
+        out.write(card.inner.category_code(index, category).map_err(failure)?);
+        Ok(CSOPS_OK)
+    }
+}
+
+/// Validates scores against what became of the accounts (SPEC §10, "prove the validity"):
+/// `scores` (n doubles, NaN for Unknown) and `churned` (n bools). `validation_json_out` receives
+/// `{"accounts", "churned", "churn_rate", "auc", "bands": [{"band", "accounts", "churned", "churn_rate",
+/// "lift"}, …]}` (free it with `csops_string_free`).
+///
+/// # Safety
+/// `card` is NULL or a live scorecard; `scores` and `churned` are NULL (only when `n` is 0) or
+/// `n` readable values; `validation_json_out` is NULL (`CSOPS_INVALID_ARGUMENT`) or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_scorecard_validate(
+    card: *const csops_scorecard_t,
+    n: usize,
+    scores: *const f64,
+    churned: *const bool,
+    validation_json_out: *mut *mut c_char,
+) -> csops_status_t {
+    ffi! {
+        let card = arg_ref!(card)?;
+        let out = arg_out!(validation_json_out)?;
+        let (scores, churned) = (arg_slice!(scores, n)?, arg_slice!(churned, n)?);
+        out.write_json(&card.inner.validate(scores, churned).map_err(failure)?)?;
+        Ok(CSOPS_OK)
+    }
+}

@@ -107,3 +107,48 @@ pub unsafe extern "C" fn csops_journey_stage(j: *const csops_journey_t) -> *cons
         Ok(name_ptr(&STAGE_NAMES, index))
     }
 }
+
+/// The touchpoints of the journey's current stage for an engagement model (`high_touch`,
+/// `mid_touch` or `tech_touch`), from its configuration, as a JSON array of strings written to
+/// `touchpoints_json_out` (free it with `csops_string_free`). An unknown model is
+/// `CSOPS_INVALID_INPUT`.
+///
+/// # Safety
+/// `j` is NULL or a live journey; `engagement` is NULL or NUL-terminated;
+/// `touchpoints_json_out` is NULL (`CSOPS_INVALID_ARGUMENT`) or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_journey_touchpoints(
+    j: *const csops_journey_t,
+    engagement: *const c_char,
+    touchpoints_json_out: *mut *mut c_char,
+) -> csops_status_t {
+    use csops_core::segment::EngagementModel;
+    ffi! {
+        let j = arg_ref!(j)?;
+        let out = arg_out!(touchpoints_json_out)?;
+        let name = arg_text!(engagement)?;
+        let model: EngagementModel = name.parse().map_err(|_| {
+            let known: Vec<&str> = EngagementModel::VARIANTS.iter().map(|m| m.into()).collect();
+            Failure::new(
+                CSOPS_INVALID_INPUT,
+                format!("engagement: unknown engagement model {name:?} (known: {})", known.join(", ")),
+            )
+        })?;
+        out.write_json(&j.inner.touchpoints(model, &j.config))?;
+        Ok(CSOPS_OK)
+    }
+}
+
+/// The journey as JSON: `account`, `stage`, `arr`, `start`, `renewal` and `history` (each
+/// step's date, event and stages). The caller frees it with `csops_string_free`. NULL if `j`
+/// is NULL.
+///
+/// # Safety
+/// `j` is NULL or a live journey.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_journey_to_json(j: *const csops_journey_t) -> *mut c_char {
+    ffi! {
+        let j = arg_ref!(j)?;
+        json_string(&j.inner)
+    }
+}

@@ -15,28 +15,39 @@
 //!   shapes of `conformance/FORMAT.md`; times are RFC 3339.
 //! - No panic crosses the boundary: one would be `CSOPS_PANIC` (or NULL) with a message.
 //!
-//! Layout, one module per concept: `status` (the status codes), `boundary` (the last error,
-//! the panic guard every body goes through, and the helpers that read C arguments and write
-//! results), then `workflow` (workflows, requests, commands, weights), `metrics`, `journey`,
-//! `health` and `gitlab`. This root declares them and re-exports their items, which is what
+//! Layout, one module per concept: `status` (the status codes), `last_error` (the failure of
+//! a call and what C reads of it), `boundary` (the panic guard every body goes through, and the helpers that read C arguments and write
+//! results), then `workflow` (workflows, requests, commands, weights, replay, SLAs), `labels`,
+//! `customer` (segmentation, capacity, maturity), `metrics`, `journey`, `health` (scorecards),
+//! `health_score` (one account's score), `batch` (a book at once) and `gitlab`. This root declares them and re-exports their items, which is what
 //! cbindgen reads for `include/csops.h`. A new capability is a module here.
 
 #![allow(non_camel_case_types)]
 
 use std::ffi::c_char;
 
+mod batch;
 mod boundary;
+mod customer;
 mod gitlab;
 mod health;
+mod health_score;
 mod journey;
+mod labels;
+mod last_error;
 mod metrics;
 mod status;
 mod workflow;
 
+pub use batch::*;
 pub use boundary::*;
+pub use customer::*;
 pub use gitlab::*;
 pub use health::*;
+pub use health_score::*;
 pub use journey::*;
+pub use labels::*;
+pub use last_error::*;
 pub use metrics::*;
 pub use status::*;
 pub use workflow::*;

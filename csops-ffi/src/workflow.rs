@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Utc};
 use csops_core::workflow::{self as wf, Command, RejectionKind};
 use csops_core::{Config, Directory};
+use strum::VariantArray;
 
 use crate::*;
 
@@ -39,6 +40,14 @@ pub(crate) enum StepCommand<'a> {
     Prepared(&'a Command),
 }
 
+/// A transition as C reads it: its JSON with GitLab's REST update parameters beside.
+#[derive(serde::Serialize)]
+struct TransitionOut<'a> {
+    #[serde(flatten)]
+    transition: &'a wf::Transition,
+    rest_params: csops_core::gitlab::RestParams,
+}
+
 /// Applies (`dry_run` false: the request changes) or checks one command, and writes the
 /// transition as JSON when it is wanted: the one body of the four apply functions.
 pub(crate) fn step(
@@ -57,7 +66,10 @@ pub(crate) fn step(
     }
     .map_err(failure)?;
     // A transition always serializes; an out-parameter the caller asked for is written.
-    out.write_json(&t)?;
+    out.write_json(&TransitionOut {
+        rest_params: csops_core::gitlab::RestParams::from(&t),
+        transition: &t,
+    })?;
     Ok(CSOPS_OK)
 }
 
@@ -167,8 +179,9 @@ pub unsafe extern "C" fn csops_request_is_open(req: *const csops_request_t) -> b
 
 /// Applies a command (JSON, `{"type": …}`) by `actor` at `at_rfc3339` to `req`. On success the
 /// request is changed and, when `transition_json_out` is not NULL, it receives the transition as
-/// JSON (`from`, `to`, `add_labels`, `remove_labels`, `close`, `reopen`, `notifications`), which
-/// the caller frees with `csops_string_free`. On a rejection the status is its kind
+/// JSON (`from`, `to`, `add_labels`, `remove_labels`, `close`, `reopen`, `notifications`, and
+/// `rest_params`: GitLab's `PUT /projects/:id/issues/:iid` parameters `add_labels`,
+/// `remove_labels`, `state_event`, each present only when needed), which the caller frees with `csops_string_free`. On a rejection the status is its kind
 /// (`CSOPS_NOT_PERMITTED`, …), the request is unchanged and nothing is written.
 ///
 /// # Safety
@@ -331,3 +344,140 @@ pub unsafe extern "C" fn csops_weight_check(value: i64, weight_out: *mut i32) ->
         Ok(CSOPS_OK)
     }
 }
+
+/// The workflow as a Graphviz DOT digraph. The caller frees it with `csops_string_free`. NULL if
+/// `wf` is NULL.
+///
+/// # Safety
+/// `wf` is NULL or a live workflow.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_workflow_dot(wf: *const csops_workflow_t) -> *mut c_char {
+    ffi! {
+        arg_ref!(wf)?;
+        Ok(owned_string(csops_core::diagram::dot()))
+    }
+}
+
+/// The workflow's configuration as JSON (the format `csops_workflow_new` reads). The caller
+/// frees it with `csops_string_free`. NULL if `wf` is NULL.
+///
+/// # Safety
+/// `wf` is NULL or a live workflow.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_workflow_config_json(wf: *const csops_workflow_t) -> *mut c_char {
+    ffi! {
+        let wf = arg_ref!(wf)?;
+        json_string(wf.inner.config())
+    }
+}
+
+/// The workflow's directory as JSON (`{"person": ["role", …]}`). The caller frees it with
+/// `csops_string_free`. NULL if `wf` is NULL.
+///
+/// # Safety
+/// `wf` is NULL or a live workflow.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_workflow_directory_json(wf: *const csops_workflow_t) -> *mut c_char {
+    ffi! {
+        let wf = arg_ref!(wf)?;
+        json_string(wf.inner.directory())
+    }
+}
+
+/// Replays `history_json` (a JSON array of steps as `csops_request_to_json` writes them under
+/// `history`: `at`, `actor`, `from`, `to`, `command`) from `initial`, which is unchanged, and
+/// returns the resulting request (free it with `csops_request_free`). NULL on failure: a step
+/// that does not apply is `CSOPS_INVALID_INPUT` (`csops_last_error_key()` names it,
+/// `history[3]`; a step rejected on replay also gives its rejection's problems).
+///
+/// # Safety
+/// Handles are NULL or live; `history_json` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_workflow_replay(
+    wf: *const csops_workflow_t,
+    initial: *const csops_request_t,
+    history_json: *const c_char,
+) -> *mut csops_request_t {
+    ffi! {
+        let (wf, initial) = (arg_ref!(wf)?, arg_ref!(initial)?);
+        let steps: Vec<wf::Step> =
+            from_json_text(arg_text!(history_json)?, "history", CSOPS_INVALID_INPUT)?;
+        let inner = wf.inner.replay(&initial.inner, &steps).map_err(|e| {
+            // A replay's rejection is the input's fault here, not the caller's command.
+            Failure { status: CSOPS_INVALID_INPUT, ..failure(e) }
+        })?;
+        Ok(Box::into_raw(Box::new(csops_request_t { inner })))
+    }
+}
+
+/// The SLA breaches of `req` at `now_rfc3339` (SPEC §4) as a JSON array of `{kind, since, due,
+/// overdue_by}` (`overdue_by` in seconds), written to `breaches_json_out` (free it with
+/// `csops_string_free`). `CSOPS_INVALID_INPUT` when `now` is before the request's last step.
+///
+/// # Safety
+/// Handles are NULL or live; `now_rfc3339` is NULL or NUL-terminated; `breaches_json_out` is
+/// NULL (`CSOPS_INVALID_ARGUMENT`) or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_workflow_sla_breaches(
+    wf: *const csops_workflow_t,
+    req: *const csops_request_t,
+    now_rfc3339: *const c_char,
+    breaches_json_out: *mut *mut c_char,
+) -> csops_status_t {
+    ffi! {
+        let (wf, req) = (arg_ref!(wf)?, arg_ref!(req)?);
+        let out = arg_out!(breaches_json_out)?;
+        let now = instant(arg_text!(now_rfc3339)?, "now")?;
+        let breaches = wf.inner.sla_breaches(&req.inner, now).map_err(failure)?;
+        out.write_json(&breaches)?;
+        Ok(CSOPS_OK)
+    }
+}
+
+/// The time `req` has spent in each state up to `now_rfc3339`, as a JSON object from state
+/// name to seconds (states never entered left out), written to `times_json_out` (free it with
+/// `csops_string_free`). `CSOPS_INVALID_INPUT` when `now` is before the request's last step.
+///
+/// # Safety
+/// `req` is NULL or live; `now_rfc3339` is NULL or NUL-terminated; `times_json_out` is NULL
+/// (`CSOPS_INVALID_ARGUMENT`) or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_request_time_in_states(
+    req: *const csops_request_t,
+    now_rfc3339: *const c_char,
+    times_json_out: *mut *mut c_char,
+) -> csops_status_t {
+    ffi! {
+        let req = arg_ref!(req)?;
+        let out = arg_out!(times_json_out)?;
+        let now = instant(arg_text!(now_rfc3339)?, "now")?;
+        let times = csops_core::sla::time_in_states(&req.inner, now).map_err(failure)?;
+        let seconds: std::collections::BTreeMap<&str, i64> = times
+            .iter()
+            .map(|(state, d)| (state.as_str(), d.num_seconds()))
+            .collect();
+        out.write_json(&seconds)?;
+        Ok(CSOPS_OK)
+    }
+}
+
+/// The peer-review level of `req` under the workflow's rules (from its `change_kind`, SPEC §5):
+/// "required", "recommended" or "optional". Static: do not free. NULL if a handle is NULL.
+///
+/// # Safety
+/// Handles are NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_workflow_review_level(
+    wf: *const csops_workflow_t,
+    req: *const csops_request_t,
+) -> *const c_char {
+    ffi! {
+        let (wf, req) = (arg_ref!(wf)?, arg_ref!(req)?);
+        let level = wf.inner.review_level(&req.inner);
+        let index = csops_core::review::ReviewLevel::VARIANTS.iter().position(|l| *l == level);
+        Ok(name_ptr(&REVIEW_LEVEL_NAMES, index))
+    }
+}
+
+pub(crate) static REVIEW_LEVEL_NAMES: LazyLock<Vec<CString>> =
+    LazyLock::new(|| c_names::<csops_core::review::ReviewLevel>(|l| l.into()));

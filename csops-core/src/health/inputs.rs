@@ -153,3 +153,49 @@ pub struct ScoreContext<'a> {
     /// A manual override.
     pub override_: Option<&'a Override>,
 }
+
+/// What a score is computed against, owned: the form a binding reads from a document
+/// (`{"as_of": "2026-10-05", "segment": "high_touch", "previous": {"score": 71.0},
+/// "override": {…}}`, every key optional), lent to [`Scorecard::score`] as a [`ScoreContext`].
+///
+/// ```
+/// use csops_core::health::{ScoreOptions, Scorecard, Values};
+/// let options: ScoreOptions = serde_json::from_str(
+///     r#"{"as_of": "2026-10-05", "segment": "high_touch", "previous": {"score": 90.0}}"#,
+/// )?;
+/// let values = Values::from_json(
+///     r#"{"license_utilization": 31.0, "csm_sentiment": "red", "scm_adoption": 40.0,
+///         "ci_adoption": 20.0, "user_engagement": 35.0}"#,
+/// )?;
+/// let s = Scorecard::default().score(&values, &options.context())?;
+/// assert_eq!(s.trend.map(|t| t.to_string()).as_deref(), Some("down"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreOptions {
+    /// The day scored ([`ScoreContext::as_of`]).
+    #[serde(default)]
+    pub as_of: Option<NaiveDate>,
+    /// The account's segment ([`ScoreContext::segment`]).
+    #[serde(default)]
+    pub segment: Option<String>,
+    /// The previous score ([`ScoreContext::previous`]).
+    #[serde(default)]
+    pub previous: Option<Previous>,
+    /// A manual override ([`ScoreContext::override_`]).
+    #[serde(default, rename = "override")]
+    pub override_: Option<Override>,
+}
+
+impl ScoreOptions {
+    /// The context these options describe.
+    pub fn context(&self) -> ScoreContext<'_> {
+        ScoreContext {
+            as_of: self.as_of,
+            segment: self.segment.as_deref(),
+            previous: self.previous.clone(),
+            override_: self.override_.as_ref(),
+        }
+    }
+}

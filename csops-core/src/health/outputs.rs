@@ -124,7 +124,9 @@ pub struct HealthScore {
     pub vetoes: Vec<String>,
     /// The measures whose values were stale.
     pub stale: Vec<String>,
-    /// The override that applied.
+    /// The override that applied (`override` in JSON, as in the vectors and the Python
+    /// attribute; `override_` still reads).
+    #[serde(rename = "override", alias = "override_")]
     pub override_: Option<Override>,
     /// The trend against the previous score (`None` when either is Unknown or there is none).
     pub trend: Option<Trend>,

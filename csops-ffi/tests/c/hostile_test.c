@@ -9,6 +9,7 @@
  * Build: cc -std=c11 -Wall -Wextra -Werror -I csops-ffi/include hostile_test.c \
  *           -L target/debug -lcsops -Wl,-rpath,target/debug
  */
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -53,6 +54,10 @@ static void free_req(void *p) { csops_request_free(p); }
 static void free_cmd(void *p) { csops_command_free(p); }
 static void free_j(void *p) { csops_journey_free(p); }
 static void free_card(void *p) { csops_scorecard_free(p); }
+static void free_label(void *p) { csops_label_free(p); }
+static void free_set(void *p) { csops_label_set_free(p); }
+static void free_seg(void *p) { csops_segmentation_free(p); }
+static void free_health(void *p) { csops_health_free(p); }
 
 /* The call `name` with `a` in the slot the name gives, every other argument valid. */
 static csops_status_t with_request(const char *cmd, const char *actor, const char *at, bool apply) {
@@ -181,6 +186,126 @@ static csops_status_t board_as_of(const char *a) {
     return out_call(csops_board_report(WF, ISSUES, a, &out), &out);
 }
 
+static const char *ACCOUNT = "{\"id\": \"acme\", \"arr\": 120000}";
+static const char *ASSIGNMENTS = "[{\"account\": \"acme\", \"rule\": \"growth\", \"team\": \"Growth\", \"priority\": 2,"
+                                 " \"engagement\": \"mid_touch\", \"sales_segment\": \"Mid-Market\"}]";
+static const char *RATINGS = "{\"1\": 2, \"2\": 2, \"3\": 2, \"4\": 2, \"5\": 2, \"6\": 1, \"7\": 1, \"8\": 0, \"9\": 1,"
+                             " \"10\": 1, \"11\": 3, \"12\": 0, \"13\": 1, \"14\": 2, \"15\": 0}";
+
+static csops_status_t label_parse(const char *a) { MADE(csops_label_parse(a), free_label); }
+static csops_status_t scope_of(const char *a) {
+    char *out = NULL;
+    return out_call(csops_scope(a, &out), &out);
+}
+static csops_status_t label_set_new(const char *a) {
+    const char *labels[] = {"CSOps", a};
+    MADE(csops_label_set_new(labels, 2), free_set);
+}
+static csops_status_t label_set_change(const char *a, bool add) {
+    const char *labels[] = {"CSOps", "CSOps::Triage"};
+    csops_label_set_t *set = csops_label_set_new(labels, 2);
+    if (set == NULL) return CSOPS_PANIC;
+    char *out = NULL;
+    bool removed = false;
+    csops_status_t st = add ? csops_label_set_add(set, a, &out) : csops_label_set_remove(set, a, &removed);
+    csops_string_free(out);
+    csops_label_set_free(set);
+    return st;
+}
+static csops_status_t label_set_add(const char *a) { return label_set_change(a, true); }
+static csops_status_t label_set_remove(const char *a) { return label_set_change(a, false); }
+static csops_status_t with_loaded(const char *a, int which) {
+    csops_request_t *req = csops_workflow_load_request(WF, REQUEST);
+    if (req == NULL) return CSOPS_PANIC;
+    char *out = NULL;
+    csops_status_t st;
+    if (which == 0) {
+        csops_request_t *r = csops_workflow_replay(WF, req, a);
+        st = r == NULL ? csops_last_error_status() : CSOPS_OK;
+        csops_request_free(r);
+    } else if (which == 1) {
+        st = out_call(csops_workflow_sla_breaches(WF, req, a, &out), &out);
+    } else {
+        st = out_call(csops_request_time_in_states(req, a, &out), &out);
+    }
+    csops_request_free(req);
+    return st;
+}
+static csops_status_t replay_history(const char *a) { return with_loaded(a, 0); }
+static csops_status_t sla_now(const char *a) { return with_loaded(a, 1); }
+static csops_status_t time_in_states_now(const char *a) { return with_loaded(a, 2); }
+static csops_status_t segmentation_new(const char *a) { MADE(csops_segmentation_new(a), free_seg); }
+static csops_status_t segmentation_assign(const char *a, bool all) {
+    csops_segmentation_t *seg = csops_segmentation_new(NULL);
+    if (seg == NULL) return CSOPS_PANIC;
+    char *out = NULL;
+    csops_status_t st = out_call(all ? csops_segmentation_assign_all(seg, a, &out) : csops_segmentation_assign(seg, a, &out), &out);
+    csops_segmentation_free(seg);
+    return st;
+}
+static csops_status_t assign_account(const char *a) { return segmentation_assign(a, false); }
+static csops_status_t assign_all_accounts(const char *a) { return segmentation_assign(a, true); }
+static csops_status_t capacity_assignments(const char *a) {
+    char *out = NULL;
+    return out_call(csops_capacity_plan(a, NULL, NULL, &out), &out);
+}
+static csops_status_t capacity_current(const char *a) {
+    char *out = NULL;
+    return out_call(csops_capacity_plan(ASSIGNMENTS, a, NULL, &out), &out);
+}
+static csops_status_t capacity_model(const char *a) {
+    char *out = NULL;
+    return out_call(csops_capacity_plan(ASSIGNMENTS, NULL, a, &out), &out);
+}
+static csops_status_t maturity_ratings(const char *a) {
+    char *out = NULL;
+    return out_call(csops_maturity_report(a, NULL, &out), &out);
+}
+static csops_status_t maturity_foundations(const char *a) {
+    char *out = NULL;
+    return out_call(csops_maturity_report(RATINGS, a, &out), &out);
+}
+static csops_status_t journey_touchpoints(const char *a) {
+    csops_journey_t *j = csops_journey_new("acme", NULL);
+    if (j == NULL) return CSOPS_PANIC;
+    char *out = NULL;
+    csops_status_t st = out_call(csops_journey_touchpoints(j, a, &out), &out);
+    csops_journey_free(j);
+    return st;
+}
+static csops_status_t evaluate_values(const char *a) { MADE(csops_scorecard_evaluate(CARD, a, NULL), free_health); }
+static csops_status_t evaluate_options(const char *a) { MADE(csops_scorecard_evaluate(CARD, "{}", a), free_health); }
+static csops_status_t band_code(const char *a) {
+    uint8_t code = 0;
+    return csops_scorecard_band_code(CARD, a, &code);
+}
+static csops_status_t segment_code(const char *a) {
+    uint32_t code = 0;
+    return csops_scorecard_segment_code(CARD, a, &code);
+}
+static csops_status_t category_measure(const char *a) {
+    double code = 0;
+    return csops_scorecard_category_code(CARD, a, "red", &code);
+}
+static csops_status_t category_name(const char *a) {
+    double code = 0;
+    return csops_scorecard_category_code(CARD, "csm_sentiment", a, &code);
+}
+static csops_status_t with_batch(const char *a, int which) {
+    csops_batch_t *b = csops_batch_new(CARD, 1);
+    if (b == NULL) return CSOPS_PANIC;
+    double x = 50.0;
+    int64_t day = 20000;
+    csops_status_t st = which == 0   ? csops_batch_values(b, a, &x)
+                        : which == 1 ? csops_batch_observed(b, a, &day)
+                                     : csops_batch_as_of(b, a);
+    csops_batch_free(b);
+    return st;
+}
+static csops_status_t batch_values_measure(const char *a) { return with_batch(a, 0); }
+static csops_status_t batch_observed_measure(const char *a) { return with_batch(a, 1); }
+static csops_status_t batch_as_of(const char *a) { return with_batch(a, 2); }
+
 /* What a slot holds: JSON (nesting and truncation are CSOPS_INVALID_JSON), a configuration
  * (JSON, else TOML: what is not JSON is a TOML error, CSOPS_INVALID_CONFIG), or plain text. */
 enum kind { JSON, CONFIG, TEXT };
@@ -213,7 +338,7 @@ static const struct slot SLOTS[] = {
     {"journey_record(event_json)", journey_record_event, JSON, false},
     {"journey_record(date_iso)", journey_record_date, TEXT, false},
     {"journey_advance(now_iso)", journey_advance, TEXT, false},
-    {"scorecard_new(json_or_null)", scorecard_new, JSON, true},
+    {"scorecard_new(json_or_null)", scorecard_new, CONFIG, true},
     {"scorecard_score(values_json)", score_values, JSON, false},
     {"scorecard_score(as_of_or_null)", score_as_of, TEXT, true},
     {"scorecard_score(segment_or_null)", score_segment, TEXT, true},
@@ -228,6 +353,32 @@ static const struct slot SLOTS[] = {
     {"gitlab_audit(as_of_rfc3339)", audit_as_of, TEXT, false},
     {"board_report(requests_json)", board_requests, JSON, false},
     {"board_report(as_of_rfc3339)", board_as_of, TEXT, false},
+    {"label_parse(text)", label_parse, TEXT, false},
+    {"scope(label)", scope_of, TEXT, false},
+    {"label_set_new(labels[1])", label_set_new, TEXT, false},
+    {"label_set_add(label)", label_set_add, TEXT, false},
+    {"label_set_remove(label)", label_set_remove, TEXT, false},
+    {"workflow_replay(history_json)", replay_history, JSON, false},
+    {"workflow_sla_breaches(now_rfc3339)", sla_now, TEXT, false},
+    {"request_time_in_states(now_rfc3339)", time_in_states_now, TEXT, false},
+    {"segmentation_new(rules_or_null)", segmentation_new, CONFIG, true},
+    {"segmentation_assign(account_json)", assign_account, JSON, false},
+    {"segmentation_assign_all(accounts_json)", assign_all_accounts, JSON, false},
+    {"capacity_plan(assignments_json)", capacity_assignments, JSON, false},
+    {"capacity_plan(current_json_or_null)", capacity_current, JSON, true},
+    {"capacity_plan(model_json_or_null)", capacity_model, JSON, true},
+    {"maturity_report(ratings_json)", maturity_ratings, JSON, false},
+    {"maturity_report(foundations_json_or_null)", maturity_foundations, JSON, true},
+    {"journey_touchpoints(engagement)", journey_touchpoints, TEXT, false},
+    {"scorecard_evaluate(values_json)", evaluate_values, JSON, false},
+    {"scorecard_evaluate(options_json_or_null)", evaluate_options, JSON, true},
+    {"scorecard_band_code(band)", band_code, TEXT, false},
+    {"scorecard_segment_code(segment)", segment_code, TEXT, false},
+    {"scorecard_category_code(measure)", category_measure, TEXT, false},
+    {"scorecard_category_code(category)", category_name, TEXT, false},
+    {"batch_values(measure)", batch_values_measure, TEXT, false},
+    {"batch_observed(measure)", batch_observed_measure, TEXT, false},
+    {"batch_as_of(day_iso_or_null)", batch_as_of, TEXT, true},
 };
 
 /* `n` bytes: `open`, then `fill` repeated, then `close`, NUL-terminated. */
@@ -346,6 +497,42 @@ static void null_handles_and_outputs(void) {
     CHECK(csops_gitlab_audit(NULL, ISSUES, NULL, AT, &out) == bad, "audit wf");
     CHECK(csops_gitlab_audit(WF, ISSUES, NULL, AT, NULL) == bad, "audit out");
     CHECK(csops_board_report(NULL, ISSUES, AT, &out) == bad, "board wf");
+    CHECK(csops_label_canonical(NULL) == NULL && csops_label_state(NULL) == NULL && csops_label_scope(NULL) == NULL &&
+              csops_label_family(NULL) == NULL && csops_label_text(NULL) == NULL,
+          "label getters");
+    CHECK(csops_scope("a::b", NULL) == bad, "scope out");
+    CHECK(csops_label_set_new(NULL, 2) == NULL && csops_last_error_status() == bad, "label set NULL array");
+    CHECK(csops_label_set_add(NULL, "x", &out) == bad && csops_label_set_remove(NULL, "x", NULL) == bad, "set NULL");
+    CHECK(csops_label_set_count(NULL) == 0 && csops_label_set_label(NULL, 0) == NULL, "set getters");
+    CHECK(csops_workflow_dot(NULL) == NULL && csops_workflow_config_json(NULL) == NULL &&
+              csops_workflow_directory_json(NULL) == NULL,
+          "workflow getters");
+    CHECK(csops_workflow_replay(WF, NULL, "[]") == NULL && csops_last_error_status() == bad, "replay initial");
+    CHECK(csops_workflow_sla_breaches(WF, req, AT, NULL) == bad && csops_workflow_sla_breaches(NULL, req, AT, &out) == bad,
+          "sla");
+    CHECK(csops_request_time_in_states(NULL, AT, &out) == bad && csops_request_time_in_states(req, AT, NULL) == bad,
+          "time in states");
+    CHECK(csops_workflow_review_level(NULL, req) == NULL && csops_workflow_review_level(WF, NULL) == NULL, "review");
+    CHECK(csops_segmentation_assign(NULL, ACCOUNT, &out) == bad && csops_segmentation_to_json(NULL) == NULL,
+          "segmentation");
+    CHECK(csops_capacity_plan(ASSIGNMENTS, NULL, NULL, NULL) == bad, "capacity out");
+    CHECK(csops_maturity_report("{}", NULL, NULL) == bad, "maturity out");
+    CHECK(csops_journey_touchpoints(NULL, "high_touch", &out) == bad && csops_journey_to_json(NULL) == NULL,
+          "journey");
+    CHECK(csops_scorecard_evaluate(NULL, "{}", NULL) == NULL && csops_last_error_status() == bad, "evaluate card");
+    CHECK(isnan(csops_health_score(NULL)) && csops_health_band(NULL) == NULL && isnan(csops_health_coverage(NULL)) &&
+              csops_health_trend(NULL) == NULL && !csops_health_band_change(NULL, NULL, NULL) &&
+              csops_health_veto_count(NULL) == 0 && csops_health_reason(NULL, 0) == NULL &&
+              csops_health_to_json(NULL) == NULL,
+          "health getters");
+    CHECK(csops_scorecard_validate(CARD, 2, NULL, NULL, &out) == bad, "validate columns");
+    CHECK(csops_scorecard_band_code(CARD, "Purple", (uint8_t[]){0}) == CSOPS_INVALID_INPUT, "band Purple");
+    CHECK(csops_batch_new(NULL, 3) == NULL && csops_batch_score(NULL, &d, NULL, NULL) == bad, "batch NULL");
+    csops_batch_t *batch = csops_batch_new(CARD, 2);
+    CHECK(csops_batch_score(batch, &d, NULL, NULL) == bad, "batch outputs");
+    CHECK(csops_batch_explain(batch, 2) == NULL && csops_last_error_status() == CSOPS_INVALID_INPUT, "explain row 2");
+    csops_batch_free(batch);
+    CHECK(csops_last_error_problem(0, NULL, NULL, NULL) == bad, "no problem 0 after a non-rejection");
     CHECK(out == NULL, "no output written on failure");
     csops_string_free(NULL);
     csops_request_free(NULL);
@@ -353,6 +540,11 @@ static void null_handles_and_outputs(void) {
     csops_journey_free(NULL);
     csops_scorecard_free(NULL);
     csops_workflow_free(NULL);
+    csops_label_free(NULL);
+    csops_label_set_free(NULL);
+    csops_segmentation_free(NULL);
+    csops_health_free(NULL);
+    csops_batch_free(NULL);
     csops_journey_free(j);
     csops_command_free(cmd);
     csops_request_free(req);

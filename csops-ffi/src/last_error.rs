@@ -1,0 +1,203 @@
+//! The thread-local last error and what C reads of it: the status, the message, the input it
+//! is about (`key`) and, for a rejected command, its rule, missing inputs and every problem as
+//! structure.
+
+use std::cell::RefCell;
+use std::ffi::{CString, c_char};
+
+use csops_core::workflow::Rejection;
+
+use crate::*;
+
+/// A failed call: the status, the message, and what the core said about it.
+pub(crate) struct Failure {
+    pub(crate) status: csops_status_t,
+    pub(crate) message: String,
+    /// The input the error is about ("" when the core did not say).
+    pub(crate) key: String,
+    /// The rejection, for a rejected command.
+    pub(crate) rejection: Option<Rejection>,
+}
+
+impl Failure {
+    /// A failure whose message quotes inputs bounded, as the core's do (a binding-side parse
+    /// echoes what serde echoes).
+    pub(crate) fn new(status: csops_status_t, message: impl Into<String>) -> Failure {
+        Failure {
+            status,
+            message: csops_core::bounded_message(message.into()),
+            key: String::new(),
+            rejection: None,
+        }
+    }
+}
+
+/// The core's error as a failure, its status decided in one place: text that is not JSON
+/// (or TOML) at all is `CSOPS_INVALID_JSON`; a rejected command or a weight rule is its kind's
+/// status; else the error's class (`CSOPS_INVALID_CONFIG`, `CSOPS_INVALID_INPUT`).
+pub(crate) fn failure(e: impl Into<csops_core::Error>) -> Failure {
+    use csops_core::workflow::ReplayError;
+    let e = e.into();
+    let status = if e.is_syntax() {
+        CSOPS_INVALID_JSON
+    } else if let Some(kind) = e.rejection_kind() {
+        kind.into()
+    } else {
+        match e.class() {
+            csops_core::ErrorClass::Config => CSOPS_INVALID_CONFIG,
+            _ => CSOPS_INVALID_INPUT,
+        }
+    };
+    let rejection = match &e {
+        csops_core::Error::Rejected(r)
+        | csops_core::Error::Replay(ReplayError::Rejected { rejection: r, .. }) => Some(r.clone()),
+        _ => None,
+    };
+    Failure {
+        key: e.key(),
+        rejection,
+        ..Failure::new(status, e.to_string())
+    }
+}
+
+/// One problem of a rejection, as C reads it.
+struct Problem {
+    kind: csops_status_t,
+    rule: CString,
+    missing: Option<CString>,
+}
+
+/// The last failure on this thread, its texts NUL-terminated once, when it is set.
+#[derive(Default)]
+struct LastError {
+    status: Option<csops_status_t>,
+    message: CString,
+    key: CString,
+    rule: CString,
+    missing: Vec<CString>,
+    problems: Vec<Problem>,
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<LastError> = RefCell::new(LastError::default());
+}
+
+pub(crate) fn set_last_error(failure: Failure) {
+    let (rule, missing, problems) = match &failure.rejection {
+        None => (CString::default(), Vec::new(), Vec::new()),
+        Some(r) => (
+            c_string(r.rule()),
+            r.missing().map(c_string).collect(),
+            r.problems
+                .iter()
+                .map(|p| Problem {
+                    kind: p.kind.into(),
+                    rule: c_string(p.rule()),
+                    missing: p.missing().map(c_string),
+                })
+                .collect(),
+        ),
+    };
+    let message = failure.message.replace('\0', "\\0");
+    LAST_ERROR.with(|e| {
+        *e.borrow_mut() = LastError {
+            status: Some(failure.status),
+            message: c_string(message),
+            key: c_string(failure.key),
+            rule,
+            missing,
+            problems,
+        }
+    });
+}
+
+fn read<T>(f: impl FnOnce(&LastError) -> T) -> T {
+    LAST_ERROR.with(|e| f(&e.borrow()))
+}
+
+/// The message of the last failure on this thread ("" if none). Owned by csops: valid until the
+/// next csops call on this thread; do not free.
+#[unsafe(no_mangle)]
+pub extern "C" fn csops_last_error_message() -> *const c_char {
+    ffi! { Ok(read(|e| e.message.as_ptr())) }
+}
+
+/// The status of the last failure on this thread (`CSOPS_OK` if none): what a constructor that
+/// returned NULL would have returned (`CSOPS_INVALID_CONFIG`, `CSOPS_INVALID_JSON`, …). For a
+/// rejected command it is the rejection's kind (`CSOPS_NOT_PERMITTED`, …).
+#[unsafe(no_mangle)]
+pub extern "C" fn csops_last_error_status() -> csops_status_t {
+    ffi! { Ok(read(|e| e.status.unwrap_or(CSOPS_OK))) }
+}
+
+/// The input the last failure is about, as the core names it ("" when it names none): a
+/// dotted path into a document (`sla.untriaged_days`, `labels[2]`, `[4].author.username`), an
+/// argument (`at`, `as_of`, `account`) or `.` for the input as a whole (a rejected command).
+/// Owned by csops like the message.
+#[unsafe(no_mangle)]
+pub extern "C" fn csops_last_error_key() -> *const c_char {
+    ffi! { Ok(read(|e| e.key.as_ptr())) }
+}
+
+/// The rule the last rejected command broke, in words ("" when the last failure was not a
+/// rejection). Owned by csops like the message.
+#[unsafe(no_mangle)]
+pub extern "C" fn csops_last_error_rule() -> *const c_char {
+    ffi! { Ok(read(|e| e.rule.as_ptr())) }
+}
+
+/// How many inputs or checklist items the last rejection found missing (for
+/// `CSOPS_MISSING_INPUT` and `CSOPS_CHECKLIST_INCOMPLETE`; 0 otherwise).
+#[unsafe(no_mangle)]
+pub extern "C" fn csops_last_error_missing_count() -> usize {
+    ffi! { Ok(read(|e| e.missing.len())) }
+}
+
+/// Missing input `i` of the last rejection (`change_kind`, `peer_reviewer`, a checklist item),
+/// NULL when `i` is out of range. Owned by csops like the message.
+#[unsafe(no_mangle)]
+pub extern "C" fn csops_last_error_missing(i: usize) -> *const c_char {
+    ffi! { Ok(read(|e| e.missing.get(i).map_or(std::ptr::null(), |m| m.as_ptr()))) }
+}
+
+/// How many requirements the last rejection found unmet (at least 1 for a rejection, 0
+/// otherwise), in precedence order: the first is the one the status names.
+#[unsafe(no_mangle)]
+pub extern "C" fn csops_last_error_problem_count() -> usize {
+    ffi! { Ok(read(|e| e.problems.len())) }
+}
+
+/// Problem `i` of the last rejection: its kind (a rejection status, 1–9), its rule in words and
+/// the missing input it is about (NULL when it is about none). Each out-parameter may be NULL;
+/// the texts are owned by csops like the message. `CSOPS_INVALID_ARGUMENT` when `i` is out of
+/// range (nothing written).
+///
+/// # Safety
+/// The out-parameters are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_last_error_problem(
+    i: usize,
+    kind_out: *mut csops_status_t,
+    rule_out: *mut *const c_char,
+    missing_out: *mut *const c_char,
+) -> csops_status_t {
+    // Read before the boundary: a failure here replaces the error being read.
+    let problem = read(|e| {
+        e.problems.get(i).map(|p| {
+            (
+                p.kind,
+                p.rule.as_ptr(),
+                p.missing.as_ref().map_or(std::ptr::null(), |m| m.as_ptr()),
+            )
+        })
+    });
+    ffi! {
+        let (kind, rule, missing) = problem.ok_or_else(|| {
+            Failure::new(CSOPS_INVALID_ARGUMENT, format!("i is {i}: the last error has no problem {i}"))
+        })?;
+        arg_out_or_null!(kind_out).write(kind);
+        arg_out_or_null!(rule_out).write(rule);
+        arg_out_or_null!(missing_out).write(missing);
+        Ok(CSOPS_OK)
+    }
+}

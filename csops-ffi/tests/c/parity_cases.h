@@ -1,0 +1,272 @@
+/* What the Python README shows, from C (issue 18): labels and label sets, a rejection read as
+ * structure, replay, SLAs, time in state, the review level, REST parameters, diagrams,
+ * segmentation, capacity, maturity, journey touchpoints and JSON, one account scored with a
+ * previous score and an override, a book scored with observation days and previous bands, and
+ * a validation. Included once by workflow_test.c, after check.h and cJSON. */
+#ifndef CSOPS_TEST_PARITY_CASES_H
+#define CSOPS_TEST_PARITY_CASES_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "check.h"
+
+/* A JSON text's member `key` as a string ("" when absent). */
+static int json_has(const char *json, const char *key, const char *value) {
+    cJSON *j = cJSON_Parse(json);
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(j, key);
+    int ok = cJSON_IsString(item) && strcmp(item->valuestring, value) == 0;
+    cJSON_Delete(j);
+    return ok;
+}
+
+static void labels_from_c(void) {
+    csops_label_t *l = csops_label_parse("CS Ops::Awaiting Feedback");
+    CHECK(l != NULL && strcmp(csops_label_canonical(l), "CSOps::Awaiting Feedback") == 0 &&
+              strcmp(csops_label_state(l), "AwaitingFeedback") == 0 && strcmp(csops_label_scope(l), "CS Ops") == 0 &&
+              strcmp(csops_label_family(l), "workflow") == 0,
+          "a label's parts (%s, %s)", l ? csops_label_canonical(l) : "", l ? csops_label_family(l) : "");
+    csops_label_free(l);
+    l = csops_label_parse("Frontend");
+    CHECK(l != NULL && csops_label_state(l) == NULL && csops_label_scope(l) == NULL &&
+              strcmp(csops_label_family(l), "other") == 0,
+          "a plain label has no state and no scope");
+    csops_label_free(l);
+    CHECK(csops_label_parse(" :: ") == NULL && csops_last_error_status() == CSOPS_INVALID_INPUT, "a blank label");
+
+    const char *labels[] = {"CSOps", "CSOps::Triage", "team::a"};
+    csops_label_set_t *set = csops_label_set_new(labels, 3);
+    char *displaced = NULL;
+    CHECK(set != NULL && csops_label_set_add(set, "CSOps::Blocked", &displaced) == CSOPS_OK &&
+              strcmp(displaced, "[\"CSOps::Triage\"]") == 0 && csops_label_set_count(set) == 3,
+          "a scoped label displaces its scope (%s)", displaced ? displaced : "");
+    bool removed = false;
+    CHECK(csops_label_set_remove(set, "team::a", &removed) == CSOPS_OK && removed && csops_label_set_count(set) == 2 &&
+              csops_label_set_label(set, 2) == NULL,
+          "remove");
+    CHECK(csops_label_set_add(set, "::", NULL) == CSOPS_INVALID_INPUT && csops_label_set_count(set) == 2,
+          "a blank label is refused and the set unchanged");
+    csops_string_free(displaced);
+    csops_label_set_free(set);
+    char *scope = NULL;
+    CHECK(csops_scope("a::b::c", &scope) == CSOPS_OK && strcmp(scope, "a::b") == 0, "scope of text");
+    csops_string_free(scope);
+}
+
+static void workflow_from_c(void) {
+    csops_workflow_t *wf = csops_workflow_new(
+        "{\"lena\": [\"workstream_lead:Gainsight\"], \"omar\": [\"cs_ops\"], \"gia\": [\"cs_ops\", \"gainsight_admin\"]}",
+        NULL);
+    csops_request_t *req = csops_workflow_load_request(
+        wf, "{\"id\": 101, \"author\": \"rita\", \"labels\": [\"CSOps\", \"Gainsight\"], "
+            "\"created_at\": \"2026-01-05T09:00:00Z\", \"change_kind\": \"gainsight_rule\"}");
+    CHECK(wf != NULL && req != NULL, "fixtures");
+    if (wf == NULL || req == NULL) return;
+    csops_request_t *initial = csops_workflow_load_request(
+        wf, "{\"id\": 101, \"author\": \"rita\", \"labels\": [\"CSOps\", \"Gainsight\"], "
+            "\"created_at\": \"2026-01-05T09:00:00Z\", \"change_kind\": \"gainsight_rule\"}");
+    CHECK(strcmp(csops_workflow_review_level(wf, req), "required") == 0, "a Gainsight rule needs a review");
+
+    /* A rejection as structure: kind, rule, missing inputs, every problem. */
+    CHECK(csops_workflow_apply(wf, req, "{\"type\": \"decline\", \"reason\": \"dup\"}", "omar",
+                               "2026-01-06T10:05:00Z", NULL) == CSOPS_NOT_PERMITTED &&
+              strlen(csops_last_error_rule()) > 0 && csops_last_error_problem_count() >= 1 &&
+              strcmp(csops_last_error_key(), ".") == 0,
+          "not permitted, with its rule (%s)", csops_last_error_rule());
+    char *transition = NULL;
+    CHECK(csops_workflow_apply(wf, req, "{\"type\": \"triage\"}", "lena", "2026-01-06T10:00:00Z", &transition) ==
+                  CSOPS_OK &&
+              strstr(transition, "\"rest_params\":{\"add_labels\":\"CSOps::Triage\"}") != NULL,
+          "a transition carries GitLab's REST parameters (%s)", transition);
+    csops_string_free(transition);
+    CHECK(csops_workflow_apply(wf, req, "{\"type\": \"ready\"}", "lena", "2026-01-06T10:01:00Z", NULL) ==
+                  CSOPS_MISSING_INPUT &&
+              csops_last_error_missing_count() == 1 && strcmp(csops_last_error_missing(0), "weight") == 0 &&
+              csops_last_error_missing(1) == NULL,
+          "the missing input by name (%zu: %s)", csops_last_error_missing_count(), csops_last_error_missing(0));
+    csops_status_t kind = CSOPS_OK;
+    const char *rule = NULL, *missing = NULL;
+    CHECK(csops_last_error_problem(0, &kind, &rule, &missing) == CSOPS_OK && kind == CSOPS_MISSING_INPUT &&
+              strcmp(missing, "weight") == 0 && strlen(rule) > 0,
+          "problem 0");
+    CHECK(csops_workflow_apply(wf, req, "{\"type\": \"ready\", \"weight\": 3}", "lena", "2026-01-06T10:02:00Z", NULL) ==
+              CSOPS_OK,
+          "ready");
+
+    /* Replay, SLAs, time in state. */
+    char *json = csops_request_to_json(req);
+    cJSON *r = cJSON_Parse(json);
+    char *history = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(r, "history"));
+    csops_request_t *replayed = csops_workflow_replay(wf, initial, history);
+    CHECK(replayed != NULL && strcmp(csops_request_state(replayed), csops_request_state(req)) == 0 &&
+              strcmp(csops_request_state(initial), "New") == 0,
+          "a history replays from the initial request, which is unchanged");
+    csops_request_free(replayed);
+    CHECK(csops_workflow_replay(wf, req, history) == NULL && csops_last_error_status() == CSOPS_INVALID_INPUT &&
+              strcmp(csops_last_error_key(), "history[0]") == 0,
+          "a history that does not replay names the step (%s)", csops_last_error_key());
+    char *breaches = NULL;
+    CHECK(csops_workflow_sla_breaches(wf, req, "2026-03-01T00:00:00Z", &breaches) == CSOPS_OK && breaches[0] == '[',
+          "SLA breaches (%s)", breaches);
+    csops_string_free(breaches);
+    char *times = NULL;
+    CHECK(csops_request_time_in_states(req, "2026-01-07T10:02:00Z", &times) == CSOPS_OK &&
+              strstr(times, "\"ReadyForAssignment\":86400") != NULL,
+          "a day ready for assignment (%s)", times);
+    csops_string_free(times);
+    times = NULL;
+    CHECK(csops_request_time_in_states(req, "2026-01-01T00:00:00Z", &times) == CSOPS_INVALID_INPUT && times == NULL,
+          "time runs forward");
+
+    char *dot = csops_workflow_dot(wf);
+    CHECK(dot != NULL && strncmp(dot, "digraph", 7) == 0, "DOT");
+    csops_string_free(dot);
+    char *config = csops_workflow_config_json(wf);
+    char *directory = csops_workflow_directory_json(wf);
+    CHECK(config != NULL && config[0] == '{' && directory != NULL && strstr(directory, "lena") != NULL,
+          "configuration and directory");
+    csops_workflow_t *again = csops_workflow_new(directory, config);
+    CHECK(again != NULL, "a workflow from its own configuration and directory");
+    csops_workflow_free(again);
+    csops_string_free(config);
+    csops_string_free(directory);
+    free(history);
+    cJSON_Delete(r);
+    csops_string_free(json);
+    csops_request_free(initial);
+    csops_request_free(req);
+    csops_workflow_free(wf);
+}
+
+static void customer_side_from_c(void) {
+    csops_segmentation_t *seg = csops_segmentation_new(NULL);
+    char *assignment = NULL;
+    CHECK(seg != NULL && csops_segmentation_assign(seg, "{\"id\": \"acme\", \"arr\": 600000}", &assignment) == CSOPS_OK &&
+              json_has(assignment, "account", "acme"),
+          "an account's segment (%s)", assignment);
+    csops_string_free(assignment);
+    char *assignments = NULL;
+    CHECK(csops_segmentation_assign_all(seg, "[{\"id\": \"a\", \"arr\": 600000}, {\"id\": \"b\", \"arr\": 3000}]",
+                                        &assignments) == CSOPS_OK,
+          "a book's segments");
+    char *plan = NULL;
+    CHECK(csops_capacity_plan(assignments, "{\"Strategic\": 1}", NULL, &plan) == CSOPS_OK && strstr(plan, "\"teams\"") != NULL,
+          "a capacity plan (%s)", plan);
+    csops_string_free(plan);
+    CHECK(csops_capacity_plan(assignments, "{\"Strategc\": 1}", NULL, &plan) == CSOPS_INVALID_INPUT &&
+              strstr(csops_last_error_message(), "Strategc") != NULL,
+          "a mistyped team is refused, named");
+    csops_string_free(assignments);
+    char *rules = csops_segmentation_to_json(seg);
+    csops_segmentation_t *copy = csops_segmentation_new(rules);
+    CHECK(copy != NULL, "rules round trip");
+    csops_segmentation_free(copy);
+    csops_string_free(rules);
+    CHECK(csops_segmentation_new("{\"rules\": [{\"nme\": 1}]}") == NULL && csops_last_error_status() == CSOPS_INVALID_CONFIG,
+          "bad rules");
+    csops_segmentation_free(seg);
+
+    const char *ratings =
+        "{\"1\": 2, \"2\": 2, \"3\": 2, \"4\": 2, \"5\": 2, \"6\": 1, \"7\": 1, \"8\": 0, \"9\": 1, \"10\": 1, "
+        "\"11\": 3, \"12\": 0, \"13\": 1, \"14\": 2, \"15\": 0}";
+    char *report = NULL;
+    CHECK(csops_maturity_report(ratings, NULL, &report) == CSOPS_OK && strstr(report, "\"weakest\"") != NULL,
+          "a maturity report (%s)", report);
+    csops_string_free(report);
+    CHECK(csops_maturity_report("{\"1\": 2}", NULL, &report) == CSOPS_INVALID_INPUT &&
+              strcmp(csops_last_error_key(), "ratings") == 0,
+          "ratings missing capabilities are refused");
+
+    csops_journey_t *j = csops_journey_new("acme", NULL);
+    char *touchpoints = NULL;
+    CHECK(csops_journey_touchpoints(j, "high_touch", &touchpoints) == CSOPS_OK && touchpoints[0] == '[',
+          "touchpoints");
+    csops_string_free(touchpoints);
+    CHECK(csops_journey_touchpoints(j, "warm_touch", &touchpoints) == CSOPS_INVALID_INPUT &&
+              strstr(csops_last_error_message(), "tech_touch") != NULL,
+          "an unknown engagement model lists the known ones");
+    char *journey = csops_journey_to_json(j);
+    CHECK(journey != NULL && json_has(journey, "stage", "Align") && json_has(journey, "account", "acme"),
+          "a journey as JSON (%s)", journey);
+    csops_string_free(journey);
+    csops_journey_free(j);
+}
+
+static void health_from_c(void) {
+    csops_scorecard_t *card = csops_scorecard_new(csops_scorecard_default_toml());
+    CHECK(card != NULL && csops_scorecard_band_count(card) >= 3 && csops_scorecard_segment_count(card) >= 1,
+          "the default scorecard from its TOML");
+    if (card == NULL) return;
+    const char *values = "{\"license_utilization\": 31.0, \"csm_sentiment\": \"red\", \"scm_adoption\": 40.0,"
+                         " \"ci_adoption\": 20.0, \"user_engagement\": 35.0}";
+    csops_health_t *h = csops_scorecard_evaluate(card, values, "{\"segment\": \"high_touch\"}");
+    CHECK(h != NULL && strcmp(csops_health_band(h), "Red") == 0 && fabs(csops_health_score(h) - 17.4) < 0.05 &&
+              csops_health_reason_count(h) >= 1 && strcmp(csops_health_reason(h, 0), "veto: csm_sentiment") == 0 &&
+              csops_health_veto_count(h) == 1 && strcmp(csops_health_veto(h, 0), "csm_sentiment") == 0,
+          "the README's account (%f %s)", h ? csops_health_score(h) : 0.0, h ? csops_health_band(h) : "");
+    csops_health_free(h);
+    h = csops_scorecard_evaluate(card, values,
+                                 "{\"as_of\": \"2026-11-01\", \"previous\": {\"score\": 80, \"band\": \"Green\"},"
+                                 " \"override\": {\"band\": \"Yellow\", \"author\": \"lena\", \"reason\": \"call\","
+                                 " \"expires\": \"2027-01-01\"}}");
+    const char *from = NULL, *to = NULL;
+    CHECK(h != NULL && strcmp(csops_health_band(h), "Yellow") == 0 && strcmp(csops_health_computed_band(h), "Red") == 0 &&
+              strcmp(csops_health_trend(h), "down") == 0 && csops_health_band_change(h, &from, &to) &&
+              strcmp(from, "Green") == 0 && strcmp(to, "Yellow") == 0,
+          "trend, band change and override");
+    char *whole = csops_health_to_json(h);
+    CHECK(whole != NULL && strstr(whole, "\"override\"") != NULL, "the whole score as JSON");
+    csops_string_free(whole);
+    csops_health_free(h);
+    CHECK(csops_scorecard_evaluate(card, values, "{\"as_off\": \"2026-11-01\"}") == NULL &&
+              csops_last_error_status() == CSOPS_INVALID_INPUT && strstr(csops_last_error_message(), "as_off") != NULL,
+          "a mistyped option is named");
+
+    /* A book: observation days (one stale), previous bands (hysteresis), four threads. */
+    double util[3] = {92.0, 31.0, 62.0}, sentiment[3], scm[3] = {80.0, 40.0, 60.0};
+    CHECK(csops_scorecard_category_code(card, "csm_sentiment", "green", &sentiment[0]) == CSOPS_OK &&
+              csops_scorecard_category_code(card, "csm_sentiment", "red", &sentiment[1]) == CSOPS_OK,
+          "category codes");
+    sentiment[2] = NAN;
+    int64_t seen[3] = {20390, 19000, INT64_MIN}; /* 2025-10-29, 2022-01-08, unknown */
+    uint8_t previous[3];
+    CHECK(csops_scorecard_band_code(card, "Green", &previous[0]) == CSOPS_OK &&
+              csops_scorecard_band_code(card, "red", &previous[1]) == CSOPS_OK &&
+              csops_scorecard_band_code(card, "Unknown", &previous[2]) == CSOPS_OK && previous[2] == 255,
+          "band codes");
+    csops_batch_t *b = csops_batch_new(card, 3);
+    CHECK(csops_batch_values(b, "license_utilization", util) == CSOPS_OK &&
+              csops_batch_observed(b, "license_utilization", seen) == CSOPS_OK &&
+              csops_batch_values(b, "csm_sentiment", sentiment) == CSOPS_OK &&
+              csops_batch_values(b, "scm_adoption", scm) == CSOPS_OK && csops_batch_previous_bands(b, previous) == CSOPS_OK &&
+              csops_batch_as_of(b, "2025-11-01") == CSOPS_OK && csops_batch_threads(b, 4) == CSOPS_OK,
+          "a batch's columns");
+    CHECK(csops_batch_values(b, "licence_utilization", util) == CSOPS_INVALID_INPUT &&
+              strstr(csops_last_error_message(), "license_utilization") != NULL,
+          "a mistyped measure lists the measures");
+    double score[3], coverage[3];
+    uint8_t band[3];
+    CHECK(csops_batch_score(b, score, band, coverage) == CSOPS_OK, "the batch scores");
+    for (size_t r = 0; r < 3; r++) {
+        csops_health_t *row = csops_batch_explain(b, r);
+        double s = csops_health_score(row);
+        CHECK(row != NULL && (isnan(s) ? isnan(score[r]) : s == score[r]) &&
+                  strcmp(csops_health_band(row), csops_scorecard_band_name(card, band[r])) == 0,
+              "row %zu explained as scored", r);
+        if (r == 1) CHECK(row != NULL && csops_health_stale_count(row) == 1, "row 1's utilization is stale");
+        csops_health_free(row);
+    }
+    char *validation = NULL;
+    bool churned[3] = {false, true, false};
+    CHECK(csops_scorecard_validate(card, 3, score, churned, &validation) == CSOPS_OK &&
+              strstr(validation, "\"auc\"") != NULL,
+          "a validation (%s)", validation);
+    csops_string_free(validation);
+    csops_batch_free(b);
+    csops_scorecard_free(card);
+}
+
+#endif
