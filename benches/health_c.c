@@ -2,7 +2,7 @@
  * (csops_scorecard_score_batch over caller-allocated double columns), beside the same floor as
  * `cargo bench -p csops-benches --bench health` (one pass reading the columns) and on the
  * same book: the same generator, seed and draw order, so the Unknown count matches the Rust
- * bench's. Best of 15 rounds; the ABI's overhead is the difference from the Rust figure.
+ * bench's. Best of 15 rounds (or CSOPS_BENCH_ROUNDS); the ABI's overhead is the difference from the Rust figure.
  *
  *   cargo build --release -p csops-ffi
  *   cc -O2 -std=c11 -I csops-ffi/include benches/health_c.c -L target/release -lcsops \
@@ -34,7 +34,12 @@ static double next(void) {
 }
 
 int main(void) {
-    const size_t n = 1000000;
+    /* CSOPS_BENCH_ACCOUNTS and CSOPS_BENCH_ROUNDS as in the Rust bench (50,000 in cache, best
+     * of 300, shows the fixed cost of a call). */
+    const char *accounts = getenv("CSOPS_BENCH_ACCOUNTS"), *rounds_text = getenv("CSOPS_BENCH_ROUNDS");
+    const size_t n = accounts ? (size_t)strtoull(accounts, NULL, 10) : 1000000;
+    const int rounds = rounds_text ? atoi(rounds_text) : 15;
+    if (n == 0 || rounds <= 0) return 1;
     csops_scorecard_t *card = csops_scorecard_new(NULL);
     if (card == NULL) return 1;
     size_t m = csops_scorecard_measure_count(card);
@@ -63,7 +68,7 @@ int main(void) {
 
     double floor_ms = 1e9, scored_ms = 1e9;
     volatile double sink = 0.0;
-    for (int r = 0; r < 15; r++) {
+    for (int r = 0; r < rounds; r++) {
         double t0 = now();
         /* One read of every value in eight lanes (vectorised); NaN propagates, which a pass
          * that only reads does not mind. A NaN-skipping sum branches per value. */
@@ -80,7 +85,7 @@ int main(void) {
         double t = (now() - t0) * 1e3;
         if (t < floor_ms) floor_ms = t;
     }
-    for (int r = 0; r < 15; r++) {
+    for (int r = 0; r < rounds; r++) {
         double t0 = now();
         csops_status_t st = csops_scorecard_score_batch(
             card, n, (const double *const *)cols, NULL, score, band, coverage);
@@ -105,7 +110,7 @@ int main(void) {
         if (csops_batch_values(b, csops_scorecard_measure(card, k), cols[k]) != CSOPS_OK) return 1;
     }
     double batch_ms = 1e9, dated_ms = 1e9;
-    for (int r = 0; r < 15; r++) {
+    for (int r = 0; r < rounds; r++) {
         double t0 = now();
         if (csops_batch_score(b, score, band, coverage) != CSOPS_OK) return 1;
         double t = (now() - t0) * 1e3;
@@ -124,7 +129,7 @@ int main(void) {
         if (csops_batch_observed(b, csops_scorecard_measure(card, k), days[k]) != CSOPS_OK) return 1;
     }
     if (csops_batch_previous_bands(b, previous) != CSOPS_OK || csops_batch_as_of(b, "2026-11-01") != CSOPS_OK) return 1;
-    for (int r = 0; r < 15; r++) {
+    for (int r = 0; r < rounds; r++) {
         double t0 = now();
         if (csops_batch_score(b, score, band, coverage) != CSOPS_OK) return 1;
         double t = (now() - t0) * 1e3;
