@@ -165,6 +165,7 @@ impl Error {
             Error::Segment(S::Unmatched { .. } | S::BadArr { .. }) => "account".to_owned(),
             Error::Journey(J::DateOutOfOrder { .. }) => "date".to_owned(),
             Error::Journey(J::InvalidEvent { .. } | J::BadValue { .. }) => "event".to_owned(),
+            Error::Journey(J::UnknownEngagement { .. }) => "engagement".to_owned(),
             Error::Health(H::Scorecard { key, .. }) => key.clone(),
             Error::Health(H::Value { measure, .. }) => measure.clone(),
             Error::Health(H::Input { input, .. }) => input.clone(),

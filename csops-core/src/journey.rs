@@ -151,6 +151,16 @@ pub enum JourneyError {
         /// The rule.
         rule: String,
     },
+    /// An engagement model's name that is not one.
+    #[error(
+        "unknown engagement model {} (engagement models: {})",
+        crate::words::Quoted(.name),
+        EngagementModel::VARIANTS.iter().map(|m| <&str>::from(*m)).collect::<Vec<_>>().join(", ")
+    )]
+    UnknownEngagement {
+        /// The name given.
+        name: String,
+    },
 }
 
 /// Time-to-value targets, in days from the subscription start (SPEC §9 defaults 14 / 30 / 45).
@@ -538,6 +548,28 @@ impl Journey {
             }
         }
         Ok(AdvanceReport { steps, misses })
+    }
+
+    /// [`Journey::touchpoints`] for an engagement model given by name (`high_touch`, …), as a
+    /// binding or a configuration names it.
+    ///
+    /// ```
+    /// use csops_core::journey::{Journey, JourneyConfig};
+    /// let j = Journey::new("acme");
+    /// assert!(j.touchpoints_named("high_touch", &JourneyConfig::default()).is_ok());
+    /// assert!(j.touchpoints_named("warm_touch", &JourneyConfig::default()).unwrap_err().to_string().contains("tech_touch"));
+    /// ```
+    pub fn touchpoints_named<'c>(
+        &self,
+        engagement: &str,
+        config: &'c JourneyConfig,
+    ) -> Result<&'c [String], JourneyError> {
+        let model = engagement
+            .parse()
+            .map_err(|_| JourneyError::UnknownEngagement {
+                name: engagement.to_owned(),
+            })?;
+        Ok(self.touchpoints(model, config))
     }
 
     /// The touchpoints of the current stage for an engagement model (configuration).

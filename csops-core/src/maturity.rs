@@ -271,6 +271,43 @@ impl Default for MaturityModel {
 )]
 pub type Assessment = Maturity;
 
+/// Ratings as a user writes them: an object from each capability (its id, or its number as a
+/// string) to its rating, read in order with every key kept, so that a repeated capability is
+/// [`Maturity::from_ratings`]'s duplicate error and the first problem is the first written.
+///
+/// ```
+/// use csops_core::maturity::{Maturity, Ratings};
+/// let r: Ratings = serde_json::from_str(r#"{"metrics": 2, "metrics": 3}"#)?;
+/// assert_eq!(r.0.len(), 2);
+/// assert!(Maturity::from_ratings(r.0).unwrap_err().to_string().contains("metrics"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Ratings(pub Vec<(String, i64)>);
+
+impl<'de> Deserialize<'de> for Ratings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Ratings, D::Error> {
+        struct Pairs;
+        impl<'de> serde::de::Visitor<'de> for Pairs {
+            type Value = Ratings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object from capability to rating (0-3)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ratings, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry::<String, i64>()? {
+                    pairs.push(pair);
+                }
+                Ok(Ratings(pairs))
+            }
+        }
+        d.deserialize_map(Pairs)
+    }
+}
+
 /// A maturity assessment: the ratings of all 15 capabilities.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Maturity {

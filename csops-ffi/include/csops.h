@@ -248,7 +248,8 @@ csops_status_t csops_batch_threads(csops_batch_t *b, uintptr_t threads);
 
  # Safety
  `b` is NULL or a live batch whose scorecard and columns are alive; the outputs are NULL
- (`CSOPS_INVALID_ARGUMENT`, nothing written) or `n` writable elements each.
+ (`CSOPS_INVALID_ARGUMENT`, nothing written) or `n` writable elements each, overlapping
+ neither one another nor any column the batch holds.
  */
 csops_status_t csops_batch_score(const csops_batch_t *b,
                                  double *score_out,
@@ -550,7 +551,8 @@ csops_status_t csops_scorecard_score(const csops_scorecard_t *card,
 
  # Safety
  `card` is NULL or a live scorecard; `columns` is NULL or holds measure-count pointers, each
- NULL or to `n` readable doubles; the outputs are NULL or `n` writable elements each.
+ NULL or to `n` readable doubles; the outputs are NULL or `n` writable elements each,
+ overlapping neither one another nor any input.
  */
 csops_status_t csops_scorecard_score_batch(const csops_scorecard_t *card,
                                            uintptr_t n,
@@ -642,7 +644,8 @@ csops_status_t csops_scorecard_category_code(const csops_scorecard_t *card,
 
 /*
  Validates scores against what became of the accounts (SPEC §10, "prove the validity"):
- `scores` (n doubles, NaN for Unknown) and `churned` (n bools). `validation_json_out` receives
+ `scores` (n doubles, NaN for Unknown) and `churned` (n bytes: 0 renewed, any other value
+ churned). `validation_json_out` receives
  `{"accounts", "churned", "churn_rate", "auc", "bands": [{"band", "accounts", "churned", "churn_rate",
  "lift"}, …]}` (free it with `csops_string_free`).
 
@@ -653,7 +656,7 @@ csops_status_t csops_scorecard_category_code(const csops_scorecard_t *card,
 csops_status_t csops_scorecard_validate(const csops_scorecard_t *card,
                                         uintptr_t n,
                                         const double *scores,
-                                        const bool *churned,
+                                        const uint8_t *churned,
                                         char **validation_json_out);
 
 /*
@@ -996,7 +999,8 @@ uintptr_t csops_label_set_count(const csops_label_set_t *set);
 
 /*
  Label `i` of the set, in the order GitLab would list them; owned by the set and valid until
- it next changes: do not free. NULL if `set` is NULL or `i` is out of range.
+ the next `csops_label_set_add` or `csops_label_set_remove` on it (whether or not that
+ changes the set) or its `_free`: do not free. NULL if `set` is NULL or `i` is out of range.
 
  # Safety
  `set` is NULL or a live set.
@@ -1012,7 +1016,9 @@ const char *csops_last_error_message(void);
 /*
  The status of the last failure on this thread (`CSOPS_OK` if none): what a constructor that
  returned NULL would have returned (`CSOPS_INVALID_CONFIG`, `CSOPS_INVALID_JSON`, …). For a
- rejected command it is the rejection's kind (`CSOPS_NOT_PERMITTED`, …).
+ rejected command it is the rejection's kind (`CSOPS_NOT_PERMITTED`, …); for a history that
+ does not replay, `CSOPS_INVALID_INPUT` (the rejection of its step is read with
+ `csops_last_error_problem`).
  */
 csops_status_t csops_last_error_status(void);
 
@@ -1026,7 +1032,8 @@ const char *csops_last_error_key(void);
 
 /*
  The rule the last rejected command broke, in words ("" when the last failure was not a
- rejection). Owned by csops like the message.
+ rejection; for a history that does not replay, the rule its step broke). Owned by csops like
+ the message.
  */
 const char *csops_last_error_rule(void);
 
@@ -1044,15 +1051,17 @@ const char *csops_last_error_missing(uintptr_t i);
 
 /*
  How many requirements the last rejection found unmet (at least 1 for a rejection, 0
- otherwise), in precedence order: the first is the one the status names.
+ otherwise), in precedence order: the first is the kind the status names (a replay's status
+ is `CSOPS_INVALID_INPUT`; its first problem is its step's kind).
  */
 uintptr_t csops_last_error_problem_count(void);
 
 /*
  Problem `i` of the last rejection: its kind (a rejection status, 1–9), its rule in words and
  the missing input it is about (NULL when it is about none). Each out-parameter may be NULL;
- the texts are owned by csops like the message. `CSOPS_INVALID_ARGUMENT` when `i` is out of
- range (nothing written).
+ the texts are owned by csops like the message. When `i` is out of range the answer is
+ `CSOPS_INVALID_ARGUMENT`, nothing is written and the last error stays as it was (so a loop
+ that calls it until it fails keeps the texts it read).
 
  # Safety
  The out-parameters are NULL or writable.

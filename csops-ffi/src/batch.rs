@@ -64,16 +64,7 @@ impl csops_batch_t {
     unsafe fn measure(&self, measure: &str) -> Result<usize, Failure> {
         let card = self.card;
         let card = arg_ref!(card)?;
-        card.inner.measure_index(measure).ok_or_else(|| Failure {
-            key: measure.to_owned(),
-            ..Failure::new(
-                CSOPS_INVALID_INPUT,
-                format!(
-                    "{measure:?} is not a measure of the scorecard (measures: {})",
-                    card.inner.measures().join(", ")
-                ),
-            )
-        })
+        card.inner.measure_named(measure).map_err(failure)
     }
 }
 
@@ -230,7 +221,8 @@ pub unsafe extern "C" fn csops_batch_threads(
 ///
 /// # Safety
 /// `b` is NULL or a live batch whose scorecard and columns are alive; the outputs are NULL
-/// (`CSOPS_INVALID_ARGUMENT`, nothing written) or `n` writable elements each.
+/// (`CSOPS_INVALID_ARGUMENT`, nothing written) or `n` writable elements each, overlapping
+/// neither one another nor any column the batch holds.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_batch_score(
     b: *const csops_batch_t,

@@ -382,18 +382,24 @@ pub(crate) fn owned_string(s: String) -> *mut c_char {
 
 /// A value serde reads from JSON text, parsed once on success: text that is not JSON is
 /// `CSOPS_INVALID_JSON` (as the core tells it: [`csops_core::json_syntax_error`]), JSON of the
-/// wrong shape `status`; the message names the input.
+/// wrong shape `status`; the message and the key name the input.
 pub(crate) fn from_json_text<T: serde::de::DeserializeOwned>(
     text: &str,
     name: &str,
     status: csops_status_t,
 ) -> Result<T, Failure> {
-    serde_json::from_str(text).map_err(|e| match csops_core::json_syntax_error(text) {
-        Some(words) => Failure::new(CSOPS_INVALID_JSON, format!("{name}: {words}")),
-        None => Failure::new(
-            status,
-            format!("{name}: {}", csops_core::reader_words(&e.to_string())),
-        ),
+    serde_json::from_str(text).map_err(|e| {
+        let failure = match csops_core::json_syntax_error(text) {
+            Some(words) => Failure::new(CSOPS_INVALID_JSON, format!("{name}: {words}")),
+            None => Failure::new(
+                status,
+                format!("{name}: {}", csops_core::reader_words(&e.to_string())),
+            ),
+        };
+        Failure {
+            key: name.to_owned(),
+            ..failure
+        }
     })
 }
 

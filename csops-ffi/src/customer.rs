@@ -153,12 +153,12 @@ pub unsafe extern "C" fn csops_maturity_report(
     foundations_json_or_null: *const c_char,
     report_json_out: *mut *mut c_char,
 ) -> csops_status_t {
-    use csops_core::maturity::{Maturity, MaturityModel};
+    use csops_core::maturity::{Maturity, MaturityModel, Ratings};
     ffi! {
         let out = arg_out!(report_json_out)?;
-        let ratings: BTreeMap<String, i64> =
+        let ratings: Ratings =
             from_json_text(arg_text!(ratings_json)?, "ratings", CSOPS_INVALID_INPUT)?;
-        let maturity = Maturity::from_ratings(ratings).map_err(failure)?;
+        let maturity = Maturity::from_ratings(ratings.0).map_err(failure)?;
         let model = match arg_text_or_null!(foundations_json_or_null)? {
             None => MaturityModel::default(),
             Some(text) => MaturityModel {

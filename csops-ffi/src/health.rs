@@ -156,7 +156,8 @@ pub unsafe extern "C" fn csops_scorecard_score(
 ///
 /// # Safety
 /// `card` is NULL or a live scorecard; `columns` is NULL or holds measure-count pointers, each
-/// NULL or to `n` readable doubles; the outputs are NULL or `n` writable elements each.
+/// NULL or to `n` readable doubles; the outputs are NULL or `n` writable elements each,
+/// overlapping neither one another nor any input.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_scorecard_score_batch(
     card: *const csops_scorecard_t,
@@ -240,13 +241,7 @@ pub unsafe extern "C" fn csops_scorecard_band_code(
     ffi! {
         let card = arg_ref!(card)?;
         let out = arg_out!(code_out)?;
-        let name = arg_text!(band)?;
-        let code = card.inner.band_code(name).ok_or_else(|| {
-            Failure::new(
-                CSOPS_INVALID_INPUT,
-                format!("band: {name:?} is not a band of the scorecard ({}, Unknown)", card.inner.bands().join(", ")),
-            )
-        })?;
+        let code = card.inner.band_named(arg_text!(band)?, "band").map_err(failure)?;
         out.write(code);
         Ok(CSOPS_OK)
     }
@@ -313,16 +308,15 @@ pub unsafe extern "C" fn csops_scorecard_category_code(
         let card = arg_ref!(card)?;
         let out = arg_out!(code_out)?;
         let (measure, category) = (arg_text!(measure)?, arg_text!(category)?);
-        let index = card.inner.measure_index(measure).ok_or_else(|| {
-            Failure::new(CSOPS_INVALID_INPUT, format!("measure: {measure:?} is not a measure of the scorecard"))
-        })?;
+        let index = card.inner.measure_named(measure).map_err(failure)?;
         out.write(card.inner.category_code(index, category).map_err(failure)?);
         Ok(CSOPS_OK)
     }
 }
 
 /// Validates scores against what became of the accounts (SPEC §10, "prove the validity"):
-/// `scores` (n doubles, NaN for Unknown) and `churned` (n bools). `validation_json_out` receives
+/// `scores` (n doubles, NaN for Unknown) and `churned` (n bytes: 0 renewed, any other value
+/// churned). `validation_json_out` receives
 /// `{"accounts", "churned", "churn_rate", "auc", "bands": [{"band", "accounts", "churned", "churn_rate",
 /// "lift"}, …]}` (free it with `csops_string_free`).
 ///
@@ -334,14 +328,15 @@ pub unsafe extern "C" fn csops_scorecard_validate(
     card: *const csops_scorecard_t,
     n: usize,
     scores: *const f64,
-    churned: *const bool,
+    churned: *const u8,
     validation_json_out: *mut *mut c_char,
 ) -> csops_status_t {
     ffi! {
         let card = arg_ref!(card)?;
         let out = arg_out!(validation_json_out)?;
         let (scores, churned) = (arg_slice!(scores, n)?, arg_slice!(churned, n)?);
-        out.write_json(&card.inner.validate(scores, churned).map_err(failure)?)?;
+        let churned: Vec<bool> = churned.iter().map(|c| *c != 0).collect();
+        out.write_json(&card.inner.validate(scores, &churned).map_err(failure)?)?;
         Ok(CSOPS_OK)
     }
 }

@@ -122,19 +122,14 @@ pub unsafe extern "C" fn csops_journey_touchpoints(
     engagement: *const c_char,
     touchpoints_json_out: *mut *mut c_char,
 ) -> csops_status_t {
-    use csops_core::segment::EngagementModel;
     ffi! {
         let j = arg_ref!(j)?;
         let out = arg_out!(touchpoints_json_out)?;
-        let name = arg_text!(engagement)?;
-        let model: EngagementModel = name.parse().map_err(|_| {
-            let known: Vec<&str> = EngagementModel::VARIANTS.iter().map(|m| m.into()).collect();
-            Failure::new(
-                CSOPS_INVALID_INPUT,
-                format!("engagement: unknown engagement model {name:?} (known: {})", known.join(", ")),
-            )
-        })?;
-        out.write_json(&j.inner.touchpoints(model, &j.config))?;
+        let touchpoints = j
+            .inner
+            .touchpoints_named(arg_text!(engagement)?, &j.config)
+            .map_err(failure)?;
+        out.write_json(&touchpoints)?;
         Ok(CSOPS_OK)
     }
 }

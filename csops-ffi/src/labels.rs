@@ -216,7 +216,8 @@ pub unsafe extern "C" fn csops_label_set_count(set: *const csops_label_set_t) ->
 }
 
 /// Label `i` of the set, in the order GitLab would list them; owned by the set and valid until
-/// it next changes: do not free. NULL if `set` is NULL or `i` is out of range.
+/// the next `csops_label_set_add` or `csops_label_set_remove` on it (whether or not that
+/// changes the set) or its `_free`: do not free. NULL if `set` is NULL or `i` is out of range.
 ///
 /// # Safety
 /// `set` is NULL or a live set.

@@ -99,35 +99,38 @@ pub(crate) fn set_last_error(failure: Failure) {
         ),
     };
     let message = failure.message.replace('\0', "\\0");
-    LAST_ERROR.with(|e| {
-        *e.borrow_mut() = LastError {
-            status: Some(failure.status),
-            message: c_string(message),
-            key: c_string(failure.key),
-            rule,
-            missing,
-            problems,
-        }
-    });
+    let last = LastError {
+        status: Some(failure.status),
+        message: c_string(message),
+        key: c_string(failure.key),
+        rule,
+        missing,
+        problems,
+    };
+    // During the thread's teardown there is no last error to keep: nothing to do, no panic.
+    let _ = LAST_ERROR.try_with(|e| *e.borrow_mut() = last);
 }
 
-fn read<T>(f: impl FnOnce(&LastError) -> T) -> T {
-    LAST_ERROR.with(|e| f(&e.borrow()))
+/// Reads the last error (`None` only during the thread's teardown).
+fn read<T>(f: impl FnOnce(&LastError) -> T) -> Option<T> {
+    LAST_ERROR.try_with(|e| f(&e.borrow())).ok()
 }
 
 /// The message of the last failure on this thread ("" if none). Owned by csops: valid until the
 /// next csops call on this thread; do not free.
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_last_error_message() -> *const c_char {
-    ffi! { Ok(read(|e| e.message.as_ptr())) }
+    ffi! { Ok(read(|e| e.message.as_ptr()).unwrap_or(c"".as_ptr())) }
 }
 
 /// The status of the last failure on this thread (`CSOPS_OK` if none): what a constructor that
 /// returned NULL would have returned (`CSOPS_INVALID_CONFIG`, `CSOPS_INVALID_JSON`, …). For a
-/// rejected command it is the rejection's kind (`CSOPS_NOT_PERMITTED`, …).
+/// rejected command it is the rejection's kind (`CSOPS_NOT_PERMITTED`, …); for a history that
+/// does not replay, `CSOPS_INVALID_INPUT` (the rejection of its step is read with
+/// `csops_last_error_problem`).
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_last_error_status() -> csops_status_t {
-    ffi! { Ok(read(|e| e.status.unwrap_or(CSOPS_OK))) }
+    ffi! { Ok(read(|e| e.status).flatten().unwrap_or(CSOPS_OK)) }
 }
 
 /// The input the last failure is about, as the core names it ("" when it names none): a
@@ -136,41 +139,44 @@ pub extern "C" fn csops_last_error_status() -> csops_status_t {
 /// Owned by csops like the message.
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_last_error_key() -> *const c_char {
-    ffi! { Ok(read(|e| e.key.as_ptr())) }
+    ffi! { Ok(read(|e| e.key.as_ptr()).unwrap_or(c"".as_ptr())) }
 }
 
 /// The rule the last rejected command broke, in words ("" when the last failure was not a
-/// rejection). Owned by csops like the message.
+/// rejection; for a history that does not replay, the rule its step broke). Owned by csops like
+/// the message.
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_last_error_rule() -> *const c_char {
-    ffi! { Ok(read(|e| e.rule.as_ptr())) }
+    ffi! { Ok(read(|e| e.rule.as_ptr()).unwrap_or(c"".as_ptr())) }
 }
 
 /// How many inputs or checklist items the last rejection found missing (for
 /// `CSOPS_MISSING_INPUT` and `CSOPS_CHECKLIST_INCOMPLETE`; 0 otherwise).
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_last_error_missing_count() -> usize {
-    ffi! { Ok(read(|e| e.missing.len())) }
+    ffi! { Ok(read(|e| e.missing.len()).unwrap_or(0)) }
 }
 
 /// Missing input `i` of the last rejection (`change_kind`, `peer_reviewer`, a checklist item),
 /// NULL when `i` is out of range. Owned by csops like the message.
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_last_error_missing(i: usize) -> *const c_char {
-    ffi! { Ok(read(|e| e.missing.get(i).map_or(std::ptr::null(), |m| m.as_ptr()))) }
+    ffi! { Ok(read(|e| e.missing.get(i).map(|m| m.as_ptr())).flatten().unwrap_or(std::ptr::null())) }
 }
 
 /// How many requirements the last rejection found unmet (at least 1 for a rejection, 0
-/// otherwise), in precedence order: the first is the one the status names.
+/// otherwise), in precedence order: the first is the kind the status names (a replay's status
+/// is `CSOPS_INVALID_INPUT`; its first problem is its step's kind).
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_last_error_problem_count() -> usize {
-    ffi! { Ok(read(|e| e.problems.len())) }
+    ffi! { Ok(read(|e| e.problems.len()).unwrap_or(0)) }
 }
 
 /// Problem `i` of the last rejection: its kind (a rejection status, 1–9), its rule in words and
 /// the missing input it is about (NULL when it is about none). Each out-parameter may be NULL;
-/// the texts are owned by csops like the message. `CSOPS_INVALID_ARGUMENT` when `i` is out of
-/// range (nothing written).
+/// the texts are owned by csops like the message. When `i` is out of range the answer is
+/// `CSOPS_INVALID_ARGUMENT`, nothing is written and the last error stays as it was (so a loop
+/// that calls it until it fails keeps the texts it read).
 ///
 /// # Safety
 /// The out-parameters are NULL or writable.
@@ -181,20 +187,21 @@ pub unsafe extern "C" fn csops_last_error_problem(
     rule_out: *mut *const c_char,
     missing_out: *mut *const c_char,
 ) -> csops_status_t {
-    // Read before the boundary: a failure here replaces the error being read.
-    let problem = read(|e| {
-        e.problems.get(i).map(|p| {
-            (
-                p.kind,
-                p.rule.as_ptr(),
-                p.missing.as_ref().map_or(std::ptr::null(), |m| m.as_ptr()),
-            )
-        })
-    });
     ffi! {
-        let (kind, rule, missing) = problem.ok_or_else(|| {
-            Failure::new(CSOPS_INVALID_ARGUMENT, format!("i is {i}: the last error has no problem {i}"))
-        })?;
+        let problem = read(|e| {
+            e.problems.get(i).map(|p| {
+                (
+                    p.kind,
+                    p.rule.as_ptr(),
+                    p.missing.as_ref().map_or(std::ptr::null(), |m| m.as_ptr()),
+                )
+            })
+        })
+        .flatten();
+        // Out of range is an answer, not a failure: the error being read must not change.
+        let Some((kind, rule, missing)) = problem else {
+            return Ok(CSOPS_INVALID_ARGUMENT);
+        };
         arg_out_or_null!(kind_out).write(kind);
         arg_out_or_null!(rule_out).write(rule);
         arg_out_or_null!(missing_out).write(missing);

@@ -9,15 +9,19 @@
 //! - Functions return a `csops_status_t` (`CSOPS_OK` = 0) or a pointer that is NULL on failure;
 //!   every failure sets a thread-local message read with `csops_last_error_message()`.
 //! - A `char *` csops returns belongs to the caller, who frees it with `csops_string_free()`. A
-//!   `const char *` csops returns is static, or owned by csops (the last error message).
-//! - Out-parameters are written only on success.
+//!   `const char *` csops returns is static, owned by the handle it was read from (valid while
+//!   the handle lives, or as the function says), or owned by the thread's last error (the
+//!   `csops_last_error_*` texts: valid until the next csops call on the thread that fails).
+//! - Out-parameters are written only on success; the one exception is batch scoring
+//!   (`csops_batch_score`, `csops_scorecard_score_batch`), whose caller-allocated arrays read
+//!   Unknown on every row after a failure.
 //! - Inputs are NUL-terminated UTF-8 (`CSOPS_INVALID_UTF8` otherwise); JSON inputs have the
 //!   shapes of `conformance/FORMAT.md`; times are RFC 3339.
 //! - No panic crosses the boundary: one would be `CSOPS_PANIC` (or NULL) with a message.
 //!
 //! Layout, one module per concept: `status` (the status codes), `last_error` (the failure of
-//! a call and what C reads of it), `boundary` (the panic guard every body goes through, and the helpers that read C arguments and write
-//! results), then `workflow` (workflows, requests, commands, weights, replay, SLAs), `labels`,
+//! a call and what C reads of it), `boundary` (the panic guard every body goes through, and
+//! the helpers that read C arguments and write results), then `workflow` (workflows, requests, commands, weights, replay, SLAs), `labels`,
 //! `customer` (segmentation, capacity, maturity), `metrics`, `journey`, `health` (scorecards),
 //! `health_score` (one account's score), `batch` (a book at once) and `gitlab`. This root declares them and re-exports their items, which is what
 //! cbindgen reads for `include/csops.h`. A new capability is a module here.

@@ -402,10 +402,7 @@ pub unsafe extern "C" fn csops_workflow_replay(
         let (wf, initial) = (arg_ref!(wf)?, arg_ref!(initial)?);
         let steps: Vec<wf::Step> =
             from_json_text(arg_text!(history_json)?, "history", CSOPS_INVALID_INPUT)?;
-        let inner = wf.inner.replay(&initial.inner, &steps).map_err(|e| {
-            // A replay's rejection is the input's fault here, not the caller's command.
-            Failure { status: CSOPS_INVALID_INPUT, ..failure(e) }
-        })?;
+        let inner = wf.inner.replay(&initial.inner, &steps).map_err(failure)?;
         Ok(Box::into_raw(Box::new(csops_request_t { inner })))
     }
 }

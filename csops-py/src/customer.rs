@@ -299,16 +299,10 @@ impl Journey {
     /// The touchpoints of the current stage for an `engagement` model: "high_touch",
     /// "mid_touch" or "tech_touch".
     fn touchpoints(&self, py: Python<'_>, engagement: text::Text<'_>) -> PyResult<Vec<String>> {
-        let model: csops_core::segment::EngagementModel = engagement.parse().map_err(|_| {
-            input_error(
-                py,
-                "engagement",
-                format!(
-                    "unknown engagement model {engagement:?}: high_touch, mid_touch or tech_touch"
-                ),
-            )
-        })?;
-        Ok(self.inner.touchpoints(model, &self.config).to_vec())
+        self.inner
+            .touchpoints_named(&engagement, &self.config)
+            .map(<[String]>::to_vec)
+            .map_err(|e| core_error(py, e))
     }
 
     /// The account's id.

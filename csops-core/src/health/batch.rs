@@ -97,16 +97,7 @@ impl<'a> Batch<'a> {
     }
 
     fn index(&self, measure: &str) -> Result<usize, HealthError> {
-        self.card
-            .measure_index(measure)
-            .ok_or_else(|| HealthError::Value {
-                measure: measure.to_owned(),
-                row: None,
-                rule: format!(
-                    "not a measure of the scorecard (measures: {})",
-                    self.card.measures().join(", ")
-                ),
-            })
+        self.card.measure_named(measure)
     }
 
     fn check_len(&self, input: &str, n: usize) -> Result<(), HealthError> {

@@ -211,6 +211,25 @@ impl Scorecard {
         self.ids.iter().position(|m| m == id)
     }
 
+    /// The position of a measure in [`Scorecard::measures`], or an error naming it and listing
+    /// the measures.
+    ///
+    /// ```
+    /// let card = csops_core::health::Scorecard::default();
+    /// assert_eq!(card.measure_named("license_utilization"), Ok(0));
+    /// assert!(card.measure_named("licence_utilization").unwrap_err().to_string().contains("license_utilization"));
+    /// ```
+    pub fn measure_named(&self, id: &str) -> Result<usize, HealthError> {
+        self.measure_index(id).ok_or_else(|| HealthError::Value {
+            measure: id.to_owned(),
+            row: None,
+            rule: format!(
+                "not a measure of the scorecard (measures: {})",
+                self.measures().join(", ")
+            ),
+        })
+    }
+
     /// The band names, lowest first (band code `i` in batch outputs is `bands()[i]`).
     pub fn bands(&self) -> &[String] {
         &self.band_names
@@ -317,6 +336,27 @@ impl Scorecard {
             .iter()
             .position(|b| b.eq_ignore_ascii_case(band))
             .and_then(|i| u8::try_from(i).ok())
+    }
+
+    /// [`Scorecard::band_code`], or an error about `input` naming the band and listing the
+    /// bands.
+    ///
+    /// ```
+    /// let card = csops_core::health::Scorecard::default();
+    /// assert_eq!(card.band_named("red", "previous"), Ok(0));
+    /// assert!(card.band_named("Purple", "previous").unwrap_err().to_string().contains("Green"));
+    /// ```
+    pub fn band_named(&self, band: &str, input: &str) -> Result<u8, HealthError> {
+        self.band_code(band).ok_or_else(|| {
+            input_err(
+                input,
+                format!(
+                    "unknown band {} (bands: {}, {UNKNOWN})",
+                    crate::words::Quoted(band),
+                    self.bands().join(", ")
+                ),
+            )
+        })
     }
 
     /// The band name of a band code ("Unknown" for [`UNKNOWN_CODE`] or any code out of range).

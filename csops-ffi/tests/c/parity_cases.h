@@ -8,11 +8,14 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "check.h"
+#include "vector_kinds.h"
 
 /* A JSON text's member `key` as a string ("" when absent). */
 static int json_has(const char *json, const char *key, const char *value) {
@@ -25,14 +28,14 @@ static int json_has(const char *json, const char *key, const char *value) {
 
 static void labels_from_c(void) {
     csops_label_t *l = csops_label_parse("CS Ops::Awaiting Feedback");
-    CHECK(l != NULL && strcmp(csops_label_canonical(l), "CSOps::Awaiting Feedback") == 0 &&
-              strcmp(csops_label_state(l), "AwaitingFeedback") == 0 && strcmp(csops_label_scope(l), "CS Ops") == 0 &&
-              strcmp(csops_label_family(l), "workflow") == 0,
-          "a label's parts (%s, %s)", l ? csops_label_canonical(l) : "", l ? csops_label_family(l) : "");
+    CHECK(l != NULL && same_text(csops_label_canonical(l), "CSOps::Awaiting Feedback") &&
+              same_text(csops_label_state(l), "AwaitingFeedback") && same_text(csops_label_scope(l), "CS Ops") &&
+              same_text(csops_label_family(l), "workflow"),
+          "a label's parts (%s, %s)", S(csops_label_canonical(l)), S(csops_label_family(l)));
     csops_label_free(l);
     l = csops_label_parse("Frontend");
     CHECK(l != NULL && csops_label_state(l) == NULL && csops_label_scope(l) == NULL &&
-              strcmp(csops_label_family(l), "other") == 0,
+              same_text(csops_label_family(l), "other"),
           "a plain label has no state and no scope");
     csops_label_free(l);
     CHECK(csops_label_parse(" :: ") == NULL && csops_last_error_status() == CSOPS_INVALID_INPUT, "a blank label");
@@ -41,8 +44,8 @@ static void labels_from_c(void) {
     csops_label_set_t *set = csops_label_set_new(labels, 3);
     char *displaced = NULL;
     CHECK(set != NULL && csops_label_set_add(set, "CSOps::Blocked", &displaced) == CSOPS_OK &&
-              strcmp(displaced, "[\"CSOps::Triage\"]") == 0 && csops_label_set_count(set) == 3,
-          "a scoped label displaces its scope (%s)", displaced ? displaced : "");
+              same_text(displaced, "[\"CSOps::Triage\"]") && csops_label_set_count(set) == 3,
+          "a scoped label displaces its scope (%s)", S(displaced));
     bool removed = false;
     CHECK(csops_label_set_remove(set, "team::a", &removed) == CSOPS_OK && removed && csops_label_set_count(set) == 2 &&
               csops_label_set_label(set, 2) == NULL,
@@ -52,7 +55,7 @@ static void labels_from_c(void) {
     csops_string_free(displaced);
     csops_label_set_free(set);
     char *scope = NULL;
-    CHECK(csops_scope("a::b::c", &scope) == CSOPS_OK && strcmp(scope, "a::b") == 0, "scope of text");
+    CHECK(csops_scope("a::b::c", &scope) == CSOPS_OK && same_text(scope, "a::b"), "scope of text");
     csops_string_free(scope);
 }
 
@@ -64,33 +67,37 @@ static void workflow_from_c(void) {
         wf, "{\"id\": 101, \"author\": \"rita\", \"labels\": [\"CSOps\", \"Gainsight\"], "
             "\"created_at\": \"2026-01-05T09:00:00Z\", \"change_kind\": \"gainsight_rule\"}");
     CHECK(wf != NULL && req != NULL, "fixtures");
-    if (wf == NULL || req == NULL) return;
+    if (wf == NULL || req == NULL) {
+        csops_request_free(req);
+        csops_workflow_free(wf);
+        return;
+    }
     csops_request_t *initial = csops_workflow_load_request(
         wf, "{\"id\": 101, \"author\": \"rita\", \"labels\": [\"CSOps\", \"Gainsight\"], "
             "\"created_at\": \"2026-01-05T09:00:00Z\", \"change_kind\": \"gainsight_rule\"}");
-    CHECK(strcmp(csops_workflow_review_level(wf, req), "required") == 0, "a Gainsight rule needs a review");
+    CHECK(same_text(csops_workflow_review_level(wf, req), "required"), "a Gainsight rule needs a review");
 
     /* A rejection as structure: kind, rule, missing inputs, every problem. */
     CHECK(csops_workflow_apply(wf, req, "{\"type\": \"decline\", \"reason\": \"dup\"}", "omar",
                                "2026-01-06T10:05:00Z", NULL) == CSOPS_NOT_PERMITTED &&
               strlen(csops_last_error_rule()) > 0 && csops_last_error_problem_count() >= 1 &&
-              strcmp(csops_last_error_key(), ".") == 0,
-          "not permitted, with its rule (%s)", csops_last_error_rule());
+              same_text(csops_last_error_key(), "."),
+          "not permitted, with its rule (%s)", S(csops_last_error_rule()));
     char *transition = NULL;
     CHECK(csops_workflow_apply(wf, req, "{\"type\": \"triage\"}", "lena", "2026-01-06T10:00:00Z", &transition) ==
                   CSOPS_OK &&
               strstr(transition, "\"rest_params\":{\"add_labels\":\"CSOps::Triage\"}") != NULL,
-          "a transition carries GitLab's REST parameters (%s)", transition);
+          "a transition carries GitLab's REST parameters (%s)", S(transition));
     csops_string_free(transition);
     CHECK(csops_workflow_apply(wf, req, "{\"type\": \"ready\"}", "lena", "2026-01-06T10:01:00Z", NULL) ==
                   CSOPS_MISSING_INPUT &&
-              csops_last_error_missing_count() == 1 && strcmp(csops_last_error_missing(0), "weight") == 0 &&
+              csops_last_error_missing_count() == 1 && same_text(csops_last_error_missing(0), "weight") &&
               csops_last_error_missing(1) == NULL,
-          "the missing input by name (%zu: %s)", csops_last_error_missing_count(), csops_last_error_missing(0));
+          "the missing input by name (%zu: %s)", csops_last_error_missing_count(), S(csops_last_error_missing(0)));
     csops_status_t kind = CSOPS_OK;
     const char *rule = NULL, *missing = NULL;
     CHECK(csops_last_error_problem(0, &kind, &rule, &missing) == CSOPS_OK && kind == CSOPS_MISSING_INPUT &&
-              strcmp(missing, "weight") == 0 && strlen(rule) > 0,
+              same_text(missing, "weight") && strlen(rule) > 0,
           "problem 0");
     CHECK(csops_workflow_apply(wf, req, "{\"type\": \"ready\", \"weight\": 3}", "lena", "2026-01-06T10:02:00Z", NULL) ==
               CSOPS_OK,
@@ -101,21 +108,26 @@ static void workflow_from_c(void) {
     cJSON *r = cJSON_Parse(json);
     char *history = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(r, "history"));
     csops_request_t *replayed = csops_workflow_replay(wf, initial, history);
-    CHECK(replayed != NULL && strcmp(csops_request_state(replayed), csops_request_state(req)) == 0 &&
-              strcmp(csops_request_state(initial), "New") == 0,
+    CHECK(replayed != NULL && same_text(csops_request_state(replayed), csops_request_state(req)) &&
+              same_text(csops_request_state(initial), "New"),
           "a history replays from the initial request, which is unchanged");
     csops_request_free(replayed);
     CHECK(csops_workflow_replay(wf, req, history) == NULL && csops_last_error_status() == CSOPS_INVALID_INPUT &&
-              strcmp(csops_last_error_key(), "history[0]") == 0,
-          "a history that does not replay names the step (%s)", csops_last_error_key());
+              same_text(csops_last_error_key(), "history[0]"),
+          "a history that does not replay names the step (%s)", S(csops_last_error_key()));
+    CHECK(csops_last_error_problem_count() >= 1, "and its step's rejection is readable");
+    size_t problems = csops_last_error_problem_count();
+    CHECK(csops_last_error_problem(problems, NULL, NULL, NULL) == CSOPS_INVALID_ARGUMENT &&
+              csops_last_error_problem_count() == problems && csops_last_error_status() == CSOPS_INVALID_INPUT,
+          "asking past the last problem leaves the error as it was");
     char *breaches = NULL;
     CHECK(csops_workflow_sla_breaches(wf, req, "2026-03-01T00:00:00Z", &breaches) == CSOPS_OK && breaches[0] == '[',
-          "SLA breaches (%s)", breaches);
+          "SLA breaches (%s)", S(breaches));
     csops_string_free(breaches);
     char *times = NULL;
     CHECK(csops_request_time_in_states(req, "2026-01-07T10:02:00Z", &times) == CSOPS_OK &&
               strstr(times, "\"ReadyForAssignment\":86400") != NULL,
-          "a day ready for assignment (%s)", times);
+          "a day ready for assignment (%s)", S(times));
     csops_string_free(times);
     times = NULL;
     CHECK(csops_request_time_in_states(req, "2026-01-01T00:00:00Z", &times) == CSOPS_INVALID_INPUT && times == NULL,
@@ -146,7 +158,7 @@ static void customer_side_from_c(void) {
     char *assignment = NULL;
     CHECK(seg != NULL && csops_segmentation_assign(seg, "{\"id\": \"acme\", \"arr\": 600000}", &assignment) == CSOPS_OK &&
               json_has(assignment, "account", "acme"),
-          "an account's segment (%s)", assignment);
+          "an account's segment (%s)", S(assignment));
     csops_string_free(assignment);
     char *assignments = NULL;
     CHECK(csops_segmentation_assign_all(seg, "[{\"id\": \"a\", \"arr\": 600000}, {\"id\": \"b\", \"arr\": 3000}]",
@@ -154,7 +166,7 @@ static void customer_side_from_c(void) {
           "a book's segments");
     char *plan = NULL;
     CHECK(csops_capacity_plan(assignments, "{\"Strategic\": 1}", NULL, &plan) == CSOPS_OK && strstr(plan, "\"teams\"") != NULL,
-          "a capacity plan (%s)", plan);
+          "a capacity plan (%s)", S(plan));
     csops_string_free(plan);
     CHECK(csops_capacity_plan(assignments, "{\"Strategc\": 1}", NULL, &plan) == CSOPS_INVALID_INPUT &&
               strstr(csops_last_error_message(), "Strategc") != NULL,
@@ -174,10 +186,10 @@ static void customer_side_from_c(void) {
         "\"11\": 3, \"12\": 0, \"13\": 1, \"14\": 2, \"15\": 0}";
     char *report = NULL;
     CHECK(csops_maturity_report(ratings, NULL, &report) == CSOPS_OK && strstr(report, "\"weakest\"") != NULL,
-          "a maturity report (%s)", report);
+          "a maturity report (%s)", S(report));
     csops_string_free(report);
     CHECK(csops_maturity_report("{\"1\": 2}", NULL, &report) == CSOPS_INVALID_INPUT &&
-              strcmp(csops_last_error_key(), "ratings") == 0,
+              same_text(csops_last_error_key(), "ratings"),
           "ratings missing capabilities are refused");
 
     csops_journey_t *j = csops_journey_new("acme", NULL);
@@ -190,7 +202,7 @@ static void customer_side_from_c(void) {
           "an unknown engagement model lists the known ones");
     char *journey = csops_journey_to_json(j);
     CHECK(journey != NULL && json_has(journey, "stage", "Align") && json_has(journey, "account", "acme"),
-          "a journey as JSON (%s)", journey);
+          "a journey as JSON (%s)", S(journey));
     csops_string_free(journey);
     csops_journey_free(j);
 }
@@ -203,19 +215,19 @@ static void health_from_c(void) {
     const char *values = "{\"license_utilization\": 31.0, \"csm_sentiment\": \"red\", \"scm_adoption\": 40.0,"
                          " \"ci_adoption\": 20.0, \"user_engagement\": 35.0}";
     csops_health_t *h = csops_scorecard_evaluate(card, values, "{\"segment\": \"high_touch\"}");
-    CHECK(h != NULL && strcmp(csops_health_band(h), "Red") == 0 && fabs(csops_health_score(h) - 17.4) < 0.05 &&
-              csops_health_reason_count(h) >= 1 && strcmp(csops_health_reason(h, 0), "veto: csm_sentiment") == 0 &&
-              csops_health_veto_count(h) == 1 && strcmp(csops_health_veto(h, 0), "csm_sentiment") == 0,
-          "the README's account (%f %s)", h ? csops_health_score(h) : 0.0, h ? csops_health_band(h) : "");
+    CHECK(h != NULL && same_text(csops_health_band(h), "Red") && fabs(csops_health_score(h) - 17.4) < 0.05 &&
+              csops_health_reason_count(h) >= 1 && same_text(csops_health_reason(h, 0), "veto: csm_sentiment") &&
+              csops_health_veto_count(h) == 1 && same_text(csops_health_veto(h, 0), "csm_sentiment"),
+          "the README's account (%f %s)", csops_health_score(h), S(csops_health_band(h)));
     csops_health_free(h);
     h = csops_scorecard_evaluate(card, values,
                                  "{\"as_of\": \"2026-11-01\", \"previous\": {\"score\": 80, \"band\": \"Green\"},"
                                  " \"override\": {\"band\": \"Yellow\", \"author\": \"lena\", \"reason\": \"call\","
                                  " \"expires\": \"2027-01-01\"}}");
     const char *from = NULL, *to = NULL;
-    CHECK(h != NULL && strcmp(csops_health_band(h), "Yellow") == 0 && strcmp(csops_health_computed_band(h), "Red") == 0 &&
-              strcmp(csops_health_trend(h), "down") == 0 && csops_health_band_change(h, &from, &to) &&
-              strcmp(from, "Green") == 0 && strcmp(to, "Yellow") == 0,
+    CHECK(h != NULL && same_text(csops_health_band(h), "Yellow") && same_text(csops_health_computed_band(h), "Red") &&
+              same_text(csops_health_trend(h), "down") && csops_health_band_change(h, &from, &to) &&
+              same_text(from, "Green") && same_text(to, "Yellow"),
           "trend, band change and override");
     char *whole = csops_health_to_json(h);
     CHECK(whole != NULL && strstr(whole, "\"override\"") != NULL, "the whole score as JSON");
@@ -254,16 +266,57 @@ static void health_from_c(void) {
         csops_health_t *row = csops_batch_explain(b, r);
         double s = csops_health_score(row);
         CHECK(row != NULL && (isnan(s) ? isnan(score[r]) : s == score[r]) &&
-                  strcmp(csops_health_band(row), csops_scorecard_band_name(card, band[r])) == 0,
+                  same_text(csops_health_band(row), csops_scorecard_band_name(card, band[r])),
               "row %zu explained as scored", r);
         if (r == 1) CHECK(row != NULL && csops_health_stale_count(row) == 1, "row 1's utilization is stale");
         csops_health_free(row);
     }
+    /* Each row alone, its values dated and its previous band given, scores as in the batch:
+     * the batch's observation days and previous bands (hysteresis) take effect. */
+    const char *alone[3] = {
+        "{\"license_utilization\": {\"value\": 92.0, \"at\": \"2025-10-29\"}, \"csm_sentiment\": \"green\","
+        " \"scm_adoption\": 80.0}",
+        "{\"license_utilization\": {\"value\": 31.0, \"at\": \"2022-01-08\"}, \"csm_sentiment\": \"red\","
+        " \"scm_adoption\": 40.0}",
+        "{\"license_utilization\": 62.0, \"csm_sentiment\": null, \"scm_adoption\": 60.0}"};
+    const char *before[3] = {"Green", "Red", "Unknown"};
+    for (size_t r = 0; r < 3; r++) {
+        char options[128];
+        snprintf(options, sizeof options, "{\"as_of\": \"2025-11-01\", \"previous\": {\"band\": \"%s\"}}", before[r]);
+        csops_health_t *single = csops_scorecard_evaluate(card, alone[r], options);
+        double s = csops_health_score(single);
+        CHECK(single != NULL && (isnan(s) ? isnan(score[r]) : memcmp(&s, &score[r], sizeof s) == 0) &&
+                  same_text(csops_health_band(single), csops_scorecard_band_name(card, band[r])),
+              "row %zu alone (%f %s) as in the batch (%f %s)", r, s, S(csops_health_band(single)), score[r],
+              S(csops_scorecard_band_name(card, band[r])));
+        csops_health_free(single);
+    }
+    /* Threads change nothing, bit for bit (10,000 rows: enough for two). */
+    enum { BIG = 10000 };
+    double *col = malloc(sizeof(double) * BIG), *one = malloc(sizeof(double) * BIG * 4);
+    uint8_t *bands = malloc(BIG * 2);
+    if (col == NULL || one == NULL || bands == NULL) exit(2);
+    for (size_t i = 0; i < BIG; i++) col[i] = (double)((i * 37) % 101);
+    csops_batch_t *big = csops_batch_new(card, BIG);
+    CHECK(csops_batch_values(big, "license_utilization", col) == CSOPS_OK &&
+              csops_batch_values(big, "scm_adoption", col) == CSOPS_OK &&
+              csops_batch_score(big, one, bands, one + BIG) == CSOPS_OK &&
+              csops_batch_threads(big, 2) == CSOPS_OK &&
+              csops_batch_score(big, one + 2 * BIG, bands + BIG, one + 3 * BIG) == CSOPS_OK,
+          "a big batch on one and two threads");
+    CHECK(memcmp(one, one + 2 * BIG, sizeof(double) * BIG) == 0 && memcmp(bands, bands + BIG, BIG) == 0 &&
+              memcmp(one + BIG, one + 3 * BIG, sizeof(double) * BIG) == 0,
+          "the same bits on two threads");
+    csops_batch_free(big);
+    free(col);
+    free(one);
+    free(bands);
+
     char *validation = NULL;
-    bool churned[3] = {false, true, false};
+    uint8_t churned[3] = {0, 1, 0};
     CHECK(csops_scorecard_validate(card, 3, score, churned, &validation) == CSOPS_OK &&
               strstr(validation, "\"auc\"") != NULL,
-          "a validation (%s)", validation);
+          "a validation (%s)", S(validation));
     csops_string_free(validation);
     csops_batch_free(b);
     csops_scorecard_free(card);

@@ -20,8 +20,8 @@
 
 #include "check.h"
 #include "metrics_cases.h"
-#include "parity_cases.h"
 #include "vector_kinds.h"
+#include "parity_cases.h"
 
 /* The status type is a fixed 32 bits and its numbers never change: a program compiled against
  * this header keeps reading the same outcomes from a later library. */

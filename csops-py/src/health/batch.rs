@@ -139,16 +139,9 @@ pub(crate) fn score_book<'py>(
         for b in names {
             let code = match b {
                 None => UNKNOWN_CODE,
-                Some(b) => card.band_code(&b).ok_or_else(|| {
-                    input_error(
-                        py,
-                        "previous",
-                        format!(
-                            "previous: unknown band {b:?} (bands: {}, Unknown)",
-                            card.bands().join(", ")
-                        ),
-                    )
-                })?,
+                Some(b) => card
+                    .band_named(&b, "previous")
+                    .map_err(|e| core_error(py, e))?,
             };
             codes.push(code);
         }
