@@ -317,6 +317,47 @@ def rust_rows() -> list[list[str]]:
     ]
 
 
+WEBHOOK_HEADING = "## The webhook service under load"
+
+
+def webhook_lines(events: int) -> list[str]:
+    """The GitLab webhook service (examples/webhook-service) driven by `webhook-load` from a
+    second process on loopback, beside the decision's own time."""
+    build = subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "csops-webhook-service"],
+                           cwd=HERE.parent, capture_output=True, text=True, check=False)
+    if build.returncode != 0:
+        raise SystemExit(f"cargo build -p csops-webhook-service failed:\n{build.stderr[-2000:]}")
+    run = subprocess.run([str(HERE.parent / "target" / "release" / "webhook-load"), "--json", "--events", str(events),
+                          "--concurrency", "64", "--gitlab-ms", "20"],
+                         cwd=HERE.parent, capture_output=True, text=True, check=False)
+    if run.returncode != 0:
+        raise SystemExit(f"webhook-load failed:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
+    f = json.loads(run.stdout.strip().splitlines()[-1])
+    head = ["figure", "value"]
+    rows = [
+        ["deliveries (Issue Hooks: triages, refused moves, edits, unmanaged issues, 1 in 50 a repeat)",
+         f"{f['deliveries']:,} in {f['seconds']:.1f} s"],
+        ["requests/s (64 connections)", f"{f['per_second']:,.0f}"],
+        ["latency p50 / p99 / p99.9 / max", f"{f['p50_ms']:.2f} / {f['p99_ms']:.2f} / {f['p999_ms']:.2f} / "
+                                             f"{f['max_ms']:.2f} ms"],
+        ["the decision alone (payload read, stored request loaded, decided, written back; one thread)",
+         f"{f['decision_alone_us']:.1f} µs"],
+        ["refused moves → GitLab updates / notes (stand-in answering in 20 ms)",
+         f"{f['refused']:,} → {f['gitlab_puts']:,} / {f['gitlab_notes']:,} (outbox drained in "
+         f"{f['drain_seconds']:.1f} s after the last delivery)"],
+        ["repeats answered as duplicates / errors", f"{f['duplicates']:,} / {f['errors']:,}"],
+        ["service memory (RSS) at start / end / peak",
+         f"{f['rss_kb_start'] / 1024:.0f} / {f['rss_kb_end'] / 1024:.0f} / {f['rss_kb_peak'] / 1024:.0f} MiB"],
+        ["every refused move undone exactly once", "yes" if f["each_refused_move_undone_once"] else "NO"],
+    ]
+    return ["", WEBHOOK_HEADING, "",
+            f"`target/release/webhook-load --events {events:,} --concurrency 64 --gitlab-ms 20` (written by "
+            "`scripts/bench`, or `python benches/side_by_side.py --webhook-only` for this section alone): the "
+            "service is a second process with its SQLite store, GitLab a stand-in in the load generator's "
+            "process; both share this machine's cores.", "",
+            "| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -359,7 +400,22 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--quick", action="store_true", help="small sizes: checks agreement, times nothing worth reading")
     ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
     ap.add_argument("--no-rust", action="store_true", help="leave out the Rust figures (cargo bench --bench figures)")
+    ap.add_argument("--webhook-events", type=int, default=1_000_000,
+                    help="deliveries in the webhook service's load run (0: leave it out)")
+    ap.add_argument("--webhook-only", action="store_true",
+                    help="rewrite only the webhook section of --out, keeping the rest of the file")
     args = ap.parse_args(argv)
+    if args.webhook_only:
+        out = Path(args.out)
+        text = out.read_text(encoding="utf-8") if out.exists() else ""
+        before, sep, after = text.partition("\n" + WEBHOOK_HEADING + "\n")
+        rest = ""
+        if sep and (nxt := after.find("\n## ")) >= 0:
+            rest = after[nxt:]
+        section = webhook_lines(args.webhook_events)
+        out.write_text(before.rstrip("\n") + "\n" + "\n".join(section) + "\n" + rest, encoding="utf-8")
+        print("\n".join(section))
+        return 0
     sizes = [1_000, 5_000] if args.quick else [10_000, 100_000, 1_000_000]
     rows = (workflow_rows(50 if args.quick else 2_000, args.runs)
             + health_rows(sizes, args.runs)
@@ -391,6 +447,8 @@ def main(argv: list[str]) -> int:
                   "by a counting allocator, exact):", "",
                   "| " + " | ".join(rust_head) + " |", "|" + "---|" * len(rust_head)]
         lines += ["| " + " | ".join(r) + " |" for r in rust_rows()]
+    if not args.quick and args.webhook_events > 0:
+        lines += webhook_lines(args.webhook_events)
     if not args.quick:
         lines += ["", "## Before: csops 0.1.0", "",
                   "Before issue 17, beside 0.2.0 measured in the same session (see BEFORE in "

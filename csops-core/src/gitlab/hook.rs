@@ -51,6 +51,14 @@ struct RawAttributes {
     action: Option<String>,
     #[serde(default)]
     labels: Option<Vec<HookLabel>>,
+    #[serde(default)]
+    project_id: Option<u64>,
+}
+
+/// The payload's `project`, the id alone.
+#[derive(Deserialize)]
+struct RawProject {
+    id: u64,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +66,8 @@ struct RawHook {
     object_kind: String,
     user: User,
     object_attributes: RawAttributes,
+    #[serde(default)]
+    project: Option<RawProject>,
     #[serde(default)]
     labels: Option<Vec<HookLabel>>,
     #[serde(default)]
@@ -78,6 +88,10 @@ pub struct IssueHook {
     pub action: Option<String>,
     /// The issue's iid.
     pub iid: u64,
+    /// The project's id (`project.id`, else `object_attributes.project_id`): where GitLab's
+    /// REST API finds the issue (`/projects/:id/issues/:iid`).
+    #[serde(default)]
+    pub project_id: Option<u64>,
     /// Title.
     pub title: String,
     /// Open or closed after the change.
@@ -206,6 +220,7 @@ fn hook_from_raw(raw: RawHook) -> Result<IssueHook, GitlabError> {
         at: updated.or(a.updated_at).unwrap_or(a.created_at),
         action: a.action,
         iid: a.iid,
+        project_id: raw.project.map(|p| p.id).or(a.project_id),
         title: a.title,
         state: a.state,
         labels,
@@ -326,6 +341,85 @@ pub fn decide_webhook(
     hook: &IssueHook,
     stored: &Request,
 ) -> Result<WebhookDecision, GitlabError> {
+    decide(wf, hook, stored).map(|(decision, _)| decision)
+}
+
+/// Decides an Issue Hook as [`decide_webhook`] does, and gives the request as it stands after
+/// the decision, for a service to store in place of `stored`:
+/// - a move allowed (or a change that moves nothing) takes the hook's labels, assignees, weight
+///   and open state, and a move is recorded as a step of the history (its command, or a
+///   relabel);
+/// - a move refused leaves the request as stored (GitLab is told to restore it);
+/// - an issue csops does not manage gives `None`: there is nothing to store.
+///
+/// ```
+/// use csops_core::{gitlab, Directory, Request, State, Workflow};
+/// let wf = Workflow::with_directory(Directory::from_json(r#"{"lena": ["workstream_lead:Analytics"]}"#)?);
+/// let stored = Request::from_json(r#"{"id": 23, "author": "rita", "created_at": "2026-03-02T09:00:00Z",
+///     "labels": ["CSOps", "CS Analytics"]}"#)?;
+/// let hook = gitlab::read_webhook(r#"{"object_kind": "issue", "user": {"username": "lena"},
+///   "object_attributes": {"iid": 23, "title": "t", "state": "opened", "created_at": "2026-03-02T09:00:00Z"},
+///   "changes": {"updated_at": {"current": "2026-03-03 10:15:00 UTC"},
+///     "labels": {"previous": [{"title": "CSOps"}, {"title": "CS Analytics"}],
+///                "current": [{"title": "CSOps"}, {"title": "CS Analytics"}, {"title": "CSOps::Triage"}]}}}"#)?;
+/// let (d, after) = gitlab::apply_webhook(&wf, &hook, &stored)?;
+/// let after = after.expect("a managed issue");
+/// assert!(d.allowed && d.moved);
+/// assert_eq!((after.state(), after.history().len()), (State::Triage, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn apply_webhook(
+    wf: &Workflow,
+    hook: &IssueHook,
+    stored: &Request,
+) -> Result<(WebhookDecision, Option<Request>), GitlabError> {
+    let (decision, mut after) = decide(wf, hook, stored)?;
+    if !decision.managed {
+        return Ok((decision, None));
+    }
+    if !decision.allowed {
+        return Ok((decision, Some(stored.clone())));
+    }
+    let open = hook.state == OpenState::Open;
+    if after.open && !open {
+        after.closed_at = Some(hook.at);
+        after.closed_by = Some(hook.actor.as_str().into());
+    } else if open {
+        after.closed_at = None;
+        after.closed_by = None;
+    }
+    after.open = open;
+    if after.managed_since.is_none() {
+        after.managed_since = Some(hook.at);
+    }
+    if decision.moved {
+        after.state = decision.to;
+        let actor = wf
+            .directory()
+            .name(&hook.actor)
+            .cloned()
+            .unwrap_or_else(|| hook.actor.as_str().into());
+        after.history.push(crate::workflow::Step {
+            at: hook.at,
+            actor,
+            from: decision.from,
+            to: decision.to,
+            command: decision.command.map_or(
+                crate::workflow::Command::Relabel,
+                crate::workflow::Command::bare,
+            ),
+        });
+    }
+    Ok((decision, Some(after)))
+}
+
+/// The decision and the request as the change left it (labels, people and weight after it;
+/// state and history as stored).
+fn decide(
+    wf: &Workflow,
+    hook: &IssueHook,
+    stored: &Request,
+) -> Result<(WebhookDecision, Request), GitlabError> {
     if hook.iid != stored.id() {
         return Err(GitlabError::Json {
             what: "webhook",
@@ -392,7 +486,7 @@ pub fn decide_webhook(
         anomalies: Vec::new(),
     };
     if !managed {
-        return Ok(decision);
+        return Ok((decision, ctx));
     }
     decision.anomalies = crate::report::issue_findings(wf, &ctx)
         .into_iter()
@@ -416,11 +510,11 @@ pub fn decide_webhook(
                 message: two_labels(&wl_after),
             });
             restore(&mut decision, hook, &wl_before, &wl_after);
-            return Ok(decision);
+            return Ok((decision, ctx));
         }
     };
     if to == from {
-        return Ok(decision);
+        return Ok((decision, ctx));
     }
     decision.moved = true;
     decision.to = to;
@@ -453,7 +547,7 @@ pub fn decide_webhook(
     } else {
         restore(&mut decision, hook, &wl_before, &wl_after);
     }
-    Ok(decision)
+    Ok((decision, ctx))
 }
 
 /// Decides an Issue Hook when csops keeps no copy of the request: the request before the

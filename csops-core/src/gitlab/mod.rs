@@ -52,8 +52,8 @@ pub use export::{
 };
 #[allow(deprecated)]
 pub use hook::{
-    IssueHook, WebhookDecision, decide_webhook, decide_webhook_with_events, read_webhook,
-    read_webhook_from, read_webhook_value,
+    IssueHook, WebhookDecision, apply_webhook, decide_webhook, decide_webhook_with_events,
+    read_webhook, read_webhook_from, read_webhook_value,
 };
 pub use parallel::{reconstruct_all_json, reconstruct_issues_json};
 

@@ -1,0 +1,577 @@
+//! The service on a loopback port against a stand-in GitLab (a small HTTP server here that
+//! records every call and can answer slowly, fail with 500, or be down): allowed and refused
+//! moves, the exact REST calls, wrong tokens, bad bodies, duplicate deliveries, GitLab down and
+//! back, and a restart between two events.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{post, put};
+use csops_webhook_service::config::Retry;
+use csops_webhook_service::{Running, Settings, start};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+const SECRET: &str = "s3cret-token";
+const PROJECT: u64 = 7;
+
+/// One call the stand-in GitLab received: method, path, JSON body, token.
+#[derive(Debug, Clone, PartialEq)]
+struct Call {
+    method: &'static str,
+    path: String,
+    body: Value,
+    token: String,
+}
+
+/// How the stand-in answers: the next `fail` calls with 500, the next `slow` calls after
+/// `slow_ms`.
+#[derive(Default)]
+struct GitlabState {
+    calls: Mutex<Vec<Call>>,
+    fail: AtomicU64,
+    slow: AtomicU64,
+    slow_ms: AtomicU64,
+}
+
+impl GitlabState {
+    fn calls(&self) -> Vec<Call> {
+        self.calls.lock().unwrap().clone()
+    }
+}
+
+async fn answer(s: &GitlabState, call: Call) -> StatusCode {
+    s.calls.lock().unwrap().push(call);
+    if s.fail.load(Ordering::SeqCst) > 0 {
+        s.fail.fetch_sub(1, Ordering::SeqCst);
+        return StatusCode::INTERNAL_SERVER_ERROR;
+    }
+    if s.slow.load(Ordering::SeqCst) > 0 {
+        s.slow.fetch_sub(1, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(s.slow_ms.load(Ordering::SeqCst))).await;
+    }
+    StatusCode::OK
+}
+
+fn token(h: &HeaderMap) -> String {
+    h.get("private-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// One call to the stand-in: recorded, then answered as the state says.
+async fn received(
+    method: &'static str,
+    suffix: &str,
+    State(s): State<Arc<GitlabState>>,
+    UrlPath((p, iid)): UrlPath<(u64, u64)>,
+    h: HeaderMap,
+    body: String,
+) -> StatusCode {
+    let call = Call {
+        method,
+        path: format!("/projects/{p}/issues/{iid}{suffix}"),
+        body: serde_json::from_str(&body).unwrap_or(Value::Null),
+        token: token(&h),
+    };
+    answer(&s, call).await
+}
+
+/// The stand-in GitLab on `addr` (port 0: any), until the returned handle is aborted.
+async fn gitlab(
+    state: Arc<GitlabState>,
+    addr: SocketAddr,
+) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let app = Router::new()
+        .route(
+            "/api/v4/projects/{p}/issues/{iid}",
+            put(|s, u, h, b| received("PUT", "", s, u, h, b)),
+        )
+        .route(
+            "/api/v4/projects/{p}/issues/{iid}/notes",
+            post(|s, u, h, b| received("POST", "/notes", s, u, h, b)),
+        )
+        .with_state(state);
+    let listener = TcpListener::bind(addr).await.expect("the stand-in binds");
+    let addr = listener.local_addr().unwrap();
+    let handle = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (addr, handle)
+}
+
+fn settings(dir: &Path, gitlab: SocketAddr) -> Settings {
+    std::fs::write(
+        dir.join("directory.json"),
+        r#"{"lena": ["workstream_lead:Analytics"], "omar": ["cs_ops"]}"#,
+    )
+    .unwrap();
+    Settings {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        secret_token: SECRET.into(),
+        gitlab_url: format!("http://{gitlab}"),
+        gitlab_token: "glpat-test".into(),
+        store_path: dir.join("csops.sqlite"),
+        directory: dir.join("directory.json"),
+        workflow_config: None,
+        max_body_bytes: 64 * 1024,
+        gitlab_timeout_ms: 300,
+        retry: Retry {
+            max_attempts: 60,
+            base_delay_ms: 20,
+            max_delay_ms: 150,
+        },
+        deliveries_in_flight: 4,
+    }
+}
+
+async fn service(s: &Settings) -> Running {
+    start(s, std::future::pending())
+        .await
+        .expect("the service starts")
+}
+
+/// An Issue Hook: `actor` changed issue `iid`'s labels from `before` (None: the payload does
+/// not say) to `after` at `at`.
+fn hook(iid: u64, actor: &str, before: Option<&[&str]>, after: &[&str], at: &str) -> String {
+    let titles = |l: &[&str]| l.iter().map(|t| json!({"title": t})).collect::<Vec<_>>();
+    let mut changes = json!({"updated_at": {"previous": "2026-03-02 09:00:00 UTC", "current": at}});
+    if let Some(b) = before {
+        changes["labels"] = json!({"previous": titles(b), "current": titles(after)});
+    }
+    json!({
+        "object_kind": "issue", "event_type": "issue",
+        "user": {"id": 1, "username": actor},
+        "project": {"id": PROJECT, "path_with_namespace": "cs/ops"},
+        "object_attributes": {"iid": iid, "title": "Renewal dashboard", "state": "opened",
+            "created_at": "2026-03-02 09:00:00 UTC", "updated_at": at, "author_id": 51, "action": "update"},
+        "labels": titles(after),
+        "changes": changes,
+    })
+    .to_string()
+}
+
+async fn send(addr: SocketAddr, body: &str, headers: &[(&str, &str)]) -> (u16, Value) {
+    let mut r = reqwest::Client::new()
+        .post(format!("http://{addr}/hooks/gitlab"))
+        .body(body.to_owned());
+    for (k, v) in headers {
+        r = r.header(*k, *v);
+    }
+    let resp = r.send().await.expect("the service answers");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+async fn deliver(addr: SocketAddr, body: &str, uuid: Option<&str>) -> (u16, Value) {
+    let mut h = vec![
+        ("X-Gitlab-Token", SECRET),
+        ("X-Gitlab-Event", "Issue Hook"),
+        ("Content-Type", "application/json"),
+    ];
+    if let Some(u) = uuid {
+        h.push(("X-Gitlab-Event-UUID", u));
+    }
+    send(addr, body, &h).await
+}
+
+/// Waits (up to 10 s) until `cond` holds.
+async fn eventually(what: &str, cond: impl Fn() -> bool) {
+    for _ in 0..1000 {
+        if cond() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("never: {what}");
+}
+
+const BASE: &[&str] = &["CSOps", "CS Analytics"];
+const TRIAGE: &[&str] = &["CSOps", "CS Analytics", "CSOps::Triage"];
+const IN_PROCESS: &[&str] = &["CSOps", "CS Analytics", "CSOps::In_Process"];
+
+#[tokio::test]
+async fn an_allowed_move_is_kept_and_a_refused_one_is_undone_through_the_rest_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Arc::new(GitlabState::default());
+    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let svc = service(&settings(dir.path(), gaddr)).await;
+
+    let (status, d) = deliver(
+        svc.addr,
+        &hook(23, "lena", Some(BASE), TRIAGE, "2026-03-03 10:00:00 UTC"),
+        Some("u1"),
+    )
+    .await;
+    assert_eq!(
+        (status, &d["allowed"], &d["moved"], &d["to"]),
+        (200, &json!(true), &json!(true), &json!("Triage")),
+        "{d}"
+    );
+
+    let (status, d) = deliver(
+        svc.addr,
+        &hook(
+            23,
+            "omar",
+            Some(TRIAGE),
+            IN_PROCESS,
+            "2026-03-03 10:15:00 UTC",
+        ),
+        Some("u2"),
+    )
+    .await;
+    assert_eq!((status, &d["allowed"]), (200, &json!(false)), "{d}");
+    eventually("GitLab is told", || g.calls().len() == 2).await;
+    let calls = g.calls();
+    assert_eq!(calls[0].method, "PUT");
+    assert_eq!(calls[0].path, "/projects/7/issues/23");
+    assert_eq!(
+        calls[0].body,
+        json!({"add_labels": "CSOps::Triage", "remove_labels": "CSOps::In_Process"})
+    );
+    assert_eq!(calls[0].token, "glpat-test");
+    assert_eq!(calls[1].method, "POST");
+    assert_eq!(calls[1].path, "/projects/7/issues/23/notes");
+    let note = calls[1].body["body"].as_str().unwrap();
+    assert!(note.contains("invalid_transition"), "{note}");
+
+    // An issue csops does not manage is left alone.
+    let (status, d) = deliver(
+        svc.addr,
+        &hook(
+            24,
+            "omar",
+            Some(&["frontend"]),
+            &["backend"],
+            "2026-03-03 11:00:00 UTC",
+        ),
+        Some("u3"),
+    )
+    .await;
+    assert_eq!((status, &d["managed"]), (200, &json!(false)));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        g.calls().len(),
+        2,
+        "nothing is said about an unmanaged issue"
+    );
+    svc.shutdown().await;
+}
+
+#[tokio::test]
+async fn strangers_and_bad_bodies_are_refused_and_nothing_is_decided() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Arc::new(GitlabState::default());
+    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let s = settings(dir.path(), gaddr);
+    let svc = service(&s).await;
+    let body = hook(
+        23,
+        "omar",
+        Some(TRIAGE),
+        IN_PROCESS,
+        "2026-03-03 10:15:00 UTC",
+    );
+    let json_ct = ("Content-Type", "application/json");
+    let issue = ("X-Gitlab-Event", "Issue Hook");
+    assert_eq!(
+        send(svc.addr, &body, &[json_ct, issue]).await.0,
+        401,
+        "no token"
+    );
+    assert_eq!(
+        send(
+            svc.addr,
+            &body,
+            &[json_ct, issue, ("X-Gitlab-Token", "s3cret-tokeN")]
+        )
+        .await
+        .0,
+        401,
+        "wrong token"
+    );
+    assert_eq!(
+        send(
+            svc.addr,
+            &body,
+            &[json_ct, issue, ("X-Gitlab-Token", "s3cret-token-and-more")]
+        )
+        .await
+        .0,
+        401,
+        "longer token"
+    );
+    let ok = ("X-Gitlab-Token", SECRET);
+    let big = format!(
+        "{{\"object_kind\": \"issue\", \"pad\": \"{}\"}}",
+        "x".repeat(70 * 1024)
+    );
+    assert_eq!(
+        send(svc.addr, &big, &[json_ct, issue, ok]).await.0,
+        413,
+        "oversized"
+    );
+    assert_eq!(
+        send(
+            svc.addr,
+            "{\"object_kind\": \"issue\", ",
+            &[json_ct, issue, ok]
+        )
+        .await
+        .0,
+        400,
+        "truncated JSON"
+    );
+    assert_eq!(
+        send(
+            svc.addr,
+            "object_kind=issue",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                issue,
+                ok
+            ]
+        )
+        .await
+        .0,
+        400,
+        "not JSON"
+    );
+    assert_eq!(
+        send(
+            svc.addr,
+            &body,
+            &[json_ct, ("X-Gitlab-Event", "Push Hook"), ok]
+        )
+        .await
+        .0,
+        202,
+        "another event kind"
+    );
+    let note = body.replace("\"object_kind\":\"issue\"", "\"object_kind\":\"note\"");
+    assert_eq!(
+        send(svc.addr, &note, &[json_ct, issue, ok]).await.0,
+        202,
+        "a payload of another kind"
+    );
+    let (status, e) = send(
+        svc.addr,
+        "{\"object_kind\": \"issue\", \"user\": {\"username\": \"x\"}}",
+        &[json_ct, issue, ok],
+    )
+    .await;
+    assert_eq!(
+        (status, e["key"].as_str()),
+        (400, Some("object_attributes")),
+        "{e}"
+    );
+    svc.shutdown().await;
+    let store = csops_webhook_service::SqliteStore::open(&s.store_path).unwrap();
+    use csops_webhook_service::Store;
+    assert_eq!(store.counts().unwrap(), (0, 0, 0), "nothing was decided");
+    assert!(g.calls().is_empty());
+}
+
+#[tokio::test]
+async fn a_delivery_repeated_is_acted_on_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Arc::new(GitlabState::default());
+    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let svc = service(&settings(dir.path(), gaddr)).await;
+    let refused = hook(
+        23,
+        "omar",
+        Some(TRIAGE),
+        IN_PROCESS,
+        "2026-03-03 10:15:00 UTC",
+    );
+    // GitLab's retries of one delivery carry its UUID; they may arrive at once.
+    let addr = svc.addr;
+    let sends = (0..5).map(|_| {
+        let body = refused.clone();
+        async move { deliver(addr, &body, Some("same-uuid")).await }
+    });
+    let answers = futures_join(sends).await;
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|(_, d)| d["duplicate"] == json!(true))
+            .count(),
+        4,
+        "{answers:?}"
+    );
+    // Without a UUID, the payload itself names the event.
+    let other = hook(
+        25,
+        "omar",
+        Some(TRIAGE),
+        IN_PROCESS,
+        "2026-03-03 10:20:00 UTC",
+    );
+    assert_eq!(
+        deliver(svc.addr, &other, None).await.1["allowed"],
+        json!(false)
+    );
+    assert_eq!(
+        deliver(svc.addr, &other, None).await.1["duplicate"],
+        json!(true)
+    );
+    eventually("both issues restored", || g.calls().len() == 4).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut puts: Vec<String> = g
+        .calls()
+        .iter()
+        .filter(|c| c.method == "PUT")
+        .map(|c| c.path.clone())
+        .collect();
+    puts.sort();
+    assert_eq!(
+        puts,
+        ["/projects/7/issues/23", "/projects/7/issues/25"],
+        "one update per event"
+    );
+    svc.shutdown().await;
+}
+
+async fn futures_join<F: std::future::Future<Output = (u16, Value)> + Send + 'static>(
+    fs: impl Iterator<Item = F>,
+) -> Vec<(u16, Value)> {
+    let handles: Vec<_> = fs.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn gitlab_down_slow_or_failing_then_back_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Arc::new(GitlabState::default());
+    let (gaddr, down) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    down.abort();
+    let _ = down.await;
+    let svc = service(&settings(dir.path(), gaddr)).await;
+    let refused = hook(
+        23,
+        "omar",
+        Some(TRIAGE),
+        IN_PROCESS,
+        "2026-03-03 10:15:00 UTC",
+    );
+    assert_eq!(
+        deliver(svc.addr, &refused, Some("d1")).await.1["allowed"],
+        json!(false)
+    );
+    // Down: the calls fail to connect and are retried with backoff.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Back, but failing twice with 500 and once too slowly (past the 300 ms timeout).
+    g.fail.store(2, Ordering::SeqCst);
+    g.slow.store(1, Ordering::SeqCst);
+    g.slow_ms.store(1000, Ordering::SeqCst);
+    let (_, _up) = gitlab(g.clone(), gaddr).await;
+    eventually("the note is posted", || {
+        g.calls().iter().any(|c| c.method == "POST")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let calls = g.calls();
+    let puts = calls.iter().filter(|c| c.method == "PUT").count();
+    let posts = calls.iter().filter(|c| c.method == "POST").count();
+    assert_eq!(
+        (puts, posts),
+        (4, 1),
+        "two 500s and a timeout, then one update and one note: {calls:?}"
+    );
+    let health: Value = reqwest::get(format!("http://{}/healthz", svc.addr))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&health["pending"], &health["failed"]),
+        (&json!(0), &json!(0)),
+        "{health}"
+    );
+    svc.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_restart_between_two_events_keeps_the_state_and_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Arc::new(GitlabState::default());
+    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let s = settings(dir.path(), gaddr);
+    let svc = service(&s).await;
+    let (_, d) = deliver(
+        svc.addr,
+        &hook(23, "lena", Some(BASE), TRIAGE, "2026-03-03 10:00:00 UTC"),
+        Some("r1"),
+    )
+    .await;
+    assert_eq!(d["to"], json!("Triage"));
+    svc.shutdown().await;
+
+    // The second event does not say what the labels were: only the stored request knows the
+    // issue was in Triage, so only a kept state refuses omar's move to In Process.
+    let svc = service(&s).await;
+    let (_, d) = deliver(
+        svc.addr,
+        &hook(23, "omar", None, IN_PROCESS, "2026-03-03 10:15:00 UTC"),
+        Some("r2"),
+    )
+    .await;
+    assert_eq!(
+        (&d["from"], &d["allowed"]),
+        (&json!("Triage"), &json!(false)),
+        "{d}"
+    );
+    // The first event, delivered again after the restart, is still a duplicate.
+    let (_, d) = deliver(
+        svc.addr,
+        &hook(23, "lena", Some(BASE), TRIAGE, "2026-03-03 10:00:00 UTC"),
+        Some("r1"),
+    )
+    .await;
+    assert_eq!(d["duplicate"], json!(true));
+    eventually("the refused move is undone", || g.calls().len() == 2).await;
+    svc.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_undelivered_action_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Arc::new(GitlabState::default());
+    let (gaddr, down) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    down.abort();
+    let _ = down.await;
+    let s = settings(dir.path(), gaddr);
+    let svc = service(&s).await;
+    let refused = hook(
+        23,
+        "omar",
+        Some(TRIAGE),
+        IN_PROCESS,
+        "2026-03-03 10:15:00 UTC",
+    );
+    assert_eq!(
+        deliver(svc.addr, &refused, Some("o1")).await.1["allowed"],
+        json!(false)
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    svc.shutdown().await;
+    assert!(g.calls().is_empty());
+    let (_, _up) = gitlab(g.clone(), gaddr).await;
+    let svc = service(&s).await;
+    eventually("delivered after the restart", || g.calls().len() == 2).await;
+    svc.shutdown().await;
+}
