@@ -351,7 +351,7 @@ def webhook_lines(events: int) -> list[str]:
         ["every refused move undone exactly once", "yes" if f["each_refused_move_undone_once"] else "NO"],
     ]
     return ["", WEBHOOK_HEADING, "",
-            f"`target/release/webhook-load --events {events:,} --concurrency 64 --gitlab-ms 20` (written by "
+            f"`target/release/webhook-load --events {events} --concurrency 64 --gitlab-ms 20` (written by "
             "`scripts/bench`, or `python benches/side_by_side.py --webhook-only` for this section alone): the "
             "service is a second process with its SQLite store, GitLab a stand-in in the load generator's "
             "process; both share this machine's cores.", "",

@@ -60,7 +60,7 @@ pub async fn run(
                 (store.clone(), api.clone(), retry.clone(), busy.clone());
             tasks.spawn(async move {
                 let id = p.id;
-                deliver(&*store, &api, &retry, p).await;
+                deliver(store, &api, &retry, p).await;
                 if let Ok(mut b) = busy.lock() {
                     b.remove(&id);
                 }
@@ -91,14 +91,16 @@ pub async fn run(
     while tasks.join_next().await.is_some() {}
 }
 
-/// One attempt at an entry: the update, then the comment; the store learns how it went.
-async fn deliver(store: &dyn Store, api: &GitlabApi, retry: &Retry, p: Pending) {
+/// One attempt at an entry: the update, then the comment; the store learns how it went (off
+/// the async threads, as every store call).
+async fn deliver(store: Arc<dyn Store>, api: &GitlabApi, retry: &Retry, p: Pending) {
     let a = &p.action;
+    let id = p.id;
     let mut result = Ok(());
     if !p.updated {
         result = api.update(a).await;
         if result.is_ok() && a.comment.is_some() {
-            log_store(store.updated(p.id));
+            blocking(&store, move |s| s.updated(id)).await;
         }
     }
     if result.is_ok() {
@@ -113,17 +115,31 @@ async fn deliver(store: &dyn Store, api: &GitlabApi, retry: &Retry, p: Pending) 
                 attempts,
                 "gitlab: restored"
             );
-            log_store(store.delivered(p.id));
+            blocking(&store, move |s| s.delivered(id)).await;
         }
         Err(CallError::Retry(e)) if attempts < retry.max_attempts => {
             let delay = retry.delay_ms(attempts);
             tracing::warn!(project = a.project, iid = a.iid, attempts, delay_ms = delay, error = %e, "gitlab: will retry");
-            log_store(store.retry(p.id, attempts, now_ms() + delay as i64, &e.to_string()));
+            let next = now_ms() + delay as i64;
+            blocking(&store, move |s| s.retry(id, attempts, next, &e.to_string())).await;
         }
         Err(e) => {
             tracing::error!(project = a.project, iid = a.iid, attempts, error = %e, "gitlab: given up");
-            log_store(store.failed(p.id, attempts, &e.to_string()));
+            blocking(&store, move |s| s.failed(id, attempts, &e.to_string())).await;
         }
+    }
+}
+
+/// A store write on the blocking threads; its failure is logged (the entry stays as it was and
+/// is tried again).
+async fn blocking(
+    store: &Arc<dyn Store>,
+    f: impl FnOnce(&dyn Store) -> Result<(), crate::store::StoreError> + Send + 'static,
+) {
+    let store = store.clone();
+    match tokio::task::spawn_blocking(move || f(&*store)).await {
+        Ok(result) => log_store(result),
+        Err(e) => tracing::error!(error = %e, "outbox: a store task failed"),
     }
 }
 
