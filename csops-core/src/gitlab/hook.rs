@@ -235,6 +235,14 @@ fn hook_from_raw(raw: RawHook) -> Result<IssueHook, GitlabError> {
 }
 
 impl IssueHook {
+    /// The request the issue was before the change: with its labels before
+    /// (`changes.labels.previous`) when the payload has them, else after. What a service that
+    /// has never seen the issue decides [`apply_webhook`] against.
+    pub fn to_request_before(&self, config: &Config) -> Result<Request, GitlabError> {
+        let labels = self.previous_labels.as_ref().unwrap_or(&self.labels);
+        self.request_with(&super::compiled(config)?, config, labels)
+    }
+
     /// The request the issue is after the change. The payload names its author by id only, so
     /// the author is `author_id:<id>` (a stored request knows the username).
     pub fn to_request(&self, config: &Config) -> Result<Request, GitlabError> {
@@ -344,8 +352,11 @@ pub fn decide_webhook(
     decide(wf, hook, stored).map(|(decision, _)| decision)
 }
 
-/// Decides an Issue Hook as [`decide_webhook`] does, and gives the request as it stands after
-/// the decision, for a service to store in place of `stored`:
+/// Decides an Issue Hook against the request as a service stored it, and gives the request as
+/// it stands after the decision, to store in place of `stored`. Unlike [`decide_webhook`], the
+/// state before the change is always the stored one (the payload's labels before are
+/// GitLab's view, which csops's own undo or a missed change may have made differ), and an event
+/// dated before the stored request's last step changes nothing (`None`). Otherwise:
 /// - a move allowed (or a change that moves nothing) takes the hook's labels, assignees, weight
 ///   and open state, and a move is recorded as a step of the history (its command, or a
 ///   relabel);
@@ -373,7 +384,24 @@ pub fn apply_webhook(
     hook: &IssueHook,
     stored: &Request,
 ) -> Result<(WebhookDecision, Option<Request>), GitlabError> {
-    let (decision, mut after) = decide(wf, hook, stored)?;
+    // The stored request is what csops knows, so the change is judged from its labels, whatever
+    // the payload says they were: the hook GitLab sends for csops's own undo (back to the
+    // stored state) is no move, and a change csops missed is judged from the state it recorded.
+    let stored_labels: Vec<String> = stored.labels().iter().map(str::to_owned).collect();
+    let mut seen = hook.clone();
+    seen.previous_labels = Some(stored_labels.clone());
+    // An event older than the last step recorded has been overtaken: it changes nothing.
+    if stored
+        .history()
+        .last()
+        .is_some_and(|step| hook.at < step.at)
+    {
+        seen.current_labels = Some(stored_labels.clone());
+        seen.labels = stored_labels;
+        let (decision, _) = decide(wf, &seen, stored)?;
+        return Ok((decision, None));
+    }
+    let (decision, mut after) = decide(wf, &seen, stored)?;
     if !decision.managed {
         return Ok((decision, None));
     }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-/// Everything the service needs to run.
-#[derive(Debug, Clone, Deserialize)]
+/// Everything the service needs to run. Its `Debug` leaves the two secrets out.
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Where to listen (`127.0.0.1:8080`; `CSOPS_WEBHOOK_LISTEN`).
@@ -40,6 +40,24 @@ pub struct Settings {
     /// How many deliveries to GitLab may be in flight at once.
     #[serde(default = "default_in_flight")]
     pub deliveries_in_flight: usize,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("secret_token", &"[redacted]")
+            .field("gitlab_url", &self.gitlab_url)
+            .field("gitlab_token", &"[redacted]")
+            .field("store_path", &self.store_path)
+            .field("directory", &self.directory)
+            .field("workflow_config", &self.workflow_config)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("gitlab_timeout_ms", &self.gitlab_timeout_ms)
+            .field("retry", &self.retry)
+            .field("deliveries_in_flight", &self.deliveries_in_flight)
+            .finish()
+    }
 }
 
 /// Exponential backoff: the n-th retry waits `base_delay_ms * 2^(n-1)`, at most
@@ -82,7 +100,8 @@ fn default_listen() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 8080))
 }
 fn default_max_body() -> usize {
-    1 << 20
+    // An issue's description may be 1 MiB, and a payload carries it and its change.
+    8 << 20
 }
 fn default_timeout() -> u64 {
     10_000
@@ -216,7 +235,8 @@ mod tests {
             .unwrap();
         assert_eq!(s.secret_token, "s3cret");
         assert_eq!(s.listen.port(), 9000);
-        assert_eq!(s.max_body_bytes, 1 << 20);
+        assert_eq!(s.max_body_bytes, 8 << 20);
+        assert!(!format!("{s:?}").contains("s3cret") && !format!("{s:?}").contains("glpat"));
     }
 
     #[test]

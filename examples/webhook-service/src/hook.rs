@@ -26,8 +26,9 @@ pub struct Shared {
     pub secret: String,
     /// Wakes the outbox worker when there is something to deliver.
     pub wake: Arc<Notify>,
-    /// One lock per stripe of issues: two events of one issue are decided one after the other.
-    pub stripes: Vec<Mutex<()>>,
+    /// One lock per stripe of issues: two events of one issue are decided one after the other
+    /// (the lock goes with the decision's task, so a client that hangs up does not free it).
+    pub stripes: Vec<Arc<Mutex<()>>>,
 }
 
 fn reply(status: StatusCode, body: serde_json::Value) -> Response {
@@ -71,7 +72,7 @@ pub async fn gitlab_hook(
         .get("x-gitlab-event")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if event != "Issue Hook" {
+    if event != "Issue Hook" && event != "Confidential Issue Hook" {
         return reply(
             StatusCode::ACCEPTED,
             json!({"ignored": format!("{event:?} is not an Issue Hook")}),
@@ -107,21 +108,18 @@ pub async fn gitlab_hook(
             json!({"error": "the payload names no project (project.id)", "key": "project.id"}),
         );
     };
-    // GitLab's own id of the delivery; a payload without one is known by what it says.
-    let key = match headers
-        .get("x-gitlab-event-uuid")
-        .and_then(|v| v.to_str().ok())
-    {
-        Some(uuid) if !uuid.is_empty() => format!("uuid:{uuid}"),
-        _ => payload_key(project, &hook),
-    };
-    let stripe =
-        &shared.stripes[(project ^ hook.iid.rotate_left(17)) as usize % shared.stripes.len()];
-    let _turn = stripe.lock().await;
+    let key = event_key(&headers, project, &hook);
+    let stripe = shared.stripes
+        [(project ^ hook.iid.rotate_left(17)) as usize % shared.stripes.len()]
+    .clone();
+    let turn = stripe.lock_owned().await;
     let shared2 = shared.clone();
-    let outcome =
-        tokio::task::spawn_blocking(move || decide_and_record(&shared2, project, &hook, &key))
-            .await;
+    let outcome = tokio::task::spawn_blocking(move || {
+        let outcome = decide_and_record(&shared2, project, &hook, &key);
+        drop(turn);
+        outcome
+    })
+    .await;
     match outcome {
         Ok(Ok(Outcome::Duplicate)) => reply(StatusCode::OK, json!({"duplicate": true})),
         Ok(Ok(Outcome::Decided { decision, action })) => {
@@ -159,9 +157,22 @@ pub async fn gitlab_hook(
     }
 }
 
-/// A delivery without `X-Gitlab-Event-UUID`: the issue, the change's time, its author and its
-/// labels before and after name it.
-fn payload_key(project: u64, hook: &IssueHook) -> String {
+/// What names an event across GitLab's deliveries of it: `Idempotency-Key` (GitLab 17.4+, the
+/// same on every retry), else `X-Gitlab-Event-UUID`, else the issue, the change's time, its
+/// author and its labels before and after.
+fn event_key(headers: &HeaderMap, project: u64, hook: &IssueHook) -> String {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty())
+    };
+    if let Some(key) = header("idempotency-key") {
+        return format!("idempotency:{key}");
+    }
+    if let Some(uuid) = header("x-gitlab-event-uuid") {
+        return format!("uuid:{uuid}");
+    }
     format!(
         "payload:{project}/{}/{}/{}/{:?}/{:?}/{:?}",
         hook.iid,
@@ -201,14 +212,17 @@ fn decide_and_record(
         Some(json) => wf
             .load_request(&json)
             .map_err(|e| Failed::Input(e.into()))?,
-        // Never seen: the issue as the payload shows it (its labels before are the hook's).
+        // Never seen: the issue as it was before the change, as the payload shows it.
         None => hook
-            .to_request(wf.config())
+            .to_request_before(wf.config())
             .map_err(|e| Failed::Input(e.into()))?,
     };
     let (decision, after) =
         gitlab::apply_webhook(wf, hook, &stored).map_err(|e| Failed::Input(e.into()))?;
-    let action = (!decision.allowed).then(|| Action {
+    // A refused move is undone (with a comment); an allowed one may still need GitLab to close,
+    // reopen or add the interrupt label.
+    let act = !decision.allowed || !decision.rest_params.is_empty();
+    let action = act.then(|| Action {
         project,
         iid: hook.iid,
         params: decision.rest_params.clone(),

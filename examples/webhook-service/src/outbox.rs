@@ -82,7 +82,12 @@ pub async fn run(
             _ = wake.notified() => {}
             _ = tokio::time::sleep(wait) => {}
             Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
-            _ = stop.changed() => {}
+            changed = stop.changed() => {
+                // The sender gone (the service dropped without a shutdown) is a stop too.
+                if changed.is_err() {
+                    break;
+                }
+            }
         }
         if *stop.borrow() {
             break;

@@ -101,7 +101,7 @@ pub async fn start(
         store: store.clone(),
         secret: settings.secret_token.clone(),
         wake: wake.clone(),
-        stripes: (0..64).map(|_| Mutex::new(())).collect(),
+        stripes: (0..64).map(|_| Arc::new(Mutex::new(()))).collect(),
     });
     let app = Router::new()
         .route("/hooks/gitlab", post(gitlab_hook))

@@ -64,7 +64,8 @@ pub trait Store: Send + Sync + 'static {
         action: Option<&Action>,
         now_ms: i64,
     ) -> Result<bool, StoreError>;
-    /// Outbox entries due at `now_ms` (oldest first), at most `limit`, leaving out `skip`.
+    /// Outbox entries due at `now_ms` (oldest first), at most `limit`, leaving out `skip`; of one
+    /// issue's entries only the oldest pending one, so that an issue is told in order.
     fn due(&self, now_ms: i64, limit: usize, skip: &[i64]) -> Result<Vec<Pending>, StoreError>;
     /// When the next entry falls due (none: the outbox is empty).
     fn next_due(&self) -> Result<Option<i64>, StoreError>;
@@ -94,9 +95,11 @@ const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS events (key TEXT PRIMARY KEY, at_ms INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS outbox (
         id INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL, action TEXT NOT NULL,
+        project INTEGER NOT NULL, iid INTEGER NOT NULL,
         updated INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
         due_ms INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'pending', error TEXT);
     CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_ms);
+    CREATE INDEX IF NOT EXISTS outbox_issue ON outbox (project, iid, status, id);
 ";
 
 impl SqliteStore {
@@ -162,8 +165,9 @@ impl Store for SqliteStore {
                 }
                 if let Some(action) = &action {
                     tx.execute(
-                        "INSERT INTO outbox (event, action, due_ms) VALUES (?1, ?2, ?3)",
-                        params![event, action, now_ms],
+                        "INSERT INTO outbox (event, action, project, iid, due_ms)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![event, action, project as i64, iid as i64, now_ms],
                     )?;
                 }
             }
@@ -175,8 +179,13 @@ impl Store for SqliteStore {
     fn due(&self, now_ms: i64, limit: usize, skip: &[i64]) -> Result<Vec<Pending>, StoreError> {
         self.with(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT id, action, updated, attempts FROM outbox
-                 WHERE status = 'pending' AND due_ms <= ?1 ORDER BY due_ms, id LIMIT ?2",
+                // One issue's entries in the order they were decided: only the oldest pending
+                // one of an issue is due (the next waits while it is in flight or retried).
+                "SELECT id, action, updated, attempts FROM outbox o
+                 WHERE status = 'pending' AND due_ms <= ?1
+                   AND id = (SELECT MIN(id) FROM outbox
+                             WHERE status = 'pending' AND project = o.project AND iid = o.iid)
+                 ORDER BY due_ms, id LIMIT ?2",
             )?;
             let rows = stmt.query_map(params![now_ms, (limit + skip.len()) as i64], |r| {
                 Ok((
@@ -306,6 +315,43 @@ mod tests {
         assert!(
             store.due(10, 8, &[due[0].id]).unwrap().is_empty(),
             "skipped when in flight"
+        );
+    }
+
+    #[test]
+    fn one_issue_is_told_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("s.sqlite")).unwrap();
+        let other = Action {
+            iid: 24,
+            ..action()
+        };
+        store
+            .record("e1", 7, 23, None, Some(&action()), 10)
+            .unwrap();
+        store
+            .record("e2", 7, 23, None, Some(&action()), 10)
+            .unwrap();
+        store.record("e3", 7, 24, None, Some(&other), 10).unwrap();
+        let due = store.due(10, 8, &[]).unwrap();
+        assert_eq!(
+            due.iter().map(|p| p.action.iid).collect::<Vec<_>>(),
+            [23, 24]
+        );
+        let first = due[0].id;
+        let busy = store.due(10, 8, &[first]).unwrap();
+        assert_eq!(
+            busy.iter().map(|p| p.action.iid).collect::<Vec<_>>(),
+            [24],
+            "23's next waits"
+        );
+        store.delivered(first).unwrap();
+        let next = store.due(10, 8, &[]).unwrap();
+        assert_eq!(
+            next.iter()
+                .map(|p| (p.action.iid, p.id > first))
+                .collect::<Vec<_>>(),
+            [(23, true), (24, true)]
         );
     }
 

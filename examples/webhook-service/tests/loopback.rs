@@ -46,14 +46,19 @@ impl GitlabState {
     }
 }
 
+/// Takes one from a counter that is above 0.
+fn take(counter: &AtomicU64) -> bool {
+    counter
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+}
+
 async fn answer(s: &GitlabState, call: Call) -> StatusCode {
     s.calls.lock().unwrap().push(call);
-    if s.fail.load(Ordering::SeqCst) > 0 {
-        s.fail.fetch_sub(1, Ordering::SeqCst);
+    if take(&s.fail) {
         return StatusCode::INTERNAL_SERVER_ERROR;
     }
-    if s.slow.load(Ordering::SeqCst) > 0 {
-        s.slow.fetch_sub(1, Ordering::SeqCst);
+    if take(&s.slow) {
         tokio::time::sleep(Duration::from_millis(s.slow_ms.load(Ordering::SeqCst))).await;
     }
     StatusCode::OK
@@ -122,7 +127,7 @@ fn settings(dir: &Path, gitlab: SocketAddr) -> Settings {
         directory: dir.join("directory.json"),
         workflow_config: None,
         max_body_bytes: 64 * 1024,
-        gitlab_timeout_ms: 300,
+        gitlab_timeout_ms: 1000,
         retry: Retry {
             max_attempts: 60,
             base_delay_ms: 20,
@@ -243,6 +248,49 @@ async fn an_allowed_move_is_kept_and_a_refused_one_is_undone_through_the_rest_ap
     let note = calls[1].body["body"].as_str().unwrap();
     assert!(note.contains("invalid_transition"), "{note}");
 
+    // GitLab's hook for the service's own undo (In Process -> Triage, by the token's user) is no
+    // move from the Triage csops kept: nothing is refused, nothing undone again.
+    let (status, d) = deliver(
+        svc.addr,
+        &hook(
+            23,
+            "csops-bot",
+            Some(IN_PROCESS),
+            TRIAGE,
+            "2026-03-03 10:15:01 UTC",
+        ),
+        Some("u2-echo"),
+    )
+    .await;
+    assert_eq!(
+        (status, &d["moved"], &d["allowed"]),
+        (200, &json!(false), &json!(true)),
+        "{d}"
+    );
+    // A move the payload says began elsewhere is judged from the state csops kept (Triage).
+    let (_, d) = deliver(
+        svc.addr,
+        &hook(
+            23,
+            "omar",
+            Some(IN_PROCESS),
+            &["CSOps", "CS Analytics", "CSOps::Blocked"],
+            "2026-03-03 10:20:00 UTC",
+        ),
+        Some("u2b"),
+    )
+    .await;
+    assert_eq!(
+        (&d["from"], &d["allowed"]),
+        (&json!("Triage"), &json!(false)),
+        "{d}"
+    );
+    eventually("that one undone too", || g.calls().len() == 4).await;
+    assert_eq!(
+        g.calls()[2].body,
+        json!({"add_labels": "CSOps::Triage", "remove_labels": "CSOps::Blocked"})
+    );
+
     // An issue csops does not manage is left alone.
     let (status, d) = deliver(
         svc.addr,
@@ -260,8 +308,8 @@ async fn an_allowed_move_is_kept_and_a_refused_one_is_undone_through_the_rest_ap
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(
         g.calls().len(),
-        2,
-        "nothing is said about an unmanaged issue"
+        4,
+        "nothing is said about an unmanaged issue or the echo"
     );
     svc.shutdown().await;
 }
@@ -408,6 +456,8 @@ async fn a_delivery_repeated_is_acted_on_once() {
         4,
         "{answers:?}"
     );
+    let decided = answers.iter().filter(|(_, d)| d["allowed"] == json!(false));
+    assert_eq!(decided.count(), 1, "the fifth is the decision: {answers:?}");
     // Without a UUID, the payload itself names the event.
     let other = hook(
         25,
@@ -438,6 +488,8 @@ async fn a_delivery_repeated_is_acted_on_once() {
         ["/projects/7/issues/23", "/projects/7/issues/25"],
         "one update per event"
     );
+    let notes = g.calls().iter().filter(|c| c.method == "POST").count();
+    assert_eq!(notes, 2, "one note per event");
     svc.shutdown().await;
 }
 
@@ -473,10 +525,10 @@ async fn gitlab_down_slow_or_failing_then_back_loses_nothing() {
     );
     // Down: the calls fail to connect and are retried with backoff.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    // Back, but failing twice with 500 and once too slowly (past the 300 ms timeout).
+    // Back, but failing twice with 500 and once too slowly (past the 1 s timeout).
     g.fail.store(2, Ordering::SeqCst);
     g.slow.store(1, Ordering::SeqCst);
-    g.slow_ms.store(1000, Ordering::SeqCst);
+    g.slow_ms.store(2500, Ordering::SeqCst);
     let (_, _up) = gitlab(g.clone(), gaddr).await;
     eventually("the note is posted", || {
         g.calls().iter().any(|c| c.method == "POST")

@@ -321,3 +321,90 @@ proptest::proptest! {
         proptest::prop_assert_eq!(parse_timestamp(&text), chrono_reads);
     }
 }
+
+/// What a service stores after each decision loads back: the state and the labels agree and
+/// the history is a chain in time.
+fn kept(wf: &Workflow, after: Option<Request>) -> Request {
+    let after = after.expect("a managed issue");
+    wf.load_request(&after.to_json())
+        .unwrap_or_else(|e| panic!("the stored request does not load back: {e}"))
+}
+
+#[test]
+fn apply_webhook_keeps_a_request_that_loads_back_and_ignores_its_own_undo() {
+    let wf = team();
+    // Omar's move Triage -> In Process is refused: the request stays as stored.
+    let refused = read_webhook(&hook_json(
+        "CSOps::Triage",
+        "CSOps::In_Process",
+        "omar",
+        "opened",
+    ))
+    .unwrap();
+    let (d, after) = apply_webhook(&wf, &refused, &stored("CSOps::Triage")).unwrap();
+    assert!(d.moved && !d.allowed);
+    let after = kept(&wf, after);
+    assert_eq!((after.state(), after.history().len()), (State::Triage, 0));
+    // GitLab's hook for the undo (a bot, In Process -> Triage) is no move from the stored
+    // Triage: nothing to refuse, nothing to undo.
+    let echo = read_webhook(&hook_json(
+        "CSOps::In_Process",
+        "CSOps::Triage",
+        "csops-bot",
+        "opened",
+    ))
+    .unwrap();
+    let (d, after) = apply_webhook(&wf, &echo, &after).unwrap();
+    assert!(!d.moved && d.allowed && d.rest_params.is_empty(), "{d:?}");
+    let after = kept(&wf, after);
+    assert_eq!(after.state(), State::Triage);
+    // A move the payload says started elsewhere is judged from the stored state.
+    let missed = read_webhook(&hook_json(
+        "CSOps::Blocked",
+        "CSOps::Completed",
+        "omar",
+        "opened",
+    ))
+    .unwrap();
+    let (d, _) = apply_webhook(&wf, &missed, &after).unwrap();
+    assert_eq!(d.from, State::Triage);
+}
+
+#[test]
+fn apply_webhook_records_an_allowed_move_and_overlooks_an_overtaken_event() {
+    let wf = team();
+    let done = read_webhook(&hook_json(
+        "CSOps::In_Process",
+        "CSOps::Completed",
+        "omar",
+        "closed",
+    ))
+    .unwrap();
+    let (d, after) = apply_webhook(&wf, &done, &stored("CSOps::In_Process")).unwrap();
+    assert!(d.moved && d.allowed, "{d:?}");
+    let after = kept(&wf, after);
+    assert_eq!(
+        (after.state(), after.is_open(), after.history().len()),
+        (State::Completed, false, 1)
+    );
+    // The same change delivered late, dated before the step it made: nothing changes.
+    let mut late = done.clone();
+    late.at = done.at - chrono::Duration::minutes(5);
+    let (d, again) = apply_webhook(&wf, &late, &after).unwrap();
+    assert!(
+        again.is_none() && !d.moved && d.rest_params.is_empty(),
+        "{d:?}"
+    );
+    // An issue never seen is judged from its labels before the change.
+    let refused = read_webhook(&hook_json(
+        "CSOps::Triage",
+        "CSOps::In_Process",
+        "omar",
+        "opened",
+    ))
+    .unwrap();
+    let before = refused.to_request_before(wf.config()).unwrap();
+    assert_eq!(before.state(), State::Triage);
+    let (d, _) = apply_webhook(&wf, &refused, &before).unwrap();
+    assert!(!d.allowed);
+}

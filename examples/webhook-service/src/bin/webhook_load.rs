@@ -4,7 +4,9 @@
 //! moves refused (each undone through the REST API), label edits that move nothing, issues
 //! csops does not manage, and GitLab's retried deliveries (the same UUID again) — and reports
 //! requests/s, latency percentiles, the service's memory, and whether every refused move was
-//! undone exactly once. Bounded by `--events` and `--seconds`.
+//! undone exactly once: per issue, the updates and notes GitLab received equal the refused moves
+//! the schedule delivered, the service's answers agree, and every repeat was a duplicate.
+//! Bounded by `--events` and `--seconds`.
 //!
 //! ```text
 //! cargo build --release -p csops-webhook-service
@@ -16,7 +18,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use std::collections::BTreeMap;
+
 use axum::Router;
+use axum::extract::Path as UrlPath;
 use axum::routing::{post, put};
 use serde_json::{Value, json};
 
@@ -137,10 +142,25 @@ fn chrono_like(seconds: u64) -> String {
     )
 }
 
+/// What the stand-in GitLab was told, per issue: updates and notes.
 #[derive(Default)]
 struct Gitlab {
-    puts: AtomicU64,
-    posts: AtomicU64,
+    calls: std::sync::Mutex<BTreeMap<u64, (u64, u64)>>,
+}
+
+impl Gitlab {
+    fn told(&self, iid: u64, note: bool) {
+        if let Ok(mut calls) = self.calls.lock() {
+            let c = calls.entry(iid).or_default();
+            if note { c.1 += 1 } else { c.0 += 1 }
+        }
+    }
+}
+
+/// Whether event `i` is a move the process refuses (see `event`).
+fn refused_by_schedule(i: u64, issues: u64) -> bool {
+    let (iid, round) = (1 + i % issues, i / issues);
+    iid % 20 != 0 && round % 2 == 1
 }
 
 fn rss_kb(pid: u32) -> (u64, u64) {
@@ -166,17 +186,17 @@ async fn main() {
     let app = Router::new()
         .route(
             "/api/v4/projects/{p}/issues/{iid}",
-            put(move || async move {
+            put(move |UrlPath((_, iid)): UrlPath<(u64, u64)>| async move {
                 tokio::time::sleep(delay).await;
-                g1.puts.fetch_add(1, Ordering::Relaxed);
+                g1.told(iid, false);
                 "{}"
             }),
         )
         .route(
             "/api/v4/projects/{p}/issues/{iid}/notes",
-            post(move || async move {
+            post(move |UrlPath((_, iid)): UrlPath<(u64, u64)>| async move {
                 tokio::time::sleep(delay).await;
-                g2.posts.fetch_add(1, Ordering::Relaxed);
+                g2.told(iid, true);
                 "{}"
             }),
         );
@@ -243,6 +263,12 @@ async fn main() {
     let refused = Arc::new(AtomicU64::new(0));
     let duplicates = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
+    // Which events were delivered (answered 2xx), for what GitLab should have been told.
+    let delivered: Arc<Vec<std::sync::atomic::AtomicBool>> = Arc::new(
+        (0..a.events)
+            .map(|_| std::sync::atomic::AtomicBool::new(false))
+            .collect(),
+    );
     let deadline = Instant::now() + Duration::from_secs(a.seconds);
     let url = format!("http://{addr}/hooks/gitlab");
     let t0 = Instant::now();
@@ -256,6 +282,7 @@ async fn main() {
                 duplicates.clone(),
                 errors.clone(),
             );
+            let delivered = delivered.clone();
             let (events, issues) = (a.events, a.issues);
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
@@ -264,7 +291,8 @@ async fn main() {
                     if k >= events || Instant::now() > deadline {
                         break;
                     }
-                    let (body, uuid) = event(event_of(k), issues);
+                    let e = event_of(k);
+                    let (body, uuid) = event(e, issues);
                     let t = Instant::now();
                     let r = client
                         .post(&url)
@@ -280,6 +308,9 @@ async fn main() {
                         _ => None,
                     };
                     latencies.push(t.elapsed().as_micros() as u32);
+                    if answer.is_some() {
+                        delivered[e as usize].store(true, Ordering::Relaxed);
+                    }
                     match answer {
                         None => {
                             errors.fetch_add(1, Ordering::Relaxed);
@@ -331,12 +362,24 @@ async fn main() {
             / 1000.0
     };
     let n = latencies.len() as u64;
-    let (puts, posts) = (
-        gitlab.puts.load(Ordering::Relaxed),
-        gitlab.posts.load(Ordering::Relaxed),
-    );
+    // Per issue, what GitLab should have been told: one update and one note for each refused
+    // move delivered; compared with what it was told, and with what the service answered.
+    let mut expected: BTreeMap<u64, (u64, u64)> = BTreeMap::new();
+    for (i, d) in delivered.iter().enumerate() {
+        if d.load(Ordering::Relaxed) && refused_by_schedule(i as u64, a.issues) {
+            let c = expected.entry(1 + i as u64 % a.issues).or_default();
+            c.0 += 1;
+            c.1 += 1;
+        }
+    }
+    let told = gitlab.calls.lock().map(|c| c.clone()).unwrap_or_default();
+    let (puts, posts) = told.values().fold((0, 0), |(p, q), (u, v)| (p + u, q + v));
     let refused = refused.load(Ordering::Relaxed);
-    let exact = puts == refused && posts == refused && errors.load(Ordering::Relaxed) == 0;
+    let repeats = (0..n).filter(|k| k % 50 == 49).count() as u64;
+    let exact = told == expected
+        && refused == puts
+        && duplicates.load(Ordering::Relaxed) == repeats
+        && errors.load(Ordering::Relaxed) == 0;
     let summary = json!({
         "deliveries": n, "seconds": elapsed, "per_second": n as f64 / elapsed,
         "p50_ms": pct(0.50), "p99_ms": pct(0.99), "p999_ms": pct(0.999), "max_ms": pct(1.0),
@@ -367,7 +410,19 @@ async fn main() {
         );
     }
     if !exact {
-        eprintln!("webhook-load: refused moves and GitLab's calls differ: {summary}");
+        // (issue, expected, told) for the first issues that differ.
+        let differ: Vec<_> = expected
+            .keys()
+            .chain(told.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .filter(|iid| expected.get(iid) != told.get(iid))
+            .take(5)
+            .map(|iid| (iid, expected.get(iid), told.get(iid)))
+            .collect();
+        eprintln!(
+            "webhook-load: what GitLab was told differs from the schedule (first issues: {differ:?}): {summary}"
+        );
         std::process::exit(1);
     }
 }
