@@ -348,7 +348,7 @@ def webhook_lines(events: int) -> list[str]:
         ["repeats answered as duplicates / errors", f"{f['duplicates']:,} / {f['errors']:,}"],
         ["service memory (RSS) at start / end / peak",
          f"{f['rss_kb_start'] / 1024:.0f} / {f['rss_kb_end'] / 1024:.0f} / {f['rss_kb_peak'] / 1024:.0f} MiB"],
-        ["every refused move undone exactly once", "yes" if f["each_refused_move_undone_once"] else "NO"],
+        ["every refused move undone exactly once (per issue, against the schedule)", "yes" if f["each_refused_move_undone_once"] else "NO"],
     ]
     return ["", WEBHOOK_HEADING, "",
             f"`target/release/webhook-load --events {events} --concurrency 64 --gitlab-ms 20` (written by "
