@@ -28,6 +28,14 @@ pub(crate) fn name_ptr(names: &'static [CString], index: Option<usize>) -> *cons
         .map_or(c"".as_ptr(), |n| n.as_ptr())
 }
 
+/// The static name of an enum's value from its table (made by [`c_names`] for that enum).
+pub(crate) fn variant_name<T: VariantArray + PartialEq>(
+    names: &'static [CString],
+    value: T,
+) -> *const c_char {
+    name_ptr(names, T::VARIANTS.iter().position(|v| *v == value))
+}
+
 /// What an `extern "C"` function returns when its body fails: the status itself, NULL, false,
 /// 0 or nothing. The boundary macro picks it from the function's return type.
 pub(crate) trait OnFailure {
@@ -397,7 +405,7 @@ pub(crate) fn from_json_text<T: serde::de::DeserializeOwned>(
             ),
         };
         Failure {
-            key: name.to_owned(),
+            key: Some(name.to_owned()),
             ..failure
         }
     })

@@ -16,7 +16,17 @@ pub struct csops_health_t {
     band_change: Option<(CString, CString)>,
     vetoes: Vec<CString>,
     stale: Vec<CString>,
-    reasons: Vec<CString>,
+    /// The reasons, worded when first read (most callers read the score and band only).
+    reasons: std::sync::OnceLock<Vec<CString>>,
+}
+
+impl csops_health_t {
+    fn reasons(&self) -> &[CString] {
+        self.reasons.get_or_init(|| {
+            let reasons = self.inner.reasons(usize::MAX);
+            reasons.into_iter().map(c_string).collect()
+        })
+    }
 }
 
 pub(crate) fn health_handle(inner: HealthScore) -> *mut csops_health_t {
@@ -31,11 +41,7 @@ pub(crate) fn health_handle(inner: HealthScore) -> *mut csops_health_t {
             .map(|c| (c_string(c.from.as_str()), c_string(c.to.as_str()))),
         vetoes: texts(&inner.vetoes),
         stale: texts(&inner.stale),
-        reasons: inner
-            .reasons(usize::MAX)
-            .into_iter()
-            .map(c_string)
-            .collect(),
+        reasons: std::sync::OnceLock::new(),
         inner,
     }))
 }
@@ -196,7 +202,7 @@ pub unsafe extern "C" fn csops_health_stale(h: *const csops_health_t, i: usize) 
 /// `h` is NULL or a live score.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_health_reason_count(h: *const csops_health_t) -> usize {
-    ffi! { Ok(arg_ref!(h)?.reasons.len()) }
+    ffi! { Ok(arg_ref!(h)?.reasons().len()) }
 }
 
 /// Reason `i` in words (`veto: csm_sentiment`, `csm_sentiment: -33.3 points`). Owned by the
@@ -206,7 +212,7 @@ pub unsafe extern "C" fn csops_health_reason_count(h: *const csops_health_t) -> 
 /// `h` is NULL or a live score.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_health_reason(h: *const csops_health_t, i: usize) -> *const c_char {
-    ffi! { Ok(arg_ref!(h)?.reasons.get(i).map_or(std::ptr::null(), |t| t.as_ptr())) }
+    ffi! { Ok(arg_ref!(h)?.reasons().get(i).map_or(std::ptr::null(), |t| t.as_ptr())) }
 }
 
 /// The whole score as JSON (`score`, `band`, `computed_score`, `computed_band`, `coverage`,

@@ -3,8 +3,6 @@
 use std::ffi::{CString, c_char};
 use std::sync::LazyLock;
 
-use strum::VariantArray;
-
 use crate::*;
 
 /// A customer's journey (SPEC §9) with its configuration.
@@ -100,11 +98,7 @@ pub unsafe extern "C" fn csops_journey_advance(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_journey_stage(j: *const csops_journey_t) -> *const c_char {
     ffi! {
-        let stage = arg_ref!(j)?.inner.stage();
-        let index = csops_core::journey::JourneyStage::VARIANTS
-            .iter()
-            .position(|s| *s == stage);
-        Ok(name_ptr(&STAGE_NAMES, index))
+        Ok(variant_name(&STAGE_NAMES, arg_ref!(j)?.inner.stage()))
     }
 }
 

@@ -5,7 +5,6 @@ use std::ffi::{CString, c_char};
 use std::sync::LazyLock;
 
 use csops_core::label::{self, LabelFamily, LabelSet};
-use strum::VariantArray;
 
 use crate::*;
 
@@ -105,8 +104,7 @@ pub unsafe extern "C" fn csops_label_scope(l: *const csops_label_t) -> *const c_
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn csops_label_family(l: *const csops_label_t) -> *const c_char {
     ffi! {
-        let family = arg_ref!(l)?.family;
-        Ok(name_ptr(&FAMILY_NAMES, LabelFamily::VARIANTS.iter().position(|f| *f == family)))
+        Ok(variant_name(&FAMILY_NAMES, arg_ref!(l)?.family))
     }
 }
 

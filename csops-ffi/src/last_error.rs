@@ -5,18 +5,17 @@
 use std::cell::RefCell;
 use std::ffi::{CString, c_char};
 
-use csops_core::workflow::Rejection;
-
 use crate::*;
 
-/// A failed call: the status, the message, and what the core said about it.
+/// A failed call: the status, the message, and the core's error it came from (what C reads of
+/// it besides the message is worded only when asked for).
 pub(crate) struct Failure {
     pub(crate) status: csops_status_t,
     pub(crate) message: String,
-    /// The input the error is about ("" when the core did not say).
-    pub(crate) key: String,
-    /// The rejection, for a rejected command.
-    pub(crate) rejection: Option<Rejection>,
+    /// The input the binding names (`history`, `ratings`), when it found the error itself.
+    pub(crate) key: Option<String>,
+    /// The core's error (boxed: a `Result` of the binding stays small).
+    pub(crate) error: Option<Box<csops_core::Error>>,
 }
 
 impl Failure {
@@ -26,8 +25,8 @@ impl Failure {
         Failure {
             status,
             message: csops_core::bounded_message(message.into()),
-            key: String::new(),
-            rejection: None,
+            key: None,
+            error: None,
         }
     }
 }
@@ -36,7 +35,6 @@ impl Failure {
 /// (or TOML) at all is `CSOPS_INVALID_JSON`; a rejected command or a weight rule is its kind's
 /// status; else the error's class (`CSOPS_INVALID_CONFIG`, `CSOPS_INVALID_INPUT`).
 pub(crate) fn failure(e: impl Into<csops_core::Error>) -> Failure {
-    use csops_core::workflow::ReplayError;
     let e = e.into();
     let status = if e.is_syntax() {
         CSOPS_INVALID_JSON
@@ -48,15 +46,10 @@ pub(crate) fn failure(e: impl Into<csops_core::Error>) -> Failure {
             _ => CSOPS_INVALID_INPUT,
         }
     };
-    let rejection = match &e {
-        csops_core::Error::Rejected(r)
-        | csops_core::Error::Replay(ReplayError::Rejected { rejection: r, .. }) => Some(r.clone()),
-        _ => None,
-    };
+    let message = e.to_string();
     Failure {
-        key: e.key(),
-        rejection,
-        ..Failure::new(status, e.to_string())
+        error: Some(Box::new(e)),
+        ..Failure::new(status, message)
     }
 }
 
@@ -67,28 +60,39 @@ struct Problem {
     missing: Option<CString>,
 }
 
-/// The last failure on this thread, its texts NUL-terminated once, when it is set.
+/// What C reads of a failure besides its status and message, made on the first read.
 #[derive(Default)]
-struct LastError {
-    status: Option<csops_status_t>,
-    message: CString,
+struct Texts {
     key: CString,
     rule: CString,
     missing: Vec<CString>,
     problems: Vec<Problem>,
 }
 
-thread_local! {
-    static LAST_ERROR: RefCell<LastError> = RefCell::new(LastError::default());
-}
-
-pub(crate) fn set_last_error(failure: Failure) {
-    let (rule, missing, problems) = match &failure.rejection {
-        None => (CString::default(), Vec::new(), Vec::new()),
-        Some(r) => (
-            c_string(r.rule()),
-            r.missing().map(c_string).collect(),
-            r.problems
+impl Texts {
+    fn of(failure: &Failure) -> Texts {
+        use csops_core::workflow::ReplayError;
+        let key = match (&failure.key, failure.error.as_deref()) {
+            (Some(key), _) => c_string(key.as_str()),
+            (None, Some(e)) => c_string(e.key()),
+            (None, None) => CString::default(),
+        };
+        let rejection = match failure.error.as_deref() {
+            Some(csops_core::Error::Rejected(r))
+            | Some(csops_core::Error::Replay(ReplayError::Rejected { rejection: r, .. })) => r,
+            _ => {
+                return Texts {
+                    key,
+                    ..Texts::default()
+                };
+            }
+        };
+        Texts {
+            key,
+            rule: c_string(rejection.rule()),
+            missing: rejection.missing().map(c_string).collect(),
+            problems: rejection
+                .problems
                 .iter()
                 .map(|p| Problem {
                     kind: p.kind.into(),
@@ -96,24 +100,53 @@ pub(crate) fn set_last_error(failure: Failure) {
                     missing: p.missing().map(c_string),
                 })
                 .collect(),
-        ),
-    };
-    let message = failure.message.replace('\0', "\\0");
-    let last = LastError {
-        status: Some(failure.status),
-        message: c_string(message),
-        key: c_string(failure.key),
-        rule,
-        missing,
-        problems,
-    };
-    // During the thread's teardown there is no last error to keep: nothing to do, no panic.
-    let _ = LAST_ERROR.try_with(|e| *e.borrow_mut() = last);
+        }
+    }
 }
 
-/// Reads the last error (`None` only during the thread's teardown).
+/// The last failure on this thread: its message NUL-terminated when it is set (C reads it
+/// most), the rest when first read.
+struct LastError {
+    failure: Failure,
+    message: CString,
+    texts: Option<Texts>,
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<Option<LastError>> = const { RefCell::new(None) };
+}
+
+pub(crate) fn set_last_error(failure: Failure) {
+    let message = c_string(failure.message.replace('\0', "\\0"));
+    let last = LastError {
+        failure,
+        message,
+        texts: None,
+    };
+    // During the thread's teardown there is no last error to keep: nothing to do, no panic.
+    let _ = LAST_ERROR.try_with(|e| *e.borrow_mut() = Some(last));
+}
+
+/// Reads the last error's status and message (`None`: no failure yet, or the thread's
+/// teardown).
 fn read<T>(f: impl FnOnce(&LastError) -> T) -> Option<T> {
-    LAST_ERROR.try_with(|e| f(&e.borrow())).ok()
+    LAST_ERROR
+        .try_with(|e| e.borrow().as_ref().map(f))
+        .ok()
+        .flatten()
+}
+
+/// Reads the last error's texts, wording them on the first read.
+fn read_texts<T>(f: impl FnOnce(&Texts) -> T) -> Option<T> {
+    LAST_ERROR
+        .try_with(|e| {
+            let mut e = e.borrow_mut();
+            let last = e.as_mut()?;
+            let texts = last.texts.get_or_insert_with(|| Texts::of(&last.failure));
+            Some(f(texts))
+        })
+        .ok()
+        .flatten()
 }
 
 /// The message of the last failure on this thread ("" if none). Owned by csops: valid until the
@@ -130,7 +163,7 @@ pub extern "C" fn csops_last_error_message() -> *const c_char {
 /// `csops_last_error_problem`).
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_last_error_status() -> csops_status_t {
-    ffi! { Ok(read(|e| e.status).flatten().unwrap_or(CSOPS_OK)) }
+    ffi! { Ok(read(|e| e.failure.status).unwrap_or(CSOPS_OK)) }
 }
 
 /// The input the last failure is about, as the core names it ("" when it names none): a
@@ -139,7 +172,7 @@ pub extern "C" fn csops_last_error_status() -> csops_status_t {
 /// Owned by csops like the message.
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_last_error_key() -> *const c_char {
-    ffi! { Ok(read(|e| e.key.as_ptr()).unwrap_or(c"".as_ptr())) }
+    ffi! { Ok(read_texts(|t| t.key.as_ptr()).unwrap_or(c"".as_ptr())) }
 }
 
 /// The rule the last rejected command broke, in words ("" when the last failure was not a
@@ -147,21 +180,21 @@ pub extern "C" fn csops_last_error_key() -> *const c_char {
 /// the message.
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_last_error_rule() -> *const c_char {
-    ffi! { Ok(read(|e| e.rule.as_ptr()).unwrap_or(c"".as_ptr())) }
+    ffi! { Ok(read_texts(|t| t.rule.as_ptr()).unwrap_or(c"".as_ptr())) }
 }
 
 /// How many inputs or checklist items the last rejection found missing (for
 /// `CSOPS_MISSING_INPUT` and `CSOPS_CHECKLIST_INCOMPLETE`; 0 otherwise).
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_last_error_missing_count() -> usize {
-    ffi! { Ok(read(|e| e.missing.len()).unwrap_or(0)) }
+    ffi! { Ok(read_texts(|t| t.missing.len()).unwrap_or(0)) }
 }
 
 /// Missing input `i` of the last rejection (`change_kind`, `peer_reviewer`, a checklist item),
 /// NULL when `i` is out of range. Owned by csops like the message.
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_last_error_missing(i: usize) -> *const c_char {
-    ffi! { Ok(read(|e| e.missing.get(i).map(|m| m.as_ptr())).flatten().unwrap_or(std::ptr::null())) }
+    ffi! { Ok(read_texts(|t| t.missing.get(i).map(|m| m.as_ptr())).flatten().unwrap_or(std::ptr::null())) }
 }
 
 /// How many requirements the last rejection found unmet (at least 1 for a rejection, 0
@@ -169,7 +202,7 @@ pub extern "C" fn csops_last_error_missing(i: usize) -> *const c_char {
 /// is `CSOPS_INVALID_INPUT`; its first problem is its step's kind).
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_last_error_problem_count() -> usize {
-    ffi! { Ok(read(|e| e.problems.len()).unwrap_or(0)) }
+    ffi! { Ok(read_texts(|t| t.problems.len()).unwrap_or(0)) }
 }
 
 /// Problem `i` of the last rejection: its kind (a rejection status, 1–9), its rule in words and
@@ -188,8 +221,8 @@ pub unsafe extern "C" fn csops_last_error_problem(
     missing_out: *mut *const c_char,
 ) -> csops_status_t {
     ffi! {
-        let problem = read(|e| {
-            e.problems.get(i).map(|p| {
+        let problem = read_texts(|t| {
+            t.problems.get(i).map(|p| {
                 (
                     p.kind,
                     p.rule.as_ptr(),

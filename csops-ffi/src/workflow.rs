@@ -6,7 +6,6 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Utc};
 use csops_core::workflow::{self as wf, Command, RejectionKind};
 use csops_core::{Config, Directory};
-use strum::VariantArray;
 
 use crate::*;
 
@@ -470,9 +469,7 @@ pub unsafe extern "C" fn csops_workflow_review_level(
 ) -> *const c_char {
     ffi! {
         let (wf, req) = (arg_ref!(wf)?, arg_ref!(req)?);
-        let level = wf.inner.review_level(&req.inner);
-        let index = csops_core::review::ReviewLevel::VARIANTS.iter().position(|l| *l == level);
-        Ok(name_ptr(&REVIEW_LEVEL_NAMES, index))
+        Ok(variant_name(&REVIEW_LEVEL_NAMES, wf.inner.review_level(&req.inner)))
     }
 }
 

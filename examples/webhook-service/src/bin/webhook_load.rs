@@ -80,7 +80,7 @@ const IN_PROCESS: &[&str] = &["CSOps", "CS Analytics", "CSOps::In_Process"];
 /// Event `i`: issue `i % issues`, its `i / issues`-th change.
 fn event(i: u64, issues: u64) -> (String, String) {
     let (iid, round) = (1 + i % issues, i / issues);
-    let at = chrono_like(1_772_442_000 + i);
+    let at = gitlab_time(1_772_442_000 + i);
     let unmanaged = iid % 20 == 0;
     let (actor, before, after): (&str, &[&str], &[&str]) = if unmanaged {
         (
@@ -121,25 +121,11 @@ fn event(i: u64, issues: u64) -> (String, String) {
 }
 
 /// A GitLab timestamp, `seconds` after the epoch.
-fn chrono_like(seconds: u64) -> String {
-    let days = seconds / 86_400;
-    let rem = seconds % 86_400;
-    // Days to a civil date (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+fn gitlab_time(seconds: u64) -> String {
+    chrono::DateTime::from_timestamp(seconds as i64, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%d %H:%M:%S UTC")
+        .to_string()
 }
 
 /// What the stand-in GitLab was told, per issue: updates and notes.
