@@ -189,6 +189,7 @@ impl Error {
                 k => format!("[{i}].{k}"),
             },
             Error::Gitlab(G::Events { .. }) => "events".to_owned(),
+            Error::Gitlab(G::OtherEvent { .. }) => "object_kind".to_owned(),
             Error::Gitlab(G::Report(_)) | Error::Report(_) => "as_of".to_owned(),
         }
     }

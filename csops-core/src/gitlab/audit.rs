@@ -492,14 +492,16 @@ fn reconstruct_views(
     }
 
     // The events must lead to the issue's labels.
-    let now: Vec<&str> = request.labels().iter().collect();
-    if let Some(extra) = labels.iter().find(|l| !now.contains(l)) {
+    // Sets, not lists: an issue may carry thousands of labels (GitLab sets no limit).
+    let now: rustc_hash::FxHashSet<&str> = request.labels().iter().collect();
+    let replayed: rustc_hash::FxHashSet<&str> = labels.iter().copied().collect();
+    if let Some(extra) = labels.iter().find(|l| !now.contains(*l)) {
         return Err(events_error(format!(
             "the events add {}, which the issue does not carry: the issue and its events disagree (fetch both again)",
             crate::words::Quoted(extra)
         )));
     }
-    if let Some(missing) = now.iter().find(|l| !labels.contains(l)) {
+    if let Some(missing) = request.labels().iter().find(|l| !replayed.contains(l)) {
         return Err(events_error(format!(
             "the events remove {}, which the issue still carries: the issue and its events disagree (fetch both again)",
             crate::words::Quoted(missing)

@@ -178,15 +178,8 @@ fn not_an_issue_hook(object_kind: &str) -> Result<(), GitlabError> {
     if object_kind == "issue" {
         return Ok(());
     }
-    Err(GitlabError::Json {
-        what: "webhook",
-        index: None,
-        iid: None,
-        key: "object_kind".to_owned(),
-        message: format!(
-            "{} is not an Issue Hook (object_kind \"issue\")",
-            crate::words::Quoted(object_kind)
-        ),
+    Err(GitlabError::OtherEvent {
+        object_kind: object_kind.to_owned(),
     })
 }
 

@@ -74,6 +74,14 @@ pub enum GitlabError {
         /// What is wrong.
         message: String,
     },
+    /// A webhook payload of another kind than an Issue Hook (a note, a push, …): not an
+    /// error of the payload, only not one csops reads. A payload without `object_kind` is a
+    /// [`GitlabError::Json`] naming it.
+    #[error("webhook: object_kind: {} is not an Issue Hook (object_kind \"issue\")", crate::words::Quoted(.object_kind))]
+    OtherEvent {
+        /// The payload's `object_kind`.
+        object_kind: String,
+    },
     /// Label events that cannot be the issue's history.
     #[error("issue {iid}: label events: {message}")]
     Events {
@@ -638,6 +646,38 @@ impl RestParams {
     /// Whether there is nothing to update.
     pub fn is_empty(&self) -> bool {
         self.add_labels.is_none() && self.remove_labels.is_none() && self.state_event.is_none()
+    }
+
+    /// Whether an issue with these `labels`, open or not, already is as this update would
+    /// leave it: every label to add there, none to remove, the open state the `state_event`
+    /// asks. A caller that cannot know whether its update went through (a call cut short)
+    /// asks this before sending it again.
+    ///
+    /// ```
+    /// use csops_core::gitlab::RestParams;
+    /// let undo = RestParams {
+    ///     add_labels: Some("CSOps::Triage".into()),
+    ///     remove_labels: Some("CSOps::In_Process".into()),
+    ///     state_event: None,
+    /// };
+    /// assert!(undo.holds_for(&["CSOps", "CSOps::Triage"], true));
+    /// assert!(!undo.holds_for(&["CSOps", "CSOps::Triage", "CSOps::In_Process"], true));
+    /// ```
+    pub fn holds_for<S: AsRef<str>>(&self, labels: &[S], open: bool) -> bool {
+        let has = |l: &str| labels.iter().any(|x| x.as_ref() == l);
+        fn split(v: &Option<String>) -> impl Iterator<Item = &str> {
+            v.as_deref()
+                .into_iter()
+                .flat_map(|t| t.split(','))
+                .filter(|l| !l.is_empty())
+        }
+        split(&self.add_labels).all(has)
+            && !split(&self.remove_labels).any(has)
+            && match self.state_event.as_deref() {
+                Some("close") => !open,
+                Some("reopen") => open,
+                _ => true,
+            }
     }
 }
 

@@ -244,12 +244,27 @@ impl LabelSet {
 /// they can be reported).
 impl<S: Into<Name>> FromIterator<S> for LabelSet {
     fn from_iter<T: IntoIterator<Item = S>>(iter: T) -> Self {
-        let mut v: SmallVec<[Name; 4]> = SmallVec::new();
-        for l in iter {
-            let l = l.into();
-            if !v.contains(&l) {
-                v.push(l);
+        let mut v: SmallVec<[Name; 4]> = iter.into_iter().map(Into::into).collect();
+        // A request's few labels are compared in place; a payload of thousands (GitLab sets no
+        // limit) is deduplicated through a hash set, so that reading it stays linear.
+        if v.len() <= 16 {
+            let mut i = 0;
+            while i < v.len() {
+                if v[..i].contains(&v[i]) {
+                    v.remove(i);
+                } else {
+                    i += 1;
+                }
             }
+        } else {
+            let mut seen = rustc_hash::FxHashSet::default();
+            seen.reserve(v.len());
+            let mut keep = Vec::with_capacity(v.len());
+            for l in &v {
+                keep.push(seen.insert(l.clone()));
+            }
+            let mut keep = keep.into_iter();
+            v.retain(|_| keep.next().unwrap_or(false));
         }
         LabelSet(v)
     }

@@ -144,6 +144,23 @@ fn gainsight_related() {
 }
 
 proptest::proptest! {
+    /// A set built from a tracker's list keeps each label's first occurrence, in order, on
+    /// both of its paths (a few labels compared in place, many through a hash set).
+    #[test]
+    fn a_listed_set_keeps_first_occurrences_in_order(
+        picks in proptest::collection::vec(0usize..40, 0..120),
+    ) {
+        let listed: Vec<String> = picks.iter().map(|i| format!("l{i}")).collect();
+        let mut expected: Vec<&str> = Vec::new();
+        for l in &listed {
+            if !expected.contains(&l.as_str()) {
+                expected.push(l);
+            }
+        }
+        let set = LabelSet::from_iter(listed.iter().map(String::as_str));
+        proptest::prop_assert_eq!(set.iter().collect::<Vec<_>>(), expected);
+    }
+
     #[test]
     fn in_place_scope_comparison_agrees_with_normalising(a in "[ -~\u{b}ÀÉÖé’ ]{0,12}", b in "[ -~\u{b}ÀÉÖé’ ]{0,12}") {
         proptest::prop_assert!(scope_matches(&a, &normalize_scope(&a)));

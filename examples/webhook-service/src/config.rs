@@ -34,12 +34,75 @@ pub struct Settings {
     /// How long one GitLab call may take, in milliseconds.
     #[serde(default = "default_timeout")]
     pub gitlab_timeout_ms: u64,
-    /// How GitLab calls that fail (5xx, timeout, no connection) are retried.
+    /// How GitLab calls that fail are retried, and for how long.
     #[serde(default)]
     pub retry: Retry,
     /// How many deliveries to GitLab may be in flight at once.
     #[serde(default = "default_in_flight")]
     pub deliveries_in_flight: usize,
+    /// How far after the service's clock an event may be dated, in seconds; a later one is
+    /// refused (422) and never recorded, so that one far-future timestamp cannot make every
+    /// later event of its issue look overtaken.
+    #[serde(default = "default_skew")]
+    pub max_clock_skew_secs: u64,
+    /// How long an event's key is kept to recognise GitLab's redeliveries of it, in hours
+    /// (GitLab redelivers for a few days at most; the default is 14 days).
+    #[serde(default = "default_retention")]
+    pub event_retention_hours: u64,
+    /// What the server lets a client take: time, connections, requests.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// The server's bounds: every wait has a deadline and every resource a cap, so that an idle,
+/// slow or hostile client costs a bounded share and a stranger no more than its headers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// A request's headers must arrive within this, in milliseconds (hyper's own timer).
+    #[serde(default = "default_header_read")]
+    pub header_read_timeout_ms: u64,
+    /// An authenticated request's body must arrive within this, in milliseconds (408 after).
+    #[serde(default = "default_body_read")]
+    pub body_read_timeout_ms: u64,
+    /// A whole request, from its headers to the answer, in milliseconds (503 after: GitLab
+    /// delivers again, and a decision already recorded is then a duplicate).
+    #[serde(default = "default_request_timeout")]
+    pub request_timeout_ms: u64,
+    /// A connection with no request in progress for this long is closed, in milliseconds
+    /// (keep-alive idle time, and a client that never finishes its headers).
+    #[serde(default = "default_idle")]
+    pub idle_timeout_ms: u64,
+    /// Open connections at most; a new one beyond it closes the one idle the longest (or is
+    /// closed itself when every connection has a request in progress).
+    #[serde(default = "default_connections")]
+    pub max_connections: usize,
+    /// Webhook requests handled at once; beyond it the answer is 503 with `Retry-After`.
+    #[serde(default = "default_requests")]
+    pub max_requests_in_flight: usize,
+    /// How long a request waits for its issue's turn (two events of one issue are decided
+    /// one after the other), in milliseconds; 503 with `Retry-After` after.
+    #[serde(default = "default_lock_wait")]
+    pub lock_wait_ms: u64,
+    /// On SIGTERM: how long the requests and deliveries in flight may take to finish, in
+    /// milliseconds; what is still open then is closed, and the process exits 0.
+    #[serde(default = "default_shutdown")]
+    pub shutdown_deadline_ms: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            header_read_timeout_ms: default_header_read(),
+            body_read_timeout_ms: default_body_read(),
+            request_timeout_ms: default_request_timeout(),
+            idle_timeout_ms: default_idle(),
+            max_connections: default_connections(),
+            max_requests_in_flight: default_requests(),
+            lock_wait_ms: default_lock_wait(),
+            shutdown_deadline_ms: default_shutdown(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Settings {
@@ -56,43 +119,75 @@ impl std::fmt::Debug for Settings {
             .field("gitlab_timeout_ms", &self.gitlab_timeout_ms)
             .field("retry", &self.retry)
             .field("deliveries_in_flight", &self.deliveries_in_flight)
+            .field("max_clock_skew_secs", &self.max_clock_skew_secs)
+            .field("event_retention_hours", &self.event_retention_hours)
+            .field("limits", &self.limits)
             .finish()
     }
 }
 
-/// Exponential backoff: the n-th retry waits `base_delay_ms * 2^(n-1)`, at most
-/// `max_delay_ms`; after `max_attempts` a delivery is given up (kept, marked failed, logged).
+/// How the outbox retries a GitLab call that failed (a 5xx, a 429, a timeout, no connection)
+/// or whose outcome the store could not record: exponential backoff with full jitter, never
+/// more than `max_attempts_per_minute` attempts of one entry a minute, for `budget_secs`; an
+/// entry still undelivered then is *dead* (kept, listed on `/healthz`, sent again by
+/// `csops-webhook-service resend`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Retry {
-    /// Attempts before giving up.
-    #[serde(default = "default_attempts")]
-    pub max_attempts: u32,
-    /// The first retry's delay.
+    /// The first retry's ceiling, in milliseconds: the n-th waits a random time up to
+    /// `base_delay_ms * 2^(n-1)`.
     #[serde(default = "default_base_delay")]
     pub base_delay_ms: u64,
-    /// The longest delay.
+    /// The largest ceiling, in milliseconds.
     #[serde(default = "default_max_delay")]
     pub max_delay_ms: u64,
+    /// How long an entry is retried, from when it was decided, in seconds (default 24 h).
+    #[serde(default = "default_budget")]
+    pub budget_secs: u64,
+    /// Attempts of one entry a minute at most, whatever fails.
+    #[serde(default = "default_per_minute")]
+    pub max_attempts_per_minute: u32,
+    /// After GitLab refuses the token (401/403) the outbox pauses; it tries one call again
+    /// after this many milliseconds.
+    #[serde(default = "default_auth_pause")]
+    pub auth_pause_ms: u64,
 }
 
 impl Default for Retry {
     fn default() -> Retry {
         Retry {
-            max_attempts: default_attempts(),
             base_delay_ms: default_base_delay(),
             max_delay_ms: default_max_delay(),
+            budget_secs: default_budget(),
+            max_attempts_per_minute: default_per_minute(),
+            auth_pause_ms: default_auth_pause(),
         }
     }
 }
 
 impl Retry {
-    /// The delay before attempt `attempt + 1`, after `attempt` failures (1, 2, …).
-    pub fn delay_ms(&self, attempt: u32) -> u64 {
-        let factor = 1u64 << attempt.saturating_sub(1).min(20);
+    /// The ceiling of the delay after `failures` failures (1, 2, …): doubling up to
+    /// `max_delay_ms`, and never below the spacing `max_attempts_per_minute` allows.
+    pub fn ceiling_ms(&self, failures: u32) -> u64 {
+        let factor = 1u64 << failures.saturating_sub(1).min(30);
         self.base_delay_ms
             .saturating_mul(factor)
             .min(self.max_delay_ms)
+            .max(self.min_spacing_ms())
+    }
+
+    /// The delay before the next attempt after `failures` failures: a random time between
+    /// the spacing floor and [`Retry::ceiling_ms`] ("full jitter", so that many entries
+    /// failing together do not come back together).
+    pub fn delay_ms(&self, failures: u32, random: f64) -> u64 {
+        let floor = self.min_spacing_ms();
+        let ceiling = self.ceiling_ms(failures);
+        floor + ((ceiling - floor) as f64 * random.clamp(0.0, 1.0)) as u64
+    }
+
+    /// The shortest time between two attempts of one entry.
+    pub fn min_spacing_ms(&self) -> u64 {
+        60_000u64.div_ceil(u64::from(self.max_attempts_per_minute.max(1)))
     }
 }
 
@@ -109,14 +204,50 @@ fn default_timeout() -> u64 {
 fn default_in_flight() -> usize {
     16
 }
-fn default_attempts() -> u32 {
-    10
+fn default_skew() -> u64 {
+    300
+}
+fn default_retention() -> u64 {
+    14 * 24
 }
 fn default_base_delay() -> u64 {
-    250
+    1_000
 }
 fn default_max_delay() -> u64 {
+    600_000
+}
+fn default_budget() -> u64 {
+    24 * 3600
+}
+fn default_per_minute() -> u32 {
+    6
+}
+fn default_auth_pause() -> u64 {
     60_000
+}
+fn default_header_read() -> u64 {
+    10_000
+}
+fn default_body_read() -> u64 {
+    30_000
+}
+fn default_request_timeout() -> u64 {
+    60_000
+}
+fn default_idle() -> u64 {
+    30_000
+}
+fn default_connections() -> usize {
+    4_096
+}
+fn default_requests() -> usize {
+    256
+}
+fn default_lock_wait() -> u64 {
+    10_000
+}
+fn default_shutdown() -> u64 {
+    10_000
 }
 
 /// Settings that cannot be used.
@@ -146,6 +277,9 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// A count or a time that must be at least 1.
+    #[error("{0} must be at least 1")]
+    Zero(&'static str),
     /// A required setting that is missing.
     #[error("{0} is required (in the file or its environment variable)")]
     Missing(&'static str),
@@ -160,6 +294,17 @@ impl Settings {
             source,
         })?;
         Settings::from_toml(&text, path)?.with_env(|name| std::env::var(name).ok())
+    }
+
+    /// The store a settings file names (`CSOPS_WEBHOOK_STORE` over it), for the operator's
+    /// commands, which need no secret.
+    pub fn store_of(path: &Path) -> Result<PathBuf, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let s = Settings::from_toml(&text, path)?;
+        Ok(std::env::var_os("CSOPS_WEBHOOK_STORE").map_or(s.store_path, PathBuf::from))
     }
 
     /// Settings from TOML text (`path` names it in errors).
@@ -202,11 +347,27 @@ impl Settings {
         if self.gitlab_token.is_empty() {
             return Err(ConfigError::Missing("gitlab_token (CSOPS_GITLAB_TOKEN)"));
         }
-        if self.retry.max_attempts == 0 || self.deliveries_in_flight == 0 {
-            return Err(ConfigError::Env {
-                name: "retry.max_attempts / deliveries_in_flight",
-                message: "must be at least 1".to_owned(),
-            });
+        let l = &self.limits;
+        for (name, value) in [
+            ("deliveries_in_flight", self.deliveries_in_flight as u64),
+            (
+                "retry.max_attempts_per_minute",
+                u64::from(self.retry.max_attempts_per_minute),
+            ),
+            ("retry.budget_secs", self.retry.budget_secs),
+            ("limits.max_connections", l.max_connections as u64),
+            (
+                "limits.max_requests_in_flight",
+                l.max_requests_in_flight as u64,
+            ),
+            ("limits.header_read_timeout_ms", l.header_read_timeout_ms),
+            ("limits.body_read_timeout_ms", l.body_read_timeout_ms),
+            ("limits.request_timeout_ms", l.request_timeout_ms),
+            ("limits.idle_timeout_ms", l.idle_timeout_ms),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::Zero(name));
+            }
         }
         Ok(self)
     }
@@ -255,19 +416,45 @@ mod tests {
     fn the_example_settings_read() {
         let s =
             Settings::from_toml(include_str!("../settings.example.toml"), Path::new("x")).unwrap();
-        assert_eq!((s.retry.max_attempts, s.listen.port()), (10, 8080));
+        assert_eq!((s.retry.budget_secs, s.listen.port()), (86_400, 8080));
+        assert!(
+            s.gitlab_url.starts_with("http://127.0.0.1:"),
+            "a trial stays on this machine"
+        );
     }
 
     #[test]
-    fn backoff_doubles_up_to_its_ceiling() {
+    fn backoff_doubles_up_to_its_ceiling_with_jitter_above_the_spacing_floor() {
         let r = Retry {
-            max_attempts: 5,
             base_delay_ms: 100,
             max_delay_ms: 350,
+            max_attempts_per_minute: 1200,
+            ..Retry::default()
         };
         assert_eq!(
-            (1..=4).map(|a| r.delay_ms(a)).collect::<Vec<_>>(),
+            (1..=4).map(|a| r.ceiling_ms(a)).collect::<Vec<_>>(),
             [100, 200, 350, 350]
         );
+        assert_eq!((r.delay_ms(3, 0.0), r.delay_ms(3, 1.0)), (50, 350));
+        let slow = Retry {
+            max_attempts_per_minute: 6,
+            ..r
+        };
+        assert_eq!(
+            (slow.delay_ms(1, 0.0), slow.ceiling_ms(9)),
+            (10_000, 10_000)
+        );
+    }
+
+    #[test]
+    fn a_zero_limit_is_an_error_naming_it() {
+        let e = Settings::from_toml(
+            &format!("{BASE}\n[limits]\nmax_connections = 0"),
+            Path::new("s"),
+        )
+        .unwrap()
+        .with_env(|n| (n != "CSOPS_WEBHOOK_LISTEN").then(|| "x".to_owned()))
+        .unwrap_err();
+        assert!(e.to_string().contains("limits.max_connections"), "{e}");
     }
 }

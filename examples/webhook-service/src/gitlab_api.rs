@@ -1,18 +1,44 @@
-//! GitLab's REST API, the two calls the service makes: update an issue
-//! (`PUT /api/v4/projects/:id/issues/:iid`) and comment on it
-//! (`POST /api/v4/projects/:id/issues/:iid/notes`), each with a timeout.
+//! GitLab's REST API, the calls the service makes: update an issue
+//! (`PUT /api/v4/projects/:id/issues/:iid`), comment on it
+//! (`POST /api/v4/projects/:id/issues/:iid/notes`), and, to check what a call cut short by a
+//! crash already did, read the issue and its latest notes. Each call has a timeout, and an
+//! answer is classed by what the outbox should do next: retry later (obeying `Retry-After` and
+//! `RateLimit-Reset`), pause (the token is refused), or give the entry up.
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+
 use crate::store::Action;
 
-/// How a call went wrong, and whether trying again may help.
-#[derive(Debug, thiserror::Error)]
+/// How a call went wrong, and what trying again needs.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CallError {
-    /// A timeout, no connection, or a 5xx / 429: try again later.
+    /// A timeout, no connection, or a 5xx: try again later, not before `after` when GitLab
+    /// said (`Retry-After`).
+    #[error("{message}")]
+    Retry {
+        /// What happened.
+        message: String,
+        /// How long GitLab asked to wait.
+        after: Option<Duration>,
+    },
+    /// 429: the token's rate limit is spent; every call waits `after` (`Retry-After`, else
+    /// `RateLimit-Reset`, else a minute).
+    #[error("{message}")]
+    RateLimited {
+        /// What happened.
+        message: String,
+        /// How long to wait.
+        after: Duration,
+    },
+    /// 401 or 403: GitLab refuses the token (revoked, expired, rotated, or without the `api`
+    /// scope); no call will succeed until an operator mends it.
     #[error("{0}")]
-    Retry(String),
-    /// GitLab refused the call (4xx): trying again will not help.
+    Unauthorized(String),
+    /// Another 4xx: GitLab refused this call; trying it again will not help.
     #[error("{0}")]
     Refused(String),
 }
@@ -23,6 +49,21 @@ pub struct GitlabApi {
     http: reqwest::Client,
     base: String,
     token: String,
+}
+
+/// An issue as far as a crash check reads it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct IssueNow {
+    /// Its labels.
+    pub labels: Vec<String>,
+    /// `opened` or `closed`.
+    pub state: String,
+}
+
+#[derive(Deserialize)]
+struct Note {
+    #[serde(default)]
+    body: String,
 }
 
 impl GitlabApi {
@@ -56,35 +97,160 @@ impl GitlabApi {
             .put(self.issue_url(a))
             .header("PRIVATE-TOKEN", &self.token)
             .json(&a.params);
-        send(request, "PUT issue").await
+        send(request, "PUT issue").await.map(drop)
     }
 
-    /// Posts the action's comment on the issue (nothing when there is none).
-    pub async fn comment(&self, a: &Action) -> Result<(), CallError> {
-        let Some(body) = &a.comment else {
-            return Ok(());
-        };
+    /// Posts `body` as a comment on the action's issue.
+    pub async fn comment(&self, a: &Action, body: &str) -> Result<(), CallError> {
         let request = self
             .http
             .post(format!("{}/notes", self.issue_url(a)))
             .header("PRIVATE-TOKEN", &self.token)
             .json(&serde_json::json!({ "body": body }));
-        send(request, "POST note").await
+        send(request, "POST note").await.map(drop)
+    }
+
+    /// The issue's labels and state as GitLab has them now.
+    pub async fn issue(&self, a: &Action) -> Result<IssueNow, CallError> {
+        let request = self
+            .http
+            .get(self.issue_url(a))
+            .header("PRIVATE-TOKEN", &self.token);
+        let body = send(request, "GET issue").await?;
+        serde_json::from_slice(&body).map_err(|e| CallError::Retry {
+            message: format!("GET issue: not an issue: {e}"),
+            after: None,
+        })
+    }
+
+    /// Whether one of the issue's latest 100 notes contains `marker`.
+    pub async fn has_note(&self, a: &Action, marker: &str) -> Result<bool, CallError> {
+        let request = self
+            .http
+            .get(format!(
+                "{}/notes?sort=desc&order_by=created_at&per_page=100",
+                self.issue_url(a)
+            ))
+            .header("PRIVATE-TOKEN", &self.token);
+        let body = send(request, "GET notes").await?;
+        let notes: Vec<Note> = serde_json::from_slice(&body).map_err(|e| CallError::Retry {
+            message: format!("GET notes: not a list of notes: {e}"),
+            after: None,
+        })?;
+        Ok(notes.iter().any(|n| n.body.contains(marker)))
     }
 }
 
-async fn send(request: reqwest::RequestBuilder, what: &str) -> Result<(), CallError> {
-    match request.send().await {
-        Err(e) => Err(CallError::Retry(format!("{what}: {e}"))),
-        Ok(r) if r.status().is_success() => Ok(()),
-        Ok(r) => {
-            let status = r.status();
-            let message = format!("{what}: HTTP {status}");
-            if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-                Err(CallError::Retry(message))
-            } else {
-                Err(CallError::Refused(message))
-            }
+async fn send(request: reqwest::RequestBuilder, what: &str) -> Result<Vec<u8>, CallError> {
+    let r = request.send().await.map_err(|e| CallError::Retry {
+        message: format!("{what}: {e}"),
+        after: None,
+    })?;
+    let status = r.status();
+    if status.is_success() {
+        return r
+            .bytes()
+            .await
+            .map(|b| b.to_vec())
+            .map_err(|e| CallError::Retry {
+                message: format!("{what}: {e}"),
+                after: None,
+            });
+    }
+    let now = DateTime::from_timestamp_millis(crate::outbox::now_ms()).unwrap_or_default();
+    Err(classify(status.as_u16(), r.headers(), what, now))
+}
+
+/// What an answer other than 2xx means for the outbox.
+pub fn classify(status: u16, headers: &HeaderMap, what: &str, now: DateTime<Utc>) -> CallError {
+    let message = format!("{what}: HTTP {status}");
+    let retry_after = wait_asked(headers, now);
+    match status {
+        429 => CallError::RateLimited {
+            message,
+            after: retry_after.unwrap_or(Duration::from_secs(60)),
+        },
+        401 | 403 => CallError::Unauthorized(message),
+        s if s >= 500 => CallError::Retry {
+            message,
+            after: retry_after,
+        },
+        _ => CallError::Refused(message),
+    }
+}
+
+/// How long GitLab asks the client to wait: `Retry-After` (seconds or an HTTP date), else
+/// `RateLimit-Reset` (GitLab sends the Unix time the window resets; a small number is read as
+/// seconds from now, as the IETF draft has it).
+pub fn wait_asked(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    let until = |at: DateTime<Utc>| (at - now).to_std().unwrap_or(Duration::ZERO);
+    if let Some(v) = header("retry-after") {
+        if let Ok(secs) = v.parse::<u64>() {
+            return Some(Duration::from_secs(secs));
         }
+        if let Ok(at) = DateTime::parse_from_rfc2822(v) {
+            return Some(until(at.with_timezone(&Utc)));
+        }
+    }
+    let v = header("ratelimit-reset")?.parse::<i64>().ok()?;
+    if v > 1_000_000_000 {
+        DateTime::from_timestamp(v, 0).map(until)
+    } else {
+        Some(Duration::from_secs(v.max(0) as u64))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn an_answer_is_classed_by_what_the_outbox_does_next() {
+        let now: DateTime<Utc> = "2026-12-07T10:00:00Z".parse().unwrap();
+        let h = headers(&[("Retry-After", "10")]);
+        assert_eq!(
+            classify(429, &h, "PUT issue", now),
+            CallError::RateLimited {
+                message: "PUT issue: HTTP 429".into(),
+                after: Duration::from_secs(10)
+            }
+        );
+        let reset = headers(&[("RateLimit-Reset", &(now.timestamp() + 42).to_string())]);
+        assert!(
+            matches!(classify(429, &reset, "x", now), CallError::RateLimited { after, .. } if after == Duration::from_secs(42))
+        );
+        let date = headers(&[("Retry-After", "Mon, 07 Dec 2026 10:00:30 GMT")]);
+        assert!(
+            matches!(classify(503, &date, "x", now), CallError::Retry { after: Some(a), .. } if a == Duration::from_secs(30))
+        );
+        assert!(matches!(
+            classify(502, &HeaderMap::new(), "x", now),
+            CallError::Retry { after: None, .. }
+        ));
+        assert!(matches!(
+            classify(401, &h, "x", now),
+            CallError::Unauthorized(_)
+        ));
+        assert!(matches!(
+            classify(403, &h, "x", now),
+            CallError::Unauthorized(_)
+        ));
+        assert!(matches!(classify(404, &h, "x", now), CallError::Refused(_)));
+        let past = headers(&[("RateLimit-Reset", &(now.timestamp() - 5).to_string())]);
+        assert_eq!(wait_asked(&past, now), Some(Duration::ZERO));
     }
 }

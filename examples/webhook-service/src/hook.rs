@@ -1,19 +1,22 @@
 //! The HTTP side: `POST /hooks/gitlab` (an Issue Hook in, a decision out) and `/healthz`.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use csops_core::Workflow;
-use csops_core::gitlab::{self, IssueHook};
+use csops_core::gitlab::{self, GitlabError, IssueHook};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tokio::sync::{Mutex, Notify};
 
-use crate::outbox::now_ms;
+use crate::outbox::{Status, now_ms};
 use crate::store::{Action, Store};
 
 /// What every handler shares.
@@ -29,40 +32,93 @@ pub struct Shared {
     /// One lock per stripe of issues: two events of one issue are decided one after the other
     /// (the lock goes with the decision's task, so a client that hangs up does not free it).
     pub stripes: Vec<Arc<Mutex<()>>>,
+    /// The largest body read, in bytes.
+    pub max_body_bytes: usize,
+    /// How long an authenticated body may take to arrive.
+    pub body_read_timeout: Duration,
+    /// How long a request waits for its issue's turn.
+    pub lock_wait: Duration,
+    /// How far after the clock an event may be dated, in milliseconds.
+    pub max_skew_ms: i64,
+    /// The outbox's state, for `/healthz`.
+    pub outbox: Arc<std::sync::Mutex<Status>>,
 }
 
 fn reply(status: StatusCode, body: serde_json::Value) -> Response {
     (status, Json(body)).into_response()
 }
 
-/// `GET /healthz`: 200 when the store answers.
+/// 503 with `Retry-After`: GitLab delivers the event again later.
+pub fn busy(why: &str) -> Response {
+    let mut r = reply(StatusCode::SERVICE_UNAVAILABLE, json!({"error": why}));
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    r
+}
+
+/// `GET /healthz`: 200 while the service can decide and deliver; 503 when the store does not
+/// answer or GitLab refuses the token. The body counts the events, the pending and the dead
+/// entries (the first 20 of those listed, for `csops-webhook-service resend`) and says why
+/// the outbox waits, when it does.
 pub async fn healthz(State(shared): State<Arc<Shared>>) -> Response {
     let store = shared.store.clone();
-    match tokio::task::spawn_blocking(move || store.counts()).await {
-        Ok(Ok((events, pending, failed))) => reply(
-            StatusCode::OK,
-            json!({"status": "ok", "events": events, "pending": pending, "failed": failed}),
-        ),
+    let outbox = shared.outbox.lock().map(|s| s.clone()).unwrap_or_default();
+    let read = tokio::task::spawn_blocking(move || {
+        Ok::<_, crate::store::StoreError>((store.counts()?, store.dead_entries(20)?))
+    })
+    .await;
+    match read {
+        Ok(Ok((counts, dead))) => {
+            let healthy = !outbox.unauthorized && outbox.store_error.is_none();
+            reply(
+                if healthy {
+                    StatusCode::OK
+                } else {
+                    StatusCode::SERVICE_UNAVAILABLE
+                },
+                json!({
+                    "status": if !healthy { "unhealthy" } else if counts.dead > 0 { "degraded" } else { "ok" },
+                    "events": counts.events, "pending": counts.pending, "dead": counts.dead,
+                    "dead_entries": dead, "outbox": outbox,
+                }),
+            )
+        }
         _ => reply(
             StatusCode::SERVICE_UNAVAILABLE,
-            json!({"status": "store unavailable"}),
+            json!({"status": "unhealthy", "error": "store unavailable", "outbox": outbox}),
         ),
     }
 }
 
-/// `POST /hooks/gitlab`: checks the token, reads the Issue Hook, decides it, records the
-/// outcome (once per event) and answers with the decision.
+/// The one `X-Gitlab-Token` equals the secret (two of them are no answer: refused).
+fn authenticated(headers: &HeaderMap, secret: &str) -> bool {
+    let mut tokens = headers.get_all("x-gitlab-token").iter();
+    match (tokens.next(), tokens.next()) {
+        (Some(token), None) => bool::from(token.as_bytes().ct_eq(secret.as_bytes())),
+        _ => false,
+    }
+}
+
+/// `application/json`, with or without parameters (`; charset=utf-8`), and nothing else.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// `POST /hooks/gitlab`: checks the token from the headers alone (a stranger costs no more
+/// than its headers: the body is never read), reads the body within its limit and time, reads
+/// the Issue Hook, refuses one dated in the future, decides it, records the outcome (once per
+/// event) and answers with the decision.
 pub async fn gitlab_hook(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
-    let token = headers
-        .get("x-gitlab-token")
-        .map(|v| v.as_bytes())
-        .unwrap_or_default();
-    if !bool::from(token.ct_eq(shared.secret.as_bytes())) {
-        tracing::warn!("hook: wrong or missing X-Gitlab-Token");
+    if !authenticated(&headers, &shared.secret) {
+        tracing::warn!("hook: wrong, missing or repeated X-Gitlab-Token");
         return reply(
             StatusCode::UNAUTHORIZED,
             json!({"error": "wrong or missing X-Gitlab-Token"}),
@@ -78,23 +134,56 @@ pub async fn gitlab_hook(
             json!({"ignored": format!("{event:?} is not an Issue Hook")}),
         );
     }
-    let json_body = headers
-        .get("content-type")
+    if !is_json(&headers) {
+        return reply(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            json!({"error": "the body must be application/json"}),
+        );
+    }
+    let too_big = || {
+        reply(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            json!({"error": format!("the body is over {} bytes", shared.max_body_bytes)}),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    let Some(text) = json_body.then(|| std::str::from_utf8(&body).ok()).flatten() else {
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > shared.max_body_bytes as u64) {
+        return too_big();
+    }
+    let read = Limited::new(body, shared.max_body_bytes).collect();
+    let body = match tokio::time::timeout(shared.body_read_timeout, read).await {
+        Err(_) => {
+            tracing::warn!("hook: the body did not arrive in time");
+            return reply(
+                StatusCode::REQUEST_TIMEOUT,
+                json!({"error": "the body did not arrive in time"}),
+            );
+        }
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => return too_big(),
+        Ok(Err(_)) => {
+            return reply(
+                StatusCode::BAD_REQUEST,
+                json!({"error": "the body could not be read"}),
+            );
+        }
+        Ok(Ok(collected)) => collected.to_bytes(),
+    };
+    let Ok(text) = std::str::from_utf8(&body) else {
         return reply(
             StatusCode::BAD_REQUEST,
-            json!({"error": "the body is not JSON (Content-Type application/json, UTF-8)"}),
+            json!({"error": "the body is not UTF-8"}),
         );
     };
     let hook = match gitlab::read_webhook(text) {
         Ok(hook) => hook,
+        Err(e @ GitlabError::OtherEvent { .. }) => {
+            return reply(StatusCode::ACCEPTED, json!({"ignored": e.to_string()}));
+        }
         Err(e) => {
             let e = csops_core::Error::from(e);
-            if e.key() == "object_kind" {
-                return reply(StatusCode::ACCEPTED, json!({"ignored": e.to_string()}));
-            }
             tracing::warn!(error = %e, "hook: not a readable Issue Hook");
             return reply(
                 StatusCode::BAD_REQUEST,
@@ -108,11 +197,32 @@ pub async fn gitlab_hook(
             json!({"error": "the payload names no project (project.id)", "key": "project.id"}),
         );
     };
+    let now = now_ms();
+    if hook.at.timestamp_millis() > now.saturating_add(shared.max_skew_ms) {
+        tracing::warn!(project, iid = hook.iid, at = %hook.at, "hook: dated in the future; refused");
+        return reply(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({
+                "error": format!(
+                    "the change is dated {}, more than {} s after this service's clock: refused, not recorded",
+                    hook.at.to_rfc3339(), shared.max_skew_ms / 1000
+                ),
+                "key": "updated_at",
+            }),
+        );
+    }
     let key = event_key(&headers, project, &hook);
     let stripe = shared.stripes
         [(project ^ hook.iid.rotate_left(17)) as usize % shared.stripes.len()]
     .clone();
-    let turn = stripe.lock_owned().await;
+    let Ok(turn) = tokio::time::timeout(shared.lock_wait, stripe.lock_owned()).await else {
+        tracing::warn!(
+            project,
+            iid = hook.iid,
+            "hook: the issue's turn did not come in time"
+        );
+        return busy("the issue's earlier events are still being decided; deliver again later");
+    };
     let shared2 = shared.clone();
     let outcome = tokio::task::spawn_blocking(move || {
         let outcome = decide_and_record(&shared2, project, &hook, &key);
@@ -142,10 +252,7 @@ pub async fn gitlab_hook(
         }
         Ok(Err(Failed::Store(e))) => {
             tracing::error!(error = %e, "hook: store failed; GitLab will retry the delivery");
-            reply(
-                StatusCode::SERVICE_UNAVAILABLE,
-                json!({"error": "store unavailable"}),
-            )
+            busy("store unavailable")
         }
         Err(e) => {
             tracing::error!(error = %e, "hook: the decision's task failed");
@@ -167,21 +274,28 @@ fn event_key(headers: &HeaderMap, project: u64, hook: &IssueHook) -> String {
             .and_then(|v| v.to_str().ok())
             .filter(|v| !v.is_empty())
     };
+    let mut digest = Sha256::new();
     if let Some(key) = header("idempotency-key") {
-        return format!("idempotency:{key}");
+        digest.update(format!("idempotency:{key}"));
+    } else if let Some(uuid) = header("x-gitlab-event-uuid") {
+        digest.update(format!("uuid:{uuid}"));
+    } else {
+        digest.update(format!(
+            "payload:{project}/{}/{}/{}/{:?}/{:?}/{:?}",
+            hook.iid,
+            hook.at.timestamp_millis(),
+            hook.actor,
+            hook.previous_labels,
+            hook.current_labels,
+            hook.state
+        ));
     }
-    if let Some(uuid) = header("x-gitlab-event-uuid") {
-        return format!("uuid:{uuid}");
-    }
-    format!(
-        "payload:{project}/{}/{}/{}/{:?}/{:?}/{:?}",
-        hook.iid,
-        hook.at.timestamp_millis(),
-        hook.actor,
-        hook.previous_labels,
-        hook.current_labels,
-        hook.state
-    )
+    // A digest, so that a key is 64 characters whatever the payload holds.
+    digest
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 enum Outcome {

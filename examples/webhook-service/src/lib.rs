@@ -9,16 +9,17 @@
 //!
 //! Layout: `config` (the settings, from TOML and the environment), `store` (the trait the
 //! service keeps its state behind, and SQLite), `hook` (the HTTP handlers), `gitlab_api` (the
-//! REST calls), `outbox` (the worker that delivers them), `service` (the server: start, serve,
-//! shut down).
+//! REST calls), `outbox` (the worker that delivers them), `server` (connections under their
+//! limits), `service` (start, serve, shut down).
 
 pub mod config;
 pub mod gitlab_api;
 pub mod hook;
 pub mod outbox;
+pub mod server;
 pub mod service;
 pub mod store;
 
 pub use config::Settings;
 pub use service::{Running, start};
-pub use store::{Action, SqliteStore, Store, StoreError};
+pub use store::{Action, Counts, Dead, SqliteStore, Store, StoreError};

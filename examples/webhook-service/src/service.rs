@@ -1,21 +1,24 @@
-//! The server: the routes, the outbox worker, and a shutdown that finishes what is in flight.
+//! The service: the routes and their bounds, the listener, the outbox worker, and a shutdown
+//! with a deadline.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::error_handling::HandleErrorLayer;
+use axum::response::Response;
 use axum::routing::{get, post};
 use csops_core::{Config, Directory, Workflow};
 use tokio::net::TcpListener;
 use tokio::sync::{Mutex, Notify, watch};
 use tokio::task::JoinHandle;
+use tower::ServiceBuilder;
 
 use crate::config::Settings;
 use crate::gitlab_api::GitlabApi;
-use crate::hook::{Shared, gitlab_hook, healthz};
-use crate::outbox;
+use crate::hook::{Shared, busy, gitlab_hook, healthz};
+use crate::outbox::{Status, Worker};
 use crate::store::{SqliteStore, Store};
 
 /// A service that cannot start.
@@ -53,8 +56,8 @@ pub struct Running {
 }
 
 impl Running {
-    /// Stops taking requests, finishes those in flight and the deliveries under way, and
-    /// returns when all is done.
+    /// Stops taking requests, lets those in progress and the deliveries under way finish
+    /// within the shutdown deadline, closes the rest, and returns when all is done.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         let _ = self.server.await;
@@ -76,6 +79,18 @@ fn read(path: &std::path::Path) -> Result<String, StartError> {
     })
 }
 
+/// The webhook route's own bounds: at most `max_requests_in_flight` at once (beyond it 503
+/// with `Retry-After`, so that GitLab delivers again), each within `request_timeout_ms`.
+async fn over_a_limit(e: tower::BoxError) -> Response {
+    if e.is::<tower::timeout::error::Elapsed>() {
+        tracing::warn!("hook: the request took longer than limits.request_timeout_ms");
+        busy("the request took too long; deliver again later")
+    } else {
+        tracing::warn!(error = %e, "hook: too many requests in progress");
+        busy("too many requests in progress; deliver again later")
+    }
+}
+
 /// Starts the service: opens the store, binds `settings.listen`, serves, and runs the outbox
 /// worker. `signal` ends it gracefully when it completes (`main` passes Ctrl-C / SIGTERM).
 pub async fn start(
@@ -95,48 +110,73 @@ pub async fn start(
         &settings.gitlab_token,
         Duration::from_millis(settings.gitlab_timeout_ms),
     )?;
+    let limits = settings.limits.clone();
+    // Room for the connections the settings allow (each is a descriptor), where the hard limit
+    // lets; the cap is what bounds them, not the process's limit.
+    let wanted = limits.max_connections as u64 + 256;
+    if let Ok(got) = rlimit::increase_nofile_limit(wanted)
+        && got < wanted
+    {
+        tracing::warn!(
+            descriptors = got,
+            max_connections = limits.max_connections,
+            "the process may open fewer descriptors than limits.max_connections needs"
+        );
+    }
     let wake = Arc::new(Notify::new());
+    let status = Arc::new(std::sync::Mutex::new(Status::default()));
     let shared = Arc::new(Shared {
         workflow,
         store: store.clone(),
         secret: settings.secret_token.clone(),
         wake: wake.clone(),
         stripes: (0..64).map(|_| Arc::new(Mutex::new(()))).collect(),
+        max_body_bytes: settings.max_body_bytes,
+        body_read_timeout: Duration::from_millis(limits.body_read_timeout_ms),
+        lock_wait: Duration::from_millis(limits.lock_wait_ms),
+        max_skew_ms: (settings.max_clock_skew_secs.min(i64::MAX as u64 / 1000) * 1000) as i64,
+        outbox: status.clone(),
     });
+    let hook = post(gitlab_hook).layer(
+        ServiceBuilder::new()
+            .layer(HandleErrorLayer::new(over_a_limit))
+            .load_shed()
+            .concurrency_limit(limits.max_requests_in_flight)
+            .timeout(Duration::from_millis(limits.request_timeout_ms)),
+    );
     let app = Router::new()
-        .route("/hooks/gitlab", post(gitlab_hook))
+        .route("/hooks/gitlab", hook)
         .route("/healthz", get(healthz))
-        .layer(DefaultBodyLimit::max(settings.max_body_bytes))
         .with_state(shared);
     let listener = TcpListener::bind(settings.listen)
         .await
         .map_err(StartError::Listen)?;
     let addr = listener.local_addr().map_err(StartError::Listen)?;
     let (stop, stopped) = watch::channel(false);
-    let mut on_stop = stopped.clone();
-    let server = tokio::spawn(async move {
-        let shutdown = async move {
-            tokio::select! {
-                _ = signal => {}
-                _ = on_stop.wait_for(|s| *s) => {}
-            }
-            tracing::info!("shutting down: finishing the requests in flight");
-        };
-        if let Err(e) = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-        {
-            tracing::error!(error = %e, "server failed");
+    let on_signal = stop.clone();
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = signal => { let _ = on_signal.send(true); }
+            _ = on_signal.closed() => {}
         }
     });
-    let worker = tokio::spawn(outbox::run(
+    let server = tokio::spawn(crate::server::serve(
+        listener,
+        app,
+        limits.clone(),
+        stopped.clone(),
+    ));
+    let worker = Worker {
         store,
         api,
-        settings.retry.clone(),
-        settings.deliveries_in_flight,
+        retry: settings.retry.clone(),
+        in_flight: settings.deliveries_in_flight,
         wake,
-        stopped,
-    ));
+        status,
+        retention_ms: (settings.event_retention_hours.min(1 << 40) * 3_600_000) as i64,
+    };
+    let worker =
+        tokio::spawn(worker.run(stopped, Duration::from_millis(limits.shutdown_deadline_ms)));
     tracing::info!(%addr, "listening");
     Ok(Running {
         addr,

@@ -83,7 +83,9 @@ fn malformed_hooks_are_errors_naming_the_field() {
         serde_json::from_str(&hook_json("", "CSOps::Triage", "ana", "opened")).expect("json");
     type Edit = fn(&mut serde_json::Value);
     let cases: [(&str, Edit); 6] = [
-        ("object_kind", |v| v["object_kind"] = "merge_request".into()),
+        ("object_kind", |v| {
+            v.as_object_mut().map(|o| o.remove("object_kind"));
+        }),
         ("user", |v| {
             v.as_object_mut().map(|o| o.remove("user"));
         }),
@@ -112,6 +114,15 @@ fn malformed_hooks_are_errors_naming_the_field() {
         read_webhook("{not json"),
         Err(GitlabError::Json { key, .. }) if key == "."
     ));
+    // Another kind of payload is that, not a broken Issue Hook (a service ignores it).
+    let mut note = good.clone();
+    note["object_kind"] = "note".into();
+    let e = read_webhook(&note.to_string()).unwrap_err();
+    assert!(
+        matches!(&e, GitlabError::OtherEvent { object_kind } if object_kind == "note"),
+        "{e:?}"
+    );
+    assert_eq!(crate::Error::from(e).key(), "object_kind");
 }
 
 fn stored(wl: &str) -> Request {
@@ -407,4 +418,33 @@ fn apply_webhook_records_an_allowed_move_and_overlooks_an_overtaken_event() {
     assert_eq!(before.state(), State::Triage);
     let (d, _) = apply_webhook(&wf, &refused, &before).unwrap();
     assert!(!d.allowed);
+}
+
+/// Why a service must refuse an event dated in the future before it reaches the core: once a
+/// step dated 9999-12-31 is kept, the "overtaken" rule makes every real event of the issue
+/// look late, and a refused move on it is no longer undone.
+#[test]
+fn a_step_kept_from_the_far_future_overtakes_every_real_event() {
+    let wf = team();
+    let mut poisoned = read_webhook(&hook_json("", "CSOps::Triage", "ana", "opened")).unwrap();
+    poisoned.at = "9999-12-31T00:00:00Z".parse().unwrap();
+    let (d, after) = apply_webhook(&wf, &poisoned, &stored("")).unwrap();
+    assert!(d.moved && d.allowed, "{d:?}");
+    let after = kept(&wf, after);
+    let refused = read_webhook(&hook_json(
+        "CSOps::Triage",
+        "CSOps::In_Process",
+        "omar",
+        "opened",
+    ))
+    .unwrap();
+    // Against the state as it really is, the move is refused and undone ...
+    let (d, _) = apply_webhook(&wf, &refused, &stored("CSOps::Triage")).unwrap();
+    assert!(!d.allowed && !d.rest_params.is_empty(), "{d:?}");
+    // ... after the far-future step, it is "overtaken": nothing is undone.
+    let (d, again) = apply_webhook(&wf, &refused, &after).unwrap();
+    assert!(
+        again.is_none() && d.allowed && !d.moved && d.rest_params.is_empty(),
+        "{d:?}"
+    );
 }
