@@ -21,5 +21,5 @@ pub mod service;
 pub mod store;
 
 pub use config::Settings;
-pub use service::{Running, start};
+pub use service::{Running, start, start_with};
 pub use store::{Action, Counts, Dead, SqliteStore, Store, StoreError};

@@ -97,6 +97,17 @@ pub async fn start(
     settings: &Settings,
     signal: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<Running, StartError> {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&settings.store_path)?);
+    start_with(settings, store, signal).await
+}
+
+/// [`start`] with a store of the caller's (another database, or one that fails on purpose in
+/// a test); `settings.store_path` is not used.
+pub async fn start_with(
+    settings: &Settings,
+    store: Arc<dyn Store>,
+    signal: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<Running, StartError> {
     let directory =
         Directory::from_json(&read(&settings.directory)?).map_err(csops_core::Error::from)?;
     let config = match &settings.workflow_config {
@@ -104,7 +115,6 @@ pub async fn start(
         None => Config::default(),
     };
     let workflow = Workflow::new(directory, config).map_err(csops_core::Error::from)?;
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&settings.store_path)?);
     let api = GitlabApi::new(
         &settings.gitlab_url,
         &settings.gitlab_token,
