@@ -25,6 +25,10 @@ pub enum CallError {
         /// How long GitLab asked to wait.
         after: Option<Duration>,
     },
+    /// The call was sent and no answer came (a timeout, a connection dropped): GitLab may
+    /// have acted on it. Try again later, after asking GitLab what it has.
+    #[error("{0}")]
+    Unanswered(String),
     /// 429: the token's rate limit is spent; every call waits `after` (`Retry-After`, else
     /// `RateLimit-Reset`, else a minute).
     #[error("{message}")]
@@ -142,9 +146,17 @@ impl GitlabApi {
 }
 
 async fn send(request: reqwest::RequestBuilder, what: &str) -> Result<Vec<u8>, CallError> {
-    let r = request.send().await.map_err(|e| CallError::Retry {
-        message: format!("{what}: {e}"),
-        after: None,
+    let r = request.send().await.map_err(|e| {
+        let message = format!("{what}: {e}");
+        // No connection: nothing reached GitLab. Anything else may have.
+        if e.is_connect() {
+            CallError::Retry {
+                message,
+                after: None,
+            }
+        } else {
+            CallError::Unanswered(message)
+        }
     })?;
     let status = r.status();
     if status.is_success() {
@@ -152,10 +164,7 @@ async fn send(request: reqwest::RequestBuilder, what: &str) -> Result<Vec<u8>, C
             .bytes()
             .await
             .map(|b| b.to_vec())
-            .map_err(|e| CallError::Retry {
-                message: format!("{what}: {e}"),
-                after: None,
-            });
+            .map_err(|e| CallError::Unanswered(format!("{what}: {e}")));
     }
     let now = DateTime::from_timestamp_millis(crate::outbox::now_ms()).unwrap_or_default();
     Err(classify(status.as_u16(), r.headers(), what, now))

@@ -80,6 +80,8 @@ enum Write {
     Delivered,
     Retry {
         updated: bool,
+        /// The call may have gone through: the next attempt asks GitLab first.
+        unsure: bool,
         next_ms: i64,
         error: String,
     },
@@ -287,8 +289,13 @@ impl Worker {
                     if let Some(t) = mem.not_before.get_mut(&p.id) {
                         *t = (*t).max(Instant::now() + Duration::from_millis(wait));
                     }
+                    let unsure = matches!(error, CallError::Unanswered(_));
+                    if unsure {
+                        mem.claimed_here.remove(&p.id);
+                    }
                     Write::Retry {
                         updated,
+                        unsure,
                         next_ms: now + wait as i64,
                         error: text,
                     }
@@ -306,9 +313,10 @@ impl Worker {
                 Write::Delivered => s.delivered(id),
                 Write::Retry {
                     updated,
+                    unsure,
                     next_ms,
                     error,
-                } => s.retry(id, updated, next_ms, &error),
+                } => s.retry(id, updated, unsure, next_ms, &error),
                 Write::Dead { updated, error } => {
                     if updated {
                         s.updated(id)?;
@@ -349,6 +357,7 @@ impl Worker {
     fn wait_after(&self, mem: &mut Memory, error: &CallError, attempts: u32) -> u64 {
         let jittered = self.retry.delay_ms(attempts, fastrand::f64());
         match error {
+            CallError::Unanswered(_) => jittered,
             CallError::Retry { after, .. } => {
                 jittered.max(after.map_or(0, |d| d.as_millis() as u64))
             }

@@ -109,8 +109,17 @@ pub trait Store: Send + Sync + 'static {
     fn updated(&self, id: i64) -> Result<(), StoreError>;
     /// An entry was delivered: it leaves the outbox.
     fn delivered(&self, id: i64) -> Result<(), StoreError>;
-    /// An attempt failed: try again at `next_ms` (`updated`: the update was made).
-    fn retry(&self, id: i64, updated: bool, next_ms: i64, error: &str) -> Result<(), StoreError>;
+    /// An attempt failed: try again at `next_ms` (`updated`: the update was made; `unsure`:
+    /// a call may have gone through unanswered, so the entry stays claimed and the next
+    /// attempt asks GitLab first).
+    fn retry(
+        &self,
+        id: i64,
+        updated: bool,
+        unsure: bool,
+        next_ms: i64,
+        error: &str,
+    ) -> Result<(), StoreError>;
     /// Given up (its budget spent, or refused by GitLab): kept, out of the outbox, *dead*.
     fn dead(&self, id: i64, error: &str) -> Result<(), StoreError>;
     /// The dead entries, oldest first, at most `limit`.
@@ -313,11 +322,18 @@ impl Store for SqliteStore {
         self.run("DELETE FROM outbox WHERE id = ?1", [id]).map(drop)
     }
 
-    fn retry(&self, id: i64, updated: bool, next_ms: i64, error: &str) -> Result<(), StoreError> {
+    fn retry(
+        &self,
+        id: i64,
+        updated: bool,
+        unsure: bool,
+        next_ms: i64,
+        error: &str,
+    ) -> Result<(), StoreError> {
         self.run(
-            "UPDATE outbox SET claimed = 0, updated = MAX(updated, ?2), due_ms = ?3, error = ?4
+            "UPDATE outbox SET claimed = ?3, updated = MAX(updated, ?2), due_ms = ?4, error = ?5
              WHERE id = ?1",
-            params![id, updated, next_ms, error],
+            params![id, updated, unsure, next_ms, error],
         )
         .map(drop)
     }
@@ -544,7 +560,7 @@ mod tests {
                 .unwrap();
             let id = store.due(10, 1, &[]).unwrap()[0].id;
             store.claim(id, 10).unwrap();
-            store.retry(id, false, 500, "HTTP 502").unwrap();
+            store.retry(id, false, false, 500, "HTTP 502").unwrap();
         }
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.next_due().unwrap(), Some(500));

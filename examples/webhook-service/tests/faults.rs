@@ -448,9 +448,9 @@ impl Store for Failing {
         self.check()?;
         self.inner.delivered(id)
     }
-    fn retry(&self, id: i64, u: bool, next: i64, e: &str) -> Result<(), StoreError> {
+    fn retry(&self, id: i64, u: bool, unsure: bool, next: i64, e: &str) -> Result<(), StoreError> {
         self.check()?;
-        self.inner.retry(id, u, next, e)
+        self.inner.retry(id, u, unsure, next, e)
     }
     fn dead(&self, id: i64, e: &str) -> Result<(), StoreError> {
         self.check()?;
@@ -595,5 +595,33 @@ async fn an_attempt_cut_by_a_crash_is_checked_with_gitlab_before_anything_is_sen
         g.issue(24).labels,
         ["CSOps", "CS Analytics", "CSOps::Triage"]
     );
+    svc.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_comment_whose_answer_was_lost_is_not_posted_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Arc::new(GitlabState::default());
+    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let mut s = settings(dir.path(), gaddr);
+    s.gitlab_timeout_ms = 300;
+    let svc = service(&s).await;
+    // The update and the comment go through, but each answer comes after the timeout.
+    g.slow_ms.store(1_000, Ordering::SeqCst);
+    g.late.store(2, Ordering::SeqCst);
+    deliver(svc.addr, &refused(23), Some("n1")).await;
+    eventually("the retries asked GitLab", || g.count("GET") >= 2).await;
+    eventually("settled", || {
+        SqliteStore::open(&s.store_path)
+            .unwrap()
+            .counts()
+            .unwrap()
+            .pending
+            == 0
+    })
+    .await;
+    // Before: the comment was posted again on every retry of a timed-out call.
+    assert_eq!(g.issue(23).notes.len(), 1, "{:?}", g.calls());
+    assert_eq!(g.count("PUT"), 1);
     svc.shutdown().await;
 }

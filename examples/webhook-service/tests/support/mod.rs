@@ -49,7 +49,8 @@ pub type Scripted = (u16, Vec<(&'static str, String)>);
 
 /// How the stand-in answers: scripted answers first (a status and its headers, one call
 /// each), then `status` for every call while it is set, then the next `fail` calls with 500,
-/// the next `slow` calls after `slow_ms`; otherwise as GitLab does.
+/// the next `slow` calls after `slow_ms` (and not acted on when the client gives up first),
+/// the next `late` acted on at once and answered after `slow_ms`; otherwise as GitLab does.
 #[derive(Default)]
 pub struct GitlabState {
     pub calls: Mutex<Vec<Call>>,
@@ -59,6 +60,8 @@ pub struct GitlabState {
     pub fail: AtomicU64,
     pub slow: AtomicU64,
     pub slow_ms: AtomicU64,
+    /// The next `late` calls are acted on, then answered after `slow_ms`.
+    pub late: AtomicU64,
 }
 
 impl GitlabState {
@@ -157,6 +160,15 @@ async fn received(
     if take(&s.slow) {
         tokio::time::sleep(Duration::from_millis(s.slow_ms.load(Ordering::SeqCst))).await;
     }
+    let answer = act(&s, method, notes, iid, &body);
+    if take(&s.late) {
+        tokio::time::sleep(Duration::from_millis(s.slow_ms.load(Ordering::SeqCst))).await;
+    }
+    answer
+}
+
+/// What GitLab does with a call, and its answer.
+fn act(s: &GitlabState, method: &str, notes: bool, iid: u64, body: &Value) -> Response {
     let mut issues = s.issues.lock().unwrap();
     let issue = issues.entry(iid).or_default();
     match (method, notes) {
