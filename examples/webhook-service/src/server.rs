@@ -30,7 +30,7 @@ struct Conn {
     close: Notify,
 }
 
-/// The open connections, oldest first.
+/// The open connections.
 struct Conns {
     started: Instant,
     max: usize,
@@ -48,9 +48,12 @@ impl Conns {
     fn admit(&self) -> Option<(u64, Arc<Conn>)> {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         if open.len() >= self.max {
+            // The one idle the longest (a keep-alive connection between two requests of a
+            // busy client has been idle for an instant; a flood's since it connected).
             let idle = open
                 .iter()
-                .find(|(_, c)| c.busy.load(Ordering::SeqCst) == 0)
+                .filter(|(_, c)| c.busy.load(Ordering::SeqCst) == 0)
+                .min_by_key(|(_, c)| c.idle_since.load(Ordering::SeqCst))
                 .map(|(id, _)| *id)?;
             if let Some(c) = open.remove(&idle) {
                 c.close.notify_one();

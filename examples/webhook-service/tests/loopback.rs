@@ -430,3 +430,30 @@ async fn an_undelivered_action_survives_a_restart() {
     eventually("delivered after the restart", || g.calls().len() == 2).await;
     svc.shutdown().await;
 }
+
+/// The README's local trial: the example settings' directory and the sample payload (omar
+/// starts issue 23 from Triage without a lead's assignment): refused, its undo kept for GitLab.
+#[tokio::test]
+async fn the_readme_trial_is_refused_and_its_undo_waits_in_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Arc::new(GitlabState::default());
+    let mut s = settings(dir.path(), gitlab_down(g.clone()).await);
+    let example = csops_webhook_service::Settings::from_toml(
+        include_str!("../settings.example.toml"),
+        std::path::Path::new("settings.example.toml"),
+    )
+    .unwrap();
+    s.directory = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(&example.directory);
+    let svc = service(&s).await;
+    let (status, d) = deliver(svc.addr, include_str!("../sample-hook.json"), None).await;
+    assert_eq!(
+        (status, &d["allowed"], &d["from"], &d["to"]),
+        (200, &json!(false), &json!("Triage"), &json!("InProcess")),
+        "{d}"
+    );
+    let (_, h) = health(svc.addr).await;
+    assert_eq!(h["pending"], json!(1), "{h}");
+    svc.shutdown().await;
+}

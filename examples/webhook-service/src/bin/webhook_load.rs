@@ -6,7 +6,8 @@
 //! requests/s, latency percentiles, the service's memory, and whether every refused move was
 //! undone exactly once: per issue, the updates and notes GitLab received equal the refused moves
 //! the schedule delivered, the service's answers agree, and every repeat was a duplicate.
-//! Bounded by `--events` and `--seconds`.
+//! Bounded by `--events` and `--seconds`. With `--idle N`, N more connections are held open
+//! and silent all along (each opened again when the service closes it), as an idle flood would.
 //!
 //! ```text
 //! cargo build --release -p csops-webhook-service
@@ -31,6 +32,7 @@ struct Args {
     gitlab_ms: u64,
     seconds: u64,
     issues: u64,
+    idle: u64,
     json: bool,
 }
 
@@ -41,6 +43,7 @@ fn args() -> Args {
         gitlab_ms: 20,
         seconds: 600,
         issues: 10_000,
+        idle: 0,
         json: false,
     };
     let mut it = std::env::args().skip(1);
@@ -56,6 +59,7 @@ fn args() -> Args {
             "--gitlab-ms" => a.gitlab_ms = value(),
             "--seconds" => a.seconds = value(),
             "--issues" => a.issues = value().max(20),
+            "--idle" => a.idle = value(),
             "--json" => a.json = true,
             _ => usage(&flag),
         }
@@ -65,7 +69,7 @@ fn args() -> Args {
 
 fn usage(flag: &str) -> ! {
     eprintln!(
-        "webhook-load: bad option {flag:?}; options: --events N --concurrency N --gitlab-ms N --seconds N --issues N --json"
+        "webhook-load: bad option {flag:?}; options: --events N --concurrency N --gitlab-ms N --seconds N --issues N --idle N --json"
     );
     std::process::exit(2);
 }
@@ -209,9 +213,11 @@ async fn main() {
     std::fs::write(
         dir.join("settings.toml"),
         format!(
-            "listen = \"{addr}\"\nsecret_token = \"{SECRET}\"\ngitlab_url = \"http://{gitlab_addr}\"\ngitlab_token = \"glpat-load\"\nstore_path = \"{}\"\ndirectory = \"{}\"\ndeliveries_in_flight = 64\n",
+            "listen = \"{addr}\"\nsecret_token = \"{SECRET}\"\ngitlab_url = \"http://{gitlab_addr}\"\ngitlab_token = \"glpat-load\"\nstore_path = \"{}\"\ndirectory = \"{}\"\ndeliveries_in_flight = 64\n[limits]\nmax_connections = {}\n",
             dir.join("store.sqlite").display(),
-            dir.join("directory.json").display()
+            dir.join("directory.json").display(),
+            // Room for the idle ones too: they stay open (until the service's idle timer).
+            4096.max(a.idle + a.concurrency as u64 + 1024)
         ),
     )
     .unwrap();
@@ -255,6 +261,12 @@ async fn main() {
             .map(|_| std::sync::atomic::AtomicBool::new(false))
             .collect(),
     );
+    let (stop_idle, idle_stopped) = tokio::sync::watch::channel(false);
+    let reopened = Arc::new(AtomicU64::new(0));
+    if a.idle > 0 {
+        let _ = rlimit::increase_nofile_limit(a.idle + a.concurrency as u64 + 1024);
+        hold_idle(addr, a.idle, idle_stopped, reopened.clone()).await;
+    }
     let deadline = Instant::now() + Duration::from_secs(a.seconds);
     let url = format!("http://{addr}/hooks/gitlab");
     let t0 = Instant::now();
@@ -319,6 +331,7 @@ async fn main() {
         latencies.extend(w.await.unwrap());
     }
     let elapsed = t0.elapsed().as_secs_f64();
+    let _ = stop_idle.send(true);
     // Let the outbox drain (bounded), then count what GitLab was told.
     let drain = Instant::now();
     loop {
@@ -374,6 +387,7 @@ async fn main() {
         "rss_kb_start": rss_start, "rss_kb_end": rss_end, "rss_kb_peak": rss_peak,
         "gitlab_ms": a.gitlab_ms, "concurrency": a.concurrency, "decision_alone_us": decide_us,
         "each_refused_move_undone_once": exact,
+        "idle": a.idle, "idle_reopened": reopened.load(Ordering::Relaxed),
     });
     if a.json {
         println!("{summary}");
@@ -411,6 +425,42 @@ async fn main() {
         );
         std::process::exit(1);
     }
+}
+
+/// Opens `n` silent connections to the service and keeps them open until `stop`: each one the
+/// service closes (its idle timer, or the cap making room) is opened again. Returns once all
+/// were opened once.
+async fn hold_idle(
+    addr: SocketAddr,
+    n: u64,
+    stop: tokio::sync::watch::Receiver<bool>,
+    reopened: Arc<AtomicU64>,
+) {
+    let opened = Arc::new(tokio::sync::Semaphore::new(0));
+    for _ in 0..n {
+        let (mut stop, reopened, opened) = (stop.clone(), reopened.clone(), opened.clone());
+        tokio::spawn(async move {
+            let mut first = true;
+            while !*stop.borrow() {
+                let Ok(mut c) = tokio::net::TcpStream::connect(addr).await else {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
+                if first {
+                    opened.add_permits(1);
+                    first = false;
+                } else {
+                    reopened.fetch_add(1, Ordering::Relaxed);
+                }
+                let mut buf = [0u8; 256];
+                tokio::select! {
+                    _ = tokio::io::AsyncReadExt::read(&mut c, &mut buf) => {}
+                    _ = stop.wait_for(|s| *s) => break,
+                }
+            }
+        });
+    }
+    let _ = opened.acquire_many(n.min(u32::MAX as u64) as u32).await;
 }
 
 /// The decision's own time, in this process on one thread: what the service's handler computes
