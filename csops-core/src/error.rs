@@ -296,6 +296,14 @@ mod tests {
                 false,
             ),
             (
+                gitlab::read_webhook(r#"{"object_kind": "note"}"#)
+                    .unwrap_err()
+                    .into(),
+                ErrorClass::Input,
+                "object_kind",
+                false,
+            ),
+            (
                 Config::from_text("{\"sla\": ").unwrap_err().into(),
                 ErrorClass::Config,
                 ".",
