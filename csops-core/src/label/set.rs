@@ -259,12 +259,7 @@ impl<S: Into<Name>> FromIterator<S> for LabelSet {
         } else {
             let mut seen = rustc_hash::FxHashSet::default();
             seen.reserve(v.len());
-            let mut keep = Vec::with_capacity(v.len());
-            for l in &v {
-                keep.push(seen.insert(l.clone()));
-            }
-            let mut keep = keep.into_iter();
-            v.retain(|_| keep.next().unwrap_or(false));
+            v.retain(|l| seen.insert(l.clone()));
         }
         LabelSet(v)
     }

@@ -70,7 +70,9 @@ pub struct Limits {
     #[serde(default = "default_request_timeout")]
     pub request_timeout_ms: u64,
     /// A connection with no request in progress for this long is closed, in milliseconds
-    /// (keep-alive idle time, and a client that never finishes its headers).
+    /// (keep-alive idle time, and a client that never finishes its headers). hyper's header
+    /// timer also closes a keep-alive connection that sends nothing for
+    /// `header_read_timeout_ms`: this one matters when it is the shorter.
     #[serde(default = "default_idle")]
     pub idle_timeout_ms: u64,
     /// Open connections at most; a new one beyond it closes the one idle the longest (or is
@@ -289,22 +291,22 @@ impl Settings {
     /// Settings from a TOML file, then the environment (`CSOPS_WEBHOOK_LISTEN`,
     /// `CSOPS_WEBHOOK_SECRET`, `CSOPS_GITLAB_URL`, `CSOPS_GITLAB_TOKEN`, `CSOPS_WEBHOOK_STORE`).
     pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+        Settings::read(path)?.with_env(|name| std::env::var(name).ok())
+    }
+
+    fn read(path: &Path) -> Result<Settings, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_owned(),
             source,
         })?;
-        Settings::from_toml(&text, path)?.with_env(|name| std::env::var(name).ok())
+        Settings::from_toml(&text, path)
     }
 
     /// The store a settings file names (`CSOPS_WEBHOOK_STORE` over it), for the operator's
     /// commands, which need no secret.
     pub fn store_of(path: &Path) -> Result<PathBuf, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        let s = Settings::from_toml(&text, path)?;
-        Ok(std::env::var_os("CSOPS_WEBHOOK_STORE").map_or(s.store_path, PathBuf::from))
+        let store = Settings::read(path)?.store_path;
+        Ok(std::env::var_os("CSOPS_WEBHOOK_STORE").map_or(store, PathBuf::from))
     }
 
     /// Settings from TOML text (`path` names it in errors).
@@ -350,6 +352,9 @@ impl Settings {
         let l = &self.limits;
         for (name, value) in [
             ("deliveries_in_flight", self.deliveries_in_flight as u64),
+            ("max_body_bytes", self.max_body_bytes as u64),
+            ("gitlab_timeout_ms", self.gitlab_timeout_ms),
+            ("retry.auth_pause_ms", self.retry.auth_pause_ms),
             (
                 "retry.max_attempts_per_minute",
                 u64::from(self.retry.max_attempts_per_minute),

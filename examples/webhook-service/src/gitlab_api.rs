@@ -38,10 +38,15 @@ pub enum CallError {
         /// How long to wait.
         after: Duration,
     },
-    /// 401 or 403: GitLab refuses the token (revoked, expired, rotated, or without the `api`
-    /// scope); no call will succeed until an operator mends it.
+    /// 401, or a 403 while `GET /user` is refused too: GitLab refuses the token (revoked,
+    /// expired, rotated, or without the `api` scope); no call will succeed until an operator
+    /// mends it.
     #[error("{0}")]
     Unauthorized(String),
+    /// A 403: this call is forbidden; whether the token or only this issue is at fault,
+    /// [`GitlabApi::token_works`] tells.
+    #[error("{0}")]
+    Forbidden(String),
     /// Another 4xx: GitLab refused this call; trying it again will not help.
     #[error("{0}")]
     Refused(String),
@@ -104,6 +109,20 @@ impl GitlabApi {
         send(request, "PUT issue").await.map(drop)
     }
 
+    /// Whether GitLab takes the token at all (`GET /api/v4/user`): a 403 on one issue with a
+    /// working token is that issue's, not a reason to stop every call.
+    pub async fn token_works(&self) -> Result<bool, CallError> {
+        let request = self
+            .http
+            .get(format!("{}/api/v4/user", self.base))
+            .header("PRIVATE-TOKEN", &self.token);
+        match send(request, "GET user").await {
+            Ok(_) => Ok(true),
+            Err(CallError::Unauthorized(_) | CallError::Forbidden(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Posts `body` as a comment on the action's issue.
     pub async fn comment(&self, a: &Action, body: &str) -> Result<(), CallError> {
         let request = self
@@ -120,7 +139,7 @@ impl GitlabApi {
             .http
             .get(self.issue_url(a))
             .header("PRIVATE-TOKEN", &self.token);
-        let body = send(request, "GET issue").await?;
+        let body = read(send(request, "GET issue").await?, "GET issue").await?;
         serde_json::from_slice(&body).map_err(|e| CallError::Retry {
             message: format!("GET issue: not an issue: {e}"),
             after: None,
@@ -136,7 +155,7 @@ impl GitlabApi {
                 self.issue_url(a)
             ))
             .header("PRIVATE-TOKEN", &self.token);
-        let body = send(request, "GET notes").await?;
+        let body = read(send(request, "GET notes").await?, "GET notes").await?;
         let notes: Vec<Note> = serde_json::from_slice(&body).map_err(|e| CallError::Retry {
             message: format!("GET notes: not a list of notes: {e}"),
             after: None,
@@ -145,7 +164,12 @@ impl GitlabApi {
     }
 }
 
-async fn send(request: reqwest::RequestBuilder, what: &str) -> Result<Vec<u8>, CallError> {
+/// Sends a call; a 2xx is success whatever its body (an update or a note that GitLab took is
+/// done, even if its answer's body is cut short).
+async fn send(
+    request: reqwest::RequestBuilder,
+    what: &str,
+) -> Result<reqwest::Response, CallError> {
     let r = request.send().await.map_err(|e| {
         let message = format!("{what}: {e}");
         // No connection: nothing reached GitLab. Anything else may have.
@@ -158,16 +182,22 @@ async fn send(request: reqwest::RequestBuilder, what: &str) -> Result<Vec<u8>, C
             CallError::Unanswered(message)
         }
     })?;
-    let status = r.status();
-    if status.is_success() {
-        return r
-            .bytes()
-            .await
-            .map(|b| b.to_vec())
-            .map_err(|e| CallError::Unanswered(format!("{what}: {e}")));
+    if r.status().is_success() {
+        return Ok(r);
     }
     let now = DateTime::from_timestamp_millis(crate::outbox::now_ms()).unwrap_or_default();
-    Err(classify(status.as_u16(), r.headers(), what, now))
+    Err(classify(r.status().as_u16(), r.headers(), what, now))
+}
+
+/// A read's body (a read changes nothing at GitLab: a failure is retried like any other).
+async fn read(r: reqwest::Response, what: &str) -> Result<Vec<u8>, CallError> {
+    r.bytes()
+        .await
+        .map(|b| b.to_vec())
+        .map_err(|e| CallError::Retry {
+            message: format!("{what}: {e}"),
+            after: None,
+        })
 }
 
 /// What an answer other than 2xx means for the outbox.
@@ -179,7 +209,8 @@ pub fn classify(status: u16, headers: &HeaderMap, what: &str, now: DateTime<Utc>
             message,
             after: retry_after.unwrap_or(Duration::from_secs(60)),
         },
-        401 | 403 => CallError::Unauthorized(message),
+        401 => CallError::Unauthorized(message),
+        403 => CallError::Forbidden(message),
         s if s >= 500 => CallError::Retry {
             message,
             after: retry_after,
@@ -188,10 +219,17 @@ pub fn classify(status: u16, headers: &HeaderMap, what: &str, now: DateTime<Utc>
     }
 }
 
+/// The longest wait a header is obeyed for (a larger one is read as this).
+pub const LONGEST_WAIT: Duration = Duration::from_secs(3600);
+
 /// How long GitLab asks the client to wait: `Retry-After` (seconds or an HTTP date), else
 /// `RateLimit-Reset` (GitLab sends the Unix time the window resets; a small number is read as
-/// seconds from now, as the IETF draft has it).
+/// seconds from now, as the IETF draft has it); at most [`LONGEST_WAIT`].
 pub fn wait_asked(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
+    asked(headers, now).map(|d| d.min(LONGEST_WAIT))
+}
+
+fn asked(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
     let header = |name: &str| {
         headers
             .get(name)
@@ -256,8 +294,10 @@ mod tests {
         ));
         assert!(matches!(
             classify(403, &h, "x", now),
-            CallError::Unauthorized(_)
+            CallError::Forbidden(_)
         ));
+        let forever = headers(&[("Retry-After", "18446744073709551615")]);
+        assert_eq!(wait_asked(&forever, now), Some(LONGEST_WAIT));
         assert!(matches!(classify(404, &h, "x", now), CallError::Refused(_)));
         let past = headers(&[("RateLimit-Reset", &(now.timestamp() - 5).to_string())]);
         assert_eq!(wait_asked(&past, now), Some(Duration::ZERO));

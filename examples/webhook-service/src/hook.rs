@@ -12,12 +12,11 @@ use csops_core::Workflow;
 use csops_core::gitlab::{self, GitlabError, IssueHook};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tokio::sync::{Mutex, Notify};
 
 use crate::outbox::{Status, now_ms};
-use crate::store::{Action, Store};
+use crate::store::{Action, Counts, Dead, Store, digest};
 
 /// What every handler shares.
 pub struct Shared {
@@ -42,6 +41,20 @@ pub struct Shared {
     pub max_skew_ms: i64,
     /// The outbox's state, for `/healthz`.
     pub outbox: Arc<std::sync::Mutex<Status>>,
+    /// The store's counts as `/healthz` last read them, and when (read at most once a second,
+    /// so that polling it costs the store nothing).
+    pub counts: std::sync::Mutex<Option<(std::time::Instant, Counts, Vec<Dead>)>>,
+}
+
+impl Shared {
+    /// A decision was recorded: a store error the webhook path saw is over.
+    fn store_answers(&self) {
+        if let Ok(mut s) = self.outbox.lock()
+            && s.store_error.is_some()
+        {
+            s.store_error = None;
+        }
+    }
 }
 
 fn reply(status: StatusCode, body: serde_json::Value) -> Response {
@@ -56,38 +69,57 @@ pub fn busy(why: &str) -> Response {
     r
 }
 
-/// `GET /healthz`: 200 while the service can decide and deliver; 503 when the store does not
-/// answer or GitLab refuses the token. The body counts the events, the pending and the dead
-/// entries (the first 20 of those listed, for `csops-webhook-service resend`) and says why
-/// the outbox waits, when it does.
+/// `GET /healthz`: 200 while the service can decide and deliver; 503 when the store cannot be
+/// written, GitLab refuses the token, or the outbox worker stopped. The body counts the events,
+/// the pending and the dead entries (the first 20 of those listed, for
+/// `csops-webhook-service resend`) and says why the outbox waits, when it does. The counts are
+/// read from the store at most once a second.
 pub async fn healthz(State(shared): State<Arc<Shared>>) -> Response {
-    let store = shared.store.clone();
     let outbox = shared.outbox.lock().map(|s| s.clone()).unwrap_or_default();
-    let read = tokio::task::spawn_blocking(move || {
-        Ok::<_, crate::store::StoreError>((store.counts()?, store.dead_entries(20)?))
-    })
-    .await;
-    match read {
-        Ok(Ok((counts, dead))) => {
-            let healthy = !outbox.unauthorized && outbox.store_error.is_none();
-            reply(
-                if healthy {
-                    StatusCode::OK
-                } else {
-                    StatusCode::SERVICE_UNAVAILABLE
-                },
-                json!({
-                    "status": if !healthy { "unhealthy" } else if counts.dead > 0 { "degraded" } else { "ok" },
-                    "events": counts.events, "pending": counts.pending, "dead": counts.dead,
-                    "dead_entries": dead, "outbox": outbox,
-                }),
-            )
+    let cached = shared
+        .counts
+        .lock()
+        .ok()
+        .and_then(|c| c.clone())
+        .filter(|(at, _, _)| at.elapsed() < Duration::from_secs(1));
+    let read = match cached {
+        Some((_, counts, dead)) => Some((counts, dead)),
+        None => {
+            let store = shared.store.clone();
+            let read = tokio::task::spawn_blocking(move || {
+                Ok::<_, crate::store::StoreError>((store.counts()?, store.dead_entries(20)?))
+            })
+            .await;
+            match read {
+                Ok(Ok((counts, dead))) => {
+                    if let Ok(mut c) = shared.counts.lock() {
+                        *c = Some((std::time::Instant::now(), counts, dead.clone()));
+                    }
+                    Some((counts, dead))
+                }
+                _ => None,
+            }
         }
-        _ => reply(
+    };
+    let Some((counts, dead)) = read else {
+        return reply(
             StatusCode::SERVICE_UNAVAILABLE,
             json!({"status": "unhealthy", "error": "store unavailable", "outbox": outbox}),
-        ),
-    }
+        );
+    };
+    let healthy = outbox.healthy();
+    reply(
+        if healthy {
+            StatusCode::OK
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        },
+        json!({
+            "status": if !healthy { "unhealthy" } else if counts.dead > 0 { "degraded" } else { "ok" },
+            "events": counts.events, "pending": counts.pending, "dead": counts.dead,
+            "dead_entries": dead, "outbox": outbox,
+        }),
+    )
 }
 
 /// The one `X-Gitlab-Token` equals the secret (two of them are no answer: refused).
@@ -230,6 +262,9 @@ pub async fn gitlab_hook(
         outcome
     })
     .await;
+    if let Ok(Ok(_)) = &outcome {
+        shared.store_answers();
+    }
     match outcome {
         Ok(Ok(Outcome::Duplicate)) => reply(StatusCode::OK, json!({"duplicate": true})),
         Ok(Ok(Outcome::Decided { decision, action })) => {
@@ -252,6 +287,9 @@ pub async fn gitlab_hook(
         }
         Ok(Err(Failed::Store(e))) => {
             tracing::error!(error = %e, "hook: store failed; GitLab will retry the delivery");
+            if let Ok(mut s) = shared.outbox.lock() {
+                s.store_error = Some(e.to_string());
+            }
             busy("store unavailable")
         }
         Err(e) => {
@@ -274,28 +312,22 @@ fn event_key(headers: &HeaderMap, project: u64, hook: &IssueHook) -> String {
             .and_then(|v| v.to_str().ok())
             .filter(|v| !v.is_empty())
     };
-    let mut digest = Sha256::new();
-    if let Some(key) = header("idempotency-key") {
-        digest.update(format!("idempotency:{key}"));
-    } else if let Some(uuid) = header("x-gitlab-event-uuid") {
-        digest.update(format!("uuid:{uuid}"));
-    } else {
-        digest.update(format!(
-            "payload:{project}/{}/{}/{}/{:?}/{:?}/{:?}",
-            hook.iid,
-            hook.at.timestamp_millis(),
-            hook.actor,
-            hook.previous_labels,
-            hook.current_labels,
-            hook.state
-        ));
-    }
     // A digest, so that a key is 64 characters whatever the payload holds.
-    digest
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    if let Some(key) = header("idempotency-key") {
+        return digest(&format!("idempotency:{key}"));
+    }
+    if let Some(uuid) = header("x-gitlab-event-uuid") {
+        return digest(&format!("uuid:{uuid}"));
+    }
+    digest(&format!(
+        "payload:{project}/{}/{}/{}/{:?}/{:?}/{:?}",
+        hook.iid,
+        hook.at.timestamp_millis(),
+        hook.actor,
+        hook.previous_labels,
+        hook.current_labels,
+        hook.state
+    ))
 }
 
 enum Outcome {

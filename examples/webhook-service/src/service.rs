@@ -120,18 +120,22 @@ pub async fn start_with(
         &settings.gitlab_token,
         Duration::from_millis(settings.gitlab_timeout_ms),
     )?;
-    let limits = settings.limits.clone();
+    let mut limits = settings.limits.clone();
     // Room for the connections the settings allow (each is a descriptor), where the hard limit
-    // lets; the cap is what bounds them, not the process's limit.
-    let wanted = limits.max_connections as u64 + 256;
+    // lets; where it does not, fewer connections, so that the cap (which makes room for a new
+    // one) is reached before the descriptors run out (which would refuse it).
+    const RESERVE: u64 = 256;
+    let wanted = limits.max_connections as u64 + RESERVE;
     if let Ok(got) = rlimit::increase_nofile_limit(wanted)
         && got < wanted
     {
+        let fewer = got.saturating_sub(RESERVE).max(16) as usize;
         tracing::warn!(
             descriptors = got,
-            max_connections = limits.max_connections,
-            "the process may open fewer descriptors than limits.max_connections needs"
+            max_connections = fewer,
+            "the process may open too few descriptors for limits.max_connections; fewer are kept"
         );
+        limits.max_connections = fewer;
     }
     let wake = Arc::new(Notify::new());
     let status = Arc::new(std::sync::Mutex::new(Status::default()));
@@ -146,6 +150,7 @@ pub async fn start_with(
         lock_wait: Duration::from_millis(limits.lock_wait_ms),
         max_skew_ms: (settings.max_clock_skew_secs.min(i64::MAX as u64 / 1000) * 1000) as i64,
         outbox: status.clone(),
+        counts: std::sync::Mutex::new(None),
     });
     let hook = post(gitlab_hook).layer(
         ServiceBuilder::new()
@@ -156,7 +161,17 @@ pub async fn start_with(
     );
     let app = Router::new()
         .route("/hooks/gitlab", hook)
-        .route("/healthz", get(healthz))
+        // Anyone may ask; a flood of askers is shed, never queued.
+        .route(
+            "/healthz",
+            get(healthz).layer(
+                ServiceBuilder::new()
+                    .layer(HandleErrorLayer::new(over_a_limit))
+                    .load_shed()
+                    .concurrency_limit(8)
+                    .timeout(Duration::from_secs(5)),
+            ),
+        )
         .with_state(shared);
     let listener = TcpListener::bind(settings.listen)
         .await

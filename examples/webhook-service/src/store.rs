@@ -100,8 +100,9 @@ pub trait Store: Send + Sync + 'static {
     /// Outbox entries due at `now_ms` (oldest first), at most `limit`, leaving out `skip`; of one
     /// issue's entries only the oldest pending one, so that an issue is told in order.
     fn due(&self, now_ms: i64, limit: usize, skip: &[i64]) -> Result<Vec<Pending>, StoreError>;
-    /// When the next entry falls due (none: the outbox is empty).
-    fn next_due(&self) -> Result<Option<i64>, StoreError>;
+    /// When the next entry [`Store::due`] would give falls due, leaving out `skip` (none:
+    /// nothing is waiting).
+    fn next_due(&self, skip: &[i64]) -> Result<Option<i64>, StoreError>;
     /// An attempt at an entry starts: counted, marked so that a crash before its outcome is
     /// written leaves a trace, and not due again before `next_ms`.
     fn claim(&self, id: i64, next_ms: i64) -> Result<(), StoreError>;
@@ -120,12 +121,15 @@ pub trait Store: Send + Sync + 'static {
         next_ms: i64,
         error: &str,
     ) -> Result<(), StoreError>;
-    /// Given up (its budget spent, or refused by GitLab): kept, out of the outbox, *dead*.
-    fn dead(&self, id: i64, error: &str) -> Result<(), StoreError>;
+    /// Given up (its budget spent, or refused by GitLab): kept, out of the outbox, *dead*
+    /// (`unsure`: as in [`Store::retry`], so that a `resend` asks GitLab first).
+    fn dead(&self, id: i64, unsure: bool, error: &str) -> Result<(), StoreError>;
     /// The dead entries, oldest first, at most `limit`.
     fn dead_entries(&self, limit: usize) -> Result<Vec<Dead>, StoreError>;
     /// Puts dead entries back in the outbox, due at `now_ms` with a fresh budget (`ids` none:
-    /// all of them); how many.
+    /// all of them); how many. A dead entry of an issue with a later decision has been
+    /// superseded (that decision was made against the state the undo was to restore) and is
+    /// not sent again.
     fn resend(&self, ids: Option<&[i64]>, now_ms: i64) -> Result<usize, StoreError>;
     /// Forgets the events recorded before `before_ms` (their redeliveries are over); how many.
     fn prune_events(&self, before_ms: i64) -> Result<usize, StoreError>;
@@ -155,7 +159,8 @@ const SCHEMA: &str = "
 ";
 
 /// Version 1: an entry's creation time (its budget), the claim of an attempt under way, and
-/// `dead` for what 0.2.0 called `failed`; events found by age for pruning.
+/// `dead` for what 0.2.0 called `failed`; events found by age for pruning. (Their keys become
+/// digests too: [`SqliteStore::open`].)
 const MIGRATE_1: &str = "
     ALTER TABLE outbox ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE outbox ADD COLUMN claimed INTEGER NOT NULL DEFAULT 0;
@@ -165,16 +170,42 @@ const MIGRATE_1: &str = "
     PRAGMA user_version = 1;
 ";
 
+/// An event's key as the store keeps it: the SHA-256 of what names the event, in hex (64
+/// characters, whatever the payload holds).
+pub fn digest(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 impl SqliteStore {
     /// Opens (or creates) the store at `path`, bringing an older store's tables up to date.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let mut conn = conn;
+        // Two processes may open an old store at once (the service and an operator's command):
+        // the version is read again inside the write transaction.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version < 1 {
-            conn.execute_batch(&format!("BEGIN; {MIGRATE_1} COMMIT;"))?;
+            tx.execute_batch(MIGRATE_1)?;
+            // 0.2.0 kept what names an event as it is; its digest is the key now, so that a
+            // redelivery of an event recorded before the upgrade is still known.
+            let keys: Vec<String> = tx
+                .prepare("SELECT key FROM events")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut rekey = tx.prepare("UPDATE events SET key = ?2 WHERE key = ?1")?;
+            for key in keys {
+                rekey.execute(params![key, digest(&key)])?;
+            }
+            drop(rekey);
         }
+        tx.commit()?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
         })
@@ -226,6 +257,13 @@ impl Store for SqliteStore {
                 .execute(params![event, now_ms])?
                 == 1;
             if new {
+                // A dead undo of this issue was to restore what this decision was made against:
+                // sending it later would undo this one.
+                tx.prepare_cached(
+                    "UPDATE outbox SET status = 'superseded'
+                     WHERE project = ?1 AND iid = ?2 AND status = 'dead'",
+                )?
+                .execute(params![project as i64, iid as i64])?;
                 if let Some(json) = request {
                     tx.prepare_cached(
                         "INSERT INTO requests (project, iid, json) VALUES (?1, ?2, ?3)
@@ -296,12 +334,26 @@ impl Store for SqliteStore {
         })
     }
 
-    fn next_due(&self) -> Result<Option<i64>, StoreError> {
+    fn next_due(&self, skip: &[i64]) -> Result<Option<i64>, StoreError> {
         self.with(|c| {
-            Ok(
-                c.prepare_cached("SELECT MIN(due_ms) FROM outbox WHERE status = 'pending'")?
-                    .query_row([], |r| r.get(0))?,
-            )
+            let mut stmt = c.prepare_cached(
+                // The entries due() would give, by due time: the first not skipped.
+                "SELECT id, due_ms FROM outbox o
+                 WHERE status = 'pending'
+                   AND id = (SELECT MIN(id) FROM outbox
+                             WHERE status = 'pending' AND project = o.project AND iid = o.iid)
+                 ORDER BY due_ms, id LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([(skip.len() + 1) as i64], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            })?;
+            for row in rows {
+                let (id, due) = row?;
+                if !skip.contains(&id) {
+                    return Ok(Some(due));
+                }
+            }
+            Ok(None)
         })
     }
 
@@ -338,10 +390,10 @@ impl Store for SqliteStore {
         .map(drop)
     }
 
-    fn dead(&self, id: i64, error: &str) -> Result<(), StoreError> {
+    fn dead(&self, id: i64, unsure: bool, error: &str) -> Result<(), StoreError> {
         self.run(
-            "UPDATE outbox SET status = 'dead', claimed = 0, error = ?2 WHERE id = ?1",
-            params![id, error],
+            "UPDATE outbox SET status = 'dead', claimed = ?2, error = ?3 WHERE id = ?1",
+            params![id, unsure, error],
         )
         .map(drop)
     }
@@ -370,23 +422,19 @@ impl Store for SqliteStore {
             let tx = c.transaction()?;
             let mut n = 0;
             {
-                let mut one = tx.prepare_cached(
+                // ?1 NULL: every dead entry.
+                let mut resend = tx.prepare_cached(
                     "UPDATE outbox SET status = 'pending', attempts = 0, due_ms = ?2,
-                     created_ms = ?2, error = NULL WHERE status = 'dead' AND id = ?1",
+                     created_ms = ?2, error = NULL
+                     WHERE status = 'dead' AND (?1 IS NULL OR id = ?1)",
                 )?;
                 match ids {
                     Some(ids) => {
                         for id in ids {
-                            n += one.execute(params![id, now_ms])?;
+                            n += resend.execute(params![id, now_ms])?;
                         }
                     }
-                    None => {
-                        n = tx.execute(
-                            "UPDATE outbox SET status = 'pending', attempts = 0, due_ms = ?1,
-                             created_ms = ?1, error = NULL WHERE status = 'dead'",
-                            [now_ms],
-                        )?;
-                    }
+                    None => n = resend.execute(params![None::<i64>, now_ms])?,
                 }
             }
             tx.commit()?;
@@ -395,7 +443,19 @@ impl Store for SqliteStore {
     }
 
     fn prune_events(&self, before_ms: i64) -> Result<usize, StoreError> {
-        self.run("DELETE FROM events WHERE at_ms < ?1", [before_ms])
+        // In batches, so that a large table does not hold the store for long at once.
+        let mut n = 0;
+        loop {
+            let batch = self.run(
+                "DELETE FROM events WHERE rowid IN
+                 (SELECT rowid FROM events WHERE at_ms < ?1 LIMIT 5000)",
+                [before_ms],
+            )?;
+            n += batch;
+            if batch < 5000 {
+                return Ok(n);
+            }
+        }
     }
 
     fn counts(&self) -> Result<Counts, StoreError> {
@@ -492,8 +552,8 @@ mod tests {
                 .collect::<Vec<_>>(),
             [(true, 1), (false, 0)]
         );
-        store.dead(due[0].id, "budget spent").unwrap();
-        store.dead(due[1].id, "HTTP 404").unwrap();
+        store.dead(due[0].id, true, "budget spent").unwrap();
+        store.dead(due[1].id, false, "HTTP 404").unwrap();
         assert_eq!(store.counts().unwrap().dead, 2);
         assert!(store.due(10, 8, &[]).unwrap().is_empty(), "dead is not due");
         let dead = store.dead_entries(10).unwrap();
@@ -510,6 +570,67 @@ mod tests {
         );
         assert_eq!(store.prune_events(11).unwrap(), 2);
         assert_eq!(store.counts().unwrap().events, 0);
+    }
+
+    /// A store written by 0.2.0: its tables gain the new columns, its `failed` entries are
+    /// dead, and an event it recorded is still known by the key a redelivery now has.
+    #[test]
+    fn a_0_2_0_store_is_brought_up_to_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(SCHEMA).unwrap();
+            c.execute_batch(
+                "INSERT INTO events (key, at_ms) VALUES ('uuid:abc', 5);
+                 INSERT INTO outbox (event, action, project, iid, due_ms, status)
+                   VALUES ('uuid:abc', '{\"project\":7,\"iid\":23,\"params\":{},\"comment\":null}', 7, 23, 5, 'failed');",
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.counts().unwrap().dead, 1);
+        assert!(
+            !store
+                .record(&digest("uuid:abc"), 7, 23, None, None, 9)
+                .unwrap(),
+            "the redelivery is a duplicate"
+        );
+        assert!(
+            store
+                .record(&digest("uuid:new"), 7, 23, None, None, 9)
+                .unwrap()
+        );
+        drop(store);
+        // Opened again: nothing migrates twice.
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.counts().unwrap().events, 2);
+    }
+
+    #[test]
+    fn a_later_decision_supersedes_a_dead_undo_and_waiting_is_asked_as_due_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("s.sqlite")).unwrap();
+        store
+            .record("e1", 7, 23, None, Some(&action()), 10)
+            .unwrap();
+        store
+            .record("e2", 7, 23, None, Some(&action()), 20)
+            .unwrap();
+        let first = store.due(30, 8, &[]).unwrap()[0].id;
+        // The issue's second entry waits behind its first: skipping the first leaves nothing.
+        store.claim(first, 100).unwrap();
+        assert_eq!(store.next_due(&[]).unwrap(), Some(100));
+        assert_eq!(store.next_due(&[first]).unwrap(), None);
+        store.dead(first, false, "HTTP 404").unwrap();
+        assert_eq!(store.next_due(&[]).unwrap(), Some(20));
+        store.record("e3", 7, 23, Some("{}"), None, 40).unwrap();
+        assert_eq!(
+            store.counts().unwrap().dead,
+            0,
+            "superseded by e3's decision"
+        );
+        assert_eq!(store.resend(None, 50).unwrap(), 0);
     }
 
     #[test]
@@ -563,7 +684,7 @@ mod tests {
             store.retry(id, false, false, 500, "HTTP 502").unwrap();
         }
         let store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.next_due().unwrap(), Some(500));
+        assert_eq!(store.next_due(&[]).unwrap(), Some(500));
         let p = store.due(500, 1, &[]).unwrap().remove(0);
         assert_eq!(p.attempts, 1);
         store.updated(p.id).unwrap();

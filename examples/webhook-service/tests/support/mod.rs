@@ -44,13 +44,14 @@ pub struct Issue {
     pub notes: Vec<String>,
 }
 
-/// One scripted answer: a status and its headers.
-pub type Scripted = (u16, Vec<(&'static str, String)>);
+/// One scripted answer: for calls of a method (any: `None`), a status and its headers.
+pub type Scripted = (Option<&'static str>, u16, Vec<(&'static str, String)>);
 
 /// How the stand-in answers: scripted answers first (a status and its headers, one call
 /// each), then `status` for every call while it is set, then the next `fail` calls with 500,
 /// the next `slow` calls after `slow_ms` (and not acted on when the client gives up first),
-/// the next `late` acted on at once and answered after `slow_ms`; otherwise as GitLab does.
+/// the next `late` comments posted at once and answered after `slow_ms`; otherwise as GitLab
+/// does.
 #[derive(Default)]
 pub struct GitlabState {
     pub calls: Mutex<Vec<Call>>,
@@ -60,7 +61,7 @@ pub struct GitlabState {
     pub fail: AtomicU64,
     pub slow: AtomicU64,
     pub slow_ms: AtomicU64,
-    /// The next `late` calls are acted on, then answered after `slow_ms`.
+    /// The next `late` comments (`POST …/notes`) are posted, then answered after `slow_ms`.
     pub late: AtomicU64,
 }
 
@@ -89,7 +90,18 @@ impl GitlabState {
     }
 
     pub fn script(&self, status: u16, headers: &[(&'static str, &str)]) {
+        self.script_on(None, status, headers);
+    }
+
+    /// A scripted answer for the next call of `method` only.
+    pub fn script_on(
+        &self,
+        method: Option<&'static str>,
+        status: u16,
+        headers: &[(&'static str, &str)],
+    ) {
         self.scripted.lock().unwrap().push_back((
+            method,
             status,
             headers.iter().map(|(k, v)| (*k, v.to_string())).collect(),
         ));
@@ -142,8 +154,14 @@ async fn received(
         token: token(&h),
         at: Instant::now(),
     });
-    let scripted = s.scripted.lock().unwrap().pop_front();
-    if let Some((status, headers)) = scripted {
+    let scripted = {
+        let mut queue = s.scripted.lock().unwrap();
+        let at = queue
+            .iter()
+            .position(|(m, _, _)| m.is_none_or(|m| m == method));
+        at.and_then(|i| queue.remove(i))
+    };
+    if let Some((_, status, headers)) = scripted {
         let mut r = StatusCode::from_u16(status).unwrap().into_response();
         for (k, v) in headers {
             r.headers_mut().insert(k, v.parse().unwrap());
@@ -161,7 +179,7 @@ async fn received(
         tokio::time::sleep(Duration::from_millis(s.slow_ms.load(Ordering::SeqCst))).await;
     }
     let answer = act(&s, method, notes, iid, &body);
-    if take(&s.late) {
+    if method == "POST" && take(&s.late) {
         tokio::time::sleep(Duration::from_millis(s.slow_ms.load(Ordering::SeqCst))).await;
     }
     answer
@@ -227,12 +245,29 @@ async fn on(
     received(method, notes, s, pi, h, body).await
 }
 
+/// `GET /api/v4/user`: who the token is (refused while `status` is set).
+async fn user(State(s): State<Arc<GitlabState>>, h: HeaderMap) -> Response {
+    s.calls.lock().unwrap().push(Call {
+        method: "GET",
+        path: "/user".into(),
+        body: Value::Null,
+        token: token(&h),
+        at: Instant::now(),
+    });
+    let status = *s.status.lock().unwrap();
+    match status {
+        Some(status) => StatusCode::from_u16(status).unwrap().into_response(),
+        None => axum::Json(json!({"username": "csops-bot"})).into_response(),
+    }
+}
+
 /// The stand-in GitLab on `addr` (port 0: any), until the returned handle is aborted.
 pub async fn gitlab(
     state: Arc<GitlabState>,
     addr: SocketAddr,
 ) -> (SocketAddr, tokio::task::JoinHandle<()>) {
     let app = Router::new()
+        .route("/api/v4/user", get(user))
         .route(
             "/api/v4/projects/{p}/issues/{iid}",
             get(|s, u, h, b| on("GET", false, s, u, h, b))
