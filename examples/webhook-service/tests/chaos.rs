@@ -131,15 +131,9 @@ fn acted(g: &GitlabState, iid: u64) -> (usize, usize) {
     (puts, i.notes.len())
 }
 
-fn pending(store: &Path) -> u64 {
-    SqliteStore::open(store).unwrap().counts().unwrap().pending
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_in_a_burst_loses_nothing_answered_and_sends_nothing_twice() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, g, gaddr, _g) = standin().await;
     let store = dir.path().join("store.sqlite");
     let mut svc = Service::start(dir.path(), &store, gaddr, "deliveries_in_flight = 16\n");
     const N: u64 = 5_000;
@@ -361,9 +355,7 @@ async fn idle_connections(addr: SocketAddr, n: usize) -> Vec<TcpStream> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_thousand_idle_connections_leave_room_for_gitlab() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, _, gaddr, _g) = standin().await;
     let store = dir.path().join("store.sqlite");
     // 20,000 where this process may hold them (the hard limit here is 20,000 descriptors for
     // everything, so a few hundred fewer).
@@ -406,9 +398,7 @@ async fn twenty_thousand_idle_connections_leave_room_for_gitlab() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_strangers_sending_8_mb_each_cost_their_headers() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, _, gaddr, _g) = standin().await;
     let store = dir.path().join("store.sqlite");
     let svc = Service::start(dir.path(), &store, gaddr, "max_body_bytes = 8388608\n");
     let (rss0, _) = svc.rss_kb();

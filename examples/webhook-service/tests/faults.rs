@@ -78,9 +78,7 @@ async fn a_stranger_costs_no_more_than_its_headers() {
 
 #[tokio::test]
 async fn payloads_are_read_strictly_and_keys_are_digests() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, _, gaddr, _g) = standin().await;
     let s = settings(dir.path(), gaddr);
     let svc = service(&s).await;
     let mut v: Value = serde_json::from_str(&refused(23)).unwrap();
@@ -121,9 +119,7 @@ async fn payloads_are_read_strictly_and_keys_are_digests() {
 
 #[tokio::test]
 async fn idle_and_slow_clients_are_closed_in_bounded_time() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, _, gaddr, _g) = standin().await;
     // The header timer (hyper's) and the body timer, the idle timer out of the way.
     let mut s = settings(dir.path(), gaddr);
     s.limits.header_read_timeout_ms = 400;
@@ -168,9 +164,7 @@ async fn idle_and_slow_clients_are_closed_in_bounded_time() {
 
 #[tokio::test]
 async fn a_flood_of_idle_connections_cannot_lock_gitlab_out() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, _, gaddr, _g) = standin().await;
     let mut s = settings(dir.path(), gaddr);
     s.limits.max_connections = 16;
     let svc = service(&s).await;
@@ -196,9 +190,7 @@ async fn a_flood_of_idle_connections_cannot_lock_gitlab_out() {
 
 #[tokio::test]
 async fn beyond_the_request_cap_the_answer_is_come_back_later() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, _, gaddr, _g) = standin().await;
     let mut s = settings(dir.path(), gaddr);
     s.limits.max_requests_in_flight = 1;
     let svc = service(&s).await;
@@ -267,9 +259,7 @@ async fn shutdown_has_a_deadline_whatever_the_clients_hold() {
 
 #[tokio::test]
 async fn an_event_from_the_future_is_refused_and_enforcement_goes_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, g, gaddr, _g) = standin().await;
     let s = settings(dir.path(), gaddr);
     let svc = service(&s).await;
     let poisoned = hook(23, "lena", Some(BASE), TRIAGE, "9999-12-31 00:00:00 UTC");
@@ -295,9 +285,7 @@ async fn an_event_from_the_future_is_refused_and_enforcement_goes_on() {
 
 #[tokio::test]
 async fn a_payload_of_68k_labels_is_decided_in_time() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, _, gaddr, _g) = standin().await;
     let mut s = settings(dir.path(), gaddr);
     s.max_body_bytes = 16 << 20;
     // Before: 9-22 s for this payload (the labels deduplicated pairwise), past this limit.
@@ -316,9 +304,7 @@ async fn a_payload_of_68k_labels_is_decided_in_time() {
 
 #[tokio::test]
 async fn a_rate_limit_is_waited_for_as_gitlab_asks() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, g, gaddr, _g) = standin().await;
     let svc = service(&settings(dir.path(), gaddr)).await;
     g.script(429, &[("Retry-After", "1"), ("RateLimit-Remaining", "0")]);
     deliver(svc.addr, &refused(23), Some("r1")).await;
@@ -354,9 +340,7 @@ async fn a_rate_limit_is_waited_for_as_gitlab_asks() {
 
 #[tokio::test]
 async fn a_refused_token_pauses_the_outbox_and_loses_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, g, gaddr, _g) = standin().await;
     let svc = service(&settings(dir.path(), gaddr)).await;
     *g.status.lock().unwrap() = Some(401);
     for iid in 23..26 {
@@ -384,9 +368,7 @@ async fn a_refused_token_pauses_the_outbox_and_loses_nothing() {
 
 #[tokio::test]
 async fn a_403_with_a_working_token_is_that_issue_s_not_a_pause() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, g, gaddr, _g) = standin().await;
     let svc = service(&settings(dir.path(), gaddr)).await;
     g.script_on(Some("PUT"), 403, &[]);
     deliver(svc.addr, &refused(23), Some("x1")).await;
@@ -554,9 +536,7 @@ fn most_on_one_issue(g: &GitlabState, n: u64) -> usize {
 
 #[tokio::test]
 async fn a_store_that_cannot_record_never_makes_the_outbox_storm() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, g, gaddr, _g) = standin().await;
     let mut s = settings(dir.path(), gaddr);
     s.retry.max_attempts_per_minute = 120; // 500 ms apart at least
     let store = Arc::new(Failing::new(&s.store_path));
@@ -609,9 +589,7 @@ async fn a_store_that_cannot_record_never_makes_the_outbox_storm() {
 
 #[tokio::test]
 async fn the_outbox_does_not_poll_the_store_while_it_waits() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, g, gaddr, _g) = standin().await;
     let mut s = settings(dir.path(), gaddr);
     s.retry.base_delay_ms = 2_000;
     s.retry.max_delay_ms = 4_000;
@@ -636,9 +614,7 @@ async fn the_outbox_does_not_poll_the_store_while_it_waits() {
 
 #[tokio::test]
 async fn an_attempt_cut_by_a_crash_is_checked_with_gitlab_before_anything_is_sent_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, g, gaddr, _g) = standin().await;
     let s = settings(dir.path(), gaddr);
     let action = |iid| Action {
         project: PROJECT,
@@ -675,15 +651,7 @@ async fn an_attempt_cut_by_a_crash_is_checked_with_gitlab_before_anything_is_sen
         vec![format!("undone\n\n{}", marker("k23"))];
     g.set_issue(24, IN_PROCESS);
     let svc = service(&s).await;
-    eventually("both settled", || {
-        SqliteStore::open(&s.store_path)
-            .unwrap()
-            .counts()
-            .unwrap()
-            .pending
-            == 0
-    })
-    .await;
+    eventually("both settled", || pending(&s.store_path) == 0).await;
     let on = |iid: u64, method: &str| {
         g.calls()
             .iter()
@@ -705,9 +673,7 @@ async fn an_attempt_cut_by_a_crash_is_checked_with_gitlab_before_anything_is_sen
 
 #[tokio::test]
 async fn a_comment_whose_answer_was_lost_is_not_posted_twice() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, g, gaddr, _g) = standin().await;
     let mut s = settings(dir.path(), gaddr);
     s.gitlab_timeout_ms = 300;
     let svc = service(&s).await;
@@ -718,15 +684,7 @@ async fn a_comment_whose_answer_was_lost_is_not_posted_twice() {
     g.script_on(Some("GET"), 502, &[]);
     deliver(svc.addr, &refused(23), Some("n1")).await;
     eventually("the retries asked GitLab", || g.count("GET") >= 2).await;
-    eventually("settled", || {
-        SqliteStore::open(&s.store_path)
-            .unwrap()
-            .counts()
-            .unwrap()
-            .pending
-            == 0
-    })
-    .await;
+    eventually("settled", || pending(&s.store_path) == 0).await;
     // Before: the comment was posted again on every retry of a timed-out call.
     assert_eq!(g.issue(23).notes.len(), 1, "{:?}", g.calls());
     assert_eq!(g.count("PUT"), 1);

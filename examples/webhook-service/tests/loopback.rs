@@ -13,9 +13,7 @@ use support::*;
 
 #[tokio::test]
 async fn an_allowed_move_is_kept_and_a_refused_one_is_undone_through_the_rest_api() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, g, gaddr, _g) = standin().await;
     let svc = service(&settings(dir.path(), gaddr)).await;
 
     let (status, d) = deliver(
@@ -125,9 +123,7 @@ async fn an_allowed_move_is_kept_and_a_refused_one_is_undone_through_the_rest_ap
 
 #[tokio::test]
 async fn strangers_and_bad_bodies_are_refused_and_nothing_is_decided() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, g, gaddr, _g) = standin().await;
     let s = settings(dir.path(), gaddr);
     let svc = service(&s).await;
     let body = hook(
@@ -244,9 +240,7 @@ async fn strangers_and_bad_bodies_are_refused_and_nothing_is_decided() {
 
 #[tokio::test]
 async fn a_delivery_repeated_is_acted_on_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, g, gaddr, _g) = standin().await;
     let svc = service(&settings(dir.path(), gaddr)).await;
     let refused = hook(
         23,
@@ -362,9 +356,7 @@ async fn gitlab_down_slow_or_failing_then_back_loses_nothing() {
 
 #[tokio::test]
 async fn a_restart_between_two_events_keeps_the_state_and_the_outbox() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = Arc::new(GitlabState::default());
-    let (gaddr, _g) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let (dir, g, gaddr, _g) = standin().await;
     let s = settings(dir.path(), gaddr);
     let svc = service(&s).await;
     let (_, d) = deliver(

@@ -287,6 +287,30 @@ pub async fn gitlab(
     (addr, handle)
 }
 
+/// A test's ground: a folder for the store, and a stand-in GitLab on a free port (its handle:
+/// the stand-in runs while it is held).
+pub async fn standin() -> (
+    tempfile::TempDir,
+    Arc<GitlabState>,
+    SocketAddr,
+    tokio::task::JoinHandle<()>,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Arc::new(GitlabState::default());
+    let (addr, handle) = gitlab(g.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    (dir, g, addr, handle)
+}
+
+/// Entries of the store at `path` still to deliver.
+pub fn pending(path: &Path) -> u64 {
+    use csops_webhook_service::Store;
+    csops_webhook_service::SqliteStore::open(path)
+        .unwrap()
+        .counts()
+        .unwrap()
+        .pending
+}
+
 /// A stand-in that is down: its address, with nothing listening.
 pub async fn gitlab_down(state: Arc<GitlabState>) -> SocketAddr {
     let (addr, handle) = gitlab(state, "127.0.0.1:0".parse().unwrap()).await;
