@@ -257,7 +257,7 @@ pub async fn gitlab_hook(
     };
     let shared2 = shared.clone();
     let outcome = tokio::task::spawn_blocking(move || {
-        let outcome = decide_and_record(&shared2, project, &hook, &key);
+        let outcome = decide_and_record(&shared2, project, &hook, &key, now);
         drop(turn);
         outcome
     })
@@ -343,11 +343,14 @@ enum Failed {
     Store(crate::store::StoreError),
 }
 
+/// Decides `hook` against the stored request and records the outcome as of `now_ms` (the
+/// clock the request's skew was checked against).
 fn decide_and_record(
     shared: &Shared,
     project: u64,
     hook: &IssueHook,
     key: &str,
+    now_ms: i64,
 ) -> Result<Outcome, Failed> {
     let wf = &shared.workflow;
     let stored = match shared
@@ -383,7 +386,7 @@ fn decide_and_record(
             hook.iid,
             after.as_deref(),
             action.as_ref(),
-            now_ms(),
+            now_ms,
         )
         .map_err(Failed::Store)?;
     Ok(if new {

@@ -302,7 +302,9 @@ impl Worker {
         if free == 0 {
             return;
         }
-        let skip = self.skipped(mem);
+        let now = Instant::now();
+        mem.not_before.retain(|_, t| *t > now);
+        let skip = Worker::skipped(mem);
         let due = match self.blocking(move |s| s.due(now_ms(), free, &skip)).await {
             Ok(due) => due,
             Err(e) => return self.store_failed(mem, &e),
@@ -330,11 +332,15 @@ impl Worker {
     }
 
     /// The entries not to start now: under way, spaced out, or with an outcome to write.
-    fn skipped(&self, mem: &mut Memory) -> Vec<i64> {
+    fn skipped(mem: &Memory) -> Vec<i64> {
         let now = Instant::now();
-        mem.not_before.retain(|_, t| *t > now);
         let mut skip = mem.busy_ids();
-        skip.extend(mem.not_before.keys());
+        skip.extend(
+            mem.not_before
+                .iter()
+                .filter(|(_, t)| **t > now)
+                .map(|(id, _)| *id),
+        );
         skip.extend(mem.unwritten.keys());
         skip.into_iter().collect()
     }
@@ -513,10 +519,7 @@ impl Worker {
             mem.store_again.into_iter().for_each(&mut until);
         } else if in_flight < self.in_flight {
             mem.not_before.values().copied().for_each(&mut until);
-            let mut skip = mem.busy_ids();
-            skip.extend(mem.not_before.keys());
-            skip.extend(mem.unwritten.keys());
-            let skip: Vec<i64> = skip.into_iter().collect();
+            let skip = Worker::skipped(mem);
             if let Ok(Some(due)) = self.blocking(move |s| s.next_due(&skip)).await {
                 wait = wait.min(Duration::from_millis(
                     due.saturating_sub(now_ms()).max(0) as u64
