@@ -162,8 +162,8 @@ pub enum AnomalyKind {
     InProcessWithoutAssignee,
     /// Closed on the tracker without Completed or Won't Do.
     ClosedWithoutOutcome,
-    /// Completed with no review where one is required (§4) or the request is a Gainsight change:
-    /// the last completion came straight from In_Process.
+    /// Completed with no review where one is required (§4; for a request read from a tracker,
+    /// a Gainsight-labelled one, §7): the last completion came straight from In_Process.
     CompletedWithoutReview,
     /// A weight GitLab holds that is not a CS Ops weight (SPEC §3: 1, 3, 5, 7).
     InvalidWeight,
@@ -407,7 +407,7 @@ impl Workflow {
                 message,
             })
         };
-        if req.state() == State::InProcess && req.assignee().is_none() {
+        if req.state().needs_assignee() && req.assignee().is_none() {
             push(
                 AnomalyKind::InProcessWithoutAssignee,
                 "In Process with no assignee".to_owned(),
@@ -425,20 +425,29 @@ impl Workflow {
         for (kind, message) in issue_findings(self, req) {
             push(kind, message);
         }
+        // The completion as a tracker saw it, judged by the engine's rules (SPEC §7).
         let completion = req
             .history()
             .iter()
             .rev()
             .find(|s| s.to == State::Completed);
-        if req.state() == State::Completed
-            && completion.is_some_and(|s| s.from == State::InProcess)
-            && self.review_expected(req)
+        if let Some(step) =
+            completion.filter(|s| req.state() == State::Completed && s.from == State::InProcess)
         {
-            push(
-                AnomalyKind::CompletedWithoutReview,
-                "Completed straight from In Process: the peer review a Gainsight change needs was skipped"
-                    .to_owned(),
-            );
+            let seen = self.check_move(req, step.from, step.to, &step.actor, step.at);
+            let skipped = seen.problems.iter().find_map(|p| match p.reason {
+                crate::workflow::Reason::ReviewRequired { change_kind } => Some(change_kind),
+                _ => None,
+            });
+            if let Some(kind) = skipped {
+                push(
+                    AnomalyKind::CompletedWithoutReview,
+                    format!(
+                        "Completed straight from In Process: the peer review a {} change needs (by a gainsight_admin) was skipped",
+                        kind.phrase()
+                    ),
+                );
+            }
         }
         out
     }

@@ -46,9 +46,27 @@ pub enum ChangeKind {
     /// Anything else.
     #[default]
     Other,
+    /// Not stated: a request read from a tracker, which records no change kind (SPEC §7). Its
+    /// `Gainsight*` labels stand for a Gainsight change when its review is judged; without them
+    /// it is judged as [`ChangeKind::Other`].
+    Unknown,
 }
 
 impl ChangeKind {
+    /// The kind as a rule's words name it: `gainsight_rule`, or, for [`ChangeKind::Unknown`]
+    /// (which reaches a review rule only through its `Gainsight*` labels), "Gainsight-labelled".
+    pub const fn phrase(self) -> &'static str {
+        match self {
+            ChangeKind::GainsightRule => "gainsight_rule",
+            ChangeKind::GainsightConnector => "gainsight_connector",
+            ChangeKind::GainsightDataObject => "gainsight_data_object",
+            ChangeKind::Report => "report",
+            ChangeKind::Dashboard => "dashboard",
+            ChangeKind::Other => "other",
+            ChangeKind::Unknown => "Gainsight-labelled",
+        }
+    }
+
     /// Whether the change is to Gainsight (which makes the changelog entry part of the closing
     /// checklist, SPEC §2).
     pub const fn is_gainsight(self) -> bool {
@@ -124,20 +142,34 @@ impl ReviewPolicy {
         }
     }
 
-    /// Whether a completion must follow a peer review: the policy requires one for the change
-    /// kind, or the request is a Gainsight change as a tracker shows it (its `Gainsight*`
-    /// labels; the handbook's peer review is "for issues related to Gainsight"). The audit and
-    /// the board flag a completion straight from In Process when this holds.
+    /// The review level of a request: its change kind's ([`ReviewPolicy::level`]), or, when
+    /// the kind is [`ChangeKind::Unknown`] (read from a tracker, SPEC §7), what its labels
+    /// show: with a `Gainsight*` label, the strictest level the policy gives a Gainsight kind
+    /// (the handbook's peer review is "for issues related to Gainsight"); without, the level of
+    /// [`ChangeKind::Other`]. The one place the engine, the audit, the board and the webhook
+    /// learn a request's review level.
     ///
     /// ```
-    /// use csops_core::review::{ChangeKind, ReviewPolicy};
+    /// use csops_core::review::{ChangeKind, ReviewLevel, ReviewPolicy};
     /// let policy = ReviewPolicy::default();
-    /// assert!(policy.review_expected(ChangeKind::GainsightRule, false));
-    /// assert!(policy.review_expected(ChangeKind::Other, true));
-    /// assert!(!policy.review_expected(ChangeKind::Dashboard, false));
+    /// // A stated kind decides, whatever the labels.
+    /// assert_eq!(policy.level_of(ChangeKind::Other, true), ReviewLevel::Optional);
+    /// assert_eq!(policy.level_of(ChangeKind::GainsightRule, false), ReviewLevel::Required);
+    /// // An unknown kind is judged by its labels.
+    /// assert_eq!(policy.level_of(ChangeKind::Unknown, true), ReviewLevel::Required);
+    /// assert_eq!(policy.level_of(ChangeKind::Unknown, false), ReviewLevel::Optional);
     /// ```
-    pub fn review_expected(&self, kind: ChangeKind, gainsight_labels: bool) -> bool {
-        self.level(kind) == ReviewLevel::Required || gainsight_labels
+    pub fn level_of(&self, kind: ChangeKind, gainsight_labels: bool) -> ReviewLevel {
+        match kind {
+            ChangeKind::Unknown if gainsight_labels => ChangeKind::VARIANTS
+                .iter()
+                .filter(|k| k.is_gainsight())
+                .map(|k| self.level(*k))
+                .max()
+                .unwrap_or(ReviewLevel::Optional),
+            ChangeKind::Unknown => self.level(ChangeKind::Other),
+            kind => self.level(kind),
+        }
     }
 }
 
@@ -154,7 +186,7 @@ mod tests {
                 | ChangeKind::GainsightConnector
                 | ChangeKind::GainsightDataObject => ReviewLevel::Required,
                 ChangeKind::Report | ChangeKind::Dashboard => ReviewLevel::Recommended,
-                ChangeKind::Other => ReviewLevel::Optional,
+                ChangeKind::Other | ChangeKind::Unknown => ReviewLevel::Optional,
             };
             assert_eq!(p.level(*k), want, "{k}");
             assert_eq!(k.is_gainsight(), want == ReviewLevel::Required);
@@ -183,5 +215,11 @@ mod tests {
         assert_eq!(p.level(ChangeKind::Report), ReviewLevel::Required);
         assert_eq!(p.level(ChangeKind::Other), ReviewLevel::Recommended);
         assert_eq!(p.level(ChangeKind::GainsightRule), ReviewLevel::Optional);
+        // Unknown follows the labels: Gainsight kinds are optional here, Other recommended.
+        assert_eq!(p.level_of(ChangeKind::Unknown, true), ReviewLevel::Optional);
+        assert_eq!(
+            p.level_of(ChangeKind::Unknown, false),
+            ReviewLevel::Recommended
+        );
     }
 }

@@ -82,6 +82,13 @@ impl State {
         !matches!(self, State::Completed | State::WontDo)
     }
 
+    /// Whether a request in this state must have an assignee: someone is working on it (In
+    /// Process). Every row of the table into it needs one or is taken by one; a request seen
+    /// there without one is an anomaly of the board and a violation of the audit.
+    pub const fn needs_assignee(self) -> bool {
+        matches!(self, State::InProcess)
+    }
+
     /// The state's name as a static string (`"InProcess"`).
     pub fn as_str(self) -> &'static str {
         self.into()

@@ -56,8 +56,9 @@ impl Request {
     ///   aliases included: `["CSOps", "Gainsight", "CSOps::In_Process"]`; default none): the
     ///   labels give the state, and two workflow labels are an `InputError`;
     /// - optional: `change_kind` (`"gainsight_rule"`, `"gainsight_connector"`,
-    ///   `"gainsight_data_object"`, `"report"`, `"dashboard"` or `"other"`, the default; it
-    ///   sets the peer-review level), `assignee`, `assignees` (every assignee, the owner
+    ///   `"gainsight_data_object"`, `"report"`, `"dashboard"`, `"other"`, the default, or
+    ///   `"unknown"`, as a request read from GitLab has it, whose `Gainsight*` labels then stand
+    ///   for a Gainsight change; it sets the peer-review level), `assignee`, `assignees` (every assignee, the owner
     ///   first), `reviewer`, `weight` (1, 3, 5 or 7), `invalid_weight` (a tracker weight that
     ///   is none of those), `workstream` (a name of `csops.WORKSTREAMS`; absent: routed by the
     ///   labels; None: none), `milestone` (`{"title", "start_date", "due_date"}`, dates as
@@ -193,7 +194,8 @@ impl Request {
     fn workstream(&self) -> Option<&'static str> {
         self.inner.workstream().map(|w| w.as_str())
     }
-    /// What the request changes ("gainsight_rule", "report", ..., "other"), which sets its
+    /// What the request changes ("gainsight_rule", "report", ..., "other", or "unknown" when
+    /// read from a tracker), which sets its
     /// peer-review level.
     #[getter]
     fn change_kind(&self) -> &'static str {

@@ -26,13 +26,10 @@ use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
 use super::{GitlabError, LabelAction, LabelEvent};
 use crate::report::AnomalyKind;
-use crate::review::ReviewLevel;
 use crate::sla::SlaBreach;
 use crate::state::State;
-use crate::workflow::parties::Parties;
-use crate::workflow::rejection::PartyNames;
 use crate::workflow::{
-    Command, History, Request, Requirement, Rule, Step, TRANSITIONS, Target, Workflow, rule_between,
+    Command, History, MoveCheck, Problem, Reason, RejectionKind, Request, Step, Workflow,
 };
 
 /// Which process rule a step broke.
@@ -121,9 +118,9 @@ impl Reconstruction {
     }
 }
 
-/// Checks one workflow move seen on a tracker against what labels can show of the rules: the
-/// row of the table, who, an assignee for In_Process, and the peer review of a Gainsight
-/// change. Returns the row (when the move has one) and the violations.
+/// Checks one workflow move seen on a tracker ([`Workflow::check_move`]: the engine's rules,
+/// as far as a tracker shows them) and words each problem as the audit's violation. Returns
+/// the check and the violations.
 pub(crate) fn check_move(
     wf: &Workflow,
     req: &Request,
@@ -131,106 +128,82 @@ pub(crate) fn check_move(
     to: State,
     actor: &str,
     at: DateTime<Utc>,
-) -> (Option<&'static Rule>, Vec<Violation>) {
-    let mut out = Vec::new();
-    let mut push = |rule, message: String| {
-        out.push(Violation {
-            rule,
-            actor: Some(actor.to_owned()),
-            at,
-            step: None,
-            message,
-        })
-    };
-    if !wf.knows(req, actor) {
-        push(
-            AuditRule::UnknownPerson,
-            format!(
-                "{} is not in the directory and is not the requester",
-                crate::words::Quoted(actor)
-            ),
-        );
-    }
-    let rule = rule_between(from, to);
-    // What a person reads names states by their titles (crate::display).
-    let (from_t, to_t) = (from.title(), to.title());
-    match rule {
-        None => {
-            let allowed = targets_from(from);
-            push(
-                AuditRule::InvalidTransition,
-                format!(
-                    "{from_t} -> {to_t} is not in the transition table; from {from_t} a request may move to {}",
-                    if allowed.is_empty() {
-                        "nothing".to_owned()
-                    } else {
-                        allowed.join(", ")
-                    }
-                ),
-            );
-        }
-        Some(rule) => {
-            if !Parties::of_tracker(wf.directory(), req).admit_any(rule.who, actor) {
-                let names = PartyNames::of(wf.directory(), req, req.workstream());
-                let who: Vec<String> = rule.who.iter().map(|p| names.describe(*p)).collect();
-                push(
-                    AuditRule::NotPermitted,
-                    format!(
-                        "{from_t} -> {to_t} ({}) is for {}; {} is not",
-                        rule.command,
-                        who.join(" or "),
-                        crate::words::Quoted(actor)
-                    ),
-                );
+) -> (MoveCheck, Vec<Violation>) {
+    let seen = wf.check_move(req, from, to, actor, at);
+    let violations = seen
+        .problems
+        .iter()
+        .map(|p| {
+            let (rule, message) = violation_of(&seen, p, actor);
+            Violation {
+                rule,
+                actor: Some(actor.to_owned()),
+                at,
+                step: None,
+                message,
             }
-        }
-    }
-    // A weight outside 1, 3, 5, 7 is a weight: it is reported once, as `invalid_weight`.
-    if rule.is_some_and(|r| r.requires.contains(&Requirement::Weight))
-        && req.weight().is_none()
-        && req.invalid_weight().is_none()
-    {
-        push(
-            AuditRule::NoWeight,
-            format!("{from_t} -> {to_t} with no weight: it needs one of 1, 3, 5, 7"),
-        );
-    }
-    if to == State::InProcess && req.assignee().is_none() {
-        push(
-            AuditRule::NoAssignee,
-            format!("{from_t} -> {to_t} with no assignee: In Process needs one"),
-        );
-    }
-    if from == State::InProcess && to == State::Completed && wf.review_expected(req) {
-        push(
-            AuditRule::SkippedPeerReview,
-            format!(
-                "In Process -> Completed without Awaiting Feedback on a {}: the peer review was skipped",
-                if wf.review_level(req) == ReviewLevel::Required {
-                    format!(
-                        "{} change, which needs a review by a gainsight_admin",
-                        req.change_kind()
-                    )
-                } else {
-                    "Gainsight change".to_owned()
-                }
-            ),
-        );
-    }
-    (rule, out)
+        })
+        .collect();
+    (seen, violations)
 }
 
-/// The states the table moves a request to from `from`, in table order.
-fn targets_from(from: State) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
-    for r in TRANSITIONS.iter().filter(|r| r.from.contains(from)) {
-        if let Target::To(s) = r.to
-            && !out.contains(&s.title())
-        {
-            out.push(s.title());
+/// The audit's rule and words for one problem of a move: the move named first (`Triage -> In
+/// Process …`), the rule's facts from the problem.
+fn violation_of(seen: &MoveCheck, problem: &Problem, actor: &str) -> (AuditRule, String) {
+    let (from_t, to_t) = (seen.from.title(), seen.to.title());
+    let actor = crate::words::Quoted(actor);
+    match &problem.reason {
+        Reason::UnknownActor { .. } => (
+            AuditRule::UnknownPerson,
+            format!("{actor} is not in the directory and is not the requester"),
+        ),
+        Reason::NoSuchMove { .. } => (AuditRule::InvalidTransition, problem.reason.to_string()),
+        Reason::NotPermitted {
+            command,
+            who,
+            names,
+            ..
+        } => {
+            let who: Vec<String> = who.iter().map(|p| names.describe(*p)).collect();
+            (
+                AuditRule::NotPermitted,
+                format!(
+                    "{from_t} -> {to_t} ({command}) is for {}; {actor} is not",
+                    who.join(" or ")
+                ),
+            )
+        }
+        Reason::NoWeight { .. } => (
+            AuditRule::NoWeight,
+            format!("{from_t} -> {to_t} with no weight: it needs one of 1, 3, 5, 7"),
+        ),
+        Reason::NoAssigneeIn { state } => (
+            AuditRule::NoAssignee,
+            format!(
+                "{from_t} -> {to_t} with no assignee: {} needs one",
+                state.title()
+            ),
+        ),
+        Reason::ReviewRequired { change_kind } => (
+            AuditRule::SkippedPeerReview,
+            format!(
+                "{from_t} -> {to_t} without Awaiting Feedback on a {} change, which needs a review by a gainsight_admin: the peer review was skipped",
+                change_kind.phrase()
+            ),
+        ),
+        // A requirement a tracker shows that has no audit rule of its own yet: named by its
+        // kind, in the engine's words (none today; see `Requirement::shows_on_tracker`).
+        other => {
+            let rule = match problem.kind {
+                RejectionKind::UnknownPerson => AuditRule::UnknownPerson,
+                RejectionKind::NotPermitted => AuditRule::NotPermitted,
+                RejectionKind::ReviewRequired => AuditRule::SkippedPeerReview,
+                RejectionKind::InvalidWeight | RejectionKind::NeedsEpic => AuditRule::InvalidWeight,
+                _ => AuditRule::InvalidTransition,
+            };
+            (rule, format!("{from_t} -> {to_t}: {other}"))
         }
     }
-    out
 }
 
 /// Reconstructs a request's workflow history from its resource label events and audits it.
@@ -408,7 +381,8 @@ fn reconstruct_views(
     let mut removed: Option<(DateTime<Utc>, &str)> = None;
     let record =
         |history: &mut Vec<Step>, violations: &mut Vec<Violation>, from, to, actor: &str, at| {
-            let (rule, found) = check_move(wf, request, from, to, actor, at);
+            let (seen, found) = check_move(wf, request, from, to, actor, at);
+            let rule = seen.rule;
             let index = history.len();
             violations.extend(found.into_iter().map(|v| Violation {
                 step: Some(index),

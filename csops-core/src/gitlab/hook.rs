@@ -8,6 +8,7 @@ use super::audit::{Violation, check_move, two_labels};
 use super::{GitlabError, RestParams, User, opt_timestamp, read, read_text, timestamp};
 use crate::Config;
 use crate::label::{LabelSet, Taxonomy};
+use crate::review::ChangeKind;
 use crate::state::State;
 use crate::workflow::{CommandKind, OpenState, Request, RequestRecord, Workflow};
 
@@ -257,7 +258,8 @@ impl IssueHook {
             ),
             labels: labels.iter().map(String::as_str).collect(),
             created_at: self.created_at,
-            change_kind: Default::default(),
+            // GitLab records no change kind (SPEC §7).
+            change_kind: ChangeKind::Unknown,
             assignee: None,
             assignees: self.assignees.clone(),
             reviewer: None,
@@ -539,32 +541,31 @@ fn decide(
     }
     decision.moved = true;
     decision.to = to;
-    let (rule, violations) = check_move(wf, &ctx, from, to, &hook.actor, hook.at);
-    decision.command = rule.map(|r| r.command);
+    // The move is judged, and its effects computed, by the engine against the issue as the
+    // change left it, open or closed as GitLab has it now.
+    let stored_open = ctx.open;
+    ctx.open = hook.state == OpenState::Open;
+    let (seen, violations) = check_move(wf, &ctx, from, to, &hook.actor, hook.at);
+    ctx.open = stored_open;
+    decision.command = seen.rule.map(|r| r.command);
     decision.allowed = violations.is_empty();
     decision.violations = violations;
-    if decision.allowed {
-        let open = hook.state == OpenState::Open;
-        decision.rest_params.state_event = if !to.is_open() && open {
+    if let Some(effects) = seen.effects {
+        // What remains for GitLab: the effects the change has not done itself.
+        let add: Vec<&str> = effects
+            .add_labels
+            .iter()
+            .map(|l| &**l)
+            .filter(|l| !after.contains(l))
+            .collect();
+        decision.rest_params.add_labels = (!add.is_empty()).then(|| add.join(","));
+        decision.rest_params.state_event = if effects.close {
             Some("close".to_owned())
-        } else if to.is_open() && !open {
+        } else if effects.reopen {
             Some("reopen".to_owned())
         } else {
             None
         };
-        let interrupt = &wf.config().labels.interrupt;
-        let started = matches!(
-            decision.command,
-            Some(CommandKind::Start | CommandKind::Resume)
-        );
-        if started
-            && !after.contains(&interrupt.as_str())
-            && stored
-                .milestone()
-                .is_some_and(|m| m.is_interrupt(stored.created_at(), hook.at))
-        {
-            decision.rest_params.add_labels = Some(interrupt.clone());
-        }
     } else {
         restore(&mut decision, hook, &wl_before, &wl_after);
     }

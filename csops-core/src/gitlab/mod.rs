@@ -353,7 +353,8 @@ impl Issue {
             author: self.author.username,
             labels: self.labels.into_iter().collect(),
             created_at: self.created_at,
-            change_kind: Default::default(),
+            // GitLab records no change kind (SPEC §7).
+            change_kind: crate::review::ChangeKind::Unknown,
             assignee: None,
             assignees,
             reviewer: None,

@@ -1,7 +1,12 @@
-//! Checking a command against the transition table (SPEC §2): who may act, then what the rule
+//! Checking a step against the transition table (SPEC §2): who may act, then what the rule
 //! needs. Each requirement of [`Requirement`] is checked by one method of [`Check`]; each party
 //! is interpreted by [`Parties`]. Every unmet requirement becomes a problem, and the rejection's
 //! kind is the first by precedence.
+//!
+//! The same check judges a command ([`Workflow::apply`]) and a move seen on a tracker after the
+//! fact ([`Workflow::check_move`]: the audit, the board and the webhook): for a move it checks
+//! what a tracker shows ([`Requirement::shows_on_tracker`]) and nothing else. There is no second
+//! copy of a rule anywhere.
 
 use chrono::{DateTime, Utc};
 use smallvec::SmallVec;
@@ -11,11 +16,14 @@ use super::rejection::{PartyNames, Reason};
 use super::*;
 use crate::name::Name;
 
-/// One command being checked: what it is checked against, and the problems found so far.
+/// One step being checked: what it is checked against, and the problems found so far.
 struct Check<'a> {
     wf: &'a Workflow,
     req: &'a Request,
-    command: &'a Command,
+    /// The command; `None` for a move seen on a tracker, which shows no inputs.
+    command: Option<&'a Command>,
+    /// The state before the step.
+    from: State,
     actor: &'a str,
     kind: CommandKind,
     parties: Parties<'a>,
@@ -67,7 +75,7 @@ impl Check<'_> {
 
     /// The table's row for the command in the request's state (none: an invalid transition).
     fn rule(&mut self) -> Option<&'static Rule> {
-        let (command, state) = (self.kind, self.req.state);
+        let (command, state) = (self.kind, self.from);
         let rule = table::rule_for(command, state);
         if rule.is_none() {
             let reason = if TRANSITIONS.iter().any(|r| r.command == command) {
@@ -89,7 +97,7 @@ impl Check<'_> {
         let names = PartyNames::of(&self.wf.directory, req, self.parties.lead_workstream());
         let reason = Reason::NotPermitted {
             command: self.kind,
-            state: req.state,
+            state: self.from,
             who: rule.who,
             names,
             actor: self.name(self.actor),
@@ -97,8 +105,12 @@ impl Check<'_> {
         self.problem(RejectionKind::NotPermitted, reason);
     }
 
-    /// One requirement of the rule, met (its effect planned) or a problem.
+    /// One requirement of the rule, met (its effect planned) or a problem. A move seen on a
+    /// tracker is held only to what a tracker shows.
     fn requirement(&mut self, requirement: Requirement, plan: &mut Plan) {
+        if self.command.is_none() && !requirement.shows_on_tracker() {
+            return;
+        }
         match requirement {
             Requirement::Text(field) => self.text(field),
             Requirement::Workstream => self.workstream(plan),
@@ -113,10 +125,51 @@ impl Check<'_> {
         }
     }
 
+    /// Checks who and what for the step's row, planning what it changes.
+    fn plan(&mut self, rule: &'static Rule, at: DateTime<Utc>) -> Plan {
+        self.permitted(rule);
+        let mut plan = Plan {
+            rule,
+            to: rule.target(self.from),
+            workstream: None,
+            weight: None,
+            assignee: None,
+            reviewer: None,
+            interrupt: false,
+        };
+        for requirement in rule.requires {
+            self.requirement(*requirement, &mut plan);
+        }
+        plan.interrupt = self.interrupt(at);
+        plan
+    }
+
+    /// Whether starting the request now interrupts its milestone (SPEC §2 "Interrupts"): it
+    /// was created after the milestone started and starts inside it, and does not carry the
+    /// interrupt label yet.
+    fn interrupt(&self, at: DateTime<Utc>) -> bool {
+        let req = self.req;
+        matches!(self.kind, CommandKind::Start | CommandKind::Resume)
+            && req
+                .milestone
+                .as_ref()
+                .is_some_and(|m| m.is_interrupt(req.created_at, at))
+            && !req
+                .labels
+                .contains(&self.wf.compiled.config.labels.interrupt)
+    }
+
+    /// A state that needs an assignee ([`State::needs_assignee`]) is not entered without one.
+    fn assignee_in(&mut self, state: State) {
+        if state.needs_assignee() && self.req.assignee.is_none() {
+            self.problem(RejectionKind::MissingInput, Reason::NoAssigneeIn { state });
+        }
+    }
+
     fn text(&mut self, field: TextInput) {
         if self
             .command
-            .text_input(field)
+            .and_then(|c| c.text_input(field))
             .is_none_or(|t| t.trim().is_empty())
         {
             let command = self.kind;
@@ -130,7 +183,7 @@ impl Check<'_> {
     /// The workstream the lead names wins: triage may re-route (SPEC §5).
     fn workstream(&mut self, plan: &mut Plan) {
         let named = match self.command {
-            Command::Triage { workstream } => *workstream,
+            Some(Command::Triage { workstream }) => *workstream,
             _ => None,
         };
         match named.or(self.req.workstream) {
@@ -148,7 +201,7 @@ impl Check<'_> {
     /// A weight given now (a weight, an estimate in hours, or both agreeing) or set before.
     fn weight(&mut self, plan: &mut Plan) {
         let (weight, hours) = match self.command {
-            Command::Ready { weight, hours } | Command::Start { weight, hours, .. } => {
+            Some(Command::Ready { weight, hours } | Command::Start { weight, hours, .. }) => {
                 (*weight, *hours)
             }
             _ => (None, None),
@@ -180,6 +233,9 @@ impl Check<'_> {
                 );
             }
             None if self.req.weight.is_some() => {}
+            // On a tracker, a weight outside 1, 3, 5, 7 is a weight: the issue's own finding
+            // (`invalid_weight`), not this move's.
+            None if self.command.is_none() && self.req.invalid_weight.is_some() => {}
             None => match self.req.invalid_weight {
                 Some(invalid) => self.problem(
                     RejectionKind::InvalidWeight,
@@ -230,7 +286,7 @@ impl Check<'_> {
     fn reviewer(&mut self, plan: &mut Plan) {
         let dir = &self.wf.directory;
         let reviewer = match self.command {
-            Command::RequestReview { reviewer, .. } => {
+            Some(Command::RequestReview { reviewer, .. }) => {
                 reviewer.as_deref().filter(|r| !r.trim().is_empty())
             }
             _ => None,
@@ -335,7 +391,8 @@ impl Workflow {
         let mut check = Check {
             wf: self,
             req,
-            command,
+            command: Some(command),
+            from: req.state,
             actor,
             kind: command.kind(),
             parties: Parties::of_command(&self.directory, req, command, actor),
@@ -347,42 +404,93 @@ impl Workflow {
         let Some(rule) = check.rule() else {
             return Err(Rejection::from_problems(check.problems).unwrap_or_else(|| unreachable!()));
         };
-        check.permitted(rule);
-        let mut plan = Plan {
-            rule,
-            to: rule.target(req.state),
-            workstream: None,
-            weight: None,
-            assignee: None,
-            reviewer: None,
-            interrupt: false,
+        let plan = check.plan(rule, at);
+        match Rejection::from_problems(check.problems) {
+            Some(rejection) => Err(rejection),
+            None => Ok(plan),
+        }
+    }
+
+    /// Checks a workflow move seen on a tracker after the fact, against what a tracker shows
+    /// of the rules (SPEC §7): the table's row for `from` → `to`, who moved it (a tracker's
+    /// parties: its labels do not say which workstream a triage named nor who was asked to
+    /// review), the requirements a tracker shows ([`Requirement::shows_on_tracker`]: the
+    /// weight, and whether a peer review was required) and that In Process has an assignee.
+    /// `req` is the request as the move left it (its labels, assignees and weight after it).
+    ///
+    /// ```
+    /// use csops_core::{Directory, Request, State, Workflow};
+    /// use csops_core::workflow::RejectionKind;
+    /// let wf = Workflow::with_directory(Directory::from_json(
+    ///     r#"{"lena": ["workstream_lead:Gainsight"], "omar": ["cs_ops"]}"#)?);
+    /// // Read from GitLab: no change kind, so the Gainsight label stands for one.
+    /// let issue = Request::from_json(r#"{"id": 7, "author": "rita", "created_at": "2026-03-02T09:00:00Z",
+    ///     "labels": ["CSOps", "Gainsight", "CSOps::Completed"], "assignees": ["omar"],
+    ///     "change_kind": "unknown"}"#)?;
+    /// let seen = wf.check_move(&issue, State::InProcess, State::Completed, "omar",
+    ///                          "2026-03-05T16:00:00Z".parse()?);
+    /// assert!(!seen.allowed());
+    /// assert_eq!(seen.problems[0].kind, RejectionKind::ReviewRequired);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_move(
+        &self,
+        req: &Request,
+        from: State,
+        to: State,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> MoveCheck {
+        let rule = table::rule_between(from, to);
+        let mut check = Check {
+            wf: self,
+            req,
+            command: None,
+            from,
+            actor,
+            kind: rule.map_or(CommandKind::Relabel, |r| r.command),
+            parties: Parties::of_tracker(&self.directory, req),
+            level: self.review_level(req),
+            problems: Vec::new(),
         };
-        for requirement in rule.requires {
-            check.requirement(*requirement, &mut plan);
+        check.actor_known();
+        let plan = match rule {
+            Some(rule) => Some(check.plan(rule, at)),
+            None => {
+                check.problem(
+                    RejectionKind::InvalidTransition,
+                    Reason::NoSuchMove { from, to },
+                );
+                None
+            }
+        };
+        check.assignee_in(to);
+        let effects = match plan {
+            Some(plan) if check.problems.is_empty() => {
+                Some(self.transition_from(req, from, &plan, actor, Labels::new()))
+            }
+            _ => None,
+        };
+        MoveCheck {
+            from,
+            to,
+            rule,
+            problems: check.problems,
+            effects,
         }
-        if let Some(rejection) = Rejection::from_problems(check.problems) {
-            return Err(rejection);
-        }
-        plan.interrupt = matches!(check.kind, CommandKind::Start | CommandKind::Resume)
-            && req
-                .milestone
-                .as_ref()
-                .is_some_and(|m| m.is_interrupt(req.created_at, at))
-            && !req.labels.contains(&self.compiled.config.labels.interrupt);
-        Ok(plan)
     }
 
     /// The closing checklist's items a completion misses.
     fn checklist_missing(
         &self,
         req: &Request,
-        command: &Command,
+        command: Option<&Command>,
         peer_review: bool,
         level: ReviewLevel,
     ) -> SmallVec<[ChecklistItem; 5]> {
         let empty = Checklist::default();
         let cl = match command {
-            Command::Complete { checklist: Some(c) } => c,
+            Some(Command::Complete { checklist: Some(c) }) => c,
             _ => &empty,
         };
         let mut missing = SmallVec::new();

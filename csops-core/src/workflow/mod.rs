@@ -29,6 +29,7 @@
 
 mod command;
 mod evaluate;
+mod moves;
 pub(crate) mod parties;
 pub(crate) mod rejection;
 mod request;
@@ -43,10 +44,13 @@ use smallvec::SmallVec;
 pub use command::{
     Checklist, ChecklistItem, Command, CommandError, CommandKind, Handbook, LeadBriefing, TextInput,
 };
+pub use moves::MoveCheck;
 pub use rejection::{PartyNames, Problem, Reason, Rejection, RejectionKind};
 pub use request::{Milestone, OpenState, Request, RequestError, RequestRecord, Step};
 pub use stream::StreamStep;
-pub use table::{Party, Requirement, Rule, TRANSITIONS, Target, rule_between, rule_for};
+pub use table::{
+    Party, Requirement, Rule, TRANSITIONS, Target, rule_between, rule_for, targets_from,
+};
 
 use crate::config::{Compiled, Config, ConfigError};
 use crate::directory::{Directory, Role};
@@ -248,18 +252,13 @@ impl Workflow {
         )
     }
 
-    /// The review level of a request (SPEC §4).
+    /// The review level of a request (SPEC §4; for a change kind read from a tracker, its
+    /// labels, SPEC §7: [`crate::review::ReviewPolicy::level_of`]).
     pub fn review_level(&self, req: &Request) -> ReviewLevel {
-        self.compiled.config.review.level(req.change_kind)
-    }
-
-    /// Whether a request's completion must follow a peer review (the review policy's
-    /// [`crate::review::ReviewPolicy::review_expected`] for its change kind and labels).
-    pub fn review_expected(&self, req: &Request) -> bool {
         self.compiled
             .config
             .review
-            .review_expected(req.change_kind, req.is_gainsight_related())
+            .level_of(req.change_kind, req.labels.is_gainsight_related())
     }
 
     /// Checks a command without applying it: the same answer [`Workflow::apply`] would give.
@@ -385,7 +384,19 @@ impl Workflow {
         actor: &str,
         remove_labels: Labels,
     ) -> Transition {
-        let from = req.state;
+        self.transition_from(req, req.state, plan, actor, remove_labels)
+    }
+
+    /// [`Workflow::transition`] from a given state (a move seen on a tracker, whose request
+    /// already shows the state after it).
+    fn transition_from(
+        &self,
+        req: &Request,
+        from: State,
+        plan: &Plan,
+        actor: &str,
+        remove_labels: Labels,
+    ) -> Transition {
         let to = plan.to;
         let mut add_labels = Labels::new();
         if let Some(canonical) = self

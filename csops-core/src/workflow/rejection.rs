@@ -121,6 +121,14 @@ pub enum Reason {
         /// The command.
         command: CommandKind,
     },
+    /// A move seen on a tracker that the table does not have (SPEC §2: every transition not
+    /// listed is rejected).
+    NoSuchMove {
+        /// The state before.
+        from: State,
+        /// The state after.
+        to: State,
+    },
     /// The command does not apply in the request's state.
     NotFromState {
         /// The command.
@@ -192,6 +200,11 @@ pub enum Reason {
         /// The command.
         command: CommandKind,
     },
+    /// A move into a state that needs an assignee (In Process), on a request that has none.
+    NoAssigneeIn {
+        /// The state moved to.
+        state: State,
+    },
     /// The command names no peer reviewer.
     NoReviewer {
         /// The command.
@@ -250,7 +263,9 @@ impl Reason {
             Reason::MissingText { field, .. } => Some(field.as_str()),
             Reason::NoWorkstream { .. } => Some("workstream"),
             Reason::RequestWeightInvalid { .. } | Reason::NoWeight { .. } => Some("weight"),
-            Reason::NoAssignee { .. } | Reason::NoCurrentAssignee { .. } => Some("assignee"),
+            Reason::NoAssignee { .. }
+            | Reason::NoCurrentAssignee { .. }
+            | Reason::NoAssigneeIn { .. } => Some("assignee"),
             Reason::NoReviewer { .. } => Some("reviewer"),
             Reason::Checklist { item } => Some(item.into()),
             Reason::Recorded { missing, .. } => missing.as_deref(),
@@ -335,6 +350,24 @@ impl Display for Reason {
                 f,
                 "{command} is not a command of the transition table (it only records a tracker's history)"
             ),
+            Reason::NoSuchMove { from, to } => {
+                let targets = super::table::targets_from(*from);
+                let (from, to) = (from.title(), to.title());
+                write!(
+                    f,
+                    "{from} -> {to} is not in the transition table; from {from} a request may move to "
+                )?;
+                if targets.is_empty() {
+                    f.write_str("nothing")?;
+                }
+                for (i, s) in targets.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    f.write_str(s.title())?;
+                }
+                Ok(())
+            }
             Reason::NotFromState { command, state } => {
                 write!(
                     f,
@@ -401,6 +434,13 @@ impl Display for Reason {
             Reason::NoCurrentAssignee { command } => {
                 write!(f, "{command} needs a request that already has an assignee")
             }
+            Reason::NoAssigneeIn { state } => {
+                write!(
+                    f,
+                    "{} needs an assignee; the request has none",
+                    state.title()
+                )
+            }
             Reason::NoReviewer { command } => write!(f, "{command} needs a peer reviewer"),
             Reason::ReviewerUnknown { reviewer } => {
                 write!(f, "reviewer {} is not in the directory", Quoted(reviewer))
@@ -415,7 +455,8 @@ impl Display for Reason {
                 reviewer,
             } => write!(
                 f,
-                "a {change_kind} change requires its review by a gainsight_admin; {} is not one (SPEC §4)",
+                "a {} change requires its review by a gainsight_admin; {} is not one (SPEC §4)",
+                change_kind.phrase(),
                 Quoted(reviewer)
             ),
             Reason::NoApproval { reviewer } => write!(
@@ -425,11 +466,13 @@ impl Display for Reason {
             ),
             Reason::ReviewRequired { change_kind } => write!(
                 f,
-                "a {change_kind} change requires a peer review by a gainsight_admin before it completes (SPEC §4): request a review"
+                "a {} change requires a peer review by a gainsight_admin before it completes (SPEC §4): request a review",
+                change_kind.phrase()
             ),
             Reason::ReviewNotWaivable { change_kind } => write!(
                 f,
-                "the review of a {change_kind} change is required and can never be waived (SPEC §4)"
+                "the review of a {} change is required and can never be waived (SPEC §4)",
+                change_kind.phrase()
             ),
             Reason::Checklist { item } => {
                 write!(f, "closing checklist: {}", checklist_rule(*item))

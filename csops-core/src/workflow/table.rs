@@ -56,6 +56,17 @@ pub enum Requirement {
     },
 }
 
+impl Requirement {
+    /// Whether a tracker shows it after the fact (SPEC §7), so that a move seen on one is
+    /// held to it: the weight, and whether its review was required (its change kind,
+    /// or its labels). Inputs, the checklist, who was asked to review and approvals are not
+    /// shown; an assignee is, as the need of the state moved to
+    /// ([`State::needs_assignee`]), checked for every move into it.
+    pub const fn shows_on_tracker(self) -> bool {
+        matches!(self, Requirement::Weight | Requirement::ReviewNotRequired)
+    }
+}
+
 /// Where a rule leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -331,6 +342,19 @@ pub fn rule_between(from: State, to: State) -> Option<&'static Rule> {
     TRANSITIONS
         .iter()
         .find(|r| r.to == Target::To(to) && r.from.contains(from))
+}
+
+/// The states the table moves a request to from `from`, in table order, each once.
+pub fn targets_from(from: State) -> Vec<State> {
+    let mut out = Vec::new();
+    for r in TRANSITIONS.iter().filter(|r| r.from.contains(from)) {
+        if let Target::To(s) = r.to
+            && !out.contains(&s)
+        {
+            out.push(s);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
