@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
+use super::checklist::Checklist;
 use crate::routing::Workstream;
 
 /// A command that cannot be read (unknown `type`, a field of the wrong type).
@@ -67,94 +68,6 @@ impl CommandKind {
     pub fn as_str(self) -> &'static str {
         self.into()
     }
-}
-
-/// Whether the handbook was updated (`true`, `false` or `"not_applicable"` in JSON).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Handbook {
-    /// The handbook sections were updated.
-    Updated,
-    /// They were not.
-    NotUpdated,
-    /// No handbook section is concerned.
-    NotApplicable,
-}
-
-impl Serialize for Handbook {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Handbook::Updated => s.serialize_bool(true),
-            Handbook::NotUpdated => s.serialize_bool(false),
-            Handbook::NotApplicable => s.serialize_str("not_applicable"),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Handbook {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged, expecting = "expected true, false or \"not_applicable\"")]
-        enum Raw {
-            Bool(bool),
-            Text(String),
-        }
-        match Raw::deserialize(d)? {
-            Raw::Bool(true) => Ok(Handbook::Updated),
-            Raw::Bool(false) => Ok(Handbook::NotUpdated),
-            Raw::Text(t) if t == "not_applicable" => Ok(Handbook::NotApplicable),
-            Raw::Text(t) => Err(serde::de::Error::custom(format!(
-                "handbook_updated is true, false or \"not_applicable\", not {}",
-                crate::words::Quoted(&t)
-            ))),
-        }
-    }
-}
-
-/// The summary and next steps given to the workstream lead at closing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct LeadBriefing {
-    /// A summary of the work (required, non-empty).
-    #[serde(default)]
-    pub summary: String,
-    /// Next steps (may be empty).
-    #[serde(default)]
-    pub next_steps: String,
-}
-
-/// The closing checklist (SPEC §2 "Issue closing"). Absent items are not done; an item it does
-/// not know (`handbok_updated`) is an error, not an item left undone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct Checklist {
-    /// Handbook sections updated, or not applicable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handbook_updated: Option<Handbook>,
-    /// Gainsight changelog entry added (required for Gainsight-related requests).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gainsight_changelog: Option<bool>,
-    /// Stakeholders told of the completion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stakeholders_communicated: Option<bool>,
-    /// The workstream lead informed, with a summary and next steps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lead_informed: Option<LeadBriefing>,
-}
-
-/// A checklist item's name, as rejections list it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Display, IntoStaticStr, VariantArray)]
-#[strum(serialize_all = "snake_case")]
-pub enum ChecklistItem {
-    /// Handbook sections updated (or not applicable).
-    Handbook,
-    /// Gainsight changelog entry.
-    GainsightChangelog,
-    /// Peer review followed (SPEC §4).
-    PeerReview,
-    /// Stakeholders communicated.
-    Stakeholders,
-    /// Workstream lead informed with a summary.
-    LeadInformed,
 }
 
 /// A command with its inputs. JSON: `{"type": "<snake_case kind>", ...fields}`.
@@ -627,6 +540,7 @@ impl Command {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workflow::Handbook;
 
     #[test]
     fn every_kind_parses_from_its_name() {

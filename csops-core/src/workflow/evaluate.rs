@@ -9,7 +9,6 @@
 //! copy of a rule anywhere.
 
 use chrono::{DateTime, Utc};
-use smallvec::SmallVec;
 
 use super::parties::Parties;
 use super::rejection::{PartyNames, Reason};
@@ -310,7 +309,7 @@ impl Check<'_> {
                 RejectionKind::NotPermitted,
                 Reason::ReviewerIsAssignee { reviewer },
             );
-        } else if self.level == ReviewLevel::Required && !dir.has_role(r, Role::GainsightAdmin) {
+        } else if !self.wf.qualifies_as_reviewer(r, self.level) {
             let change_kind = self.req.change_kind;
             self.problem(
                 RejectionKind::ReviewRequired,
@@ -326,17 +325,8 @@ impl Check<'_> {
 
     /// The current review round approved by the reviewer (qualified when review is required).
     fn review_approved(&mut self) {
-        let req = self.req;
-        let approved = match ReviewStatus::of(&req.history) {
-            ReviewStatus::Approved(by) => {
-                req.reviewer() == Some(by)
-                    && (self.level != ReviewLevel::Required
-                        || self.wf.directory.has_role(by, Role::GainsightAdmin))
-            }
-            _ => false,
-        };
-        if !approved {
-            let reviewer = req.reviewer.clone();
+        if !self.wf.approved_by_reviewer(self.req, self.level) {
+            let reviewer = self.req.reviewer.clone();
             self.problem(
                 RejectionKind::ReviewRequired,
                 Reason::NoApproval { reviewer },
@@ -366,10 +356,13 @@ impl Check<'_> {
 
     /// The closing checklist complete.
     fn checklist(&mut self, peer_review: bool) {
-        let missing = self
-            .wf
-            .checklist_missing(self.req, self.command, peer_review, self.level);
-        for item in missing {
+        let empty = Checklist::default();
+        let checklist = match self.command {
+            Some(Command::Complete { checklist: Some(c) }) => c,
+            _ => &empty,
+        };
+        let followed = peer_review.then(|| self.wf.review_followed(self.req, self.level));
+        for item in checklist.missing(self.req.is_gainsight_related(), followed) {
             self.problem(
                 RejectionKind::ChecklistIncomplete,
                 Reason::Checklist { item },
@@ -478,56 +471,5 @@ impl Workflow {
             problems: check.problems,
             effects,
         }
-    }
-
-    /// The closing checklist's items a completion misses.
-    fn checklist_missing(
-        &self,
-        req: &Request,
-        command: Option<&Command>,
-        peer_review: bool,
-        level: ReviewLevel,
-    ) -> SmallVec<[ChecklistItem; 5]> {
-        let empty = Checklist::default();
-        let cl = match command {
-            Some(Command::Complete { checklist: Some(c) }) => c,
-            _ => &empty,
-        };
-        let mut missing = SmallVec::new();
-        if !matches!(
-            cl.handbook_updated,
-            Some(Handbook::Updated | Handbook::NotApplicable)
-        ) {
-            missing.push(ChecklistItem::Handbook);
-        }
-        if req.is_gainsight_related() && cl.gainsight_changelog != Some(true) {
-            missing.push(ChecklistItem::GainsightChangelog);
-        }
-        if peer_review {
-            let followed = match (level, ReviewStatus::of(&req.history)) {
-                (ReviewLevel::Optional, _) => true,
-                (ReviewLevel::Recommended, ReviewStatus::Approved(_) | ReviewStatus::Waived) => {
-                    true
-                }
-                (ReviewLevel::Required, ReviewStatus::Approved(by)) => {
-                    self.directory.has_role(by, Role::GainsightAdmin)
-                }
-                _ => false,
-            };
-            if !followed {
-                missing.push(ChecklistItem::PeerReview);
-            }
-        }
-        if cl.stakeholders_communicated != Some(true) {
-            missing.push(ChecklistItem::Stakeholders);
-        }
-        if cl
-            .lead_informed
-            .as_ref()
-            .is_none_or(|b| b.summary.trim().is_empty())
-        {
-            missing.push(ChecklistItem::LeadInformed);
-        }
-        missing
     }
 }

@@ -27,10 +27,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod checklist;
 mod command;
 mod evaluate;
 mod moves;
 pub(crate) mod parties;
+mod peer_review;
 pub(crate) mod rejection;
 mod request;
 mod stream;
@@ -41,10 +43,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use smallvec::SmallVec;
 
-pub use command::{
-    Checklist, ChecklistItem, Command, CommandError, CommandKind, Handbook, LeadBriefing, TextInput,
-};
+pub use checklist::{Checklist, ChecklistItem, Handbook, LeadBriefing};
+pub use command::{Command, CommandError, CommandKind, TextInput};
 pub use moves::MoveCheck;
+pub use peer_review::ReviewStatus;
 pub use rejection::{PartyNames, Problem, Reason, Rejection, RejectionKind};
 pub use request::{Milestone, OpenState, Request, RequestError, RequestRecord, Step};
 pub use stream::StreamStep;
@@ -127,39 +129,6 @@ pub enum ReplayError {
         /// Replayed state after.
         to: State,
     },
-}
-
-/// The state of the peer review, from the history (latest review event wins; a reopen starts
-/// afresh).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReviewStatus<'a> {
-    /// No review asked for, nor waived.
-    None,
-    /// Asked for; no answer yet.
-    Pending,
-    /// The reviewer asked for changes.
-    ChangesRequested,
-    /// Approved, by this person.
-    Approved(&'a str),
-    /// Waived by the assignee.
-    Waived,
-}
-
-impl<'a> ReviewStatus<'a> {
-    /// The review status of a history.
-    pub fn of(history: &'a [Step]) -> ReviewStatus<'a> {
-        for step in history.iter().rev() {
-            match step.command {
-                Command::RequestReview { .. } => return ReviewStatus::Pending,
-                Command::RequestChanges { .. } => return ReviewStatus::ChangesRequested,
-                Command::ApproveReview => return ReviewStatus::Approved(&step.actor),
-                Command::WaiveReview { .. } => return ReviewStatus::Waived,
-                Command::Reopen => return ReviewStatus::None,
-                _ => {}
-            }
-        }
-        ReviewStatus::None
-    }
 }
 
 /// What an accepted command changes on the request, besides labels and state.

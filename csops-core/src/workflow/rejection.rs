@@ -475,24 +475,10 @@ impl Display for Reason {
                 change_kind.phrase()
             ),
             Reason::Checklist { item } => {
-                write!(f, "closing checklist: {}", checklist_rule(*item))
+                write!(f, "closing checklist: {}", item.rule())
             }
             Reason::Recorded { rule, .. } => f.write_str(rule),
         }
-    }
-}
-
-fn checklist_rule(item: ChecklistItem) -> &'static str {
-    match item {
-        ChecklistItem::Handbook => "handbook sections updated (or \"not_applicable\")",
-        ChecklistItem::GainsightChangelog => {
-            "a Gainsight-related request needs its Gainsight changelog entry"
-        }
-        ChecklistItem::PeerReview => {
-            "peer review followed (an approval, or a waiver of a recommended review)"
-        }
-        ChecklistItem::Stakeholders => "stakeholders communicated",
-        ChecklistItem::LeadInformed => "workstream lead informed with a summary",
     }
 }
 
