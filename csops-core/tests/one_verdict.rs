@@ -318,3 +318,133 @@ fn a_stated_change_kind_decides_and_an_unknown_one_reads_the_labels() {
         assert_eq!(applied.is_ok(), allowed, "{kind}");
     }
 }
+
+/// The command of a choice, carrying exactly the inputs the choice lists.
+fn carrying(kind: CommandKind, inputs: &[csops_core::workflow::Problem]) -> Command {
+    let mut c = json!({"type": kind.to_string()});
+    for p in inputs {
+        let field = p.missing().expect("an input names its field");
+        match field {
+            "workstream" => c["workstream"] = json!("Gainsight"),
+            "weight" => c["weight"] = json!(3),
+            "assignee" => c["assignee"] = json!("omar"),
+            "reviewer" => c["reviewer"] = json!("gia"),
+            "handbook" => c["checklist"]["handbook_updated"] = json!(true),
+            "gainsight_changelog" => c["checklist"]["gainsight_changelog"] = json!(true),
+            "stakeholders" => c["checklist"]["stakeholders_communicated"] = json!(true),
+            "lead_informed" => c["checklist"]["lead_informed"] = json!({"summary": "done"}),
+            text => c[text] = json!("some words"),
+        }
+    }
+    Command::from_json(&c.to_string()).unwrap()
+}
+
+#[test]
+fn a_choice_is_open_exactly_when_apply_accepts_it_with_its_inputs() {
+    let wf = workflow();
+    let mut open = 0;
+    for change_kind in [
+        ChangeKind::Other,
+        ChangeKind::Report,
+        ChangeKind::GainsightRule,
+    ] {
+        let fresh = wf
+            .load(
+                &json!({"id": 32, "title": "t", "author": "rita", "created_at": t(0),
+                "labels": ["CSOps"], "workstream": "Gainsight", "change_kind": change_kind}),
+            )
+            .unwrap();
+        let level = wf.review_level(&fresh);
+        for state in <State as strum::VariantArray>::VARIANTS {
+            let mut req = fresh.clone();
+            let mut clock = 0;
+            for (kind, actor) in path_to(*state, level) {
+                clock += 1;
+                wf.apply(&mut req, command(kind, true), actor, t(clock))
+                    .unwrap();
+            }
+            let at = t(clock + 1);
+            for actor in CAST {
+                let choices = wf.choices(&req, actor, at);
+                let rows: Vec<CommandKind> = TRANSITIONS
+                    .iter()
+                    .filter(|r| r.from.contains(*state))
+                    .map(|r| r.command)
+                    .collect();
+                let offered: Vec<CommandKind> = choices.iter().map(|c| c.command).collect();
+                assert_eq!(offered, rows, "{state}, {actor}");
+                for choice in choices {
+                    let case = format!("{} from {state} by {actor}, {change_kind}", choice.command);
+                    assert!(
+                        choice.inputs.iter().all(|p| p.reason.carried_by_command()),
+                        "{case}"
+                    );
+                    assert_eq!(choice.open, choice.unmet.is_empty(), "{case}");
+                    let mut applied = req.clone();
+                    let answer = wf.apply(
+                        &mut applied,
+                        carrying(choice.command, &choice.inputs),
+                        actor,
+                        at,
+                    );
+                    assert_eq!(
+                        answer.is_ok(),
+                        choice.open,
+                        "{case}: {:?} / {:?}",
+                        answer.map(|_| ()),
+                        choice.unmet
+                    );
+                    if let Ok(t) = answer {
+                        assert_eq!(t.to, choice.to, "{case}");
+                    }
+                    open += usize::from(choice.open);
+                }
+            }
+        }
+    }
+    assert!(open > 50, "{open}");
+}
+
+#[test]
+fn paths_follow_the_table_and_the_shortest_is_shortest() {
+    use csops_core::workflow::{rule_between, shortest_path, simple_paths};
+    use strum::VariantArray;
+    for from in State::VARIANTS {
+        for to in State::VARIANTS {
+            let all = simple_paths(*from, *to);
+            let shortest = shortest_path(*from, *to);
+            assert_eq!(shortest.is_some(), !all.is_empty(), "{from} -> {to}");
+            for path in &all {
+                let mut at = *from;
+                let mut seen = vec![at];
+                for m in path {
+                    assert_eq!(m.from, at, "{from} -> {to}: {path:?}");
+                    assert_eq!(
+                        rule_between(m.from, m.to).map(|r| r.command),
+                        Some(m.command)
+                    );
+                    assert!(
+                        !seen.contains(&m.to),
+                        "{from} -> {to}: a state twice: {path:?}"
+                    );
+                    seen.push(m.to);
+                    at = m.to;
+                }
+                assert_eq!(at, *to);
+            }
+            // Distinct, and shortest first.
+            let unique: std::collections::HashSet<&Vec<_>> = all.iter().collect();
+            assert_eq!(unique.len(), all.len());
+            assert!(all.windows(2).all(|w| w[0].len() <= w[1].len()));
+            if let Some(s) = shortest {
+                assert_eq!(s.len(), all[0].len(), "{from} -> {to}");
+                assert!(all.contains(&s));
+            }
+        }
+    }
+    // New reaches every state; nothing leads back to New.
+    for s in State::VARIANTS {
+        assert!(shortest_path(State::New, *s).is_some(), "{s}");
+    }
+    assert!(shortest_path(State::Triage, State::New).is_none());
+}

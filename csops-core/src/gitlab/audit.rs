@@ -29,7 +29,7 @@ use crate::report::AnomalyKind;
 use crate::sla::SlaBreach;
 use crate::state::State;
 use crate::workflow::{
-    Command, History, MoveCheck, Problem, Reason, RejectionKind, Request, Step, Workflow,
+    Command, History, Move, MoveCheck, Problem, Reason, RejectionKind, Request, Step, Workflow,
 };
 
 /// Which process rule a step broke.
@@ -99,6 +99,10 @@ pub struct Violation {
     pub step: Option<usize>,
     /// What happened, in words, naming the rule.
     pub message: String,
+    /// For a move the table does not have or the actor may not make: the moves out of the
+    /// same state that were open to them ([`Workflow::open_moves`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instead: Vec<Move>,
 }
 
 /// A request with its history as its label events show it, and what broke the process.
@@ -130,17 +134,34 @@ pub(crate) fn check_move(
     at: DateTime<Utc>,
 ) -> (MoveCheck, Vec<Violation>) {
     let seen = wf.check_move(req, from, to, actor, at);
+    // What was open to the actor instead, for a move refused as no move or not theirs.
+    let refused = seen.problems.iter().any(|p| {
+        matches!(
+            p.kind,
+            RejectionKind::InvalidTransition | RejectionKind::NotPermitted
+        )
+    });
+    let instead = if refused {
+        wf.open_moves(req, from, actor, at)
+    } else {
+        Vec::new()
+    };
     let violations = seen
         .problems
         .iter()
         .map(|p| {
             let (rule, message) = violation_of(&seen, p, actor);
+            let instead = match rule {
+                AuditRule::InvalidTransition | AuditRule::NotPermitted => instead.clone(),
+                _ => Vec::new(),
+            };
             Violation {
                 rule,
                 actor: Some(actor.to_owned()),
                 at,
                 step: None,
                 message,
+                instead,
             }
         })
         .collect();
@@ -375,6 +396,7 @@ fn reconstruct_views(
             at: created_at,
             step: None,
             message: two_labels(&workflow),
+            instead: Vec::new(),
         });
     }
     // A workflow label removed with none added: (when, who), until one is.
@@ -454,6 +476,7 @@ fn reconstruct_views(
                         at,
                         step: None,
                         message: two_labels(&workflow),
+                        instead: Vec::new(),
                     });
                 }
                 anomalous = true;
@@ -495,6 +518,7 @@ fn reconstruct_views(
                 "closed in {}: a request closes as Completed or Won't Do, with its label",
                 state.title()
             ),
+            instead: Vec::new(),
         });
     }
     // What the issue holds now: dated by the last change its events show.
@@ -509,6 +533,7 @@ fn reconstruct_views(
                 at: last_seen,
                 step: None,
                 message,
+                instead: Vec::new(),
             }),
     );
     violations.sort_by_key(|v| v.at);
@@ -691,6 +716,7 @@ impl BatchAudit {
                     at: u.created_at,
                     step: None,
                     message: u.anomaly.to_string(),
+                    instead: Vec::new(),
                 }],
                 sla_breaches: Vec::new(),
             });

@@ -531,6 +531,7 @@ fn decide(
                 at: hook.at,
                 step: None,
                 message: two_labels(&wl_after),
+                instead: Vec::new(),
             });
             restore(&mut decision, hook, &wl_before, &wl_after);
             return Ok((decision, ctx));
@@ -646,9 +647,42 @@ fn restore(
     } else {
         format!("csops restored ~\"{}\"", add.join("\", ~\""))
     };
-    d.comment = Some(format!(
+    let mut comment = format!(
         "@{} this label change breaks the CS Ops request process, so {restored}:\n{}",
         d.actor,
         broken.join("\n")
-    ));
+    );
+    // A move that was not theirs to make, or no move at all: what was open to them instead.
+    let refused = d.violations.iter().any(|v| {
+        matches!(
+            v.rule,
+            super::AuditRule::InvalidTransition | super::AuditRule::NotPermitted
+        )
+    });
+    if refused {
+        let open = d
+            .violations
+            .iter()
+            .map(|v| v.instead.as_slice())
+            .find(|i| !i.is_empty())
+            .unwrap_or_default();
+        comment.push_str(&instead_words(&d.actor, d.from, open));
+    }
+    d.comment = Some(comment);
+}
+
+/// The line of a refused move's comment naming the moves that were open to the actor instead.
+fn instead_words(actor: &str, from: State, open: &[crate::workflow::Move]) -> String {
+    if open.is_empty() {
+        return format!("\n\nNo move out of {} was open to @{actor}.", from.title());
+    }
+    let moves: Vec<String> = open
+        .iter()
+        .map(|m| format!("`{}` (to {})", m.command, m.to.title()))
+        .collect();
+    format!(
+        "\n\nOpen to @{actor} from {} instead: {}.",
+        from.title(),
+        moves.join(", ")
+    )
 }

@@ -45,7 +45,7 @@ use smallvec::SmallVec;
 
 pub use checklist::{Checklist, ChecklistItem, Handbook, LeadBriefing};
 pub use command::{Command, CommandError, CommandKind, TextInput};
-pub use moves::MoveCheck;
+pub use moves::{Choice, Move, MoveCheck, shortest_path, simple_paths};
 pub use peer_review::ReviewStatus;
 pub use rejection::{PartyNames, Problem, Reason, Rejection, RejectionKind};
 pub use request::{Milestone, OpenState, Request, RequestError, RequestRecord, Step};

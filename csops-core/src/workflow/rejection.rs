@@ -257,6 +257,22 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Whether the command itself can meet it by carrying an input (a text, a workstream, a
+    /// weight, an assignee, a reviewer, a checklist item the actor ticks), as opposed to what
+    /// stands in the way whatever the command carries (who acts, the request's history).
+    pub fn carried_by_command(&self) -> bool {
+        match self {
+            Reason::MissingText { .. }
+            | Reason::NoWorkstream { .. }
+            | Reason::NoWeight { .. }
+            | Reason::RequestWeightInvalid { .. }
+            | Reason::NoAssignee { .. }
+            | Reason::NoReviewer { .. } => true,
+            Reason::Checklist { item } => *item != ChecklistItem::PeerReview,
+            _ => false,
+        }
+    }
+
     /// The missing input or checklist item it names (`"reason"`, `"handbook"`), if any.
     pub fn missing(&self) -> Option<&str> {
         match self {

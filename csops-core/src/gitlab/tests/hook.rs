@@ -447,3 +447,54 @@ fn a_step_kept_from_the_far_future_overtakes_every_real_event() {
         "{d:?}"
     );
 }
+
+#[test]
+fn a_refused_move_names_the_moves_open_to_the_actor_instead() {
+    let wf = team();
+    // ana, the Analytics lead, skips Ready for Assignment: no such move.
+    let hook = read_webhook(&hook_json(
+        "CSOps::Triage",
+        "CSOps::In_Process",
+        "ana",
+        "opened",
+    ))
+    .expect("hook");
+    let d = decide_webhook(&wf, &hook, &stored("CSOps::Triage")).expect("decision");
+    assert_eq!(d.violations[0].rule, AuditRule::InvalidTransition);
+    let instead: Vec<_> = d.violations[0].instead.iter().map(|m| m.to).collect();
+    assert!(
+        instead.contains(&State::ReadyForAssignment) && instead.contains(&State::WontDo),
+        "{instead:?}"
+    );
+    let comment = d.comment.expect("a comment");
+    assert!(
+        comment.contains("Open to @ana from Triage instead: `request_info` (to Need More Info)"),
+        "{comment}"
+    );
+    // omar, the assignee but no lead, could only have asked for information.
+    let hook = read_webhook(&hook_json(
+        "CSOps::Triage",
+        "CSOps::Ready_for_Assignment",
+        "omar",
+        "opened",
+    ))
+    .expect("hook");
+    let d = decide_webhook(&wf, &hook, &stored("CSOps::Triage")).expect("decision");
+    let instead: Vec<_> = d.violations[0].instead.iter().map(|m| m.command).collect();
+    assert_eq!(instead, [crate::workflow::CommandKind::RequestInfo]);
+    // zed, whom the directory does not know, had nothing open.
+    let hook = read_webhook(&hook_json(
+        "CSOps::Triage",
+        "CSOps::Ready_for_Assignment",
+        "zed",
+        "opened",
+    ))
+    .expect("hook");
+    let d = decide_webhook(&wf, &hook, &stored("CSOps::Triage")).expect("decision");
+    assert!(d.violations[0].instead.is_empty());
+    let comment = d.comment.expect("a comment");
+    assert!(
+        comment.ends_with("No move out of Triage was open to @zed."),
+        "{comment}"
+    );
+}
