@@ -27,6 +27,9 @@ pub enum Error {
     /// A workstream name that is not known.
     #[error(transparent)]
     Workstream(#[from] UnknownWorkstream),
+    /// A state name that is not known.
+    #[error(transparent)]
+    State(#[from] crate::state::UnknownState),
     /// A directory that cannot be used.
     #[error(transparent)]
     Directory(#[from] DirectoryError),
@@ -141,6 +144,7 @@ impl Error {
             Error::Label(_) => "label".to_owned(),
             Error::Weight(_) => "weight".to_owned(),
             Error::Workstream(_) => "workstream".to_owned(),
+            Error::State(_) => "state".to_owned(),
             Error::Directory(_) => "directory".to_owned(),
             Error::Config(c) => c.key().to_owned(),
             Error::Request(r) => request_key(r),

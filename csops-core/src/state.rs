@@ -75,6 +75,17 @@ pub enum State {
     Completed,
 }
 
+/// A state name that names no state (SPEC §2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown state {}: expected one of New, Triage, NeedMoreInfo, ReadyForAssignment, Unassigned, Backlog, InProcess, Blocked, AwaitingFeedback, Monitoring, WontDo, Completed",
+    crate::words::Quoted(.name)
+)]
+pub struct UnknownState {
+    /// The name given.
+    pub name: String,
+}
+
 impl State {
     /// Whether a request in this state is open on the tracker (everything but `Completed` and
     /// `WontDo`).
@@ -87,6 +98,21 @@ impl State {
     /// there without one is an anomaly of the board and a violation of the audit.
     pub const fn needs_assignee(self) -> bool {
         matches!(self, State::InProcess)
+    }
+
+    /// The state of a name as data names it (`"InProcess"`), or an error naming the input and
+    /// listing every state.
+    ///
+    /// ```
+    /// use csops_core::State;
+    /// assert_eq!(State::named("Triage"), Ok(State::Triage));
+    /// let e = State::named("Doing").unwrap_err();
+    /// assert!(e.to_string().starts_with("unknown state \"Doing\": expected one of New, Triage"));
+    /// ```
+    pub fn named(name: &str) -> Result<State, UnknownState> {
+        name.parse().map_err(|_| UnknownState {
+            name: name.to_owned(),
+        })
     }
 
     /// The state's name as a static string (`"InProcess"`).
@@ -176,5 +202,18 @@ mod tests {
         );
         assert!(!set.contains(State::Triage));
         assert_eq!(StateSet::EMPTY.iter().count(), 0);
+    }
+}
+
+#[cfg(test)]
+mod named_tests {
+    use super::*;
+
+    #[test]
+    fn the_unknown_state_error_lists_every_state_in_order() {
+        let e = State::named("Doing").unwrap_err().to_string();
+        let listed = e.split("expected one of ").nth(1).unwrap();
+        let names: Vec<&str> = State::VARIANTS.iter().map(|s| s.as_str()).collect();
+        assert_eq!(listed, names.join(", "));
     }
 }

@@ -1194,6 +1194,50 @@ csops_status_t csops_smau(const char *const *accounts,
 csops_status_t csops_smau_json(const char *input_json, char **out_json);
 
 /*
+ What `actor` may do with `req` at `at_rfc3339` (SPEC §2 "What may this person do now?"): a
+ JSON array, one object per command the table offers from the request's state, in table
+ order: `command`, `to`, `open` (accepted once the command carries its `inputs`), `inputs`
+ (what the command must carry) and `unmet` (what stands in the way whatever it carries),
+ each a list of `{kind, rule, missing?}` as a rejection's problems. Written to
+ `choices_json_out`, which the caller frees with `csops_string_free`.
+
+ # Safety
+ Handles are NULL or live; strings are NULL or NUL-terminated; `choices_json_out` is NULL
+ (`CSOPS_INVALID_ARGUMENT`) or writable.
+ */
+csops_status_t csops_workflow_choices(const csops_workflow_t *wf,
+                                      const csops_request_t *req,
+                                      const char *actor,
+                                      const char *at_rfc3339,
+                                      char **choices_json_out);
+
+/*
+ The shortest sequence of moves from the state `from_state` to `to_state` (names such as
+ "InProcess"), as a JSON array of `{command, from, to}` (`[]` for the same state, `null`
+ when the table has no way), written to `path_json_out` (free it with `csops_string_free`).
+ `CSOPS_INVALID_INPUT` for a name that is no state.
+
+ # Safety
+ Strings are NULL or NUL-terminated; `path_json_out` is NULL (`CSOPS_INVALID_ARGUMENT`) or
+ writable.
+ */
+csops_status_t csops_shortest_path(const char *from_state,
+                                   const char *to_state,
+                                   char **path_json_out);
+
+/*
+ Every simple path (no state twice) from `from_state` to `to_state`, shortest first, as a
+ JSON array of paths as `csops_shortest_path` writes one, written to `paths_json_out` (free
+ it with `csops_string_free`). `CSOPS_INVALID_INPUT` for a name that is no state.
+
+ # Safety
+ As for `csops_shortest_path`.
+ */
+csops_status_t csops_simple_paths(const char *from_state,
+                                  const char *to_state,
+                                  char **paths_json_out);
+
+/*
  The name of a status: the rejection kinds of the vectors ("not_permitted", …), "ok", and
  "invalid_argument", "invalid_utf8", "invalid_json", "invalid_input", "invalid_config",
  "panic". Static: do not free.

@@ -21,7 +21,8 @@
 //!
 //! Layout, one module per concept: `status` (the status codes), `last_error` (the failure of
 //! a call and what C reads of it), `boundary` (the panic guard every body goes through, and
-//! the helpers that read C arguments and write results), then `workflow` (workflows, requests, commands, weights, replay, SLAs), `labels`,
+//! the helpers that read C arguments and write results), then `workflow` (workflows, requests, commands, weights, replay, SLAs), `moves` (what a
+//! person may do now, the paths between states), `labels`,
 //! `customer` (segmentation, capacity, maturity), `metrics`, `journey`, `health` (scorecards),
 //! `health_score` (one account's score), `batch` (a book at once) and `gitlab`. This root declares them and re-exports their items, which is what
 //! cbindgen reads for `include/csops.h`. A new capability is a module here.
@@ -40,6 +41,7 @@ mod journey;
 mod labels;
 mod last_error;
 mod metrics;
+mod moves;
 mod status;
 mod workflow;
 
@@ -53,6 +55,7 @@ pub use journey::*;
 pub use labels::*;
 pub use last_error::*;
 pub use metrics::*;
+pub use moves::*;
 pub use status::*;
 pub use workflow::*;
 

@@ -25,6 +25,7 @@ mod gitlab;
 mod health;
 mod labels;
 mod metrics;
+mod moves;
 mod request;
 mod transition;
 mod workflow;
@@ -91,6 +92,8 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(gitlab::board_report, m)?)?;
     m.add_function(wrap_pyfunction!(capacity_plan, m)?)?;
     m.add_function(wrap_pyfunction!(weight_for_hours, m)?)?;
+    m.add_function(wrap_pyfunction!(moves::shortest_path, m)?)?;
+    m.add_function(wrap_pyfunction!(moves::simple_paths, m)?)?;
     m.add_function(wrap_pyfunction!(scope, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(title, m)?)?;

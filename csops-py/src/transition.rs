@@ -26,23 +26,9 @@ impl From<core_wf::Transition> for Transition {
     }
 }
 
-/// A state given by name to `Transition(...)` (unpickling).
+/// A state given by name (`Transition(...)` when unpickling, the paths' arguments).
 pub(crate) fn state_named(py: Python<'_>, name: &str) -> PyResult<State> {
-    name.parse::<State>().map_err(|_| {
-        input_error(
-            py,
-            "state",
-            format!(
-                "unknown state {name:?}: expected one of {:?}",
-                state_names()
-            ),
-        )
-    })
-}
-
-pub(crate) fn state_names() -> Vec<&'static str> {
-    use strum::VariantArray;
-    State::VARIANTS.iter().map(|s| s.as_str()).collect()
+    State::named(name).map_err(|e| core_error(py, e))
 }
 
 /// A notification's role, by the core's names ("lead", "assignee", ...).

@@ -295,8 +295,31 @@ impl Workflow {
         gitlab::decide_webhook(py, &self.inner, hook, stored)
     }
 
-    /// The peer-review level of `request` (from its `change_kind`): "required",
-    /// "recommended" or "optional".
+    /// What `actor` may do with `request` at `at` (SPEC §2 "What may this person do now?"):
+    /// one dict per command the table offers from the request's state, in table order, by the
+    /// same check as `apply`: `command`, `to` (the state it leads to), `open` (it would be
+    /// accepted once it carries its `inputs`), `inputs` (what the command must carry: a
+    /// question, a weight, an assignee, the checklist's items) and `unmet` (what stands in the
+    /// way whatever it carries: who may, an approval, a required review), each a list of
+    /// problems as `TransitionRejected.problems` gives them (`kind`, `rule`, `missing`).
+    /// `actor` and `at` are as for `apply`.
+    #[pyo3(signature = (request, *, actor, at))]
+    fn choices<'py>(
+        &self,
+        py: Python<'py>,
+        request: RequestArg<'_>,
+        actor: text::Text<'_>,
+        at: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let at = instant(at, "at")?;
+        to_py(
+            py,
+            &self.inner.choices(&request.0.borrow().inner, &actor, at),
+        )
+    }
+
+    /// The peer-review level of `request` (from its `change_kind`; for `"unknown"`, from its
+    /// `Gainsight*` labels): "required", "recommended" or "optional".
     fn review_level(&self, request: RequestArg<'_>) -> &'static str {
         self.inner.review_level(&request.0.borrow().inner).into()
     }

@@ -234,6 +234,32 @@ static csops_status_t with_loaded(const char *a, int which) {
 static csops_status_t replay_history(const char *a) { return with_loaded(a, 0); }
 static csops_status_t sla_now(const char *a) { return with_loaded(a, 1); }
 static csops_status_t time_in_states_now(const char *a) { return with_loaded(a, 2); }
+static csops_status_t choices_of(const char *actor, const char *at) {
+    csops_request_t *req = csops_workflow_load_request(WF, REQUEST);
+    if (req == NULL) return CSOPS_PANIC;
+    char *out = NULL;
+    csops_status_t st = out_call(csops_workflow_choices(WF, req, actor, at, &out), &out);
+    csops_request_free(req);
+    return st;
+}
+static csops_status_t choices_actor(const char *a) { return choices_of(a, AT); }
+static csops_status_t choices_at(const char *a) { return choices_of("lena", a); }
+static csops_status_t shortest_from(const char *a) {
+    char *out = NULL;
+    return out_call(csops_shortest_path(a, "Completed", &out), &out);
+}
+static csops_status_t shortest_to(const char *a) {
+    char *out = NULL;
+    return out_call(csops_shortest_path("New", a, &out), &out);
+}
+static csops_status_t paths_from(const char *a) {
+    char *out = NULL;
+    return out_call(csops_simple_paths(a, "Completed", &out), &out);
+}
+static csops_status_t paths_to(const char *a) {
+    char *out = NULL;
+    return out_call(csops_simple_paths("New", a, &out), &out);
+}
 static csops_status_t segmentation_new(const char *a) { MADE(csops_segmentation_new(a), free_seg); }
 static csops_status_t segmentation_assign(const char *a, bool all) {
     csops_segmentation_t *seg = csops_segmentation_new(NULL);
@@ -361,6 +387,12 @@ static const struct slot SLOTS[] = {
     {"workflow_replay(history_json)", replay_history, JSON, false},
     {"workflow_sla_breaches(now_rfc3339)", sla_now, TEXT, false},
     {"request_time_in_states(now_rfc3339)", time_in_states_now, TEXT, false},
+    {"workflow_choices(actor)", choices_actor, TEXT, false},
+    {"workflow_choices(at_rfc3339)", choices_at, TEXT, false},
+    {"shortest_path(from_state)", shortest_from, TEXT, false},
+    {"shortest_path(to_state)", shortest_to, TEXT, false},
+    {"simple_paths(from_state)", paths_from, TEXT, false},
+    {"simple_paths(to_state)", paths_to, TEXT, false},
     {"segmentation_new(rules_or_null)", segmentation_new, CONFIG, true},
     {"segmentation_assign(account_json)", assign_account, JSON, false},
     {"segmentation_assign_all(accounts_json)", assign_all_accounts, JSON, false},
@@ -513,6 +545,10 @@ static void null_handles_and_outputs(void) {
     CHECK(csops_request_time_in_states(NULL, AT, &out) == bad && csops_request_time_in_states(req, AT, NULL) == bad,
           "time in states");
     CHECK(csops_workflow_review_level(NULL, req) == NULL && csops_workflow_review_level(WF, NULL) == NULL, "review");
+    CHECK(csops_workflow_choices(NULL, req, "lena", AT, &out) == bad && csops_workflow_choices(WF, NULL, "lena", AT, &out) == bad &&
+              csops_workflow_choices(WF, req, "lena", AT, NULL) == bad,
+          "choices");
+    CHECK(csops_shortest_path("New", "Triage", NULL) == bad && csops_simple_paths("New", "Triage", NULL) == bad, "paths out");
     CHECK(csops_segmentation_assign(NULL, ACCOUNT, &out) == bad && csops_segmentation_to_json(NULL) == NULL,
           "segmentation");
     CHECK(csops_capacity_plan(ASSIGNMENTS, NULL, NULL, NULL) == bad, "capacity out");

@@ -323,3 +323,84 @@ static void health_from_c(void) {
 }
 
 #endif
+
+/* The questions the table answers (SPEC §2): what a person may do now, and the ways between
+ * states, as JSON. */
+static cJSON *choice_named(cJSON *choices, const char *command) {
+    cJSON *c = NULL;
+    cJSON_ArrayForEach(c, choices) {
+        if (same_text(cJSON_GetStringValue(cJSON_GetObjectItem(c, "command")), command)) return c;
+    }
+    return NULL;
+}
+
+static void questions_from_c(void) {
+    csops_workflow_t *wf = csops_workflow_new(
+        "{\"lena\": [\"workstream_lead:Gainsight\"], \"omar\": [\"cs_ops\"]}", NULL);
+    csops_request_t *req = csops_workflow_load_request(
+        wf, "{\"id\": 7, \"author\": \"rita\", \"labels\": [\"CSOps\", \"Gainsight\", \"CSOps::Triage\"], "
+            "\"created_at\": \"2026-01-05T09:00:00Z\"}");
+    CHECK(wf != NULL && req != NULL, "fixtures");
+    if (wf == NULL || req == NULL) {
+        csops_request_free(req);
+        csops_workflow_free(wf);
+        return;
+    }
+    char *json = NULL;
+    CHECK(csops_workflow_choices(wf, req, "lena", "2026-01-06T10:00:00Z", &json) == CSOPS_OK, "choices");
+    cJSON *lena = cJSON_Parse(json);
+    csops_string_free(json);
+    cJSON *ready = choice_named(lena, "ready");
+    CHECK(ready != NULL && cJSON_IsTrue(cJSON_GetObjectItem(ready, "open")) &&
+              same_text(cJSON_GetStringValue(cJSON_GetObjectItem(
+                            cJSON_GetArrayItem(cJSON_GetObjectItem(ready, "inputs"), 0), "missing")),
+                        "weight"),
+          "ready is open to the lead and must carry a weight");
+    cJSON_Delete(lena);
+    json = NULL;
+    CHECK(csops_workflow_choices(wf, req, "omar", "2026-01-06T10:00:00Z", &json) == CSOPS_OK, "choices");
+    cJSON *omar = cJSON_Parse(json);
+    csops_string_free(json);
+    cJSON *c = NULL;
+    int offered = 0, open = 0;
+    cJSON_ArrayForEach(c, omar) {
+        offered++;
+        open += cJSON_IsTrue(cJSON_GetObjectItem(c, "open"));
+        CHECK(cJSON_IsTrue(cJSON_GetObjectItem(c, "open")) ||
+                  cJSON_GetArraySize(cJSON_GetObjectItem(c, "unmet")) > 0,
+              "a closed choice says what stands in the way");
+    }
+    CHECK(offered > 0 && open == 0, "nothing from Triage is open to omar (%d offered)", offered);
+    cJSON_Delete(omar);
+    CHECK(csops_workflow_choices(wf, req, "lena", "2026-01-06T10:00:00Z", NULL) == CSOPS_INVALID_ARGUMENT,
+          "choices need somewhere to write");
+    CHECK(csops_workflow_choices(wf, req, "lena", "later", &json) == CSOPS_INVALID_INPUT, "a bad time");
+
+    json = NULL;
+    CHECK(csops_shortest_path("New", "InProcess", &json) == CSOPS_OK, "shortest path");
+    cJSON *path = cJSON_Parse(json);
+    csops_string_free(json);
+    CHECK(cJSON_GetArraySize(path) == 2 &&
+              same_text(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(path, 1), "command")),
+                        "resume"),
+          "New to In Process in two moves");
+    int shortest = cJSON_GetArraySize(path);
+    cJSON_Delete(path);
+    json = NULL;
+    CHECK(csops_shortest_path("Completed", "New", &json) == CSOPS_OK && same_text(json, "null"),
+          "no way back to New (%s)", S(json));
+    csops_string_free(json);
+    json = NULL;
+    CHECK(csops_simple_paths("New", "InProcess", &json) == CSOPS_OK, "simple paths");
+    cJSON *paths = cJSON_Parse(json);
+    csops_string_free(json);
+    CHECK(cJSON_GetArraySize(paths) > 1 && cJSON_GetArraySize(cJSON_GetArrayItem(paths, 0)) == shortest,
+          "several paths, the shortest first");
+    cJSON_Delete(paths);
+    CHECK(csops_shortest_path("Doing", "New", &json) == CSOPS_INVALID_INPUT &&
+              strstr(csops_last_error_message(), "Doing") != NULL && same_text(csops_last_error_key(), "state"),
+          "an unknown state is named (%s)", csops_last_error_message());
+    CHECK(csops_simple_paths(NULL, "New", &json) == CSOPS_INVALID_ARGUMENT, "NULL state");
+    csops_request_free(req);
+    csops_workflow_free(wf);
+}

@@ -806,6 +806,7 @@ int main(int argc, char **argv) {
     smau_columns();
     labels_from_c();
     workflow_from_c();
+    questions_from_c();
     customer_side_from_c();
     health_from_c();
     for (int i = 1; i < argc; i++) {

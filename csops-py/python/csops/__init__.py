@@ -101,6 +101,14 @@ A calendar date (``Journey.record`` / ``advance``, ``Scorecard.score``'s ``as_of
 text ``"2026-01-05"`` or a ``datetime.date``. GitLab's JSON (``csops.gitlab``) is read in the
 forms GitLab writes, ``2016-01-04T15:31:51.081Z`` and the webhooks' ``2017-09-15 16:52:00 UTC``.
 
+Questions the table answers
+---------------------------
+``Workflow.choices(request, actor=..., at=...)`` says what a person may do now: every command
+the table offers from the request's state, each ``open`` or with what stands in the way
+(``unmet``) and what the command must carry (``inputs``), in a rejection's words.
+``shortest_path("New", "InProcess")`` and ``simple_paths(from, to)`` give the ways from one
+state to another, as lists of moves (``command``, ``from``, ``to``).
+
 Names
 -----
 The vocabularies, as lists of the names data uses: ``STATES`` (the workflow states; ``State``
@@ -143,6 +151,8 @@ from csops._csops import (
     capacity_plan,
     days,
     scope,
+    shortest_path,
+    simple_paths,
     title,
     version,
     weight_for_hours,
@@ -214,6 +224,8 @@ __all__ = [
     "days",
     "gitlab",
     "scope",
+    "shortest_path",
+    "simple_paths",
     "title",
     "version",
     "metrics",

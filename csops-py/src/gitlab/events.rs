@@ -142,7 +142,7 @@ pub(crate) fn events_arg(
     })
 }
 
-/// One step that broke the process: `.rule`, `.actor`, `.at`, `.step`, `.message`.
+/// One step that broke the process: `.rule`, `.actor`, `.at`, `.step`, `.message`, `.instead`.
 #[pyclass(module = "csops._csops", frozen)]
 pub(crate) struct Violation {
     pub(crate) inner: core_gl::Violation,
@@ -177,6 +177,13 @@ core_backed!(Violation, "violation", {
     #[getter]
     fn message(&self) -> &str {
         &self.inner.message
+    }
+
+    /// For a move the table does not have or the actor may not make: the moves out of the
+    /// same state that were open to them, as dicts (`command`, `from`, `to`).
+    #[getter]
+    fn instead<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.instead)
     }
 
     fn __repr__(&self) -> String {
