@@ -198,6 +198,25 @@ impl Error {
         }
     }
 
+    /// The row of a batch the error is about (0-based), when it is about one: a data
+    /// attribute, so that no caller reads it back from the message.
+    pub fn row(&self) -> Option<usize> {
+        match self {
+            Error::Health(h) => h.row(),
+            _ => None,
+        }
+    }
+
+    /// The rule an error about a row of a batch broke, in words, without where (its
+    /// [`Error::key`] and [`Error::row`] say where): what a caller that names the row its own
+    /// way (an account, a line of a file) prints after it.
+    pub fn rule_at_row(&self) -> Option<&str> {
+        match self {
+            Error::Health(h) if h.row().is_some() => Some(h.rule()),
+            _ => None,
+        }
+    }
+
     /// Whether a JSON input is not JSON at all, as opposed to a document of the wrong shape or
     /// one that breaks a rule: C answers it with `CSOPS_INVALID_JSON`. (TOML that is not TOML
     /// is a configuration error: it was never JSON.)

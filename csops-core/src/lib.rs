@@ -54,6 +54,7 @@ pub mod routing;
 pub mod segment;
 pub mod sla;
 pub mod state;
+pub mod threads;
 pub mod weight;
 mod words;
 pub mod workflow;

@@ -298,13 +298,56 @@ impl<'de> Deserialize<'de> for Ratings {
                 mut map: A,
             ) -> Result<Ratings, A::Error> {
                 let mut pairs = Vec::new();
-                while let Some(pair) = map.next_entry::<String, i64>()? {
-                    pairs.push(pair);
+                while let Some(CapabilityKey(key)) = map.next_key::<CapabilityKey>()? {
+                    let rating = map.next_value_seed(RatingOf(&key))?;
+                    pairs.push((key, rating));
                 }
                 Ok(Ratings(pairs))
             }
         }
         d.deserialize_map(Pairs)
+    }
+}
+
+/// A capability as a ratings key: its id (`"metrics"`) or its number, as text (`"4"`, JSON's
+/// keys) or as an integer (`4`, a Python dict's keys).
+struct CapabilityKey(String);
+
+impl<'de> Deserialize<'de> for CapabilityKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CapabilityKey, D::Error> {
+        struct Key;
+        impl serde::de::Visitor<'_> for Key {
+            type Value = CapabilityKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a capability id or number")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<CapabilityKey, E> {
+                Ok(CapabilityKey(v.to_owned()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<CapabilityKey, E> {
+                Ok(CapabilityKey(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<CapabilityKey, E> {
+                Ok(CapabilityKey(v.to_string()))
+            }
+        }
+        d.deserialize_any(Key)
+    }
+}
+
+/// A rating, read knowing its capability: an error names it.
+struct RatingOf<'a>(&'a str);
+
+impl<'de> serde::de::DeserializeSeed<'de> for RatingOf<'_> {
+    type Value = i64;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<i64, D::Error> {
+        i64::deserialize(d).map_err(|e| {
+            serde::de::Error::custom(format!(
+                "the rating of {}: {}",
+                crate::words::Quoted(self.0),
+                crate::words::reader_words(&e.to_string())
+            ))
+        })
     }
 }
 

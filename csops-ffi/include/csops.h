@@ -233,8 +233,9 @@ csops_status_t csops_batch_previous_bands(csops_batch_t *b, const uint8_t *codes
 csops_status_t csops_batch_as_of(csops_batch_t *b, const char *day_iso_or_null);
 
 /*
- Scores on up to `threads` threads (0 or 1: the caller's thread only, the default). The
- results do not depend on it, bit for bit.
+ Scores on up to `threads` threads (0: every core, as for `csops_gitlab_reconstruct_all`; a
+ batch never told scores on the caller's thread only). The results do not depend on it, bit
+ for bit.
 
  # Safety
  `b` is NULL or a live batch.
@@ -1029,6 +1030,12 @@ csops_status_t csops_last_error_status(void);
  Owned by csops like the message.
  */
 const char *csops_last_error_key(void);
+
+/*
+ The row of a batch the last failure is about, counted from 0, or -1 when it is about no
+ row (a book scored with `csops_batch_score` whose row 3 holds a value no measure takes: 3).
+ */
+int64_t csops_last_error_row(void);
 
 /*
  The rule the last rejected command broke, in words ("" when the last failure was not a

@@ -199,8 +199,9 @@ pub unsafe extern "C" fn csops_batch_as_of(
     }
 }
 
-/// Scores on up to `threads` threads (0 or 1: the caller's thread only, the default). The
-/// results do not depend on it, bit for bit.
+/// Scores on up to `threads` threads (0: every core, as for `csops_gitlab_reconstruct_all`; a
+/// batch never told scores on the caller's thread only). The results do not depend on it, bit
+/// for bit.
 ///
 /// # Safety
 /// `b` is NULL or a live batch.
@@ -210,7 +211,8 @@ pub unsafe extern "C" fn csops_batch_threads(
     threads: usize,
 ) -> csops_status_t {
     ffi! {
-        arg_mut!(b)?.threads = threads.max(1);
+        // 0: every core (C has no None).
+        arg_mut!(b)?.threads = csops_core::threads::threads_for((threads != 0).then_some(threads));
         Ok(CSOPS_OK)
     }
 }

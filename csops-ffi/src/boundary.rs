@@ -72,6 +72,13 @@ impl OnFailure for usize {
     }
 }
 
+/// A row or count that may be absent: -1.
+impl OnFailure for i64 {
+    fn on_failure(_: csops_status_t) -> Self {
+        -1
+    }
+}
+
 impl OnFailure for f64 {
     fn on_failure(_: csops_status_t) -> Self {
         f64::NAN

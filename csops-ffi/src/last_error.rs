@@ -175,6 +175,16 @@ pub extern "C" fn csops_last_error_key() -> *const c_char {
     ffi! { Ok(read_texts(|t| t.key.as_ptr()).unwrap_or(c"".as_ptr())) }
 }
 
+/// The row of a batch the last failure is about, counted from 0, or -1 when it is about no
+/// row (a book scored with `csops_batch_score` whose row 3 holds a value no measure takes: 3).
+#[unsafe(no_mangle)]
+pub extern "C" fn csops_last_error_row() -> i64 {
+    ffi! {
+        let row = read(|e| e.failure.error.as_deref().and_then(csops_core::Error::row)).flatten();
+        Ok(row.and_then(|r| i64::try_from(r).ok()).unwrap_or(-1))
+    }
+}
+
 /// The rule the last rejected command broke, in words ("" when the last failure was not a
 /// rejection; for a history that does not replay, the rule its step broke). Owned by csops like
 /// the message.

@@ -1,8 +1,7 @@
 //! The customer side: maturity (§12), segmentation and capacity (§8), the journey (§9).
 
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyInt, PyString};
+use pyo3::types::PyDict;
 
 use crate::*;
 
@@ -33,26 +32,9 @@ impl Maturity {
         ratings: &Bound<'_, PyDict>,
         foundations: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Maturity> {
-        let mut pairs = Vec::new();
-        for (k, v) in ratings.iter() {
-            let name = if let Ok(s) = k.cast::<PyString>() {
-                crate::text::str_of(s, "ratings")?.to_owned()
-            } else if let Ok(n) = k.cast::<PyInt>() {
-                n.to_string()
-            } else {
-                return Err(PyTypeError::new_err(
-                    "argument 'ratings': keys are capability ids (str) or numbers (int)",
-                ));
-            };
-            let level: i64 = v.extract().map_err(|_| {
-                PyTypeError::new_err(csops_core::bounded_message(format!(
-                    "argument 'ratings': the rating of `{name}` must be an int"
-                )))
-            })?;
-            pairs.push((name, level));
-        }
-        let inner =
-            csops_core::maturity::Maturity::from_ratings(pairs).map_err(|e| core_error(py, e))?;
+        let ratings: csops_core::maturity::Ratings = read(py, ratings.as_any(), "ratings")?;
+        let inner = csops_core::maturity::Maturity::from_ratings(ratings.0)
+            .map_err(|e| core_error(py, e))?;
         let model = match foundations {
             None => csops_core::maturity::MaturityModel::default(),
             Some(f) => csops_core::maturity::MaturityModel {

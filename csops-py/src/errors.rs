@@ -65,8 +65,8 @@ pub(crate) fn input_error(py: Python<'_>, key: &str, message: String) -> PyErr {
 /// The core's error as the Python exception, decided in one place by the error's class
 /// ([`csops_core::ErrorClass`]): `LabelError`, `ConfigError`, `InputError` or
 /// `TransitionRejected`, with `.key` naming the input ([`csops_core::Error::key`]) and the
-/// attributes a caller reads (`.kind` of a weight, `.account` of an account, `.measure` and
-/// `.row` of a health value, `.label` of a label).
+/// attributes a caller reads (`.kind` of a weight, `.account` of an account, `.measure` of a
+/// health value, `.row` and `.rule` of an error about a row of a batch, `.label` of a label).
 pub(crate) fn core_error(py: Python<'_>, e: impl Into<csops_core::Error>) -> PyErr {
     core_error_in(py, e, ".")
 }
@@ -81,7 +81,8 @@ pub(crate) fn core_error_in(py: Python<'_>, e: impl Into<csops_core::Error>, nam
         k => k,
     };
     let text = |s: &str| PyString::new(py, s).into_any();
-    match (e.class(), e) {
+    let row = e.row().map(|r| (r, e.rule_at_row().map(str::to_owned)));
+    let err = match (e.class(), e) {
         (_, E::Rejected(r)) => rejected(py, r),
         (_, E::Label(l @ csops_core::label::LabelError::Empty { .. })) => {
             let csops_core::label::LabelError::Empty { input } = &l;
@@ -137,6 +138,18 @@ pub(crate) fn core_error_in(py: Python<'_>, e: impl Into<csops_core::Error>, nam
             Err(err) => err,
         },
         (_, e) => input_error(py, &key, e.to_string()),
+    };
+    // The row of a batch is data: `.row` (0-based) and `.rule` (what it broke, without where),
+    // never to be read back from the message.
+    match row {
+        Some((r, rule)) => match r.into_bound_py_any(py) {
+            Ok(r) => {
+                let rule = text(rule.as_deref().unwrap_or_default());
+                error_with(py, err, &[("row", r), ("rule", rule)])
+            }
+            Err(e) => e,
+        },
+        None => err,
     }
 }
 

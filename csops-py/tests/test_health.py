@@ -148,8 +148,16 @@ def test_batch_staleness_previous_and_errors() -> None:
     with pytest.raises(csops.InputError) as info:
         card.score_batch({"csm_sentiment": np.array([0.0, 9.0])})
     assert (info.value.measure, info.value.row) == ("csm_sentiment", 1)
-    with pytest.raises(csops.InputError, match="rows"):
+    assert info.value.rule and info.value.rule in str(info.value) and "row" not in info.value.rule
+    # A segment name no profile has, in row 2: the row is data, the rule its words.
+    with pytest.raises(csops.InputError) as info:
+        card.score_batch(df, segment=["tech_touch", None, "no_touch", "tech_touch"])
+    assert (info.value.key, info.value.row) == ("segment", 2)
+    assert info.value.rule.startswith('unknown segment "no_touch"')
+    # Columns of different lengths: the core's check names the column.
+    with pytest.raises(csops.InputError, match="4 rows, but the batch has 3") as info:
         card.score_batch({"license_utilization": np.zeros(3), "ci_adoption": np.zeros(4)})
+    assert info.value.key == "ci_adoption" and not hasattr(info.value, "row")
     with pytest.raises(csops.InputError, match="unknown band"):
         card.score_batch(df, previous=["Purple"] * 4)
     with pytest.raises(TypeError):

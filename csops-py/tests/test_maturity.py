@@ -55,7 +55,9 @@ def test_bad_assessments(bad: dict[str | int, int]) -> None:
 def test_wrong_types() -> None:
     with pytest.raises(TypeError):
         csops.Maturity([1, 2])  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="must be an int"):
+    # A rating that is not an integer is the core's input error, as in C.
+    with pytest.raises(csops.InputError, match="metrics") as info:
         csops.Maturity({**ratings(2), "metrics": "high"})
+    assert info.value.key == "ratings"
     with pytest.raises(csops.InputError):
         csops.Maturity(ratings(2), foundations={"reporting": ["nope"]})

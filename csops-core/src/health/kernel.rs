@@ -255,8 +255,9 @@ fn plan_of(card: &Scorecard, cols: &Columns<'_>, row: usize) -> Result<usize, He
     };
     Err(input_err(
         "segments",
-        format!("row {row}: segment code {code} is not a profile ({known}; {NO_SEGMENT} is none)"),
-    ))
+        format!("segment code {code} is not a profile ({known}; {NO_SEGMENT} is none)"),
+    )
+    .in_row(row))
 }
 
 /// A row's previous band code must be a band (or Unknown).
@@ -267,10 +268,11 @@ fn check_previous(card: &Scorecard, row: usize, p: u8) -> Result<(), HealthError
     Err(input_err(
         "previous",
         format!(
-            "row {row}: band code {p} is not one of 0-{} (or {UNKNOWN_CODE} for Unknown)",
+            "band code {p} is not one of 0-{} (or {UNKNOWN_CODE} for Unknown)",
             card.band_from.len().saturating_sub(1)
         ),
-    ))
+    )
+    .in_row(row))
 }
 
 /// Whether a dated value is fresh (PRESENT) or STALE, or an error.

@@ -117,10 +117,12 @@ pub enum HealthError {
         rule: String,
     },
     /// A scoring context (as-of date, previous score, override, batch shape) that cannot be used.
-    #[error("{input}: {rule}")]
+    #[error("{input}: {}{rule}", row.map(|r| format!("row {r}: ")).unwrap_or_default())]
     Input {
         /// The input (`as_of`, `previous`, `override`, `segments`, …).
         input: String,
+        /// The row of a batch, if it is one.
+        row: Option<usize>,
         /// What is wrong.
         rule: String,
     },
@@ -136,7 +138,45 @@ fn card_err(key: impl Into<String>, rule: impl Into<String>) -> HealthError {
 fn input_err(input: impl Into<String>, rule: impl Into<String>) -> HealthError {
     HealthError::Input {
         input: input.into(),
+        row: None,
         rule: rule.into(),
+    }
+}
+
+impl HealthError {
+    /// The error about row `row` of a batch (a value's or a row's input): the row is data
+    /// (`row()`, Python's `.row`, C's `csops_last_error_row`), and the message says it.
+    pub fn in_row(self, row: usize) -> HealthError {
+        match self {
+            HealthError::Value { measure, rule, .. } => HealthError::Value {
+                measure,
+                row: Some(row),
+                rule,
+            },
+            HealthError::Input { input, rule, .. } => HealthError::Input {
+                input,
+                row: Some(row),
+                rule,
+            },
+            other => other,
+        }
+    }
+
+    /// The rule broken, in words, without where (the key and the row say where).
+    pub fn rule(&self) -> &str {
+        match self {
+            HealthError::Value { rule, .. }
+            | HealthError::Input { rule, .. }
+            | HealthError::Scorecard { rule, .. } => rule,
+        }
+    }
+
+    /// The row of a batch the error is about, when it is about one.
+    pub fn row(&self) -> Option<usize> {
+        match self {
+            HealthError::Value { row, .. } | HealthError::Input { row, .. } => *row,
+            HealthError::Scorecard { .. } => None,
+        }
     }
 }
 

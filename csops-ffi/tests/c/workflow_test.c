@@ -294,13 +294,16 @@ static void score_a_book(void) {
     cols[6][1] = 7;
     s = csops_scorecard_score_batch(card, N, ptrs, NULL, score, band, coverage);
     CHECK(s == CSOPS_INVALID_INPUT && strstr(csops_last_error_message(), "row 1") &&
-              strstr(csops_last_error_message(), "csm_sentiment"),
-          "bad code (%s)", csops_last_error_message());
+              strstr(csops_last_error_message(), "csm_sentiment") && csops_last_error_row() == 1 &&
+              same_text(csops_last_error_key(), "csm_sentiment"),
+          "bad code (%s), its row as data", csops_last_error_message());
     CHECK(isnan(score[0]) && band[0] == 255, "outputs read Unknown after an error");
     char *json = NULL;
     CHECK(csops_scorecard_score(card, "{\"csm_sentiment\": \"purple\"}", NULL, NULL, &json) == CSOPS_INVALID_INPUT &&
               json == NULL, "unknown category");
-    CHECK(csops_scorecard_score_batch(card, N, NULL, NULL, score, band, coverage) == CSOPS_INVALID_ARGUMENT, "NULL columns");
+    CHECK(csops_scorecard_score_batch(card, N, NULL, NULL, score, band, coverage) == CSOPS_INVALID_ARGUMENT &&
+              csops_last_error_row() == -1,
+          "NULL columns, about no row");
     /* as_of and segment: a stale value, and a segment whose profile drops the sentiment. */
     json = NULL;
     s = csops_scorecard_score(card, "{\"license_utilization\": {\"value\": 90, \"at\": \"2026-01-01\"}, "

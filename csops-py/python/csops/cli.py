@@ -533,19 +533,18 @@ def _names(names: Sequence[object], most: int = 30) -> str:
     return shown + (f", … ({len(names) - most} more)" if len(names) > most else "")
 
 
-def _at_account(message: str, book: Any, book_path: Path) -> str:
-    """A batch error's `row N` (counted from 0) as the account a person finds in the book: its
-    index label, or its first column when the index is only positions."""
-    m = re.match(r"(?:[\w.]+: )?row (\d+): (.*)", message)
-    if m is None or int(m.group(1)) >= len(book):
-        return message
-    row = int(m.group(1))
+def _at_account(e: csops.CsopsError, book: Any, book_path: Path) -> str:
+    """A batch error about a row (its `.row`, counted from 0) as the account a person finds in
+    the book: its index label, or its first column when the index is only positions."""
+    row: int | None = getattr(e, "row", None)
+    if row is None or row >= len(book):
+        return str(e)
     if type(book.index).__name__ == "RangeIndex" and len(book.columns):
         who = f"{book.columns[0]} {book.iloc[row, 0]!s}"
     else:
         who = f"account {book.index[row]!s}"
     line = f", line {row + 2} of {book_path.name}" if book_path.suffix.lower() == ".csv" else ""
-    return f"{who} (row {row + 1}{line}): {m.group(2)}"
+    return f"{who} (row {row + 1}{line}): {e.key}: {e.rule}"  # type: ignore[attr-defined]
 
 
 def score_command(args: argparse.Namespace) -> int:
@@ -570,7 +569,7 @@ def score_command(args: argparse.Namespace) -> int:
     try:
         scores = card.score_batch(book, as_of=args.as_of, segment=segment)
     except csops.CsopsError as e:
-        raise InputProblem(_at_account(str(e), book, book_path)) from None
+        raise InputProblem(_at_account(e, book, book_path)) from None
     n = len(scores)
     bands: dict[str, int] = {str(k): int(v) for k, v in scores["band"].value_counts().items()}
     order = [b for b in [*card.bands, "Unknown"] if b in bands or b in card.bands]

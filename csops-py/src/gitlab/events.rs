@@ -306,10 +306,7 @@ pub(crate) fn gitlab_reconstruct_all(
     let issue_texts = crate::text::strs_of(&issues, "issues")?;
     let event_texts = crate::text::strs_of(&events, "events")?;
     let work: Vec<(&str, &str)> = issue_texts.into_iter().zip(event_texts).collect();
-    let threads = match threads {
-        Some(t) => t,
-        None => std::thread::available_parallelism().map_or(1, usize::from),
-    };
+    let threads = csops_core::threads::threads_for(threads);
     let wf = &workflow.inner;
     let done = py.detach(|| core_gl::reconstruct_issues_json(wf, &work, threads));
     // An issue's error is keyed by its position (`[5].title`); the whole of its events, which

@@ -40,20 +40,9 @@ pub(crate) fn score_book<'py>(
     args: BookArgs<'_, 'py>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let arrow = arrow::instead_of_numpy(data);
+    // The book's length is the first column's; the core's batch holds every other column to
+    // it (its error names the column).
     let mut n: Option<usize> = None;
-    let set_len = |n: &mut Option<usize>, len: usize, what: &str| -> PyResult<()> {
-        match *n {
-            Some(k) if k != len => Err(input_error(
-                py,
-                what,
-                format!("{what}: {len} rows, but other columns have {k}"),
-            )),
-            _ => {
-                *n = Some(len);
-                Ok(())
-            }
-        }
-    };
     let mut prepared = Prepared {
         columns: Vec::new(),
         observed: Vec::new(),
@@ -63,18 +52,18 @@ pub(crate) fn score_book<'py>(
     if arrow {
         let (columns, rows) = arrow_columns(py, card, data)?;
         prepared.columns = columns;
-        set_len(&mut n, rows, "data")?;
+        n.get_or_insert(rows);
     } else {
         let names = column_names(data)?;
         for (m, id) in card.measures().iter().enumerate() {
             if names.iter().any(|c| c == id) {
                 let col = measure_column(py, card, m, &get_column(data, id)?)?;
-                set_len(&mut n, col.slice()?.len(), id)?;
+                n.get_or_insert(col.slice()?.len());
                 prepared.columns.push((m, col));
             }
         }
         if n.is_none() {
-            set_len(&mut n, data.len()?, "data")?;
+            n.get_or_insert(data.len()?);
         }
     }
     if let Some(obs) = args.observed {
@@ -84,7 +73,7 @@ pub(crate) fn score_book<'py>(
                 input_error(py, "observed", format!("observed: {id:?} is not a measure"))
             })?;
             let days = day_column(py, &v)?;
-            set_len(&mut n, days.len(), "observed")?;
+            n.get_or_insert(days.len());
             prepared.observed.push((m, days));
         }
     }
@@ -106,16 +95,16 @@ pub(crate) fn score_book<'py>(
                     Some(s) => match known.get(s) {
                         Some(code) => Ok(*code),
                         None => {
-                            let code = card.segment_code(s).map_err(|e| {
-                                crate::input_error(py, "segment", format!("row {row}: {e}"))
-                            })?;
+                            let code = card
+                                .segment_code(s)
+                                .map_err(|e| core_error(py, e.in_row(row)))?;
                             known.insert(s, code);
                             Ok(code)
                         }
                     },
                 })
                 .collect::<PyResult<_>>()?;
-            set_len(&mut n, codes.len(), "segment")?;
+            n.get_or_insert(codes.len());
             prepared.segments = Some(codes);
         }
     }
@@ -145,7 +134,7 @@ pub(crate) fn score_book<'py>(
             };
             codes.push(code);
         }
-        set_len(&mut n, codes.len(), "previous")?;
+        n.get_or_insert(codes.len());
         prepared.previous = Some(codes);
     }
     let n = n.unwrap_or(0);
@@ -154,14 +143,7 @@ pub(crate) fn score_book<'py>(
         .filter(|d| !d.is_none())
         .map(|d| day(py, d, "as_of"))
         .transpose()?;
-    let threads = match args.threads {
-        Some(t) => t,
-        None => py
-            .import("os")?
-            .call_method0("cpu_count")?
-            .extract::<Option<usize>>()?
-            .unwrap_or(1),
-    };
+    let threads = csops_core::threads::threads_for(args.threads);
     let mut batch = Batch::new(card, n).threads(threads);
     for (m, col) in &prepared.columns {
         batch = batch
@@ -275,9 +257,9 @@ fn arrow_columns<'py>(
                     (0..b.num_rows())
                         .map(|i| match text.get(i) {
                             None => Ok(f64::NAN),
-                            Some(s) => card.category_code(m, s).map_err(|e| {
-                                input_error(py, id, format!("row {}: {e}", offset + i))
-                            }),
+                            Some(s) => card
+                                .category_code(m, s)
+                                .map_err(|e| core_error_in(py, e.in_row(offset + i), id)),
                         })
                         .collect::<PyResult<Vec<f64>>>()?
                         .into()
