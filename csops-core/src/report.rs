@@ -216,6 +216,10 @@ pub struct BoardReport {
     pub requests: usize,
     /// Issues left off the board because they are not CS Ops requests (SPEC §7).
     pub unmanaged: usize,
+    /// Issues whose two workflow labels leave them without a state (SPEC §1): not among
+    /// `requests`, each listed under `anomalies` as `two_workflow_labels`.
+    #[serde(default)]
+    pub undecided: usize,
     /// Of which open.
     pub open: usize,
     /// Counts per state × workstream (cells with none left out), in state order.
@@ -368,6 +372,7 @@ impl Workflow {
             as_of: now,
             requests: requests.len() - unmanaged,
             unmanaged,
+            undecided: 0,
             open,
             by_state: cells
                 .into_iter()
@@ -457,6 +462,7 @@ impl BoardReport {
     /// Adds the issues whose two workflow labels leave their state undecided (from
     /// [`crate::gitlab::read_issues`]) to the anomalies.
     pub fn add_undecided(&mut self, undecided: &[Undecided]) {
+        self.undecided += undecided.len();
         self.anomalies
             .extend(undecided.iter().map(Undecided::to_anomaly));
         self.anomalies.sort_by_key(|a| a.iid);
@@ -468,6 +474,7 @@ impl BoardReport {
     pub fn add_unloaded<'a>(&mut self, errors: impl IntoIterator<Item = &'a RequestError>) {
         for e in errors {
             if let RequestError::Anomaly { id, anomaly } = e {
+                self.undecided += 1;
                 self.anomalies.push(Anomaly {
                     iid: *id,
                     kind: AnomalyKind::TwoWorkflowLabels,

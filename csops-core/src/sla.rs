@@ -59,6 +59,39 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, TimeTextError> {
         })
 }
 
+/// Reads a time as a person types one for "as of": a time as [`parse_time`] reads it, a date
+/// and time without a zone (UTC), or a date alone (its start, UTC). The error is
+/// [`parse_time`]'s.
+///
+/// ```
+/// use csops_core::sla::parse_instant;
+/// let t = |s| parse_instant(s).unwrap().to_rfc3339();
+/// assert_eq!(t("2026-03-16"), "2026-03-16T00:00:00+00:00");
+/// assert_eq!(t("2026-03-16T09:30"), "2026-03-16T09:30:00+00:00");
+/// assert_eq!(t("2026-03-16 09:30:15"), "2026-03-16T09:30:15+00:00");
+/// assert_eq!(t("2026-03-16T10:00:00+01:00"), "2026-03-16T09:00:00+00:00");
+/// assert!(parse_instant("20260316").is_err() && parse_instant("yesterday").is_err());
+/// ```
+pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, TimeTextError> {
+    let s = text.trim();
+    parse_time(s).or_else(|error| {
+        let naive = [
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+        ]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        });
+        naive.map(|t| t.and_utc()).ok_or(error)
+    })
+}
+
 /// Text that is not a calendar date csops reads (ISO 8601, `2026-01-06`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{} is not a date like 2026-01-06 {reason}", crate::words::Quoted(.text))]

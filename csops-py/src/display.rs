@@ -30,3 +30,17 @@ pub(crate) fn title(py: Python<'_>, name: text::Text<'_>) -> PyResult<&'static s
 pub(crate) fn days(hours: f64) -> String {
     csops_core::display::days(hours)
 }
+
+/// The time ``text`` gives as a person types one for "as of" (``--as-of`` of the command
+/// line): RFC 3339 with a zone (``"2026-03-16T09:00:00Z"``), a date and time without a zone
+/// (UTC), or a date alone (its start, UTC); an aware ``datetime`` in UTC. Anything else is an
+/// ``InputError`` saying what a time looks like.
+#[pyfunction]
+pub(crate) fn parse_instant<'py>(
+    py: Python<'py>,
+    text: text::Text<'_>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let t = csops_core::sla::parse_instant(&text)
+        .map_err(|e| input_error(py, "text", e.to_string()))?;
+    py_datetime(py, t)
+}

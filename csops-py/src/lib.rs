@@ -97,6 +97,7 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scope, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(title, m)?)?;
+    m.add_function(wrap_pyfunction!(display::parse_instant, m)?)?;
     m.add_function(wrap_pyfunction!(days, m)?)?;
     m.add_function(wrap_pyfunction!(nps, m)?)?;
     m.add_function(wrap_pyfunction!(csat, m)?)?;
@@ -117,6 +118,7 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("REJECTION_KINDS", names(RejectionKind::as_str))?;
     m.add("COMMAND_TYPES", names(CommandKind::as_str))?;
     m.add("WORKSTREAMS", names(Workstream::as_str))?;
+    m.add("UNKNOWN_BAND", csops_core::health::UNKNOWN)?;
     m.add(
         "CAPABILITIES",
         csops_core::maturity::Capability::ALL

@@ -140,3 +140,17 @@ def test_a_refused_move_names_what_was_open_instead() -> None:
     assert v.rule == "invalid_transition"
     assert {"command": "ready", "from": "Triage", "to": "ReadyForAssignment"} in v.instead
     assert d.comment is not None and "Open to @lena from Triage instead: `request_info`" in d.comment
+
+
+def test_parse_instant_reads_what_a_person_types_for_as_of() -> None:
+    from datetime import datetime, timezone
+
+    utc = timezone.utc
+    assert csops.parse_instant("2026-03-16") == datetime(2026, 3, 16, tzinfo=utc)
+    assert csops.parse_instant("2026-03-16T09:30") == datetime(2026, 3, 16, 9, 30, tzinfo=utc)
+    assert csops.parse_instant("2026-03-16T10:00:00+01:00") == datetime(2026, 3, 16, 9, tzinfo=utc)
+    for bad in ["20260316", "2026-W12", "yesterday", "2026-13-01"]:
+        with pytest.raises(csops.InputError, match="is not a time like") as info:
+            csops.parse_instant(bad)
+        assert info.value.key == "text"
+    assert csops.UNKNOWN_BAND == "Unknown"

@@ -100,6 +100,8 @@ rejection of kind ``invalid_time``.
 A calendar date (``Journey.record`` / ``advance``, ``Scorecard.score``'s ``as_of``) is ISO
 text ``"2026-01-05"`` or a ``datetime.date``. GitLab's JSON (``csops.gitlab``) is read in the
 forms GitLab writes, ``2016-01-04T15:31:51.081Z`` and the webhooks' ``2017-09-15 16:52:00 UTC``.
+``parse_instant(text)`` reads a time as a person types one for "as of": RFC 3339, a date and
+time without a zone (UTC), or a date alone (its start).
 
 Questions the table answers
 ---------------------------
@@ -114,7 +116,8 @@ Names
 The vocabularies, as lists of the names data uses: ``STATES`` (the workflow states; ``State``
 is the same as an enum), ``COMMAND_TYPES`` (see Commands), ``REJECTION_KINDS`` (the
 ``kind`` of a ``TransitionRejected``, in precedence order; ``RejectionKind``),
-``WORKSTREAMS`` and ``CAPABILITIES`` (the maturity capabilities). ``title(name)`` gives a
+``WORKSTREAMS``, ``CAPABILITIES`` (the maturity capabilities) and ``UNKNOWN_BAND`` (the band
+of a score that cannot be computed). ``title(name)`` gives a
 name's display title and ``days(hours)`` a duration as reports show it. ``__version__`` (and
 ``version()``) is the package's version.
 """
@@ -128,6 +131,7 @@ from csops._csops import (
     COMMAND_TYPES,
     REJECTION_KINDS,
     STATES,
+    UNKNOWN_BAND,
     WORKSTREAMS,
     ConfigError,
     CsopsError,
@@ -150,6 +154,7 @@ from csops._csops import (
     board_report,
     capacity_plan,
     days,
+    parse_instant,
     scope,
     shortest_path,
     simple_paths,
@@ -198,6 +203,7 @@ __all__ = [
     "COMMAND_TYPES",
     "REJECTION_KINDS",
     "STATES",
+    "UNKNOWN_BAND",
     "WORKSTREAMS",
     "ConfigError",
     "CsopsError",
@@ -223,6 +229,7 @@ __all__ = [
     "capacity_plan",
     "days",
     "gitlab",
+    "parse_instant",
     "scope",
     "shortest_path",
     "simple_paths",

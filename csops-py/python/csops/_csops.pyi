@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Iterator, Literal, Mapping, Sequence, TypeAlias, final
 
 __all__ = [
-    "Workflow", "Request", "Transition", "Label", "LabelSet", "Weight", "weight_for_hours", "shortest_path", "simple_paths", "scope", "title", "days", "version",
+    "Workflow", "Request", "Transition", "Label", "LabelSet", "Weight", "weight_for_hours", "shortest_path", "simple_paths", "parse_instant", "UNKNOWN_BAND", "scope", "title", "days", "version",
     "nps", "csat", "nrr", "grr", "logo_churn", "license_utilization", "smau", "Maturity", "CAPABILITIES", "Segmentation", "capacity_plan", "Journey", "Scorecard", "HealthScore",
     "CsopsError", "LabelError", "ConfigError", "InputError", "TransitionRejected", "Rejection",
     "STATES", "REJECTION_KINDS", "COMMAND_TYPES", "WORKSTREAMS", "__version__",
@@ -19,6 +19,7 @@ STATES: list[str]
 REJECTION_KINDS: list[str]
 COMMAND_TYPES: list[str]
 WORKSTREAMS: list[str]
+UNKNOWN_BAND: str
 CAPABILITIES: list[str]
 
 class CsopsError(Exception): ...
@@ -379,6 +380,8 @@ def days(hours: float) -> str:
     """A duration in hours as reports show it: days with one decimal."""
 def title(name: str) -> str:
     """The display title of a state, workstream, engagement model or sales segment name."""
+def parse_instant(text: str) -> datetime:
+    """A time as typed for "as of": RFC 3339, a date and time without a zone, or a date."""
 
 _Frame: TypeAlias = Any  # a pandas.DataFrame (pandas is optional)
 _Config: TypeAlias = Mapping[str, Any] | str | None
