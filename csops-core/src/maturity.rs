@@ -264,13 +264,6 @@ impl Default for MaturityModel {
     }
 }
 
-/// The former name of [`Maturity`], kept for one release.
-#[deprecated(
-    since = "0.1.1",
-    note = "renamed `Maturity`, the name Python and C use too"
-)]
-pub type Assessment = Maturity;
-
 /// Ratings as a user writes them: an object from each capability (its id, or its number as a
 /// string) to its rating, read in order with every key kept, so that a repeated capability is
 /// [`Maturity::from_ratings`]'s duplicate error and the first problem is the first written.

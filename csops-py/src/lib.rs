@@ -72,8 +72,6 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<health::Scorecard>()?;
     m.add_class::<health::HealthScore>()?;
     m.add_class::<gitlab::Issues>()?;
-    // The former name, for one release (code that imports it, objects pickled under it).
-    m.add("ReadIssues", py.get_type::<gitlab::Issues>())?;
     m.add_class::<gitlab::LabelEvent>()?;
     m.add_class::<gitlab::Violation>()?;
     m.add_class::<gitlab::Reconstruction>()?;

@@ -317,14 +317,13 @@ def test_the_webhook_example_prints_the_decision() -> None:
 
 
 
-def test_the_former_names_still_work_for_one_release_with_a_warning() -> None:
-    # One name per concept (issue 15): Issues (was ReadIssues), WebhookDecision.state (was to_state).
-    with pytest.warns(DeprecationWarning, match="ReadIssues is now csops.gitlab.Issues"):
-        former = gitlab.ReadIssues  # type: ignore[attr-defined]
-    assert former is gitlab.Issues and isinstance(gitlab.read_issues([]), former)
+def test_the_former_names_are_gone_in_0_3_0() -> None:
+    # One name per concept (issue 15), the old names removed (issue 30): Issues, not ReadIssues;
+    # WebhookDecision.state, not to_state.
+    assert not hasattr(gitlab, "ReadIssues") and not hasattr(csops._csops, "ReadIssues")
     d = workflow().decide_webhook(hook("hook.json"), gitlab.read_issue(issue(123)))
-    with pytest.warns(DeprecationWarning, match="to_state is now WebhookDecision.state"):
-        assert d.to_state == d.state
+    assert not hasattr(d, "to_state")
+    assert d.state in csops.STATES
 
 
 def test_text_that_is_not_json_is_keyed_by_its_argument() -> None:

@@ -35,17 +35,6 @@ where
     by_issue(read("label events by issue", None, de)?)
 }
 
-/// [`read_label_events_by_issue`] from a JSON value (an object).
-#[deprecated(
-    since = "0.1.1",
-    note = "use `read_label_events_by_issue_from(&value)`"
-)]
-pub fn read_label_events_by_issue_value(
-    value: serde_json::Value,
-) -> Result<BTreeMap<u64, Vec<LabelEvent>>, GitlabError> {
-    read_label_events_by_issue_from(&value)
-}
-
 fn by_issue(
     raw: BTreeMap<String, Vec<serde_json::Value>>,
 ) -> Result<BTreeMap<u64, Vec<LabelEvent>>, GitlabError> {
@@ -84,10 +73,6 @@ fn by_issue(
     }
     Ok(out)
 }
-
-/// The former name of [`AuditRun`], kept for one release.
-#[deprecated(since = "0.1.1", note = "renamed `AuditRun`, the name Python uses too")]
-pub type ExportReport = AuditRun;
 
 /// An export audited (the batch dry run) and its board report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -137,20 +122,6 @@ where
         None => BTreeMap::new(),
     };
     audit_issues(wf, &issues, &events, as_of)
-}
-
-/// [`audit_export`] from JSON values (an array of issues, an object of events by iid).
-#[deprecated(
-    since = "0.1.1",
-    note = "use `audit_export_from(wf, &issues, events.as_ref(), as_of)`"
-)]
-pub fn audit_export_value(
-    wf: &Workflow,
-    issues: serde_json::Value,
-    events: Option<serde_json::Value>,
-    as_of: DateTime<Utc>,
-) -> Result<AuditRun, GitlabError> {
-    audit_export_from(wf, &issues, events.as_ref(), as_of)
 }
 
 /// The audit and board of an export once read: the issues (as [`super::read_issues`] gives
@@ -213,15 +184,6 @@ pub struct IssueCheck {
 /// ```
 pub fn check_issue(wf: &Workflow, json: &str) -> Result<IssueCheck, GitlabError> {
     check_read(wf, super::read_issue(json, wf.config()))
-}
-
-/// [`check_issue`] from a JSON value.
-#[deprecated(since = "0.1.1", note = "use `check_issue_from(wf, &value)`")]
-pub fn check_issue_value(
-    wf: &Workflow,
-    value: serde_json::Value,
-) -> Result<IssueCheck, GitlabError> {
-    check_issue_from(wf, &value)
 }
 
 /// [`check_issue`] from any serde deserializer (a JSON value, a binding's objects).
@@ -308,15 +270,6 @@ pub fn request_from_json(
 ) -> Result<crate::Request, GitlabError> {
     // The text is read once; the value is read twice, to tell an issue from a record.
     let value: serde_json::Value = read_text("request", text)?;
-    request_from(&value, config)
-}
-
-/// A request from a JSON value: a csops request record or a GitLab REST issue.
-#[deprecated(since = "0.1.1", note = "use `request_from(&value, config)`")]
-pub fn request_from_value(
-    value: serde_json::Value,
-    config: &crate::Config,
-) -> Result<crate::Request, GitlabError> {
     request_from(&value, config)
 }
 

@@ -162,12 +162,6 @@ where
     hook_from_raw(raw)
 }
 
-/// Reads an Issue Hook payload (a JSON value).
-#[deprecated(since = "0.1.1", note = "use `read_webhook_from(&value)`")]
-pub fn read_webhook_value(value: serde_json::Value) -> Result<IssueHook, GitlabError> {
-    read_webhook_from(&value)
-}
-
 /// A payload's `object_kind` alone.
 #[derive(Deserialize)]
 struct KindOnly {

@@ -43,17 +43,14 @@ pub use audit::{
     AuditRule, AuditSummary, BatchAudit, IssueAudit, Reconstruction, Violation, audit_batch,
     reconstruct, reconstruct_json,
 };
-#[allow(deprecated)]
 pub use export::{
-    AuditRun, BoardInput, ExportReport, IssueCheck, audit_export, audit_export_from,
-    audit_export_value, audit_issues, board_report_json, check_issue, check_issue_from,
-    check_issue_value, read_label_events_by_issue, read_label_events_by_issue_from,
-    read_label_events_by_issue_value, request_from, request_from_json, request_from_value,
+    AuditRun, BoardInput, IssueCheck, audit_export, audit_export_from, audit_issues,
+    board_report_json, check_issue, check_issue_from, read_label_events_by_issue,
+    read_label_events_by_issue_from, request_from, request_from_json,
 };
-#[allow(deprecated)]
 pub use hook::{
     IssueHook, WebhookDecision, apply_webhook, decide_webhook, decide_webhook_with_events,
-    read_webhook, read_webhook_from, read_webhook_value,
+    read_webhook, read_webhook_from,
 };
 pub use parallel::{reconstruct_all_json, reconstruct_issues_json};
 
@@ -424,12 +421,6 @@ where
     issue.into_request(config)
 }
 
-/// Reads one REST issue object (a JSON value) as a request.
-#[deprecated(since = "0.1.1", note = "use `read_issue_from(&value, config)`")]
-pub fn read_issue_value(value: serde_json::Value, config: &Config) -> Result<Request, GitlabError> {
-    read_issue_from(&value, config)
-}
-
 /// What a list of issues read as: the requests in order (managed or not), the issues whose
 /// workflow state is undecided, and each entry that did not read (its error names its
 /// position).
@@ -492,12 +483,6 @@ where
     }
     let list = read("issues", None, de)?;
     Ok(requests_of_values(list, &taxonomy, &config.routing))
-}
-
-/// [`read_issues`] from a JSON value (an array).
-#[deprecated(since = "0.1.1", note = "use `read_issues_from(&value, config)`")]
-pub fn read_issues_value(value: serde_json::Value, config: &Config) -> Result<Issues, GitlabError> {
-    read_issues_from(&value, config)
 }
 
 /// The configuration's taxonomy, compiled once per call (an invalid one is the error).
@@ -612,12 +597,6 @@ where
         return Ok(events);
     }
     events_of_values(read("label events", None, de)?)
-}
-
-/// [`read_label_events`] from a JSON value (an array).
-#[deprecated(since = "0.1.1", note = "use `read_label_events_from(&value)`")]
-pub fn read_label_events_value(value: serde_json::Value) -> Result<Vec<LabelEvent>, GitlabError> {
-    read_label_events_from(&value)
 }
 
 /// Each event read on its own: the first bad one is named by position.

@@ -166,7 +166,7 @@ impl Retention {
         }
     }
 
-    /// The metric of a movement given piece by piece ([`ArrMovement::from_parts`]).
+    /// The metric of a movement given piece by piece ([`ArrMovement::for_metric`]).
     ///
     /// ```
     /// use csops_core::metrics::Retention;
@@ -237,26 +237,6 @@ impl ArrMovement {
             contraction: contraction.unwrap_or(0.0),
             churned: churned.unwrap_or(0.0),
         })
-    }
-
-    /// [`ArrMovement::for_metric`] with the metric by its name (`"grr"`, else NRR).
-    #[deprecated(
-        since = "0.1.1",
-        note = "use `ArrMovement::for_metric(Retention::Net | Retention::Gross, …)`"
-    )]
-    pub fn from_parts(
-        metric: &'static str,
-        start_arr: f64,
-        expansion: Option<f64>,
-        contraction: Option<f64>,
-        churned: Option<f64>,
-    ) -> Result<ArrMovement, MetricsError> {
-        let retention = if metric == "grr" {
-            Retention::Gross
-        } else {
-            Retention::Net
-        };
-        ArrMovement::for_metric(retention, start_arr, expansion, contraction, churned)
     }
 }
 

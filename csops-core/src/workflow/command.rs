@@ -510,12 +510,6 @@ impl Command {
         }
     }
 
-    /// Reads a command from a JSON value.
-    #[deprecated(since = "0.1.1", note = "use `Command::read(&value)`")]
-    pub fn from_value(value: serde_json::Value) -> Result<Command, CommandError> {
-        Command::read(&value)
-    }
-
     /// The command as JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()

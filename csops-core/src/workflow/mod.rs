@@ -206,12 +206,6 @@ impl Workflow {
         self.load_record(request::read_record(de)?)
     }
 
-    /// [`Workflow::load_request`] from a JSON value.
-    #[deprecated(since = "0.1.1", note = "use `Workflow::load(&value)`")]
-    pub fn load_value(&self, value: serde_json::Value) -> Result<Request, RequestError> {
-        self.load(&value)
-    }
-
     /// Builds a request from its record with this workflow's configuration.
     pub fn load_record(&self, record: RequestRecord) -> Result<Request, RequestError> {
         Request::from_record_parts(

@@ -220,7 +220,8 @@ where
 ///
 /// The workflow state is derived from the labels when the request is loaded, and kept in step
 /// with them by every accepted transition. Load it with the configuration the workflow uses
-/// ([`Request::from_json_with`]); [`Request::from_json`] and serde use the default one.
+/// ([`crate::Workflow::load_request`], or [`Request::from_json_with`]); [`Request::from_json`]
+/// and serde use the default one.
 ///
 /// ```
 /// use csops_core::{Request, State};
@@ -363,7 +364,11 @@ impl Request {
     /// Loads a request from JSON with a configuration (its taxonomy and routing). To load many,
     /// [`crate::Workflow::load_request`] compiles the configuration once.
     pub fn from_json_with(text: &str, config: &Config) -> Result<Request, RequestError> {
-        Request::from_record(record_from_json(text)?, config)
+        Request::from_record_parts(
+            record_from_json(text)?,
+            &config.taxonomy()?,
+            &config.routing,
+        )
     }
 
     fn from_default_record(record: RequestRecord) -> Result<Request, RequestError> {
@@ -392,33 +397,16 @@ impl Request {
         Request::from_default_record(read_record(de)?)
     }
 
-    /// Loads a request from any serde deserializer with a configuration.
+    /// Loads a request from any serde deserializer (JSON text through
+    /// `serde_json::Deserializer::from_str`, a JSON value, a binding's objects) with a
+    /// configuration (its taxonomy and routing). To load many, [`crate::Workflow::load`]
+    /// compiles the configuration once.
     pub fn read_with<'de, D>(de: D, config: &Config) -> Result<Request, RequestError>
     where
         D: serde::Deserializer<'de>,
         D::Error: std::fmt::Display,
     {
-        Request::from_record(read_record(de)?, config)
-    }
-
-    /// Loads a request from a JSON value with the default configuration.
-    #[deprecated(since = "0.1.1", note = "use `Request::read(&value)`")]
-    pub fn from_value(value: serde_json::Value) -> Result<Request, RequestError> {
-        Request::read(&value)
-    }
-
-    /// Loads a request from a JSON value with a configuration.
-    #[deprecated(since = "0.1.1", note = "use `Request::read_with(&value, config)`")]
-    pub fn from_value_with(
-        value: serde_json::Value,
-        config: &Config,
-    ) -> Result<Request, RequestError> {
-        Request::read_with(&value, config)
-    }
-
-    /// Builds a request from its record, checking it.
-    pub fn from_record(record: RequestRecord, config: &Config) -> Result<Request, RequestError> {
-        Request::from_record_parts(record, &config.taxonomy()?, &config.routing)
+        Request::from_record_parts(read_record(de)?, &config.taxonomy()?, &config.routing)
     }
 
     pub(crate) fn from_record_parts(
@@ -689,7 +677,7 @@ impl Serialize for Request {
     }
 }
 
-/// Deserializes with the default configuration (use [`Request::from_json_with`] for another).
+/// Deserializes with the default configuration (use [`Request::read_with`] for another).
 impl<'de> Deserialize<'de> for Request {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let record = RequestRecord::deserialize(d)?;

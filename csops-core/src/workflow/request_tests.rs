@@ -6,7 +6,7 @@ fn load(json: &str) -> Result<Request, RequestError> {
 }
 
 #[test]
-fn from_value_is_from_value_with_the_default_configuration() {
+fn read_is_read_with_the_default_configuration() {
     let good = serde_json::json!({"id": 1, "author": "a", "labels": ["CSOps", "csops::in-process", "Gainsight"],
                                   "assignee": "o", "created_at": "2026-01-01T00:00:00Z"});
     let bad = serde_json::json!({"id": 2, "author": "a", "labels": ["CSOps::Triage", "CSOps::Blocked"],
@@ -121,8 +121,8 @@ fn bad_requests_name_the_field() {
 fn an_invalid_hand_built_config_is_reported_not_replaced() {
     let mut cfg = Config::default();
     cfg.sla.untriaged_days = 0;
-    let e = Request::from_json_with(
-        r#"{"id":1,"author":"a","created_at":"2026-01-01T00:00:00Z"}"#,
+    let e = Request::read_with(
+        &serde_json::json!({"id":1,"author":"a","created_at":"2026-01-01T00:00:00Z"}),
         &cfg,
     )
     .unwrap_err();

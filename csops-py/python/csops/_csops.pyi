@@ -8,7 +8,7 @@ __all__ = [
     "nps", "csat", "nrr", "grr", "logo_churn", "license_utilization", "smau", "Maturity", "CAPABILITIES", "Segmentation", "capacity_plan", "Journey", "Scorecard", "HealthScore",
     "CsopsError", "LabelError", "ConfigError", "InputError", "TransitionRejected", "Rejection",
     "STATES", "REJECTION_KINDS", "COMMAND_TYPES", "WORKSTREAMS", "__version__",
-    "Issues", "ReadIssues", "LabelEvent", "Violation", "Reconstruction", "IssueHook", "WebhookDecision", "BoardReport", "AuditRun",
+    "Issues", "LabelEvent", "Violation", "Reconstruction", "IssueHook", "WebhookDecision", "BoardReport", "AuditRun",
     "gitlab_read_issue", "gitlab_read_issues", "gitlab_read_label_events", "gitlab_read_webhook", "gitlab_reconstruct",
     "gitlab_reconstruct_all",
     "gitlab_audit", "gitlab_check_issue", "board_report",
@@ -399,7 +399,6 @@ class Issues:
     def __eq__(self, other: object, /) -> bool: ...
 
 
-ReadIssues = Issues
 
 @final
 class LabelEvent:
@@ -496,9 +495,6 @@ class WebhookDecision:
     def from_state(self) -> str: ...
     @property
     def state(self) -> str: ...
-    @property
-    def to_state(self) -> str:
-        """Deprecated: `state`."""
 
     @property
     def command(self) -> str | None: ...

@@ -67,12 +67,3 @@ __all__ = [
     "reconstruct_all",
 ]
 
-
-def __getattr__(name: str) -> object:
-    """The former names, kept for one release with a DeprecationWarning."""
-    if name == "ReadIssues":
-        import warnings
-
-        warnings.warn("csops.gitlab.ReadIssues is now csops.gitlab.Issues", DeprecationWarning, stacklevel=2)
-        return Issues
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

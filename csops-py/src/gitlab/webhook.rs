@@ -180,18 +180,6 @@ core_backed!(WebhookDecision, "decision", {
         self.inner.to.as_str()
     }
 
-    /// The former name of `state`, kept for one release (a DeprecationWarning).
-    #[getter]
-    fn to_state(&self, py: Python<'_>) -> PyResult<&'static str> {
-        PyErr::warn(
-            py,
-            &py.get_type::<pyo3::exceptions::PyDeprecationWarning>(),
-            c"WebhookDecision.to_state is now WebhookDecision.state",
-            1,
-        )?;
-        Ok(self.state())
-    }
-
     /// The command of the table the move is (None when the table has no such move).
     #[getter]
     fn command(&self) -> Option<&'static str> {
