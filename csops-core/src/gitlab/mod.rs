@@ -36,8 +36,6 @@ mod hook;
 mod parallel;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod wild_tests;
 
 pub use audit::{
     AuditRule, AuditSummary, BatchAudit, IssueAudit, Reconstruction, Violation, audit_batch,

@@ -1,7 +1,7 @@
 //! Bands (SPEC §10): a score's band by the scorecard's edges, the hysteresis that keeps an
 //! account in its previous band near an edge, and the vetoes that force a band.
 
-use super::kernel::*;
+use super::rows::*;
 use super::*;
 
 /// The band code of a score without hysteresis.

@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 
 use super::bands;
-use super::kernel::{self, Columns, NOT_APPLICABLE, Out, PRESENT, STALE, Scratch};
+use super::kernel;
+use super::rows::{Columns, NOT_APPLICABLE, Out, PRESENT, STALE, Scratch};
 use super::{
     BandChange, Contribution, GroupScore, HealthError, HealthScore, MeasureStatus, Observation,
     Override, Previous, Raw, ScoreContext, Scorecard, Trend, UNKNOWN, UNKNOWN_CODE, UnknownReason,

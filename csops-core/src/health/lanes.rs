@@ -12,7 +12,7 @@ use pulp::Simd;
 use smallvec::SmallVec;
 
 use super::bands::Bands;
-use super::kernel::Columns;
+use super::rows::Columns;
 use super::{CompiledScheme, CompiledWhen, MissingPolicy, Scorecard, UNKNOWN_CODE};
 
 /// Whether rows `rows` of plan `plan` can be scored here: no measure that applies has dates.

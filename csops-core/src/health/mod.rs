@@ -70,6 +70,8 @@ mod kernel;
 mod lanes;
 mod outputs;
 mod passes;
+mod row_checks;
+mod rows;
 mod spec;
 mod validation;
 

@@ -3,9 +3,10 @@
 //! chunks with dated values run them ([`super::kernel::score_chunk`] decides); the common chunk
 //! runs the same operations fused in [`super::lanes`].
 
-use super::kernel::{
-    Columns, MISSING, NOT_APPLICABLE, Out, PRESENT, STALE, Scratch, chunk_bug, fast_score,
-    first_error, freshness, linear, round_half_even,
+use super::row_checks::{chunk_bug, first_error, freshness};
+use super::rows::{
+    Columns, MISSING, NOT_APPLICABLE, Out, PRESENT, STALE, Scratch, fast_score, linear,
+    round_half_even,
 };
 use super::{CompiledScheme, HealthError, MissingPolicy, NO_DATE, Scorecard};
 

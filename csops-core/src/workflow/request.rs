@@ -686,5 +686,5 @@ impl<'de> Deserialize<'de> for Request {
 }
 
 #[cfg(test)]
-#[path = "request_tests.rs"]
+#[path = "tests/request.rs"]
 mod tests;

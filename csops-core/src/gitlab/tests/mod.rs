@@ -336,3 +336,4 @@ fn an_iid_makes_an_issue_even_when_null() {
 
 mod audit;
 mod hook;
+mod wild;

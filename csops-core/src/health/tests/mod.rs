@@ -85,10 +85,10 @@ fn default_scorecard_is_the_handbooks_model() {
     // user engagement: red < 50 % <= yellow < 80 % <= green
     let ue = card.measure_index("user_engagement").expect("measure");
     let scheme = &card.measures[ue].scheme;
-    assert_eq!(kernel::measure_score(scheme, 49.9), Ok(0.0));
-    assert_eq!(kernel::measure_score(scheme, 50.0), Ok(50.0));
-    assert_eq!(kernel::measure_score(scheme, 79.9), Ok(50.0));
-    assert_eq!(kernel::measure_score(scheme, 80.0), Ok(100.0));
+    assert_eq!(rows::measure_score(scheme, 49.9), Ok(0.0));
+    assert_eq!(rows::measure_score(scheme, 50.0), Ok(50.0));
+    assert_eq!(rows::measure_score(scheme, 79.9), Ok(50.0));
+    assert_eq!(rows::measure_score(scheme, 80.0), Ok(100.0));
     // The JSON form reads back to the same scorecard.
     assert_eq!(Scorecard::from_json(&card.to_json()), Ok(card));
 }
@@ -419,8 +419,8 @@ fn band_edge_rules() {
     let th = with(|v| v["groups"][0]["measures"][1]["scheme"]["edge"] = "upper_inclusive".into())
         .expect("scorecard");
     let scheme = &th.measures[1].scheme;
-    assert_eq!(kernel::measure_score(scheme, 50.0), Ok(0.0));
-    assert_eq!(kernel::measure_score(scheme, 50.1), Ok(50.0));
+    assert_eq!(rows::measure_score(scheme, 50.0), Ok(0.0));
+    assert_eq!(rows::measure_score(scheme, 50.1), Ok(50.0));
 }
 
 #[test]
