@@ -149,10 +149,11 @@ def test_as_of_defaults_to_now_in_utc_and_takes_a_date() -> None:
     assert json.loads(ok("audit", EXPORT, "--json", "--as-of", "2026-03-16"))["audit"]["as_of"] == "2026-03-16T00:00:00Z"
     assert "as of 2026-03-16 08:00 UTC" in ok("audit", EXPORT, "--as-of", "2026-03-16T09:00:00+01:00")
     assert "as of 2026-03-16 09:00 UTC" in ok("audit", EXPORT, "--as-of", "2026-03-16 09:00")  # no zone: UTC
-    # Other ISO forms Python would read are no time a lead means.
+    # Other ISO forms Python would read are no time a lead means: the library's message, as the
+    # option's usage error.
     for other in ("20260316", "2026-W12", "2026-075"):
         p = run("audit", EXPORT, "--as-of", other)
-        assert p.returncode == 2 and "is not a time: give one like 2026-03-16T09:00:00Z" in p.stderr, p.stderr
+        assert p.returncode == 2 and f'argument --as-of: "{other}" is not a time like ' in p.stderr, p.stderr
 
 
 def test_progress_goes_to_stderr_when_asked_for_only() -> None:
@@ -165,7 +166,7 @@ def test_progress_goes_to_stderr_when_asked_for_only() -> None:
 def test_audit_errors_name_the_input() -> None:
     assert refused("audit", ROOT / "no-such-export") == f"csops: {ROOT / 'no-such-export'}: no such folder\n"
     err = refused("audit", EXPORT, "--as-of", "yesterday")
-    assert "argument --as-of: 'yesterday' is not a time" in err
+    assert 'argument --as-of: "yesterday" is not a time' in err
     err = refused("audit", EXPORT, "--as-ov", AS_OF)
     assert "unrecognized arguments: --as-ov" in err
     assert "invalid choice: 'audits'" in refused("audits", EXPORT)
@@ -266,6 +267,37 @@ def test_diagram_config_errors(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text("x = \n")
     assert refused("diagram", "--config", "config.toml", cwd=tmp_path).startswith("csops: config.toml: ")
     assert refused("diagram", "--config", "nope.json", cwd=tmp_path) == "csops: nope.json: no such file\n"
+
+
+def test_a_quoted_label_is_never_split_across_lines() -> None:
+    """The messages name labels in quotes ("CS Ops::Awaiting Feedback", ~"CSOps::In Process"):
+    wrapped in the anomalies table or under Why, each label stays whole on one line."""
+    for folder, as_of in ((EXPORT, AS_OF), (WILD, WILD_AS_OF)):
+        out = ok("audit", folder, "--as-of", as_of, "--why")
+        data = json.loads(ok("audit", folder, "--as-of", as_of, "--json"))
+        messages = [a["message"] for a in data["board"]["anomalies"]]
+        messages += [v["message"] for i in data["audit"]["issues"] for v in i["violations"]]
+        labels = {q for m in messages for q in re.findall(r'~?"[^"]*"', m)}
+        assert '"CS Ops::Awaiting Feedback"' in labels  # a label with a space, which could break
+        lines = section(out, "Why") + section(out, "Anomalies")
+        for line in lines:
+            # A label that starts on a line ends on it.
+            assert line.count('"') % 2 == 0, line
+        for label in labels:
+            assert any(label in line for line in lines), label
+        check_readable(out)
+
+
+def test_a_quoted_label_is_one_unit_even_in_a_narrow_column() -> None:
+    from csops.cli.output import Prose
+
+    text = 'carries "CS Ops::Awaiting Feedback" and ~"CSOps::In Process" now'
+    for width in range(8, 40):
+        lines = Prose.of(text).lines(width)
+        assert " ".join(lines) == text
+        assert all(line.count('"') % 2 == 0 for line in lines), (width, lines)
+    # A unit wider than the column is alone on its line (rich folds it there).
+    assert Prose.of(text).lines(10)[1] == '"CS Ops::Awaiting Feedback"'
 
 
 def test_help_says_what_the_files_look_like() -> None:
