@@ -300,6 +300,108 @@ def test_a_quoted_label_is_one_unit_even_in_a_narrow_column() -> None:
     assert Prose.of(text).lines(10)[1] == '"CS Ops::Awaiting Feedback"'
 
 
+def test_paths() -> None:
+    shortest = csops.shortest_path("Triage", "InProcess")
+    assert shortest
+    expected = " → ".join([csops.title("Triage")] + [f"{csops.title(m['to'])} ({m['command']})" for m in shortest])
+    assert ok("paths", "Triage", "InProcess") == expected + "\n"
+    every = ok("paths", "Triage", "InProcess", "--all").splitlines()
+    assert "Triage → Ready for Assignment (ready) → In Process (start)" in every
+    # One path per line (a long one goes on under an indent), shortest first, as the library has them.
+    starts = [line for line in every if not line.startswith(" ")]
+    assert len(starts) == len(csops.simple_paths("Triage", "InProcess")) > 1 and starts[0] == expected
+    long = ok("paths", "Triage", "Completed", "--all")
+    check_readable(long)
+    assert all(line.startswith(("Triage → ", "    → ")) for line in long.splitlines())
+    assert json.loads(ok("paths", "Triage", "InProcess", "--json")) == shortest
+    assert json.loads(ok("paths", "Triage", "Completed", "--all", "--json")) == csops.simple_paths("Triage", "Completed")
+    # No way: said, and not an error.
+    assert csops.shortest_path("Completed", "New") is None
+    assert ok("paths", "Completed", "New") == "no way from Completed to New\n"
+    assert json.loads(ok("paths", "Completed", "New", "--json")) is None
+
+
+def test_paths_of_an_unknown_state_is_the_librarys_error() -> None:
+    with pytest.raises(csops.InputError) as e:
+        csops.shortest_path("Doing", "Completed")
+    assert refused("paths", "Doing", "Completed") == f"csops: {e.value}\n"
+    assert "the following arguments are required: TO" in refused("paths", "Triage")
+
+
+REQUEST = {"id": 101, "author": "rita", "title": "Onboarding CTA rule", "assignee": "omar", "weight": 3,
+           "labels": ["CSOps", "Gainsight", "CSOps::In_Process"], "created_at": "2026-01-05T09:00:00Z"}
+AT = "2026-01-06T10:00:00Z"
+
+
+def choices_folder(tmp_path: Path) -> list[dict[str, Any]]:
+    """request.json and directory.json in `tmp_path`; the library's choices for omar at AT."""
+    (tmp_path / "request.json").write_text(json.dumps(REQUEST))
+    (tmp_path / "directory.json").write_text((EXPORT / "directory.json").read_text())
+    wf = csops.Workflow(directory=json.loads((EXPORT / "directory.json").read_text()))
+    return wf.choices(wf.load_request(REQUEST), actor="omar", at=AT)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_choices_lists_the_open_commands_first_then_what_stands_in_the_way(tmp_path: Path) -> None:
+    expected = choices_folder(tmp_path)
+    assert any(c["open"] for c in expected) and any(not c["open"] for c in expected)
+    out = ok("choices", "request.json", "--directory", "directory.json", "--actor", "omar", "--at", AT, cwd=tmp_path)
+    check_readable(out)
+    assert out.splitlines()[0] == 'Request 101 "Onboarding CTA rule", in In Process: what omar may do at 2026-01-06 10:00 UTC'
+    opened, closed = section(out, "Open ("), section(out, "Closed (")
+    assert out.index("Open (") < out.index("Closed (")
+    for c in expected:
+        rows = opened if c["open"] else closed
+        row = next(line for line in rows if line.split()[:1] == [c["command"]])
+        assert csops.title(c["to"]) in row
+        if c["open"]:  # what it must carry, by name
+            carried = flat(" ".join(rows[rows.index(row):]))
+            assert all(i["missing"] in carried for i in c["inputs"]), (c, row)
+        else:  # every rule in the way, in the library's words
+            assert all(flat(u["rule"]) in flat("\n".join(closed)) for u in c["unmet"]), c
+    carried = next(line for line in opened if line.split()[0] == "request_review")
+    assert carried.endswith("reviewer, summary")
+    assert json.loads(ok("choices", "request.json", "--directory", "directory.json", "--actor", "omar",
+                         "--at", AT, "--json", cwd=tmp_path)) == expected
+
+
+def test_choices_at_a_time_and_by_default_now(tmp_path: Path) -> None:
+    choices_folder(tmp_path)
+    args = ("choices", "request.json", "--directory", "directory.json", "--actor", "omar", "--json")
+    # Before the request was made nothing is open: the time is the library's rule (invalid_time).
+    early = json.loads(ok(*args, "--at", "2025-12-01", cwd=tmp_path))
+    assert early and not any(c["open"] for c in early)
+    assert all(any(u["kind"] == "invalid_time" for u in c["unmet"]) for c in early)
+    now = json.loads(ok(*args, cwd=tmp_path))
+    assert any(c["open"] for c in now) and not any(u["kind"] == "invalid_time" for c in now for u in c["unmet"])
+    assert "Default: now, in UTC" in ok("choices", "--help")
+
+
+def test_choices_errors_name_the_input(tmp_path: Path) -> None:
+    choices_folder(tmp_path)
+    base = ("--directory", "directory.json", "--actor", "omar")
+    assert refused("choices", "nope.json", *base, cwd=tmp_path) == "csops: nope.json: no such file\n"
+    (tmp_path / "list.json").write_text("[]")
+    assert refused("choices", "list.json", *base, cwd=tmp_path).startswith(
+        "csops: list.json: expected an object of a request's fields, found a list")
+    (tmp_path / "bad.json").write_text(json.dumps({"id": 1, "created_at": AT}))
+    err = refused("choices", "bad.json", *base, cwd=tmp_path)
+    assert err.startswith("csops: bad.json: ") and "author" in err
+    (tmp_path / "roles.json").write_text('{"lena": ["wizard"]}')
+    err = refused("choices", "request.json", "--directory", "roles.json", "--actor", "omar", cwd=tmp_path)
+    assert err.startswith("csops: roles.json: ") and '"wizard"' in err
+    (tmp_path / "config.toml").write_text("x = \n")
+    assert refused("choices", "request.json", *base, "--config", "config.toml", cwd=tmp_path).startswith(
+        "csops: config.toml: ")
+    assert 'argument --at: "soon" is not a time' in refused("choices", "request.json", *base, "--at", "soon",
+                                                            cwd=tmp_path)
+    assert "the following arguments are required: --directory" in refused(
+        "choices", "request.json", "--actor", "omar", cwd=tmp_path)
+
+
 def test_help_says_what_the_files_look_like() -> None:
     top = ok("--help")
     assert all(f"python -m csops {c}" in top for c in ("audit FOLDER", "score BOOK", "diagram"))
@@ -308,14 +410,24 @@ def test_help_says_what_the_files_look_like() -> None:
                                     "workstream_lead:<Workstream>", "Default: now, in UTC"))
     assert "days_since_last_touch" in ok("score", "--help") and "--segment-column" in ok("score", "--help")
     assert "JSON or TOML" in ok("diagram", "--help")
+    assert all(f"python -m csops {c}" in top for c in ("paths FROM TO", "choices REQUEST"))
+    assert "example: python -m csops paths " in ok("paths", "--help")
+    assert "example: python -m csops choices " in ok("choices", "--help")
+    for command in ("audit", "score", "diagram", "paths", "choices"):
+        assert all(columns(line) <= 100 for line in ok(command, "--help").splitlines()), command
     assert "the following arguments are required: COMMAND" in refused()
 
 
 def test_the_readme_commands_run(tmp_path: Path) -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"## From the command line\n.*?```sh\n(.*?)```", text, re.S)
-    assert block
+    section = re.search(r"## From the command line\n(.*?)\n## ", text, re.S)
+    assert section
+    block = re.search(r"```sh\n(.*?)```", section[1], re.S)
+    request = re.search(r"`request.json`.*?```json\n(.*?)```", section[1], re.S)  # the file choices reads
+    assert block and request
+    (tmp_path / "request.json").write_text(request[1], encoding="utf-8")
     commands = [shlex.split(line, comments=True) for line in block[1].splitlines() if line.strip()]
-    assert [c[:3] for c in commands] == [["python", "-m", "csops"]] * 3
+    assert [c[:4] for c in commands] == [["python", "-m", "csops", c] for c in
+                                         ("audit", "score", "diagram", "paths", "choices")]
     for c in commands:
         ok(*[str(ROOT / a) if a.startswith("examples/") else a for a in c[3:]], cwd=tmp_path)

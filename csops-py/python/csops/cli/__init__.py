@@ -3,6 +3,8 @@
     python -m csops audit FOLDER [--as-of TIME] [--json]
     python -m csops score BOOK [--scorecard FILE] [--segment-column COL] [--as-of DATE] [-o OUT]
     python -m csops diagram [--format mermaid|dot] [--config FILE]
+    python -m csops paths FROM TO [--all] [--json]
+    python -m csops choices REQUEST --directory DIR --actor NAME [--at TIME] [--config FILE] [--json]
 
 Every rule is the library's: a command reads files (`reading`), calls `csops` and prints what
 comes back for a person to read (`output`) — states and workstreams by their display titles
@@ -10,7 +12,7 @@ comes back for a person to read (`output`) — states and workstreams by their d
 the library's names and hours. A file or value csops cannot use prints `csops: <message>` on
 stderr and exits with status 2, as argparse does for a mistyped command line.
 
-One module per command (`audit`, `score`, `diagram`), each with its
+One module per command (`audit`, `score`, `diagram`, `paths`, `choices`), each with its
 `register(subparsers)` and its `run(args)`; this one assembles the parser and runs a command.
 """
 
@@ -22,12 +24,12 @@ import sys
 from typing import Callable, Sequence
 
 import csops
-from csops.cli import audit, diagram, score
+from csops.cli import audit, choices, diagram, paths, score
 from csops.cli.output import PROG
 from csops.cli.reading import InputProblem
 
 USAGE_ERROR = 2
-COMMANDS = (audit, score, diagram)
+COMMANDS = (audit, score, diagram, paths, choices)
 
 DESCRIPTION = f"""\
 csops, the CS Ops engine, from the command line.
@@ -35,6 +37,8 @@ csops, the CS Ops engine, from the command line.
   {PROG} audit FOLDER      audit a GitLab export: who broke the process, and the board
   {PROG} score BOOK        health-score a book of accounts (.csv or .parquet)
   {PROG} diagram           the workflow as a Mermaid or Graphviz (DOT) diagram
+  {PROG} paths FROM TO     the ways from one state to another, each move with its command
+  {PROG} choices REQUEST   what a person may do with a request now, and what is in the way
 
 `{PROG} COMMAND --help` says what each command reads. A file or value csops cannot use
 prints `csops: <message>` on stderr and exits with status 2."""
