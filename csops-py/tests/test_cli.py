@@ -418,6 +418,32 @@ def test_help_says_what_the_files_look_like() -> None:
     assert "the following arguments are required: COMMAND" in refused()
 
 
+def test_diagram_help_points_at_the_installed_package_not_a_source_file() -> None:
+    text = ok("diagram", "--help")
+    assert ".rs" not in text and "csops-core" not in text
+    shown = 'python -c "import csops; print(csops.Workflow({}).config)"'
+    assert shown in text and "JSON or TOML" in text
+    # The command it gives prints the configuration's sections, and the help names each one.
+    printed = subprocess.run(shlex.split(shown.replace("python", shlex.quote(sys.executable), 1)),
+                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": PACKAGE_DIR})
+    assert printed.returncode == 0 and printed.stdout.startswith("{")
+    sections = list(csops.Workflow(directory={}).config)
+    assert sections and all(f"'{s}'" in printed.stdout and s in text for s in sections)
+
+
+def test_a_misspelt_option_gets_its_commands_usage_and_a_suggestion() -> None:
+    err = refused("audit", EXPORT, "--asof", "2026-03-16")
+    assert err.startswith("usage: python -m csops audit "), err
+    assert "python -m csops audit: error: unrecognized arguments: --asof 2026-03-16; did you mean --as-of?" in err
+    assert "did you mean --as-of?" in refused("audit", EXPORT, "--asof=2026-03-16")
+    # Whichever error argparse meets first: here the option it required is missing.
+    err = refused("choices", "request.json", "--directory", "d.json", "--actr", "omar")
+    assert err.startswith("usage: python -m csops choices ") and "did you mean --actor?" in err
+    # Nothing is suggested when nothing is close.
+    err = refused("paths", "Triage", "New", "--zzz")
+    assert err.startswith("usage: python -m csops paths ") and "did you mean" not in err
+
+
 def test_the_readme_commands_run(tmp_path: Path) -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = re.search(r"## From the command line\n(.*?)\n## ", text, re.S)

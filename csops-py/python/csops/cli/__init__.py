@@ -19,9 +19,10 @@ One module per command (`audit`, `score`, `diagram`, `paths`, `choices`), each w
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
-from typing import Callable, Sequence
+from typing import Callable, NoReturn, Sequence
 
 import csops
 from csops.cli import audit, choices, diagram, paths, score
@@ -44,19 +45,54 @@ csops, the CS Ops engine, from the command line.
 prints `csops: <message>` on stderr and exits with status 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+class CommandParser(argparse.ArgumentParser):
+    """A command's parser, whose usage errors name the option a mistyped one may have meant:
+    `audit FOLDER --asof 2026-03-16` is answered with the audit's usage and "did you mean
+    --as-of?", whichever error argparse found first (an unknown option, a missing one)."""
+
+    typed: Sequence[str] = ()  # the command line as given, set by `parse`
+
+    def error(self, message: str) -> NoReturn:
+        known = list(self._option_string_actions)
+        meant: list[str] = []
+        for token in self.typed:
+            if token == "--":  # what follows is positional
+                break
+            option = token.split("=", 1)[0]
+            if option.startswith("-") and option not in known:
+                meant += difflib.get_close_matches(option, known, n=1)
+        hint = f"; did you mean {' or '.join(dict.fromkeys(meant))}?" if meant else ""
+        super().error(message + hint)
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, CommandParser]]:
+    """The parser, and each command's own parser by its name."""
     ap = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, allow_abbrev=False,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--version", action="version", version=f"csops {csops.__version__}")
-    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=CommandParser)
     for command in COMMANDS:
         command.register(sub)
-    return ap
+    return ap, {name: p for name, p in sub.choices.items() if isinstance(p, CommandParser)}
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line read, or argparse's usage error (exit status 2). An option a command
+    does not have is answered with that command's usage, not the top-level one (argparse's
+    own), and with the option it may have meant."""
+    typed = list(sys.argv[1:] if argv is None else argv)
+    ap, commands = build_parser()
+    for command in commands.values():
+        command.typed = typed
+    args, extra = ap.parse_known_args(typed)
+    if extra:
+        commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs one command; returns its exit status (0, or 2 for a file or value csops cannot use)."""
-    args = build_parser().parse_args(argv)  # a mistyped command line exits 2 with argparse's message
+    args = parse(argv)
     command: Callable[[argparse.Namespace], int] = args.run
     try:
         return command(args)

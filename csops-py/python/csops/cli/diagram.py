@@ -10,8 +10,11 @@ from csops.cli.output import PROG
 from csops.cli.reading import read_config, workflow
 
 EPILOG = f"""\
---config FILE is a csops configuration in JSON or TOML (labels, routing, review policy, SLAs;
-the format is documented in csops-core/src/config.rs); without it, the compiled-in default.
+--config FILE is a csops configuration in JSON or TOML with any of the sections labels,
+routing, review and sla; without it, the built-in default. The sections and their defaults,
+as a dict, are printed by
+  python -c "import csops; print(csops.Workflow({{}}).config)"
+and a file holding some of them changes only those.
 Paste Mermaid into a Markdown ```mermaid block; render DOT with `dot -Tsvg`.
 
 example: {PROG} diagram --format dot | dot -Tsvg > workflow.svg"""
@@ -24,7 +27,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     diagram.add_argument("--format", choices=("mermaid", "dot"), default="mermaid",
                          help="mermaid (default) or dot (Graphviz)")
-    diagram.add_argument("--config", metavar="FILE", help="a csops configuration, JSON or TOML")
+    diagram.add_argument("--config", metavar="FILE", help="a csops configuration, JSON or TOML (below)")
     diagram.set_defaults(run=run)
     return diagram
 
