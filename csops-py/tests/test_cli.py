@@ -149,10 +149,11 @@ def test_as_of_defaults_to_now_in_utc_and_takes_a_date() -> None:
     assert json.loads(ok("audit", EXPORT, "--json", "--as-of", "2026-03-16"))["audit"]["as_of"] == "2026-03-16T00:00:00Z"
     assert "as of 2026-03-16 08:00 UTC" in ok("audit", EXPORT, "--as-of", "2026-03-16T09:00:00+01:00")
     assert "as of 2026-03-16 09:00 UTC" in ok("audit", EXPORT, "--as-of", "2026-03-16 09:00")  # no zone: UTC
-    # Other ISO forms Python would read are no time a lead means.
+    # Other ISO forms Python would read are no time a lead means: the library's message, as the
+    # option's usage error.
     for other in ("20260316", "2026-W12", "2026-075"):
         p = run("audit", EXPORT, "--as-of", other)
-        assert p.returncode == 2 and "is not a time: give one like 2026-03-16T09:00:00Z" in p.stderr, p.stderr
+        assert p.returncode == 2 and f'argument --as-of: "{other}" is not a time like ' in p.stderr, p.stderr
 
 
 def test_progress_goes_to_stderr_when_asked_for_only() -> None:
@@ -165,7 +166,7 @@ def test_progress_goes_to_stderr_when_asked_for_only() -> None:
 def test_audit_errors_name_the_input() -> None:
     assert refused("audit", ROOT / "no-such-export") == f"csops: {ROOT / 'no-such-export'}: no such folder\n"
     err = refused("audit", EXPORT, "--as-of", "yesterday")
-    assert "argument --as-of: 'yesterday' is not a time" in err
+    assert 'argument --as-of: "yesterday" is not a time' in err
     err = refused("audit", EXPORT, "--as-ov", AS_OF)
     assert "unrecognized arguments: --as-ov" in err
     assert "invalid choice: 'audits'" in refused("audits", EXPORT)
@@ -268,6 +269,139 @@ def test_diagram_config_errors(tmp_path: Path) -> None:
     assert refused("diagram", "--config", "nope.json", cwd=tmp_path) == "csops: nope.json: no such file\n"
 
 
+def test_a_quoted_label_is_never_split_across_lines() -> None:
+    """The messages name labels in quotes ("CS Ops::Awaiting Feedback", ~"CSOps::In Process"):
+    wrapped in the anomalies table or under Why, each label stays whole on one line."""
+    for folder, as_of in ((EXPORT, AS_OF), (WILD, WILD_AS_OF)):
+        out = ok("audit", folder, "--as-of", as_of, "--why")
+        data = json.loads(ok("audit", folder, "--as-of", as_of, "--json"))
+        messages = [a["message"] for a in data["board"]["anomalies"]]
+        messages += [v["message"] for i in data["audit"]["issues"] for v in i["violations"]]
+        labels = {q for m in messages for q in re.findall(r'~?"[^"]*"', m)}
+        assert '"CS Ops::Awaiting Feedback"' in labels  # a label with a space, which could break
+        lines = section(out, "Why") + section(out, "Anomalies")
+        for line in lines:
+            # A label that starts on a line ends on it.
+            assert line.count('"') % 2 == 0, line
+        for label in labels:
+            assert any(label in line for line in lines), label
+        check_readable(out)
+
+
+def test_a_quoted_label_is_one_unit_even_in_a_narrow_column() -> None:
+    from csops.cli.output import Prose
+
+    text = 'carries "CS Ops::Awaiting Feedback" and ~"CSOps::In Process" now'
+    for width in range(8, 40):
+        lines = Prose.of(text).lines(width)
+        assert " ".join(lines) == text
+        assert all(line.count('"') % 2 == 0 for line in lines), (width, lines)
+    # A unit wider than the column is alone on its line (rich folds it there).
+    assert Prose.of(text).lines(10)[1] == '"CS Ops::Awaiting Feedback"'
+
+
+def test_paths() -> None:
+    shortest = csops.shortest_path("Triage", "InProcess")
+    assert shortest
+    expected = " → ".join([csops.title("Triage")] + [f"{csops.title(m['to'])} ({m['command']})" for m in shortest])
+    assert ok("paths", "Triage", "InProcess") == expected + "\n"
+    every = ok("paths", "Triage", "InProcess", "--all").splitlines()
+    assert "Triage → Ready for Assignment (ready) → In Process (start)" in every
+    # One path per line (a long one goes on under an indent), shortest first, as the library has them.
+    starts = [line for line in every if not line.startswith(" ")]
+    assert len(starts) == len(csops.simple_paths("Triage", "InProcess")) > 1 and starts[0] == expected
+    long = ok("paths", "Triage", "Completed", "--all")
+    check_readable(long)
+    assert all(line.startswith(("Triage → ", "    → ")) for line in long.splitlines())
+    assert json.loads(ok("paths", "Triage", "InProcess", "--json")) == shortest
+    assert json.loads(ok("paths", "Triage", "Completed", "--all", "--json")) == csops.simple_paths("Triage", "Completed")
+    # No way: said, and not an error.
+    assert csops.shortest_path("Completed", "New") is None
+    assert ok("paths", "Completed", "New") == "no way from Completed to New\n"
+    assert json.loads(ok("paths", "Completed", "New", "--json")) is None
+
+
+def test_paths_of_an_unknown_state_is_the_librarys_error() -> None:
+    with pytest.raises(csops.InputError) as e:
+        csops.shortest_path("Doing", "Completed")
+    assert refused("paths", "Doing", "Completed") == f"csops: {e.value}\n"
+    assert "the following arguments are required: TO" in refused("paths", "Triage")
+
+
+REQUEST = {"id": 101, "author": "rita", "title": "Onboarding CTA rule", "assignee": "omar", "weight": 3,
+           "labels": ["CSOps", "Gainsight", "CSOps::In_Process"], "created_at": "2026-01-05T09:00:00Z"}
+AT = "2026-01-06T10:00:00Z"
+
+
+def choices_folder(tmp_path: Path) -> list[dict[str, Any]]:
+    """request.json and directory.json in `tmp_path`; the library's choices for omar at AT."""
+    (tmp_path / "request.json").write_text(json.dumps(REQUEST))
+    (tmp_path / "directory.json").write_text((EXPORT / "directory.json").read_text())
+    wf = csops.Workflow(directory=json.loads((EXPORT / "directory.json").read_text()))
+    return wf.choices(wf.load_request(REQUEST), actor="omar", at=AT)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_choices_lists_the_open_commands_first_then_what_stands_in_the_way(tmp_path: Path) -> None:
+    expected = choices_folder(tmp_path)
+    assert any(c["open"] for c in expected) and any(not c["open"] for c in expected)
+    out = ok("choices", "request.json", "--directory", "directory.json", "--actor", "omar", "--at", AT, cwd=tmp_path)
+    check_readable(out)
+    assert out.splitlines()[0] == 'Request 101 "Onboarding CTA rule", in In Process: what omar may do at 2026-01-06 10:00 UTC'
+    opened, closed = section(out, "Open ("), section(out, "Closed (")
+    assert out.index("Open (") < out.index("Closed (")
+    for c in expected:
+        rows = opened if c["open"] else closed
+        row = next(line for line in rows if line.split()[:1] == [c["command"]])
+        assert csops.title(c["to"]) in row
+        if c["open"]:  # what it must carry, by name
+            carried = flat(" ".join(rows[rows.index(row):]))
+            assert all(i["missing"] in carried for i in c["inputs"]), (c, row)
+        else:  # every rule in the way, in the library's words
+            assert all(flat(u["rule"]) in flat("\n".join(closed)) for u in c["unmet"]), c
+    carried = next(line for line in opened if line.split()[0] == "request_review")
+    assert carried.endswith("reviewer, summary")
+    assert json.loads(ok("choices", "request.json", "--directory", "directory.json", "--actor", "omar",
+                         "--at", AT, "--json", cwd=tmp_path)) == expected
+
+
+def test_choices_at_a_time_and_by_default_now(tmp_path: Path) -> None:
+    choices_folder(tmp_path)
+    args = ("choices", "request.json", "--directory", "directory.json", "--actor", "omar", "--json")
+    # Before the request was made nothing is open: the time is the library's rule (invalid_time).
+    early = json.loads(ok(*args, "--at", "2025-12-01", cwd=tmp_path))
+    assert early and not any(c["open"] for c in early)
+    assert all(any(u["kind"] == "invalid_time" for u in c["unmet"]) for c in early)
+    now = json.loads(ok(*args, cwd=tmp_path))
+    assert any(c["open"] for c in now) and not any(u["kind"] == "invalid_time" for c in now for u in c["unmet"])
+    assert "Default: now, in UTC" in ok("choices", "--help")
+
+
+def test_choices_errors_name_the_input(tmp_path: Path) -> None:
+    choices_folder(tmp_path)
+    base = ("--directory", "directory.json", "--actor", "omar")
+    assert refused("choices", "nope.json", *base, cwd=tmp_path) == "csops: nope.json: no such file\n"
+    (tmp_path / "list.json").write_text("[]")
+    assert refused("choices", "list.json", *base, cwd=tmp_path).startswith(
+        "csops: list.json: expected an object of a request's fields, found a list")
+    (tmp_path / "bad.json").write_text(json.dumps({"id": 1, "created_at": AT}))
+    err = refused("choices", "bad.json", *base, cwd=tmp_path)
+    assert err.startswith("csops: bad.json: ") and "author" in err
+    (tmp_path / "roles.json").write_text('{"lena": ["wizard"]}')
+    err = refused("choices", "request.json", "--directory", "roles.json", "--actor", "omar", cwd=tmp_path)
+    assert err.startswith("csops: roles.json: ") and '"wizard"' in err
+    (tmp_path / "config.toml").write_text("x = \n")
+    assert refused("choices", "request.json", *base, "--config", "config.toml", cwd=tmp_path).startswith(
+        "csops: config.toml: ")
+    assert 'argument --at: "soon" is not a time' in refused("choices", "request.json", *base, "--at", "soon",
+                                                            cwd=tmp_path)
+    assert "the following arguments are required: --directory" in refused(
+        "choices", "request.json", "--actor", "omar", cwd=tmp_path)
+
+
 def test_help_says_what_the_files_look_like() -> None:
     top = ok("--help")
     assert all(f"python -m csops {c}" in top for c in ("audit FOLDER", "score BOOK", "diagram"))
@@ -276,14 +410,50 @@ def test_help_says_what_the_files_look_like() -> None:
                                     "workstream_lead:<Workstream>", "Default: now, in UTC"))
     assert "days_since_last_touch" in ok("score", "--help") and "--segment-column" in ok("score", "--help")
     assert "JSON or TOML" in ok("diagram", "--help")
+    assert all(f"python -m csops {c}" in top for c in ("paths FROM TO", "choices REQUEST"))
+    assert "example: python -m csops paths " in ok("paths", "--help")
+    assert "example: python -m csops choices " in ok("choices", "--help")
+    for command in ("audit", "score", "diagram", "paths", "choices"):
+        assert all(columns(line) <= 100 for line in ok(command, "--help").splitlines()), command
     assert "the following arguments are required: COMMAND" in refused()
+
+
+def test_diagram_help_points_at_the_installed_package_not_a_source_file() -> None:
+    text = ok("diagram", "--help")
+    assert ".rs" not in text and "csops-core" not in text
+    shown = 'python -c "import csops; print(csops.Workflow({}).config)"'
+    assert shown in text and "JSON or TOML" in text
+    # The command it gives prints the configuration's sections, and the help names each one.
+    printed = subprocess.run(shlex.split(shown.replace("python", shlex.quote(sys.executable), 1)),
+                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": PACKAGE_DIR})
+    assert printed.returncode == 0 and printed.stdout.startswith("{")
+    sections = list(csops.Workflow(directory={}).config)
+    assert sections and all(f"'{s}'" in printed.stdout and s in text for s in sections)
+
+
+def test_a_misspelt_option_gets_its_commands_usage_and_a_suggestion() -> None:
+    err = refused("audit", EXPORT, "--asof", "2026-03-16")
+    assert err.startswith("usage: python -m csops audit "), err
+    assert "python -m csops audit: error: unrecognized arguments: --asof 2026-03-16; did you mean --as-of?" in err
+    assert "did you mean --as-of?" in refused("audit", EXPORT, "--asof=2026-03-16")
+    # Whichever error argparse meets first: here the option it required is missing.
+    err = refused("choices", "request.json", "--directory", "d.json", "--actr", "omar")
+    assert err.startswith("usage: python -m csops choices ") and "did you mean --actor?" in err
+    # Nothing is suggested when nothing is close.
+    err = refused("paths", "Triage", "New", "--zzz")
+    assert err.startswith("usage: python -m csops paths ") and "did you mean" not in err
 
 
 def test_the_readme_commands_run(tmp_path: Path) -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"## From the command line\n.*?```sh\n(.*?)```", text, re.S)
-    assert block
+    section = re.search(r"## From the command line\n(.*?)\n## ", text, re.S)
+    assert section
+    block = re.search(r"```sh\n(.*?)```", section[1], re.S)
+    request = re.search(r"`request.json`.*?```json\n(.*?)```", section[1], re.S)  # the file choices reads
+    assert block and request
+    (tmp_path / "request.json").write_text(request[1], encoding="utf-8")
     commands = [shlex.split(line, comments=True) for line in block[1].splitlines() if line.strip()]
-    assert [c[:3] for c in commands] == [["python", "-m", "csops"]] * 3
+    assert [c[:4] for c in commands] == [["python", "-m", "csops", c] for c in
+                                         ("audit", "score", "diagram", "paths", "choices")]
     for c in commands:
         ok(*[str(ROOT / a) if a.startswith("examples/") else a for a in c[3:]], cwd=tmp_path)
