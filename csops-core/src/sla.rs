@@ -60,8 +60,8 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, TimeTextError> {
 }
 
 /// Reads a time as a person types one for "as of": a time as [`parse_time`] reads it, a date
-/// and time without a zone (UTC), or a date alone (its start, UTC). The error is
-/// [`parse_time`]'s.
+/// and time without a zone (UTC), or a date alone (its start, UTC). The error names the three
+/// forms.
 ///
 /// ```
 /// use csops_core::sla::parse_instant;
@@ -70,7 +70,9 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, TimeTextError> {
 /// assert_eq!(t("2026-03-16T09:30"), "2026-03-16T09:30:00+00:00");
 /// assert_eq!(t("2026-03-16 09:30:15"), "2026-03-16T09:30:15+00:00");
 /// assert_eq!(t("2026-03-16T10:00:00+01:00"), "2026-03-16T09:00:00+00:00");
-/// assert!(parse_instant("20260316").is_err() && parse_instant("yesterday").is_err());
+/// let e = parse_instant("yesterday").unwrap_err().to_string();
+/// assert!(e.starts_with("\"yesterday\" is not a time like 2026-01-06T10:00:00Z or 2026-01-06T10:00 (UTC) or 2026-01-06"));
+/// assert!(parse_instant("20260316").is_err());
 /// ```
 pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, TimeTextError> {
     let s = text.trim();
@@ -88,7 +90,11 @@ pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, TimeTextError> {
                 .ok()
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
         });
-        naive.map(|t| t.and_utc()).ok_or(error)
+        naive.map(|t| t.and_utc()).ok_or_else(|| TimeTextError {
+            // The forms this reader takes besides RFC 3339, then what RFC 3339 wanted.
+            reason: format!("or 2026-01-06T10:00 (UTC) or 2026-01-06 {}", error.reason),
+            ..error
+        })
     })
 }
 

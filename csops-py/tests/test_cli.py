@@ -118,6 +118,12 @@ def test_why_gives_each_violation_its_reason_in_words() -> None:
     why = section(out, "Why")
     assert "  131 no_assignee: Ready for Assignment -> In Process with no assignee: In Process needs one" in why
     assert sum(1 for line in why if re.match(r"  \d+ \w+: ", line)) == 9
+    # A move the table does not have names what was open to its actor instead (SPEC §2).
+    text = " ".join(" ".join(why).split())
+    assert "134 invalid_transition: Triage -> In Process" in text
+    assert "open to them instead: request_info (to Need More Info), decline (to Won't Do)" in text
+    assert text.count("open to them instead") + text.count("was open to them") == sum(
+        1 for line in why if re.match(r"  \d+ (invalid_transition|not_permitted): ", line))
     check_readable(out)
 
 

@@ -100,9 +100,10 @@ pub struct Violation {
     /// What happened, in words, naming the rule.
     pub message: String,
     /// For a move the table does not have or the actor may not make: the moves out of the
-    /// same state that were open to them ([`Workflow::open_moves`]).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub instead: Vec<Move>,
+    /// same state that were open to them ([`Workflow::open_moves`]; empty when none was).
+    /// `None` for every other violation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instead: Option<Vec<Move>>,
 }
 
 /// A request with its history as its label events show it, and what broke the process.
@@ -152,8 +153,8 @@ pub(crate) fn check_move(
         .map(|p| {
             let (rule, message) = violation_of(&seen, p, actor);
             let instead = match rule {
-                AuditRule::InvalidTransition | AuditRule::NotPermitted => instead.clone(),
-                _ => Vec::new(),
+                AuditRule::InvalidTransition | AuditRule::NotPermitted => Some(instead.clone()),
+                _ => None,
             };
             Violation {
                 rule,
@@ -396,7 +397,7 @@ fn reconstruct_views(
             at: created_at,
             step: None,
             message: two_labels(&workflow),
-            instead: Vec::new(),
+            instead: None,
         });
     }
     // A workflow label removed with none added: (when, who), until one is.
@@ -476,7 +477,7 @@ fn reconstruct_views(
                         at,
                         step: None,
                         message: two_labels(&workflow),
-                        instead: Vec::new(),
+                        instead: None,
                     });
                 }
                 anomalous = true;
@@ -518,7 +519,7 @@ fn reconstruct_views(
                 "closed in {}: a request closes as Completed or Won't Do, with its label",
                 state.title()
             ),
-            instead: Vec::new(),
+            instead: None,
         });
     }
     // What the issue holds now: dated by the last change its events show.
@@ -533,7 +534,7 @@ fn reconstruct_views(
                 at: last_seen,
                 step: None,
                 message,
-                instead: Vec::new(),
+                instead: None,
             }),
     );
     violations.sort_by_key(|v| v.at);
@@ -716,7 +717,7 @@ impl BatchAudit {
                     at: u.created_at,
                     step: None,
                     message: u.anomaly.to_string(),
-                    instead: Vec::new(),
+                    instead: None,
                 }],
                 sla_breaches: Vec::new(),
             });

@@ -525,7 +525,7 @@ fn decide(
                 at: hook.at,
                 step: None,
                 message: two_labels(&wl_after),
-                instead: Vec::new(),
+                instead: None,
             });
             restore(&mut decision, hook, &wl_before, &wl_after);
             return Ok((decision, ctx));
@@ -647,19 +647,7 @@ fn restore(
         broken.join("\n")
     );
     // A move that was not theirs to make, or no move at all: what was open to them instead.
-    let refused = d.violations.iter().any(|v| {
-        matches!(
-            v.rule,
-            super::AuditRule::InvalidTransition | super::AuditRule::NotPermitted
-        )
-    });
-    if refused {
-        let open = d
-            .violations
-            .iter()
-            .map(|v| v.instead.as_slice())
-            .find(|i| !i.is_empty())
-            .unwrap_or_default();
+    if let Some(open) = d.violations.iter().find_map(|v| v.instead.as_deref()) {
         comment.push_str(&instead_words(&d.actor, d.from, open));
     }
     d.comment = Some(comment);

@@ -180,7 +180,8 @@ core_backed!(Violation, "violation", {
     }
 
     /// For a move the table does not have or the actor may not make: the moves out of the
-    /// same state that were open to them, as dicts (`command`, `from`, `to`).
+    /// same state that were open to them, as dicts (`command`, `from`, `to`; `[]` when none
+    /// was); None for every other violation.
     #[getter]
     fn instead<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.inner.instead)

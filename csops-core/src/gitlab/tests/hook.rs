@@ -461,7 +461,12 @@ fn a_refused_move_names_the_moves_open_to_the_actor_instead() {
     .expect("hook");
     let d = decide_webhook(&wf, &hook, &stored("CSOps::Triage")).expect("decision");
     assert_eq!(d.violations[0].rule, AuditRule::InvalidTransition);
-    let instead: Vec<_> = d.violations[0].instead.iter().map(|m| m.to).collect();
+    let instead: Vec<_> = d.violations[0]
+        .instead
+        .iter()
+        .flatten()
+        .map(|m| m.to)
+        .collect();
     assert!(
         instead.contains(&State::ReadyForAssignment) && instead.contains(&State::WontDo),
         "{instead:?}"
@@ -480,7 +485,12 @@ fn a_refused_move_names_the_moves_open_to_the_actor_instead() {
     ))
     .expect("hook");
     let d = decide_webhook(&wf, &hook, &stored("CSOps::Triage")).expect("decision");
-    let instead: Vec<_> = d.violations[0].instead.iter().map(|m| m.command).collect();
+    let instead: Vec<_> = d.violations[0]
+        .instead
+        .iter()
+        .flatten()
+        .map(|m| m.command)
+        .collect();
     assert_eq!(instead, [crate::workflow::CommandKind::RequestInfo]);
     // zed, whom the directory does not know, had nothing open.
     let hook = read_webhook(&hook_json(
@@ -491,7 +501,11 @@ fn a_refused_move_names_the_moves_open_to_the_actor_instead() {
     ))
     .expect("hook");
     let d = decide_webhook(&wf, &hook, &stored("CSOps::Triage")).expect("decision");
-    assert!(d.violations[0].instead.is_empty());
+    let rules: Vec<_> = d.violations.iter().map(|v| v.rule).collect();
+    assert_eq!(rules, [AuditRule::UnknownPerson, AuditRule::NotPermitted]);
+    // Only a refused move names what was open instead.
+    assert_eq!(d.violations[0].instead, None);
+    assert_eq!(d.violations[1].instead.as_deref(), Some(&[][..]));
     let comment = d.comment.expect("a comment");
     assert!(
         comment.ends_with("No move out of Triage was open to @zed."),

@@ -101,6 +101,17 @@ def when(t: datetime) -> str:
     return t.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _instead(v: dict[str, Any]) -> str:
+    """What a refused move's actor could have done instead, as the library found it."""
+    moves = v.get("instead")
+    if moves is None:
+        return ""
+    if not moves:
+        return "; no move out of that state was open to them"
+    named = ", ".join(f"{m['command']} (to {csops.title(m['to'])})" for m in moves)
+    return f"; open to them instead: {named}"
+
+
 def report(export: Export, as_of: datetime, data: dict[str, Any], why: bool = False) -> list[RenderableType]:
     """The audit for a person: the summary first, then the violations, then the board."""
     audit, board = data["audit"], data["board"]
@@ -128,7 +139,8 @@ def report(export: Export, as_of: datetime, data: dict[str, Any], why: bool = Fa
         out.append(f"    … and {count(len(audit['errors']) - 10)} more (--json lists them all)")
 
     titles = export.titles()
-    rows = sorted((int(i["iid"]), v["at"], v["rule"], v.get("actor"), v.get("message") or "")
+    rows = sorted((int(i["iid"]), v["at"], v["rule"], v.get("actor"), v.get("message") or "",
+                   _instead(v))
                   for i in audit["issues"] for v in i["violations"])
     hint = "" if why else "; why each one: --why"
     out += ["", f"Violations ({count(len(rows))}{hint})" if rows else "Violations: none"]
@@ -136,10 +148,11 @@ def report(export: Export, as_of: datetime, data: dict[str, Any], why: bool = Fa
         out.append(table(
             number("iid"), flexible("title"), label("rule", limit=30), label("actor", limit=16), label("date"),
             rows=[[str(iid), cell(titles.get(iid, "")), rule, actor or NONE, at[:10]]
-                  for iid, at, rule, actor, _ in rows]))
+                  for iid, at, rule, actor, _, _ in rows]))
     if rows and why:
         out += ["", "Why"]
-        out += [Prose.of(f"{iid} {rule}: {message}", "  ", "      ") for iid, _, rule, _, message in rows]
+        out += [Prose.of(f"{iid} {rule}: {message}{instead}", "  ", "      ")
+                for iid, _, rule, _, message, instead in rows]
     return out + [""] + board_report(board, titles)
 
 
