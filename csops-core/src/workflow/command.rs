@@ -19,251 +19,269 @@ pub struct CommandError {
     pub message: String,
 }
 
-/// The kind of a command, without its inputs.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    Display,
-    EnumString,
-    IntoStaticStr,
-    VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[allow(missing_docs)] // each is the command of the same name, documented on `Command`
-pub enum CommandKind {
-    Triage,
-    RequestInfo,
-    ProvideInfo,
-    Resume,
-    Decline,
-    Transfer,
-    Defer,
-    MarkUnassigned,
-    Ready,
-    Start,
-    Reprioritize,
-    Block,
-    Unblock,
-    RequestReview,
-    RequestChanges,
-    ApproveReview,
-    WaiveReview,
-    Complete,
-    Return,
-    Reopen,
-    Relabel,
+/// The commands of the workflow and their fields, declared once. Everything else about a
+/// command's shape comes from this list: [`CommandKind`], [`Command`], the fields each kind
+/// takes, and the record a command is read through (so that an error names its key: serde
+/// loses the path inside internally tagged enums). A field's type is declared once, in
+/// `fields`; a command names the fields it takes.
+macro_rules! commands {
+    (
+        fields { $( $(#[$fdoc:meta])* $field:ident : $fty:ty ),* $(,)? }
+        commands {
+            $(
+                $(#[$doc:meta])*
+                $Variant:ident $( { $( $(#[$vfdoc:meta])* $vfield:ident ),* $(,)? } )?
+            ),* $(,)?
+        }
+    ) => {
+        /// The type of each field a command may carry, by the field's name.
+        #[allow(non_camel_case_types)]
+        mod field_types {
+            use super::*;
+            $( $(#[$fdoc])* pub(super) type $field = $fty; )*
+        }
+
+        /// The kind of a command, without its inputs.
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            PartialOrd,
+            Ord,
+            Serialize,
+            Deserialize,
+            Display,
+            EnumString,
+            IntoStaticStr,
+            VariantArray,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case")]
+        pub enum CommandKind {
+            $( $(#[$doc])* $Variant, )*
+        }
+
+        /// A command with its inputs. JSON: `{"type": "<snake_case kind>", ...fields}`.
+        ///
+        /// ```
+        /// use csops_core::workflow::Command;
+        /// let c = Command::from_json(r#"{"type": "ready", "weight": 3}"#).unwrap();
+        /// assert_eq!(c, Command::Ready { weight: Some(3), hours: None });
+        /// assert!(Command::from_json(r#"{"type": "dance"}"#).is_err());
+        /// ```
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(tag = "type", rename_all = "snake_case")]
+        pub enum Command {
+            $(
+                $(#[$doc])*
+                $Variant $( {
+                    $(
+                        $(#[$vfdoc])*
+                        #[serde(default, skip_serializing_if = "Option::is_none")]
+                        $vfield: Option<field_types::$vfield>,
+                    )*
+                } )?,
+            )*
+        }
+
+        /// Every field any command has, typed: commands are read through this record so that an
+        /// error names its key. A command is what a user types, so it is strict: an unknown
+        /// field (`wrkstream`) is an error listing the fields, and so is a field of another
+        /// command's type (`weight` on a triage).
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct RawCommand {
+            #[serde(rename = "type")]
+            kind: CommandKind,
+            $( $field: Option<field_types::$field>, )*
+        }
+
+        impl RawCommand {
+            /// The first field given that its command's kind does not take.
+            fn foreign(&self) -> Option<&'static str> {
+                let allowed = fields_of(self.kind);
+                [ $( (stringify!($field), self.$field.is_some()) ),* ]
+                    .into_iter()
+                    .find(|(f, given)| *given && !allowed.contains(f))
+                    .map(|(f, _)| f)
+            }
+        }
+
+        /// Every field a command may carry, by name.
+        const FIELDS: &[&str] = &[ $( stringify!($field) ),* ];
+
+        /// The fields a command of `kind` takes.
+        fn fields_of(kind: CommandKind) -> &'static [&'static str] {
+            match kind {
+                $( CommandKind::$Variant => &[ $( $( stringify!($vfield) ),* )? ], )*
+            }
+        }
+
+        impl From<RawCommand> for Command {
+            fn from(r: RawCommand) -> Command {
+                match r.kind {
+                    $( CommandKind::$Variant => Command::$Variant $( { $( $vfield: r.$vfield ),* } )?, )*
+                }
+            }
+        }
+
+        impl Command {
+            /// The command's kind.
+            pub fn kind(&self) -> CommandKind {
+                match self {
+                    $( Command::$Variant { .. } => CommandKind::$Variant, )*
+                }
+            }
+
+            /// The command of a kind with none of its inputs: what a step seen only as a label
+            /// change (a tracker's history) is known to have been.
+            ///
+            /// ```
+            /// use csops_core::workflow::{Command, CommandKind};
+            /// assert_eq!(Command::bare(CommandKind::Decline), Command::Decline { reason: None });
+            /// assert_eq!(Command::bare(CommandKind::Start).kind(), CommandKind::Start);
+            /// ```
+            pub fn bare(kind: CommandKind) -> Command {
+                match kind {
+                    $( CommandKind::$Variant => Command::$Variant $( { $( $vfield: None ),* } )?, )*
+                }
+            }
+        }
+    };
 }
 
-impl CommandKind {
-    /// The name used in data (`"request_review"`).
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
-
-/// A command with its inputs. JSON: `{"type": "<snake_case kind>", ...fields}`.
-///
-/// ```
-/// use csops_core::workflow::Command;
-/// let c = Command::from_json(r#"{"type": "ready", "weight": 3}"#).unwrap();
-/// assert_eq!(c, Command::Ready { weight: Some(3), hours: None });
-/// assert!(Command::from_json(r#"{"type": "dance"}"#).is_err());
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Command {
-    /// New → Triage (lead): names the workstream.
-    Triage {
-        /// The workstream the lead names.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        workstream: Option<Workstream>,
-    },
-    /// → NeedMoreInfo: a question for the requester.
-    RequestInfo {
-        /// The question.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        question: Option<String>,
-    },
-    /// NeedMoreInfo → Triage: the requester's (or lead's) answer.
-    ProvideInfo {
-        /// The answer.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        answer: Option<String>,
-    },
-    /// NeedMoreInfo → InProcess (assignee).
-    Resume,
-    /// → WontDo (lead): closes the issue.
-    Decline {
-        /// Why it will not be done.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        reason: Option<String>,
-    },
-    /// → Monitoring (lead): transferred to another team.
-    Transfer {
-        /// The team it went to.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        team: Option<String>,
-    },
-    /// → Backlog (lead): not within the next 90 days.
-    Defer,
-    /// Triage → Unassigned (lead): agreed, no capacity.
-    MarkUnassigned,
-    /// Triage → ReadyForAssignment (lead): with a weight, or an estimate in hours.
-    Ready {
-        /// The weight (1, 3, 5, 7).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        weight: Option<i64>,
+commands! {
+    fields {
+        /// The workstream a triage names.
+        workstream: Workstream,
+        /// A question for the requester.
+        question: String,
+        /// The requester's answer.
+        answer: String,
+        /// Why (a decline, a block, a waived review).
+        reason: String,
+        /// The team a transfer hands the request to.
+        team: String,
+        /// A weight (1, 3, 5, 7).
+        weight: i64,
         /// An estimate in hours, mapped to a weight (SPEC §3).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        hours: Option<f64>,
-    },
-    /// → InProcess (lead assigning, or a cs_ops member taking it).
-    Start {
-        /// Who works it (defaults to the actor when the actor is a cs_ops member).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        assignee: Option<String>,
-        /// A weight, when none was set before.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        weight: Option<i64>,
-        /// An estimate in hours, instead of a weight.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        hours: Option<f64>,
-    },
-    /// Backlog / Unassigned → Triage (lead).
-    Reprioritize,
-    /// InProcess → Blocked (assignee): the blocker.
-    Block {
-        /// The blocker.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        reason: Option<String>,
-    },
-    /// Blocked → InProcess (assignee).
-    Unblock,
-    /// InProcess → AwaitingFeedback (assignee): a peer reviewer and a resolution summary.
-    RequestReview {
+        hours: f64,
+        /// Who works the request.
+        assignee: String,
         /// The peer reviewer.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        reviewer: Option<String>,
+        reviewer: String,
         /// The resolution summary.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        summary: Option<String>,
-        /// When the review is due (default: the configured number of business days).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        due: Option<DateTime<Utc>>,
-    },
-    /// AwaitingFeedback → InProcess (peer reviewer): changes requested.
-    RequestChanges {
-        /// What to change.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        comment: Option<String>,
-    },
-    /// The peer reviewer approves (state unchanged).
-    ApproveReview,
-    /// The assignee waives a *recommended* review, with a reason (state unchanged).
-    WaiveReview {
-        /// Why no review.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        reason: Option<String>,
-    },
-    /// → Completed: the closing checklist.
-    Complete {
-        /// The checklist (absent = nothing done).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        checklist: Option<Checklist>,
-    },
-    /// Monitoring → Triage (lead): it came back.
-    Return,
-    /// Completed / WontDo → Triage (lead).
-    Reopen,
-    /// A workflow-label change the transition table does not allow, as a tracker's own history
-    /// shows it (see [`crate::gitlab::reconstruct`]). It is never a rule of the table, so
-    /// [`crate::Workflow::apply`] always rejects it; it exists so that a reconstructed history
-    /// records what really happened.
-    Relabel,
-}
-
-/// Every field any command has, typed: commands are read through this record so that an error
-/// names its key (serde loses the path inside internally tagged enums). A command is what a
-/// user types, so it is strict: an unknown field (`wrkstream`) is an error listing the fields,
-/// and so is a field of another command's type (`weight` on a triage).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCommand {
-    #[serde(rename = "type")]
-    kind: CommandKind,
-    workstream: Option<Workstream>,
-    question: Option<String>,
-    answer: Option<String>,
-    reason: Option<String>,
-    team: Option<String>,
-    weight: Option<i64>,
-    hours: Option<f64>,
-    assignee: Option<String>,
-    reviewer: Option<String>,
-    summary: Option<String>,
-    due: Option<DateTime<Utc>>,
-    comment: Option<String>,
-    checklist: Option<Checklist>,
-}
-
-impl RawCommand {
-    /// The fields given, by name.
-    fn given(&self) -> [(&'static str, bool); 13] {
-        [
-            ("workstream", self.workstream.is_some()),
-            ("question", self.question.is_some()),
-            ("answer", self.answer.is_some()),
-            ("reason", self.reason.is_some()),
-            ("team", self.team.is_some()),
-            ("weight", self.weight.is_some()),
-            ("hours", self.hours.is_some()),
-            ("assignee", self.assignee.is_some()),
-            ("reviewer", self.reviewer.is_some()),
-            ("summary", self.summary.is_some()),
-            ("due", self.due.is_some()),
-            ("comment", self.comment.is_some()),
-            ("checklist", self.checklist.is_some()),
-        ]
+        summary: String,
+        /// When the review is due.
+        due: DateTime<Utc>,
+        /// What the reviewer asks to change.
+        comment: String,
+        /// The closing checklist.
+        checklist: Checklist,
     }
-}
-
-/// The fields a command of `kind` takes.
-fn fields_of(kind: CommandKind) -> &'static [&'static str] {
-    use CommandKind::*;
-    match kind {
-        Triage => &["workstream"],
-        RequestInfo => &["question"],
-        ProvideInfo => &["answer"],
-        Decline | Block | WaiveReview => &["reason"],
-        Transfer => &["team"],
-        Ready => &["weight", "hours"],
-        Start => &["assignee", "weight", "hours"],
-        RequestReview => &["reviewer", "summary", "due"],
-        RequestChanges => &["comment"],
-        Complete => &["checklist"],
-        Resume | Defer | MarkUnassigned | Reprioritize | Unblock | ApproveReview | Return
-        | Reopen | Relabel => &[],
+    commands {
+        /// New → Triage (lead): names the workstream.
+        Triage {
+            /// The workstream the lead names.
+            workstream
+        },
+        /// → NeedMoreInfo: a question for the requester.
+        RequestInfo {
+            /// The question.
+            question
+        },
+        /// NeedMoreInfo → Triage: the requester's (or lead's) answer.
+        ProvideInfo {
+            /// The answer.
+            answer
+        },
+        /// NeedMoreInfo → InProcess (assignee).
+        Resume,
+        /// → WontDo (lead): closes the issue.
+        Decline {
+            /// Why it will not be done.
+            reason
+        },
+        /// → Monitoring (lead): transferred to another team.
+        Transfer {
+            /// The team it went to.
+            team
+        },
+        /// → Backlog (lead): not within the next 90 days.
+        Defer,
+        /// Triage → Unassigned (lead): agreed, no capacity.
+        MarkUnassigned,
+        /// Triage → ReadyForAssignment (lead): with a weight, or an estimate in hours.
+        Ready {
+            /// The weight (1, 3, 5, 7).
+            weight,
+            /// An estimate in hours, mapped to a weight (SPEC §3).
+            hours
+        },
+        /// → InProcess (lead assigning, or a cs_ops member taking it).
+        Start {
+            /// Who works it (defaults to the actor when the actor is a cs_ops member).
+            assignee,
+            /// A weight, when none was set before.
+            weight,
+            /// An estimate in hours, instead of a weight.
+            hours
+        },
+        /// Backlog / Unassigned → Triage (lead).
+        Reprioritize,
+        /// InProcess → Blocked (assignee): the blocker.
+        Block {
+            /// The blocker.
+            reason
+        },
+        /// Blocked → InProcess (assignee).
+        Unblock,
+        /// InProcess → AwaitingFeedback (assignee): a peer reviewer and a resolution summary.
+        RequestReview {
+            /// The peer reviewer.
+            reviewer,
+            /// The resolution summary.
+            summary,
+            /// When the review is due (default: the configured number of business days).
+            due
+        },
+        /// AwaitingFeedback → InProcess (peer reviewer): changes requested.
+        RequestChanges {
+            /// What to change.
+            comment
+        },
+        /// The peer reviewer approves (state unchanged).
+        ApproveReview,
+        /// The assignee waives a *recommended* review, with a reason (state unchanged).
+        WaiveReview {
+            /// Why no review.
+            reason
+        },
+        /// → Completed: the closing checklist.
+        Complete {
+            /// The checklist (absent = nothing done).
+            checklist
+        },
+        /// Monitoring → Triage (lead): it came back.
+        Return,
+        /// Completed / WontDo → Triage (lead).
+        Reopen,
+        /// A workflow-label change the transition table does not allow, as a tracker's own
+        /// history shows it (see [`crate::gitlab::reconstruct`]). It is never a rule of the
+        /// table, so [`crate::Workflow::apply`] always rejects it; it exists so that a
+        /// reconstructed history records what really happened.
+        Relabel,
     }
 }
 
 impl RawCommand {
     /// The command, or which field given is not one of its type's.
     fn into_command(self) -> Result<Command, String> {
-        let allowed = fields_of(self.kind);
-        if let Some((field, _)) = self
-            .given()
-            .into_iter()
-            .find(|(f, given)| *given && !allowed.contains(f))
-        {
+        if let Some(field) = self.foreign() {
+            let allowed = fields_of(self.kind);
             let takes = if allowed.is_empty() {
                 "it takes no fields".to_owned()
             } else {
@@ -278,48 +296,10 @@ impl RawCommand {
     }
 }
 
-impl From<RawCommand> for Command {
-    fn from(r: RawCommand) -> Command {
-        match r.kind {
-            CommandKind::Triage => Command::Triage {
-                workstream: r.workstream,
-            },
-            CommandKind::RequestInfo => Command::RequestInfo {
-                question: r.question,
-            },
-            CommandKind::ProvideInfo => Command::ProvideInfo { answer: r.answer },
-            CommandKind::Resume => Command::Resume,
-            CommandKind::Decline => Command::Decline { reason: r.reason },
-            CommandKind::Transfer => Command::Transfer { team: r.team },
-            CommandKind::Defer => Command::Defer,
-            CommandKind::MarkUnassigned => Command::MarkUnassigned,
-            CommandKind::Ready => Command::Ready {
-                weight: r.weight,
-                hours: r.hours,
-            },
-            CommandKind::Start => Command::Start {
-                assignee: r.assignee,
-                weight: r.weight,
-                hours: r.hours,
-            },
-            CommandKind::Reprioritize => Command::Reprioritize,
-            CommandKind::Block => Command::Block { reason: r.reason },
-            CommandKind::Unblock => Command::Unblock,
-            CommandKind::RequestReview => Command::RequestReview {
-                reviewer: r.reviewer,
-                summary: r.summary,
-                due: r.due,
-            },
-            CommandKind::RequestChanges => Command::RequestChanges { comment: r.comment },
-            CommandKind::ApproveReview => Command::ApproveReview,
-            CommandKind::WaiveReview => Command::WaiveReview { reason: r.reason },
-            CommandKind::Complete => Command::Complete {
-                checklist: r.checklist,
-            },
-            CommandKind::Return => Command::Return,
-            CommandKind::Reopen => Command::Reopen,
-            CommandKind::Relabel => Command::Relabel,
-        }
+impl CommandKind {
+    /// The name used in data (`"request_review"`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 
@@ -329,25 +309,41 @@ impl<'de> Deserialize<'de> for Command {
     }
 }
 
+/// What a command that did not read holds, read again structurally to word its error: its
+/// `type`, when that reads, and the field given that its kind does not take, when the fields
+/// read.
+struct Shape {
+    kind: Option<CommandKind>,
+    foreign: Option<&'static str>,
+}
+
+impl Shape {
+    fn of<'de, D>(de: D) -> Shape
+    where
+        D: serde::Deserializer<'de> + Clone,
+    {
+        let raw = RawCommand::deserialize(de.clone()).ok();
+        Shape {
+            kind: TypeOnly::deserialize(de).ok().map(|t| t.kind),
+            foreign: raw.and_then(|r| r.foreign()),
+        }
+    }
+}
+
 fn command_error<E: std::fmt::Display>(
     e: serde_path_to_error::Error<E>,
-    kind: Option<CommandKind>,
+    shape: Shape,
 ) -> CommandError {
     let (mut key, mut message) = crate::words::read_error(&e);
     // A field of another command's type is found once the type is known, at the command as a
     // whole: the key is that field.
-    if key == "."
-        && let Some(field) = message
-            .strip_prefix('`')
-            .and_then(|m| m.split_once("` is not a field of a "))
-            .map(|(f, _)| f.to_owned())
-    {
-        key = field;
+    if let (".", Some(field)) = (key.as_str(), shape.foreign) {
+        key = field.to_owned();
     }
     // An unknown field of a command whose type is known lists that type's own fields.
-    let top_level = !key.contains(['.', '[']);
-    if let (Some(kind), true) = (kind, top_level && message.starts_with("unknown field ")) {
-        let field = message.split(';').next().unwrap_or_default().to_owned();
+    let unknown = !key.contains(['.', '[']) && key != "type" && !FIELDS.contains(&key.as_str());
+    if let (Some(kind), true) = (shape.kind, unknown) {
+        let field = format!("unknown field {key:?}");
         message = match fields_of(kind) {
             [] => format!("{field}; a {kind} command takes no fields"),
             fields => format!(
@@ -396,90 +392,21 @@ impl TextInput {
 }
 
 impl Command {
-    /// The command's kind.
-    pub fn kind(&self) -> CommandKind {
-        match self {
-            Command::Triage { .. } => CommandKind::Triage,
-            Command::RequestInfo { .. } => CommandKind::RequestInfo,
-            Command::ProvideInfo { .. } => CommandKind::ProvideInfo,
-            Command::Resume => CommandKind::Resume,
-            Command::Decline { .. } => CommandKind::Decline,
-            Command::Transfer { .. } => CommandKind::Transfer,
-            Command::Defer => CommandKind::Defer,
-            Command::MarkUnassigned => CommandKind::MarkUnassigned,
-            Command::Ready { .. } => CommandKind::Ready,
-            Command::Start { .. } => CommandKind::Start,
-            Command::Reprioritize => CommandKind::Reprioritize,
-            Command::Block { .. } => CommandKind::Block,
-            Command::Unblock => CommandKind::Unblock,
-            Command::RequestReview { .. } => CommandKind::RequestReview,
-            Command::RequestChanges { .. } => CommandKind::RequestChanges,
-            Command::ApproveReview => CommandKind::ApproveReview,
-            Command::WaiveReview { .. } => CommandKind::WaiveReview,
-            Command::Complete { .. } => CommandKind::Complete,
-            Command::Return => CommandKind::Return,
-            Command::Reopen => CommandKind::Reopen,
-            Command::Relabel => CommandKind::Relabel,
-        }
-    }
-
-    /// The command of a kind with none of its inputs: what a step seen only as a label change
-    /// (a tracker's history) is known to have been.
-    ///
-    /// ```
-    /// use csops_core::workflow::{Command, CommandKind};
-    /// assert_eq!(Command::bare(CommandKind::Decline), Command::Decline { reason: None });
-    /// assert_eq!(Command::bare(CommandKind::Start).kind(), CommandKind::Start);
-    /// ```
-    pub fn bare(kind: CommandKind) -> Command {
-        match kind {
-            CommandKind::Triage => Command::Triage { workstream: None },
-            CommandKind::RequestInfo => Command::RequestInfo { question: None },
-            CommandKind::ProvideInfo => Command::ProvideInfo { answer: None },
-            CommandKind::Resume => Command::Resume,
-            CommandKind::Decline => Command::Decline { reason: None },
-            CommandKind::Transfer => Command::Transfer { team: None },
-            CommandKind::Defer => Command::Defer,
-            CommandKind::MarkUnassigned => Command::MarkUnassigned,
-            CommandKind::Ready => Command::Ready {
-                weight: None,
-                hours: None,
-            },
-            CommandKind::Start => Command::Start {
-                assignee: None,
-                weight: None,
-                hours: None,
-            },
-            CommandKind::Reprioritize => Command::Reprioritize,
-            CommandKind::Block => Command::Block { reason: None },
-            CommandKind::Unblock => Command::Unblock,
-            CommandKind::RequestReview => Command::RequestReview {
-                reviewer: None,
-                summary: None,
-                due: None,
-            },
-            CommandKind::RequestChanges => Command::RequestChanges { comment: None },
-            CommandKind::ApproveReview => Command::ApproveReview,
-            CommandKind::WaiveReview => Command::WaiveReview { reason: None },
-            CommandKind::Complete => Command::Complete { checklist: None },
-            CommandKind::Return => Command::Return,
-            CommandKind::Reopen => Command::Reopen,
-            CommandKind::Relabel => Command::Relabel,
-        }
-    }
-
     /// Reads a command from JSON; the error names the key.
     pub fn from_json(text: &str) -> Result<Command, CommandError> {
         // Path tracking costs as much as the parse: only a failure pays for it, to name its key.
         serde_json::from_str(text).or_else(|_| {
             let de = &mut serde_json::Deserializer::from_str(text);
-            let kind = serde_json::from_str::<TypeOnly>(text).ok().map(|t| t.kind);
             serde_path_to_error::deserialize(de).map_err(|e| match crate::json_syntax_error(text) {
                 Some(message) => CommandError {
                     key: ".".to_owned(),
                     message,
                 },
-                None => command_error(e, kind),
+                None => {
+                    // The text is JSON: read again as a value to see its shape.
+                    let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+                    command_error(e, Shape::of(&value))
+                }
             })
         })
     }
@@ -504,8 +431,8 @@ impl Command {
         match Command::deserialize(de.clone()) {
             Ok(c) => Ok(c),
             Err(_) => {
-                let kind = TypeOnly::deserialize(de.clone()).ok().map(|t| t.kind);
-                serde_path_to_error::deserialize(de).map_err(|e| command_error(e, kind))
+                let shape = Shape::of(de.clone());
+                serde_path_to_error::deserialize(de).map_err(|e| command_error(e, shape))
             }
         }
     }
