@@ -49,9 +49,11 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, TimeTextError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| {
-            let words = crate::reader_words(&e.to_string());
-            let prefix = format!("expected a time like {} ", crate::TIME_EXAMPLE);
-            let reason = words.strip_prefix(&prefix).unwrap_or(&words).to_owned();
+            let message = e.to_string();
+            let reason = match crate::words::time_reason(&message) {
+                Some(why) => why.to_owned(),
+                None => crate::reader_words(&message),
+            };
             TimeTextError {
                 text: text.to_owned(),
                 reason,

@@ -241,24 +241,27 @@ fn quoted_name(r: &str) -> Option<(&str, &str)> {
         .map(|i| (&r[..i], &r[i + 1..]))
 }
 
-fn body_words(body: &str) -> String {
-    let time = |why: &str| format!("expected a time like {TIME_EXAMPLE} {why}");
-    match body {
-        // chrono's other reasons ("premature end of input" for `yesterday`) mislead.
+/// What chrono's message about text that is not a time means, in words (`None` for a message
+/// that is not chrono's): chrono's own reasons ("premature end of input" for `yesterday`)
+/// mislead.
+pub(crate) fn time_reason(message: &str) -> Option<&'static str> {
+    match message {
         "premature end of input"
         | "input contains invalid characters"
         | "trailing input"
         | "input is not enough for unique date and time"
-        | "bad or unsupported format string" => {
-            return time("(RFC 3339: a date, a time and a zone)");
-        }
+        | "bad or unsupported format string" => Some("(RFC 3339: a date, a time and a zone)"),
         "input is out of range" => {
-            return time("(RFC 3339): a part of it is out of range (month 13, hour 25, …)");
+            Some("(RFC 3339): a part of it is out of range (month 13, hour 25, …)")
         }
-        "no possible date and time matching input" => {
-            return time("(RFC 3339): no such date and time");
-        }
-        _ => {}
+        "no possible date and time matching input" => Some("(RFC 3339): no such date and time"),
+        _ => None,
+    }
+}
+
+fn body_words(body: &str) -> String {
+    if let Some(why) = time_reason(body) {
+        return format!("expected a time like {TIME_EXAMPLE} {why}");
     }
     for prefix in ["invalid type: ", "invalid value: "] {
         if let Some(r) = body.strip_prefix(prefix)

@@ -541,11 +541,12 @@ fn decide(
     let stored_open = ctx.open;
     ctx.open = hook.state == OpenState::Open;
     let (seen, violations) = check_move(wf, &ctx, from, to, &hook.actor, hook.at);
+    let effects = wf.effects_of(&ctx, &seen, &hook.actor, hook.at);
     ctx.open = stored_open;
     decision.command = seen.rule.map(|r| r.command);
     decision.allowed = violations.is_empty();
     decision.violations = violations;
-    if let Some(effects) = seen.effects {
+    if let Some(effects) = effects {
         // What remains for GitLab: the effects the change has not done itself.
         let add: Vec<&str> = effects
             .add_labels

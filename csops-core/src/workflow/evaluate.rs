@@ -26,11 +26,19 @@ struct Check<'a> {
     actor: &'a str,
     kind: CommandKind,
     parties: Parties<'a>,
-    level: ReviewLevel,
+    /// The request's review level, found when a requirement first asks for it.
+    level: Option<ReviewLevel>,
     problems: Vec<Problem>,
 }
 
 impl Check<'_> {
+    /// The request's review level (SPEC §4, §7), looked up once, when first needed.
+    fn level(&mut self) -> ReviewLevel {
+        *self
+            .level
+            .get_or_insert_with(|| self.wf.review_level(self.req))
+    }
+
     fn problem(&mut self, kind: RejectionKind, reason: Reason) {
         self.problems.push(Problem::new(kind, reason));
     }
@@ -139,23 +147,11 @@ impl Check<'_> {
         for requirement in rule.requires {
             self.requirement(*requirement, &mut plan);
         }
-        plan.interrupt = self.interrupt(at);
+        // A move seen on a tracker is judged without its effects (`Workflow::effects_of`).
+        if self.command.is_some() {
+            plan.interrupt = self.wf.interrupts(self.req, self.kind, at);
+        }
         plan
-    }
-
-    /// Whether starting the request now interrupts its milestone (SPEC §2 "Interrupts"): it
-    /// was created after the milestone started and starts inside it, and does not carry the
-    /// interrupt label yet.
-    fn interrupt(&self, at: DateTime<Utc>) -> bool {
-        let req = self.req;
-        matches!(self.kind, CommandKind::Start | CommandKind::Resume)
-            && req
-                .milestone
-                .as_ref()
-                .is_some_and(|m| m.is_interrupt(req.created_at, at))
-            && !req
-                .labels
-                .contains(&self.wf.compiled.config.labels.interrupt)
     }
 
     /// A state that needs an assignee ([`State::needs_assignee`]) is not entered without one.
@@ -309,7 +305,7 @@ impl Check<'_> {
                 RejectionKind::NotPermitted,
                 Reason::ReviewerIsAssignee { reviewer },
             );
-        } else if !self.wf.qualifies_as_reviewer(r, self.level) {
+        } else if !self.wf.qualifies_as_reviewer(r, self.level()) {
             let change_kind = self.req.change_kind;
             self.problem(
                 RejectionKind::ReviewRequired,
@@ -325,7 +321,7 @@ impl Check<'_> {
 
     /// The current review round approved by the reviewer (qualified when review is required).
     fn review_approved(&mut self) {
-        if !self.wf.approved_by_reviewer(self.req, self.level) {
+        if !self.wf.approved_by_reviewer(self.req, self.level()) {
             let reviewer = self.req.reviewer.clone();
             self.problem(
                 RejectionKind::ReviewRequired,
@@ -335,7 +331,7 @@ impl Check<'_> {
     }
 
     fn review_not_required(&mut self) {
-        if self.level == ReviewLevel::Required {
+        if self.level() == ReviewLevel::Required {
             let change_kind = self.req.change_kind;
             self.problem(
                 RejectionKind::ReviewRequired,
@@ -345,7 +341,7 @@ impl Check<'_> {
     }
 
     fn review_waivable(&mut self) {
-        if self.level == ReviewLevel::Required {
+        if self.level() == ReviewLevel::Required {
             let change_kind = self.req.change_kind;
             self.problem(
                 RejectionKind::ReviewRequired,
@@ -361,7 +357,10 @@ impl Check<'_> {
             Some(Command::Complete { checklist: Some(c) }) => c,
             _ => &empty,
         };
-        let followed = peer_review.then(|| self.wf.review_followed(self.req, self.level));
+        let followed = peer_review.then(|| {
+            let level = self.level();
+            self.wf.review_followed(self.req, level)
+        });
         for item in checklist.missing(self.req.is_gainsight_related(), followed) {
             self.problem(
                 RejectionKind::ChecklistIncomplete,
@@ -372,6 +371,18 @@ impl Check<'_> {
 }
 
 impl Workflow {
+    /// Whether a command of `kind` on `req` at `at` interrupts its milestone (SPEC §2
+    /// "Interrupts"): it starts the request, which was created after the milestone started, inside
+    /// the milestone, and the request does not carry the interrupt label yet.
+    pub(super) fn interrupts(&self, req: &Request, kind: CommandKind, at: DateTime<Utc>) -> bool {
+        matches!(kind, CommandKind::Start | CommandKind::Resume)
+            && req
+                .milestone
+                .as_ref()
+                .is_some_and(|m| m.is_interrupt(req.created_at, at))
+            && !req.labels.contains(&self.compiled.config.labels.interrupt)
+    }
+
     /// Checks a command against the table: who, then what. Every unmet requirement becomes a
     /// problem; the rejection's kind is the first by precedence.
     pub(super) fn evaluate(
@@ -389,7 +400,7 @@ impl Workflow {
             actor,
             kind: command.kind(),
             parties: Parties::of_command(&self.directory, req, command, actor),
-            level: self.review_level(req),
+            level: None,
             problems: Vec::new(),
         };
         check.actor_known();
@@ -443,33 +454,25 @@ impl Workflow {
             actor,
             kind: rule.map_or(CommandKind::Relabel, |r| r.command),
             parties: Parties::of_tracker(&self.directory, req),
-            level: self.review_level(req),
+            level: None,
             problems: Vec::new(),
         };
         check.actor_known();
-        let plan = match rule {
-            Some(rule) => Some(check.plan(rule, at)),
-            None => {
-                check.problem(
-                    RejectionKind::InvalidTransition,
-                    Reason::NoSuchMove { from, to },
-                );
-                None
+        match rule {
+            Some(rule) => {
+                check.plan(rule, at);
             }
-        };
+            None => check.problem(
+                RejectionKind::InvalidTransition,
+                Reason::NoSuchMove { from, to },
+            ),
+        }
         check.assignee_in(to);
-        let effects = match plan {
-            Some(plan) if check.problems.is_empty() => {
-                Some(self.transition_from(req, from, &plan, actor, Labels::new()))
-            }
-            _ => None,
-        };
         MoveCheck {
             from,
             to,
             rule,
             problems: check.problems,
-            effects,
         }
     }
 }

@@ -26,10 +26,6 @@ pub struct MoveCheck {
     /// Every rule the move broke that a tracker shows, in the order checked (unknown person,
     /// the table's row, who, the weight, a required review, an assignee for In Process).
     pub problems: Vec<Problem>,
-    /// For an allowed move, its effects (SPEC §2) as the engine computes them for the same
-    /// command: the tracker has already done the label move; closing, reopening and the
-    /// interrupt label may remain.
-    pub effects: Option<Transition>,
 }
 
 impl MoveCheck {
@@ -76,6 +72,30 @@ pub struct Choice {
 }
 
 impl Workflow {
+    /// The effects (SPEC §2) of an allowed move seen on a tracker, as the engine computes them
+    /// for the same command on `req` (the request as the move left it): what the tracker must
+    /// still do besides the label move it has done (closing, reopening, the interrupt label).
+    /// `None` for a move that broke a rule or that the table does not have.
+    pub fn effects_of(
+        &self,
+        req: &Request,
+        seen: &MoveCheck,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Option<Transition> {
+        let rule = seen.rule.filter(|_| seen.allowed())?;
+        let plan = super::Plan {
+            rule,
+            to: seen.to,
+            workstream: None,
+            weight: None,
+            assignee: None,
+            reviewer: None,
+            interrupt: self.interrupts(req, rule.command, at),
+        };
+        Some(self.transition_from(req, seen.from, &plan, actor, crate::label::Labels::new()))
+    }
+
     /// What `actor` may do with `req` at `at`: every command the table offers from its state,
     /// in table order, each open or with what stands in the way, by the same check as
     /// [`Workflow::apply`] (the command given bare: what it must carry is listed, not held
