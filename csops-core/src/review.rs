@@ -144,7 +144,8 @@ impl ReviewPolicy {
 
     /// The review level of a request: its change kind's ([`ReviewPolicy::level`]), or, when
     /// the kind is [`ChangeKind::Unknown`] (read from a tracker, SPEC §7), what its labels
-    /// show: with a `Gainsight*` label, the strictest level the policy gives a Gainsight kind
+    /// show (unless the policy lists `unknown` itself, which then decides): with a `Gainsight*`
+    /// label, the strictest level the policy gives a Gainsight kind
     /// (the handbook's peer review is "for issues related to Gainsight"); without, the level of
     /// [`ChangeKind::Other`]. The one place the engine, the audit, the board and the webhook
     /// learn a request's review level.
@@ -160,7 +161,10 @@ impl ReviewPolicy {
     /// assert_eq!(policy.level_of(ChangeKind::Unknown, false), ReviewLevel::Optional);
     /// ```
     pub fn level_of(&self, kind: ChangeKind, gainsight_labels: bool) -> ReviewLevel {
+        let listed = |k| self.required.contains(&k) || self.recommended.contains(&k);
         match kind {
+            // A policy that names `unknown` says what it wants for it.
+            ChangeKind::Unknown if listed(ChangeKind::Unknown) => self.level(ChangeKind::Unknown),
             ChangeKind::Unknown if gainsight_labels => ChangeKind::VARIANTS
                 .iter()
                 .filter(|k| k.is_gainsight())
@@ -215,11 +219,21 @@ mod tests {
         assert_eq!(p.level(ChangeKind::Report), ReviewLevel::Required);
         assert_eq!(p.level(ChangeKind::Other), ReviewLevel::Recommended);
         assert_eq!(p.level(ChangeKind::GainsightRule), ReviewLevel::Optional);
-        // Unknown follows the labels: Gainsight kinds are optional here, Other recommended.
+        // Unknown follows the labels: Gainsight kinds are optional here, Other recommended; a
+        // policy that lists unknown decides it.
         assert_eq!(p.level_of(ChangeKind::Unknown, true), ReviewLevel::Optional);
         assert_eq!(
             p.level_of(ChangeKind::Unknown, false),
             ReviewLevel::Recommended
         );
+        let p = ReviewPolicy {
+            required: vec![ChangeKind::Unknown],
+            recommended: vec![],
+        };
+        assert_eq!(
+            p.level_of(ChangeKind::Unknown, false),
+            ReviewLevel::Required
+        );
+        assert_eq!(p.level_of(ChangeKind::Other, true), ReviewLevel::Optional);
     }
 }

@@ -203,11 +203,6 @@ mod tests {
         assert!(!set.contains(State::Triage));
         assert_eq!(StateSet::EMPTY.iter().count(), 0);
     }
-}
-
-#[cfg(test)]
-mod named_tests {
-    use super::*;
 
     #[test]
     fn the_unknown_state_error_lists_every_state_in_order() {

@@ -1,5 +1,5 @@
 //! The parsers' messages csops rewords (`words.rs`, by matching their text) pinned against the
-//! real libraries: when a serde, serde_json, toml or chrono upgrade changes its wording, the
+//! real libraries: when a serde, serde_json or chrono upgrade changes its wording, the
 //! rewording would silently stop and users would read the library's words; this test fails
 //! first.
 

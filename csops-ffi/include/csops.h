@@ -163,7 +163,7 @@ extern "C" {
 #endif // __cplusplus
 
 /*
- The library's version, e.g. "0.2.0". Static: do not free.
+ The library's version, e.g. "0.3.0". Static: do not free.
  */
 const char *csops_version(void);
 

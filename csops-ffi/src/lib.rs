@@ -59,7 +59,7 @@ pub use moves::*;
 pub use status::*;
 pub use workflow::*;
 
-/// The library's version, e.g. "0.2.0". Static: do not free.
+/// The library's version, e.g. "0.3.0". Static: do not free.
 #[unsafe(no_mangle)]
 pub extern "C" fn csops_version() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()

@@ -62,8 +62,9 @@ pub enum AuditRule {
     NoAssignee,
     /// Ready_for_Assignment or In_Process with no weight (SPEC §3).
     NoWeight,
-    /// Completed straight from In_Process on a Gainsight change, or one whose review §4
-    /// requires: the peer review (Awaiting Feedback) was skipped.
+    /// Completed straight from In_Process where §4 requires a review (for a request read from a
+    /// tracker, change kind unknown, a Gainsight-labelled one, §7): the peer review (Awaiting
+    /// Feedback) was skipped.
     SkippedPeerReview,
     /// Closed on the tracker without Completed or Won't Do.
     ClosedWithoutOutcome,
@@ -99,9 +100,9 @@ pub struct Violation {
     pub step: Option<usize>,
     /// What happened, in words, naming the rule.
     pub message: String,
-    /// For a move the table does not have or the actor may not make: the moves out of the
-    /// same state that were open to them ([`Workflow::open_moves`]; empty when none was).
-    /// `None` for every other violation.
+    /// For a move that broke a rule: the moves out of the same state that were open to its
+    /// actor ([`Workflow::open_moves`]; empty when none was). `None` for what is no move (an
+    /// issue's own findings, a closing, two workflow labels).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instead: Option<Vec<Move>>,
 }
@@ -135,27 +136,14 @@ pub(crate) fn check_move(
     at: DateTime<Utc>,
 ) -> (MoveCheck, Vec<Violation>) {
     let seen = wf.check_move(req, from, to, actor, at);
-    // What was open to the actor instead, for a move refused as no move or not theirs.
-    let refused = seen.problems.iter().any(|p| {
-        matches!(
-            p.kind,
-            RejectionKind::InvalidTransition | RejectionKind::NotPermitted
-        )
-    });
-    let instead = if refused {
-        wf.open_moves(req, from, actor, at)
-    } else {
-        Vec::new()
-    };
+    // A refused move names what was open to its actor instead (SPEC §2).
+    let instead = (!seen.allowed()).then(|| wf.open_moves(req, from, actor, at));
     let violations = seen
         .problems
         .iter()
         .map(|p| {
             let (rule, message) = violation_of(&seen, p, actor);
-            let instead = match rule {
-                AuditRule::InvalidTransition | AuditRule::NotPermitted => Some(instead.clone()),
-                _ => None,
-            };
+            let instead = instead.clone();
             Violation {
                 rule,
                 actor: Some(actor.to_owned()),

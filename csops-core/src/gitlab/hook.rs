@@ -547,12 +547,14 @@ fn decide(
     decision.allowed = violations.is_empty();
     decision.violations = violations;
     if let Some(effects) = effects {
-        // What remains for GitLab: the effects the change has not done itself.
+        // What remains for GitLab: the effects the change has not done itself. The workflow
+        // label is the person's move, in the spelling they chose (an alias stays an alias:
+        // adding the canonical one beside it would be two workflow labels).
         let add: Vec<&str> = effects
             .add_labels
             .iter()
             .map(|l| &**l)
-            .filter(|l| !after.contains(l))
+            .filter(|l| tax.state_of(l).is_none() && !after.contains(l))
             .collect();
         decision.rest_params.add_labels = (!add.is_empty()).then(|| add.join(","));
         decision.rest_params.state_event = if effects.close {

@@ -322,7 +322,6 @@ static void health_from_c(void) {
     csops_scorecard_free(card);
 }
 
-#endif
 
 /* The questions the table answers (SPEC §2): what a person may do now, and the ways between
  * states, as JSON. */
@@ -404,3 +403,5 @@ static void questions_from_c(void) {
     csops_request_free(req);
     csops_workflow_free(wf);
 }
+
+#endif

@@ -33,6 +33,8 @@ class ConfigError(CsopsError):
 class InputError(CsopsError):
     key: str
     kind: str  # set for weight errors: "invalid_weight" or "needs_epic"
+    row: int  # set for an error about one row of a batch (counted from 0)
+    rule: str  # with `row`: the rule that row broke, in words, without where
 
 class TransitionRejected(CsopsError):
     # Read from `args[0]`, the `Rejection`, when asked for.

@@ -102,7 +102,8 @@ def when(t: datetime) -> str:
 
 
 def _instead(v: dict[str, Any]) -> str:
-    """What a refused move's actor could have done instead, as the library found it."""
+    """What a refused move's actor could have done instead, as the library found it (None for
+    what is no move)."""
     moves = v.get("instead")
     if moves is None:
         return ""

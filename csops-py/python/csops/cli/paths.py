@@ -12,11 +12,13 @@ import csops
 from csops.cli.output import PROG, Prose, console, emit
 
 EPILOG = textwrap.fill("FROM and TO are states by their names: " + ", ".join(csops.STATES) + ".", 94) + f"""
-Prints the shortest way, one state after the other with the command that makes each move:
-  Triage → Ready for Assignment (ready) → In Process (start)
-With --all, every way that passes no state twice, shortest first; "no way from FROM to TO"
-when there is none. --json prints the moves as data (command, from, to): the shortest way's
-list, or null; with --all, a list of such lists.
+Prints the shortest way, one state after the other with the command that makes each move
+(paths ReadyForAssignment Completed):
+  Ready for Assignment → In Process (start) → Completed (complete)
+The ways are the table's moves; each move's guard (an assignee, a weight, a review) is for the
+request to meet. With --all, every way that passes no state twice, shortest first; "no way
+from FROM to TO" when there is none. --json prints the moves as data (command, from, to): the
+shortest way's list, or null; with --all, a list of such lists.
 
 example: {PROG} paths Triage Completed --all"""
 

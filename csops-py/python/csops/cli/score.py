@@ -72,7 +72,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 def at_account(e: csops.CsopsError, book: Any, book_path: Path) -> str:
     """A batch error about a row (its `.row`, counted from 0) as the account a person finds in
     the book: its index label, or its first column when the index is only positions."""
-    # `.row` and `.rule` are set on an error about one row only (the stubs cannot declare them).
+    # `.row` and `.rule` are set on an error about one row only (absent on the others).
     row: int | None = getattr(e, "row", None)
     rule: str | None = getattr(e, "rule", None)
     if row is None or rule is None or row >= len(book):
