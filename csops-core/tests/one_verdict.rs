@@ -101,6 +101,25 @@ fn label(wf: &Workflow, state: State) -> Option<String> {
     wf.taxonomy().canonical_name(state).map(|n| n.to_string())
 }
 
+/// A state's workflow label as a person may spell it on the tracker: an alias of SPEC §1 where
+/// the state has one (some in another GitLab scope than the canonical label), else canonical.
+fn spelled(wf: &Workflow, state: State, alias: bool) -> Option<String> {
+    let other = match state {
+        State::Triage => "CSOps::Planning",
+        State::InProcess => "CSOps::In Process",
+        State::AwaitingFeedback => "CS Ops::Awaiting Feedback",
+        State::Monitoring => "CSOps::Transferred",
+        State::WontDo => "CSOps::Won’t Do",
+        State::Completed => "CSOPs::Completed",
+        _ => return label(wf, state),
+    };
+    if alias {
+        Some(other.to_owned())
+    } else {
+        label(wf, state)
+    }
+}
+
 /// The issue as a tracker shows it after a move to `to` (made or not by the engine): the
 /// request's labels with the workflow label moved, and the fields the command sets.
 fn issue_after(
@@ -109,6 +128,7 @@ fn issue_after(
     to: State,
     kind: CommandKind,
     weight: bool,
+    alias: bool,
 ) -> Value {
     let mut labels: Vec<String> = before
         .labels()
@@ -116,7 +136,7 @@ fn issue_after(
         .filter(|l| wf.taxonomy().state_of(l).is_none())
         .map(str::to_owned)
         .collect();
-    labels.extend(label(wf, to));
+    labels.extend(spelled(wf, to, alias));
     let mut assignees: Vec<String> = before.assignees().map(str::to_owned).collect();
     if kind == CommandKind::Start && assignees.is_empty() {
         assignees.push("omar".to_owned());
@@ -135,18 +155,24 @@ fn issue_after(
     })
 }
 
-/// The label events of a request's history and of one more move.
-fn events(wf: &Workflow, req: &Request, last: (State, State, &str, DateTime<Utc>)) -> String {
+/// The label events of a request's history and of one more move (its label spelled as an
+/// alias when `alias`).
+fn events(
+    wf: &Workflow,
+    req: &Request,
+    last: (State, State, &str, DateTime<Utc>),
+    alias: bool,
+) -> String {
     let mut out = Vec::new();
     let moves = req
         .history()
         .iter()
         .filter(|s| s.from != s.to)
-        .map(|s| (s.from, s.to, &*s.actor, s.at))
-        .chain([last]);
-    for (from, to, actor, at) in moves {
+        .map(|s| (s.from, s.to, &*s.actor, s.at, false))
+        .chain([(last.0, last.1, last.2, last.3, alias)]);
+    for (from, to, actor, at, alias) in moves {
         let at = at.to_rfc3339();
-        for (l, action) in [(label(wf, to), "add"), (label(wf, from), "remove")] {
+        for (l, action) in [(spelled(wf, to, alias), "add"), (label(wf, from), "remove")] {
             if let Some(l) = l {
                 out.push(json!({"user": {"username": actor}, "created_at": at,
                                 "label": {"name": l}, "action": action}));
@@ -212,22 +238,22 @@ fn apply_the_audit_the_webhook_and_the_board_give_one_verdict_on_every_move() {
                     }
                     assert_eq!(before.state(), from);
                     let at = t(clock + 1);
-                    for weight in [true, false] {
+                    for (weight, alias) in [(true, false), (false, false), (true, true)] {
                         for actor in CAST {
                             let case = format!(
-                                "{from} -> {to} ({}) by {actor}, {change_kind}, Gainsight label {gainsight}, weight given {weight}",
+                                "{from} -> {to} ({}) by {actor}, {change_kind}, Gainsight label {gainsight}, weight given {weight}, alias {alias}",
                                 rule.command
                             );
                             let mut applied = before.clone();
                             let verdict =
                                 wf.apply(&mut applied, command(rule.command, weight), actor, at);
 
-                            let after = issue_after(&wf, &before, to, rule.command, weight);
+                            let after = issue_after(&wf, &before, to, rule.command, weight, alias);
                             let issue: Request = wf.load(&after).unwrap();
                             let audit = gitlab::reconstruct_json(
                                 &wf,
                                 &issue,
-                                &events(&wf, &before, (from, to, actor, at)),
+                                &events(&wf, &before, (from, to, actor, at), alias),
                             )
                             .unwrap_or_else(|e| panic!("{case}: {e}"));
                             let last = audit.history().len() - 1;
@@ -260,6 +286,18 @@ fn apply_the_audit_the_webhook_and_the_board_give_one_verdict_on_every_move() {
                                 decision.violations
                             );
                             assert_eq!(decision.command, Some(rule.command), "{case}");
+                            // An allowed move is left as the person spelled it: GitLab is
+                            // told only what the move's effects add besides its label.
+                            if decision.allowed {
+                                let p = &decision.rest_params;
+                                assert_eq!(p.remove_labels, None, "{case}");
+                                assert!(
+                                    p.add_labels
+                                        .iter()
+                                        .all(|l| wf.taxonomy().state_of(l).is_none()),
+                                    "{case}: {p:?}"
+                                );
+                            }
 
                             if from == State::InProcess && to == State::Completed {
                                 let flagged = wf
