@@ -24,11 +24,16 @@ for module, names in re.findall(r"pub use (\w+)::\{?([^;}]*)\}?;", lib):
             REEXPORTS[name] = module
 
 
-def imports(text: str) -> set[str]:
+def code_of(text: str) -> str:
+    """The text outside tests and comments."""
     i = text.find("#[cfg(test)]")
     if i >= 0:
         text = text[:i]
-    text = "\n".join(line for line in text.split("\n") if not line.strip().startswith("//"))
+    return "\n".join(line for line in text.split("\n") if not line.strip().startswith("//"))
+
+
+def imports(text: str) -> set[str]:
+    text = code_of(text)
     found = set(re.findall(r"crate::([a-z_]+)\b", text))
     found |= {REEXPORTS[n] for n in re.findall(r"crate::([A-Za-z_]+)\b", text) if n in REEXPORTS}
     for group in re.findall(r"use crate::\{([^}]*)\}", text):
@@ -80,14 +85,6 @@ def circles_of(graph: dict[str, set[str]]) -> list[list[str]]:
         if m not in index:
             visit(m)
     return found
-
-
-def code_of(text: str) -> str:
-    """The text outside tests and comments."""
-    i = text.find("#[cfg(test)]")
-    if i >= 0:
-        text = text[:i]
-    return "\n".join(line for line in text.split("\n") if not line.strip().startswith("//"))
 
 
 # The submodules of each folder module, and the siblings each imports.

@@ -55,15 +55,10 @@ pub enum ChangeKind {
 impl ChangeKind {
     /// The kind as a rule's words name it: `gainsight_rule`, or, for [`ChangeKind::Unknown`]
     /// (which reaches a review rule only through its `Gainsight*` labels), "Gainsight-labelled".
-    pub const fn phrase(self) -> &'static str {
+    pub fn phrase(self) -> &'static str {
         match self {
-            ChangeKind::GainsightRule => "gainsight_rule",
-            ChangeKind::GainsightConnector => "gainsight_connector",
-            ChangeKind::GainsightDataObject => "gainsight_data_object",
-            ChangeKind::Report => "report",
-            ChangeKind::Dashboard => "dashboard",
-            ChangeKind::Other => "other",
             ChangeKind::Unknown => "Gainsight-labelled",
+            stated => stated.into(),
         }
     }
 

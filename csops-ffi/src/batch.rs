@@ -211,8 +211,7 @@ pub unsafe extern "C" fn csops_batch_threads(
     threads: usize,
 ) -> csops_status_t {
     ffi! {
-        // 0: every core (C has no None).
-        arg_mut!(b)?.threads = csops_core::threads::threads_for((threads != 0).then_some(threads));
+        arg_mut!(b)?.threads = threads_arg(threads);
         Ok(CSOPS_OK)
     }
 }

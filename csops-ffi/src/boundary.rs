@@ -386,6 +386,11 @@ pub(crate) unsafe fn handle_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mu
         .ok_or_else(|| Failure::new(CSOPS_INVALID_ARGUMENT, format!("{name} is NULL")))
 }
 
+/// A `threads` argument: 0 is every core (C has no None), as `threads::threads_for(None)`.
+pub(crate) fn threads_arg(threads: usize) -> usize {
+    csops_core::threads::threads_for((threads != 0).then_some(threads))
+}
+
 pub(crate) fn instant(text: &str, name: &str) -> Result<DateTime<Utc>, Failure> {
     csops_core::sla::parse_time(text)
         .map_err(|e| Failure::new(CSOPS_INVALID_INPUT, format!("{name}: {e}")))

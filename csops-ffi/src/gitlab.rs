@@ -103,8 +103,7 @@ pub unsafe extern "C" fn csops_gitlab_reconstruct_all(
         let events = arg_texts!(events_json, n)?;
         let out = arg_out!(out_json)?;
         let work: Vec<(&str, &str)> = issues.into_iter().zip(events).collect();
-        // 0: every core (C has no None).
-        let threads = csops_core::threads::threads_for((threads != 0).then_some(threads));
+        let threads = threads_arg(threads);
         let done = csops_core::gitlab::reconstruct_issues_json(&wf.inner, &work, threads);
         let entries: Vec<ReconstructEntry<'_>> = done.iter().map(ReconstructEntry::from).collect();
         out.write_json(&entries)?;

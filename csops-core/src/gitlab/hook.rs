@@ -398,14 +398,13 @@ pub fn apply_webhook(
         return Ok((decision, Some(stored.clone())));
     }
     let open = hook.state == OpenState::Open;
-    if after.open && !open {
+    if stored.is_open() && !open {
         after.closed_at = Some(hook.at);
         after.closed_by = Some(hook.actor.as_str().into());
     } else if open {
         after.closed_at = None;
         after.closed_by = None;
     }
-    after.open = open;
     if after.managed_since.is_none() {
         after.managed_since = Some(hook.at);
     }
@@ -430,8 +429,8 @@ pub fn apply_webhook(
     Ok((decision, Some(after)))
 }
 
-/// The decision and the request as the change left it (labels, people and weight after it;
-/// state and history as stored).
+/// The decision and the request as the change left it (labels, people, weight and open state
+/// after it; state and history as stored).
 fn decide(
     wf: &Workflow,
     hook: &IssueHook,
@@ -470,8 +469,10 @@ fn decide(
         _ => stored.state(),
     };
     let managed = tax.is_managed(before.iter().copied()) || tax.is_managed(after.iter().copied());
-    // The request as the change left it: the stored people, the hook's assignees and weight.
+    // The request as the change left it: the stored people, the hook's assignees, weight and
+    // open state.
     let mut ctx = stored.clone();
+    ctx.open = hook.state == OpenState::Open;
     if let Some((owner, others)) = hook.assignees.split_first() {
         ctx.assignee = Some(owner.as_str().into());
         ctx.co_assignees = others.iter().map(|a| a.as_str().into()).collect();
@@ -537,24 +538,19 @@ fn decide(
     decision.moved = true;
     decision.to = to;
     // The move is judged, and its effects computed, by the engine against the issue as the
-    // change left it, open or closed as GitLab has it now.
-    let stored_open = ctx.open;
-    ctx.open = hook.state == OpenState::Open;
+    // change left it.
     let (seen, violations) = check_move(wf, &ctx, from, to, &hook.actor, hook.at);
     let effects = wf.effects_of(&ctx, &seen, &hook.actor, hook.at);
-    ctx.open = stored_open;
     decision.command = seen.rule.map(|r| r.command);
     decision.allowed = violations.is_empty();
     decision.violations = violations;
     if let Some(effects) = effects {
-        // What remains for GitLab: the effects the change has not done itself. The workflow
-        // label is the person's move, in the spelling they chose (an alias stays an alias:
-        // adding the canonical one beside it would be two workflow labels).
+        // What remains for GitLab: the effects the change has not done itself.
         let add: Vec<&str> = effects
             .add_labels
             .iter()
             .map(|l| &**l)
-            .filter(|l| tax.state_of(l).is_none() && !after.contains(l))
+            .filter(|l| !after.contains(l))
             .collect();
         decision.rest_params.add_labels = (!add.is_empty()).then(|| add.join(","));
         decision.rest_params.state_event = if effects.close {

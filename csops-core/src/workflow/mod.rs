@@ -347,18 +347,20 @@ impl Workflow {
         actor: &str,
         remove_labels: Labels,
     ) -> Transition {
-        self.transition_from(req, req.state, plan, actor, remove_labels)
+        self.transition_from(req, req.state, plan, actor, Some(remove_labels))
     }
 
-    /// [`Workflow::transition`] from a given state (a move seen on a tracker, whose request
-    /// already shows the state after it).
+    /// [`Workflow::transition`] from a given state. `relabel`: the workflow labels to remove
+    /// for a state change the engine makes (the canonical label of the new state is added);
+    /// `None` for a move seen on a tracker, whose person has already moved the workflow label in
+    /// the spelling they chose (nothing to add or remove).
     fn transition_from(
         &self,
         req: &Request,
         from: State,
         plan: &Plan,
         actor: &str,
-        remove_labels: Labels,
+        relabel: Option<Labels>,
     ) -> Transition {
         let to = plan.to;
         let mut add_labels = Labels::new();
@@ -366,10 +368,11 @@ impl Workflow {
             .compiled
             .taxonomy
             .canonical_name(to)
-            .filter(|_| to != from)
+            .filter(|_| to != from && relabel.is_some())
         {
             add_labels.push(canonical.clone());
         }
+        let remove_labels = relabel.unwrap_or_default();
         if plan.interrupt {
             add_labels.push(self.compiled.interrupt.clone());
         }

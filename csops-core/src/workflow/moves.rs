@@ -73,9 +73,12 @@ pub struct Choice {
 
 impl Workflow {
     /// The effects (SPEC §2) of an allowed move seen on a tracker, as the engine computes them
-    /// for the same command on `req` (the request as the move left it): what the tracker must
-    /// still do besides the label move it has done (closing, reopening, the interrupt label).
-    /// `None` for a move that broke a rule or that the table does not have.
+    /// for the same command on `req` (the request as the move left it, open or closed): what
+    /// the tracker must still do besides the label move it has done (closing, reopening, the
+    /// interrupt label). The workflow label is the person's, in the spelling they chose: none
+    /// is added (a canonical label beside an alias in another scope would be two workflow
+    /// labels) and none removed. `None` for a move that broke a rule or that the table does
+    /// not have.
     pub fn effects_of(
         &self,
         req: &Request,
@@ -93,7 +96,7 @@ impl Workflow {
             reviewer: None,
             interrupt: self.interrupts(req, rule.command, at),
         };
-        Some(self.transition_from(req, seen.from, &plan, actor, crate::label::Labels::new()))
+        Some(self.transition_from(req, seen.from, &plan, actor, None))
     }
 
     /// What `actor` may do with `req` at `at`: every command the table offers from its state,

@@ -124,6 +124,13 @@ fn malformed_hooks_are_errors_naming_the_field() {
     );
 }
 
+/// The decision on an open issue's move from `previous` to `current` by `user`, against the
+/// request as stored before it.
+fn decide_move(wf: &Workflow, previous: &str, current: &str, user: &str) -> WebhookDecision {
+    let hook = read_webhook(&hook_json(previous, current, user, "opened")).expect("hook");
+    decide_webhook(wf, &hook, &stored(previous)).expect("decision")
+}
+
 fn stored(wl: &str) -> Request {
     let mut labels = vec!["CSOps", "CS Analytics"];
     if !wl.is_empty() {
@@ -135,42 +142,21 @@ fn stored(wl: &str) -> Request {
 #[test]
 fn an_allowed_move_and_its_remaining_effects() {
     let wf = team();
-    let hook = read_webhook(&hook_json(
-        "CSOps::In_Process",
-        "CSOps::Completed",
-        "omar",
-        "opened",
-    ))
-    .expect("hook");
-    let d = decide_webhook(&wf, &hook, &stored("CSOps::In_Process")).expect("decision");
+    let d = decide_move(&wf, "CSOps::In_Process", "CSOps::Completed", "omar");
     assert!(d.moved && d.allowed, "{d:?}");
     assert_eq!(d.command, Some(crate::workflow::CommandKind::Complete));
     assert_eq!(d.rest_params.state_event.as_deref(), Some("close"));
     assert_eq!(d.rest_params.add_labels, None);
     assert_eq!(d.comment, None);
     // No workflow label moved: nothing to decide.
-    let hook = read_webhook(&hook_json(
-        "CSOps::Triage",
-        "CSOps::Triage",
-        "zed",
-        "opened",
-    ))
-    .expect("hook");
-    let d = decide_webhook(&wf, &hook, &stored("CSOps::Triage")).expect("decision");
+    let d = decide_move(&wf, "CSOps::Triage", "CSOps::Triage", "zed");
     assert!(!d.moved && d.allowed && d.rest_params.is_empty());
 }
 
 #[test]
 fn a_disallowed_move_is_undone_with_a_comment_naming_the_rule() {
     let wf = team();
-    let hook = read_webhook(&hook_json(
-        "CSOps::Triage",
-        "CSOps::Ready_for_Assignment",
-        "omar",
-        "opened",
-    ))
-    .expect("hook");
-    let d = decide_webhook(&wf, &hook, &stored("CSOps::Triage")).expect("decision");
+    let d = decide_move(&wf, "CSOps::Triage", "CSOps::Ready_for_Assignment", "omar");
     assert!(d.moved && !d.allowed);
     assert_eq!(d.violations[0].rule, AuditRule::NotPermitted);
     assert_eq!(d.rest_params.add_labels.as_deref(), Some("CSOps::Triage"));
@@ -452,14 +438,7 @@ fn a_step_kept_from_the_far_future_overtakes_every_real_event() {
 fn a_refused_move_names_the_moves_open_to_the_actor_instead() {
     let wf = team();
     // ana, the Analytics lead, skips Ready for Assignment: no such move.
-    let hook = read_webhook(&hook_json(
-        "CSOps::Triage",
-        "CSOps::In_Process",
-        "ana",
-        "opened",
-    ))
-    .expect("hook");
-    let d = decide_webhook(&wf, &hook, &stored("CSOps::Triage")).expect("decision");
+    let d = decide_move(&wf, "CSOps::Triage", "CSOps::In_Process", "ana");
     assert_eq!(d.violations[0].rule, AuditRule::InvalidTransition);
     let instead: Vec<_> = d.violations[0]
         .instead
@@ -477,14 +456,7 @@ fn a_refused_move_names_the_moves_open_to_the_actor_instead() {
         "{comment}"
     );
     // omar, the assignee but no lead, could only have asked for information.
-    let hook = read_webhook(&hook_json(
-        "CSOps::Triage",
-        "CSOps::Ready_for_Assignment",
-        "omar",
-        "opened",
-    ))
-    .expect("hook");
-    let d = decide_webhook(&wf, &hook, &stored("CSOps::Triage")).expect("decision");
+    let d = decide_move(&wf, "CSOps::Triage", "CSOps::Ready_for_Assignment", "omar");
     let instead: Vec<_> = d.violations[0]
         .instead
         .iter()
@@ -493,14 +465,7 @@ fn a_refused_move_names_the_moves_open_to_the_actor_instead() {
         .collect();
     assert_eq!(instead, [crate::workflow::CommandKind::RequestInfo]);
     // zed, whom the directory does not know, had nothing open.
-    let hook = read_webhook(&hook_json(
-        "CSOps::Triage",
-        "CSOps::Ready_for_Assignment",
-        "zed",
-        "opened",
-    ))
-    .expect("hook");
-    let d = decide_webhook(&wf, &hook, &stored("CSOps::Triage")).expect("decision");
+    let d = decide_move(&wf, "CSOps::Triage", "CSOps::Ready_for_Assignment", "zed");
     let rules: Vec<_> = d.violations.iter().map(|v| v.rule).collect();
     assert_eq!(rules, [AuditRule::UnknownPerson, AuditRule::NotPermitted]);
     // Each rule the refused move broke names what was open instead: nothing.
