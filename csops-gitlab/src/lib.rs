@@ -1,0 +1,35 @@
+//! csops at the I/O edge: a sync of a live GitLab into the export folder csops audits
+//! (SPEC §7 "Sync from a live GitLab").
+//!
+//! [`sync()`] lists a project's (or a group's) issues ordered by `updated_at`, paged as GitLab
+//! pages them, fetches every page of each issue's resource label events with bounded
+//! concurrency, and writes the folder `csops audit` reads: `issues.json` and
+//! `label_events/<iid>.json`, as GitLab returned them. It is incremental (a high-water mark with
+//! an overlap, kept in `sync.json` and moved only after the data it covers is on disk), polite
+//! (`429` waits for `Retry-After` / `RateLimit-Reset` and then paces every call under the limit
+//! GitLab named; `5xx` and timeouts are retried with full-jitter backoff) and never prints the
+//! token.
+//!
+//! `csops-core` and `libcsops` hold no network code: this crate is the one place csops talks to
+//! GitLab's REST API for reading, and the webhook service classes GitLab's answers with its
+//! [`call`] module too.
+//!
+//! Layout: `auth` (the token), `target` (a project or group, by id or path), `call` (what an
+//! answer means: retry, wait, stop), `pace` (the shared rate gate), `pages` (the next page, as
+//! GitLab says it), `client` (one GET with its retries), `folder` (the export folder, written
+//! durably), `sync` (the whole run), `error`.
+
+pub mod auth;
+pub mod call;
+mod client;
+pub mod error;
+pub mod folder;
+pub mod pace;
+pub mod pages;
+pub mod sync;
+pub mod target;
+
+pub use auth::Token;
+pub use error::SyncError;
+pub use sync::{Options, Progress, Report, sync, sync_blocking};
+pub use target::{Scope, Target};

@@ -1,0 +1,543 @@
+//! A whole sync (SPEC §7): list the issues updated since the mark, newest first, page by page;
+//! fetch every page of each one's label events, a bounded number at once, writing each issue's
+//! file as it completes; then the issue lists; then the mark.
+//!
+//! Why newest first: GitLab pages by offset, and an issue updated while the list is read moves
+//! to the end GitLab sorts it to. Sorted oldest first, that move shifts every later issue one
+//! place towards the pages already read, and one of them is never seen — with its old
+//! `updated_at`, below the new mark, never again. Sorted newest first, the moved issue goes to
+//! the first page (it is newer than the mark this sync sets, so the next sync has it) and the
+//! shift repeats an issue instead of losing one.
+//!
+//! Why an overlap: GitLab stamps a label event a few milliseconds after it stamps the issue's
+//! `updated_at`, and its nodes' clocks differ; an issue updated just before the list was read
+//! may have label events its fetch did not see yet. The mark is the newest `updated_at` listed
+//! minus [`Options::overlap`], so the next sync fetches those issues again.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use reqwest::Url;
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::auth::Token;
+use crate::client::{Client, Patience};
+use crate::error::SyncError;
+use crate::folder::{FORMAT, Folder, SyncState};
+use crate::pace::Pace;
+use crate::target::{Scope, Target, base_url};
+
+/// What to sync, where, and how politely.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// GitLab's base address (`https://gitlab.example.com`).
+    pub gitlab: Url,
+    /// The project or group.
+    pub target: Target,
+    /// The token.
+    pub token: Token,
+    /// The export folder written.
+    pub folder: PathBuf,
+    /// Label-event fetches at once (default 8).
+    pub concurrency: usize,
+    /// Items per page asked for (GitLab's most: 100).
+    pub per_page: u32,
+    /// How far behind the newest `updated_at` listed the mark is set (default 5 minutes).
+    pub overlap: Duration,
+    /// One call's timeout (default 30 s).
+    pub timeout: Duration,
+    /// Failed attempts (5xx, timeouts) before one call is given up (default 8).
+    pub attempts: u32,
+    /// `429`s one call waits out before it is given up (default 20).
+    pub rate_limited: u32,
+    /// Calls per minute to stay under from the start, when GitLab's limit is known (default:
+    /// none until GitLab answers `429`, then 95 % of the limit it names).
+    pub calls_per_minute: Option<u32>,
+    /// The period GitLab's `RateLimit-Limit` counts in (default a minute, as GitLab's API limits
+    /// are set).
+    pub rate_period: Duration,
+    /// Ignore the mark: fetch every issue again.
+    pub full: bool,
+}
+
+impl Options {
+    /// Options with the defaults, read from what a user typed: GitLab's address, a project or
+    /// group by id or full path, the folder, and the token (`None`: from the environment).
+    pub fn new(
+        gitlab: &str,
+        scope: Scope,
+        target: &str,
+        folder: impl Into<PathBuf>,
+        token: Option<Token>,
+    ) -> Result<Options, SyncError> {
+        let gitlab = base_url(gitlab)?;
+        let target = Target::new(scope, target, &gitlab)?;
+        let token = token.or_else(Token::from_env).ok_or(SyncError::NoToken)?;
+        Ok(Options {
+            gitlab,
+            target,
+            token,
+            folder: folder.into(),
+            concurrency: 8,
+            per_page: 100,
+            overlap: Duration::from_secs(300),
+            timeout: Duration::from_secs(30),
+            attempts: 8,
+            rate_limited: 20,
+            calls_per_minute: None,
+            rate_period: Duration::from_secs(60),
+            full: false,
+        })
+    }
+}
+
+/// Where a sync is, for a progress bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Issues listed so far.
+    pub listed: usize,
+    /// Issues to list, when GitLab said (`X-Total`).
+    pub total: Option<u64>,
+    /// Whether the list is read to its end.
+    pub listing_done: bool,
+    /// Issues whose label events are written.
+    pub fetched: usize,
+    /// Label events written.
+    pub label_events: usize,
+    /// Calls made.
+    pub calls: u64,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Whether every issue was fetched (the first sync, or `full`).
+    pub full: bool,
+    /// The mark the sync started from.
+    pub since: Option<String>,
+    /// The mark it left.
+    pub mark: Option<String>,
+    /// Issues listed as updated since the mark (and fetched).
+    pub issues_fetched: usize,
+    /// Issues GitLab no longer had when their events were asked for (removed from the folder).
+    pub issues_gone: usize,
+    /// Issues in the folder now.
+    pub issues_in_folder: usize,
+    /// Label events fetched.
+    pub label_events: usize,
+    /// Exports written: 1 for a project, one per project for a group.
+    pub projects: usize,
+    /// Calls made to GitLab, retries and rate-limited ones included.
+    pub calls: u64,
+    /// Calls retried after a 5xx, a timeout or a dropped connection.
+    pub retries: u64,
+    /// `429` answers waited out.
+    pub rate_limited: u64,
+}
+
+/// One issue listed: where it goes, its iid, and the issue as GitLab sent it.
+struct Listed {
+    export: Option<String>,
+    project_id: u64,
+    iid: u64,
+    issue: Value,
+}
+
+/// What fetching one issue's label events came to.
+enum Fetched {
+    Written { events: usize },
+    Gone,
+}
+
+/// Runs a sync on the current tokio runtime. `progress` is called as the sync advances.
+pub async fn sync(
+    opts: &Options,
+    progress: &(dyn Fn(&Progress) + Send + Sync),
+) -> Result<Report, SyncError> {
+    let (folder, state) = {
+        let (root, gitlab, target) = (
+            opts.folder.clone(),
+            opts.gitlab.to_string(),
+            opts.target.clone(),
+        );
+        blocking(move || Folder::open(&root, &gitlab, &target)).await?
+    };
+    let folder = Arc::new(folder);
+    let since = if opts.full {
+        None
+    } else {
+        state.as_ref().and_then(|s| s.mark.clone())
+    };
+    let client = Arc::new(Client::new(
+        opts.token.clone(),
+        opts.timeout,
+        opts.concurrency,
+        Pace::new(opts.calls_per_minute.map(|c| (c, Duration::from_secs(60)))),
+        Patience {
+            attempts: opts.attempts.max(1),
+            rate_limited: opts.rate_limited,
+            base: Duration::from_millis(500),
+            ceiling: Duration::from_secs(30),
+            period: opts.rate_period,
+        },
+        opts.target.to_string(),
+    )?);
+
+    let mut url = opts.target.issues_url(&opts.gitlab);
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("scope", "all")
+            .append_pair("order_by", "updated_at")
+            .append_pair("sort", "desc")
+            .append_pair("per_page", &opts.per_page.clamp(1, 100).to_string());
+        if let Some(mark) = &since {
+            q.append_pair("updated_after", mark);
+        }
+    }
+
+    let permits = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    let mut tasks: JoinSet<Result<(usize, Fetched), SyncError>> = JoinSet::new();
+    let mut seen = HashSet::new();
+    let mut listed: Vec<Listed> = Vec::new();
+    let mut gone: Vec<bool> = Vec::new();
+    let mut newest: Option<DateTime<Utc>> = None;
+    let mut p = Progress::default();
+    let report_progress = |p: &mut Progress, client: &Client| {
+        p.calls = client.tally.calls.load(Ordering::Relaxed);
+        progress(p);
+    };
+    let settle = |r: Result<Result<(usize, Fetched), SyncError>, tokio::task::JoinError>,
+                  p: &mut Progress,
+                  gone: &mut Vec<bool>|
+     -> Result<(), SyncError> {
+        let (index, fetched) = r.map_err(|e| SyncError::GaveUp {
+            url: String::new(),
+            attempts: 0,
+            last: format!("a fetch task failed: {e}"),
+        })??;
+        match fetched {
+            Fetched::Written { events } => {
+                p.fetched += 1;
+                p.label_events += events;
+            }
+            Fetched::Gone => gone[index] = true,
+        }
+        Ok(())
+    };
+
+    let mut first_page = true;
+    loop {
+        let page = client.page(&url).await?;
+        if first_page && state.is_none() {
+            // The folder is this sync's before any data is in it — once GitLab has answered, so
+            // that a mistyped project does not claim it: a sync killed after its first file finds
+            // its own folder, not an export someone made.
+            let claim = SyncState {
+                format: FORMAT,
+                gitlab: opts.gitlab.to_string(),
+                target: opts.target.clone(),
+                mark: None,
+            };
+            let folder = Arc::clone(&folder);
+            blocking(move || folder.commit(&claim)).await?;
+        }
+        if first_page {
+            p.total = page.total;
+            first_page = false;
+        }
+        for (i, issue) in page.items.into_iter().enumerate() {
+            let one = read_listed(&opts.target, &url, i, issue)?;
+            if !seen.insert((one.0.project_id, one.0.iid)) {
+                continue; // shifted onto this page from the one before
+            }
+            newest = newest.max(Some(one.1));
+            let index = listed.len();
+            gone.push(false);
+            let permit = Arc::clone(&permits)
+                .acquire_owned()
+                .await
+                .expect("the semaphore is never closed");
+            let (task_client, task_folder) = (Arc::clone(&client), Arc::clone(&folder));
+            let (export, project_id, iid) = (one.0.export.clone(), one.0.project_id, one.0.iid);
+            let base = opts.gitlab.clone();
+            let per_page = opts.per_page;
+            tasks.spawn(async move {
+                let fetched = fetch_events(
+                    &task_client,
+                    &task_folder,
+                    &base,
+                    export,
+                    project_id,
+                    iid,
+                    per_page,
+                )
+                .await;
+                drop(permit);
+                fetched.map(|f| (index, f))
+            });
+            listed.push(one.0);
+            p.listed += 1;
+            while let Some(r) = tasks.try_join_next() {
+                settle(r, &mut p, &mut gone)?;
+            }
+            report_progress(&mut p, &client);
+        }
+        match page.next {
+            Some(next) => url = next,
+            None => break,
+        }
+    }
+    p.listing_done = true;
+    report_progress(&mut p, &client);
+    while let Some(r) = tasks.join_next().await {
+        settle(r, &mut p, &mut gone)?;
+        report_progress(&mut p, &client);
+    }
+
+    // The lists of issues, each export's updated in place.
+    let mut by_export: BTreeMap<Option<String>, Vec<(Listed, bool)>> = BTreeMap::new();
+    for (one, gone) in listed.into_iter().zip(gone) {
+        by_export
+            .entry(one.export.clone())
+            .or_default()
+            .push((one, gone));
+    }
+    let issues_fetched = p.fetched;
+    let issues_gone = by_export.values().flatten().filter(|(_, g)| *g).count();
+    let projects = by_export.len().max(usize::from(state.is_some()));
+    let written = {
+        let folder = Arc::clone(&folder);
+        blocking(move || {
+            let mut in_folder = 0;
+            for (export, issues) in by_export {
+                let dir = folder.export_dir(export.as_deref());
+                let mut all = folder.read_issues(&dir)?;
+                for (one, gone) in issues {
+                    if gone {
+                        all.remove(&one.iid);
+                        folder.remove_events(&dir, one.iid)?;
+                    } else {
+                        all.insert(one.iid, one.issue);
+                    }
+                }
+                folder.write_issues(&dir, &all)?;
+                in_folder += all.len();
+            }
+            Ok(in_folder)
+        })
+        .await?
+    };
+
+    // The mark, last.
+    let overlap = chrono::Duration::from_std(opts.overlap).unwrap_or(chrono::Duration::zero());
+    let mark = match (
+        newest.map(|n| n - overlap),
+        since.as_deref().and_then(parse_mark),
+    ) {
+        (Some(n), Some(old)) => Some(n.max(old)),
+        (n, old) => n.or(old),
+    }
+    .map(|m| m.to_rfc3339_opts(SecondsFormat::Millis, true));
+    let new_state = SyncState {
+        format: FORMAT,
+        gitlab: opts.gitlab.to_string(),
+        target: opts.target.clone(),
+        mark: mark.clone(),
+    };
+    {
+        let folder = Arc::clone(&folder);
+        blocking(move || folder.commit(&new_state)).await?;
+    }
+    let issues_in_folder = if opts.target.scope == Scope::Project && written == 0 {
+        folder.read_issues(folder.root())?.len()
+    } else {
+        written
+    };
+    Ok(Report {
+        full: since.is_none(),
+        since,
+        mark,
+        issues_fetched,
+        issues_gone,
+        issues_in_folder,
+        label_events: p.label_events,
+        projects,
+        calls: client.tally.calls.load(Ordering::Relaxed),
+        retries: client.tally.retries.load(Ordering::Relaxed),
+        rate_limited: client.tally.rate_limited.load(Ordering::Relaxed),
+    })
+}
+
+/// [`sync`] on a runtime of its own, for a caller without one (the command line, Python).
+pub fn sync_blocking(
+    opts: &Options,
+    progress: &(dyn Fn(&Progress) + Send + Sync),
+) -> Result<Report, SyncError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| SyncError::io(&opts.folder, e))?;
+    runtime.block_on(sync(opts, progress))
+}
+
+/// Every page of one issue's label events, written to its file.
+async fn fetch_events(
+    client: &Client,
+    folder: &Arc<Folder>,
+    base: &Url,
+    export: Option<String>,
+    project_id: u64,
+    iid: u64,
+    per_page: u32,
+) -> Result<Fetched, SyncError> {
+    let mut url = base.clone();
+    url.path_segments_mut()
+        .expect("a base URL checked to be http(s)")
+        .pop_if_empty()
+        .extend([
+            "api",
+            "v4",
+            "projects",
+            &project_id.to_string(),
+            "issues",
+            &iid.to_string(),
+            "resource_label_events",
+        ]);
+    url.query_pairs_mut()
+        .append_pair("per_page", &per_page.clamp(1, 100).to_string());
+    let mut events = Vec::new();
+    loop {
+        let page = match client.page(&url).await {
+            Ok(page) => page,
+            // Deleted (or made unreadable) between the list and now.
+            Err(SyncError::NotFound { .. }) => return Ok(Fetched::Gone),
+            Err(e) => return Err(e),
+        };
+        events.extend(page.items);
+        match page.next {
+            Some(next) => url = next,
+            None => break,
+        }
+    }
+    let count = events.len();
+    let folder = Arc::clone(folder);
+    blocking(move || {
+        let dir = folder.export_dir(export.as_deref());
+        folder.write_events(&dir, iid, &events)
+    })
+    .await?;
+    Ok(Fetched::Written { events: count })
+}
+
+/// An issue of a list page, and its `updated_at`: what GitLab always sends (`iid`,
+/// `project_id`, `updated_at`) is required; a group's issue goes to its project's export.
+fn read_listed(
+    target: &Target,
+    page: &Url,
+    index: usize,
+    issue: Value,
+) -> Result<(Listed, DateTime<Utc>), SyncError> {
+    let bad = |message: String| SyncError::Unreadable {
+        url: page.to_string(),
+        message: format!("issue {index} of the page: {message}"),
+    };
+    let number = |key: &str| {
+        issue.get(key).and_then(Value::as_u64).ok_or_else(|| {
+            bad(format!(
+                "no whole number `{key}`, which GitLab always sends"
+            ))
+        })
+    };
+    let iid = number("iid")?;
+    let project_id = number("project_id")?;
+    let updated = issue
+        .get("updated_at")
+        .and_then(Value::as_str)
+        .and_then(parse_mark)
+        .ok_or_else(|| bad(format!("issue {iid}: no `updated_at` time")))?;
+    let export = match target.scope {
+        Scope::Project => None,
+        Scope::Group => Some(project_path(&issue).unwrap_or_else(|| project_id.to_string())),
+    };
+    Ok((
+        Listed {
+            export,
+            project_id,
+            iid,
+            issue,
+        },
+        updated,
+    ))
+}
+
+/// A group's issue's project, by its full path (`references.full` is `group/project#12`), when
+/// it is a safe folder path.
+fn project_path(issue: &Value) -> Option<String> {
+    let full = issue.get("references")?.get("full")?.as_str()?;
+    let (path, _) = full.rsplit_once('#')?;
+    let safe = !path.is_empty()
+        && path.split('/').all(|part| {
+            !part.is_empty()
+                && part != "."
+                && part != ".."
+                && !part.starts_with('.')
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        });
+    safe.then(|| path.to_owned())
+}
+
+fn parse_mark(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Runs file work off the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, SyncError> + Send + 'static,
+) -> Result<T, SyncError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| SyncError::GaveUp {
+            url: String::new(),
+            attempts: 0,
+            last: format!("a file task failed: {e}"),
+        })?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_s_issue_goes_to_its_project_s_folder_when_the_path_is_safe() {
+        let issue = |full: &str| serde_json::json!({"references": {"full": full}});
+        assert_eq!(
+            project_path(&issue("g/sub/p#12")).as_deref(),
+            Some("g/sub/p")
+        );
+        assert_eq!(project_path(&issue("g/../p#1")), None);
+        assert_eq!(project_path(&issue("g/.hidden#1")), None);
+        assert_eq!(project_path(&issue("#1")), None);
+        assert_eq!(project_path(&serde_json::json!({})), None);
+    }
+
+    #[test]
+    fn gitlab_s_times_with_offsets_and_milliseconds_are_read() {
+        let t = parse_mark("2019-07-17T09:53:48.937-04:00").unwrap();
+        assert_eq!(
+            t.to_rfc3339_opts(SecondsFormat::Millis, true),
+            "2019-07-17T13:53:48.937Z"
+        );
+    }
+}
