@@ -150,19 +150,19 @@ impl Client {
                         CallError::Unanswered(message) => (message, None),
                         CallError::Unauthorized(_) => {
                             return Err(SyncError::Unauthorized {
-                                url: url.to_string(),
+                                url: without_query(url),
                                 kind: self.token.kind(),
                             });
                         }
                         CallError::Forbidden(_) => {
                             return Err(SyncError::Forbidden {
-                                url: url.to_string(),
+                                url: without_query(url),
                                 target: self.target.clone(),
                             });
                         }
                         CallError::Refused(_) if status == 404 => {
                             return Err(SyncError::NotFound {
-                                url: url.to_string(),
+                                url: without_query(url),
                                 target: self.target.clone(),
                             });
                         }
@@ -196,6 +196,13 @@ impl Client {
             last,
         }
     }
+}
+
+/// A call's address without its query: what a person checks when GitLab refuses it.
+fn without_query(url: &Url) -> String {
+    let mut shown = url.clone();
+    shown.set_query(None);
+    shown.to_string()
 }
 
 /// A transport failure in words (no headers, so no token).

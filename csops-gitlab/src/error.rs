@@ -84,6 +84,20 @@ pub enum SyncError {
         /// What was wrong.
         message: String,
     },
+    /// A setting out of its range.
+    #[error("{name} {message}")]
+    Setting {
+        /// The setting.
+        name: &'static str,
+        /// What it must be.
+        message: String,
+    },
+    /// The caller asked the sync to stop (Ctrl-C): the folder keeps its old mark, and the next
+    /// sync starts from it.
+    #[error(
+        "the sync was interrupted; the folder keeps what the last whole sync left, and the next sync goes on from there"
+    )]
+    Cancelled,
     /// The folder holds another sync (another GitLab, project or group) or a state this version
     /// cannot read.
     #[error("{}: {message}", path.display())]
@@ -115,6 +129,8 @@ impl SyncError {
             SyncError::Refused { .. } => "refused",
             SyncError::GaveUp { .. } => "gave_up",
             SyncError::Unreadable { .. } => "unreadable",
+            SyncError::Setting { .. } => "setting",
+            SyncError::Cancelled => "cancelled",
             SyncError::Folder { .. } => "folder",
             SyncError::Io { .. } => "io",
         }

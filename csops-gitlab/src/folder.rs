@@ -156,12 +156,38 @@ impl Folder {
             .collect())
     }
 
-    /// Writes an export's issues, ordered by iid.
+    /// The exports in the folder and the issues in them all: the folder itself for a project,
+    /// each project's folder under it for a group.
+    pub fn count_issues(&self) -> Result<(usize, usize), SyncError> {
+        fn walk(f: &Folder, dir: &Path, found: &mut (usize, usize)) -> Result<(), SyncError> {
+            if dir.join(ISSUES_FILE).is_file() {
+                found.0 += 1;
+                found.1 += f.read_issues(dir)?.len();
+            }
+            for entry in fs::read_dir(dir).map_err(|e| SyncError::io(dir, e))? {
+                let entry = entry.map_err(|e| SyncError::io(dir, e))?;
+                let name = entry.file_name();
+                let skip = name == PARTIAL_DIR || name == EVENTS_DIR;
+                if !skip && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    walk(f, &entry.path(), found)?;
+                }
+            }
+            Ok(())
+        }
+        let mut found = (0, 0);
+        walk(self, &self.root, &mut found)?;
+        Ok(found)
+    }
+
+    /// Writes an export's issues, ordered by iid (and its label events' folder, so that an
+    /// export without issues is still one).
     pub fn write_issues(
         &self,
         export: &Path,
         issues: &BTreeMap<u64, Value>,
     ) -> Result<(), SyncError> {
+        let dir = export.join(EVENTS_DIR);
+        fs::create_dir_all(&dir).map_err(|e| SyncError::io(&dir, e))?;
         self.write(&export.join(ISSUES_FILE), &json_lines(issues.values()))
     }
 

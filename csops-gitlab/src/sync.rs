@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -65,6 +65,8 @@ pub struct Options {
     pub rate_period: Duration,
     /// Ignore the mark: fetch every issue again.
     pub full: bool,
+    /// Set to stop the sync at its next step ([`SyncError::Cancelled`]; the mark is not moved).
+    pub cancel: Arc<AtomicBool>,
 }
 
 impl Options {
@@ -94,6 +96,7 @@ impl Options {
             calls_per_minute: None,
             rate_period: Duration::from_secs(60),
             full: false,
+            cancel: Arc::new(AtomicBool::new(false)),
         })
     }
 }
@@ -161,6 +164,25 @@ pub async fn sync(
     opts: &Options,
     progress: &(dyn Fn(&Progress) + Send + Sync),
 ) -> Result<Report, SyncError> {
+    if opts.concurrency == 0 || opts.concurrency > 64 {
+        return Err(SyncError::Setting {
+            name: "concurrency",
+            message: format!("is {}; give 1 to 64 calls at once", opts.concurrency),
+        });
+    }
+    if opts.calls_per_minute == Some(0) {
+        return Err(SyncError::Setting {
+            name: "calls_per_minute",
+            message: "is 0; give a limit above 0, or none".to_owned(),
+        });
+    }
+    let cancelled = || {
+        if opts.cancel.load(Ordering::Relaxed) {
+            Err(SyncError::Cancelled)
+        } else {
+            Ok(())
+        }
+    };
     let (folder, state) = {
         let (root, gitlab, target) = (
             opts.folder.clone(),
@@ -212,6 +234,7 @@ pub async fn sync(
     let report_progress = |p: &mut Progress, client: &Client| {
         p.calls = client.tally.calls.load(Ordering::Relaxed);
         progress(p);
+        cancelled()
     };
     let settle = |r: Result<Result<(usize, Fetched), SyncError>, tokio::task::JoinError>,
                   p: &mut Progress,
@@ -287,7 +310,7 @@ pub async fn sync(
             while let Some(r) = tasks.try_join_next() {
                 settle(r, &mut p, &mut gone)?;
             }
-            report_progress(&mut p, &client);
+            report_progress(&mut p, &client)?;
         }
         match page.next {
             Some(next) => url = next,
@@ -295,14 +318,17 @@ pub async fn sync(
         }
     }
     p.listing_done = true;
-    report_progress(&mut p, &client);
+    report_progress(&mut p, &client)?;
     while let Some(r) = tasks.join_next().await {
         settle(r, &mut p, &mut gone)?;
-        report_progress(&mut p, &client);
+        report_progress(&mut p, &client)?;
     }
 
     // The lists of issues, each export's updated in place.
     let mut by_export: BTreeMap<Option<String>, Vec<(Listed, bool)>> = BTreeMap::new();
+    if opts.target.scope == Scope::Project {
+        by_export.entry(None).or_default(); // a project's export exists, issues or none
+    }
     for (one, gone) in listed.into_iter().zip(gone) {
         by_export
             .entry(one.export.clone())
@@ -311,11 +337,9 @@ pub async fn sync(
     }
     let issues_fetched = p.fetched;
     let issues_gone = by_export.values().flatten().filter(|(_, g)| *g).count();
-    let projects = by_export.len().max(usize::from(state.is_some()));
-    let written = {
+    let (projects, issues_in_folder) = {
         let folder = Arc::clone(&folder);
         blocking(move || {
-            let mut in_folder = 0;
             for (export, issues) in by_export {
                 let dir = folder.export_dir(export.as_deref());
                 let mut all = folder.read_issues(&dir)?;
@@ -328,9 +352,8 @@ pub async fn sync(
                     }
                 }
                 folder.write_issues(&dir, &all)?;
-                in_folder += all.len();
             }
-            Ok(in_folder)
+            folder.count_issues()
         })
         .await?
     };
@@ -355,11 +378,6 @@ pub async fn sync(
         let folder = Arc::clone(&folder);
         blocking(move || folder.commit(&new_state)).await?;
     }
-    let issues_in_folder = if opts.target.scope == Scope::Project && written == 0 {
-        folder.read_issues(folder.root())?.len()
-    } else {
-        written
-    };
     Ok(Report {
         full: since.is_none(),
         since,

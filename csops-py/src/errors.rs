@@ -40,6 +40,19 @@ create_exception!(
     "A command the workflow rejected: `.kind`, `.rule`, `.missing`, `.problems` (read from `args[0]`, a `Rejection`). The request is unchanged."
 );
 
+create_exception!(
+    csops,
+    SyncError,
+    CsopsError,
+    "A sync of a live GitLab that stopped: `.kind` says why (`unauthorized`, `forbidden`, `not_found`, `gave_up`, `folder`, `no_token`, ...). The folder keeps what the last whole sync left."
+);
+
+/// The sync's error as `csops.SyncError`, with `.kind` (the crate's name for it).
+pub(crate) fn sync_error(py: Python<'_>, e: &csops_gitlab::SyncError) -> PyErr {
+    let kind = PyString::new(py, e.kind()).into_any();
+    error_with(py, SyncError::new_err(e.to_string()), &[("kind", kind)])
+}
+
 /// An error with attributes set on the exception instance (they pickle with it).
 pub(crate) fn error_with(py: Python<'_>, err: PyErr, attrs: &[(&str, Bound<'_, PyAny>)]) -> PyErr {
     let value = err.value(py);

@@ -88,6 +88,7 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(gitlab::gitlab_audit, m)?)?;
     m.add_function(wrap_pyfunction!(gitlab::gitlab_check_issue, m)?)?;
     m.add_function(wrap_pyfunction!(gitlab::board_report, m)?)?;
+    m.add_function(wrap_pyfunction!(gitlab::gitlab_sync, m)?)?;
     m.add_function(wrap_pyfunction!(capacity_plan, m)?)?;
     m.add_function(wrap_pyfunction!(weight_for_hours, m)?)?;
     m.add_function(wrap_pyfunction!(moves::shortest_path, m)?)?;
@@ -109,6 +110,7 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ConfigError", py.get_type::<ConfigError>())?;
     m.add("InputError", py.get_type::<InputError>())?;
     m.add("TransitionRejected", py.get_type::<TransitionRejected>())?;
+    m.add("SyncError", py.get_type::<SyncError>())?;
     rejection_properties(py)?;
     m.add_class::<Rejection>()?;
     use csops_core::routing::Workstream;

@@ -423,7 +423,9 @@ def test_help_says_what_the_files_look_like() -> None:
     assert all(f"python -m csops {c}" in top for c in ("paths FROM TO", "choices REQUEST"))
     assert "example: python -m csops paths " in ok("paths", "--help")
     assert "example: python -m csops choices " in ok("choices", "--help")
-    for command in ("audit", "score", "diagram", "paths", "choices"):
+    assert "example: python -m csops sync " in ok("sync", "--help")
+    assert "--gitlab URL --project PATH" in audit
+    for command in ("audit", "sync", "score", "diagram", "paths", "choices"):
         assert all(columns(line) <= 100 for line in ok(command, "--help").splitlines()), command
     assert "the following arguments are required: COMMAND" in refused()
 

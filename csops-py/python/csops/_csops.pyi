@@ -1,17 +1,18 @@
 """Type stubs for the native module csops._csops (checked against it by mypy.stubtest)."""
 
 from datetime import date, datetime
-from typing import Any, Iterable, Iterator, Literal, Mapping, Sequence, TypeAlias, final
+from os import PathLike
+from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Sequence, TypeAlias, final
 
 __all__ = [
     "Workflow", "Request", "Transition", "Label", "LabelSet", "Weight", "weight_for_hours", "shortest_path", "simple_paths", "parse_instant", "UNKNOWN_BAND", "scope", "title", "days", "version",
     "nps", "csat", "nrr", "grr", "logo_churn", "license_utilization", "smau", "Maturity", "CAPABILITIES", "Segmentation", "capacity_plan", "Journey", "Scorecard", "HealthScore",
-    "CsopsError", "LabelError", "ConfigError", "InputError", "TransitionRejected", "Rejection",
+    "CsopsError", "LabelError", "ConfigError", "InputError", "TransitionRejected", "SyncError", "Rejection",
     "STATES", "REJECTION_KINDS", "COMMAND_TYPES", "WORKSTREAMS", "__version__",
     "Issues", "LabelEvent", "Violation", "Reconstruction", "IssueHook", "WebhookDecision", "BoardReport", "AuditRun",
     "gitlab_read_issue", "gitlab_read_issues", "gitlab_read_label_events", "gitlab_read_webhook", "gitlab_reconstruct",
     "gitlab_reconstruct_all",
-    "gitlab_audit", "gitlab_check_issue", "board_report",
+    "gitlab_audit", "gitlab_check_issue", "board_report", "gitlab_sync",
 ]
 
 __version__: str
@@ -35,6 +36,9 @@ class InputError(CsopsError):
     kind: str  # set for weight errors: "invalid_weight" or "needs_epic"
     row: int  # set for an error about one row of a batch (counted from 0)
     rule: str  # with `row`: the rule that row broke, in words, without where
+
+class SyncError(CsopsError):
+    kind: str  # unauthorized, forbidden, not_found, refused, gave_up, unreadable, folder, io, target, setting, cancelled, no_token
 
 class TransitionRejected(CsopsError):
     # Read from `args[0]`, the `Rejection`, when asked for.
@@ -575,3 +579,16 @@ def board_report(
     workflow: Workflow | None = None,
     events: Mapping[str, Sequence[_Json]] | str | None = None,
 ) -> BoardReport: ...
+def gitlab_sync(
+    gitlab: str,
+    project: str,
+    folder: str | PathLike[str],
+    *,
+    group: bool = False,
+    token: str | None = None,
+    bearer: bool = False,
+    full: bool = False,
+    concurrency: int = 8,
+    calls_per_minute: int | None = None,
+    progress: Callable[[dict[str, Any]], object] | None = None,
+) -> dict[str, Any]: ...

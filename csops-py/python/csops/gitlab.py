@@ -1,6 +1,8 @@
 """GitLab's own JSON in, decisions out (SPEC §7): the REST issue object, the Issue Hook webhook
 payload and resource label events, read with no glue code; a request's history reconstructed
-from its label events and audited; a whole export audited at once with its board report.
+from its label events and audited; a whole export audited at once with its board report; and
+`sync`, which fetches a live project's (or group's) issues and label events into the export
+folder `audit` reads — paged, polite, incremental (SPEC §7).
 
 Objects may be dicts (as `requests` / `json.load` give them) or JSON text. Bad input raises
 `csops.InputError` whose `.key` names the field (`[3].author.username` for the fourth issue
@@ -47,6 +49,7 @@ from csops._csops import gitlab_read_label_events as read_label_events
 from csops._csops import gitlab_read_webhook as read_webhook
 from csops._csops import gitlab_reconstruct as reconstruct
 from csops._csops import gitlab_reconstruct_all as reconstruct_all
+from csops._csops import gitlab_sync as sync
 
 __all__ = [
     "AuditRun",
@@ -65,5 +68,6 @@ __all__ = [
     "read_webhook",
     "reconstruct",
     "reconstruct_all",
+    "sync",
 ]
 

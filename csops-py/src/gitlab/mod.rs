@@ -6,7 +6,7 @@
 //!
 //! Here: the error conversion and the shared argument helpers; `issues` (REST issues),
 //! `events` (label events, reconstruction), `webhook` (Issue Hook, decision), `board` (the
-//! board report, the export's audit).
+//! board report, the export's audit), `sync` (a live GitLab synced into an export folder).
 
 use pyo3::prelude::*;
 
@@ -110,9 +110,11 @@ pub(crate) fn default_workflow(workflow: Option<&Workflow>) -> core_wf::Workflow
 mod board;
 mod events;
 mod issues;
+mod sync;
 mod webhook;
 
 pub(crate) use board::*;
 pub(crate) use events::*;
 pub(crate) use issues::*;
+pub(crate) use sync::*;
 pub(crate) use webhook::*;

@@ -1,6 +1,8 @@
 """The csops command line, for a CS Ops lead who does not write Python.
 
     python -m csops audit FOLDER [--as-of TIME] [--json]
+    python -m csops audit --gitlab URL --project PATH [--directory FILE]
+    python -m csops sync URL PROJECT FOLDER [--group] [--full]
     python -m csops score BOOK [--scorecard FILE] [--segment-column COL] [--as-of DATE] [-o OUT]
     python -m csops diagram [--format mermaid|dot] [--config FILE]
     python -m csops paths FROM TO [--all] [--json]
@@ -12,7 +14,7 @@ comes back for a person to read (`output`) — states and workstreams by their d
 the library's names and hours. A file or value csops cannot use prints `csops: <message>` on
 stderr and exits with status 2, as argparse does for a mistyped command line.
 
-One module per command (`audit`, `score`, `diagram`, `paths`, `choices`), each with its
+One module per command (`audit`, `sync`, `score`, `diagram`, `paths`, `choices`), each with its
 `register(subparsers)` and its `run(args)`; this one assembles the parser and runs a command.
 """
 
@@ -25,17 +27,19 @@ import sys
 from typing import Callable, NoReturn, Sequence
 
 import csops
-from csops.cli import audit, choices, diagram, paths, score
+from csops.cli import audit, choices, diagram, paths, score, sync
 from csops.cli.output import PROG
 from csops.cli.reading import InputProblem
 
 USAGE_ERROR = 2
-COMMANDS = (audit, score, diagram, paths, choices)
+COMMANDS = (audit, sync, score, diagram, paths, choices)
 
 DESCRIPTION = f"""\
 csops, the CS Ops engine, from the command line.
 
   {PROG} audit FOLDER      audit a GitLab export: who broke the process, and the board
+  {PROG} sync URL PROJECT FOLDER
+                           fetch a live GitLab project's issues and label events into FOLDER
   {PROG} score BOOK        health-score a book of accounts (.csv or .parquet)
   {PROG} diagram           the workflow as a Mermaid or Graphviz (DOT) diagram
   {PROG} paths FROM TO     the ways from one state to another, each move with its command

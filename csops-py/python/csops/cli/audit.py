@@ -36,6 +36,8 @@ from csops.cli.output import (
     wrapping,
 )
 from csops.cli.reading import EVENTS_DIR, EVENTS_FILE, Export, InputProblem, instant, read_export, workflow
+from csops.cli.sync import add_options as sync_options
+from csops.cli.sync import cache_folder, synced
 
 EPILOG = f"""\
 FOLDER holds a GitLab export, as GitLab's REST API returns it:
@@ -51,7 +53,13 @@ that broke the process (who, when, which rule), then the board: requests by stat
 breaches, lead and cycle time, throughput and anomalies. Durations read in days; --json keeps
 the library's data (hours, names).
 
-example: {PROG} audit examples/gitlab-export --as-of 2026-03-16T09:00:00Z"""
+Or straight from a live GitLab: --gitlab URL --project PATH syncs the project into a cache
+folder (~/.cache/csops/gitlab/..., or --cache DIR; only what changed after the first time) and
+audits that; give who is who with --directory FILE. The token as {PROG} sync --help says.
+
+example: {PROG} audit examples/gitlab-export --as-of 2026-03-16T09:00:00Z
+         {PROG} audit --gitlab https://gitlab.example.com --project cs-ops/requests \\
+             --directory people.json"""
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -59,7 +67,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "audit", help="audit a GitLab export and print the board",
         description="Audit a GitLab export: every step that broke the CS Ops process, and the board.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
-    audit.add_argument("folder", metavar="FOLDER", help="the export's folder (below)")
+    audit.add_argument("folder", metavar="FOLDER", nargs="?", help="the export's folder (below)")
+    audit.add_argument("--gitlab", metavar="URL", help="audit a live GitLab's project instead: its address")
+    audit.add_argument("--project", metavar="PATH", help="with --gitlab: the project's full path or id")
+    audit.add_argument("--cache", metavar="DIR", help="with --gitlab: the folder the project is synced "
+                                                      "into (default: under ~/.cache/csops/gitlab)")
+    audit.add_argument("--directory", metavar="FILE",
+                       help="who is who (default: the folder's directory.json)")
     audit.add_argument("--as-of", type=instant, metavar="TIME",
                        help="the time the audit and the board are taken at: 2026-03-16T09:00:00Z, or "
                             "a date (its start); without an offset, UTC. Default: now, in UTC")
@@ -68,16 +82,42 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     audit.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="a progress bar on stderr (default: when stderr is a terminal and reading "
                             "takes more than half a second)")
+    sync_options(audit, progress=False)
     audit.set_defaults(run=run)
     parser: argparse.ArgumentParser = audit
     return parser
 
 
+def folder_of(args: argparse.Namespace) -> Path:
+    """The export to audit: FOLDER, or (--gitlab) the cache folder the project is synced into
+    first."""
+    if args.gitlab is None:
+        if args.folder is None:
+            raise InputProblem(f"give the export's FOLDER, or --gitlab URL --project PATH (see {PROG} audit --help)")
+        for given in ("project", "cache"):
+            if getattr(args, given) is not None:
+                raise InputProblem(f"--{given} goes with --gitlab URL")
+        return Path(args.folder)
+    if args.folder is not None:
+        raise InputProblem(f"give FOLDER or --gitlab URL, not both ({args.folder!r} and {args.gitlab!r})")
+    if args.project is None:
+        raise InputProblem("--gitlab URL needs --project PATH: the project's full path (my-group/cs-ops) or id")
+    if args.group:
+        raise InputProblem(f"the audit reads one project: sync the group with {PROG} sync --group, "
+                           "then audit each project's folder")
+    folder = Path(args.cache) if args.cache else cache_folder(args.gitlab, args.project)
+    synced(args, args.gitlab, args.project, folder)
+    return folder
+
+
 def run(args: argparse.Namespace) -> int:
     as_of: datetime = args.as_of or datetime.now(timezone.utc).replace(microsecond=0)
+    folder = folder_of(args)
     progress = Progress(args.progress)
     try:
-        export = read_export(Path(args.folder), progress)
+        export = read_export(folder, progress, Path(args.directory) if args.directory else None)
+        if args.gitlab:
+            export.name = f"{args.project} on {args.gitlab}"
         audited = audit(export, as_of, progress)
     finally:
         progress.finish()
@@ -89,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def audit(export: Export, as_of: datetime, progress: Progress) -> gitlab.AuditRun:
-    wf = workflow(export.directory, None, export.folder / "directory.json", "the configuration")
+    wf = workflow(export.directory, None, export.directory_path, "the configuration")
     progress.step(f"auditing {count(len(export.issues))} issues")
     try:
         return gitlab.audit(export.issues, export.events, as_of=as_of, workflow=wf)
@@ -118,7 +158,7 @@ def report(export: Export, as_of: datetime, data: dict[str, Any], why: bool = Fa
     audit, board = data["audit"], data["board"]
     s = audit["summary"]
     requests, unmanaged = int(s["issues"]), int(s["unmanaged"])
-    out: list[RenderableType] = [line(f"Audit of {export.folder} as of {when(as_of)}"), "", "Summary"]
+    out: list[RenderableType] = [line(f"Audit of {export.name} as of {when(as_of)}"), "", "Summary"]
 
     by_rule: dict[str, int] = s["violations"]
     figures = [

@@ -56,7 +56,7 @@ def emit(out: Console, items: Iterable[RenderableType]) -> None:
 
 def line(text: str, indent: int = 0) -> Text:
     """One line, cut with "…" where it would not fit (a long folder name in a heading)."""
-    return Text(" " * indent + one_line(text), no_wrap=True, overflow="ellipsis")
+    return Text(cut(" " * indent + one_line(text), WIDTH), no_wrap=True, overflow="ellipsis")
 
 
 def indented(item: RenderableType, indent: int = INDENT) -> Padding:
@@ -216,6 +216,14 @@ class Progress:
         self._show()
         if self.shown:
             self.bar.refresh()  # drawn now: the call that follows keeps the refresher waiting
+
+    def track(self, label: str, done: int, total: int | None, note: str = "") -> None:
+        """A count towards `total` (unknown: `None`) under `label`, shown as one line that each
+        call updates (a sync: issues listed, label events fetched)."""
+        if self.task is None:
+            self.task = self.bar.add_task(label, total=total, size=note)
+        self.bar.update(self.task, description=label, completed=done, total=total, size=note)
+        self._show()
 
     def finish(self) -> None:
         if self.shown:

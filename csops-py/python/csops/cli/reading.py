@@ -131,6 +131,11 @@ class Export:
     issues: list[Any]
     events: dict[str, Any]
     directory: dict[str, Any]
+    directory_path: Path
+    name: str = ""  # how the audit's heading names it (default: the folder)
+
+    def __post_init__(self) -> None:
+        self.name = self.name or str(self.folder)
 
     @property
     def label_events(self) -> int:
@@ -141,16 +146,23 @@ class Export:
                 if isinstance(i, dict) and isinstance(i.get("iid"), int)}
 
 
-def read_export(folder: Path, progress: Progress) -> Export:
+def read_export(folder: Path, progress: Progress, directory: Path | None = None) -> Export:
+    """An export folder; who is who from `directory` when given, else the folder's
+    directory.json."""
     if not folder.exists():
         raise InputProblem(f"{folder}: no such folder")
     if not folder.is_dir():
         raise InputProblem(f"{folder}: not a folder (an export is a folder; see {PROG} audit --help)")
-    issues_path, directory_path = folder / "issues.json", folder / "directory.json"
-    for p in (issues_path, directory_path):
-        if not p.is_file():
-            raise InputProblem(f"{p}: no such file (an export holds issues.json, label events and "
-                               f"directory.json; see {PROG} audit --help)")
+    issues_path = folder / "issues.json"
+    directory_path = directory if directory is not None else folder / "directory.json"
+    if not issues_path.is_file():
+        raise InputProblem(f"{issues_path}: no such file (an export holds issues.json, label events "
+                           f"and directory.json; see {PROG} audit --help)")
+    if not directory_path.is_file():
+        where = "" if directory is not None else (
+            " (who is who: put it in the folder as directory.json, or pass --directory FILE; "
+            f"see {PROG} audit --help)")
+        raise InputProblem(f"{directory_path}: no such file{where}")
     events_dir, events_file = folder / EVENTS_DIR, folder / EVENTS_FILE
     if events_dir.is_dir() and events_file.is_file():
         raise InputProblem(f"{folder}: holds both {EVENTS_DIR}/ and {EVENTS_FILE}; keep one of them")
@@ -186,7 +198,7 @@ def read_export(folder: Path, progress: Progress) -> Export:
             raise InputProblem(f"{events_file}: expected an object of label events by issue iid "
                                f'({{"<iid>": [...], ...}}), found {kind_of(everything)}')
         events = everything
-    return Export(folder, issues, events, directory)
+    return Export(folder, issues, events, directory, directory_path)
 
 
 # --- a book of accounts and a scorecard ------------------------------------------------------
