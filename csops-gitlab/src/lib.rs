@@ -17,7 +17,8 @@
 //! Layout: `auth` (the token), `target` (a project or group, by id or path), `call` (what an
 //! answer means: retry, wait, stop), `pace` (the shared rate gate), `pages` (the next page, as
 //! GitLab says it), `client` (one GET with its retries), `folder` (the export folder, written
-//! durably), `sync` (the whole run), `error`.
+//! durably), `sync` (the whole run), `reader` (the same calls for a long-running caller: the
+//! webhook service's catch-up), `error`.
 
 pub mod auth;
 pub mod call;
@@ -26,10 +27,12 @@ pub mod error;
 pub mod folder;
 pub mod pace;
 pub mod pages;
+pub mod reader;
 pub mod sync;
 pub mod target;
 
 pub use auth::Token;
 pub use error::SyncError;
-pub use sync::{Options, Progress, Report, sync, sync_blocking};
+pub use reader::Reader;
+pub use sync::{Options, Progress, Report, next_mark, sync, sync_blocking};
 pub use target::{Scope, Target};

@@ -212,17 +212,7 @@ pub async fn sync(
         opts.target.to_string(),
     )?);
 
-    let mut url = opts.target.issues_url(&opts.gitlab);
-    {
-        let mut q = url.query_pairs_mut();
-        q.append_pair("scope", "all")
-            .append_pair("order_by", "updated_at")
-            .append_pair("sort", "desc")
-            .append_pair("per_page", &opts.per_page.clamp(1, 100).to_string());
-        if let Some(mark) = &since {
-            q.append_pair("updated_after", mark);
-        }
-    }
+    let mut url = listing_url(&opts.target, &opts.gitlab, since.as_deref(), opts.per_page);
 
     let permits = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     let mut tasks: JoinSet<Result<(usize, Fetched), SyncError>> = JoinSet::new();
@@ -359,15 +349,7 @@ pub async fn sync(
     };
 
     // The mark, last.
-    let overlap = chrono::Duration::from_std(opts.overlap).unwrap_or(chrono::Duration::zero());
-    let mark = match (
-        newest.map(|n| n - overlap),
-        since.as_deref().and_then(parse_mark),
-    ) {
-        (Some(n), Some(old)) => Some(n.max(old)),
-        (n, old) => n.or(old),
-    }
-    .map(|m| m.to_rfc3339_opts(SecondsFormat::Millis, true));
+    let mark = next_mark(newest, since.as_deref(), opts.overlap);
     let new_state = SyncState {
         format: FORMAT,
         gitlab: opts.gitlab.to_string(),
@@ -406,17 +388,36 @@ pub fn sync_blocking(
     runtime.block_on(sync(opts, progress))
 }
 
-/// Every page of one issue's label events, written to its file.
-async fn fetch_events(
+/// The list of a target's issues updated since `since` (all, without), newest first.
+pub(crate) fn listing_url(
+    target: &Target,
+    gitlab: &Url,
+    since: Option<&str>,
+    per_page: u32,
+) -> Url {
+    let mut url = target.issues_url(gitlab);
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("scope", "all")
+            .append_pair("order_by", "updated_at")
+            .append_pair("sort", "desc")
+            .append_pair("per_page", &per_page.clamp(1, 100).to_string());
+        if let Some(mark) = since {
+            q.append_pair("updated_after", mark);
+        }
+    }
+    url
+}
+
+/// Every page of one issue's label events; `None` when GitLab no longer has the issue.
+pub(crate) async fn events_of(
     client: &Client,
-    folder: &Arc<Folder>,
-    base: &Url,
-    export: Option<String>,
+    gitlab: &Url,
     project_id: u64,
     iid: u64,
     per_page: u32,
-) -> Result<Fetched, SyncError> {
-    let mut url = base.clone();
+) -> Result<Option<Vec<Value>>, SyncError> {
+    let mut url = gitlab.clone();
     url.path_segments_mut()
         .expect("a base URL checked to be http(s)")
         .pop_if_empty()
@@ -436,15 +437,45 @@ async fn fetch_events(
         let page = match client.page(&url).await {
             Ok(page) => page,
             // Deleted (or made unreadable) between the list and now.
-            Err(SyncError::NotFound { .. }) => return Ok(Fetched::Gone),
+            Err(SyncError::NotFound { .. }) => return Ok(None),
             Err(e) => return Err(e),
         };
         events.extend(page.items);
         match page.next {
             Some(next) => url = next,
-            None => break,
+            None => return Ok(Some(events)),
         }
     }
+}
+
+/// The mark after a run that listed issues up to `newest`: `newest` less the overlap, never
+/// behind the mark it started from (RFC 3339, UTC, milliseconds).
+pub fn next_mark(
+    newest: Option<DateTime<Utc>>,
+    since: Option<&str>,
+    overlap: Duration,
+) -> Option<String> {
+    let overlap = chrono::Duration::from_std(overlap).unwrap_or(chrono::Duration::zero());
+    match (newest.map(|n| n - overlap), since.and_then(parse_mark)) {
+        (Some(n), Some(old)) => Some(n.max(old)),
+        (n, old) => n.or(old),
+    }
+    .map(|m| m.to_rfc3339_opts(SecondsFormat::Millis, true))
+}
+
+/// Every page of one issue's label events, written to its file.
+async fn fetch_events(
+    client: &Client,
+    folder: &Arc<Folder>,
+    base: &Url,
+    export: Option<String>,
+    project_id: u64,
+    iid: u64,
+    per_page: u32,
+) -> Result<Fetched, SyncError> {
+    let Some(events) = events_of(client, base, project_id, iid, per_page).await? else {
+        return Ok(Fetched::Gone);
+    };
     let count = events.len();
     let folder = Arc::clone(folder);
     blocking(move || {
@@ -514,7 +545,7 @@ fn project_path(issue: &Value) -> Option<String> {
     safe.then(|| path.to_owned())
 }
 
-fn parse_mark(text: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_mark(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .ok()
         .map(|t| t.with_timezone(&Utc))

@@ -574,13 +574,25 @@ pub fn decide_webhook_with_events(
     hook: &IssueHook,
     events: &[super::LabelEvent],
 ) -> Result<WebhookDecision, GitlabError> {
+    decide_webhook(wf, hook, &request_before(wf, hook, events)?)
+}
+
+/// The request an issue was before the change a hook reports, when csops keeps no copy of it:
+/// reconstructed from the issue's label events (with or without the change's own events) from
+/// the labels before the change. What a service that sees an issue for the first time stores
+/// and decides the hook against ([`apply_webhook`]), instead of the payload alone.
+pub fn request_before(
+    wf: &Workflow,
+    hook: &IssueHook,
+    events: &[super::LabelEvent],
+) -> Result<Request, GitlabError> {
     let taxonomy = wf.taxonomy();
     let config = wf.config();
     let before = hook
         .previous_labels
         .as_deref()
         .map(|labels| hook.request_with(taxonomy, config, labels));
-    let stored = match before {
+    Ok(match before {
         Some(Ok(before)) => match super::reconstruct(wf, &before, events) {
             Ok(r) => r.request,
             // The events already hold the change: they lead to the labels after it.
@@ -595,8 +607,7 @@ pub fn decide_webhook_with_events(
             let after = hook.request_with(taxonomy, config, &hook.labels)?;
             super::reconstruct(wf, &after, events)?.request
         }
-    };
-    decide_webhook(wf, hook, &stored)
+    })
 }
 
 /// Undo a disallowed move: the workflow labels before it back, those it added off, and the open

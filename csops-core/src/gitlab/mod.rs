@@ -31,6 +31,7 @@ use crate::words::{read_error, read_text_error};
 use crate::workflow::{Milestone, OpenState, Request, RequestError, RequestRecord, Transition};
 
 mod audit;
+mod catch_up;
 mod export;
 mod hook;
 mod parallel;
@@ -41,6 +42,7 @@ pub use audit::{
     AuditRule, AuditSummary, BatchAudit, IssueAudit, Reconstruction, Violation, audit_batch,
     reconstruct, reconstruct_json,
 };
+pub use catch_up::missed_hook;
 pub use export::{
     AuditRun, BoardInput, IssueCheck, audit_export, audit_export_from, audit_issues,
     board_report_json, check_issue, check_issue_from, read_label_events_by_issue,
@@ -48,7 +50,7 @@ pub use export::{
 };
 pub use hook::{
     IssueHook, WebhookDecision, apply_webhook, decide_webhook, decide_webhook_with_events,
-    read_webhook, read_webhook_from,
+    read_webhook, read_webhook_from, request_before,
 };
 pub use parallel::{reconstruct_all_json, reconstruct_issues_json};
 

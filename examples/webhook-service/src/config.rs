@@ -52,6 +52,50 @@ pub struct Settings {
     /// What the server lets a client take: time, connections, requests.
     #[serde(default)]
     pub limits: Limits,
+    /// What the service asks GitLab to catch up on what it missed.
+    #[serde(default)]
+    pub catch_up: CatchUp,
+}
+
+/// The catch-up (SPEC §7): an issue seen for the first time is judged from its label events
+/// fetched from GitLab; and every `interval_secs` a reconciler asks GitLab for the issues of
+/// `projects` and `groups` updated since its mark, and judges each change the service never
+/// received, once, as if its webhook had arrived.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatchUp {
+    /// Projects (full path or id) the reconciler reads.
+    #[serde(default)]
+    pub projects: Vec<String>,
+    /// Groups (full path or id) the reconciler reads: every project in them.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Seconds between two rounds of the reconciler (the first runs at start); 0: none.
+    #[serde(default = "default_interval")]
+    pub interval_secs: u64,
+    /// Fetch the label events of a managed issue the service sees for the first time, to judge
+    /// its change against its history instead of the payload alone.
+    #[serde(default = "yes")]
+    pub first_seen_events: bool,
+}
+
+impl Default for CatchUp {
+    fn default() -> CatchUp {
+        CatchUp {
+            projects: Vec::new(),
+            groups: Vec::new(),
+            interval_secs: default_interval(),
+            first_seen_events: true,
+        }
+    }
+}
+
+fn default_interval() -> u64 {
+    300
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The server's bounds: every wait has a deadline and every resource a cap, so that an idle,
@@ -124,6 +168,7 @@ impl std::fmt::Debug for Settings {
             .field("max_clock_skew_secs", &self.max_clock_skew_secs)
             .field("event_retention_hours", &self.event_retention_hours)
             .field("limits", &self.limits)
+            .field("catch_up", &self.catch_up)
             .finish()
     }
 }

@@ -9,14 +9,14 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use csops_core::Workflow;
-use csops_core::gitlab::{self, GitlabError, IssueHook};
+use csops_core::gitlab::{self, GitlabError, IssueHook, LabelEvent};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::json;
 use subtle::ConstantTimeEq;
 use tokio::sync::{Mutex, Notify};
 
 use crate::outbox::{Status, now_ms};
-use crate::store::{Action, Counts, Dead, Store, digest};
+use crate::store::{Action, Counts, Dead, Judged, Store, digest};
 
 /// What every handler shares.
 pub struct Shared {
@@ -44,9 +44,57 @@ pub struct Shared {
     /// The store's counts as `/healthz` last read them, and when (read at most once a second,
     /// so that polling it costs the store nothing).
     pub counts: std::sync::Mutex<Option<(std::time::Instant, Counts, Vec<Dead>)>>,
+    /// GitLab read for the catch-up (none: an issue seen first is judged from its payload).
+    pub reader: Option<Arc<csops_gitlab::Reader>>,
 }
 
 impl Shared {
+    /// The lock of an issue's stripe: its changes are decided one after the other.
+    pub fn stripe(&self, project: u64, iid: u64) -> Arc<Mutex<()>> {
+        self.stripes[(project ^ iid.rotate_left(17)) as usize % self.stripes.len()].clone()
+    }
+
+    /// The label events of a managed issue the store has never seen, fetched from GitLab, to
+    /// judge its change against its history; none when the store knows it, it is not managed,
+    /// there is no reader, or GitLab does not answer (the payload alone is used then).
+    pub async fn first_seen_events(
+        self: &Arc<Self>,
+        project: u64,
+        hook: &IssueHook,
+    ) -> Option<Vec<LabelEvent>> {
+        let reader = self.reader.as_ref()?;
+        let taxonomy = self.workflow.taxonomy();
+        let labels = hook
+            .labels
+            .iter()
+            .chain(hook.previous_labels.iter().flatten());
+        if !taxonomy.is_managed(labels.map(String::as_str)) {
+            return None;
+        }
+        let store = self.store.clone();
+        let iid = hook.iid;
+        let known = tokio::task::spawn_blocking(move || store.request(project, iid)).await;
+        if !matches!(known, Ok(Ok(None))) {
+            return None;
+        }
+        match reader.label_events(project, iid).await {
+            Ok(Some(events)) => {
+                match gitlab::read_label_events_from(serde_json::Value::Array(events)) {
+                    Ok(events) => Some(events),
+                    Err(e) => {
+                        tracing::warn!(project, iid, error = %e, "first seen: label events unreadable; judged from the payload");
+                        None
+                    }
+                }
+            }
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!(project, iid, error = %e, "first seen: no label events from GitLab; judged from the payload");
+                None
+            }
+        }
+    }
+
     /// A decision was recorded: a store error the webhook path saw is over.
     fn store_answers(&self) {
         if let Ok(mut s) = self.outbox.lock()
@@ -244,9 +292,7 @@ pub async fn gitlab_hook(
         );
     }
     let key = event_key(&headers, project, &hook);
-    let stripe = shared.stripes
-        [(project ^ hook.iid.rotate_left(17)) as usize % shared.stripes.len()]
-    .clone();
+    let stripe = shared.stripe(project, hook.iid);
     let Ok(turn) = tokio::time::timeout(shared.lock_wait, stripe.lock_owned()).await else {
         tracing::warn!(
             project,
@@ -255,9 +301,18 @@ pub async fn gitlab_hook(
         );
         return busy("the issue's earlier events are still being decided; deliver again later");
     };
+    let events = shared.first_seen_events(project, &hook).await;
     let shared2 = shared.clone();
     let outcome = tokio::task::spawn_blocking(move || {
-        let outcome = decide_and_record(&shared2, project, &hook, &key, now);
+        let outcome = decide_and_record(
+            &shared2,
+            project,
+            &hook,
+            &key,
+            now,
+            events.as_deref(),
+            false,
+        );
         drop(turn);
         outcome
     })
@@ -267,6 +322,10 @@ pub async fn gitlab_hook(
     }
     match outcome {
         Ok(Ok(Outcome::Duplicate)) => reply(StatusCode::OK, json!({"duplicate": true})),
+        Ok(Ok(Outcome::Overtaken)) => reply(
+            StatusCode::OK,
+            json!({"overtaken": "the catch-up judged this change already (GitLab delivered it late)"}),
+        ),
         Ok(Ok(Outcome::Decided { decision, action })) => {
             if action {
                 shared.wake.notify_one();
@@ -330,29 +389,54 @@ fn event_key(headers: &HeaderMap, project: u64, hook: &IssueHook) -> String {
     ))
 }
 
-enum Outcome {
+/// What deciding a change came to.
+pub enum Outcome {
+    /// The event was recorded before.
     Duplicate,
+    /// The catch-up judged the change already (a late webhook), or a webhook or the catch-up
+    /// judged it or a later one (the catch-up's second look).
+    Overtaken,
+    /// Decided and recorded.
     Decided {
+        /// The decision.
         decision: Box<csops_core::gitlab::WebhookDecision>,
+        /// Whether GitLab is to be told something (the outbox has an entry).
         action: bool,
     },
 }
 
-enum Failed {
+/// Why a change could not be decided.
+pub enum Failed {
+    /// The change or the stored request breaks what csops reads.
     Input(csops_core::Error),
+    /// The store failed.
     Store(crate::store::StoreError),
 }
 
 /// Decides `hook` against the stored request and records the outcome as of `now_ms` (the
-/// clock the request's skew was checked against).
-fn decide_and_record(
+/// clock the request's skew was checked against). An issue the store has never seen is the
+/// request its label `events` lead to when they were fetched, else the payload's. `caught`:
+/// the change is one the catch-up found (no webhook of it arrived).
+pub fn decide_and_record(
     shared: &Shared,
     project: u64,
     hook: &IssueHook,
     key: &str,
     now_ms: i64,
+    events: Option<&[LabelEvent]>,
+    caught: bool,
 ) -> Result<Outcome, Failed> {
     let wf = &shared.workflow;
+    let at_ms = hook.at.timestamp_millis();
+    let judged = shared
+        .store
+        .judged(project, hook.iid)
+        .map_err(Failed::Store)?;
+    // The catch-up judges each change once; a webhook GitLab delivers after the catch-up
+    // judged its change is late, not new.
+    if (caught && at_ms <= judged.at_ms) || (!caught && at_ms <= judged.caught_ms) {
+        return Ok(Outcome::Overtaken);
+    }
     let stored = match shared
         .store
         .request(project, hook.iid)
@@ -361,10 +445,13 @@ fn decide_and_record(
         Some(json) => wf
             .load_request(&json)
             .map_err(|e| Failed::Input(e.into()))?,
-        // Never seen: the issue as it was before the change, as the payload shows it.
-        None => hook
-            .to_request_before(wf.config())
-            .map_err(|e| Failed::Input(e.into()))?,
+        // Never seen: the issue as it was before the change, as its label events lead to it,
+        // else as the payload shows it.
+        None => match events {
+            Some(events) => gitlab::request_before(wf, hook, events),
+            None => hook.to_request_before(wf.config()),
+        }
+        .map_err(|e| Failed::Input(e.into()))?,
     };
     let (decision, after) =
         gitlab::apply_webhook(wf, hook, &stored).map_err(|e| Failed::Input(e.into()))?;
@@ -378,14 +465,19 @@ fn decide_and_record(
         comment: decision.comment.clone(),
     });
     let after = after.map(|r| r.to_json());
+    let judged = Judged {
+        at_ms,
+        caught_ms: if caught { at_ms } else { 0 },
+    };
     let new = shared
         .store
-        .record(
+        .record_judged(
             key,
             project,
             hook.iid,
             after.as_deref(),
             action.as_ref(),
+            Some(judged),
             now_ms,
         )
         .map_err(Failed::Store)?;

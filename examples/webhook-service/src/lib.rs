@@ -9,9 +9,11 @@
 //!
 //! Layout: `config` (the settings, from TOML and the environment), `store` (the trait the
 //! service keeps its state behind, and SQLite), `hook` (the HTTP handlers), `gitlab_api` (the
-//! REST calls), `outbox` (the worker that delivers them), `server` (connections under their
+//! REST calls), `outbox` (the worker that delivers them), `catch_up` (the reconciler that judges what no
+//! webhook brought), `server` (connections under their
 //! limits), `service` (start, serve, shut down).
 
+pub mod catch_up;
 pub mod config;
 pub mod gitlab_api;
 pub mod hook;
@@ -22,4 +24,4 @@ pub mod store;
 
 pub use config::Settings;
 pub use service::{Running, start, start_with};
-pub use store::{Action, Counts, Dead, SqliteStore, Store, StoreError};
+pub use store::{Action, Counts, Dead, Judged, SqliteStore, Store, StoreError};

@@ -15,11 +15,13 @@ use tokio::sync::{Mutex, Notify, watch};
 use tokio::task::JoinHandle;
 use tower::ServiceBuilder;
 
+use crate::catch_up::Reconciler;
 use crate::config::Settings;
 use crate::gitlab_api::GitlabApi;
 use crate::hook::{Shared, busy, gitlab_hook, healthz};
 use crate::outbox::{Status, Worker};
 use crate::store::{SqliteStore, Store};
+use csops_gitlab::{Reader, Scope, Target, Token};
 
 /// A service that cannot start.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +43,9 @@ pub enum StartError {
     /// The HTTP client cannot be built.
     #[error("gitlab client: {0}")]
     Client(#[from] reqwest::Error),
+    /// The catch-up's GitLab or a project or group of it cannot be read as one.
+    #[error("catch_up: {0}")]
+    CatchUp(#[from] csops_gitlab::SyncError),
     /// The address cannot be listened on.
     #[error("listen: {0}")]
     Listen(std::io::Error),
@@ -53,6 +58,7 @@ pub struct Running {
     stop: watch::Sender<bool>,
     server: JoinHandle<()>,
     worker: JoinHandle<()>,
+    reconciler: Option<JoinHandle<()>>,
 }
 
 impl Running {
@@ -62,6 +68,9 @@ impl Running {
         let _ = self.stop.send(true);
         let _ = self.server.await;
         let _ = self.worker.await;
+        if let Some(r) = self.reconciler {
+            let _ = r.await;
+        }
     }
 
     /// Waits until the service stops (on its own: a signal, for `main`).
@@ -69,6 +78,9 @@ impl Running {
         let _ = self.server.await;
         let _ = self.stop.send(true);
         let _ = self.worker.await;
+        if let Some(r) = self.reconciler {
+            let _ = r.await;
+        }
     }
 }
 
@@ -137,6 +149,36 @@ pub async fn start_with(
         );
         limits.max_connections = fewer;
     }
+    let catch_up = &settings.catch_up;
+    let targets = catch_up
+        .projects
+        .iter()
+        .map(|p| (Scope::Project, p))
+        .chain(catch_up.groups.iter().map(|g| (Scope::Group, g)));
+    let wants_reader = catch_up.first_seen_events
+        || (catch_up.interval_secs > 0
+            && !(catch_up.projects.is_empty() && catch_up.groups.is_empty()));
+    let reader = if wants_reader {
+        Some(Arc::new(Reader::new(
+            &settings.gitlab_url,
+            Token::new(&settings.gitlab_token, false),
+            Duration::from_millis(settings.gitlab_timeout_ms),
+            3,
+        )?))
+    } else {
+        None
+    };
+    let targets: Vec<(String, Target)> = match &reader {
+        Some(r) => targets
+            .map(|(scope, given)| {
+                Ok((
+                    format!("{scope:?}:{given}").to_lowercase(),
+                    r.target(scope, given)?,
+                ))
+            })
+            .collect::<Result<_, csops_gitlab::SyncError>>()?,
+        None => Vec::new(),
+    };
     let wake = Arc::new(Notify::new());
     let status = Arc::new(std::sync::Mutex::new(Status::default()));
     let shared = Arc::new(Shared {
@@ -151,7 +193,17 @@ pub async fn start_with(
         max_skew_ms: (settings.max_clock_skew_secs.min(i64::MAX as u64 / 1000) * 1000) as i64,
         outbox: status.clone(),
         counts: std::sync::Mutex::new(None),
+        reader: reader.clone().filter(|_| catch_up.first_seen_events),
     });
+    let reconciler = match reader {
+        Some(reader) if catch_up.interval_secs > 0 && !targets.is_empty() => Some(Reconciler {
+            shared: shared.clone(),
+            reader,
+            targets,
+            interval: Duration::from_secs(catch_up.interval_secs),
+        }),
+        _ => None,
+    };
     let hook = post(gitlab_hook).layer(
         ServiceBuilder::new()
             .layer(HandleErrorLayer::new(over_a_limit))
@@ -200,6 +252,7 @@ pub async fn start_with(
         status,
         retention_ms: (settings.event_retention_hours.min(1 << 40) * 3_600_000) as i64,
     };
+    let reconciler = reconciler.map(|r| tokio::spawn(r.run(stopped.clone())));
     let worker =
         tokio::spawn(worker.run(stopped, Duration::from_millis(limits.shutdown_deadline_ms)));
     tracing::info!(%addr, "listening");
@@ -208,5 +261,6 @@ pub async fn start_with(
         stop,
         server,
         worker,
+        reconciler,
     })
 }

@@ -96,7 +96,30 @@ pub trait Store: Send + Sync + 'static {
         request: Option<&str>,
         action: Option<&Action>,
         now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        self.record_judged(event, project, iid, request, action, None, now_ms)
+    }
+    /// [`Store::record`], and in the same transaction the issue's change `judged` as judged:
+    /// the catch-up judges no change of an issue up to the latest judged again, and a late
+    /// webhook of a change the catch-up judged is overtaken.
+    #[allow(clippy::too_many_arguments)]
+    fn record_judged(
+        &self,
+        event: &str,
+        project: u64,
+        iid: u64,
+        request: Option<&str>,
+        action: Option<&Action>,
+        judged: Option<Judged>,
+        now_ms: i64,
     ) -> Result<bool, StoreError>;
+    /// The latest change of an issue judged: by anyone, and by the catch-up (`updated_at` in
+    /// milliseconds; 0 for none).
+    fn judged(&self, project: u64, iid: u64) -> Result<Judged, StoreError>;
+    /// The catch-up's mark for a project or group (RFC 3339), if it has run.
+    fn mark(&self, target: &str) -> Result<Option<String>, StoreError>;
+    /// Moves the catch-up's mark for a project or group.
+    fn set_mark(&self, target: &str, mark: &str) -> Result<(), StoreError>;
     /// Outbox entries due at `now_ms` (oldest first), at most `limit`, leaving out `skip`; of one
     /// issue's entries only the oldest pending one, so that an issue is told in order.
     fn due(&self, now_ms: i64, limit: usize, skip: &[i64]) -> Result<Vec<Pending>, StoreError>;
@@ -170,6 +193,26 @@ const MIGRATE_1: &str = "
     PRAGMA user_version = 1;
 ";
 
+/// A change judged: its time (the issue's `updated_at` after it, in milliseconds), and whether
+/// the catch-up judged it (not a webhook).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Judged {
+    /// The latest change judged, by a webhook or the catch-up.
+    pub at_ms: i64,
+    /// The latest change the catch-up judged.
+    pub caught_ms: i64,
+}
+
+/// Version 2 (0.4.0): the catch-up — each issue's latest change judged, and each project's or
+/// group's mark.
+const MIGRATE_2: &str = "
+    CREATE TABLE IF NOT EXISTS judged (
+        project INTEGER NOT NULL, iid INTEGER NOT NULL, at_ms INTEGER NOT NULL,
+        caught_ms INTEGER NOT NULL, PRIMARY KEY (project, iid));
+    CREATE TABLE IF NOT EXISTS marks (target TEXT PRIMARY KEY, mark TEXT NOT NULL);
+    PRAGMA user_version = 2;
+";
+
 /// An event's key as the store keeps it: the SHA-256 of what names the event, in hex (64
 /// characters, whatever the payload holds).
 pub fn digest(text: &str) -> String {
@@ -205,6 +248,9 @@ impl SqliteStore {
             }
             drop(rekey);
         }
+        if version < 2 {
+            tx.execute_batch(MIGRATE_2)?;
+        }
         tx.commit()?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
@@ -237,13 +283,14 @@ impl Store for SqliteStore {
         })
     }
 
-    fn record(
+    fn record_judged(
         &self,
         event: &str,
         project: u64,
         iid: u64,
         request: Option<&str>,
         action: Option<&Action>,
+        judged: Option<Judged>,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let action = action
@@ -271,6 +318,15 @@ impl Store for SqliteStore {
                     )?
                     .execute(params![project as i64, iid as i64, json])?;
                 }
+                if let Some(j) = judged {
+                    tx.prepare_cached(
+                        "INSERT INTO judged (project, iid, at_ms, caught_ms) VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (project, iid) DO UPDATE SET
+                           at_ms = MAX(at_ms, excluded.at_ms),
+                           caught_ms = MAX(caught_ms, excluded.caught_ms)",
+                    )?
+                    .execute(params![project as i64, iid as i64, j.at_ms, j.caught_ms])?;
+                }
                 if let Some(action) = &action {
                     tx.prepare_cached(
                         "INSERT INTO outbox (event, action, project, iid, due_ms, created_ms)
@@ -288,6 +344,41 @@ impl Store for SqliteStore {
             tx.commit()?;
             Ok(new)
         })
+    }
+
+    fn judged(&self, project: u64, iid: u64) -> Result<Judged, StoreError> {
+        self.with(|c| {
+            Ok(c.prepare_cached(
+                "SELECT at_ms, caught_ms FROM judged WHERE project = ?1 AND iid = ?2",
+            )?
+            .query_row(params![project as i64, iid as i64], |r| {
+                Ok(Judged {
+                    at_ms: r.get(0)?,
+                    caught_ms: r.get(1)?,
+                })
+            })
+            .optional()?
+            .unwrap_or_default())
+        })
+    }
+
+    fn mark(&self, target: &str) -> Result<Option<String>, StoreError> {
+        self.with(|c| {
+            Ok(
+                c.prepare_cached("SELECT mark FROM marks WHERE target = ?1")?
+                    .query_row(params![target], |r| r.get(0))
+                    .optional()?,
+            )
+        })
+    }
+
+    fn set_mark(&self, target: &str, mark: &str) -> Result<(), StoreError> {
+        self.run(
+            "INSERT INTO marks (target, mark) VALUES (?1, ?2)
+             ON CONFLICT (target) DO UPDATE SET mark = excluded.mark",
+            params![target, mark],
+        )
+        .map(drop)
     }
 
     fn due(&self, now_ms: i64, limit: usize, skip: &[i64]) -> Result<Vec<Pending>, StoreError> {
@@ -491,6 +582,55 @@ mod tests {
             },
             comment: Some("why".into()),
         }
+    }
+
+    #[test]
+    fn the_catch_up_s_judged_changes_and_marks_are_kept_with_the_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStore::open(&dir.path().join("s.sqlite")).unwrap();
+        assert_eq!(s.judged(7, 23).unwrap(), Judged::default());
+        let webhook = Judged {
+            at_ms: 50,
+            caught_ms: 0,
+        };
+        assert!(
+            s.record_judged("e1", 7, 23, Some("{}"), None, Some(webhook), 1)
+                .unwrap()
+        );
+        let caught = Judged {
+            at_ms: 40,
+            caught_ms: 40,
+        };
+        assert!(
+            s.record_judged("e2", 7, 23, None, None, Some(caught), 2)
+                .unwrap()
+        );
+        // Each the latest of its kind; a duplicate event changes nothing.
+        assert_eq!(
+            s.judged(7, 23).unwrap(),
+            Judged {
+                at_ms: 50,
+                caught_ms: 40
+            }
+        );
+        let later = Judged {
+            at_ms: 90,
+            caught_ms: 90,
+        };
+        assert!(
+            !s.record_judged("e1", 7, 23, None, None, Some(later), 3)
+                .unwrap()
+        );
+        assert_eq!(s.judged(7, 23).unwrap().at_ms, 50);
+        assert_eq!(s.mark("project:a/b").unwrap(), None);
+        s.set_mark("project:a/b", "2026-12-07T10:00:00.000Z")
+            .unwrap();
+        s.set_mark("project:a/b", "2026-12-07T11:00:00.000Z")
+            .unwrap();
+        assert_eq!(
+            s.mark("project:a/b").unwrap().as_deref(),
+            Some("2026-12-07T11:00:00.000Z")
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use csops_webhook_service::outbox::marker;
-use csops_webhook_service::store::{Action, Counts, Dead, Pending};
+use csops_webhook_service::store::{Action, Counts, Dead, Judged, Pending};
 use csops_webhook_service::{SqliteStore, Store, StoreError, start_with};
 use serde_json::{Value, json};
 use support::*;
@@ -461,17 +461,28 @@ impl Store for Failing {
     fn request(&self, p: u64, i: u64) -> Result<Option<String>, StoreError> {
         self.inner().request(p, i)
     }
-    fn record(
+    fn record_judged(
         &self,
         e: &str,
         p: u64,
         i: u64,
         r: Option<&str>,
         a: Option<&Action>,
+        j: Option<Judged>,
         now: i64,
     ) -> Result<bool, StoreError> {
         self.check(false)?;
-        self.inner().record(e, p, i, r, a, now)
+        self.inner().record_judged(e, p, i, r, a, j, now)
+    }
+    fn judged(&self, p: u64, i: u64) -> Result<Judged, StoreError> {
+        self.inner().judged(p, i)
+    }
+    fn mark(&self, target: &str) -> Result<Option<String>, StoreError> {
+        self.inner().mark(target)
+    }
+    fn set_mark(&self, target: &str, mark: &str) -> Result<(), StoreError> {
+        self.check(false)?;
+        self.inner().set_mark(target, mark)
     }
     fn due(&self, now: i64, limit: usize, skip: &[i64]) -> Result<Vec<Pending>, StoreError> {
         self.queries.fetch_add(1, Ordering::SeqCst);

@@ -15,7 +15,7 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use csops_webhook_service::config::{Limits, Retry};
+use csops_webhook_service::config::{CatchUp, Limits, Retry};
 use csops_webhook_service::{Running, Settings, start};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -352,6 +352,11 @@ pub fn settings(dir: &Path, gitlab: SocketAddr) -> Settings {
             idle_timeout_ms: 5_000,
             shutdown_deadline_ms: 2_000,
             ..Limits::default()
+        },
+        // This stand-in serves no label events: the catch-up has its own tests (catch_up.rs).
+        catch_up: CatchUp {
+            first_seen_events: false,
+            ..CatchUp::default()
         },
     }
 }
