@@ -87,6 +87,33 @@ impl Client {
         })
     }
 
+    /// Whether GitLab has the issue (`GET /projects/:id/issues/:iid`): a 404 of its label
+    /// events means it is gone only when the issue is gone too.
+    pub async fn has_issue(
+        &self,
+        gitlab: &Url,
+        project_id: u64,
+        iid: u64,
+    ) -> Result<bool, SyncError> {
+        let mut url = gitlab.clone();
+        url.path_segments_mut()
+            .expect("a base URL checked to be http(s)")
+            .pop_if_empty()
+            .extend([
+                "api",
+                "v4",
+                "projects",
+                &project_id.to_string(),
+                "issues",
+                &iid.to_string(),
+            ]);
+        match self.get(&url).await {
+            Ok(_) => Ok(true),
+            Err(SyncError::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// One page of a list.
     pub async fn page(&self, url: &Url) -> Result<Page, SyncError> {
         let (headers, body) = self.get(url).await?;
@@ -143,6 +170,9 @@ impl Client {
                                 .get("ratelimit-limit")
                                 .and_then(|v| v.to_str().ok())
                                 .and_then(|v| v.trim().parse().ok());
+                            // A wait of nothing (`Retry-After: 0`, a reset already past) is
+                            // still a wait: never a burst of retries.
+                            let after = after.max(Duration::from_secs(1));
                             self.pace.rate_limited(after, limit, p.period);
                             continue;
                         }
@@ -183,8 +213,8 @@ impl Client {
                 return Err(self.gave_up(url, failures + limited, last));
             }
             self.tally.retries.fetch_add(1, Ordering::Relaxed);
-            let wait =
-                asked.unwrap_or_else(|| backoff(failures, p.base, p.ceiling, fastrand::f64()));
+            let jittered = backoff(failures, p.base, p.ceiling, fastrand::f64());
+            let wait = asked.map_or(jittered, |a| a.max(jittered));
             tokio::time::sleep(wait).await;
         }
     }

@@ -30,8 +30,9 @@ pub const EVENTS_DIR: &str = "label_events";
 pub const STATE_FILE: &str = "sync.json";
 /// Where files are written before they are renamed into place.
 pub const PARTIAL_DIR: &str = ".partial";
-/// Fault injection for the crash tests (`tests/sync.rs`): set to N, a sync exits with
-/// [`CRASH_EXIT`] right after its Nth file is in place, as if killed there.
+/// Fault injection for the crash tests (`tests/sync.rs`), read by the binary
+/// `csops-gitlab-sync` only (never by a library call, so never in a Python process): set to N,
+/// the sync exits with [`CRASH_EXIT`] right after its Nth file is in place, as if killed there.
 pub const CRASH_VARIABLE: &str = "CSOPS_GITLAB_CRASH_AFTER_WRITES";
 /// The exit status of an injected crash.
 pub const CRASH_EXIT: i32 = 86;
@@ -73,6 +74,7 @@ impl Folder {
         root: &Path,
         gitlab: &str,
         target: &Target,
+        crash_after: Option<u64>,
     ) -> Result<(Folder, Option<SyncState>), SyncError> {
         fs::create_dir_all(root).map_err(|e| SyncError::io(root, e))?;
         let partial = root.join(PARTIAL_DIR);
@@ -113,9 +115,7 @@ impl Folder {
             root: root.to_owned(),
             written: Mutex::new(Vec::new()),
             serial: AtomicU64::new(0),
-            crash_after: std::env::var(CRASH_VARIABLE)
-                .ok()
-                .and_then(|v| v.parse().ok()),
+            crash_after,
             placed: AtomicU64::new(0),
         };
         Ok((folder, state))
@@ -198,17 +198,36 @@ impl Folder {
         self.write(&dir.join(format!("{iid}.json")), &json_lines(events.iter()))
     }
 
-    /// Removes an issue GitLab no longer has (its label events).
-    pub fn remove_events(&self, export: &Path, iid: u64) -> Result<(), SyncError> {
-        let path = export.join(EVENTS_DIR).join(format!("{iid}.json"));
-        match fs::remove_file(&path) {
-            Ok(()) => {
+    /// Removes the label events of every issue an export's list no longer holds (GitLab no
+    /// longer has them, or a full sync did not find them): run after the list is written, so
+    /// that a sync killed in between leaves files a rerun removes, never a list without its
+    /// events.
+    pub fn remove_orphans(
+        &self,
+        export: &Path,
+        issues: &BTreeMap<u64, Value>,
+    ) -> Result<(), SyncError> {
+        let dir = export.join(EVENTS_DIR);
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(SyncError::io(&dir, e)),
+        };
+        for entry in entries {
+            let path = entry.map_err(|e| SyncError::io(&dir, e))?.path();
+            let iid = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".json"))
+                .and_then(|n| n.parse::<u64>().ok());
+            if let Some(iid) = iid
+                && !issues.contains_key(&iid)
+            {
+                fs::remove_file(&path).map_err(|e| SyncError::io(&path, e))?;
                 self.remember(path);
-                Ok(())
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(SyncError::io(&path, e)),
         }
+        Ok(())
     }
 
     /// Writes `bytes` to `path` whole or not at all: into `.partial/`, flushed, renamed.
@@ -246,7 +265,12 @@ impl Folder {
     /// contents were flushed when written), then writes the state.
     pub fn commit(&self, state: &SyncState) -> Result<(), SyncError> {
         let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
-        let mut dirs: Vec<&Path> = written.iter().filter_map(|p| p.parent()).collect();
+        // Every folder from a written file up to the root: a group's sync makes new ones.
+        let mut dirs: Vec<&Path> = written
+            .iter()
+            .flat_map(|p| p.ancestors().skip(1))
+            .filter(|d| d.starts_with(&self.root))
+            .collect();
         dirs.sort();
         dirs.dedup();
         for dir in dirs {
@@ -313,7 +337,7 @@ mod tests {
     fn a_folder_belongs_to_one_sync() {
         let dir = tempfile::tempdir().unwrap();
         let (folder, state) =
-            Folder::open(dir.path(), "https://g.example/", &target("a/b")).unwrap();
+            Folder::open(dir.path(), "https://g.example/", &target("a/b"), None).unwrap();
         assert_eq!(state, None);
         let mut issues = BTreeMap::new();
         issues.insert(2, serde_json::json!({"iid": 2}));
@@ -328,10 +352,12 @@ mod tests {
         folder.commit(&state).unwrap();
         let text = fs::read_to_string(dir.path().join(ISSUES_FILE)).unwrap();
         assert_eq!(text, "[\n{\"iid\":1,\"title\":\"é\"},\n{\"iid\":2}\n]\n");
-        let (again, read) = Folder::open(dir.path(), "https://g.example/", &target("a/b")).unwrap();
+        let (again, read) =
+            Folder::open(dir.path(), "https://g.example/", &target("a/b"), None).unwrap();
         assert_eq!(read, Some(state));
         assert_eq!(again.read_issues(dir.path()).unwrap(), issues);
-        let other = Folder::open(dir.path(), "https://g.example/", &target("a/c")).unwrap_err();
+        let other =
+            Folder::open(dir.path(), "https://g.example/", &target("a/c"), None).unwrap_err();
         assert!(
             other.to_string().contains("holds a sync of project a/b"),
             "{other}"
@@ -342,10 +368,10 @@ mod tests {
     fn an_export_no_sync_wrote_is_left_alone() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join(ISSUES_FILE), "[]").unwrap();
-        let e = Folder::open(dir.path(), "https://g.example/", &target("a/b")).unwrap_err();
+        let e = Folder::open(dir.path(), "https://g.example/", &target("a/b"), None).unwrap_err();
         assert_eq!(e.kind(), "folder");
         fs::write(dir.path().join(STATE_FILE), r#"{"format": 99}"#).unwrap();
-        let e = Folder::open(dir.path(), "https://g.example/", &target("a/b")).unwrap_err();
+        let e = Folder::open(dir.path(), "https://g.example/", &target("a/b"), None).unwrap_err();
         assert!(e.to_string().contains("not a sync's state"), "{e}");
     }
 }

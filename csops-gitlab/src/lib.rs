@@ -10,6 +10,22 @@
 //! GitLab named; `5xx` and timeouts are retried with full-jitter backoff) and never prints the
 //! token.
 //!
+//! ```no_run
+//! use csops_gitlab::{Options, Scope, Token, sync_blocking};
+//!
+//! // The token from CSOPS_GITLAB_TOKEN / GITLAB_TOKEN when `None`.
+//! let opts = Options::new(
+//!     "https://gitlab.example.com",
+//!     Scope::Project,
+//!     "cs-ops/requests",
+//!     "requests/",
+//!     Some(Token::new("glpat-...", false)),
+//! )?;
+//! let report = sync_blocking(&opts, &|p| eprintln!("{} listed, {} fetched", p.listed, p.fetched))?;
+//! println!("{} issues in the folder, {} calls", report.issues_in_folder, report.calls);
+//! # Ok::<(), csops_gitlab::SyncError>(())
+//! ```
+//!
 //! `csops-core` and `libcsops` hold no network code: this crate is the one place csops talks to
 //! GitLab's REST API for reading, and the webhook service classes GitLab's answers with its
 //! [`call`] module too.

@@ -134,4 +134,24 @@ mod tests {
         );
         assert_eq!(link_next("garbage <"), None);
     }
+
+    proptest::proptest! {
+        // The headers are outside text: any value reads to a next page or none, never a panic,
+        // and a followed link never leaves the GitLab the token is for.
+        #[test]
+        fn any_header_reads_without_panic(link in ".{0,200}", next in ".{0,12}") {
+            let current = Url::parse("https://g.example/api/v4/projects/1/issues?page=1").unwrap();
+            let _ = link_next(&link);
+            let mut h = HeaderMap::new();
+            if let Ok(v) = link.parse() {
+                h.insert("link", v);
+            }
+            if let Ok(v) = next.parse() {
+                h.insert("x-next-page", v);
+            }
+            if let Some(url) = next_page(&current, &h) {
+                proptest::prop_assert_eq!(url.origin(), current.origin());
+            }
+        }
+    }
 }

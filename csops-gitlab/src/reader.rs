@@ -12,7 +12,7 @@ use crate::auth::Token;
 use crate::client::{Client, Patience};
 use crate::error::SyncError;
 use crate::pace::Pace;
-use crate::sync::{events_of, listing_url, parse_mark};
+use crate::sync::{events_of, issue_key, listing_url};
 use crate::target::{Target, base_url};
 
 /// A reader of one GitLab.
@@ -84,19 +84,11 @@ impl Reader {
         loop {
             let page = self.client.page(&url).await?;
             for issue in page.items {
-                let number = |k: &str| issue.get(k).and_then(Value::as_u64);
-                let updated = issue
-                    .get("updated_at")
-                    .and_then(Value::as_str)
-                    .and_then(parse_mark);
-                let (Some(project_id), Some(iid), Some(updated_at)) =
-                    (number("project_id"), number("iid"), updated)
-                else {
-                    return Err(SyncError::Unreadable {
+                let (project_id, iid, updated_at) =
+                    issue_key(&issue).map_err(|message| SyncError::Unreadable {
                         url: url.to_string(),
-                        message: "an issue without project_id, iid or updated_at".to_owned(),
-                    });
-                };
+                        message,
+                    })?;
                 if seen.insert((project_id, iid)) {
                     out.push(Listed {
                         project_id,

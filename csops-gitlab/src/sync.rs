@@ -67,6 +67,10 @@ pub struct Options {
     pub full: bool,
     /// Set to stop the sync at its next step ([`SyncError::Cancelled`]; the mark is not moved).
     pub cancel: Arc<AtomicBool>,
+    /// Fault injection for the crash tests: exit the process right after this many files are
+    /// written ([`crate::folder::CRASH_VARIABLE`]; the binary's only).
+    #[doc(hidden)]
+    pub crash_after_writes: Option<u64>,
 }
 
 impl Options {
@@ -97,6 +101,7 @@ impl Options {
             rate_period: Duration::from_secs(60),
             full: false,
             cancel: Arc::new(AtomicBool::new(false)),
+            crash_after_writes: None,
         })
     }
 }
@@ -189,7 +194,8 @@ pub async fn sync(
             opts.gitlab.to_string(),
             opts.target.clone(),
         );
-        blocking(move || Folder::open(&root, &gitlab, &target)).await?
+        let crash = opts.crash_after_writes;
+        blocking(move || Folder::open(&root, &gitlab, &target, crash)).await?
     };
     let folder = Arc::new(folder);
     let since = if opts.full {
@@ -212,8 +218,6 @@ pub async fn sync(
         opts.target.to_string(),
     )?);
 
-    let mut url = listing_url(&opts.target, &opts.gitlab, since.as_deref(), opts.per_page);
-
     let permits = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     let mut tasks: JoinSet<Result<(usize, Fetched), SyncError>> = JoinSet::new();
     let mut seen = HashSet::new();
@@ -225,6 +229,17 @@ pub async fn sync(
         p.calls = client.tally.calls.load(Ordering::Relaxed);
         progress(p);
         cancelled()
+    };
+    // While a call waits (a slow GitLab, a 429's wait), progress is still reported every
+    // quarter of a second, so that a caller can stop the sync (Python: Ctrl-C) at any time.
+    let waiting = |p: Progress| {
+        let client = Arc::clone(&client);
+        move || {
+            let mut q = p;
+            q.calls = client.tally.calls.load(Ordering::Relaxed);
+            progress(&q);
+            cancelled()
+        }
     };
     let settle = |r: Result<Result<(usize, Fetched), SyncError>, tokio::task::JoinError>,
                   p: &mut Progress,
@@ -245,71 +260,90 @@ pub async fn sync(
         Ok(())
     };
 
-    let mut first_page = true;
-    loop {
-        let page = client.page(&url).await?;
-        if first_page && state.is_none() {
-            // The folder is this sync's before any data is in it — once GitLab has answered, so
-            // that a mistyped project does not claim it: a sync killed after its first file finds
-            // its own folder, not an export someone made.
-            let claim = SyncState {
-                format: FORMAT,
-                gitlab: opts.gitlab.to_string(),
-                target: opts.target.clone(),
-                mark: None,
-            };
-            let folder = Arc::clone(&folder);
-            blocking(move || folder.commit(&claim)).await?;
-        }
-        if first_page {
-            p.total = page.total;
-            first_page = false;
-        }
-        for (i, issue) in page.items.into_iter().enumerate() {
-            let one = read_listed(&opts.target, &url, i, issue)?;
-            if !seen.insert((one.0.project_id, one.0.iid)) {
-                continue; // shifted onto this page from the one before
+    // GitLab pages by offset: an issue deleted (or moved away) while the list is read shifts
+    // the rest one place towards the pages read, and one would be missed. When a pass lists
+    // fewer issues than its first page's `X-Total` said, the list is read again (at most three
+    // passes; an issue seen is fetched once). Past 10,000 issues GitLab sends no `X-Total`:
+    // one pass, and the next sync's overlap.
+    let mut claimed = state
+        .as_ref()
+        .is_some_and(|s| s.mark.is_none() || !opts.full);
+    for pass in 0..3 {
+        let mut url = listing_url(&opts.target, &opts.gitlab, since.as_deref(), opts.per_page);
+        let mut total = None;
+        let mut first_page = true;
+        loop {
+            let page = ticking(client.page(&url), waiting(p)).await??;
+            if !claimed {
+                // The folder is this sync's before any data is in it — once GitLab has
+                // answered, so that a mistyped project does not claim it; a full sync starts
+                // from no mark, so that one killed is run again in full.
+                let claim = SyncState {
+                    format: FORMAT,
+                    gitlab: opts.gitlab.to_string(),
+                    target: opts.target.clone(),
+                    mark: None,
+                };
+                let folder = Arc::clone(&folder);
+                blocking(move || folder.commit(&claim)).await?;
+                claimed = true;
             }
-            newest = newest.max(Some(one.1));
-            let index = listed.len();
-            gone.push(false);
-            let permit = Arc::clone(&permits)
-                .acquire_owned()
-                .await
-                .expect("the semaphore is never closed");
-            let (task_client, task_folder) = (Arc::clone(&client), Arc::clone(&folder));
-            let (export, project_id, iid) = (one.0.export.clone(), one.0.project_id, one.0.iid);
-            let base = opts.gitlab.clone();
-            let per_page = opts.per_page;
-            tasks.spawn(async move {
-                let fetched = fetch_events(
-                    &task_client,
-                    &task_folder,
-                    &base,
-                    export,
-                    project_id,
-                    iid,
-                    per_page,
-                )
-                .await;
-                drop(permit);
-                fetched.map(|f| (index, f))
-            });
-            listed.push(one.0);
-            p.listed += 1;
-            while let Some(r) = tasks.try_join_next() {
-                settle(r, &mut p, &mut gone)?;
+            if first_page {
+                total = page.total;
+                if pass == 0 {
+                    p.total = page.total;
+                }
+                first_page = false;
             }
-            report_progress(&mut p, &client)?;
+            for (i, issue) in page.items.into_iter().enumerate() {
+                let one = read_listed(&opts.target, &url, i, issue)?;
+                if !seen.insert((one.0.project_id, one.0.iid)) {
+                    continue; // shifted onto this page from the one before, or a pass before
+                }
+                newest = newest.max(Some(one.1));
+                let index = listed.len();
+                gone.push(false);
+                let permit = ticking(Arc::clone(&permits).acquire_owned(), waiting(p))
+                    .await?
+                    .expect("the semaphore is never closed");
+                let (task_client, task_folder) = (Arc::clone(&client), Arc::clone(&folder));
+                let (export, project_id, iid) = (one.0.export.clone(), one.0.project_id, one.0.iid);
+                let base = opts.gitlab.clone();
+                let per_page = opts.per_page;
+                tasks.spawn(async move {
+                    let fetched = fetch_events(
+                        &task_client,
+                        &task_folder,
+                        &base,
+                        export,
+                        project_id,
+                        iid,
+                        per_page,
+                    )
+                    .await;
+                    drop(permit);
+                    fetched.map(|f| (index, f))
+                });
+                listed.push(one.0);
+                p.listed += 1;
+                while let Some(r) = tasks.try_join_next() {
+                    settle(r, &mut p, &mut gone)?;
+                }
+                report_progress(&mut p, &client)?;
+            }
+            match page.next {
+                Some(next) => url = next,
+                None => break,
+            }
         }
-        match page.next {
-            Some(next) => url = next,
-            None => break,
+        // Issues seen in an earlier pass and deleted since count too: never fewer than needed.
+        if total.is_none_or(|t| seen.len() as u64 >= t) {
+            break;
         }
     }
     p.listing_done = true;
     report_progress(&mut p, &client)?;
-    while let Some(r) = tasks.join_next().await {
+    while let Some(r) = ticking(tasks.join_next(), waiting(p)).await? {
         settle(r, &mut p, &mut gone)?;
         report_progress(&mut p, &client)?;
     }
@@ -329,19 +363,25 @@ pub async fn sync(
     let issues_gone = by_export.values().flatten().filter(|(_, g)| *g).count();
     let (projects, issues_in_folder) = {
         let folder = Arc::clone(&folder);
+        let full = since.is_none();
         blocking(move || {
             for (export, issues) in by_export {
                 let dir = folder.export_dir(export.as_deref());
-                let mut all = folder.read_issues(&dir)?;
+                // A full sync's list is GitLab's whole list: what it did not find is gone.
+                let mut all = if full {
+                    BTreeMap::new()
+                } else {
+                    folder.read_issues(&dir)?
+                };
                 for (one, gone) in issues {
                     if gone {
                         all.remove(&one.iid);
-                        folder.remove_events(&dir, one.iid)?;
                     } else {
                         all.insert(one.iid, one.issue);
                     }
                 }
                 folder.write_issues(&dir, &all)?;
+                folder.remove_orphans(&dir, &all)?;
             }
             folder.count_issues()
         })
@@ -436,8 +476,17 @@ pub(crate) async fn events_of(
     loop {
         let page = match client.page(&url).await {
             Ok(page) => page,
-            // Deleted (or made unreadable) between the list and now.
-            Err(SyncError::NotFound { .. }) => return Ok(None),
+            // Deleted (or moved out of reach) between the list and now — when the issue is
+            // gone too: a 404 of a proxy or a deploy removes nothing.
+            Err(SyncError::NotFound { url: at, .. }) => {
+                if client.has_issue(gitlab, project_id, iid).await? {
+                    return Err(SyncError::Unreadable {
+                        url: at,
+                        message: "GitLab has the issue but answers 404 for its label events".into(),
+                    });
+                }
+                return Ok(None);
+            }
             Err(e) => return Err(e),
         };
         events.extend(page.items);
@@ -494,24 +543,11 @@ fn read_listed(
     index: usize,
     issue: Value,
 ) -> Result<(Listed, DateTime<Utc>), SyncError> {
-    let bad = |message: String| SyncError::Unreadable {
-        url: page.to_string(),
-        message: format!("issue {index} of the page: {message}"),
-    };
-    let number = |key: &str| {
-        issue.get(key).and_then(Value::as_u64).ok_or_else(|| {
-            bad(format!(
-                "no whole number `{key}`, which GitLab always sends"
-            ))
-        })
-    };
-    let iid = number("iid")?;
-    let project_id = number("project_id")?;
-    let updated = issue
-        .get("updated_at")
-        .and_then(Value::as_str)
-        .and_then(parse_mark)
-        .ok_or_else(|| bad(format!("issue {iid}: no `updated_at` time")))?;
+    let (project_id, iid, updated) =
+        issue_key(&issue).map_err(|message| SyncError::Unreadable {
+            url: page.to_string(),
+            message: format!("issue {index} of the page: {message}"),
+        })?;
     let export = match target.scope {
         Scope::Project => None,
         Scope::Group => Some(project_path(&issue).unwrap_or_else(|| project_id.to_string())),
@@ -525,6 +561,25 @@ fn read_listed(
         },
         updated,
     ))
+}
+
+/// What a listed issue is keyed and ordered by: its project, its iid, its `updated_at` — what
+/// GitLab always sends, so required.
+pub(crate) fn issue_key(issue: &Value) -> Result<(u64, u64, DateTime<Utc>), String> {
+    let number = |key: &str| {
+        issue
+            .get(key)
+            .and_then(Value::as_u64)
+            .ok_or_else(|| format!("no whole number `{key}`, which GitLab always sends"))
+    };
+    let iid = number("iid")?;
+    let project_id = number("project_id")?;
+    let updated = issue
+        .get("updated_at")
+        .and_then(Value::as_str)
+        .and_then(parse_mark)
+        .ok_or_else(|| format!("issue {iid}: no `updated_at` time"))?;
+    Ok((project_id, iid, updated))
 }
 
 /// A group's issue's project, by its full path (`references.full` is `group/project#12`), when
@@ -549,6 +604,23 @@ pub(crate) fn parse_mark(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .ok()
         .map(|t| t.with_timezone(&Utc))
+}
+
+/// `work` awaited, `tick` called every quarter of a second meanwhile; an error of `tick` (the
+/// sync was cancelled) ends the wait.
+async fn ticking<T>(
+    work: impl std::future::Future<Output = T>,
+    tick: impl Fn() -> Result<(), SyncError>,
+) -> Result<T, SyncError> {
+    tokio::pin!(work);
+    let mut every = tokio::time::interval(Duration::from_millis(250));
+    every.tick().await;
+    loop {
+        tokio::select! {
+            done = &mut work => return Ok(done),
+            _ = every.tick() => tick()?,
+        }
+    }
 }
 
 /// Runs file work off the async workers.

@@ -39,7 +39,7 @@ impl Target {
         }
         let key = key.trim_matches('/');
         let bad = |message: &str| SyncError::Target {
-            given: given.to_owned(),
+            given: redact(given),
             message: message.to_owned(),
         };
         if key.is_empty() {
@@ -96,7 +96,7 @@ impl fmt::Display for Target {
 /// trailing slash or `/api/v4`).
 pub fn base_url(given: &str) -> Result<Url, SyncError> {
     let bad = |message: String| SyncError::Target {
-        given: given.to_owned(),
+        given: redact(given),
         message,
     };
     let trimmed = given.trim().trim_end_matches('/');
@@ -121,6 +121,19 @@ pub fn base_url(given: &str) -> Result<Url, SyncError> {
         return Err(bad("GitLab's address has no ?query or #fragment".to_owned()));
     }
     Ok(url)
+}
+
+/// `text` with the `user:password@` of a web address in it shown as `***@`: what a user typed
+/// is echoed in an error, and a token pasted into an address must not be.
+pub(crate) fn redact(text: &str) -> String {
+    if let Some(i) = text.find("://") {
+        let rest = &text[i + 3..];
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        if let Some(at) = rest[..end].rfind('@') {
+            return format!("{}://***@{}", &text[..i], &rest[at + 1..]);
+        }
+    }
+    text.to_owned()
 }
 
 #[cfg(test)]

@@ -235,6 +235,31 @@ async fn a_second_sync_fetches_only_what_changed_and_ends_where_a_full_one_does(
 }
 
 #[tokio::test]
+async fn a_full_sync_leaves_what_a_fresh_one_does_deleted_issues_gone() {
+    let standin = serve(generate(project(), 40, 6, 9), TOKEN, Faults::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    run(&options(&standin, "4417", dir.path())).await.unwrap();
+    assert!(standin.data().delete(4417, 13));
+    // An incremental sync cannot know (GitLab lists no deletions); a full one does.
+    let inc = run(&options(&standin, "4417", dir.path())).await.unwrap();
+    assert_eq!(inc.issues_in_folder, 40);
+    let mut o = options(&standin, "4417", dir.path());
+    o.full = true;
+    let full = run(&o).await.unwrap();
+    assert_eq!(full.issues_in_folder, 39);
+    assert!(!dir.path().join("label_events/13.json").exists());
+    let fresh = tempfile::tempdir().unwrap();
+    run(&options(&standin, "4417", fresh.path())).await.unwrap();
+    let (a, b) = (files(dir.path()), files(fresh.path()));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in &a {
+        assert!(k == "sync.json" || b[k] == *v, "{k} differs");
+    }
+}
+
+#[tokio::test]
 async fn a_refused_token_or_a_wrong_project_stops_with_what_to_check() {
     let standin = serve(generate(project(), 3, 5, 1), TOKEN, Faults::default())
         .await
@@ -423,6 +448,59 @@ async fn a_sync_killed_at_any_point_and_run_again_leaves_what_one_sync_leaves() 
             files(dir.path()),
             expected,
             "crashed after {n} of {writes} writes"
+        );
+    }
+
+    // An incremental sync killed part way, from the folder the first sync left: 12 issues
+    // changed on GitLab (one moved to a new iid), then killed at every few writes and run again.
+    let base = files(reference.path());
+    {
+        let mut d = standin.data();
+        let now = chrono::Utc::now().timestamp_millis();
+        for iid in (3..150).step_by(13) {
+            assert!(d.relabel(
+                4417,
+                iid,
+                &["CSOps::Triage"],
+                &["CSOps::Completed"],
+                "gia",
+                now
+            ));
+        }
+        d.move_issue(4417, 7, 4417, now);
+    }
+    let restore = |dir: &Path| {
+        for (rel, bytes) in &base {
+            let p = dir.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, bytes).unwrap();
+        }
+    };
+    let once = tempfile::tempdir().unwrap();
+    restore(once.path());
+    assert!(spawn(once.path()).wait().unwrap().success());
+    let expected = files(once.path());
+    assert_ne!(expected, base, "the incremental sync changed the folder");
+    for n in [1, 2, 5, 9, 13, 14, 15, 16] {
+        let dir = tempfile::tempdir().unwrap();
+        restore(dir.path());
+        let crashed = Command::new(bin)
+            .args([
+                &standin.url(),
+                "cs-ops/requests",
+                dir.path().to_str().unwrap(),
+            ])
+            .env("CSOPS_GITLAB_TOKEN", TOKEN)
+            .env(csops_gitlab::folder::CRASH_VARIABLE, n.to_string())
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        let status = spawn(dir.path()).wait().unwrap();
+        assert!(status.success(), "n={n}");
+        assert_eq!(
+            files(dir.path()),
+            expected,
+            "an incremental sync crashed after {n} writes ({crashed:?})"
         );
     }
 }

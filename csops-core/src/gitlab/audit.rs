@@ -342,6 +342,19 @@ struct View<'a> {
     action: LabelAction,
 }
 
+/// `labels` as they were before a label event (`name` added or removed) — the one way an event
+/// is undone, for a reconstruction and for a missed change alike.
+pub(super) fn undo<'a>(labels: &mut Vec<&'a str>, name: &'a str, action: LabelAction) {
+    match action {
+        LabelAction::Add => labels.retain(|l| *l != name),
+        LabelAction::Remove => {
+            if !labels.contains(&name) {
+                labels.push(name);
+            }
+        }
+    }
+}
+
 fn reconstruct_views(
     wf: &Workflow,
     request: &Request,
@@ -358,15 +371,7 @@ fn reconstruct_views(
     // The labels before the first event: the labels, every event undone.
     let mut labels: Vec<&str> = request.labels().iter().collect();
     for e in order.iter().rev() {
-        let name = e.label;
-        match e.action {
-            LabelAction::Add => labels.retain(|l| *l != name),
-            LabelAction::Remove => {
-                if !labels.contains(&name) {
-                    labels.push(name);
-                }
-            }
-        }
+        undo(&mut labels, e.label, e.action);
     }
 
     let tax = wf.taxonomy();

@@ -578,14 +578,22 @@ pub fn decide_webhook_with_events(
 }
 
 /// The request an issue was before the change a hook reports, when csops keeps no copy of it:
-/// reconstructed from the issue's label events (with or without the change's own events) from
-/// the labels before the change. What a service that sees an issue for the first time stores
-/// and decides the hook against ([`apply_webhook`]), instead of the payload alone.
+/// reconstructed from the issue's label events older than the change (GitLab stamps the
+/// change's own events a few milliseconds after the hook's time, and a hook fetched late may
+/// find later ones too: both are left out) from the labels before the change. What a service
+/// that sees an issue for the first time stores and decides the hook against
+/// ([`apply_webhook`]), instead of the payload alone.
 pub fn request_before(
     wf: &Workflow,
     hook: &IssueHook,
     events: &[super::LabelEvent],
 ) -> Result<Request, GitlabError> {
+    let older: Vec<super::LabelEvent> = events
+        .iter()
+        .filter(|e| e.created_at < hook.at)
+        .cloned()
+        .collect();
+    let events = &older[..];
     let taxonomy = wf.taxonomy();
     let config = wf.config();
     let before = hook

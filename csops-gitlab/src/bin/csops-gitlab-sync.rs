@@ -49,6 +49,9 @@ fn main() {
         Err(e) => fail(&e.to_string()),
     };
     opts.full = full;
+    opts.crash_after_writes = std::env::var(csops_gitlab::folder::CRASH_VARIABLE)
+        .ok()
+        .and_then(|v| v.parse().ok());
     opts.calls_per_minute = per_minute;
     if let Some(c) = concurrency {
         opts.concurrency = c;

@@ -206,7 +206,9 @@ async fn handle(
         }
         return r;
     }
-    if faults.fail_every.is_some_and(|k| k > 0 && n % k == 0) {
+    if faults.fail_every.is_some_and(|k| k > 0 && n % k == 0)
+        || faults.fail_kinds.iter().any(|k| k == kind)
+    {
         lock(&s.tally).failed += 1;
         return message(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -145,6 +145,22 @@ impl Data {
         Ok(data)
     }
 
+    /// Writes every issue and its label events as an export folder made by hand: `issues.json`
+    /// (a list of REST issues) and `label_events/<iid>.json` (one project's data only).
+    pub fn write_export(&self, folder: &Path) -> Result<(), String> {
+        let events_dir = folder.join("label_events");
+        std::fs::create_dir_all(&events_dir).map_err(|e| e.to_string())?;
+        let issues: Vec<&Value> = self.issues.values().map(|i| &i.json).collect();
+        let text = serde_json::to_string_pretty(&issues).map_err(|e| e.to_string())?;
+        std::fs::write(folder.join("issues.json"), text).map_err(|e| e.to_string())?;
+        for i in self.issues.values() {
+            let text = serde_json::to_string_pretty(&i.events).map_err(|e| e.to_string())?;
+            std::fs::write(events_dir.join(format!("{}.json", i.iid)), text)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
     /// The project with this id or full path.
     pub fn project(&self, key: &str) -> Option<&Project> {
         self.projects
@@ -204,6 +220,11 @@ impl Data {
         issue.updated_ms = now_ms;
         self.next_event = next_event;
         true
+    }
+
+    /// Deletes an issue (GitLab lists no deletion: it is simply gone).
+    pub fn delete(&mut self, project_id: u64, iid: u64) -> bool {
+        self.issues.remove(&(project_id, iid)).is_some()
     }
 
     /// Closes or reopens an issue at `now_ms`.

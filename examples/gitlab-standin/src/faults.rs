@@ -18,6 +18,9 @@ pub struct Faults {
     pub slow_every: Option<(u64, Duration)>,
     /// At most this many calls per window of this many seconds.
     pub rate_limit: Option<(u64, u64)>,
+    /// Calls of these kinds (`update`, `note`, `label_events`, …: [`Tally::by_kind`]'s names)
+    /// answer 500 while listed.
+    pub fail_kinds: Vec<String>,
     /// Leave the `Link` header out (as some proxies do): only `X-Next-Page` says what follows.
     pub no_link: bool,
 }

@@ -5,8 +5,11 @@
 //! gitlab-standin [--issues N] [--events N] [--seed N] [--from-export DIR]
 //!                [--project-id N] [--project-path PATH] [--token T]
 //!                [--latency-ms N] [--rate-limit CALLS] [--window-secs N] [--fail-every N]
-//!                [--no-link]
+//!                [--no-link] [--write-export DIR]
 //! ```
+//!
+//! `--write-export DIR` also writes the data it serves as an export made by hand (what a sync
+//! of it must audit the same as).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,6 +36,7 @@ fn run() -> Result<(), String> {
     let mut faults = Faults::default();
     let mut window = 60u64;
     let mut limit = None;
+    let mut write_to: Option<PathBuf> = None;
     while let Some(flag) = args.next() {
         if flag == "--no-link" {
             faults.no_link = true;
@@ -49,6 +53,7 @@ fn run() -> Result<(), String> {
             "--events" => events = number()? as usize,
             "--seed" => seed = number()?,
             "--from-export" => export = Some(PathBuf::from(&value)),
+            "--write-export" => write_to = Some(PathBuf::from(&value)),
             "--project-id" => project.id = number()?,
             "--project-path" => project.path = value.clone(),
             "--token" => token = value.clone(),
@@ -64,6 +69,9 @@ fn run() -> Result<(), String> {
         Some(dir) => Data::from_export(&dir, project.clone())?,
         None => generate(project.clone(), issues, events, seed),
     };
+    if let Some(dir) = &write_to {
+        data.write_export(dir)?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -3,7 +3,8 @@
 //! change the service never received — a webhook GitLab failed to deliver, or one it never sent
 //! while the hook was disabled — once, as if its webhook had arrived: the same decision, the
 //! same record, the same undo through the outbox. The mark moves only after a round has judged
-//! every issue it listed.
+//! every issue it listed; the first round only sets it (what changed before the service watched
+//! is the audit's to report).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +14,7 @@ use csops_gitlab::reader::Listed;
 use csops_gitlab::{Reader, Target};
 use tokio::sync::watch;
 
-use crate::hook::{Failed, Outcome, Shared, decide_and_record};
+use crate::hook::{Failed, Outcome, Shared, decide_and_record, judged_by};
 use crate::outbox::now_ms;
 use crate::store::digest;
 
@@ -34,18 +35,20 @@ pub struct Reconciler {
 }
 
 impl Reconciler {
-    /// Runs a round at once, then one every interval, until `stopped`.
+    /// Runs a round at once, then one every interval, until `stopped` (a round under way is
+    /// dropped then: what it recorded is recorded whole, and its mark is not moved).
     pub async fn run(self, mut stopped: watch::Receiver<bool>) {
         loop {
             for (name, target) in &self.targets {
                 if *stopped.borrow() {
                     return;
                 }
-                match self.round(name, target).await {
-                    Ok(judged) => tracing::info!(target = %name, judged, "catch-up: round done"),
-                    Err(e) => {
-                        tracing::warn!(target = %name, error = %e, "catch-up: round stopped; the mark stays")
-                    }
+                tokio::select! {
+                    done = self.round(name, target) => match done {
+                        Ok(judged) => tracing::info!(target = %name, judged, "catch-up: round done"),
+                        Err(e) => tracing::warn!(target = %name, error = %e, "catch-up: round stopped; the mark stays"),
+                    },
+                    _ = stopped.changed() => return,
                 }
             }
             tokio::select! {
@@ -71,10 +74,21 @@ impl Reconciler {
         listed.sort_by_key(|l| l.updated_at);
         let newest = listed.last().map(|l| l.updated_at);
         let mut judged = 0;
-        for one in listed {
-            judged += usize::from(self.judge(one).await?);
+        if since.is_some() {
+            for one in listed {
+                judged += usize::from(self.judge(one).await?);
+            }
         }
-        if let Some(mark) = csops_gitlab::next_mark(newest, since.as_deref(), OVERLAP) {
+        // The first round only sets the mark: what changed before the service watched is the
+        // audit's to report, not the service's to undo.
+        let mark = match since {
+            Some(_) => csops_gitlab::next_mark(newest, since.as_deref(), OVERLAP),
+            None => newest.map(|n| {
+                (n + chrono::Duration::milliseconds(1))
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            }),
+        };
+        if let Some(mark) = mark {
             let (store, key) = (self.shared.store.clone(), name.to_owned());
             tokio::task::spawn_blocking(move || store.set_mark(&key, &mark))
                 .await
@@ -84,9 +98,16 @@ impl Reconciler {
         Ok(judged)
     }
 
-    /// Judges one listed issue's change, unless it was judged already: whether it did.
+    /// Judges one listed issue's change, unless it was judged already: whether it did. What
+    /// only this issue is at fault for (GitLab refuses its events, csops cannot read it or its
+    /// stored request) is logged and left out; anything else stops the round.
     async fn judge(&self, one: Listed) -> Result<bool, String> {
         let (project, iid, at) = (one.project_id, one.iid, one.updated_at);
+        let changed_ms = at.timestamp_millis();
+        if changed_ms > now_ms().saturating_add(self.shared.max_skew_ms) {
+            tracing::warn!(project, iid, %at, "catch-up: updated in the future; left out");
+            return Ok(false);
+        }
         let issue: gitlab::Issue = match serde_json::from_value(one.issue) {
             Ok(issue) => issue,
             Err(e) => {
@@ -94,7 +115,6 @@ impl Reconciler {
                 return Ok(false);
             }
         };
-        let turn = self.shared.stripe(project, iid).lock_owned().await;
         let store = self.shared.store.clone();
         let (judged, stored) = tokio::task::spawn_blocking(move || {
             Ok::<_, crate::store::StoreError>((
@@ -105,15 +125,16 @@ impl Reconciler {
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())?;
-        if at.timestamp_millis() <= judged.at_ms {
+        if judged_by(changed_ms, judged.at_ms) {
             return Ok(false);
         }
         let wf = &self.shared.workflow;
-        let before: Option<Vec<String>> = match stored {
-            Some(json) => match wf.load_request(&json) {
-                Ok(r) => Some(r.labels().iter().map(|l| l.to_string()).collect()),
-                Err(e) => return Err(format!("the stored request of {project}/{iid}: {e}")),
-            },
+        let before: Option<Vec<String>> = match stored.map(|json| wf.load_request(&json)) {
+            Some(Ok(r)) => Some(r.labels().iter().map(|l| l.to_string()).collect()),
+            Some(Err(e)) => {
+                tracing::warn!(project, iid, error = %e, "catch-up: the stored request does not read; left out");
+                return Ok(false);
+            }
             None => None,
         };
         if before.is_none()
@@ -123,13 +144,15 @@ impl Reconciler {
         {
             return Ok(false); // not a CS Ops request, and never was one here
         }
-        let Some(events) = self
-            .reader
-            .label_events(project, iid)
-            .await
-            .map_err(|e| e.to_string())?
-        else {
-            return Ok(false); // gone since it was listed
+        // Fetched before the issue's turn is taken: a slow GitLab holds up no webhook.
+        let events = match self.reader.label_events(project, iid).await {
+            Ok(Some(events)) => events,
+            Ok(None) => return Ok(false), // gone since it was listed
+            Err(e) if matches!(e.kind(), "forbidden" | "refused" | "unreadable") => {
+                tracing::warn!(project, iid, error = %e, "catch-up: GitLab gives no label events; left out");
+                return Ok(false);
+            }
+            Err(e) => return Err(e.to_string()),
         };
         let events = match gitlab::read_label_events_from(serde_json::Value::Array(events)) {
             Ok(events) => events,
@@ -139,14 +162,20 @@ impl Reconciler {
             }
         };
         let hook = gitlab::missed_hook(wf, &issue, project, at, &events, before.as_deref());
-        let key = digest(&format!(
-            "catch-up:{project}/{iid}/{}",
-            at.timestamp_millis()
-        ));
+        let key = digest(&format!("catch-up:{project}/{iid}/{changed_ms}"));
+        let turn = self.shared.stripe(project, iid).lock_owned().await;
         let shared = self.shared.clone();
         let outcome = tokio::task::spawn_blocking(move || {
-            let outcome =
-                decide_and_record(&shared, project, &hook, &key, now_ms(), Some(&events), true);
+            let outcome = decide_and_record(
+                &shared,
+                project,
+                &hook,
+                &key,
+                now_ms(),
+                Some(&events),
+                changed_ms,
+                true,
+            );
             drop(turn);
             outcome
         })

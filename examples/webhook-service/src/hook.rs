@@ -292,6 +292,11 @@ pub async fn gitlab_hook(
         );
     }
     let key = event_key(&headers, project, &hook);
+    // Fetched before the issue's turn is taken: a slow GitLab holds up this request only.
+    let events = tokio::time::timeout(shared.lock_wait, shared.first_seen_events(project, &hook))
+        .await
+        .ok()
+        .flatten();
     let stripe = shared.stripe(project, hook.iid);
     let Ok(turn) = tokio::time::timeout(shared.lock_wait, stripe.lock_owned()).await else {
         tracing::warn!(
@@ -301,9 +306,9 @@ pub async fn gitlab_hook(
         );
         return busy("the issue's earlier events are still being decided; deliver again later");
     };
-    let events = shared.first_seen_events(project, &hook).await;
     let shared2 = shared.clone();
     let outcome = tokio::task::spawn_blocking(move || {
+        let at = hook.at.timestamp_millis();
         let outcome = decide_and_record(
             &shared2,
             project,
@@ -311,6 +316,7 @@ pub async fn gitlab_hook(
             &key,
             now,
             events.as_deref(),
+            at,
             false,
         );
         drop(turn);
@@ -413,10 +419,18 @@ pub enum Failed {
     Store(crate::store::StoreError),
 }
 
+/// Whether a change at `at_ms` is one judged at `judged_ms` or before it. In whole seconds: an
+/// Issue Hook dates a change to the second, GitLab's REST API to the millisecond.
+pub fn judged_by(at_ms: i64, judged_ms: i64) -> bool {
+    at_ms.div_euclid(1000) <= judged_ms.div_euclid(1000)
+}
+
 /// Decides `hook` against the stored request and records the outcome as of `now_ms` (the
-/// clock the request's skew was checked against). An issue the store has never seen is the
-/// request its label `events` lead to when they were fetched, else the payload's. `caught`:
-/// the change is one the catch-up found (no webhook of it arrived).
+/// clock the request's skew was checked against), the issue's change of `changed_ms` (its
+/// `updated_at`) judged with it. An issue the store has never seen is the request its label
+/// `events` lead to when they were fetched, else the payload's. `caught`: the change is one the
+/// catch-up found (no webhook of it arrived).
+#[allow(clippy::too_many_arguments)]
 pub fn decide_and_record(
     shared: &Shared,
     project: u64,
@@ -424,17 +438,19 @@ pub fn decide_and_record(
     key: &str,
     now_ms: i64,
     events: Option<&[LabelEvent]>,
+    changed_ms: i64,
     caught: bool,
 ) -> Result<Outcome, Failed> {
     let wf = &shared.workflow;
-    let at_ms = hook.at.timestamp_millis();
     let judged = shared
         .store
         .judged(project, hook.iid)
         .map_err(Failed::Store)?;
     // The catch-up judges each change once; a webhook GitLab delivers after the catch-up
     // judged its change is late, not new.
-    if (caught && at_ms <= judged.at_ms) || (!caught && at_ms <= judged.caught_ms) {
+    if (caught && judged_by(changed_ms, judged.at_ms))
+        || (!caught && judged.caught_ms > 0 && judged_by(changed_ms, judged.caught_ms))
+    {
         return Ok(Outcome::Overtaken);
     }
     let stored = match shared
@@ -466,8 +482,8 @@ pub fn decide_and_record(
     });
     let after = after.map(|r| r.to_json());
     let judged = Judged {
-        at_ms,
-        caught_ms: if caught { at_ms } else { 0 },
+        at_ms: changed_ms,
+        caught_ms: if caught { changed_ms } else { 0 },
     };
     let new = shared
         .store

@@ -203,7 +203,7 @@ pub struct Judged {
     pub caught_ms: i64,
 }
 
-/// Version 2 (0.4.0): the catch-up — each issue's latest change judged, and each project's or
+/// Version 2 (0.3.0): the catch-up — each issue's latest change judged, and each project's or
 /// group's mark.
 const MIGRATE_2: &str = "
     CREATE TABLE IF NOT EXISTS judged (

@@ -61,11 +61,12 @@ fn stored(store: &SqliteStore, iid: u64) -> Option<Value> {
         .map(|j| serde_json::from_str(&j).unwrap())
 }
 
-/// `2026-12-07 10:00:00.123 UTC`, as an Issue Hook writes times.
+/// `2026-12-07 10:00:00 UTC`, as an Issue Hook writes times: to the second (GitLab's REST API
+/// writes the same change's `updated_at` to the millisecond).
 fn hook_time(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .unwrap()
-        .format("%Y-%m-%d %H:%M:%S%.3f UTC")
+        .format("%Y-%m-%d %H:%M:%S UTC")
         .to_string()
 }
 
@@ -76,6 +77,7 @@ async fn moves_made_while_the_service_was_down_are_judged_once_when_it_is_back()
         issue(1, TRIAGE, then),
         issue(2, BASE, then),
         issue(3, &["bug"], then),
+        issue(5, TRIAGE, then),
     ])
     .await;
     let dir = tempfile::tempdir().unwrap();
@@ -87,14 +89,18 @@ async fn moves_made_while_the_service_was_down_are_judged_once_when_it_is_back()
     };
     let store = SqliteStore::open(&s.store_path).unwrap();
 
-    // The first start takes the issues as GitLab has them.
+    // The first start only sets the mark: what changed before it watched is the audit's.
     let svc = service(&s).await;
     eventually("a first round", || {
         store.mark("project:cs/ops").unwrap().is_some()
     })
     .await;
-    assert_eq!(stored(&store, 1).unwrap()["labels"], json!(TRIAGE));
-    assert_eq!(stored(&store, 3), None, "not a CS Ops request");
+    assert_eq!(stored(&store, 1), None);
+    assert_eq!(
+        gl.tally().by_kind.get("label_events"),
+        None,
+        "nothing judged"
+    );
     svc.shutdown().await;
 
     // Down: omar moves 1 from Triage to In Process (refused: he is no lead), lena triages 2
@@ -132,13 +138,44 @@ async fn moves_made_while_the_service_was_down_are_judged_once_when_it_is_back()
     assert!(!labels(&gl, 1).contains(&"CSOps::In_Process".to_owned()));
     assert_eq!(gl.data().issues[&(PROJECT, 2)].notes.len(), 0);
 
+    // A move whose webhook does arrive (dated to the second, its updated_at to the
+    // millisecond): judged once, by the webhook or the reconciler, whichever is first — even
+    // while GitLab fails the undo for a few rounds (the reconciler lists the issue each round).
+    gl.faults().fail_kinds = vec!["update".into()];
+    let moved = chrono::Utc::now().timestamp_millis();
+    assert!(gl.data().relabel(
+        PROJECT,
+        5,
+        &["CSOps::In_Process"],
+        &["CSOps::Triage"],
+        "omar",
+        moved
+    ));
+    let five = hook(5, "omar", Some(TRIAGE), IN_PROCESS, &hook_time(moved));
+    let (status, body) = deliver(svc.addr, &five, Some("five")).await;
+    assert_eq!(status, 200, "{body}");
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    gl.faults().fail_kinds.clear();
+    eventually("5 undone", || {
+        labels(&gl, 5).contains(&"CSOps::Triage".to_owned())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    assert_eq!(
+        gl.data().issues[&(PROJECT, 5)].notes.len(),
+        1,
+        "one comment on 5"
+    );
+    let undos = gl.tally().by_kind.get("update").copied().unwrap_or(0);
+
     // GitLab delivers the missed webhook after all: overtaken, nothing is done twice.
     let late = hook(1, "omar", Some(TRIAGE), IN_PROCESS, &hook_time(now));
     let (status, body) = deliver(svc.addr, &late, Some("late-uuid")).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.get("overtaken").is_some(), "{body}");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(gl.tally().by_kind.get("update"), Some(&1));
+    assert_eq!(gl.tally().by_kind.get("update").copied(), Some(undos));
+    assert_eq!(gl.data().issues[&(PROJECT, 1)].notes.len(), 1);
     svc.shutdown().await;
 }
 
@@ -155,7 +192,17 @@ async fn an_issue_seen_first_is_judged_from_its_label_events() {
     s.catch_up = CatchUp::default(); // first_seen_events on, no reconciler
     let svc = service(&s).await;
     // The service has never seen 4: omar's move from Triage is judged against its history.
+    // GitLab writes the move's label events before it sends the hook: the events fetched hold
+    // the move itself, a few milliseconds after the hook's time.
     let now = chrono::Utc::now().timestamp_millis();
+    assert!(gl.data().relabel(
+        PROJECT,
+        4,
+        &["CSOps::In_Process"],
+        &["CSOps::Triage"],
+        "omar",
+        now
+    ));
     let body = hook(4, "omar", Some(TRIAGE), IN_PROCESS, &hook_time(now));
     let (status, d) = deliver(svc.addr, &body, Some("first")).await;
     assert_eq!(status, 200, "{d}");
@@ -168,5 +215,14 @@ async fn an_issue_seen_first_is_judged_from_its_label_events() {
         history.iter().any(|step| step["actor"] == "lena"),
         "the triage by lena, from the label events: {r}"
     );
+    assert_eq!(
+        r["labels"],
+        json!(TRIAGE),
+        "the refused move is not stored: {r}"
+    );
+    eventually("the refused move undone", || {
+        labels(&gl, 4).contains(&"CSOps::Triage".to_owned())
+    })
+    .await;
     svc.shutdown().await;
 }
