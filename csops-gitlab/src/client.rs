@@ -95,19 +95,7 @@ impl Client {
         project_id: u64,
         iid: u64,
     ) -> Result<bool, SyncError> {
-        let mut url = gitlab.clone();
-        url.path_segments_mut()
-            .expect("a base URL checked to be http(s)")
-            .pop_if_empty()
-            .extend([
-                "api",
-                "v4",
-                "projects",
-                &project_id.to_string(),
-                "issues",
-                &iid.to_string(),
-            ]);
-        match self.get(&url).await {
+        match self.get(&issue_url(gitlab, project_id, iid, None)).await {
             Ok(_) => Ok(true),
             Err(SyncError::NotFound { .. }) => Ok(false),
             Err(e) => Err(e),
@@ -226,6 +214,26 @@ impl Client {
             last,
         }
     }
+}
+
+/// `/api/v4/projects/:id/issues/:iid`, and `/<tail>` under it when given.
+pub(crate) fn issue_url(gitlab: &Url, project_id: u64, iid: u64, tail: Option<&str>) -> Url {
+    let mut url = gitlab.clone();
+    {
+        let mut segments = url
+            .path_segments_mut()
+            .expect("a base URL checked to be http(s)");
+        segments.pop_if_empty().extend([
+            "api",
+            "v4",
+            "projects",
+            &project_id.to_string(),
+            "issues",
+            &iid.to_string(),
+        ]);
+        segments.extend(tail);
+    }
+    url
 }
 
 /// A call's address without its query: what a person checks when GitLab refuses it.

@@ -28,7 +28,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::auth::Token;
-use crate::client::{Client, Patience};
+use crate::client::{Client, Patience, issue_url};
 use crate::error::SyncError;
 use crate::folder::{FORMAT, Folder, SyncState};
 use crate::pace::Pace;
@@ -457,19 +457,7 @@ pub(crate) async fn events_of(
     iid: u64,
     per_page: u32,
 ) -> Result<Option<Vec<Value>>, SyncError> {
-    let mut url = gitlab.clone();
-    url.path_segments_mut()
-        .expect("a base URL checked to be http(s)")
-        .pop_if_empty()
-        .extend([
-            "api",
-            "v4",
-            "projects",
-            &project_id.to_string(),
-            "issues",
-            &iid.to_string(),
-            "resource_label_events",
-        ]);
+    let mut url = issue_url(gitlab, project_id, iid, Some("resource_label_events"));
     url.query_pairs_mut()
         .append_pair("per_page", &per_page.clamp(1, 100).to_string());
     let mut events = Vec::new();

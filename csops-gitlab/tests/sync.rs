@@ -378,6 +378,16 @@ async fn a_sync_killed_at_any_point_and_run_again_leaves_what_one_sync_leaves() 
             .spawn()
             .unwrap()
     };
+    // The binary, made to exit right after its nth file is written (as if killed there).
+    let crash_after = |folder: &Path, n: u32| {
+        Command::new(bin)
+            .args([&standin.url(), "cs-ops/requests", folder.to_str().unwrap()])
+            .env("CSOPS_GITLAB_TOKEN", TOKEN)
+            .env(csops_gitlab::folder::CRASH_VARIABLE, n.to_string())
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+    };
     let mut killed_mid_way = 0;
     for k in [
         1,
@@ -426,17 +436,7 @@ async fn a_sync_killed_at_any_point_and_run_again_leaves_what_one_sync_leaves() 
     let writes = 153;
     for n in [1, 2, 3, 76, 150, 151, 152, 153] {
         let dir = tempfile::tempdir().unwrap();
-        let crashed = Command::new(bin)
-            .args([
-                &standin.url(),
-                "cs-ops/requests",
-                dir.path().to_str().unwrap(),
-            ])
-            .env("CSOPS_GITLAB_TOKEN", TOKEN)
-            .env(csops_gitlab::folder::CRASH_VARIABLE, n.to_string())
-            .stdout(Stdio::null())
-            .status()
-            .unwrap();
+        let crashed = crash_after(dir.path(), n);
         assert_eq!(
             crashed.code(),
             Some(csops_gitlab::folder::CRASH_EXIT),
@@ -484,17 +484,7 @@ async fn a_sync_killed_at_any_point_and_run_again_leaves_what_one_sync_leaves() 
     for n in [1, 2, 5, 9, 13, 14, 15, 16] {
         let dir = tempfile::tempdir().unwrap();
         restore(dir.path());
-        let crashed = Command::new(bin)
-            .args([
-                &standin.url(),
-                "cs-ops/requests",
-                dir.path().to_str().unwrap(),
-            ])
-            .env("CSOPS_GITLAB_TOKEN", TOKEN)
-            .env(csops_gitlab::folder::CRASH_VARIABLE, n.to_string())
-            .stdout(Stdio::null())
-            .status()
-            .unwrap();
+        let crashed = crash_after(dir.path(), n);
         let status = spawn(dir.path()).wait().unwrap();
         assert!(status.success(), "n={n}");
         assert_eq!(

@@ -38,6 +38,21 @@ pub struct Issue {
 /// A resource label event as GitLab returns it.
 pub type Event = Value;
 
+impl Issue {
+    /// An issue from its REST object (its `project_id`, `iid` and `updated_at` read from it)
+    /// and its label events.
+    pub fn new(json: Value, events: Vec<Event>) -> Issue {
+        Issue {
+            project_id: json["project_id"].as_u64().unwrap_or(0),
+            iid: json["iid"].as_u64().unwrap_or(0),
+            updated_ms: json["updated_at"].as_str().and_then(millis).unwrap_or(0),
+            json,
+            events,
+            notes: Vec::new(),
+        }
+    }
+}
+
 /// Everything the stand-in serves.
 #[derive(Debug, Clone, Default)]
 pub struct Data {
@@ -122,7 +137,6 @@ impl Data {
         };
         for issue in issues.as_array().ok_or("issues.json: not a list")? {
             let iid = issue["iid"].as_u64().ok_or("an issue without iid")?;
-            let updated = issue["updated_at"].as_str().and_then(millis).unwrap_or(0);
             let mut json = issue.clone();
             json["project_id"] = json!(project.id);
             let list = events.remove(&iid).unwrap_or_default();
@@ -130,17 +144,8 @@ impl Data {
                 data.next_event = data.next_event.max(e["id"].as_u64().unwrap_or(0) + 1);
             }
             data.next_issue = data.next_issue.max(issue["id"].as_u64().unwrap_or(0) + 1);
-            data.issues.insert(
-                (project.id, iid),
-                Issue {
-                    json,
-                    project_id: project.id,
-                    iid,
-                    updated_ms: updated,
-                    events: list,
-                    notes: Vec::new(),
-                },
-            );
+            data.issues
+                .insert((project.id, iid), Issue::new(json, list));
         }
         Ok(data)
     }
@@ -267,17 +272,8 @@ impl Data {
         if let Some(p) = self.projects.iter().find(|p| p.id == to) {
             json["references"] = json!({"short": format!("#{new_iid}"), "relative": format!("#{new_iid}"), "full": format!("{}#{new_iid}", p.path)});
         }
-        self.issues.insert(
-            (to, new_iid),
-            Issue {
-                json,
-                project_id: to,
-                iid: new_iid,
-                updated_ms: now_ms,
-                events: Vec::new(),
-                notes: Vec::new(),
-            },
-        );
+        self.issues
+            .insert((to, new_iid), Issue::new(json, Vec::new()));
         self.set_open(project_id, iid, false, now_ms);
         let issue = self.issues.get_mut(&(project_id, iid))?;
         issue.json["moved_to_id"] = json!(id);
@@ -380,17 +376,8 @@ pub fn generate(project: Project, issues: u64, events: usize, seed: u64) -> Data
             "references": {"short": format!("#{iid}"), "relative": format!("#{iid}"), "full": format!("{}#{iid}", project.path)},
             "severity": "UNKNOWN", "moved_to_id": null, "service_desk_reply_to": null,
         });
-        data.issues.insert(
-            (project.id, iid),
-            Issue {
-                json,
-                project_id: project.id,
-                iid,
-                updated_ms: updated,
-                events: list,
-                notes: Vec::new(),
-            },
-        );
+        data.issues
+            .insert((project.id, iid), Issue::new(json, list));
     }
     data.next_event = event_id;
     data.next_issue = 50_001 + issues;

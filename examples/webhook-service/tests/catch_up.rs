@@ -18,19 +18,13 @@ use support::*;
 const TOKEN: &str = "glpat-test";
 
 fn issue(iid: u64, labels: &[&str], at_ms: i64) -> Issue {
-    Issue {
-        json: json!({
-            "id": 9000 + iid, "iid": iid, "project_id": PROJECT, "title": format!("Request {iid}"),
-            "state": "opened", "labels": labels, "assignees": [], "author": {"username": "rita"},
-            "weight": 3, "created_at": time(at_ms - 86_400_000, 0), "updated_at": time(at_ms, 0),
-            "closed_at": null, "references": {"full": format!("cs/ops#{iid}")},
-        }),
-        project_id: PROJECT,
-        iid,
-        updated_ms: at_ms,
-        events: Vec::new(),
-        notes: Vec::new(),
-    }
+    let json = json!({
+        "id": 9000 + iid, "iid": iid, "project_id": PROJECT, "title": format!("Request {iid}"),
+        "state": "opened", "labels": labels, "assignees": [], "author": {"username": "rita"},
+        "weight": 3, "created_at": time(at_ms - 86_400_000, 0), "updated_at": time(at_ms, 0),
+        "closed_at": null, "references": {"full": format!("cs/ops#{iid}")},
+    });
+    Issue::new(json, Vec::new())
 }
 
 async fn gitlab(issues: Vec<Issue>) -> Standin {
