@@ -190,7 +190,8 @@ impl Reconciler {
                 }
                 Ok(true)
             }
-            Ok(Outcome::Duplicate | Outcome::Overtaken) => Ok(false),
+            // Unknown is only for a decision without events; this one has them.
+            Ok(Outcome::Duplicate | Outcome::Overtaken | Outcome::Unknown) => Ok(false),
             Err(Failed::Input(e)) => {
                 tracing::warn!(project, iid, error = %e, "catch-up: cannot decide; left out");
                 Ok(false)

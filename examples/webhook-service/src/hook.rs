@@ -54,29 +54,16 @@ impl Shared {
         self.stripes[(project ^ iid.rotate_left(17)) as usize % self.stripes.len()].clone()
     }
 
-    /// The label events of a managed issue the store has never seen, fetched from GitLab, to
-    /// judge its change against its history; none when the store knows it, it is not managed,
-    /// there is no reader, or GitLab does not answer (the payload alone is used then).
+    /// The label events of an issue the store has never seen, fetched from GitLab, to judge its
+    /// change against its history; none when there is no reader or GitLab does not answer (the
+    /// payload alone is used then).
     pub async fn first_seen_events(
         self: &Arc<Self>,
         project: u64,
         hook: &IssueHook,
     ) -> Option<Vec<LabelEvent>> {
         let reader = self.reader.as_ref()?;
-        let taxonomy = self.workflow.taxonomy();
-        let labels = hook
-            .labels
-            .iter()
-            .chain(hook.previous_labels.iter().flatten());
-        if !taxonomy.is_managed(labels.map(String::as_str)) {
-            return None;
-        }
-        let store = self.store.clone();
         let iid = hook.iid;
-        let known = tokio::task::spawn_blocking(move || store.request(project, iid)).await;
-        if !matches!(known, Ok(Ok(None))) {
-            return None;
-        }
         match reader.label_events(project, iid).await {
             Ok(Some(events)) => {
                 match gitlab::read_label_events_from(serde_json::Value::Array(events)) {
@@ -292,42 +279,62 @@ pub async fn gitlab_hook(
         );
     }
     let key = event_key(&headers, project, &hook);
-    // Fetched before the issue's turn is taken: a slow GitLab holds up this request only.
-    let events = tokio::time::timeout(shared.lock_wait, shared.first_seen_events(project, &hook))
-        .await
-        .ok()
-        .flatten();
-    let stripe = shared.stripe(project, hook.iid);
-    let Ok(turn) = tokio::time::timeout(shared.lock_wait, stripe.lock_owned()).await else {
-        tracing::warn!(
-            project,
-            iid = hook.iid,
-            "hook: the issue's turn did not come in time"
-        );
+    let at = hook.at.timestamp_millis();
+    let hook = Arc::new(hook);
+    let decide = |events: Option<Vec<LabelEvent>>| {
+        let (shared, hook, key) = (shared.clone(), hook.clone(), key.clone());
+        async move {
+            let stripe = shared.stripe(project, hook.iid);
+            let Ok(turn) = tokio::time::timeout(shared.lock_wait, stripe.lock_owned()).await else {
+                tracing::warn!(
+                    project,
+                    iid = hook.iid,
+                    "hook: the issue's turn did not come in time"
+                );
+                return None;
+            };
+            Some(
+                tokio::task::spawn_blocking(move || {
+                    let outcome = decide_and_record(
+                        &shared,
+                        project,
+                        &hook,
+                        &key,
+                        now,
+                        events.as_deref(),
+                        at,
+                        false,
+                    );
+                    drop(turn);
+                    outcome
+                })
+                .await,
+            )
+        }
+    };
+    let mut outcome = decide(None).await;
+    if let Some(Ok(Ok(Outcome::Unknown))) = &outcome {
+        // Never seen, and a CS Ops request: its history from GitLab, fetched outside the
+        // issue's turn (a slow GitLab holds up this request only), then decided again.
+        let events =
+            tokio::time::timeout(shared.lock_wait, shared.first_seen_events(project, &hook))
+                .await
+                .ok()
+                .flatten();
+        outcome = decide(Some(events.unwrap_or_default())).await;
+    }
+    let Some(outcome) = outcome else {
         return busy("the issue's earlier events are still being decided; deliver again later");
     };
-    let shared2 = shared.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let at = hook.at.timestamp_millis();
-        let outcome = decide_and_record(
-            &shared2,
-            project,
-            &hook,
-            &key,
-            now,
-            events.as_deref(),
-            at,
-            false,
-        );
-        drop(turn);
-        outcome
-    })
-    .await;
     if let Ok(Ok(_)) = &outcome {
         shared.store_answers();
     }
     match outcome {
         Ok(Ok(Outcome::Duplicate)) => reply(StatusCode::OK, json!({"duplicate": true})),
+        // Decided with the events fetched (none when GitLab did not answer): never unknown.
+        Ok(Ok(Outcome::Unknown)) => {
+            busy("the issue's history could not be read; deliver again later")
+        }
         Ok(Ok(Outcome::Overtaken)) => reply(
             StatusCode::OK,
             json!({"overtaken": "the catch-up judged this change already (GitLab delivered it late)"}),
@@ -402,6 +409,9 @@ pub enum Outcome {
     /// The catch-up judged the change already (a late webhook), or a webhook or the catch-up
     /// judged it or a later one (the catch-up's second look).
     Overtaken,
+    /// Not decided: the store has never seen this CS Ops request, and its history is to be
+    /// fetched first (`events` was none and the service reads GitLab).
+    Unknown,
     /// Decided and recorded.
     Decided {
         /// The decision.
@@ -428,8 +438,9 @@ pub fn judged_by(at_ms: i64, judged_ms: i64) -> bool {
 /// Decides `hook` against the stored request and records the outcome as of `now_ms` (the
 /// clock the request's skew was checked against), the issue's change of `changed_ms` (its
 /// `updated_at`) judged with it. An issue the store has never seen is the request its label
-/// `events` lead to when they were fetched, else the payload's. `caught`: the change is one the
-/// catch-up found (no webhook of it arrived).
+/// `events` lead to when they were fetched; when they were not and the service reads GitLab, a
+/// CS Ops request is [`Outcome::Unknown`] (fetch them, and decide again); else the payload's.
+/// `caught`: the change is one the catch-up found (no webhook of it arrived).
 #[allow(clippy::too_many_arguments)]
 pub fn decide_and_record(
     shared: &Shared,
@@ -442,9 +453,9 @@ pub fn decide_and_record(
     caught: bool,
 ) -> Result<Outcome, Failed> {
     let wf = &shared.workflow;
-    let judged = shared
+    let (stored, judged) = shared
         .store
-        .judged(project, hook.iid)
+        .request_judged(project, hook.iid)
         .map_err(Failed::Store)?;
     // The catch-up judges each change once; a webhook GitLab delivers after the catch-up
     // judged its change is late, not new.
@@ -453,11 +464,16 @@ pub fn decide_and_record(
     {
         return Ok(Outcome::Overtaken);
     }
-    let stored = match shared
-        .store
-        .request(project, hook.iid)
-        .map_err(Failed::Store)?
-    {
+    if stored.is_none() && events.is_none() && shared.reader.is_some() {
+        let labels = hook
+            .labels
+            .iter()
+            .chain(hook.previous_labels.iter().flatten());
+        if wf.taxonomy().is_managed(labels.map(String::as_str)) {
+            return Ok(Outcome::Unknown);
+        }
+    }
+    let stored = match stored {
         Some(json) => wf
             .load_request(&json)
             .map_err(|e| Failed::Input(e.into()))?,

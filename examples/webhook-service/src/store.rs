@@ -116,6 +116,14 @@ pub trait Store: Send + Sync + 'static {
     /// The latest change of an issue judged: by anyone, and by the catch-up (`updated_at` in
     /// milliseconds; 0 for none).
     fn judged(&self, project: u64, iid: u64) -> Result<Judged, StoreError>;
+    /// [`Store::request`] and [`Store::judged`] at once (one read on a decision's path).
+    fn request_judged(
+        &self,
+        project: u64,
+        iid: u64,
+    ) -> Result<(Option<String>, Judged), StoreError> {
+        Ok((self.request(project, iid)?, self.judged(project, iid)?))
+    }
     /// The catch-up's mark for a project or group (RFC 3339), if it has run.
     fn mark(&self, target: &str) -> Result<Option<String>, StoreError>;
     /// Moves the catch-up's mark for a project or group.
@@ -359,6 +367,29 @@ impl Store for SqliteStore {
             })
             .optional()?
             .unwrap_or_default())
+        })
+    }
+
+    fn request_judged(
+        &self,
+        project: u64,
+        iid: u64,
+    ) -> Result<(Option<String>, Judged), StoreError> {
+        self.with(|c| {
+            Ok(c.prepare_cached(
+                "SELECT r.json, j.at_ms, j.caught_ms FROM (SELECT ?1 AS p, ?2 AS i) k
+                 LEFT JOIN requests r ON r.project = k.p AND r.iid = k.i
+                 LEFT JOIN judged j ON j.project = k.p AND j.iid = k.i",
+            )?
+            .query_row(params![project as i64, iid as i64], |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    Judged {
+                        at_ms: r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                        caught_ms: r.get::<_, Option<i64>>(2)?.unwrap_or(0),
+                    },
+                ))
+            })?)
         })
     }
 

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use axum::Router;
 use axum::extract::Path as UrlPath;
-use axum::routing::{post, put};
+use axum::routing::{get, post, put};
 use serde_json::{Value, json};
 
 struct Args {
@@ -34,6 +34,8 @@ struct Args {
     issues: u64,
     idle: u64,
     json: bool,
+    /// Judge a first-seen issue from the payload alone (`[catch_up] first_seen_events = false`).
+    payload_only: bool,
 }
 
 fn args() -> Args {
@@ -45,6 +47,7 @@ fn args() -> Args {
         issues: 10_000,
         idle: 0,
         json: false,
+        payload_only: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -61,6 +64,7 @@ fn args() -> Args {
             "--issues" => a.issues = value().max(20),
             "--idle" => a.idle = value(),
             "--json" => a.json = true,
+            "--payload-only" => a.payload_only = true,
             _ => usage(&flag),
         }
     }
@@ -69,7 +73,7 @@ fn args() -> Args {
 
 fn usage(flag: &str) -> ! {
     eprintln!(
-        "webhook-load: bad option {flag:?}; options: --events N --concurrency N --gitlab-ms N --seconds N --issues N --idle N --json"
+        "webhook-load: bad option {flag:?}; options: --events N --concurrency N --gitlab-ms N --seconds N --issues N --idle N --json --payload-only"
     );
     std::process::exit(2);
 }
@@ -189,6 +193,14 @@ async fn main() {
                 g2.told(iid, true);
                 "{}"
             }),
+        )
+        // The catch-up reads a first-seen issue's label events (none: its history starts here).
+        .route(
+            "/api/v4/projects/{p}/issues/{iid}/resource_label_events",
+            get(move || async move {
+                tokio::time::sleep(delay).await;
+                "[]"
+            }),
         );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -213,9 +225,10 @@ async fn main() {
     std::fs::write(
         dir.join("settings.toml"),
         format!(
-            "listen = \"{addr}\"\nsecret_token = \"{SECRET}\"\ngitlab_url = \"http://{gitlab_addr}\"\ngitlab_token = \"glpat-load\"\nstore_path = \"{}\"\ndirectory = \"{}\"\ndeliveries_in_flight = 64\n[limits]\nmax_connections = {}\n",
+            "listen = \"{addr}\"\nsecret_token = \"{SECRET}\"\ngitlab_url = \"http://{gitlab_addr}\"\ngitlab_token = \"glpat-load\"\nstore_path = \"{}\"\ndirectory = \"{}\"\ndeliveries_in_flight = 64\n[catch_up]\nfirst_seen_events = {}\n[limits]\nmax_connections = {}\n",
             dir.join("store.sqlite").display(),
             dir.join("directory.json").display(),
+            !a.payload_only,
             // Room for the idle ones too: they stay open (until the service's idle timer).
             4096.max(a.idle + a.concurrency as u64 + 1024)
         ),
