@@ -288,6 +288,30 @@ async fn a_refused_token_or_a_wrong_project_stops_with_what_to_check() {
     run(&o).await.unwrap();
     let other = options(&standin, "4417", dir.path());
     assert_eq!(run(&other).await.unwrap_err().kind(), "folder");
+
+    // A 403 names the membership and the scope to check; a GitLab that keeps failing is given
+    // up on after the attempts, naming the last failure; neither moves a mark.
+    let fresh = tempfile::tempdir().unwrap();
+    standin.faults().answer_kinds = vec![("issues".into(), 403)];
+    let e = run(&options(&standin, "cs-ops/requests", fresh.path()))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), "forbidden");
+    assert!(
+        e.to_string().contains("Guest or above") && e.to_string().contains("read_api"),
+        "{e}"
+    );
+    standin.faults().answer_kinds = vec![("label_events".into(), 500)];
+    let mut o = options(&standin, "cs-ops/requests", fresh.path());
+    o.attempts = 2;
+    let e = run(&o).await.unwrap_err();
+    assert_eq!(e.kind(), "gave_up");
+    assert!(
+        e.to_string().contains("after 2 attempts") && e.to_string().contains("HTTP 500"),
+        "{e}"
+    );
+    let state: Value = read(&fresh.path().join("sync.json"));
+    assert_eq!(state["mark"], Value::Null, "no mark without the data");
 }
 
 #[tokio::test]

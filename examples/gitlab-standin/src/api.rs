@@ -206,9 +206,11 @@ async fn handle(
         }
         return r;
     }
-    if faults.fail_every.is_some_and(|k| k > 0 && n % k == 0)
-        || faults.fail_kinds.iter().any(|k| k == kind)
-    {
+    if let Some((_, status)) = faults.answer_kinds.iter().find(|(k, _)| k == kind) {
+        let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return message(status, &status.to_string());
+    }
+    if faults.fail_every.is_some_and(|k| k > 0 && n % k == 0) {
         lock(&s.tally).failed += 1;
         return message(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -19,8 +19,8 @@ pub struct Faults {
     /// At most this many calls per window of this many seconds.
     pub rate_limit: Option<(u64, u64)>,
     /// Calls of these kinds (`update`, `note`, `label_events`, …: [`Tally::by_kind`]'s names)
-    /// answer 500 while listed.
-    pub fail_kinds: Vec<String>,
+    /// answer this status (500, 403, …) while listed.
+    pub answer_kinds: Vec<(String, u16)>,
     /// Leave the `Link` header out (as some proxies do): only `X-Next-Page` says what follows.
     pub no_link: bool,
 }

@@ -135,7 +135,7 @@ async fn moves_made_while_the_service_was_down_are_judged_once_when_it_is_back()
     // A move whose webhook does arrive (dated to the second, its updated_at to the
     // millisecond): judged once, by the webhook or the reconciler, whichever is first — even
     // while GitLab fails the undo for a few rounds (the reconciler lists the issue each round).
-    gl.faults().fail_kinds = vec!["update".into()];
+    gl.faults().answer_kinds = vec![("update".into(), 500)];
     let moved = chrono::Utc::now().timestamp_millis();
     assert!(gl.data().relabel(
         PROJECT,
@@ -149,7 +149,7 @@ async fn moves_made_while_the_service_was_down_are_judged_once_when_it_is_back()
     let (status, body) = deliver(svc.addr, &five, Some("five")).await;
     assert_eq!(status, 200, "{body}");
     tokio::time::sleep(Duration::from_millis(2_500)).await;
-    gl.faults().fail_kinds.clear();
+    gl.faults().answer_kinds.clear();
     eventually("5 undone", || {
         labels(&gl, 5).contains(&"CSOps::Triage".to_owned())
     })
