@@ -68,6 +68,8 @@ pub struct BatchScores {
     pub band: Vec<u8>,
     /// Coverage, 0–1.
     pub coverage: Vec<f64>,
+    /// The scorecard that scored them (SPEC §10 "Identity").
+    pub scorecard: super::Identity,
 }
 
 impl<'a> Batch<'a> {
@@ -150,6 +152,13 @@ impl<'a> Batch<'a> {
     /// The day scored (staleness is judged against it).
     pub fn as_of(mut self, day: NaiveDate) -> Batch<'a> {
         self.as_of = Some(epoch_days(day));
+        self
+    }
+
+    /// The day scored, in days since 1970-01-01 (the as-of scoring of a history judges ages
+    /// against day 0).
+    pub(crate) fn judged_on_day(mut self, day: i64) -> Batch<'a> {
+        self.as_of = Some(day);
         self
     }
 
@@ -241,6 +250,7 @@ impl<'a> Batch<'a> {
             score: vec![0.0; self.len],
             band: vec![0; self.len],
             coverage: vec![0.0; self.len],
+            scorecard: self.card.identity().clone(),
         };
         self.score_into(&mut out.score, &mut out.band, &mut out.coverage)?;
         Ok(out)
@@ -411,6 +421,7 @@ fn explain(
         override_: applied,
         trend,
         band_change,
+        scorecard: card.identity().clone(),
     })
 }
 

@@ -162,6 +162,7 @@ impl Scorecard {
             band_to,
             band_names,
             categories,
+            identity: Identity::default(),
             spec: ScorecardSpec {
                 groups: Vec::new(),
                 ..spec.clone()
@@ -261,6 +262,7 @@ impl Scorecard {
             })
             .collect();
         card.plan_count = plans.len();
+        card.identity = Identity::of(&spec);
         card.spec = spec;
         Ok(card)
     }

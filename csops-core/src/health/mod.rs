@@ -62,9 +62,15 @@
 //! # Ok::<(), csops_core::health::HealthError>(())
 //! ```
 
+mod as_of;
+mod backtest;
 mod bands;
 mod batch;
+mod bootstrap;
 mod compile;
+mod fit;
+mod history;
+mod identity;
 mod inputs;
 mod kernel;
 mod lanes;
@@ -77,8 +83,16 @@ mod validation;
 
 use crate::document::Document;
 
+pub use as_of::AsOfScores;
+pub use backtest::{
+    AucDifference, Backtest, BacktestOptions, Comparison, LeadTime, OutcomeRows, Pair,
+};
 pub use batch::{Batch, BatchScores, epoch_days};
+pub use bootstrap::RocPoint;
 pub(crate) use compile::*;
+pub use fit::{AucPair, FitOptions, MeasureWeight, WeightSuggestion};
+pub use history::{Coded, CodedText, HistoryRows, MeasureHistory, NO_CODE, SegmentRows};
+pub use identity::Identity;
 pub use inputs::*;
 pub use outputs::*;
 pub use spec::*;
@@ -199,6 +213,7 @@ pub struct Scorecard {
     pub(crate) band_to: Vec<f64>,
     band_names: Vec<String>,
     categories: Vec<Vec<String>>,
+    identity: Identity,
 }
 
 impl PartialEq for Scorecard {
@@ -236,6 +251,12 @@ impl Scorecard {
     /// The scorecard as JSON (the format [`Scorecard::from_json`] reads).
     pub fn to_json(&self) -> String {
         serde_json::to_string(&self.spec).unwrap_or_default()
+    }
+
+    /// Which definition this is: name, version and the content hash of its canonical form
+    /// (SPEC §10 "Identity"; see [`Identity`]).
+    pub fn identity(&self) -> &Identity {
+        &self.identity
     }
 
     /// The scorecard as written.

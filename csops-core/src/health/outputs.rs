@@ -132,6 +132,9 @@ pub struct HealthScore {
     pub trend: Option<Trend>,
     /// The band change against the previous band, if the band changed.
     pub band_change: Option<BandChange>,
+    /// The scorecard that made the score (SPEC §10 "Identity").
+    #[serde(default)]
+    pub scorecard: super::Identity,
 }
 
 impl HealthScore {

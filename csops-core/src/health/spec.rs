@@ -208,6 +208,10 @@ pub struct ScorecardSpec {
     /// A display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Its version, as its owner numbers it (`"2026.4"`, `"3"`): part of its identity, with the
+    /// name and the content hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     /// The groups.
     pub groups: Vec<Group>,
     /// The bands, lowest first, contiguous from 0 to 100.

@@ -128,10 +128,22 @@ impl Scorecard {
                 format!("score {s} at position {i} must be within 0-100 (NaN for Unknown)"),
             ));
         }
+        let codes: Vec<u8> = scores.iter().map(|s| bands::band_of(self, *s)).collect();
+        Ok(self.validate_banded(scores, &codes, churned))
+    }
+
+    /// [`Scorecard::validate`] of scores already banded (a backtest's bands, vetoes applied);
+    /// the three slices are of one length, checked by the caller.
+    pub(crate) fn validate_banded(
+        &self,
+        scores: &[f64],
+        codes: &[u8],
+        churned: &[bool],
+    ) -> Validation {
         let band_count = self.bands().len();
         let mut counts = vec![(0usize, 0usize); band_count + 1];
-        for (s, c) in scores.iter().zip(churned) {
-            let code = usize::from(bands::band_of(self, *s)).min(band_count);
+        for (code, c) in codes.iter().zip(churned) {
+            let code = usize::from(*code).min(band_count);
             if let Some(slot) = counts.get_mut(code) {
                 slot.0 += 1;
                 slot.1 += usize::from(*c);
@@ -139,7 +151,11 @@ impl Scorecard {
         }
         let accounts = scores.len();
         let total_churned = churned.iter().filter(|c| **c).count();
-        let overall = total_churned as f64 / accounts as f64 * 100.0;
+        let overall = if accounts == 0 {
+            0.0
+        } else {
+            total_churned as f64 / accounts as f64 * 100.0
+        };
         let bands = counts
             .iter()
             .enumerate()
@@ -158,13 +174,13 @@ impl Scorecard {
                 }
             })
             .collect();
-        Ok(Validation {
+        Validation {
             accounts,
             churned: total_churned,
             churn_rate: overall,
             auc: auc(scores, churned),
             bands,
-        })
+        }
     }
 }
 

@@ -36,8 +36,14 @@ fn batch_equals_single_and_errors_name_the_row() {
         assert_eq!(one.coverage.to_bits(), r.coverage[i].to_bits());
         assert_eq!(batch.explain(i).expect("explain").score, one.score);
     }
-    // An empty book scores to nothing.
-    assert_eq!(Batch::new(&card, 0).score(), Ok(BatchScores::default()));
+    // An empty book scores to nothing, and says which scorecard did.
+    assert_eq!(
+        Batch::new(&card, 0).score(),
+        Ok(BatchScores {
+            scorecard: card.identity().clone(),
+            ..BatchScores::default()
+        })
+    );
     // Errors: a bad category code names the row; outputs then read Unknown.
     let bad = [1.0, 7.0, 0.0, 0.0, 0.0];
     let b = Batch::new(&card, 5)
