@@ -417,3 +417,22 @@ impl MeasureHistory {
 fn category_code(c: Option<Coded<'_>>, row: usize) -> u32 {
     c.and_then(|c| c.codes.get(row).copied()).unwrap_or(NO_CODE)
 }
+
+/// A day from text, in days since 1970-01-01: an ISO date (`2026-01-05`) or an RFC 3339 time
+/// with its zone (its day in UTC); `None` for anything else.
+///
+/// ```
+/// use csops_core::health::day_from_text;
+/// assert_eq!(day_from_text("1970-01-02"), Some(1));
+/// assert_eq!(day_from_text("1970-01-02T23:30:00-01:00"), Some(2));
+/// assert_eq!(day_from_text("02/01/1970"), None);
+/// ```
+pub fn day_from_text(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if let Ok(d) = t.parse::<chrono::NaiveDate>() {
+        return Some(super::epoch_days(d));
+    }
+    chrono::DateTime::parse_from_rfc3339(t)
+        .ok()
+        .map(|at| super::epoch_days(at.with_timezone(&chrono::Utc).date_naive()))
+}

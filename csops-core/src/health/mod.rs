@@ -91,7 +91,9 @@ pub use batch::{Batch, BatchScores, epoch_days};
 pub use bootstrap::RocPoint;
 pub(crate) use compile::*;
 pub use fit::{AucPair, FitOptions, MeasureWeight, WeightSuggestion};
-pub use history::{Coded, CodedText, HistoryRows, MeasureHistory, NO_CODE, SegmentRows};
+pub use history::{
+    Coded, CodedText, HistoryRows, MeasureHistory, NO_CODE, SegmentRows, day_from_text,
+};
 pub use identity::Identity;
 pub use inputs::*;
 pub use outputs::*;

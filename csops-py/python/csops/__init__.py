@@ -14,7 +14,9 @@ Every rule lives in the Rust core; this package is a thin binding.
     'Triage'
 
 The customer side is here too: segmentation and capacity (``Segmentation``, ``capacity_plan``),
-the journey (``Journey``), the health score (``Scorecard``, ``HealthScore``), the maturity
+the journey (``Journey``), the health score (``Scorecard``, ``HealthScore``) and its
+backtests over a measure history (``Scorecard.backtest``: ``Backtest``, ``Comparison``,
+``WeightSuggestion``), the maturity
 assessment (``Maturity``), the customer metrics (``csops.metrics``) and GitLab's own JSON
 (``csops.gitlab``). ``help(name)`` says what each takes and gives.
 
@@ -133,6 +135,8 @@ from csops._csops import (
     STATES,
     UNKNOWN_BAND,
     WORKSTREAMS,
+    Backtest,
+    Comparison,
     ConfigError,
     CsopsError,
     HealthScore,
@@ -150,6 +154,7 @@ from csops._csops import (
     Transition,
     TransitionRejected,
     Weight,
+    WeightSuggestion,
     Workflow,
     __version__,
     board_report,
@@ -212,6 +217,9 @@ __all__ = [
     "Journey",
     "Scorecard",
     "HealthScore",
+    "Backtest",
+    "Comparison",
+    "WeightSuggestion",
     "Label",
     "LabelError",
     "LabelSet",

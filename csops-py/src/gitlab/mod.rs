@@ -16,47 +16,6 @@ use csops_core::{Config, Directory};
 
 use crate::*;
 
-/// The pyclasses that hold a core result (`inner`): they convert to a dict or JSON text,
-/// compare, and pickle through the core type's own JSON. `$extra` are the class's own methods.
-macro_rules! core_backed {
-    ($ty:ident, $what:literal, { $($extra:tt)* }) => {
-        #[pymethods]
-        impl $ty {
-            #[staticmethod]
-            fn _from_json(py: Python<'_>, text: crate::text::Text<'_>) -> PyResult<$ty> {
-                serde_json::from_str(&text)
-                    .map(|inner| $ty { inner })
-                    .map_err(|e| input_error(py, $what, e.to_string()))
-            }
-
-            /// As a dict.
-            fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                to_py(py, &self.inner)
-            }
-
-            /// As JSON text.
-            fn to_json(&self) -> String {
-                serde_json::to_string(&self.inner).unwrap_or_default()
-            }
-
-            fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-                other.cast::<$ty>().is_ok_and(|o| o.get().inner == self.inner)
-            }
-
-            fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-                Ok((
-                    py.import("csops._csops")?
-                        .getattr(stringify!($ty))?
-                        .getattr("_from_json")?,
-                    (self.to_json(),),
-                ))
-            }
-
-            $($extra)*
-        }
-    };
-}
-
 /// A request given as a `Request`, a csops request dict, or a GitLab REST issue (a dict with
 /// `iid`), dicts also as JSON text.
 pub(crate) fn request_arg(

@@ -6,10 +6,7 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{ListBuilder, StringBuilder};
-use arrow_array::types::Int16Type;
-use arrow_array::{
-    Array, ArrayRef, DictionaryArray, Float64Array, Int16Array, RecordBatch, StringArray,
-};
+use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
 use numpy::PyArray1;
@@ -19,6 +16,8 @@ use pyo3::types::{PyDict, PyString};
 use csops_core::health::{self as core, Batch, NO_SEGMENT, UNKNOWN_CODE};
 
 use crate::arrow::{Kind, TextColumn};
+
+use super::backtest::{band_column, identity_metadata, mark_frame};
 
 use super::*;
 
@@ -207,7 +206,9 @@ pub(crate) fn score_book<'py>(
         let cols = columns_dict(py, score.into_any(), band, coverage.into_any(), &reasons)?;
         let kw = PyDict::new(py);
         kw.set_item("index", data.getattr("index")?)?;
-        return pd.getattr("DataFrame")?.call((cols,), Some(&kw));
+        let out = pd.getattr("DataFrame")?.call((cols,), Some(&kw))?;
+        mark_frame(&out, card.identity())?;
+        return Ok(out);
     }
     let np = py.import("numpy")?;
     let band = np.call_method1("asarray", (categories,))?.get_item(codes)?;
@@ -294,21 +295,7 @@ fn arrow_scores<'py>(
     coverage: Vec<f64>,
     reasons: Option<Vec<Vec<String>>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let unknown = card.bands().len() as i16;
-    let keys: Int16Array = band
-        .iter()
-        .map(|b| {
-            Some(if *b == UNKNOWN_CODE {
-                unknown
-            } else {
-                i16::from(*b)
-            })
-        })
-        .collect();
-    let mut names: Vec<&str> = card.bands().iter().map(String::as_str).collect();
-    names.push(core::UNKNOWN);
-    let band = DictionaryArray::<Int16Type>::try_new(keys, Arc::new(StringArray::from(names)))
-        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    let band = band_column(card, &band)?;
     let score: Float64Array = score.iter().map(|s| (!s.is_nan()).then_some(*s)).collect();
     let mut columns: Vec<ArrayRef> = vec![
         Arc::new(score),
@@ -333,8 +320,13 @@ fn arrow_scores<'py>(
         fields.push(Field::new("reasons", list.data_type().clone(), false));
         columns.push(Arc::new(list));
     }
-    let schema = Arc::new(Schema::new(fields));
+    let schema = Arc::new(Schema::new_with_metadata(
+        fields,
+        identity_metadata(card.identity()),
+    ));
     let batch = RecordBatch::try_new(schema.clone(), columns)
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
-    kind.table(py, schema, vec![batch])
+    let out = kind.table(py, schema, vec![batch])?;
+    mark_frame(&out, card.identity())?;
+    Ok(out)
 }

@@ -12,10 +12,13 @@ use csops_core::health::{self as core, Override, Previous, ScoreContext, Values}
 
 use crate::*;
 
+mod backtest;
 mod batch;
 mod columns;
+mod history;
 mod score;
 
+pub(crate) use backtest::{Backtest, Comparison, WeightSuggestion};
 pub(crate) use batch::*;
 pub(crate) use columns::*;
 pub(crate) use score::*;
@@ -254,6 +257,116 @@ impl Scorecard {
             .validate(s.as_slice()?, &churned)
             .map_err(|e| core_error(py, e))?;
         to_py(py, &v)
+    }
+
+    /// Which definition this is: a dict with `name`, `version` and `hash` (SHA-256 of the
+    /// canonical form: the same card as JSON or TOML, laid out any way, hashes alike; a
+    /// changed weight does not). Every score and batch result carries it.
+    #[getter]
+    fn identity<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, self.inner.identity())
+    }
+
+    /// Every account of a measure history scored as of each date (SPEC §13).
+    /// `history`: a table (pandas, polars, pyarrow, DuckDB) with columns `account`, `measure`,
+    /// `observed_at` (dates, timestamps or ISO text) and `value` (numbers; or category names,
+    /// or numbers beside a `category` column), in any order; per measure the latest value at or
+    /// before each date is used, judged stale past its `ttl_days`, and nothing observed after
+    /// the date. `dates`: a date or ISO text, or a list of them. `segments`: optional table
+    /// `account`, `segment`, `from`. `threads`: default all cores. Returns `account`, `as_of`,
+    /// `score`, `band`, `coverage`, by date then account, as the kind of table that came in;
+    /// the scorecard's identity is in the Arrow schema's metadata (`csops.scorecard.*`) or a
+    /// pandas DataFrame's `attrs["scorecard"]`.
+    #[pyo3(signature = (history, dates, *, segments = None, threads = None))]
+    fn score_history<'py>(
+        &self,
+        history: &Bound<'py, PyAny>,
+        dates: &Bound<'py, PyAny>,
+        segments: Option<&Bound<'py, PyAny>>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        backtest::score_history(&self.inner, history, dates, segments, threads)
+    }
+
+    /// Does the score predict churn? (SPEC §13). Every row of `outcomes` (a table with
+    /// `account`, `outcome` = "churned" or "renewed", `at`) is paired, for each of `lead_days`
+    /// (default 30, 60, 90), with its account's score as of `at` minus the lead, read from
+    /// `history` (as `score_history` reads it; `segments` too). `bootstrap` rounds (default
+    /// 1000) with `seed` (default 0) give the AUC's 95 % interval; `reasons` (default 3) top
+    /// reasons are listed per missed churn and false alarm; `threads`: default all cores.
+    /// Returns a `Backtest`.
+    #[pyo3(signature = (history, outcomes, *, segments = None, lead_days = None, bootstrap = None, seed = None, reasons = None, threads = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn backtest<'py>(
+        &self,
+        history: &Bound<'py, PyAny>,
+        outcomes: &Bound<'py, PyAny>,
+        segments: Option<&Bound<'py, PyAny>>,
+        lead_days: Option<Vec<u32>>,
+        bootstrap: Option<usize>,
+        seed: Option<u64>,
+        reasons: Option<usize>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let opts = backtest::options(lead_days, bootstrap, seed, reasons, threads);
+        backtest::backtest(&self.inner, None, history, outcomes, segments, opts)
+    }
+
+    /// This scorecard (a) and `other` (b) backtested side by side on the same `history` and
+    /// `outcomes`, with b − a per lead time and its paired bootstrap interval (each round
+    /// draws the same accounts for both). `segments`, `lead_days`, `bootstrap`, `seed`,
+    /// `reasons` and `threads` are as for `backtest`. Returns a `Comparison`.
+    #[pyo3(signature = (other, history, outcomes, *, segments = None, lead_days = None, bootstrap = None, seed = None, reasons = None, threads = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn compare<'py>(
+        &self,
+        other: &Scorecard,
+        history: &Bound<'py, PyAny>,
+        outcomes: &Bound<'py, PyAny>,
+        segments: Option<&Bound<'py, PyAny>>,
+        lead_days: Option<Vec<u32>>,
+        bootstrap: Option<usize>,
+        seed: Option<u64>,
+        reasons: Option<usize>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let opts = backtest::options(lead_days, bootstrap, seed, reasons, threads);
+        backtest::backtest(
+            &self.inner,
+            Some(&other.inner),
+            history,
+            outcomes,
+            segments,
+            opts,
+        )
+    }
+
+    /// Measure weights fitted to the outcomes before `split` (a date) and judged on those
+    /// from it on (SPEC §13), by a direct search for the highest AUC over the scorecard's own
+    /// weights (non-negative, groups kept). `history`, `outcomes`, `segments`: as `backtest`;
+    /// `lead_days`: the pairs' lead time (default 90); `version`: the new scorecard's (default:
+    /// the current one's last number plus one); `threads`: default 1. Returns a
+    /// `WeightSuggestion`; nothing is applied.
+    #[pyo3(signature = (history, outcomes, *, split, segments = None, lead_days = 90, version = None, threads = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn suggest_weights(
+        &self,
+        py: Python<'_>,
+        history: &Bound<'_, PyAny>,
+        outcomes: &Bound<'_, PyAny>,
+        split: &Bound<'_, PyAny>,
+        segments: Option<&Bound<'_, PyAny>>,
+        lead_days: u32,
+        version: Option<String>,
+        threads: Option<usize>,
+    ) -> PyResult<WeightSuggestion> {
+        let opts = core::FitOptions {
+            split: day(py, split, "split")?,
+            lead_days,
+            version,
+            threads: threads.unwrap_or(1).max(1),
+        };
+        backtest::suggest_weights(&self.inner, history, outcomes, segments, opts)
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {

@@ -14,6 +14,11 @@ pub(crate) struct HealthScore {
 
 #[pymethods]
 impl HealthScore {
+    /// The scorecard that made the score: a dict with `name`, `version` and `hash`.
+    #[getter]
+    fn scorecard<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.scorecard)
+    }
     /// The score shown (None: Unknown).
     #[getter]
     fn score(&self) -> Option<f64> {
