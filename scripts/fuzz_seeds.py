@@ -72,6 +72,9 @@ def main():
             for case in v.get("cases", []):
                 if case.get("metric") == "smau":
                     seed("smau", mini(case["input"]))
+        elif kind == "backtest":
+            seed("backtest", mini(v["scorecard"]), mini(v["input"]),
+                 mini({"split": "2026-03-01", "lead_days": 10}))
         elif kind == "health" and "scorecard" in v:
             for account in v.get("accounts", [])[:4]:
                 seed("scorecard", mini(v["scorecard"]), mini(account.get("values", {})),

@@ -181,6 +181,15 @@ pub fn ffi(data: &[u8]) {
                 csops_scorecard_score(card, req.as_ptr(), or_null(day), or_null(actor), &mut out),
                 &mut out,
             );
+            // The request's text as a backtest's input, the command's as fit options.
+            output(
+                csops_scorecard_backtest(card, req.as_ptr(), &mut out),
+                &mut out,
+            );
+            output(
+                csops_scorecard_suggest_weights(card, req.as_ptr(), cmd.as_ptr(), &mut out),
+                &mut out,
+            );
             csops_scorecard_free(card);
         }
     }

@@ -13,7 +13,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use csops_core::gitlab;
-use csops_core::health::{Previous, ScoreContext, Scorecard, Values};
+use csops_core::health::{BacktestInput, FitOptions, Previous, ScoreContext, Scorecard, Values};
 use csops_core::journey::{Journey, JourneyConfig, JourneyEvent};
 use csops_core::label::{Label, LabelSet, Taxonomy};
 use csops_core::segment::{Account, CapacityModel, Segmentation, capacity_plan};
@@ -37,6 +37,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("gitlab_events", gitlab_events),
     ("gitlab_audit", gitlab_audit),
     ("smau", smau),
+    ("backtest", backtest),
 ];
 
 /// The sample directory every workflow target runs with (the export's people).
@@ -413,5 +414,28 @@ pub fn smau(data: &[u8]) {
         let total: u64 = smau.total_rows().map(|r| r.users).sum();
         assert_eq!(by_account, total, "a user belongs to one account");
         let _ = serde_json::to_string(&smau);
+    }
+}
+
+/// A scorecard (JSON or TOML) + a backtest's input (JSON: history, segments, outcomes, dates,
+/// options) + fit options (JSON): the as-of rows, the backtest, the comparison with the default
+/// scorecard and the suggested weights.
+pub fn backtest(data: &[u8]) {
+    let Some([card, input, fit]) = parts::<3>(data) else {
+        return;
+    };
+    let Ok(input) = BacktestInput::from_json(input) else {
+        return;
+    };
+    let card = Scorecard::from_json(card)
+        .or_else(|_| Scorecard::from_toml(card))
+        .unwrap_or_default();
+    let _ = input.score_history(&card);
+    if let Ok(report) = input.backtest(&card) {
+        let _ = serde_json::to_string(&report);
+    }
+    let _ = input.compare(&card, &Scorecard::default());
+    if let Ok(fit) = FitOptions::from_json(fit) {
+        let _ = input.suggest_weights(&card, &fit);
     }
 }

@@ -235,7 +235,9 @@ impl Error {
             | Error::Gitlab(G::Record(RequestError::Json { message, .. }))
             | Error::Directory(DirectoryError::Syntax { message }) => message,
             Error::Command(c) => &c.message,
-            Error::Health(H::Scorecard { rule, .. } | H::Value { rule, .. })
+            Error::Health(
+                H::Scorecard { rule, .. } | H::Value { rule, .. } | H::Input { rule, .. },
+            )
             | Error::Segment(S::Config { rule, .. })
             | Error::Metrics(crate::metrics::MetricsError::Malformed { rule, .. }) => rule,
             _ => return false,

@@ -14,14 +14,18 @@ use std::collections::BTreeSet;
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 
-use csops_core::health::{Batch, HealthError, Override, Previous, ScoreContext, Scorecard, Values};
+use csops_core::health::{
+    BacktestInput, Batch, HealthError, Override, Previous, ScoreContext, Scorecard, Values,
+};
 use csops_core::label::{self, Label, LabelSet};
 use csops_core::weight::{Weight, weight_for_hours};
 use csops_core::workflow::{Command, Rejection, RejectionKind, Transition, Workflow};
 use csops_core::{Config, Directory};
 use serde_json::Value;
 
-const KNOWN_KINDS: [&str; 5] = ["workflow", "labels", "weight", "metrics", "health"];
+const KNOWN_KINDS: [&str; 6] = [
+    "workflow", "labels", "weight", "metrics", "health", "backtest",
+];
 
 enum Outcome {
     Pass,
@@ -159,6 +163,7 @@ fn run_file(file: &Path) -> Outcome {
         "weight" => run_weight(&v, &mut diffs),
         "metrics" => run_metrics(&v, &mut diffs),
         "health" => run_health(&v, &mut diffs),
+        "backtest" => run_backtest(&v, &mut diffs),
         _ => run_workflow(&v, &mut diffs),
     }
     if diffs.is_empty() {
@@ -758,5 +763,103 @@ fn batch_agrees(card: &Scorecard, accounts: &[PlainAccount<'_>], diffs: &mut Vec
             }
             Err(e) => diffs.push(format!("batch: {e}")),
         }
+    }
+}
+
+/// A `backtest` vector (the project's own kind; README "Conformance vectors"): the as-of rows
+/// of `input.dates`, then the report (or the error) of `input`'s outcomes.
+fn run_backtest(v: &Value, diffs: &mut Vec<String>) {
+    let card = match health_scorecard(v) {
+        Ok(c) => c,
+        Err(e) => return diffs.push(format!("scorecard: {e}")),
+    };
+    let input = match BacktestInput::from_json(&v["input"].to_string()) {
+        Ok(i) => i,
+        Err(e) => return diffs.push(format!("input: {e}")),
+    };
+    if let Some(rows) = v.get("as_of") {
+        match input.score_history(&card) {
+            Ok(actual) => {
+                let actual = serde_json::to_value(actual).unwrap_or_default();
+                subset("as_of", rows, &actual, diffs);
+            }
+            Err(e) => diffs.push(format!("as_of: {e}")),
+        }
+    }
+    match (input.backtest(&card), v.get("expect_error")) {
+        (Err(e), Some(want)) => {
+            let input_name = match &e {
+                HealthError::Input { input, .. } => input.as_str(),
+                _ => "",
+            };
+            if want
+                .get("input")
+                .and_then(Value::as_str)
+                .is_some_and(|w| w != input_name)
+            {
+                diffs.push(format!(
+                    "error about {input_name:?}, expected {}: {e}",
+                    want["input"]
+                ));
+            }
+            if let Some(row) = want.get("row").and_then(Value::as_u64)
+                && e.row() != usize::try_from(row).ok()
+            {
+                diffs.push(format!("error row {:?}, expected {row}: {e}", e.row()));
+            }
+        }
+        (Err(e), None) => diffs.push(format!("backtest: {e}")),
+        (Ok(_), Some(want)) => diffs.push(format!("backtest ran, expected error {want}")),
+        (Ok(report), None) => {
+            if let Some(expect) = v.get("expect") {
+                subset("expect", expect, &report_shape(&report), diffs);
+            }
+        }
+    }
+}
+
+/// A report as the vectors write it: each lead time's lists as account names, and their
+/// reasons beside them.
+fn report_shape(report: &csops_core::health::Backtest) -> Value {
+    let mut out = serde_json::to_value(report).unwrap_or_default();
+    if let Some(leads) = out["lead_times"].as_array_mut() {
+        for l in leads {
+            for list in ["missed_churn", "false_alarms"] {
+                let pairs = l[list].as_array().cloned().unwrap_or_default();
+                l[list] = pairs.iter().map(|p| p["account"].clone()).collect();
+                let reasons: Value = pairs.iter().map(|p| p["reasons"].clone()).collect();
+                let name = if list == "missed_churn" {
+                    "missed_churn_reasons"
+                } else {
+                    "false_alarm_reasons"
+                };
+                l[name] = reasons;
+            }
+        }
+    }
+    out
+}
+
+/// Every key of `expected` is in `actual` with the same value (numbers within 1e-9; arrays
+/// of the same length, element by element; `null` is `null`).
+fn subset(at: &str, expected: &Value, actual: &Value, diffs: &mut Vec<String>) {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, ev) in e {
+                match a.get(k) {
+                    Some(av) => subset(&format!("{at}.{k}"), ev, av, diffs),
+                    None => diffs.push(format!("{at}.{k}: missing, expected {ev}")),
+                }
+            }
+        }
+        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                subset(&format!("{at}[{i}]"), ev, av, diffs);
+            }
+        }
+        (Value::Number(e), Value::Number(a))
+            if (e.as_f64().unwrap_or(f64::NAN) - a.as_f64().unwrap_or(f64::NAN)).abs() <= 1e-9 => {}
+        (e, a) if e == a => {}
+        (e, a) => diffs.push(format!("{at}: expected {e}, actual {a}")),
     }
 }

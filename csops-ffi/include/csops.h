@@ -168,6 +168,128 @@ extern "C" {
 const char *csops_version(void);
 
 /*
+ The scorecard's name ("" when it has none), owned by the scorecard: do not free. NULL if
+ `card` is NULL.
+
+ # Safety
+ `card` is NULL or a live scorecard.
+ */
+const char *csops_scorecard_name(const csops_scorecard_t *card);
+
+/*
+ The scorecard's version ("" when it has none), owned by the scorecard: do not free. NULL if
+ `card` is NULL.
+
+ # Safety
+ `card` is NULL or a live scorecard.
+ */
+const char *csops_scorecard_version(const csops_scorecard_t *card);
+
+/*
+ The SHA-256 of the scorecard's canonical form (64 lower-case hex digits: the same card as
+ JSON or TOML, laid out any way, hashes alike; a changed weight does not), owned by the
+ scorecard: do not free. A batch scored with `card` was made by this definition. NULL if
+ `card` is NULL.
+
+ # Safety
+ `card` is NULL or a live scorecard.
+ */
+const char *csops_scorecard_hash(const csops_scorecard_t *card);
+
+/*
+ The name of the scorecard that made a score, owned by the score: do not free. NULL if `h`
+ is NULL.
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+const char *csops_health_scorecard_name(const csops_health_t *h);
+
+/*
+ The version of the scorecard that made a score, owned by the score: do not free. NULL if
+ `h` is NULL.
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+const char *csops_health_scorecard_version(const csops_health_t *h);
+
+/*
+ The hash of the scorecard that made a score (see `csops_scorecard_hash`), owned by the
+ score: do not free. NULL if `h` is NULL.
+
+ # Safety
+ `h` is NULL or a live score.
+ */
+const char *csops_health_scorecard_hash(const csops_health_t *h);
+
+/*
+ Every account of a measure history scored as of each date (SPEC §13). `input_json`:
+ `{"history": [{"account", "measure", "observed_at", "value"}], "segments": [{"account",
+ "segment", "from"}], "dates": ["YYYY-MM-DD"]}` (days are ISO dates or RFC 3339 times; a
+ value is a number, a category name or null). On success `*rows_json_out` receives
+ `[{"account", "as_of", "score" (null: Unknown), "band", "coverage"}]` by date then account;
+ free it with `csops_string_free`.
+
+ # Safety
+ `card` is NULL or a live scorecard; `input_json` is NULL or NUL-terminated;
+ `rows_json_out` is NULL (`CSOPS_INVALID_ARGUMENT`) or writable.
+ */
+csops_status_t csops_scorecard_score_history(const csops_scorecard_t *card,
+                                             const char *input_json,
+                                             char **rows_json_out);
+
+/*
+ The backtest of a scorecard (SPEC §13). `input_json`: as for
+ `csops_scorecard_score_history`, with `"outcomes": [{"account", "outcome": "churned" |
+ "renewed", "at"}]` and optional `"options": {"lead_days": [30, 60, 90], "bootstrap": 1000,
+ "seed": 0, "reasons": 3, "threads": 1}`. On success `*report_json_out` receives the report:
+ `{"scorecard": {"name", "version", "hash"}, "lead_times": [{"lead_days", "pairs",
+ "unknown", "unknown_share", "churned", "churn_rate", "auc", "auc_interval", "bands",
+ "roc", "missed_churn", "false_alarms"}]}`; free it with `csops_string_free`. An outcome
+ other than churned or renewed is `CSOPS_INVALID_INPUT` naming its row.
+
+ # Safety
+ `card` is NULL or a live scorecard; `input_json` is NULL or NUL-terminated;
+ `report_json_out` is NULL (`CSOPS_INVALID_ARGUMENT`) or writable.
+ */
+csops_status_t csops_scorecard_backtest(const csops_scorecard_t *card,
+                                        const char *input_json,
+                                        char **report_json_out);
+
+/*
+ Two scorecards backtested side by side on one input (as for `csops_scorecard_backtest`).
+ On success `*comparison_json_out` receives `{"a": report, "b": report, "lead_times":
+ [{"lead_days", "a", "b", "difference" (b − a), "interval"}]}`; free it with
+ `csops_string_free`.
+
+ # Safety
+ `a` and `b` are NULL or live scorecards; `input_json` is NULL or NUL-terminated;
+ `comparison_json_out` is NULL (`CSOPS_INVALID_ARGUMENT`) or writable.
+ */
+csops_status_t csops_scorecard_compare(const csops_scorecard_t *a,
+                                       const csops_scorecard_t *b,
+                                       const char *input_json,
+                                       char **comparison_json_out);
+
+/*
+ Suggested weights (SPEC §13): fitted on the outcomes before the split, judged on those
+ after. `input_json`: as for `csops_scorecard_backtest`; `fit_json`: `{"split":
+ "YYYY-MM-DD", "lead_days": 90, "version": "2"}` (`lead_days` and `version` optional). On
+ success `*suggestion_json_out` receives `{"current", "suggested" (identities), "scorecard"
+ (the suggested scorecard, to write to a file), "auc_in", "auc_out" ({"current",
+ "suggested"}), "weights", "fit_pairs", "test_pairs", …}`; free it with `csops_string_free`.
+
+ # Safety
+ `card` is NULL or a live scorecard; the texts are NULL or NUL-terminated;
+ `suggestion_json_out` is NULL (`CSOPS_INVALID_ARGUMENT`) or writable.
+ */
+csops_status_t csops_scorecard_suggest_weights(const csops_scorecard_t *card,
+                                               const char *input_json,
+                                               const char *fit_json,
+                                               char **suggestion_json_out);
+
+/*
  A batch of `n` accounts scored with `card`, with no columns yet (a measure without a column
  is missing for every account), on the caller's thread. NULL if `card` is NULL. Free it with
  `csops_batch_free`; `card` must outlive it.

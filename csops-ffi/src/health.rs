@@ -10,6 +10,8 @@ pub struct csops_scorecard_t {
     pub(crate) bands: Vec<CString>,
     pub(crate) measures: Vec<CString>,
     pub(crate) segments: Vec<CString>,
+    /// Name, version, hash.
+    pub(crate) identity: [CString; 3],
 }
 
 pub(crate) fn scorecard_handle(inner: csops_core::health::Scorecard) -> *mut csops_scorecard_t {
@@ -23,7 +25,9 @@ pub(crate) fn scorecard_handle(inner: csops_core::health::Scorecard) -> *mut cso
     bands.push(CString::new(csops_core::health::UNKNOWN).unwrap_or_default());
     let measures = cstrings(inner.measures());
     let segments = cstrings(inner.segments());
+    let identity = identity_texts(inner.identity());
     Box::into_raw(Box::new(csops_scorecard_t {
+        identity,
         inner,
         bands,
         measures,

@@ -9,7 +9,7 @@ use crate::*;
 
 /// One account's score with its explanation.
 pub struct csops_health_t {
-    inner: HealthScore,
+    pub(crate) inner: HealthScore,
     band: CString,
     computed_band: CString,
     trend: Option<CString>,
@@ -18,6 +18,8 @@ pub struct csops_health_t {
     stale: Vec<CString>,
     /// The reasons, worded when first read (most callers read the score and band only).
     reasons: std::sync::OnceLock<Vec<CString>>,
+    /// The scorecard's name, version, hash.
+    pub(crate) identity: [CString; 3],
 }
 
 impl csops_health_t {
@@ -42,6 +44,7 @@ pub(crate) fn health_handle(inner: HealthScore) -> *mut csops_health_t {
         vetoes: texts(&inner.vetoes),
         stale: texts(&inner.stale),
         reasons: std::sync::OnceLock::new(),
+        identity: identity_texts(&inner.scorecard),
         inner,
     }))
 }

@@ -24,13 +24,15 @@
 //! the helpers that read C arguments and write results), then `workflow` (workflows, requests, commands, weights, replay, SLAs), `moves` (what a
 //! person may do now, the paths between states), `labels`,
 //! `customer` (segmentation, capacity, maturity), `metrics`, `journey`, `health` (scorecards),
-//! `health_score` (one account's score), `batch` (a book at once) and `gitlab`. This root declares them and re-exports their items, which is what
+//! `health_score` (one account's score), `batch` (a book at once), `backtest` (identity and
+//! backtests over a measure history) and `gitlab`. This root declares them and re-exports their items, which is what
 //! cbindgen reads for `include/csops.h`. A new capability is a module here.
 
 #![allow(non_camel_case_types)]
 
 use std::ffi::c_char;
 
+mod backtest;
 mod batch;
 mod boundary;
 mod customer;
@@ -45,6 +47,7 @@ mod moves;
 mod status;
 mod workflow;
 
+pub use backtest::*;
 pub use batch::*;
 pub use boundary::*;
 pub use customer::*;

@@ -466,6 +466,66 @@ def test_the_readme_commands_run(tmp_path: Path) -> None:
     (tmp_path / "request.json").write_text(request[1], encoding="utf-8")
     commands = [shlex.split(line, comments=True) for line in block[1].splitlines() if line.strip()]
     assert [c[:4] for c in commands] == [["python", "-m", "csops", c] for c in
-                                         ("audit", "score", "diagram", "paths", "choices")]
+                                         ("audit", "score", "backtest", "diagram", "paths", "choices")]
     for c in commands:
         ok(*[str(ROOT / a) if a.startswith("examples/") else a for a in c[3:]], cwd=tmp_path)
+
+
+ACCOUNTS = ROOT / "examples" / "accounts"
+
+
+def sample_history() -> pd.DataFrame:
+    """The sample history as the CLI reads it: value cells that read as numbers are numbers."""
+    h = pd.read_csv(ACCOUNTS / "history.csv")
+    numbers = pd.to_numeric(h["value"], errors="coerce")
+    h["value"] = numbers.astype(object).where(numbers.notna(), h["value"])
+    return h
+
+
+def test_backtest_prints_what_the_library_reports() -> None:
+    out = ok("backtest", ACCOUNTS / "history.csv", ACCOUNTS / "outcomes.csv",
+             "--segments", ACCOUNTS / "segments.csv")
+    check_readable(out)
+    card = csops.Scorecard.default()
+    b = card.backtest(sample_history(), pd.read_csv(ACCOUNTS / "outcomes.csv"),
+                      segments=pd.read_csv(ACCOUNTS / "segments.csv"))
+    assert out.startswith(f"Backtest of the default scorecard (version 1, hash {card.identity['hash'][:12]}) "
+                          "on 100 outcomes")
+    rows = section(out, "  lead")[1:]
+    assert len(rows) == 3
+    for row, r in zip(rows, b.summary.itertuples()):
+        cells = row.split()
+        assert cells[0:2] == [str(r.lead_days), "d"] and cells[2] == str(r.pairs)
+        assert cells[5] == f"{r.auc:.3f}" and cells[6] == f"{r.auc_low:.3f}–{r.auc_high:.3f}"
+    alarms = b.false_alarms[b.false_alarms.lead_days == 90]
+    assert f"False alarms (renewed while Red), 90 days before: {len(alarms)}" in out
+    assert f"{alarms.iloc[0]['account']}: {alarms.iloc[0]['score']:.1f}" in out
+
+
+def test_backtest_side_by_side_json_and_suggested_weights(tmp_path: Path) -> None:
+    args = ["backtest", ACCOUNTS / "history.csv", ACCOUNTS / "outcomes.csv",
+            "--segments", ACCOUNTS / "segments.csv", "--bootstrap", "200"]
+    out = ok(*args, "--against", ACCOUNTS / "scorecard-engagement-first.toml")
+    check_readable(out)
+    assert "A = the default scorecard, B = the scorecard" in out
+    rows = section(out, "  lead  AUC A")[1:]
+    assert len(rows) == 3 and all(r.split()[-2:] in (["tell", "apart"], ["separates", "better"]) for r in rows)
+    doc = json.loads(ok(*args, "--json", "--suggest-weights", "2025-12-01", "-o", tmp_path / "next.toml"))
+    assert doc["backtest"]["scorecard"]["version"] == "1"
+    assert [lt["lead_days"] for lt in doc["backtest"]["lead_times"]] == [30, 60, 90]
+    suggested = csops.Scorecard((tmp_path / "next.toml").read_text())
+    assert suggested.identity == doc["suggested_weights"]["suggested"]
+    assert suggested.identity["version"] == "2"
+
+
+def test_backtest_errors(tmp_path: Path) -> None:
+    pd.DataFrame({"account": ["a"], "outcome": ["lost"], "at": ["2026-01-01"]}).to_csv(
+        tmp_path / "o.csv", index=False)
+    err = refused("backtest", ACCOUNTS / "history.csv", tmp_path / "o.csv")
+    assert "row 0" in err and "lost" in err and "churned" in err
+    pd.DataFrame({"account": ["a"], "when": ["2026-01-01"]}).to_csv(tmp_path / "h.csv", index=False)
+    err = refused("backtest", tmp_path / "h.csv", ACCOUNTS / "outcomes.csv")
+    assert "no column" in err and "columns: account, when" in err
+    assert "give days like 30,60,90" in refused("backtest", "h.csv", "o.csv", "--lead-days", "x", cwd=tmp_path)
+    assert "--suggest-weights" in refused("backtest", ACCOUNTS / "history.csv", ACCOUNTS / "outcomes.csv",
+                                          "-o", tmp_path / "x.toml")

@@ -17,7 +17,7 @@ import pytest
 import csops
 
 ROOT = Path(__file__).resolve().parents[2]
-KNOWN = {"workflow", "labels", "weight", "metrics", "health"}
+KNOWN = {"workflow", "labels", "weight", "metrics", "health", "backtest"}
 
 
 def vector_files() -> list[Path]:
@@ -41,7 +41,7 @@ def test_vector(path: Path) -> None:
     if kind not in KNOWN:
         pytest.skip(f"{path.name}: kind {kind!r} is not known to this build yet")
     runners = {"labels": run_labels, "weight": run_weight, "workflow": run_workflow, "metrics": run_metrics,
-               "health": run_health}
+               "health": run_health, "backtest": run_backtest}
     runners[kind](v, path.name)
 
 
@@ -103,6 +103,60 @@ def run_health(v: dict, name: str) -> None:  # type: ignore[type-arg]
             assert batch_score == s.score, where
             assert out["band"][r] == s.band, where
             assert out["coverage"][r] == s.coverage, where
+
+
+def subset(at: str, expected: object, actual: object) -> None:
+    """Every key of `expected` is in `actual` with the same value (numbers within 1e-9)."""
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), f"{at}: expected {expected}, actual {actual}"
+        for k, e in expected.items():
+            assert k in actual, f"{at}.{k}: missing"
+            subset(f"{at}.{k}", e, actual[k])
+    elif isinstance(expected, list):
+        assert isinstance(actual, list) and len(actual) == len(expected), f"{at}: {expected} != {actual}"
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            subset(f"{at}[{i}]", e, a)
+    elif isinstance(expected, float) or (isinstance(expected, int) and isinstance(actual, float)):
+        assert actual is not None and abs(float(actual) - expected) <= 1e-9, f"{at}: {expected} != {actual}"
+    else:
+        assert expected == actual, f"{at}: expected {expected!r}, actual {actual!r}"
+
+
+def run_backtest(v: dict, name: str) -> None:  # type: ignore[type-arg]
+    """The input's rows as pandas DataFrames (the value column of numbers and category names
+    as Python objects) through `Scorecard.score_history` and `Scorecard.backtest`."""
+    import pandas as pd
+
+    card = csops.Scorecard.from_dict(v["scorecard"])
+    inp = v["input"]
+    history = pd.DataFrame(inp["history"], columns=["account", "measure", "observed_at", "value"])
+    history["value"] = history["value"].astype(object)
+    segments = (pd.DataFrame(inp["segments"], columns=["account", "segment", "from"])
+                if inp.get("segments") else None)
+    outcomes = pd.DataFrame(inp.get("outcomes", []), columns=["account", "outcome", "at"])
+    options = inp.get("options", {})
+    if "as_of" in v:
+        rows = card.score_history(history, inp["dates"], segments=segments)
+        actual = [{"account": r.account, "as_of": r.as_of.isoformat(),
+                   "score": None if pd.isna(r.score) else r.score, "band": str(r.band),
+                   "coverage": r.coverage} for r in rows.itertuples()]
+        subset(f"{name} as_of", v["as_of"], actual)
+    kwargs = {k: options[k] for k in ("lead_days", "bootstrap", "seed", "reasons") if k in options}
+    if "expect_error" in v:
+        with pytest.raises(csops.InputError) as info:
+            card.backtest(history, outcomes, segments=segments, **kwargs)
+        want = v["expect_error"]
+        if "row" in want:
+            assert f"row {want['row']}" in str(info.value), f"{name}: {info.value}"
+        if "input" in want:
+            assert want["input"] in str(info.value), f"{name}: {info.value}"
+        return
+    report = card.backtest(history, outcomes, segments=segments, **kwargs).to_dict()
+    for lead in report["lead_times"]:
+        for lst, reasons in (("missed_churn", "missed_churn_reasons"), ("false_alarms", "false_alarm_reasons")):
+            lead[reasons] = [p["reasons"] for p in lead[lst]]
+            lead[lst] = [p["account"] for p in lead[lst]]
+    subset(f"{name} expect", v["expect"], report)
 
 
 def metric(name: str, data: object) -> float:

@@ -70,6 +70,7 @@ mod bootstrap;
 mod compile;
 mod fit;
 mod history;
+mod history_json;
 mod identity;
 mod inputs;
 mod kernel;
@@ -94,6 +95,7 @@ pub use fit::{AucPair, FitOptions, MeasureWeight, WeightSuggestion};
 pub use history::{
     Coded, CodedText, HistoryRows, MeasureHistory, NO_CODE, SegmentRows, day_from_text,
 };
+pub use history_json::{AsOfRow, BacktestInput, HistoryRow, OutcomeRow, SegmentRow};
 pub use identity::Identity;
 pub use inputs::*;
 pub use outputs::*;

@@ -317,6 +317,31 @@ static csops_status_t category_name(const char *a) {
     double code = 0;
     return csops_scorecard_category_code(CARD, "csm_sentiment", a, &code);
 }
+static const char *BACKTEST_INPUT =
+    "{\"history\": [{\"account\": \"a\", \"measure\": \"license_utilization\", \"observed_at\": \"2026-01-01\","
+    " \"value\": 20}], \"outcomes\": [{\"account\": \"a\", \"outcome\": \"churned\", \"at\": \"2026-03-01\"},"
+    " {\"account\": \"b\", \"outcome\": \"renewed\", \"at\": \"2026-09-01\"}], \"dates\": [\"2026-02-01\"],"
+    " \"options\": {\"bootstrap\": 10}}";
+static csops_status_t score_history_input(const char *a) {
+    char *out = NULL;
+    return out_call(csops_scorecard_score_history(CARD, a, &out), &out);
+}
+static csops_status_t backtest_input(const char *a) {
+    char *out = NULL;
+    return out_call(csops_scorecard_backtest(CARD, a, &out), &out);
+}
+static csops_status_t compare_input(const char *a) {
+    char *out = NULL;
+    return out_call(csops_scorecard_compare(CARD, CARD, a, &out), &out);
+}
+static csops_status_t suggest_input(const char *a) {
+    char *out = NULL;
+    return out_call(csops_scorecard_suggest_weights(CARD, a, "{\"split\": \"2026-06-01\"}", &out), &out);
+}
+static csops_status_t suggest_fit(const char *a) {
+    char *out = NULL;
+    return out_call(csops_scorecard_suggest_weights(CARD, BACKTEST_INPUT, a, &out), &out);
+}
 static csops_status_t with_batch(const char *a, int which) {
     csops_batch_t *b = csops_batch_new(CARD, 1);
     if (b == NULL) return CSOPS_PANIC;
@@ -411,6 +436,11 @@ static const struct slot SLOTS[] = {
     {"batch_values(measure)", batch_values_measure, TEXT, false},
     {"batch_observed(measure)", batch_observed_measure, TEXT, false},
     {"batch_as_of(day_iso_or_null)", batch_as_of, TEXT, true},
+    {"scorecard_score_history(input_json)", score_history_input, JSON, false},
+    {"scorecard_backtest(input_json)", backtest_input, JSON, false},
+    {"scorecard_compare(input_json)", compare_input, JSON, false},
+    {"scorecard_suggest_weights(input_json)", suggest_input, JSON, false},
+    {"scorecard_suggest_weights(fit_json)", suggest_fit, JSON, false},
 };
 
 /* `n` bytes: `open`, then `fill` repeated, then `close`, NUL-terminated. */
@@ -562,6 +592,18 @@ static void null_handles_and_outputs(void) {
               csops_health_to_json(NULL) == NULL,
           "health getters");
     CHECK(csops_scorecard_validate(CARD, 2, NULL, NULL, &out) == bad, "validate columns");
+    CHECK(csops_scorecard_name(NULL) == NULL && csops_scorecard_hash(NULL) == NULL &&
+              csops_scorecard_version(NULL) == NULL && csops_health_scorecard_hash(NULL) == NULL &&
+              csops_health_scorecard_name(NULL) == NULL && csops_health_scorecard_version(NULL) == NULL,
+          "identity getters");
+    CHECK(strlen(csops_scorecard_hash(CARD)) == 64 && strcmp(csops_scorecard_version(CARD), "1") == 0,
+          "the default scorecard's identity");
+    CHECK(csops_scorecard_backtest(NULL, BACKTEST_INPUT, &out) == bad &&
+              csops_scorecard_backtest(CARD, BACKTEST_INPUT, NULL) == bad &&
+              csops_scorecard_compare(CARD, NULL, BACKTEST_INPUT, &out) == bad &&
+              csops_scorecard_score_history(CARD, BACKTEST_INPUT, NULL) == bad &&
+              csops_scorecard_suggest_weights(CARD, BACKTEST_INPUT, NULL, &out) == bad,
+          "backtest handles and outputs");
     CHECK(csops_scorecard_band_code(CARD, "Purple", (uint8_t[]){0}) == CSOPS_INVALID_INPUT, "band Purple");
     CHECK(csops_batch_new(NULL, 3) == NULL && csops_batch_score(NULL, &d, NULL, NULL) == bad, "batch NULL");
     csops_batch_t *batch = csops_batch_new(CARD, 2);

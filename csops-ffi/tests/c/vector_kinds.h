@@ -294,4 +294,103 @@ static void run_health_vector(const char *path, const cJSON *v) {
     csops_scorecard_free(card);
 }
 
+/* Every key of `expected` is in `actual` with the same value (numbers within 1e-9). In a
+ * backtest report, `missed_churn` / `false_alarms` are written as account names and
+ * `missed_churn_reasons` / `false_alarm_reasons` as each listed pair's reasons. */
+static int json_subset(const char *at, const cJSON *expected, const cJSON *actual, const cJSON *lead) {
+    char here[512];
+    if (cJSON_IsObject(expected)) {
+        int ok = cJSON_IsObject(actual);
+        const cJSON *e;
+        cJSON_ArrayForEach(e, expected) {
+            snprintf(here, sizeof here, "%s.%s", at, e->string);
+            const char *list = strcmp(e->string, "missed_churn_reasons") == 0   ? "missed_churn"
+                               : strcmp(e->string, "false_alarm_reasons") == 0 ? "false_alarms"
+                                                                                : NULL;
+            const cJSON *a = cJSON_GetObjectItemCaseSensitive(actual, list ? list : e->string);
+            if (a == NULL) {
+                fprintf(stderr, "FAILED %s: missing\n", here);
+                ok = 0;
+            } else if (list != NULL || strcmp(e->string, "missed_churn") == 0 || strcmp(e->string, "false_alarms") == 0) {
+                /* pairs: their accounts, or their reasons */
+                int same = cJSON_GetArraySize(a) == cJSON_GetArraySize(e);
+                for (int i = 0; same && i < cJSON_GetArraySize(e); i++) {
+                    const cJSON *pair = cJSON_GetArrayItem(a, i);
+                    same = list ? json_subset(here, cJSON_GetArrayItem(e, i),
+                                              cJSON_GetObjectItemCaseSensitive(pair, "reasons"), NULL)
+                                : same_text(cJSON_GetArrayItem(e, i)->valuestring,
+                                            text_or_null(cJSON_GetObjectItemCaseSensitive(pair, "account")));
+                }
+                if (!same) fprintf(stderr, "FAILED %s: the listed pairs differ\n", here);
+                ok = ok && same;
+            } else {
+                ok = json_subset(here, e, a, lead) && ok;
+            }
+        }
+        return ok;
+    }
+    if (cJSON_IsArray(expected)) {
+        int ok = cJSON_IsArray(actual) && cJSON_GetArraySize(actual) == cJSON_GetArraySize(expected);
+        for (int i = 0; ok && i < cJSON_GetArraySize(expected); i++) {
+            snprintf(here, sizeof here, "%s[%d]", at, i);
+            ok = json_subset(here, cJSON_GetArrayItem(expected, i), cJSON_GetArrayItem(actual, i), lead) && ok;
+        }
+        if (!ok) fprintf(stderr, "FAILED %s: arrays differ\n", at);
+        return ok;
+    }
+    if (cJSON_IsNumber(expected)) {
+        int ok = cJSON_IsNumber(actual) && fabs(expected->valuedouble - actual->valuedouble) <= 1e-9;
+        if (!ok) fprintf(stderr, "FAILED %s: expected %g\n", at, expected->valuedouble);
+        return ok;
+    }
+    if (cJSON_IsString(expected)) {
+        int ok = cJSON_IsString(actual) && strcmp(expected->valuestring, actual->valuestring) == 0;
+        if (!ok) fprintf(stderr, "FAILED %s: expected %s\n", at, expected->valuestring);
+        return ok;
+    }
+    if (cJSON_IsNull(expected)) return cJSON_IsNull(actual);
+    return cJSON_IsBool(actual) && cJSON_IsTrue(expected) == cJSON_IsTrue(actual);
+}
+
+/* A `backtest` vector (README "Conformance vectors"): the as-of rows of the input's dates,
+ * then the report or the error, through the JSON form of the input. */
+static void run_backtest_vector(const char *path, const cJSON *v) {
+    char *spec_text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(v, "scorecard"));
+    csops_scorecard_t *card = csops_scorecard_new(spec_text);
+    free(spec_text);
+    CHECK(card != NULL, "%s: the scorecard loads", path);
+    if (card == NULL) return;
+    char *input = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(v, "input"));
+    const cJSON *as_of = cJSON_GetObjectItemCaseSensitive(v, "as_of");
+    if (as_of != NULL) {
+        char *rows = NULL;
+        csops_status_t st = csops_scorecard_score_history(card, input, &rows);
+        CHECK(st == CSOPS_OK, "%s: scores as of the dates", path);
+        cJSON *actual = cJSON_Parse(rows);
+        CHECK(json_subset("as_of", as_of, actual, NULL), "%s: the as-of rows", path);
+        cJSON_Delete(actual);
+        csops_string_free(rows);
+    }
+    char *report = NULL;
+    csops_status_t st = csops_scorecard_backtest(card, input, &report);
+    const cJSON *error = cJSON_GetObjectItemCaseSensitive(v, "expect_error");
+    if (error != NULL) {
+        const cJSON *row = cJSON_GetObjectItemCaseSensitive(error, "row");
+        const char *name = text_or_null(cJSON_GetObjectItemCaseSensitive(error, "input"));
+        CHECK(st == CSOPS_INVALID_INPUT && report == NULL, "%s: refused", path);
+        CHECK(row == NULL || csops_last_error_row() == (int64_t)row->valuedouble, "%s: the error's row", path);
+        CHECK(name == NULL || strstr(csops_last_error_message(), name) != NULL, "%s: the error names %s", path,
+              S(name));
+    } else {
+        CHECK(st == CSOPS_OK, "%s: backtests", path);
+        cJSON *actual = cJSON_Parse(report);
+        const cJSON *expect = cJSON_GetObjectItemCaseSensitive(v, "expect");
+        CHECK(expect == NULL || json_subset("expect", expect, actual, NULL), "%s: the report", path);
+        cJSON_Delete(actual);
+    }
+    csops_string_free(report);
+    free(input);
+    csops_scorecard_free(card);
+}
+
 #endif

@@ -469,6 +469,7 @@ static const struct {
 } KINDS[] = {
     {"workflow", run_workflow_vector}, {"labels", run_labels_vector}, {"weight", run_weight_vector},
     {"health", run_health_vector},     {"metrics", run_metrics_vector},
+    {"backtest", run_backtest_vector},
 };
 
 static void run_vector_file(const char *path) {

@@ -4,6 +4,7 @@
     python -m csops audit --gitlab URL --project PATH [--directory FILE]
     python -m csops sync URL PROJECT FOLDER [--group] [--full]
     python -m csops score BOOK [--scorecard FILE] [--segment-column COL] [--as-of DATE] [-o OUT]
+    python -m csops backtest HISTORY OUTCOMES [--scorecard A] [--against B] [--suggest-weights SPLIT]
     python -m csops diagram [--format mermaid|dot] [--config FILE]
     python -m csops paths FROM TO [--all] [--json]
     python -m csops choices REQUEST --directory DIR --actor NAME [--at TIME] [--config FILE] [--json]
@@ -14,7 +15,7 @@ comes back for a person to read (`output`) — states and workstreams by their d
 the library's names and hours. A file or value csops cannot use prints `csops: <message>` on
 stderr and exits with status 2, as argparse does for a mistyped command line.
 
-One module per command (`audit`, `sync`, `score`, `diagram`, `paths`, `choices`), each with its
+One module per command (`audit`, `sync`, `score`, `backtest`, `diagram`, `paths`, `choices`), each with its
 `register(subparsers)` and its `run(args)`; this one assembles the parser and runs a command.
 """
 
@@ -27,12 +28,12 @@ import sys
 from typing import Callable, NoReturn, Sequence
 
 import csops
-from csops.cli import audit, choices, diagram, paths, score, sync
+from csops.cli import audit, backtest, choices, diagram, paths, score, sync
 from csops.cli.output import PROG
 from csops.cli.reading import InputProblem
 
 USAGE_ERROR = 2
-COMMANDS = (audit, sync, score, diagram, paths, choices)
+COMMANDS = (audit, sync, score, backtest, diagram, paths, choices)
 
 DESCRIPTION = f"""\
 csops, the CS Ops engine, from the command line.
