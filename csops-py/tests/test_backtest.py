@@ -250,3 +250,17 @@ def test_nothing_observed_after_the_date_is_used(rows: list[tuple[int, str, int,
     merged = full.merge(cut, on="account", how="left", suffixes=("", "_cut"))
     np.testing.assert_array_equal(merged["score"].to_numpy(dtype=float),
                                   merged["score_cut"].to_numpy(dtype=float))
+
+
+def test_pairs_from_anywhere_give_the_one_process_report() -> None:
+    c = card()
+    h, o = history(80, seed=4)
+    whole = c.backtest(h, o, lead_days=[30, 60], bootstrap=100)
+    halves = [o.iloc[:40], o.iloc[40:]]
+    tables = [c.backtest_pairs(h[h.account.isin(part.account)], part, lead_days=[30, 60]) for part in halves]
+    pairs = pd.concat(tables[::-1], ignore_index=True).sample(frac=1.0, random_state=3)
+    assert list(tables[0].columns) == ["lead_days", "account", "outcome", "outcome_at", "as_of", "score",
+                                       "band", "reasons"]
+    assert csops.Backtest.from_pairs(c, pa.Table.from_pandas(pairs), lead_days=[30, 60], bootstrap=100) == whole
+    with pytest.raises(csops.InputError, match="lead time"):
+        csops.Backtest.from_pairs(c, pa.Table.from_pandas(pairs), lead_days=[30], bootstrap=100)

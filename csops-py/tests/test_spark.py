@@ -64,3 +64,29 @@ def test_smau_equals_the_single_process_count(spark: object, tmp_path: Path) -> 
     got = sorted(tuple(r) for r in out.select("account", "month", "stage", "users").collect())
     expected = sorted(tuple(r.values()) for r in csops.metrics.smau(sample.usage_table(50_000, 300), paying=paying).to_pylist())
     assert got == expected and len({r[0] for r in got}) == 150
+
+
+def test_history_scored_on_spark_equals_one_process(spark: object, tmp_path: Path) -> None:
+    card = csops.Scorecard.default()
+    history, _ = sample.history(tmp_path / "h", 400)
+    dates = ["2025-04-01", "2025-09-15", "2026-01-01"]
+    got = jobs.score_history(spark, str(history), dates, card).toArrow()  # type: ignore[arg-type]
+    table, _ = sample.history_tables(400)
+    ref = card.score_history(table, dates)
+    key = ["as_of", "account"]
+    got = got.sort_by([(k, "ascending") for k in key])
+    assert got.num_rows == ref.num_rows == 400 * 3
+    for col in ("account", "as_of", "score", "coverage"):
+        assert got.column(col).to_pylist() == ref.column(col).to_pylist(), col
+    assert got.column("band").to_pylist() == ref.column("band").cast("string").to_pylist()
+
+
+def test_the_backtest_on_spark_equals_one_process(spark: object, tmp_path: Path) -> None:
+    card = csops.Scorecard.default()
+    history, outcomes = sample.history(tmp_path / "h", 400)
+    report = jobs.backtest(spark, str(history), str(outcomes), card, [30, 90], bootstrap=200)  # type: ignore[arg-type]
+    table, out = sample.history_tables(400)
+    ref = card.backtest(table, out, lead_days=[30, 90], bootstrap=200)
+    assert report == ref
+    assert report.summary["pairs"].tolist() == [400, 400]
+    assert report.summary["auc"].iloc[0] > 0.6

@@ -14,6 +14,13 @@
   are exact within its group) and counted with `groupBy(...).applyInArrow`, one row per
   account, month and stage; the total is their sum per month and stage
   (`groupBy("month", "stage").sum("users")`).
+- `score_history` and `backtest` (SPEC §13): a measure history larger than one machine (long
+  rows: account, measure, observed_at, value) scored as of each date with
+  `groupBy("account").applyInArrow` (an account's rows meet in one group, and an as-of score
+  reads only its own account's rows); the backtest pairs each outcome with its account's score
+  in `groupBy("account").cogroup(...).applyInArrow` (history and outcomes of one account meet)
+  and the driver reports on the pairs (`csops.Backtest.from_pairs`: their order does not
+  matter, so the report is the one-process report).
 
 Each job is the same code in `local[2]` and on a cluster; csops objects reach the workers by
 pickle (they pickle by their definition). Run all three on generated data:
@@ -162,6 +169,40 @@ def smau(spark: SparkSession, events: str, out: str, paying: list[str] | None = 
     return spark.read.parquet(out)
 
 
+AS_OF = "account string, as_of date, score double, band string, coverage double"
+PAIRS = ("lead_days long, account string, outcome string, outcome_at string, as_of string, "
+         "score double, band string, reasons array<string>")
+
+
+def score_history(spark: SparkSession, history: str, dates: list[str], card: csops.Scorecard) -> DataFrame:
+    """Every account of the Parquet history `history` scored as of each of `dates`."""
+
+    def score(group: pa.Table) -> pa.Table:
+        out = card.score_history(group, dates, threads=1)
+        return out.set_column(3, "band", out.column("band").cast(pa.string()))
+
+    return spark.read.parquet(history).groupBy("account").applyInArrow(score, AS_OF)
+
+
+def backtest(spark: SparkSession, history: str, outcomes: str, card: csops.Scorecard,
+             lead_days: list[int], bootstrap: int = 1000, seed: int = 0) -> csops.Backtest:
+    """The backtest of `card` on the Parquet `history` and `outcomes`: pairs on the workers, the
+    report on the driver."""
+
+    def pairs(h: pa.Table, o: pa.Table) -> pa.Table:
+        if o.num_rows == 0:
+            return pa.Table.from_pylist([], schema=pa.schema([
+                ("lead_days", pa.int64()), ("account", pa.string()), ("outcome", pa.string()),
+                ("outcome_at", pa.string()), ("as_of", pa.string()), ("score", pa.float64()),
+                ("band", pa.string()), ("reasons", pa.list_(pa.string()))]))
+        return card.backtest_pairs(h, o, lead_days=lead_days, threads=1)
+
+    h = spark.read.parquet(history).groupBy("account")
+    o = spark.read.parquet(outcomes).groupBy("account")
+    table = h.cogroup(o).applyInArrow(pairs, PAIRS).toArrow()
+    return csops.Backtest.from_pairs(card, table, lead_days=lead_days, bootstrap=bootstrap, seed=seed)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--accounts", type=int, default=100_000)
@@ -187,6 +228,13 @@ def main() -> None:
     t = time.perf_counter()
     rows = smau(spark, str(usage), str(out / "smau")).count()
     print(f"smau: {args.events} events -> {rows} rows in {time.perf_counter() - t:.1f} s")
+    history, outcomes = sample.history(out / "history", args.accounts // 10)
+    t = time.perf_counter()
+    rows = score_history(spark, str(history), ["2025-06-01", "2025-12-01"], card).count()
+    print(f"score_history: {rows} scores in {time.perf_counter() - t:.1f} s")
+    t = time.perf_counter()
+    report = backtest(spark, str(history), str(outcomes), card, [30, 60, 90])
+    print(f"backtest: {report!r} in {time.perf_counter() - t:.1f} s")
     spark.stop()
 
 

@@ -92,3 +92,55 @@ def export(path: Path, copies: int = 1) -> tuple[Path, Path]:
 def workflow() -> csops.Workflow:
     """The export's people and the default rules."""
     return csops.Workflow(directory=json.loads((EXPORT / "directory.json").read_text()))
+
+
+def history_tables(accounts: int, seed: int = 13) -> tuple[pa.Table, pa.Table]:
+    """A measure history (every measure of the default scorecard but sentiment, monthly over
+    2025, ~10 % absent; sentiment as category names each quarter) and one renewal or churn per
+    account in 2026."""
+    rng = np.random.default_rng(seed)
+    card = csops.Scorecard.default()
+    numeric = [m for m in card.measures if m != "csm_sentiment"]
+    rows: dict[str, list[object]] = {"account": [], "measure": [], "observed_at": [], "value": [], "category": []}
+    out: dict[str, list[object]] = {"account": [], "outcome": [], "at": []}
+    start = np.datetime64("2025-01-01", "D")
+    for a in range(accounts):
+        acct = f"acct-{a:06d}"
+        base = rng.uniform(0, 100)
+        for month in range(12):
+            day = start + np.timedelta64(30 * month + int(rng.integers(0, 28)), "D")
+            for m in numeric:
+                if rng.random() < 0.1:
+                    continue
+                rows["account"].append(acct)
+                rows["measure"].append(m)
+                rows["observed_at"].append(day)
+                rows["value"].append(float(np.clip(base + rng.normal(0, 20), 0, 120)))
+                rows["category"].append(None)
+            if month % 3 == 0:
+                rows["account"].append(acct)
+                rows["measure"].append("csm_sentiment")
+                rows["observed_at"].append(day)
+                rows["value"].append(None)
+                rows["category"].append("red" if base < 30 else "yellow" if base < 60 else "green")
+        churn = rng.random() < 1 / (1 + np.exp((base - 40) / 12))
+        out["account"].append(acct)
+        out["outcome"].append("churned" if churn else "renewed")
+        out["at"].append(start + np.timedelta64(380 + int(rng.integers(0, 200)), "D"))
+    def days(values: list[object]) -> pa.Array:
+        return pa.array(np.array(values, dtype="datetime64[D]"), pa.date32())
+
+    history = pa.table({**rows, "observed_at": days(rows["observed_at"]),
+                        "value": pa.array(rows["value"], pa.float64())})
+    return history, pa.table({**out, "at": days(out["at"])})
+
+
+def history(path: Path, accounts: int, seed: int = 13, files: int = 4) -> tuple[Path, Path]:
+    """The history and outcomes of `history_tables` as Parquet folders of `files` files each."""
+    h, o = history_tables(accounts, seed)
+    for name, table in (("history", h), ("outcomes", o)):
+        (path / name).mkdir(parents=True, exist_ok=True)
+        step = -(-table.num_rows // files)
+        for i in range(files):
+            pq.write_table(table.slice(i * step, step), path / name / f"part-{i}.parquet")
+    return path / "history", path / "outcomes"

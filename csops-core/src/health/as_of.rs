@@ -9,7 +9,7 @@
 
 use chrono::NaiveDate;
 
-use super::history::{MeasureHistory, NO_CODE};
+use super::history::{MeasureHistory, NO_CODE, Obs};
 use super::{
     Batch, BatchScores, HealthError, HealthScore, NO_DATE, NO_SEGMENT, Scorecard, epoch_days,
     input_err,
@@ -27,12 +27,13 @@ pub struct AsOfScores {
     pub scores: BatchScores,
 }
 
-/// How a scorecard reads a history: per scorecard measure, the history's measure and, for a
-/// categories measure, each history word's code; per history segment, the scorecard's code.
+/// How a scorecard reads a history: per scorecard measure, the history's measure, for a
+/// categories measure each history word's code, and its time-to-live; per history segment, the
+/// scorecard's code.
 pub(crate) struct Binding {
     measure: Vec<Option<usize>>,
     word_code: Vec<Vec<f64>>,
-    dated: Vec<bool>,
+    ttl: Vec<Option<i64>>,
     segment_code: Vec<u32>,
 }
 
@@ -40,7 +41,7 @@ impl Binding {
     pub(crate) fn new(card: &Scorecard, h: &MeasureHistory) -> Result<Binding, HealthError> {
         let mut measure = Vec::new();
         let mut word_code = Vec::new();
-        let mut dated = Vec::new();
+        let mut ttl = Vec::new();
         for (m, id) in card.measures().iter().enumerate() {
             let hm = h.measure_index(id);
             let mut codes = vec![f64::NAN; h.words.len()];
@@ -54,7 +55,7 @@ impl Binding {
             }
             measure.push(hm);
             word_code.push(codes);
-            dated.push(card.measures.get(m).is_some_and(|c| c.ttl_days.is_some()));
+            ttl.push(card.measures.get(m).and_then(|c| c.ttl_days));
         }
         let segment_code = h
             .segment_names
@@ -64,95 +65,170 @@ impl Binding {
         Ok(Binding {
             measure,
             word_code,
-            dated,
+            ttl,
             segment_code,
         })
     }
+
+    /// An observation's value as the kernel reads it (a category's code).
+    #[inline]
+    fn value(&self, m: usize, o: &Obs) -> f64 {
+        if o.word == NO_CODE {
+            o.value
+        } else {
+            self.word_code
+                .get(m)
+                .and_then(|c| c.get(o.word as usize))
+                .copied()
+                .unwrap_or(f64::NAN)
+        }
+    }
+
+    /// Account `a`'s segment code on `day`.
+    #[inline]
+    fn segment(&self, h: &MeasureHistory, a: usize, day: i64) -> u32 {
+        h.segment_on(a, day)
+            .and_then(|s| self.segment_code.get(s as usize).copied())
+            .unwrap_or(NO_SEGMENT)
+    }
 }
 
-/// The columns of the rows asked for: values, ages (for the measures with a time-to-live, as
-/// days relative to an as-of of day 0) and segments.
+/// The columns of the rows asked for: values, ages (days relative to an as-of of day 0, for an
+/// explanation that names stale values) and segments.
 pub(crate) struct Asked {
     values: Vec<Option<Vec<f64>>>,
     ages: Vec<Option<Vec<i64>>>,
     segments: Vec<u32>,
 }
 
+/// How the asked rows' values are read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Read {
+    /// Scores only: a value older than its measure's time-to-live is read as missing (what the
+    /// kernel does with a stale value), so that every column is plain values.
+    Scores,
+    /// Explanations: values with their ages, so that the kernel names the stale ones.
+    Explained,
+}
+
+/// Runs `fill` for every scorecard measure, on up to `threads` threads, in measure order.
+fn per_measure<T: Send>(
+    measures: usize,
+    threads: usize,
+    big: bool,
+    fill: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
+    let threads = threads.clamp(1, measures.max(1));
+    if threads == 1 || !big {
+        return (0..measures).map(fill).collect();
+    }
+    let per = measures.div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = (0..threads)
+            .map(|t| {
+                let fill = &fill;
+                scope.spawn(move || {
+                    (t * per..((t + 1) * per).min(measures))
+                        .map(fill)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        // A fill cannot panic (every index is checked); a lost part is caught below.
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().unwrap_or_default())
+            .collect()
+    })
+}
+
 /// One measure's values and ages, when the history has the measure.
 type Column = (Option<Vec<f64>>, Option<Vec<i64>>);
 
+/// The columns of rows `(account[i], day[i])`, each found by binary search in its account's
+/// runs.
 pub(crate) fn gather(
     h: &MeasureHistory,
     b: &Binding,
     account: &[u32],
     day: &[i64],
     threads: usize,
+    read: Read,
 ) -> Asked {
     let n = account.len();
     let measures = b.measure.len();
-    let fill = |m: usize| -> Column {
+    let columns = per_measure(measures, threads, n >= 4096, |m: usize| -> Column {
         let Some(hm) = b.measure.get(m).copied().flatten() else {
             return (None, None);
         };
-        let codes = b.word_code.get(m).map_or(&[][..], Vec::as_slice);
-        let dated = b.dated.get(m) == Some(&true);
+        let ttl = b.ttl.get(m).copied().flatten();
+        let dated = read == Read::Explained && ttl.is_some();
         let mut values = Vec::with_capacity(n);
         let mut ages = Vec::with_capacity(if dated { n } else { 0 });
         for (&a, &d) in account.iter().zip(day) {
-            match h.latest(a as usize, hm, d) {
-                Some(o) => {
-                    values.push(if o.word == NO_CODE {
-                        o.value
-                    } else {
-                        codes.get(o.word as usize).copied().unwrap_or(f64::NAN)
-                    });
-                    if dated {
-                        ages.push(o.day - d);
-                    }
-                }
-                None => {
-                    values.push(f64::NAN);
-                    if dated {
-                        ages.push(NO_DATE);
-                    }
-                }
+            let o = h.latest(a as usize, hm, d);
+            let fresh = o.filter(|o| dated || ttl.is_none_or(|t| d - i64::from(o.day) <= t));
+            values.push(fresh.map_or(f64::NAN, |o| b.value(m, o)));
+            if dated {
+                ages.push(o.map_or(NO_DATE, |o| i64::from(o.day) - d));
             }
         }
         (Some(values), dated.then_some(ages))
-    };
-    let mut columns: Vec<Column> = Vec::with_capacity(measures);
-    let threads = threads.clamp(1, measures.max(1));
-    if threads == 1 || n < 4096 {
-        columns.extend((0..measures).map(fill));
-    } else {
-        let per = measures.div_ceil(threads);
-        std::thread::scope(|scope| {
-            let parts: Vec<_> = (0..threads)
-                .map(|t| {
-                    let fill = &fill;
-                    scope.spawn(move || {
-                        (t * per..((t + 1) * per).min(measures))
-                            .map(fill)
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for p in parts {
-                // A fill cannot panic (every index is checked); an absent part reads missing.
-                columns.extend(p.join().unwrap_or_default());
-            }
-        });
-        columns.resize_with(measures, || (None, None));
-    }
+    });
     let segments = account
         .iter()
         .zip(day)
-        .map(|(&a, &d)| {
-            h.segment_on(a as usize, d)
-                .and_then(|s| b.segment_code.get(s as usize).copied())
-                .unwrap_or(NO_SEGMENT)
-        })
+        .map(|(&a, &d)| b.segment(h, a as usize, d))
         .collect();
+    let (values, ages) = columns.into_iter().unzip();
+    Asked {
+        values,
+        ages,
+        segments,
+    }
+}
+
+/// The columns of every account as of each of `days` (ascending): row `k × accounts + a` is
+/// account `a` on `days[k]`. Each account's run of a measure is walked once across the days.
+fn gather_days(h: &MeasureHistory, b: &Binding, days: &[i64], threads: usize) -> Asked {
+    let n = h.accounts().len();
+    let rows = n * days.len();
+    let measures = b.measure.len();
+    let columns = per_measure(measures, threads, rows >= 4096, |m: usize| -> Column {
+        let Some(hm) = b.measure.get(m).copied().flatten() else {
+            return (None, None);
+        };
+        let ttl = b.ttl.get(m).copied().flatten();
+        let mut values = vec![f64::NAN; rows];
+        for a in 0..n {
+            let run = h.run(a, hm);
+            let mut k = 0;
+            for (di, &d) in days.iter().enumerate() {
+                while k < run.len() && i64::from(run[k].day) <= d {
+                    k += 1;
+                }
+                let Some(o) = k.checked_sub(1).and_then(|k| run.get(k)) else {
+                    continue;
+                };
+                if ttl.is_none_or(|t| d - i64::from(o.day) <= t)
+                    && let Some(slot) = values.get_mut(di * n + a)
+                {
+                    *slot = b.value(m, o);
+                }
+            }
+        }
+        (Some(values), None)
+    });
+    let mut segments = vec![NO_SEGMENT; rows];
+    if !b.segment_code.is_empty() {
+        for (di, &d) in days.iter().enumerate() {
+            for a in 0..n {
+                if let Some(slot) = segments.get_mut(di * n + a) {
+                    *slot = b.segment(h, a, d);
+                }
+            }
+        }
+    }
     let (values, ages) = columns.into_iter().unzip();
     Asked {
         values,
@@ -210,7 +286,7 @@ impl Scorecard {
     ) -> Result<BatchScores, HealthError> {
         check_rows(history, account, day)?;
         let binding = Binding::new(self, history)?;
-        let asked = gather(history, &binding, account, day, threads);
+        let asked = gather(history, &binding, account, day, threads, Read::Scores);
         batch(self, &asked, account.len())?.threads(threads).score()
     }
 
@@ -223,10 +299,23 @@ impl Scorecard {
         day: i64,
     ) -> Result<HealthScore, HealthError> {
         let account = [u32::try_from(account).unwrap_or(u32::MAX)];
-        check_rows(history, &account, &[day])?;
+        let mut one = self.explain_rows(history, &account, &[day])?;
+        one.pop()
+            .ok_or_else(|| input_err("account", "nothing to explain"))
+    }
+
+    /// The explanations of rows `(account[i], day[i])`, read and scored together.
+    pub(crate) fn explain_rows(
+        &self,
+        history: &MeasureHistory,
+        account: &[u32],
+        day: &[i64],
+    ) -> Result<Vec<HealthScore>, HealthError> {
+        check_rows(history, account, day)?;
         let binding = Binding::new(self, history)?;
-        let asked = gather(history, &binding, &account, &[day], 1);
-        batch(self, &asked, 1)?.explain(0)
+        let asked = gather(history, &binding, account, day, 1, Read::Explained);
+        let b = batch(self, &asked, account.len())?;
+        (0..account.len()).map(|i| b.explain(i)).collect()
     }
 
     /// Scores every account of a history as of each date (SPEC §13): rows by date (ascending,
@@ -263,26 +352,18 @@ impl Scorecard {
         days.dedup();
         let binding = Binding::new(self, history)?;
         let n = history.accounts().len();
-        let accounts: Vec<u32> = (0..n).map(|a| a as u32).collect();
-        let mut out = AsOfScores {
-            account: Vec::with_capacity(n * days.len()),
-            day: Vec::with_capacity(n * days.len()),
-            scores: BatchScores {
-                scorecard: self.identity().clone(),
-                ..BatchScores::default()
-            },
-        };
-        // One date at a time: the columns of one date are alive at once, never the history's.
-        for &d in &days {
-            let day = vec![d; n];
-            let asked = gather(history, &binding, &accounts, &day, threads);
-            let s = batch(self, &asked, n)?.threads(threads).score()?;
-            out.account.extend_from_slice(&accounts);
-            out.day.extend_from_slice(&day);
-            out.scores.score.extend(s.score);
-            out.scores.band.extend(s.band);
-            out.scores.coverage.extend(s.coverage);
-        }
-        Ok(out)
+        let asked = gather_days(history, &binding, &days, threads);
+        let scores = batch(self, &asked, n * days.len())?
+            .threads(threads)
+            .score()?;
+        let accounts = (0..n).map(|a| u32::try_from(a).unwrap_or(u32::MAX));
+        Ok(AsOfScores {
+            account: days.iter().flat_map(|_| accounts.clone()).collect(),
+            day: days
+                .iter()
+                .flat_map(|d| std::iter::repeat_n(*d, n))
+                .collect(),
+            scores,
+        })
     }
 }

@@ -257,19 +257,34 @@ impl Scorecard {
             for (k, &i) in at_row.iter().enumerate() {
                 scored[i] = (s.score[k], s.band[k]);
             }
-            for (i, (account, outcome, at)) in rows.iter().enumerate() {
+            // The pairs a report lists (a churn in the top band, a renewal in the bottom one)
+            // are explained together for their reasons.
+            let listed: Vec<usize> = (0..rows.len())
+                .filter(|&i| {
+                    let band = scored[i].1;
+                    band != UNKNOWN_CODE
+                        && index[i].is_some()
+                        && match rows[i].1 {
+                            Outcome::Churned => band == top,
+                            Outcome::Renewed => band == 0,
+                        }
+                })
+                .collect();
+            let mut reasons: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
+            if options.reasons > 0 && !listed.is_empty() {
+                let acc: Vec<u32> = listed.iter().filter_map(|&i| index[i]).collect();
+                let day: Vec<i64> = listed
+                    .iter()
+                    .map(|&i| rows[i].2 - i64::from(lead))
+                    .collect();
+                let explained = self.explain_rows(history, &acc, &day)?;
+                for (&i, e) in listed.iter().zip(explained) {
+                    reasons[i] = e.reasons(options.reasons);
+                }
+            }
+            for (i, ((account, outcome, at), reasons)) in rows.iter().zip(reasons).enumerate() {
                 let (score, band) = scored[i];
                 let as_of = at - i64::from(lead);
-                let listed = match outcome {
-                    Outcome::Churned => band == top,
-                    Outcome::Renewed => band == 0,
-                } && band != UNKNOWN_CODE;
-                let reasons = match index[i] {
-                    Some(a) if listed && options.reasons > 0 => self
-                        .explain_at(history, a as usize, as_of)?
-                        .reasons(options.reasons),
-                    _ => Vec::new(),
-                };
                 pairs.push(Pair {
                     lead_days: lead,
                     account: (*account).to_owned(),
@@ -337,16 +352,14 @@ impl Scorecard {
     }
 }
 
-/// One lead time's report and its bootstrap rounds' AUCs.
+/// One lead time's report (its interval left for the bootstrap) and its scored pairs ranked;
+/// `accounts` are every account of the backtest, sorted (the bootstrap draws from them).
 fn lead_time(
     card: &Scorecard,
     lead: u32,
     pairs: &[&Pair],
-    options: &BacktestOptions,
-) -> Result<(LeadTime, Vec<Option<f64>>), HealthError> {
-    let mut accounts: Vec<&str> = pairs.iter().map(|p| p.account.as_str()).collect();
-    accounts.sort_unstable();
-    accounts.dedup();
+    accounts: &[&str],
+) -> Result<(LeadTime, Ranked), HealthError> {
     let mut scores = Vec::with_capacity(pairs.len());
     let mut codes = Vec::with_capacity(pairs.len());
     let mut churned = Vec::with_capacity(pairs.len());
@@ -370,13 +383,6 @@ fn lead_time(
     }
     let v = card.validate_banded(&scores, &codes, &churned);
     let ranked = Ranked::new(known);
-    let per_round = rounds(
-        &ranked,
-        accounts.len(),
-        options.seed,
-        options.bootstrap,
-        options.threads,
-    );
     let unknown = scores.iter().filter(|s| s.is_nan()).count();
     let top = card.bands().last().map_or("", String::as_str);
     let bottom = card.bands().first().map_or("", String::as_str);
@@ -413,13 +419,13 @@ fn lead_time(
             churned: v.churned,
             churn_rate: v.churn_rate,
             auc: v.auc,
-            auc_interval: interval(&per_round),
+            auc_interval: None,
             bands: v.bands,
             roc: ranked.roc(),
             missed_churn: missed,
             false_alarms: alarms,
         },
-        per_round,
+        ranked,
     ))
 }
 
@@ -458,12 +464,26 @@ fn reports(
             ),
         ));
     }
+    let mut accounts: Vec<&str> = pairs.iter().map(|p| p.account.as_str()).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
     let mut lead_times = Vec::new();
-    let mut all_rounds = Vec::new();
+    let mut ranked = Vec::new();
     for &lead in &options.lead_days {
-        let (l, r) = lead_time(card, lead, &by_lead(pairs, lead), options)?;
+        let (l, r) = lead_time(card, lead, &by_lead(pairs, lead), &accounts)?;
         lead_times.push(l);
-        all_rounds.push(r);
+        ranked.push(r);
+    }
+    // One draw of accounts per round serves every lead time.
+    let all_rounds = rounds(
+        &ranked.iter().collect::<Vec<_>>(),
+        accounts.len(),
+        options.seed,
+        options.bootstrap,
+        options.threads,
+    );
+    for (l, r) in lead_times.iter_mut().zip(&all_rounds) {
+        l.auc_interval = interval(r);
     }
     Ok((
         Backtest {

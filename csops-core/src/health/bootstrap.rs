@@ -63,30 +63,6 @@ impl Ranked {
         (total_churned > 0.0 && total_renewed > 0.0).then(|| sum / (total_churned * total_renewed))
     }
 
-    /// Each round's AUC (`None` where a round drew one class only), for rounds
-    /// `rounds` of a bootstrap over `accounts` accounts seeded by `seed`.
-    pub(crate) fn bootstrap(
-        &self,
-        accounts: usize,
-        seed: u64,
-        rounds: std::ops::Range<usize>,
-    ) -> Vec<Option<f64>> {
-        let mut drawn = vec![0u32; accounts];
-        rounds
-            .map(|r| {
-                drawn.fill(0);
-                let mut rng = round_rng(seed, r);
-                for _ in 0..accounts {
-                    let k = ((u128::from(rng.next_u64()) * accounts as u128) >> 64) as usize;
-                    if let Some(d) = drawn.get_mut(k) {
-                        *d += 1;
-                    }
-                }
-                self.auc(|a| f64::from(drawn.get(a as usize).copied().unwrap_or(0)))
-            })
-            .collect()
-    }
-
     /// The ROC curve of "score below t predicts churn", for t = 0, 1, …, 100 and above 100:
     /// 102 points from (0, 0) to (1, 1).
     pub(crate) fn roc(&self) -> Vec<RocPoint> {
@@ -140,33 +116,70 @@ fn round_rng(seed: u64, round: usize) -> Pcg64Mcg {
     Pcg64Mcg::new(state)
 }
 
-/// Rounds of a bootstrap on up to `threads` threads, in round order (the same values on any
-/// number of threads).
+/// Rounds `rounds` of a bootstrap over `accounts` accounts seeded by `seed`: per round, the
+/// AUC of each of `ranked` (one draw of accounts serves them all; `None` where a round drew one
+/// class only).
+fn draw(
+    ranked: &[&Ranked],
+    accounts: usize,
+    seed: u64,
+    rounds: std::ops::Range<usize>,
+) -> Vec<Vec<Option<f64>>> {
+    let mut drawn = vec![0u32; accounts];
+    rounds
+        .map(|r| {
+            drawn.fill(0);
+            let mut rng = round_rng(seed, r);
+            for _ in 0..accounts {
+                let k = ((u128::from(rng.next_u64()) * accounts as u128) >> 64) as usize;
+                if let Some(d) = drawn.get_mut(k) {
+                    *d += 1;
+                }
+            }
+            ranked
+                .iter()
+                .map(|x| x.auc(|a| f64::from(drawn.get(a as usize).copied().unwrap_or(0))))
+                .collect()
+        })
+        .collect()
+}
+
+/// A bootstrap of `rounds` rounds on up to `threads` threads: for each of `ranked`, each round's
+/// AUC, in round order (the same values on any number of threads).
 pub(crate) fn rounds(
-    ranked: &Ranked,
+    ranked: &[&Ranked],
     accounts: usize,
     seed: u64,
     rounds: usize,
     threads: usize,
-) -> Vec<Option<f64>> {
+) -> Vec<Vec<Option<f64>>> {
     let threads = threads.clamp(1, rounds.max(1));
-    if threads == 1 || rounds < 16 {
-        return ranked.bootstrap(accounts, seed, 0..rounds);
-    }
-    let per = rounds.div_ceil(threads);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = (0..threads)
-            .map(|t| {
-                scope.spawn(move || {
-                    ranked.bootstrap(accounts, seed, t * per..((t + 1) * per).min(rounds))
+    let per_round: Vec<Vec<Option<f64>>> = if threads == 1 || rounds < 16 {
+        draw(ranked, accounts, seed, 0..rounds)
+    } else {
+        let per = rounds.div_ceil(threads);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = (0..threads)
+                .map(|t| {
+                    scope.spawn(move || {
+                        draw(ranked, accounts, seed, t * per..((t + 1) * per).min(rounds))
+                    })
                 })
-            })
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|p| p.join().unwrap_or_default())
-            .collect()
-    })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|p| p.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    (0..ranked.len())
+        .map(|i| {
+            per_round
+                .iter()
+                .map(|r| r.get(i).copied().flatten())
+                .collect()
+        })
+        .collect()
 }
 
 /// The 95 % percentile interval of the defined values (linear interpolation between order
@@ -211,8 +224,14 @@ mod tests {
             .map(|i| (f64::from(i % 37), i, i % 3 == 0))
             .collect();
         let r = Ranked::new(rows);
-        assert_eq!(rounds(&r, 200, 7, 40, 1), rounds(&r, 200, 7, 40, 3));
-        assert_ne!(rounds(&r, 200, 7, 40, 1), rounds(&r, 200, 8, 40, 1));
+        let one = rounds(&[&r], 200, 7, 40, 1);
+        assert_eq!(one, rounds(&[&r], 200, 7, 40, 3));
+        assert_ne!(one, rounds(&[&r], 200, 8, 40, 1));
+        // Two sets judged on one draw: each as if alone.
+        assert_eq!(
+            rounds(&[&r, &r], 200, 7, 40, 2),
+            vec![one[0].clone(), one[0].clone()]
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::as_of::{Asked, Binding, batch, gather};
+use super::as_of::{Asked, Binding, Read, batch, gather};
 use super::backtest::{OutcomeRows, read_outcomes};
 use super::bootstrap::Ranked;
 use super::history::MeasureHistory;
@@ -224,7 +224,7 @@ impl Scorecard {
                 }
             }
             Period {
-                asked: gather(history, &binding, &acc, &day, options.threads),
+                asked: gather(history, &binding, &acc, &day, options.threads, Read::Scores),
                 n: acc.len(),
                 churned,
             }

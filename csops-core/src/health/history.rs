@@ -107,7 +107,7 @@ pub struct SegmentRows<'a> {
 /// One observation, in the history's order (by account, measure, day).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Obs {
-    pub(crate) day: i64,
+    pub(crate) day: i32,
     pub(crate) value: f64,
     /// An index into [`MeasureHistory::words`], or [`NO_CODE`] for a number.
     pub(crate) word: u32,
@@ -236,14 +236,34 @@ impl MeasureHistory {
         let acc_rank: Vec<u32> = acc_names.iter().map(|a| rank_of(a)).collect();
         let m_count = measures.len();
 
-        // Each row's slot (account × measure), checked.
+        // Each row's slot (account × measure) and word, checked: `base[code]` is an account
+        // code's first slot.
+        let base: Vec<u32> = acc_map
+            .iter()
+            .map(|&local| {
+                acc_rank
+                    .get(local as usize)
+                    .and_then(|r| u32::try_from(*r as usize * m_count).ok())
+                    .unwrap_or(u32::MAX)
+            })
+            .collect();
+        if accounts.len().saturating_mul(m_count) >= u32::MAX as usize {
+            return Err(input_err("history", "too many accounts × measures"));
+        }
         let mut slot: Vec<u32> = Vec::with_capacity(n);
+        let mut word: Vec<u32> = Vec::new();
         let mut counts = vec![0usize; accounts.len() * m_count + 1];
         let mut words_of: Vec<Vec<u32>> = vec![Vec::new(); m_count];
-        for i in 0..n {
-            let a = code_of("account", &acc_map, rows.account.codes[i], i)?;
-            let m = code_of("measure", &meas_map, rows.measure.codes[i], i)?;
-            let v = rows.value[i];
+        let codes = rows.account.codes.iter().zip(rows.measure.codes);
+        for (i, ((&ac, &mc), (&v, &day))) in
+            codes.zip(rows.value.iter().zip(rows.observed)).enumerate()
+        {
+            let (Some(&b), Some(&m)) = (base.get(ac as usize), meas_map.get(mc as usize)) else {
+                // An account or measure code outside its dictionary: the error names it.
+                code_of("account", &acc_map, ac, i)?;
+                code_of("measure", &meas_map, mc, i)?;
+                return Err(input_err("account", "not an account").in_row(i));
+            };
             let w = match &category {
                 Some((_, map)) => match category_code(rows.category, i) {
                     NO_CODE => NO_CODE,
@@ -251,32 +271,40 @@ impl MeasureHistory {
                 },
                 None => NO_CODE,
             };
-            if v.is_infinite() {
-                return Err(HealthError::Value {
-                    measure: measures[m as usize].clone(),
-                    row: Some(i),
-                    rule: format!("{v} is not a finite number"),
-                });
-            }
             if v.is_nan() && w == NO_CODE {
                 slot.push(u32::MAX);
                 continue;
             }
-            if rows.observed[i] == NO_DATE {
-                return Err(input_err("observed_at", "no date: every value needs one").in_row(i));
+            if v.is_infinite() {
+                return Err(HealthError::Value {
+                    measure: measures.get(m as usize).cloned().unwrap_or_default(),
+                    row: Some(i),
+                    rule: format!("{v} is not a finite number"),
+                });
             }
-            if w != NO_CODE {
-                let used = &mut words_of[m as usize];
-                if !used.contains(&w) {
+            if i32::try_from(day).is_err() {
+                return Err(input_err(
+                    "observed_at",
+                    if day == NO_DATE {
+                        "no date: every value needs one"
+                    } else {
+                        "a day more than five million years from 1970"
+                    },
+                )
+                .in_row(i));
+            }
+            if category.is_some() {
+                if w != NO_CODE
+                    && let Some(used) = words_of.get_mut(m as usize)
+                    && !used.contains(&w)
+                {
                     used.push(w);
                 }
+                word.push(w);
             }
-            let s = acc_rank[a as usize] as usize * m_count + m as usize;
-            slot.push(
-                u32::try_from(s)
-                    .map_err(|_| input_err("history", "too many accounts × measures"))?,
-            );
-            counts[s + 1] += 1;
+            let s = b + m;
+            slot.push(s);
+            counts[s as usize + 1] += 1;
         }
         // Counting sort by slot (stable: a later row stays later), then by day within a slot.
         for s in 1..counts.len() {
@@ -292,23 +320,27 @@ impl MeasureHistory {
             };
             start.last().copied().unwrap_or(0)
         ];
+        let mut kept = 0;
         for (i, &s) in slot.iter().enumerate() {
             if s == u32::MAX {
                 continue;
             }
-            let at = &mut next[s as usize];
-            obs[*at] = Obs {
-                day: rows.observed[i],
-                value: rows.value[i],
-                word: match &category {
-                    Some((_, map)) => match category_code(rows.category, i) {
-                        NO_CODE => NO_CODE,
-                        c => map.get(c as usize).copied().unwrap_or(NO_CODE),
-                    },
-                    None => NO_CODE,
-                },
+            let (Some(at), Some(&day), Some(&value)) = (
+                next.get_mut(s as usize),
+                rows.observed.get(i),
+                rows.value.get(i),
+            ) else {
+                continue;
             };
+            if let Some(o) = obs.get_mut(*at) {
+                *o = Obs {
+                    day: i32::try_from(day).unwrap_or(i32::MAX),
+                    value,
+                    word: word.get(kept).copied().unwrap_or(NO_CODE),
+                };
+            }
             *at += 1;
+            kept += 1;
         }
         for w in start.windows(2) {
             if let Some(run) = obs.get_mut(w[0]..w[1])
@@ -398,7 +430,7 @@ impl MeasureHistory {
     #[inline]
     pub(crate) fn latest(&self, a: usize, m: usize, day: i64) -> Option<&Obs> {
         let run = self.run(a, m);
-        let k = run.partition_point(|o| o.day <= day);
+        let k = run.partition_point(|o| i64::from(o.day) <= day);
         k.checked_sub(1).and_then(|k| run.get(k))
     }
 

@@ -338,6 +338,16 @@ class Scorecard:
         reasons: int | None = None,
         threads: int | None = None,
     ) -> Backtest: ...
+    def backtest_pairs(
+        self,
+        history: Any,
+        outcomes: Any,
+        *,
+        segments: Any = None,
+        lead_days: Sequence[int] | None = None,
+        reasons: int | None = None,
+        threads: int | None = None,
+    ) -> Any: ...
     def compare(
         self,
         other: Scorecard,
@@ -369,6 +379,16 @@ class Scorecard:
 class Backtest:
     @staticmethod
     def _from_json(text: str) -> Backtest: ...
+    @staticmethod
+    def from_pairs(
+        card: Scorecard,
+        pairs: Any,
+        *,
+        lead_days: Sequence[int] | None = None,
+        bootstrap: int | None = None,
+        seed: int | None = None,
+        threads: int | None = None,
+    ) -> Backtest: ...
     @property
     def scorecard(self) -> dict[str, str]: ...
     @property

@@ -238,6 +238,27 @@ pub(crate) struct Backtest {
 }
 
 core_backed!(Backtest, "backtest", {
+    /// The report of scored pairs (`Scorecard.backtest_pairs`' table, from one process or
+    /// many, in any order: the report is the same). `card`: the scorecard that scored them;
+    /// `lead_days`, `bootstrap`, `seed`, `threads`: as for `Scorecard.backtest`.
+    #[staticmethod]
+    #[pyo3(signature = (card, pairs, *, lead_days = None, bootstrap = None, seed = None, threads = None))]
+    fn from_pairs(
+        py: Python<'_>,
+        card: &super::Scorecard,
+        pairs: &Bound<'_, PyAny>,
+        lead_days: Option<Vec<u32>>,
+        bootstrap: Option<usize>,
+        seed: Option<u64>,
+        threads: Option<usize>,
+    ) -> PyResult<Backtest> {
+        let rows: Vec<core::Pair> = crate::arrow::records(pairs, "pairs")?;
+        let opts = options(lead_days, bootstrap, seed, None, threads);
+        py.detach(|| core::Backtest::from_pairs(&card.inner, &rows, &opts))
+            .map(|inner| Backtest { inner })
+            .map_err(|e| core_error_in(py, e, "pairs"))
+    }
+
     /// The scorecard backtested: a dict with `name`, `version` and `hash`.
     #[getter]
     fn scorecard<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -475,6 +496,74 @@ pub(crate) fn backtest<'py>(
             Ok(Bound::new(py, Comparison { inner: c })?.into_any())
         }
     }
+}
+
+/// `Scorecard.backtest_pairs`: the scored pairs as the kind of table `history` is.
+pub(crate) fn backtest_pairs<'py>(
+    card: &core::Scorecard,
+    history: &Bound<'py, PyAny>,
+    outcomes: &Bound<'py, PyAny>,
+    segments: Option<&Bound<'py, PyAny>>,
+    opts: core::BacktestOptions,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = history.py();
+    let h = read_history(history, segments)?;
+    let o = read_outcomes(outcomes)?;
+    let pairs = py
+        .detach(|| card.backtest_pairs(&h, o.rows(), &opts))
+        .map_err(|e| core_error_in(py, e, "outcomes"))?;
+    pairs_table(py, Kind::of(history), &pairs)
+}
+
+/// Pairs as an Arrow table: `lead_days` (int64), `account`, `outcome`, `outcome_at`, `as_of`
+/// (ISO dates), `score` (null: Unknown), `band`, `reasons` (a list of text).
+fn pairs_table<'py>(
+    py: Python<'py>,
+    kind: Kind,
+    pairs: &[core::Pair],
+) -> PyResult<Bound<'py, PyAny>> {
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    use arrow_array::{Array, Int64Array};
+    let text = |f: &dyn Fn(&core::Pair) -> String| strings(pairs.iter().map(f));
+    let mut reasons = ListBuilder::new(StringBuilder::new());
+    for p in pairs {
+        reasons.append_value(p.reasons.iter().map(Some));
+    }
+    let reasons = reasons.finish();
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(
+            pairs
+                .iter()
+                .map(|p| i64::from(p.lead_days))
+                .collect::<Int64Array>(),
+        ),
+        Arc::new(text(&|p| p.account.clone())),
+        Arc::new(text(&|p| {
+            if p.outcome.churned() {
+                "churned"
+            } else {
+                "renewed"
+            }
+            .to_owned()
+        })),
+        Arc::new(text(&|p| p.outcome_at.to_string())),
+        Arc::new(text(&|p| p.as_of.to_string())),
+        Arc::new(pairs.iter().map(|p| p.score).collect::<Float64Array>()),
+        Arc::new(text(&|p| p.band.clone())),
+        Arc::new(reasons.clone()),
+    ];
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("lead_days", DataType::Int64, false),
+        Field::new("account", DataType::Utf8, false),
+        Field::new("outcome", DataType::Utf8, false),
+        Field::new("outcome_at", DataType::Utf8, false),
+        Field::new("as_of", DataType::Utf8, false),
+        Field::new("score", DataType::Float64, true),
+        Field::new("band", DataType::Utf8, false),
+        Field::new("reasons", reasons.data_type().clone(), false),
+    ]));
+    let batch = RecordBatch::try_new(schema.clone(), columns).map_err(runtime)?;
+    kind.table(py, schema, vec![batch])
 }
 
 /// `Scorecard.suggest_weights`.

@@ -44,24 +44,89 @@ impl Encoder {
 
     /// Appends one batch's column (`name` for the error of a column that is not text).
     fn push(&mut self, py: Python<'_>, array: &ArrayRef, name: &str) -> PyResult<()> {
+        let chunk = Chunk::new(py, array, name)?;
+        self.extend(&chunk);
+        Ok(())
+    }
+
+    /// Appends a prepared chunk (no Python: another thread may do it).
+    fn extend(&mut self, chunk: &Chunk) {
+        match chunk {
+            Chunk::Dictionary { values, keys } => {
+                let map: Vec<u32> = (0..values.len)
+                    .map(|i| values.text.get(i).map_or(NO_CODE, |t| self.code(t)))
+                    .collect();
+                self.codes.extend(
+                    keys.iter()
+                        .map(|k| k.and_then(|k| map.get(k).copied()).unwrap_or(NO_CODE)),
+                );
+            }
+            Chunk::Text { text, len } => {
+                // Long tables repeat a text row after row (an account's rows together): the
+                // previous row's code is reused without hashing.
+                let mut last: Option<(&str, u32)> = None;
+                for i in 0..*len {
+                    let code = match text.get(i) {
+                        None => NO_CODE,
+                        Some(t) => match last {
+                            Some((l, c)) if l == t => c,
+                            _ => {
+                                let c = self.code(t);
+                                last = Some((t, c));
+                                c
+                            }
+                        },
+                    };
+                    self.codes.push(code);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn into_text(self) -> core::CodedText {
+        core::CodedText {
+            names: self.names,
+            codes: self.codes,
+        }
+    }
+}
+
+/// A text column's batch, read for encoding: its text, or a dictionary's values and its keys.
+pub(crate) enum Chunk {
+    Text {
+        text: TextColumn,
+        len: usize,
+    },
+    Dictionary {
+        values: DictValues,
+        keys: Vec<Option<usize>>,
+    },
+}
+
+/// A dictionary's values.
+pub(crate) struct DictValues {
+    text: TextColumn,
+    len: usize,
+}
+
+impl Chunk {
+    fn new(py: Python<'_>, array: &ArrayRef, name: &str) -> PyResult<Chunk> {
         if let DataType::Dictionary(key, _) = array.data_type() {
             let dict = array.as_any_dictionary();
-            let values = TextColumn::new(py, dict.values(), name)?;
-            let map: Vec<u32> = (0..dict.values().len())
-                .map(|i| values.get(i).map_or(NO_CODE, |t| self.code(t)))
-                .collect();
-            let keys = dict.keys();
-            let to = |k: Option<usize>| k.and_then(|k| map.get(k).copied()).unwrap_or(NO_CODE);
+            let values = DictValues {
+                text: TextColumn::new(py, dict.values(), name)?,
+                len: dict.values().len(),
+            };
+            let k = dict.keys();
             macro_rules! keys_as {
                 ($t:ty) => {
-                    self.codes.extend(
-                        keys.as_primitive::<$t>()
-                            .iter()
-                            .map(|k| to(k.and_then(|k| usize::try_from(k).ok()))),
-                    )
+                    k.as_primitive::<$t>()
+                        .iter()
+                        .map(|k| k.and_then(|k| usize::try_from(k).ok()))
+                        .collect()
                 };
             }
-            match key.as_ref() {
+            let keys = match key.as_ref() {
                 DataType::Int8 => keys_as!(Int8Type),
                 DataType::Int16 => keys_as!(Int16Type),
                 DataType::Int32 => keys_as!(Int32Type),
@@ -76,35 +141,13 @@ impl Encoder {
                         format!("column {name:?}: dictionary keys of {other} are not supported"),
                     ));
                 }
-            }
-            return Ok(());
-        }
-        let text = TextColumn::new(py, array, name)?;
-        // Long tables repeat a text row after row (an account's rows together): the previous
-        // row's code is reused without hashing.
-        let mut last: Option<(&str, u32)> = None;
-        for i in 0..array.len() {
-            let code = match text.get(i) {
-                None => NO_CODE,
-                Some(t) => match last {
-                    Some((l, c)) if l == t => c,
-                    _ => {
-                        let c = self.code(t);
-                        last = Some((t, c));
-                        c
-                    }
-                },
             };
-            self.codes.push(code);
+            return Ok(Chunk::Dictionary { values, keys });
         }
-        Ok(())
-    }
-
-    pub(crate) fn into_text(self) -> core::CodedText {
-        core::CodedText {
-            names: self.names,
-            codes: self.codes,
-        }
+        Ok(Chunk::Text {
+            text: TextColumn::new(py, array, name)?,
+            len: array.len(),
+        })
     }
 }
 
@@ -122,6 +165,19 @@ fn push_days(
         return Ok(());
     }
     let times = arrow::TimeColumn::new(py, array, name)?;
+    if let arrow::TimeColumn::Epoch { values, per_second } = &times {
+        let per_day = per_second * 86_400;
+        if values.null_count() == 0 {
+            out.extend(values.values().iter().map(|v| v.div_euclid(per_day)));
+        } else {
+            out.extend(
+                values
+                    .iter()
+                    .map(|v| v.map_or(NO_DATE, |v| v.div_euclid(per_day))),
+            );
+        }
+        return Ok(());
+    }
     for i in 0..array.len() {
         out.push(match times.get(i) {
             None => NO_DATE,
@@ -179,41 +235,61 @@ pub(crate) fn history_columns(obj: &Bound<'_, PyAny>) -> PyResult<HistoryColumns
         return Ok(h);
     }
     let (schema, batches) = table(obj, arg)?;
-    let (mut account, mut measure) = (Encoder::default(), Encoder::default());
+    let mut measure = Encoder::default();
     let mut category = schema
         .column_with_name("category")
         .map(|_| Encoder::default());
     let mut text_values: Option<Encoder> = None;
     let (mut observed, mut value) = (Vec::new(), Vec::new());
     let mut rows = 0;
-    for b in &batches {
-        account.push(py, arrow::column(py, b, "account", arg)?, "account")?;
-        measure.push(py, arrow::column(py, b, "measure", arg)?, "measure")?;
-        push_days(
-            py,
-            &mut observed,
-            arrow::column(py, b, "observed_at", arg)?,
-            "observed_at",
-            rows,
-        )?;
-        let v = arrow::column(py, b, "value", arg)?;
-        match arrow::floats(v) {
-            Some(f) if text_values.is_none() => value.extend(f.values().iter().copied()),
-            _ => {
-                // A text value column holds category names.
-                let words = text_values.get_or_insert_with(|| Encoder {
-                    codes: vec![NO_CODE; value.len()],
-                    ..Encoder::default()
-                });
-                words.push(py, v, "value")?;
-                value.extend(std::iter::repeat_n(f64::NAN, b.num_rows()));
+    // The accounts are encoded on a thread of their own while this one reads the rest.
+    let accounts = batches
+        .iter()
+        .map(|b| Chunk::new(py, arrow::column(py, b, "account", arg)?, "account"))
+        .collect::<PyResult<Vec<_>>>()?;
+    let (encoded, rest) = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            let mut e = Encoder::default();
+            for c in &accounts {
+                e.extend(c);
             }
-        }
-        if let Some(c) = category.as_mut() {
-            c.push(py, arrow::column(py, b, "category", arg)?, "category")?;
-        }
-        rows += b.num_rows();
-    }
+            e
+        });
+        let rest = (|| -> PyResult<()> {
+            for b in &batches {
+                measure.push(py, arrow::column(py, b, "measure", arg)?, "measure")?;
+                push_days(
+                    py,
+                    &mut observed,
+                    arrow::column(py, b, "observed_at", arg)?,
+                    "observed_at",
+                    rows,
+                )?;
+                let v = arrow::column(py, b, "value", arg)?;
+                match arrow::floats(v) {
+                    Some(f) if text_values.is_none() => value.extend(f.values().iter().copied()),
+                    _ => {
+                        // A text value column holds category names.
+                        let words = text_values.get_or_insert_with(|| Encoder {
+                            codes: vec![NO_CODE; value.len()],
+                            ..Encoder::default()
+                        });
+                        words.push(py, v, "value")?;
+                        value.extend(std::iter::repeat_n(f64::NAN, b.num_rows()));
+                    }
+                }
+                if let Some(c) = category.as_mut() {
+                    c.push(py, arrow::column(py, b, "category", arg)?, "category")?;
+                }
+                rows += b.num_rows();
+            }
+            Ok(())
+        })();
+        (worker.join(), rest)
+    });
+    rest?;
+    let account =
+        encoded.map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("reading accounts"))?;
     if text_values.is_some() && category.is_some() {
         return Err(input_error(
             py,

@@ -312,6 +312,26 @@ impl Scorecard {
         backtest::backtest(&self.inner, None, history, outcomes, segments, opts)
     }
 
+    /// Every outcome paired, for each of `lead_days`, with its account's score then (the
+    /// backtest's first half, for a job that scores on many machines and reports on one:
+    /// `Backtest.from_pairs`). `history`, `outcomes`, `segments`, `lead_days`, `reasons` and
+    /// `threads` are as for `backtest`; returns `lead_days`, `account`, `outcome`, `outcome_at`, `as_of`, `score`,
+    /// `band`, `reasons` (filled for the pairs a report lists) as the kind of table `history` is.
+    #[pyo3(signature = (history, outcomes, *, segments = None, lead_days = None, reasons = None, threads = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn backtest_pairs<'py>(
+        &self,
+        history: &Bound<'py, PyAny>,
+        outcomes: &Bound<'py, PyAny>,
+        segments: Option<&Bound<'py, PyAny>>,
+        lead_days: Option<Vec<u32>>,
+        reasons: Option<usize>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let opts = backtest::options(lead_days, None, None, reasons, threads);
+        backtest::backtest_pairs(&self.inner, history, outcomes, segments, opts)
+    }
+
     /// This scorecard (a) and `other` (b) backtested side by side on the same `history` and
     /// `outcomes`, with b − a per lead time and its paired bootstrap interval (each round
     /// draws the same accounts for both). `segments`, `lead_days`, `bootstrap`, `seed`,
