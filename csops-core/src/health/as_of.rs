@@ -299,23 +299,49 @@ impl Scorecard {
         day: i64,
     ) -> Result<HealthScore, HealthError> {
         let account = [u32::try_from(account).unwrap_or(u32::MAX)];
-        let mut one = self.explain_rows(history, &account, &[day])?;
+        let mut one = self.explain_rows(history, &account, &[day], 1)?;
         one.pop()
             .ok_or_else(|| input_err("account", "nothing to explain"))
     }
 
-    /// The explanations of rows `(account[i], day[i])`, read and scored together.
+    /// The explanations of rows `(account[i], day[i])`, read and scored together on up to
+    /// `threads` threads (in row order whatever the thread count).
     pub(crate) fn explain_rows(
         &self,
         history: &MeasureHistory,
         account: &[u32],
         day: &[i64],
+        threads: usize,
     ) -> Result<Vec<HealthScore>, HealthError> {
         check_rows(history, account, day)?;
         let binding = Binding::new(self, history)?;
-        let asked = gather(history, &binding, account, day, 1, Read::Explained);
-        let b = batch(self, &asked, account.len())?;
-        (0..account.len()).map(|i| b.explain(i)).collect()
+        let part = |account: &[u32], day: &[i64]| -> Result<Vec<HealthScore>, HealthError> {
+            let asked = gather(history, &binding, account, day, 1, Read::Explained);
+            let b = batch(self, &asked, account.len())?;
+            (0..account.len()).map(|i| b.explain(i)).collect()
+        };
+        let threads = threads.clamp(1, 64);
+        if threads == 1 || account.len() < 256 {
+            return part(account, day);
+        }
+        let per = account.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = account
+                .chunks(per)
+                .zip(day.chunks(per))
+                .map(|(a, d)| {
+                    let part = &part;
+                    scope.spawn(move || part(a, d))
+                })
+                .collect();
+            let mut out = Vec::with_capacity(account.len());
+            for p in parts {
+                out.extend(p.join().unwrap_or_else(|_| {
+                    Err(input_err("account", "an explaining thread panicked"))
+                })?);
+            }
+            Ok(out)
+        })
     }
 
     /// Scores every account of a history as of each date (SPEC §13): rows by date (ascending,

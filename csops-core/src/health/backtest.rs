@@ -277,7 +277,7 @@ impl Scorecard {
                     .iter()
                     .map(|&i| rows[i].2 - i64::from(lead))
                     .collect();
-                let explained = self.explain_rows(history, &acc, &day)?;
+                let explained = self.explain_rows(history, &acc, &day, options.threads)?;
                 for (&i, e) in listed.iter().zip(explained) {
                     reasons[i] = e.reasons(options.reasons);
                 }
