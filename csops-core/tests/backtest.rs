@@ -75,6 +75,7 @@ impl Rows {
                 account: a.coded(),
                 measure: m.coded(),
                 observed: &self.observed,
+                time_of_day: None,
                 value: &self.value,
                 category: Some(w.coded()),
             },
@@ -167,8 +168,8 @@ fn as_of_reads_the_latest_value_at_or_before_the_date_and_judges_its_age() {
     r.push("a", "engagement", day("2026-01-01"), 60.0);
     r.push("a", "engagement", day("2026-02-10"), f64::NAN); // not an observation
     r.push_word("a", "sentiment", day("2026-01-15"), "Yellow");
-    r.push("b", "engagement", day("2026-01-05"), 10.0);
-    r.push("b", "engagement", day("2026-01-05"), 30.0); // same day: the later row wins
+    r.push("b", "engagement", day("2026-01-05"), 30.0);
+    r.push("b", "engagement", day("2026-01-05"), 10.0); // same instant: the higher value, 30
     let h = r.history(None).expect("history");
     assert_eq!(h.accounts(), ["a", "b"]);
     let dates: Vec<NaiveDate> = ["2026-02-15", "2026-01-10", "2026-03-15", "2026-01-10"]
@@ -230,7 +231,7 @@ fn as_of_reads_the_latest_value_at_or_before_the_date_and_judges_its_age() {
         s.scores.score[4].to_bits(),
         mar15.score.expect("known").to_bits()
     );
-    // b on 10 January: engagement 30 (the later row of 5 January) only: 1/3 of the weight
+    // b on 10 January: engagement 30 (the higher of 5 January's two) only: 1/3 of the weight
     // present is below the 50 % coverage minimum: Unknown.
     assert!(s.scores.score[1].is_nan());
     assert!((s.scores.coverage[1] - 2.0 / 3.0 * 0.25).abs() < 1e-12);
@@ -279,8 +280,10 @@ fn bad_history_rows_are_errors_naming_the_row() {
     let mut r = Rows::default();
     r.push("a", "util", csops_core::health::NO_DATE, 1.0);
     assert_eq!(r.history(None).expect_err("no date").row(), Some(0));
-    // A category the scorecard does not know is an error naming the measure and the word.
+    // A category the scorecard does not know is an error naming the measure, the word and
+    // the history's row.
     let mut r = Rows::default();
+    r.push("a", "util", day("2026-01-01"), 1.0);
     r.push_word("a", "sentiment", day("2026-01-01"), "purple");
     let h = r.history(None).expect("history");
     let e = card()
@@ -301,6 +304,7 @@ fn bad_history_rows_are_errors_naming_the_row() {
             },
             measure: m.coded(),
             observed: &[0],
+            time_of_day: None,
             value: &[1.0],
             category: None,
         },
@@ -565,7 +569,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     /// As-of scoring equals a batch of the values read off the history by hand (latest at or
-    /// before the day, later row on a tie), and never reads a value from after the day.
+    /// before the day, the higher value on a tie), and never reads a value from after the day.
     #[test]
     fn as_of_equals_the_values_read_by_hand(
         rows in prop::collection::vec((0..4usize, 0..2usize, 0..60i64, prop::option::of(0.0..100.0f64)), 0..40),
@@ -586,7 +590,8 @@ proptest! {
             for m in names {
                 let latest = r.account.iter().zip(&r.measure).zip(&r.observed).zip(&r.value)
                     .filter(|(((a, mm), t), v)| *a == id && *mm == m && **t <= d && !v.is_nan())
-                    .max_by_key(|(((_, _), t), _)| **t) // the last of equal days: max_by_key keeps the last
+                    // the latest day; on one day (no times here) the higher value
+                    .max_by(|(((_, _), t1), v1), (((_, _), t2), v2)| t1.cmp(t2).then(v1.total_cmp(v2)))
                     .map(|(((_, _), t), v)| (*v, *t));
                 cols.push(latest);
             }
@@ -603,4 +608,80 @@ proptest! {
             prop_assert_eq!(one.band[0], s.scores.band[k]);
         }
     }
+}
+
+#[test]
+fn the_latest_observation_does_not_depend_on_the_rows_order() {
+    let card = card();
+    let rows = [
+        ("a", "util", 20_000, 40.0, Some(9 * 3600)),
+        ("a", "util", 20_000, 90.0, Some(18 * 3600)), // later that day: the latest
+        ("a", "util", 20_000, 70.0, Some(3 * 3600)),
+        ("a", "engagement", 20_000, 30.0, None),
+        ("a", "engagement", 20_000, 50.0, None), // the same instant: the higher value
+    ];
+    let score = |order: &[usize]| {
+        let pick: Vec<_> = order.iter().map(|&i| rows[i]).collect();
+        let a = CodedText::encode(pick.iter().map(|r| r.0));
+        let m = CodedText::encode(pick.iter().map(|r| r.1));
+        let observed: Vec<i64> = pick.iter().map(|r| r.2).collect();
+        let value: Vec<f64> = pick.iter().map(|r| r.3).collect();
+        let tod: Vec<u32> = pick.iter().map(|r| r.4.unwrap_or(0)).collect();
+        let h = MeasureHistory::new(
+            HistoryRows {
+                account: a.coded(),
+                measure: m.coded(),
+                observed: &observed,
+                time_of_day: Some(&tod),
+                value: &value,
+                category: None,
+            },
+            None,
+        )
+        .expect("history");
+        let s = card.score_at(&h, &[0], &[20_001], 1).expect("score");
+        s.score[0]
+    };
+    let first = score(&[0, 1, 2, 3, 4]);
+    // util 90 (weight 3/4 of product), engagement 50: 0.75 × 90 + 0.25 × 50 = 80 of product,
+    // product alone present: 80.
+    assert!((first - 80.0).abs() < 1e-9, "{first}");
+    for order in [[4, 3, 2, 1, 0], [2, 4, 0, 3, 1], [1, 0, 3, 2, 4]] {
+        assert_eq!(score(&order).to_bits(), first.to_bits(), "{order:?}");
+    }
+}
+
+#[test]
+fn a_report_from_pairs_asks_for_the_lead_times_the_pairs_have() {
+    let card = card();
+    let (r, outs) = synthetic(5, 40);
+    let h = r.history(None).expect("history");
+    let who = CodedText::encode(outs.iter().map(|o| o.0.as_str()));
+    let what = CodedText::encode(outs.iter().map(|o| o.1));
+    let at: Vec<i64> = outs.iter().map(|o| o.2).collect();
+    let made = BacktestOptions {
+        lead_days: vec![30, 90],
+        bootstrap: 50,
+        ..BacktestOptions::default()
+    };
+    let pairs = card
+        .backtest_pairs(&h, outcomes(&who, &what, &at), &made)
+        .expect("pairs");
+    let defaults = BacktestOptions {
+        bootstrap: 50,
+        ..BacktestOptions::default()
+    };
+    let e = csops_core::health::Backtest::from_pairs(&card, &pairs, &defaults).expect_err("60");
+    assert!(e.to_string().contains("lead time 60"), "{e}");
+    let unasked = BacktestOptions {
+        lead_days: Vec::new(),
+        ..made.clone()
+    };
+    let from_pairs =
+        csops_core::health::Backtest::from_pairs(&card, &pairs, &unasked).expect("leads");
+    assert_eq!(
+        from_pairs,
+        card.backtest(&h, outcomes(&who, &what, &at), &made)
+            .expect("whole")
+    );
 }

@@ -264,3 +264,20 @@ def test_pairs_from_anywhere_give_the_one_process_report() -> None:
     assert csops.Backtest.from_pairs(c, pa.Table.from_pandas(pairs), lead_days=[30, 60], bootstrap=100) == whole
     with pytest.raises(csops.InputError, match="lead time"):
         csops.Backtest.from_pairs(c, pa.Table.from_pandas(pairs), lead_days=[30], bootstrap=100)
+
+
+def test_times_of_one_day_order_its_values_whatever_the_rows_order() -> None:
+    c = csops.Scorecard({"groups": [{"id": "g", "weight": 1, "measures": [
+        {"id": "util", "weight": 1, "scheme": {"type": "linear", "worst": 0, "best": 100}}]}],
+        "bands": [{"name": "Red", "from": 0, "to": 50}, {"name": "Green", "from": 50, "to": 100}]})
+    h = pd.DataFrame({"account": ["a", "a", "a"], "measure": ["util"] * 3,
+                      "observed_at": pd.to_datetime(["2026-01-01T18:00Z", "2026-01-01T09:00Z",
+                                                     "2026-01-02T01:00Z"]),
+                      "value": [10.0, 80.0, 55.0]})
+    first = c.score_history(h, ["2026-01-01", "2026-01-02"])
+    assert first["score"].tolist() == [10.0, 55.0]  # 18:00 is later than 09:00
+    again = c.score_history(h.iloc[::-1], ["2026-01-01", "2026-01-02"])
+    assert again["score"].tolist() == [10.0, 55.0]
+    o = pd.DataFrame({"account": ["a"], "outcome": ["churned"], "at": ["2026-03-01"]})
+    with pytest.raises(csops.InputError, match="split"):
+        c.suggest_weights(h, o, split=pd.Timestamp("2026-01-01T10:00"))

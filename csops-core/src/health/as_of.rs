@@ -46,10 +46,10 @@ impl Binding {
             let hm = h.measure_index(id);
             let mut codes = vec![f64::NAN; h.words.len()];
             if let Some(hm) = hm {
-                for &w in h.words_of.get(hm).map_or(&[][..], Vec::as_slice) {
+                for &(w, row) in h.words_of.get(hm).map_or(&[][..], Vec::as_slice) {
                     let word = h.words.get(w as usize).map_or("", String::as_str);
                     if let Some(slot) = codes.get_mut(w as usize) {
-                        *slot = card.category_code(m, word)?;
+                        *slot = card.category_code(m, word).map_err(|e| e.in_row(row))?;
                     }
                 }
             }
@@ -60,7 +60,11 @@ impl Binding {
         let segment_code = h
             .segment_names
             .iter()
-            .map(|s| card.segment_code(s))
+            .enumerate()
+            .map(|(i, s)| {
+                card.segment_code(s)
+                    .map_err(|e| e.in_row(h.segment_rows.get(i).copied().unwrap_or(0)))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Binding {
             measure,
@@ -117,10 +121,10 @@ fn per_measure<T: Send>(
     threads: usize,
     big: bool,
     fill: impl Fn(usize) -> T + Sync,
-) -> Vec<T> {
-    let threads = threads.clamp(1, measures.max(1));
+) -> Result<Vec<T>, HealthError> {
+    let threads = threads.clamp(1, measures.clamp(1, 64));
     if threads == 1 || !big {
-        return (0..measures).map(fill).collect();
+        return Ok((0..measures).map(fill).collect());
     }
     let per = measures.div_ceil(threads);
     std::thread::scope(|scope| {
@@ -134,11 +138,14 @@ fn per_measure<T: Send>(
                 })
             })
             .collect();
-        // A fill cannot panic (every index is checked); a lost part is caught below.
-        parts
-            .into_iter()
-            .flat_map(|p| p.join().unwrap_or_default())
-            .collect()
+        let mut out = Vec::with_capacity(measures);
+        for p in parts {
+            out.extend(
+                p.join()
+                    .map_err(|_| input_err("history", "a reading thread panicked"))?,
+            );
+        }
+        Ok(out)
     })
 }
 
@@ -154,7 +161,7 @@ pub(crate) fn gather(
     day: &[i64],
     threads: usize,
     read: Read,
-) -> Asked {
+) -> Result<Asked, HealthError> {
     let n = account.len();
     let measures = b.measure.len();
     let columns = per_measure(measures, threads, n >= 4096, |m: usize| -> Column {
@@ -174,23 +181,28 @@ pub(crate) fn gather(
             }
         }
         (Some(values), dated.then_some(ages))
-    });
+    })?;
     let segments = account
         .iter()
         .zip(day)
         .map(|(&a, &d)| b.segment(h, a as usize, d))
         .collect();
     let (values, ages) = columns.into_iter().unzip();
-    Asked {
+    Ok(Asked {
         values,
         ages,
         segments,
-    }
+    })
 }
 
 /// The columns of every account as of each of `days` (ascending): row `k × accounts + a` is
 /// account `a` on `days[k]`. Each account's run of a measure is walked once across the days.
-fn gather_days(h: &MeasureHistory, b: &Binding, days: &[i64], threads: usize) -> Asked {
+fn gather_days(
+    h: &MeasureHistory,
+    b: &Binding,
+    days: &[i64],
+    threads: usize,
+) -> Result<Asked, HealthError> {
     let n = h.accounts().len();
     let rows = n * days.len();
     let measures = b.measure.len();
@@ -218,7 +230,7 @@ fn gather_days(h: &MeasureHistory, b: &Binding, days: &[i64], threads: usize) ->
             }
         }
         (Some(values), None)
-    });
+    })?;
     let mut segments = vec![NO_SEGMENT; rows];
     if !b.segment_code.is_empty() {
         for (di, &d) in days.iter().enumerate() {
@@ -230,11 +242,11 @@ fn gather_days(h: &MeasureHistory, b: &Binding, days: &[i64], threads: usize) ->
         }
     }
     let (values, ages) = columns.into_iter().unzip();
-    Asked {
+    Ok(Asked {
         values,
         ages,
         segments,
-    }
+    })
 }
 
 pub(crate) fn batch<'a>(
@@ -267,8 +279,16 @@ fn check_rows(h: &MeasureHistory, account: &[u32], day: &[i64]) -> Result<(), He
     {
         return Err(input_err("account", "not an account of the history").in_row(i));
     }
-    if let Some(i) = day.iter().position(|&d| d == NO_DATE) {
-        return Err(input_err("as_of", "no date").in_row(i));
+    if let Some(i) = day.iter().position(|&d| i32::try_from(d).is_err()) {
+        return Err(input_err(
+            "as_of",
+            if day.get(i) == Some(&NO_DATE) {
+                "no date"
+            } else {
+                "a day more than five million years from 1970"
+            },
+        )
+        .in_row(i));
     }
     Ok(())
 }
@@ -286,7 +306,7 @@ impl Scorecard {
     ) -> Result<BatchScores, HealthError> {
         check_rows(history, account, day)?;
         let binding = Binding::new(self, history)?;
-        let asked = gather(history, &binding, account, day, threads, Read::Scores);
+        let asked = gather(history, &binding, account, day, threads, Read::Scores)?;
         batch(self, &asked, account.len())?.threads(threads).score()
     }
 
@@ -316,7 +336,7 @@ impl Scorecard {
         check_rows(history, account, day)?;
         let binding = Binding::new(self, history)?;
         let part = |account: &[u32], day: &[i64]| -> Result<Vec<HealthScore>, HealthError> {
-            let asked = gather(history, &binding, account, day, 1, Read::Explained);
+            let asked = gather(history, &binding, account, day, 1, Read::Explained)?;
             let b = batch(self, &asked, account.len())?;
             (0..account.len()).map(|i| b.explain(i)).collect()
         };
@@ -358,7 +378,7 @@ impl Scorecard {
     /// let measure = CodedText::encode(["license_utilization"; 2]);
     /// let h = MeasureHistory::new(HistoryRows {
     ///     account: account.coded(), measure: measure.coded(),
-    ///     observed: &[day("2026-01-01"), day("2026-03-01")],
+    ///     observed: &[day("2026-01-01"), day("2026-03-01")], time_of_day: None,
     ///     value: &[30.0, 80.0], category: None }, None)?;
     /// let dates = ["2025-12-01", "2026-02-01", "2026-03-01"].map(|d| d.parse().unwrap());
     /// let s = card.score_history(&h, &dates, 1)?;
@@ -378,7 +398,7 @@ impl Scorecard {
         days.dedup();
         let binding = Binding::new(self, history)?;
         let n = history.accounts().len();
-        let asked = gather_days(history, &binding, &days, threads);
+        let asked = gather_days(history, &binding, &days, threads)?;
         let scores = batch(self, &asked, n * days.len())?
             .threads(threads)
             .score()?;

@@ -289,8 +289,8 @@ impl Scorecard {
                     lead_days: lead,
                     account: (*account).to_owned(),
                     outcome: *outcome,
-                    outcome_at: day_of(*at)?,
-                    as_of: day_of(as_of)?,
+                    outcome_at: day_of(*at).map_err(|e| e.in_row(i))?,
+                    as_of: day_of(as_of).map_err(|e| e.in_row(i))?,
                     score: (!score.is_nan()).then_some(score),
                     band: self.band_name(band).to_owned(),
                     reasons,
@@ -314,7 +314,7 @@ impl Scorecard {
     /// let account = CodedText::encode(["a", "b", "c", "d"]);
     /// let measure = CodedText::encode(["license_utilization"; 4]);
     /// let h = MeasureHistory::new(HistoryRows { account: account.coded(), measure: measure.coded(),
-    ///     observed: &[day("2026-01-01"); 4], value: &[20.0, 40.0, 60.0, 90.0], category: None }, None)?;
+    ///     observed: &[day("2026-01-01"); 4], time_of_day: None, value: &[20.0, 40.0, 60.0, 90.0], category: None }, None)?;
     /// let who = CodedText::encode(["a", "b", "c", "d"]);
     /// let what = CodedText::encode(["churned", "renewed", "churned", "renewed"]);
     /// let report = card.backtest(&h, OutcomeRows { account: who.coded(), outcome: what.coded(),
@@ -384,23 +384,21 @@ fn lead_time(
     let v = card.validate_banded(&scores, &codes, &churned);
     let ranked = Ranked::new(known);
     let unknown = scores.iter().filter(|s| s.is_nan()).count();
-    let top = card.bands().last().map_or("", String::as_str);
-    let bottom = card.bands().first().map_or("", String::as_str);
-    let mut missed: Vec<Pair> = pairs
-        .iter()
-        .filter(|p| p.outcome.churned() && p.band == top)
-        .map(|p| (*p).clone())
-        .collect();
+    let top = u8::try_from(card.bands().len().saturating_sub(1)).unwrap_or(0);
+    let listed = |want_churn: bool, band: u8| {
+        pairs
+            .iter()
+            .zip(&codes)
+            .filter(move |(p, c)| p.outcome.churned() == want_churn && **c == band)
+            .map(|(p, _)| (*p).clone())
+    };
+    let mut missed: Vec<Pair> = listed(true, top).collect();
     missed.sort_by(|x, y| {
         y.score
             .unwrap_or(f64::NAN)
             .total_cmp(&x.score.unwrap_or(f64::NAN))
     });
-    let mut alarms: Vec<Pair> = pairs
-        .iter()
-        .filter(|p| !p.outcome.churned() && p.band == bottom)
-        .map(|p| (*p).clone())
-        .collect();
+    let mut alarms: Vec<Pair> = listed(false, 0).collect();
     alarms.sort_by(|x, y| {
         x.score
             .unwrap_or(f64::NAN)
@@ -451,6 +449,14 @@ fn reports(
     pairs: &[Pair],
     options: &BacktestOptions,
 ) -> Result<(Backtest, Vec<Rounds>), HealthError> {
+    // No lead times asked: those of the pairs, shortest first.
+    let mut options = options.clone();
+    if options.lead_days.is_empty() {
+        options.lead_days = pairs.iter().map(|p| p.lead_days).collect();
+        options.lead_days.sort_unstable();
+        options.lead_days.dedup();
+    }
+    let options = &options;
     options.check()?;
     if let Some(p) = pairs
         .iter()
@@ -462,6 +468,16 @@ fn reports(
                 "a pair of lead time {} days, which the options do not ask for",
                 p.lead_days
             ),
+        ));
+    }
+    if let Some(l) = options
+        .lead_days
+        .iter()
+        .find(|l| !pairs.iter().any(|p| p.lead_days == **l))
+    {
+        return Err(input_err(
+            "pairs",
+            format!("no pair of lead time {l} days: the pairs were made with other lead times"),
         ));
     }
     let mut accounts: Vec<&str> = pairs.iter().map(|p| p.account.as_str()).collect();
@@ -481,7 +497,7 @@ fn reports(
         options.seed,
         options.bootstrap,
         options.threads,
-    );
+    )?;
     for (l, r) in lead_times.iter_mut().zip(&all_rounds) {
         l.auc_interval = interval(r);
     }

@@ -152,34 +152,38 @@ pub(crate) fn rounds(
     seed: u64,
     rounds: usize,
     threads: usize,
-) -> Vec<Vec<Option<f64>>> {
-    let threads = threads.clamp(1, rounds.max(1));
-    let per_round: Vec<Vec<Option<f64>>> = if threads == 1 || rounds < 16 {
-        draw(ranked, accounts, seed, 0..rounds)
-    } else {
-        let per = rounds.div_ceil(threads);
-        std::thread::scope(|scope| {
-            let parts: Vec<_> = (0..threads)
-                .map(|t| {
-                    scope.spawn(move || {
-                        draw(ranked, accounts, seed, t * per..((t + 1) * per).min(rounds))
+) -> Result<Vec<Vec<Option<f64>>>, super::HealthError> {
+    let threads = threads.clamp(1, rounds.clamp(1, 64));
+    let per_round: Vec<Vec<Option<f64>>> =
+        if threads == 1 || rounds < 16 {
+            draw(ranked, accounts, seed, 0..rounds)
+        } else {
+            let per = rounds.div_ceil(threads);
+            std::thread::scope(|scope| {
+                let parts: Vec<_> = (0..threads)
+                    .map(|t| {
+                        scope.spawn(move || {
+                            draw(ranked, accounts, seed, t * per..((t + 1) * per).min(rounds))
+                        })
                     })
-                })
-                .collect();
-            parts
-                .into_iter()
-                .flat_map(|p| p.join().unwrap_or_default())
-                .collect()
-        })
-    };
-    (0..ranked.len())
+                    .collect();
+                let mut out = Vec::with_capacity(rounds);
+                for p in parts {
+                    out.extend(p.join().map_err(|_| {
+                        super::input_err("bootstrap", "a bootstrap thread panicked")
+                    })?);
+                }
+                Ok::<_, super::HealthError>(out)
+            })?
+        };
+    Ok((0..ranked.len())
         .map(|i| {
             per_round
                 .iter()
                 .map(|r| r.get(i).copied().flatten())
                 .collect()
         })
-        .collect()
+        .collect())
 }
 
 /// The 95 % percentile interval of the defined values (linear interpolation between order
@@ -224,13 +228,13 @@ mod tests {
             .map(|i| (f64::from(i % 37), i, i % 3 == 0))
             .collect();
         let r = Ranked::new(rows);
-        let one = rounds(&[&r], 200, 7, 40, 1);
-        assert_eq!(one, rounds(&[&r], 200, 7, 40, 3));
-        assert_ne!(one, rounds(&[&r], 200, 8, 40, 1));
-        // Two sets judged on one draw: each as if alone.
+        let one = rounds(&[&r], 200, 7, 40, 1).expect("rounds");
+        assert_eq!(Ok(one.clone()), rounds(&[&r], 200, 7, 40, 3));
+        assert_ne!(Ok(one.clone()), rounds(&[&r], 200, 8, 40, 1));
+        // Two sets judged on one draw: each as if alone; an absurd thread count is capped.
         assert_eq!(
-            rounds(&[&r, &r], 200, 7, 40, 2),
-            vec![one[0].clone(), one[0].clone()]
+            rounds(&[&r, &r], 200, 7, 40, 100_000),
+            Ok(vec![one[0].clone(), one[0].clone()])
         );
     }
 

@@ -193,7 +193,9 @@ fn next_version(v: Option<&str>) -> String {
     }
     let (head, tail) = v.split_at(v.len() - digits);
     match tail.parse::<u64>() {
-        Ok(n) => format!("{head}{}", n + 1),
+        Ok(n) => n
+            .checked_add(1)
+            .map_or_else(|| format!("{v}.1"), |n| format!("{head}{n}")),
         Err(_) => format!("{v}.1"),
     }
 }
@@ -223,13 +225,13 @@ impl Scorecard {
                     churned.push(o.churned());
                 }
             }
-            Period {
-                asked: gather(history, &binding, &acc, &day, options.threads, Read::Scores),
+            Ok::<_, HealthError>(Period {
+                asked: gather(history, &binding, &acc, &day, options.threads, Read::Scores)?,
                 n: acc.len(),
                 churned,
-            }
+            })
         };
-        let (fit, test) = (period(false), period(true));
+        let (fit, test) = (period(false)?, period(true)?);
         for (p, when) in [(&fit, "before"), (&test, "on or after")] {
             let churned = p.churned.iter().filter(|c| **c).count();
             if churned == 0 || churned == p.n {
@@ -323,5 +325,9 @@ mod tests {
         assert_eq!(next_version(Some("2026.4")), "2026.5");
         assert_eq!(next_version(Some("v9")), "v10");
         assert_eq!(next_version(Some("beta")), "beta.1");
+        assert_eq!(
+            next_version(Some("18446744073709551615")),
+            "18446744073709551615.1"
+        );
     }
 }

@@ -8,13 +8,19 @@
 //! Rules of reading:
 //! - a row whose value is missing (NaN, no category) is not an observation: it neither counts
 //!   nor hides an earlier value;
-//! - two observations of one measure on one day: the later row wins;
+//! - the latest observation is the latest by day, then by time of day when one is given; two at
+//!   the same instant: the higher number (or the category whose name sorts last), so that the
+//!   result never depends on the rows' order (a distributed job's shuffles do not keep it);
 //! - an infinite value, a row without a date, an account or a measure, or a code outside its
 //!   dictionary is an error naming the row.
 
 use rustc_hash::FxHashMap;
 
 use super::{HealthError, NO_DATE, input_err};
+
+/// The most measures a history names (a scorecard has a few dozen; far more is a column read in
+/// the wrong place, and the index grows with accounts × measures).
+pub const MAX_MEASURES: usize = 4096;
 
 /// The code of "no value here" in a [`Coded`] column.
 pub const NO_CODE: u32 = u32::MAX;
@@ -86,6 +92,9 @@ pub struct HistoryRows<'a> {
     pub measure: Coded<'a>,
     /// When each value was observed, in days since 1970-01-01 ([`super::epoch_days`]).
     pub observed: &'a [i64],
+    /// The time of day of each observation in seconds (0–86,399, UTC), when the history has
+    /// times: it orders two observations of one day. `None`: dates only.
+    pub time_of_day: Option<&'a [u32]>,
     /// Each row's number (NaN: none; for a categories measure, a category's code or NaN).
     pub value: &'a [f64],
     /// Each row's category name, for categories measures ([`NO_CODE`] where the value is a
@@ -108,6 +117,8 @@ pub struct SegmentRows<'a> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Obs {
     pub(crate) day: i32,
+    /// Seconds into the day (orders one day's observations).
+    pub(crate) tod: u32,
     pub(crate) value: f64,
     /// An index into [`MeasureHistory::words`], or [`NO_CODE`] for a number.
     pub(crate) word: u32,
@@ -123,6 +134,7 @@ pub(crate) struct Obs {
 ///     account: account.coded(),
 ///     measure: measure.coded(),
 ///     observed: &[20_000, 20_010, 20_000],
+///     time_of_day: None,
 ///     value: &[50.0, 90.0, 70.0],
 ///     category: None,
 /// }, None)?;
@@ -139,12 +151,15 @@ pub struct MeasureHistory {
     start: Vec<usize>,
     pub(crate) obs: Vec<Obs>,
     pub(crate) words: Vec<String>,
-    /// Per measure, the words its rows use (to check them against a scorecard once).
-    pub(crate) words_of: Vec<Vec<u32>>,
+    /// Per measure, the words its rows use and the first row of each (to check them against a
+    /// scorecard once, naming that row).
+    pub(crate) words_of: Vec<Vec<(u32, usize)>>,
     /// Per account, `seg_start[a] .. seg_start[a + 1]` in `segs`, by day.
     seg_start: Vec<usize>,
     segs: Vec<(i64, u32)>,
     pub(crate) segment_names: Vec<String>,
+    /// The first row of the segment history naming each segment.
+    pub(crate) segment_rows: Vec<usize>,
 }
 
 /// Checks a coded column's length and maps its codes to a deduplicated dictionary.
@@ -159,17 +174,18 @@ fn dictionary(
             format!("{} rows, but the history has {len}", col.codes.len()),
         ));
     }
-    // Equal names are one value, whatever their codes.
-    let mut names: Vec<String> = Vec::new();
-    let mut index: FxHashMap<&str, u32> = FxHashMap::default();
+    // Equal names are one value, whatever their codes; the names in sorted order, so that a
+    // code's order is its name's (ties of one instant are settled by name, not by rows).
+    let mut names: Vec<String> = col.names.to_vec();
+    names.sort_unstable();
+    names.dedup();
     let remap: Vec<u32> = col
         .names
         .iter()
         .map(|n| {
-            *index.entry(n.as_str()).or_insert_with(|| {
-                names.push(n.clone());
-                u32::try_from(names.len() - 1).unwrap_or(NO_CODE)
-            })
+            names
+                .binary_search(n)
+                .map_or(NO_CODE, |i| u32::try_from(i).unwrap_or(NO_CODE))
         })
         .collect();
     Ok((names, remap))
@@ -235,6 +251,15 @@ impl MeasureHistory {
         };
         let acc_rank: Vec<u32> = acc_names.iter().map(|a| rank_of(a)).collect();
         let m_count = measures.len();
+        if m_count > MAX_MEASURES {
+            return Err(input_err(
+                "measure",
+                format!(
+                    "{m_count} different measures: a history names at most {MAX_MEASURES} \
+                     (is another column in the measure column?)"
+                ),
+            ));
+        }
 
         // Each row's slot (account × measure) and word, checked: `base[code]` is an account
         // code's first slot.
@@ -253,7 +278,7 @@ impl MeasureHistory {
         let mut slot: Vec<u32> = Vec::with_capacity(n);
         let mut word: Vec<u32> = Vec::new();
         let mut counts = vec![0usize; accounts.len() * m_count + 1];
-        let mut words_of: Vec<Vec<u32>> = vec![Vec::new(); m_count];
+        let mut words_of: Vec<Vec<(u32, usize)>> = vec![Vec::new(); m_count];
         let codes = rows.account.codes.iter().zip(rows.measure.codes);
         for (i, ((&ac, &mc), (&v, &day))) in
             codes.zip(rows.value.iter().zip(rows.observed)).enumerate()
@@ -296,9 +321,9 @@ impl MeasureHistory {
             if category.is_some() {
                 if w != NO_CODE
                     && let Some(used) = words_of.get_mut(m as usize)
-                    && !used.contains(&w)
+                    && !used.iter().any(|u| u.0 == w)
                 {
-                    used.push(w);
+                    used.push((w, i));
                 }
                 word.push(w);
             }
@@ -315,6 +340,7 @@ impl MeasureHistory {
         let mut obs = vec![
             Obs {
                 day: 0,
+                tod: 0,
                 value: f64::NAN,
                 word: NO_CODE
             };
@@ -335,6 +361,10 @@ impl MeasureHistory {
             if let Some(o) = obs.get_mut(*at) {
                 *o = Obs {
                     day: i32::try_from(day).unwrap_or(i32::MAX),
+                    tod: rows
+                        .time_of_day
+                        .and_then(|t| t.get(i))
+                        .map_or(0, |t| (*t).min(86_399)),
                     value,
                     word: word.get(kept).copied().unwrap_or(NO_CODE),
                 };
@@ -342,11 +372,19 @@ impl MeasureHistory {
             *at += 1;
             kept += 1;
         }
+        // By instant; at one instant the higher number, or the category named last, comes last
+        // (and is the one read): an order of its own, not the rows'.
+        let order = |x: &Obs, y: &Obs| {
+            (x.day, x.tod)
+                .cmp(&(y.day, y.tod))
+                .then(x.value.total_cmp(&y.value))
+                .then(x.word.wrapping_add(1).cmp(&y.word.wrapping_add(1)))
+        };
         for w in start.windows(2) {
             if let Some(run) = obs.get_mut(w[0]..w[1])
-                && !run.is_sorted_by_key(|o| o.day)
+                && !run.is_sorted_by(|x, y| order(x, y).is_le())
             {
-                run.sort_by_key(|o| o.day);
+                run.sort_by(order);
             }
         }
 
@@ -364,6 +402,7 @@ impl MeasureHistory {
             seg_start: Vec::new(),
             segs: Vec::new(),
             segment_names: Vec::new(),
+            segment_rows: Vec::new(),
         };
         history.seg_start = vec![0; history.accounts.len() + 1];
         if let Some(((_, amap), (seg_names, smap), s)) = seg {
@@ -379,7 +418,7 @@ impl MeasureHistory {
                 }
                 rows_by.push((ranks[a as usize], from, g));
             }
-            rows_by.sort_by_key(|r| (r.0, r.1));
+            rows_by.sort_unstable_by_key(|r| (r.0, r.1, r.2));
             for r in &rows_by {
                 history.seg_start[r.0 as usize + 1] += 1;
             }
@@ -387,6 +426,17 @@ impl MeasureHistory {
                 history.seg_start[a] += history.seg_start[a - 1];
             }
             history.segs = rows_by.iter().map(|r| (r.1, r.2)).collect();
+            let mut first = vec![0usize; seg_names.len()];
+            let mut seen = vec![false; seg_names.len()];
+            for (i, &c) in s.segment.codes.iter().enumerate() {
+                if let Some(g) = smap.get(c as usize).map(|g| *g as usize)
+                    && let (Some(f), Some(done)) = (first.get_mut(g), seen.get_mut(g))
+                    && !*done
+                {
+                    (*f, *done) = (i, true);
+                }
+            }
+            history.segment_rows = first;
             history.segment_names = seg_names;
         }
         Ok(history)
@@ -460,11 +510,21 @@ fn category_code(c: Option<Coded<'_>>, row: usize) -> u32 {
 /// assert_eq!(day_from_text("02/01/1970"), None);
 /// ```
 pub fn day_from_text(text: &str) -> Option<i64> {
+    instant_from_text(text).map(|(day, _)| day)
+}
+
+/// [`day_from_text`] with the time of day in seconds (0 for a date).
+pub fn instant_from_text(text: &str) -> Option<(i64, u32)> {
+    use chrono::Timelike;
     let t = text.trim();
     if let Ok(d) = t.parse::<chrono::NaiveDate>() {
-        return Some(super::epoch_days(d));
+        return Some((super::epoch_days(d), 0));
     }
-    chrono::DateTime::parse_from_rfc3339(t)
-        .ok()
-        .map(|at| super::epoch_days(at.with_timezone(&chrono::Utc).date_naive()))
+    chrono::DateTime::parse_from_rfc3339(t).ok().map(|at| {
+        let utc = at.with_timezone(&chrono::Utc);
+        (
+            super::epoch_days(utc.date_naive()),
+            utc.time().num_seconds_from_midnight(),
+        )
+    })
 }

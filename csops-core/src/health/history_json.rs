@@ -16,7 +16,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::history::{CodedText, HistoryRows, MeasureHistory, NO_CODE, SegmentRows, day_from_text};
+use super::history::{
+    CodedText, HistoryRows, MeasureHistory, NO_CODE, SegmentRows, instant_from_text,
+};
 use super::{
     Backtest, BacktestOptions, Comparison, HealthError, OutcomeRows, Raw, Scorecard, input_err,
 };
@@ -105,9 +107,17 @@ fn read_json<T: serde::de::DeserializeOwned>(text: &str, whole: &str) -> Result<
 }
 
 fn days<'r>(input: &str, rows: impl Iterator<Item = &'r str>) -> Result<Vec<i64>, HealthError> {
+    Ok(instants(input, rows)?.into_iter().map(|i| i.0).collect())
+}
+
+/// Each text's day and time of day; an error names the input and the row.
+fn instants<'r>(
+    input: &str,
+    rows: impl Iterator<Item = &'r str>,
+) -> Result<Vec<(i64, u32)>, HealthError> {
     rows.enumerate()
         .map(|(i, t)| {
-            day_from_text(t).ok_or_else(|| {
+            instant_from_text(t).ok_or_else(|| {
                 input_err(
                     input,
                     format!(
@@ -143,7 +153,9 @@ impl BacktestInput {
         let h = &self.history;
         let account = CodedText::encode(h.iter().map(|r| r.account.as_str()));
         let measure = CodedText::encode(h.iter().map(|r| r.measure.as_str()));
-        let observed = days("observed_at", h.iter().map(|r| r.observed_at.as_str()))?;
+        let instants = instants("observed_at", h.iter().map(|r| r.observed_at.as_str()))?;
+        let observed: Vec<i64> = instants.iter().map(|i| i.0).collect();
+        let time_of_day: Vec<u32> = instants.iter().map(|i| i.1).collect();
         let value: Vec<f64> = h
             .iter()
             .map(|r| match &r.value {
@@ -164,6 +176,7 @@ impl BacktestInput {
                 account: account.coded(),
                 measure: measure.coded(),
                 observed: &observed,
+                time_of_day: Some(&time_of_day),
                 value: &value,
                 category: category
                     .codes

@@ -94,6 +94,7 @@ pub(crate) use compile::*;
 pub use fit::{AucPair, FitOptions, MeasureWeight, WeightSuggestion};
 pub use history::{
     Coded, CodedText, HistoryRows, MeasureHistory, NO_CODE, SegmentRows, day_from_text,
+    instant_from_text,
 };
 pub use history_json::{AsOfRow, BacktestInput, HistoryRow, OutcomeRow, SegmentRow};
 pub use identity::Identity;

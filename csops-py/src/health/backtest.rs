@@ -86,7 +86,7 @@ pub(crate) fn options(
 
 /// A day asked for: a date or ISO text, or a midnight time (a pandas `Timestamp` of a day,
 /// as a date range gives them) read as its date.
-fn as_of_day(obj: &Bound<'_, PyAny>) -> PyResult<chrono::NaiveDate> {
+pub(crate) fn as_of_day(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<chrono::NaiveDate> {
     let py = obj.py();
     if obj.hasattr("hour")? && obj.hasattr("date")? {
         let midnight = ["hour", "minute", "second", "microsecond"]
@@ -98,13 +98,13 @@ fn as_of_day(obj: &Bound<'_, PyAny>) -> PyResult<chrono::NaiveDate> {
         if !midnight {
             return Err(input_error(
                 py,
-                "dates",
-                format!("dates: {} is a time of day, not a date", obj.repr()?),
+                name,
+                format!("{name}: {} is a time of day, not a date", obj.repr()?),
             ));
         }
-        return day(py, &obj.call_method0("date")?, "dates");
+        return day(py, &obj.call_method0("date")?, name);
     }
-    day(py, obj, "dates")
+    day(py, obj, name)
 }
 
 /// `Scorecard.score_history`.
@@ -118,11 +118,11 @@ pub(crate) fn score_history<'py>(
     let py = history.py();
     let dates: Vec<chrono::NaiveDate> =
         if dates.is_instance_of::<pyo3::types::PyString>() || dates.hasattr("isoformat")? {
-            vec![as_of_day(dates)?]
+            vec![as_of_day(dates, "dates")?]
         } else {
             dates
                 .try_iter()?
-                .map(|d| as_of_day(&d?))
+                .map(|d| as_of_day(&d?, "dates"))
                 .collect::<PyResult<_>>()?
         };
     let h = read_history(history, segments)?;
@@ -240,7 +240,8 @@ pub(crate) struct Backtest {
 core_backed!(Backtest, "backtest", {
     /// The report of scored pairs (`Scorecard.backtest_pairs`' table, from one process or
     /// many, in any order: the report is the same). `card`: the scorecard that scored them;
-    /// `lead_days`, `bootstrap`, `seed`, `threads`: as for `Scorecard.backtest`.
+    /// `lead_days`: default the pairs' own; `bootstrap`, `seed`, `threads`: as for
+    /// `Scorecard.backtest`.
     #[staticmethod]
     #[pyo3(signature = (card, pairs, *, lead_days = None, bootstrap = None, seed = None, threads = None))]
     fn from_pairs(
@@ -253,7 +254,11 @@ core_backed!(Backtest, "backtest", {
         threads: Option<usize>,
     ) -> PyResult<Backtest> {
         let rows: Vec<core::Pair> = crate::arrow::records(pairs, "pairs")?;
-        let opts = options(lead_days, bootstrap, seed, None, threads);
+        // No lead times given: those the pairs have.
+        let opts = core::BacktestOptions {
+            lead_days: lead_days.unwrap_or_default(),
+            ..options(None, bootstrap, seed, None, threads)
+        };
         py.detach(|| core::Backtest::from_pairs(&card.inner, &rows, &opts))
             .map(|inner| Backtest { inner })
             .map_err(|e| core_error_in(py, e, "pairs"))

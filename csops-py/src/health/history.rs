@@ -151,10 +151,12 @@ impl Chunk {
     }
 }
 
-/// Appends one batch's time column as days since 1970-01-01 (null: [`NO_DATE`]).
+/// Appends one batch's time column as days since 1970-01-01 (null: [`NO_DATE`]) and, into
+/// `tod` when given, each time's seconds into its UTC day (0 for a date).
 fn push_days(
     py: Python<'_>,
     out: &mut Vec<i64>,
+    mut tod: Option<&mut Vec<u32>>,
     array: &ArrayRef,
     name: &str,
     first_row: usize,
@@ -162,6 +164,9 @@ fn push_days(
     if let DataType::Date32 = array.data_type() {
         let days = array.as_primitive::<arrow_array::types::Date32Type>();
         out.extend(days.iter().map(|d| d.map_or(NO_DATE, i64::from)));
+        if let Some(t) = tod.as_mut() {
+            t.extend(std::iter::repeat_n(0, array.len()));
+        }
         return Ok(());
     }
     let times = arrow::TimeColumn::new(py, array, name)?;
@@ -176,23 +181,36 @@ fn push_days(
                     .map(|v| v.map_or(NO_DATE, |v| v.div_euclid(per_day))),
             );
         }
+        if let Some(t) = tod.as_mut() {
+            let second = |v: i64| u32::try_from(v.rem_euclid(per_day) / per_second).unwrap_or(0);
+            t.extend(values.iter().map(|v| v.map_or(0, second)));
+        }
         return Ok(());
     }
     for i in 0..array.len() {
-        out.push(match times.get(i) {
-            None => NO_DATE,
-            Some(csops_core::metrics::At::Seconds(s)) => s.div_euclid(86_400),
-            Some(csops_core::metrics::At::Text(t)) => core::day_from_text(t).ok_or_else(|| {
-                input_error(
-                    py,
-                    name,
-                    format!(
-                        "{name}: row {}: {t:?} is not a date (2026-01-05) or an RFC 3339 time",
-                        first_row + i
-                    ),
-                )
-            })?,
-        });
+        let (day, seconds) = match times.get(i) {
+            None => (NO_DATE, 0),
+            Some(csops_core::metrics::At::Seconds(s)) => (
+                s.div_euclid(86_400),
+                u32::try_from(s.rem_euclid(86_400)).unwrap_or(0),
+            ),
+            Some(csops_core::metrics::At::Text(t)) => {
+                core::instant_from_text(t).ok_or_else(|| {
+                    input_error(
+                        py,
+                        name,
+                        format!(
+                            "{name}: row {}: {t:?} is not a date (2026-01-05) or an RFC 3339 time",
+                            first_row + i
+                        ),
+                    )
+                })?
+            }
+        };
+        out.push(day);
+        if let Some(t) = tod.as_mut() {
+            t.push(seconds);
+        }
     }
     Ok(())
 }
@@ -207,6 +225,7 @@ pub(crate) struct HistoryColumns {
     account: core::CodedText,
     measure: core::CodedText,
     observed: Vec<i64>,
+    time_of_day: Vec<u32>,
     value: Vec<f64>,
     category: Option<core::CodedText>,
 }
@@ -241,6 +260,7 @@ pub(crate) fn history_columns(obj: &Bound<'_, PyAny>) -> PyResult<HistoryColumns
         .map(|_| Encoder::default());
     let mut text_values: Option<Encoder> = None;
     let (mut observed, mut value) = (Vec::new(), Vec::new());
+    let mut time_of_day: Vec<u32> = Vec::new();
     let mut rows = 0;
     // The accounts are encoded on a thread of their own while this one reads the rest.
     let accounts = batches
@@ -261,6 +281,7 @@ pub(crate) fn history_columns(obj: &Bound<'_, PyAny>) -> PyResult<HistoryColumns
                 push_days(
                     py,
                     &mut observed,
+                    Some(&mut time_of_day),
                     arrow::column(py, b, "observed_at", arg)?,
                     "observed_at",
                     rows,
@@ -303,6 +324,7 @@ pub(crate) fn history_columns(obj: &Bound<'_, PyAny>) -> PyResult<HistoryColumns
         account: account.into_text(),
         measure: measure.into_text(),
         observed,
+        time_of_day,
         value,
         category: text_values.or(category).map(Encoder::into_text),
     })
@@ -371,6 +393,7 @@ fn segment_columns(
         push_days(
             py,
             &mut from,
+            None,
             arrow::column(py, b, "from", arg)?,
             "from",
             rows,
@@ -398,6 +421,7 @@ pub(crate) fn read_history(
                 account: h.account.coded(),
                 measure: h.measure.coded(),
                 observed: &h.observed,
+                time_of_day: Some(&h.time_of_day),
                 value: &h.value,
                 category: h.category.as_ref().map(core::CodedText::coded),
             },
@@ -438,7 +462,14 @@ pub(crate) fn read_outcomes(obj: &Bound<'_, PyAny>) -> PyResult<Outcomes> {
     for b in &batches {
         account.push(py, arrow::column(py, b, "account", arg)?, "account")?;
         outcome.push(py, arrow::column(py, b, "outcome", arg)?, "outcome")?;
-        push_days(py, &mut at, arrow::column(py, b, "at", arg)?, "at", rows)?;
+        push_days(
+            py,
+            &mut at,
+            None,
+            arrow::column(py, b, "at", arg)?,
+            "at",
+            rows,
+        )?;
         rows += b.num_rows();
     }
     if let Some(i) = at.iter().position(|d| *d == NO_DATE) {

@@ -371,7 +371,6 @@ impl Scorecard {
     #[allow(clippy::too_many_arguments)]
     fn suggest_weights(
         &self,
-        py: Python<'_>,
         history: &Bound<'_, PyAny>,
         outcomes: &Bound<'_, PyAny>,
         split: &Bound<'_, PyAny>,
@@ -381,7 +380,7 @@ impl Scorecard {
         threads: Option<usize>,
     ) -> PyResult<WeightSuggestion> {
         let opts = core::FitOptions {
-            split: day(py, split, "split")?,
+            split: backtest::as_of_day(split, "split")?,
             lead_days,
             version,
             threads: threads.unwrap_or(1).max(1),
