@@ -173,7 +173,8 @@ pub struct AucDifference {
     pub interval: Option<[f64; 2]>,
 }
 
-fn day_of(d: i64) -> Result<NaiveDate, HealthError> {
+/// The date of a day count (days since 1970-01-01).
+pub(crate) fn day_of(d: i64) -> Result<NaiveDate, HealthError> {
     i32::try_from(d)
         .ok()
         .and_then(NaiveDate::from_epoch_days)

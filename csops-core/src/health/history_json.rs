@@ -233,10 +233,7 @@ impl BacktestInput {
                 let score = s.scores.score.get(i).copied().unwrap_or(f64::NAN);
                 Ok(AsOfRow {
                     account: h.accounts().get(*a as usize).cloned().unwrap_or_default(),
-                    as_of: i32::try_from(*d)
-                        .ok()
-                        .and_then(NaiveDate::from_epoch_days)
-                        .ok_or_else(|| input_err("dates", "not a date"))?,
+                    as_of: super::backtest::day_of(*d)?,
                     score: (!score.is_nan()).then_some(score),
                     band: card
                         .band_name(s.scores.band.get(i).copied().unwrap_or(super::UNKNOWN_CODE))

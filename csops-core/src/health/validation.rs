@@ -184,32 +184,13 @@ impl Scorecard {
     }
 }
 
-/// Mann–Whitney AUC with average ranks for ties, over the scored accounts.
+/// The AUC over the scored accounts: the one rule, the bootstrap's (each account once).
 fn auc(scores: &[f64], churned: &[bool]) -> Option<f64> {
-    let mut known: Vec<(f64, bool)> = scores
+    let known = scores
         .iter()
         .zip(churned)
         .filter(|(s, _)| !s.is_nan())
-        .map(|(s, c)| (*s, *c))
+        .map(|(s, c)| (*s, 0, *c))
         .collect();
-    let n_churned = known.iter().filter(|(_, c)| *c).count() as f64;
-    let n_renewed = known.len() as f64 - n_churned;
-    if n_churned == 0.0 || n_renewed == 0.0 {
-        return None;
-    }
-    known.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut renewed_ranks = 0.0;
-    let mut i = 0;
-    while i < known.len() {
-        let tie = known[i..]
-            .iter()
-            .take_while(|(s, _)| *s == known[i].0)
-            .count();
-        // ranks i+1 ..= i+tie, averaged
-        let rank = i as f64 + (tie as f64 + 1.0) / 2.0;
-        renewed_ranks += rank * known[i..i + tie].iter().filter(|(_, c)| !*c).count() as f64;
-        i += tie;
-    }
-    let u = renewed_ranks - n_renewed * (n_renewed + 1.0) / 2.0;
-    Some(u / (n_renewed * n_churned))
+    super::bootstrap::Ranked::new(known).auc(|_| 1.0)
 }
