@@ -72,6 +72,9 @@ pub enum Error {
     /// A board report as of a time before a request it holds.
     #[error(transparent)]
     Report(#[from] ReportError),
+    /// A flow report's window that cannot be drawn (backwards, or too long).
+    #[error(transparent)]
+    Flow(#[from] crate::report::FlowError),
 }
 
 /// What an [`Error`] is, for a binding to answer in one place: Python's exception class, C's
@@ -195,6 +198,7 @@ impl Error {
             Error::Gitlab(G::Events { .. }) => "events".to_owned(),
             Error::Gitlab(G::OtherEvent { .. }) => "object_kind".to_owned(),
             Error::Gitlab(G::Report(_)) | Error::Report(_) => "as_of".to_owned(),
+            Error::Flow(_) => "from".to_owned(),
         }
     }
 

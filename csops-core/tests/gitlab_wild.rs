@@ -182,3 +182,53 @@ fn a_moved_issue_is_dated_from_its_first_event() {
     assert_eq!(r.history().len(), 3);
     assert!(r.violations.is_empty(), "{:?}", r.violations);
 }
+
+/// SPEC §6: an audit as of a past date is the project as it stood that day. Every issue reads
+/// (none is "before the request's last recorded change"), nothing after the date is known, and
+/// each request's history is the full history's steps up to the date.
+#[test]
+fn an_audit_as_of_a_past_date_is_the_project_as_it_stood() {
+    let wf = workflow();
+    let issues_json = read("issues.json");
+    let events_json = read("label_events.json");
+    let now = planted()["as_of"].as_str().unwrap().parse().unwrap();
+    let full = gitlab::audit_export(&wf, &issues_json, Some(&events_json), now).unwrap();
+    let then: chrono::DateTime<chrono::Utc> = "2026-04-01T00:00:00Z".parse().unwrap();
+    let past = gitlab::audit_export(&wf, &issues_json, Some(&events_json), then).unwrap();
+    assert!(past.audit.errors.is_empty(), "{:?}", past.audit.errors);
+    assert!(past.audit.summary.not_yet_created > 0);
+    assert_eq!(
+        past.audit.summary.issues + past.audit.summary.not_yet_created,
+        full.audit.summary.issues,
+        "every request is audited or not yet created"
+    );
+    let mut changed = 0;
+    for req in &past.audit.requests {
+        assert!(req.created_at() <= then, "#{} created later", req.id());
+        assert!(req.closed_at().is_none_or(|c| c <= then));
+        assert!(req.history().iter().all(|s| s.at <= then));
+        let now_req = full.audit.requests.iter().find(|r| r.id() == req.id());
+        let Some(now_req) = now_req else { continue };
+        let known: Vec<_> = now_req
+            .history()
+            .iter()
+            .filter(|s| s.at <= then)
+            .map(|s| (s.at, s.from, s.to))
+            .collect();
+        let seen: Vec<_> = req.history().iter().map(|s| (s.at, s.from, s.to)).collect();
+        assert_eq!(seen, known, "#{}", req.id());
+        changed += usize::from(now_req.history().len() != req.history().len());
+    }
+    assert!(changed > 0, "some request changed after the date");
+    // The board and the flow are of the same day.
+    assert_eq!(past.board.as_of, then);
+    assert_eq!(past.flow.to, then.date_naive());
+    let last_day: usize = past
+        .flow
+        .days
+        .iter()
+        .filter(|c| c.day == then.date_naive())
+        .map(|c| c.requests)
+        .sum();
+    assert_eq!(last_day, past.board.requests);
+}

@@ -268,6 +268,84 @@ pub fn reconstruct(
     reconstruct_views(wf, request, views)
 }
 
+/// The issue as it stood at `at` (SPEC §6: a board or audit as of a past date is the project
+/// as it stood that day; what happened later is not yet known), reconstructed from the label
+/// events up to `at`. Its labels then are its labels now with every later event undone; an
+/// issue closed after `at` was open. `None` when the issue did not exist yet (created after
+/// `at`, no event by then). Fields label events do not show (weight, assignees, title) are
+/// taken as they are now.
+///
+/// Two workflow labels at `at` are the error [`GitlabError::Request`] with
+/// [`crate::workflow::RequestError::Anomaly`], as for an issue that carries them now.
+///
+/// ```
+/// use csops_core::{gitlab, Directory, State, Workflow};
+/// let wf = Workflow::with_directory(Directory::new());
+/// let issue = gitlab::read_issue(r#"{"iid": 9, "title": "t", "state": "closed",
+///     "labels": ["CSOps", "CSOps::Completed"], "author": {"username": "rita"},
+///     "created_at": "2026-03-02T09:00:00Z", "closed_at": "2026-03-05T16:00:00Z"}"#, wf.config())?;
+/// let events = gitlab::read_label_events(r#"[
+///   {"user": {"username": "omar"}, "created_at": "2026-03-03T09:00:00Z", "label": {"name": "CSOps::In_Process"}, "action": "add"},
+///   {"user": {"username": "omar"}, "created_at": "2026-03-05T16:00:00Z", "label": {"name": "CSOps::Completed"}, "action": "add"},
+///   {"user": {"username": "omar"}, "created_at": "2026-03-05T16:00:00Z", "label": {"name": "CSOps::In_Process"}, "action": "remove"}
+/// ]"#)?;
+/// let then = gitlab::reconstruct_as_of(&wf, &issue, &events, "2026-03-04T00:00:00Z".parse()?)?
+///     .expect("the issue existed");
+/// assert_eq!(then.request.state(), State::InProcess);
+/// assert!(then.request.is_open());
+/// assert!(gitlab::reconstruct_as_of(&wf, &issue, &events, "2026-03-01T00:00:00Z".parse()?)?.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn reconstruct_as_of(
+    wf: &Workflow,
+    request: &Request,
+    events: &[LabelEvent],
+    at: DateTime<Utc>,
+) -> Result<Option<Reconstruction>, GitlabError> {
+    let mut order = views(events, |e| {
+        (
+            e.created_at,
+            e.user.username.as_str(),
+            e.label.as_ref().map(|l| l.name.as_str()),
+            e.action,
+        )
+    });
+    order.sort_by_key(|e| e.at);
+    let known = order.partition_point(|e| e.at <= at);
+    if known == 0 && request.created_at() > at {
+        return Ok(None);
+    }
+    if known == order.len() && request.closed_at().is_none_or(|c| c <= at) {
+        return reconstruct_views(wf, request, order).map(Some);
+    }
+    let mut labels: Vec<&str> = request.labels().iter().collect();
+    for e in order[known..].iter().rev() {
+        undo(&mut labels, e.label, e.action);
+    }
+    let mut record = request.to_record();
+    record.labels = labels.iter().copied().collect();
+    record.workflow_state = None;
+    record.workstream = None;
+    record.history = Vec::new();
+    record.managed_since = None;
+    record.created_at = order
+        .first()
+        .map_or(record.created_at, |e| e.at.min(record.created_at));
+    if record.closed_at.is_some_and(|c| c > at) {
+        record.state = Some(crate::workflow::OpenState::Open);
+        record.closed_at = None;
+        record.closed_by = None;
+    }
+    let then = Request::from_record_parts(record, wf.taxonomy(), &wf.config().routing).map_err(
+        |source| GitlabError::Request {
+            index: None,
+            source,
+        },
+    )?;
+    order.truncate(known);
+    reconstruct_views(wf, &then, order).map(Some)
+}
+
 /// The views of events that still name their label, in the order given.
 fn views<'a, E>(
     events: &'a [E],
@@ -599,6 +677,10 @@ pub struct AuditSummary {
     pub sla_breaches: usize,
     /// Issues that could not be audited.
     pub errors: usize,
+    /// Issues created after `as_of`: the project did not have them yet (SPEC §6), so they are
+    /// left out.
+    #[serde(default)]
+    pub not_yet_created: usize,
 }
 
 /// A dry run of the audit over many issues: what a scheduled bot would report, nothing done.
@@ -615,6 +697,9 @@ pub struct BatchAudit {
     /// The reconstructed requests, for a board report.
     #[serde(skip)]
     pub requests: Vec<Request>,
+    /// The issues undecided between two workflow labels as of `as_of`, for a board report.
+    #[serde(skip)]
+    pub undecided: Vec<super::Undecided>,
 }
 
 /// Audits many issues at once (a nightly export): each request is reconstructed from its label
@@ -634,6 +719,7 @@ pub fn audit_batch<'e>(
         issues: Vec::with_capacity(requests.len()),
         errors: Vec::new(),
         requests: Vec::with_capacity(requests.len()),
+        undecided: Vec::new(),
     };
     for req in requests {
         if !wf.is_managed(req) {
@@ -641,8 +727,24 @@ pub fn audit_batch<'e>(
             continue;
         }
         let events = events_of(req.id()).unwrap_or(&[]);
-        let rec = match reconstruct(wf, req, events) {
-            Ok(r) => r,
+        let rec = match reconstruct_as_of(wf, req, events, as_of) {
+            Ok(Some(r)) => r,
+            Ok(None) => {
+                run.summary.not_yet_created += 1;
+                continue;
+            }
+            Err(GitlabError::Request {
+                source: crate::workflow::RequestError::Anomaly { id, anomaly },
+                ..
+            }) => {
+                // Two workflow labels as it stood then: undecided that day (SPEC §1).
+                run.add_undecided(&[super::Undecided {
+                    iid: id,
+                    created_at: req.created_at().min(as_of),
+                    anomaly,
+                }]);
+                continue;
+            }
             Err(e) => {
                 run.errors.push(e.to_string());
                 continue;
@@ -686,14 +788,10 @@ impl BatchAudit {
     pub fn add_undecided(&mut self, undecided: &[super::Undecided]) {
         for u in undecided {
             if u.created_at > self.as_of {
-                let late = crate::sla::TimeError {
-                    now: self.as_of,
-                    last: u.created_at,
-                };
-                self.errors.push(format!("issue {}: {late}", u.iid));
-                self.summary.errors = self.errors.len();
+                self.summary.not_yet_created += 1;
                 continue;
             }
+            self.undecided.push(u.clone());
             let s = &mut self.summary;
             s.issues += 1;
             s.issues_with_violations += 1;

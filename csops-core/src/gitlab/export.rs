@@ -11,7 +11,7 @@ use super::{
     GitlabError, Issues, LabelEvent, Undecided, read, read_issue_from, read_issues,
     read_issues_from, read_text,
 };
-use crate::report::{Anomaly, AnomalyKind, BoardReport};
+use crate::report::{Anomaly, AnomalyKind, BoardReport, FlowReport, FlowWindow};
 use crate::state::State;
 use crate::workflow::{RequestError, Workflow};
 
@@ -83,6 +83,12 @@ pub struct AuditRun {
     /// The board as of the same time, over the reconstructed requests (issues that carry two
     /// workflow labels are among its anomalies).
     pub board: BoardReport,
+    /// The flow of the same requests over the default window ([`FlowWindow::default_for`]):
+    /// the cumulative flow diagram and the control chart.
+    pub flow: FlowReport,
+    /// Each audited issue's page on GitLab (`web_url`), by iid, where the export gives it.
+    #[serde(default)]
+    pub web_urls: BTreeMap<u64, String>,
 }
 
 /// Audits a GitLab export and reports its board as of `as_of`: `issues_json` is a JSON array of
@@ -146,8 +152,22 @@ pub fn audit_issues(
     let mut board = wf.board_report(&audit.requests, as_of)?;
     // The audit kept only the managed requests for the board: it counted the others.
     board.unmanaged = audit.summary.unmanaged;
-    board.add_undecided(&issues.undecided);
-    Ok(AuditRun { audit, board })
+    board.add_undecided(&std::mem::take(&mut audit.undecided));
+    let flow = wf.flow_report(
+        &audit.requests,
+        FlowWindow::default_for(&audit.requests, as_of),
+    )?;
+    let web_urls = audit
+        .issues
+        .iter()
+        .filter_map(|i| Some((i.iid, issues.web_urls.get(&i.iid)?.clone())))
+        .collect();
+    Ok(AuditRun {
+        audit,
+        board,
+        flow,
+        web_urls,
+    })
 }
 
 /// Whether one issue's current state is consistent (SPEC §6's anomalies of a single request).
@@ -356,12 +376,27 @@ impl BoardInput {
         as_of: DateTime<Utc>,
     ) -> Result<BoardReport, GitlabError> {
         if let Some(events) = events {
-            for r in &mut self.requests {
-                if let Some(ev) = events.get(&r.id()) {
-                    *r = super::reconstruct(wf, r, ev)?.request;
+            // Each request as it stood at `as_of` (SPEC §6): one not yet created is not on the
+            // board, one with two workflow labels then is among its anomalies.
+            let mut then = Vec::with_capacity(self.requests.len());
+            for r in self.requests {
+                let Some(ev) = events.get(&r.id()) else {
+                    then.push(r);
+                    continue;
+                };
+                match super::reconstruct_as_of(wf, &r, ev, as_of) {
+                    Ok(Some(rec)) => then.push(rec.request),
+                    Ok(None) => {}
+                    Err(GitlabError::Request {
+                        source: source @ RequestError::Anomaly { .. },
+                        ..
+                    }) => self.unloaded.push(source),
+                    Err(e) => return Err(e),
                 }
             }
+            self.requests = then;
         }
+        self.undecided.retain(|u| u.created_at <= as_of);
         let mut board = wf.board_report(&self.requests, as_of)?;
         board.add_unloaded(&self.unloaded);
         board.add_undecided(&self.undecided);

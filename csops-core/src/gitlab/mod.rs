@@ -40,7 +40,7 @@ mod tests;
 
 pub use audit::{
     AuditRule, AuditSummary, BatchAudit, IssueAudit, Reconstruction, Violation, audit_batch,
-    reconstruct, reconstruct_json,
+    reconstruct, reconstruct_as_of, reconstruct_json,
 };
 pub use catch_up::missed_hook;
 pub use export::{
@@ -318,6 +318,9 @@ pub struct Issue {
     /// The milestone (`title`, `start_date`, `due_date` read).
     #[serde(default)]
     pub milestone: Option<Milestone>,
+    /// The issue's page on GitLab, which a report links to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_url: Option<String>,
 }
 
 impl Issue {
@@ -433,11 +436,31 @@ pub struct Issues {
     /// The entries that did not read: what GitLab never writes (a missing `iid`, a field of the
     /// wrong JSON type).
     pub errors: Vec<GitlabError>,
+    /// Each issue's page on GitLab (`web_url`), by iid, where it gives one.
+    pub web_urls: std::collections::BTreeMap<u64, String>,
 }
 
 pub use crate::report::Undecided;
 
 impl Issues {
+    /// Sorts one issue's outcome into the list.
+    fn push_issue(
+        &mut self,
+        mut issue: Issue,
+        index: usize,
+        taxonomy: &Taxonomy,
+        routing: &RoutingConfig,
+    ) {
+        if let Some(url) = issue.web_url.take() {
+            self.web_urls.insert(issue.iid, url);
+        }
+        let created_at = issue.created_at;
+        self.push(
+            created_at,
+            issue.into_request_parts(Some(index), taxonomy, routing),
+        );
+    }
+
     /// Sorts one entry's outcome into the list.
     fn push(&mut self, created_at: DateTime<Utc>, read: Result<Request, GitlabError>) {
         match read {
@@ -498,11 +521,7 @@ fn requests_of(issues: Vec<Issue>, taxonomy: &Taxonomy, routing: &RoutingConfig)
     let mut out = Issues::default();
     out.requests.reserve(issues.len());
     for (i, issue) in issues.into_iter().enumerate() {
-        let created_at = issue.created_at;
-        out.push(
-            created_at,
-            issue.into_request_parts(Some(i), taxonomy, routing),
-        );
+        out.push_issue(issue, i, taxonomy, routing);
     }
     out
 }
@@ -532,13 +551,7 @@ fn requests_of_values(
             },
             other => other,
         }) {
-            Ok(issue) => {
-                let created_at = issue.created_at;
-                out.push(
-                    created_at,
-                    issue.into_request_parts(Some(i), taxonomy, routing),
-                );
-            }
+            Ok(issue) => out.push_issue(issue, i, taxonomy, routing),
             Err(e) => out.errors.push(e),
         }
     }

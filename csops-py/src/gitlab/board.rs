@@ -247,6 +247,53 @@ core_backed!(AuditRun, "audit", {
         )
     }
 
+    /// The cumulative flow diagram's counts as a DataFrame (day, state, requests): every
+    /// state on every day of the default window, each day's requests as they stood at its end.
+    #[getter]
+    fn flow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        frame(
+            to_py(py, &self.inner.flow.days)?,
+            &["day", "state", "requests"],
+            &[],
+        )
+    }
+
+    /// The control chart's points as a DataFrame (iid, title, completed_at, cycle_hours,
+    /// workstream): each request completed within the flow's window.
+    #[getter]
+    fn completions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        frame(
+            to_py(py, &self.inner.flow.completions)?,
+            &["iid", "title", "completed_at", "cycle_hours", "workstream"],
+            &["completed_at"],
+        )
+    }
+
+    /// The control chart's lines: count, p50_hours, p85_hours, p95_hours.
+    #[getter]
+    fn cycle_limits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.flow.cycle_time)
+    }
+
+    /// Each audited issue's page on GitLab (`web_url`), by iid.
+    #[getter]
+    fn web_urls(&self) -> std::collections::BTreeMap<u64, String> {
+        self.inner.web_urls.clone()
+    }
+
+    /// The run as one self-contained HTML page (SPEC §6): the summary, the cumulative flow
+    /// diagram, the control chart, throughput, SLA breaches, violations linked to their issues,
+    /// load per person. `project` names what was audited in its title. It opens offline.
+    #[pyo3(signature = (project = ""))]
+    fn to_html(&self, project: &str) -> String {
+        csops_pages::board_page(&self.inner, project)
+    }
+
+    /// The page, for a notebook.
+    fn _repr_html_(&self) -> String {
+        csops_pages::board_page(&self.inner, "")
+    }
+
     /// The board as of the same time.
     #[getter]
     fn board(&self) -> BoardReport {

@@ -339,6 +339,17 @@ core_backed!(Backtest, "backtest", {
         )
     }
 
+    /// The report as one self-contained HTML page (SPEC §6): AUC per lead time, ROC curves,
+    /// churn per band, missed churn and false alarms. It opens offline.
+    fn to_html(&self) -> String {
+        csops_pages::backtest_page(&self.inner)
+    }
+
+    /// The page, for a notebook.
+    fn _repr_html_(&self) -> String {
+        csops_pages::backtest_page(&self.inner)
+    }
+
     fn __repr__(&self) -> String {
         let aucs: Vec<String> = self
             .inner

@@ -9,6 +9,7 @@ library's run as it is (names, hours).
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from csops.cli.output import (
     number,
     table,
     wrapping,
+    write_page,
 )
 from csops.cli.reading import EVENTS_DIR, EVENTS_FILE, Export, InputProblem, instant, read_export, workflow
 from csops.cli.sync import add_options as sync_options
@@ -78,6 +80,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
                        help="the time the audit and the board are taken at: 2026-03-16T09:00:00Z, or "
                             "a date (its start); without an offset, UTC. Default: now, in UTC")
     audit.add_argument("--json", action="store_true", help="print the run as JSON instead (hours, names)")
+    audit.add_argument("--html", metavar="FILE",
+                       help="also write the board as a page: charts, violations linked to GitLab (opens offline)")
     audit.add_argument("--why", action="store_true", help="after the violations, each one's reason in words")
     audit.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="a progress bar on stderr (default: when stderr is a terminal and reading "
@@ -121,10 +125,13 @@ def run(args: argparse.Namespace) -> int:
         audited = audit(export, as_of, progress)
     finally:
         progress.finish()
+    wrote = write_page(args.html, audited.to_html(export.name), "the board's page") if args.html else None
     if args.json:
         print(audited.to_json())
+        if wrote:
+            print(wrote, file=sys.stderr)
     else:
-        emit(console(), report(export, as_of, audited.to_dict(), why=args.why))
+        emit(console(), report(export, as_of, audited.to_dict(), why=args.why) + ([line(wrote)] if wrote else []))
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from csops.cli.output import (
     line,
     number,
     table,
+    write_page,
 )
 from csops.cli.reading import InputProblem, day, read_book, read_scorecard
 
@@ -75,6 +77,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT.toml",
                    help="with --suggest-weights: write the suggested scorecard there")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--html", metavar="FILE",
+                   help="also write the report as a page: AUC, ROC curves, churn per band (opens offline)")
     p.set_defaults(run=run)
     return p
 
@@ -200,7 +204,10 @@ def run(args: argparse.Namespace) -> int:
              if args.suggest_weights else None)
     except csops.CsopsError as e:
         raise InputProblem(str(e)) from None
+    wrote = write_page(args.html, b.to_html(), "the backtest's page") if args.html else None
     if args.json:
+        if wrote:
+            print(wrote, file=sys.stderr)
         doc: dict[str, Any] = {"backtest": b.to_dict()}
         if c is not None:
             doc["comparison"] = c.to_dict()
@@ -215,5 +222,7 @@ def run(args: argparse.Namespace) -> int:
         out += comparison(c, card_name, other[1])
     if s is not None:
         out += suggestion(s, out_path)
+    if wrote:
+        out += ["", line(wrote)]
     emit(console(), out)
     return 0

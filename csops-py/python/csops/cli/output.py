@@ -14,6 +14,7 @@ import shutil
 import sys
 import time
 import unicodedata
+from pathlib import Path
 from typing import Iterable, Sequence, TextIO
 
 import rich.progress
@@ -283,3 +284,15 @@ def names(items: Sequence[object], most: int = 30) -> str:
     """A list in a message: the first `most`, then how many more."""
     shown = ", ".join(str(n) for n in items[:most])
     return shown + (f", … ({len(items) - most} more)" if len(items) > most else "")
+
+
+def write_page(path: str, page: str, what: str) -> str:
+    """Writes a report's page (one self-contained HTML file) and says where, in one line."""
+    target = Path(path)
+    try:
+        target.write_text(page, encoding="utf-8")
+    except OSError as e:
+        raise OSError(f"cannot write {what} to {path}: {e.strerror or e}") from None
+    size = len(page.encode("utf-8"))
+    shown = f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+    return f"Wrote {what} to {path} ({shown}): open it in a browser; it fetches nothing."

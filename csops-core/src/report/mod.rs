@@ -30,6 +30,12 @@ use crate::sla::{SlaKind, TimeError, lead_time};
 use crate::state::State;
 use crate::workflow::{Request, RequestError, Workflow};
 
+mod flow;
+pub use flow::{
+    Completion, ControlLimits, DEFAULT_FLOW_DAYS, FlowCount, FlowError, FlowReport, FlowWindow,
+    MAX_FLOW_DAYS,
+};
+
 /// A request the report cannot be as of `as_of`: it was created, moved or closed after it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("request {iid}: {source}")]
