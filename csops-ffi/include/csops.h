@@ -390,6 +390,26 @@ csops_status_t csops_batch_score(const csops_batch_t *b,
 csops_health_t *csops_batch_explain(const csops_batch_t *b, uintptr_t row);
 
 /*
+ The book's report (SPEC §6): accounts per band per segment, and — with `previous_or_null`,
+ `n` previous scores (NaN: none) — the band changes and the `movers` largest falls and rises,
+ each with its `reasons` top reasons. `accounts_json`: a JSON array of the `n` account ids;
+ `segments_json_or_null`: a JSON array of their `n` segment names. Writes the report's JSON
+ through `out_json` (free it with `csops_string_free`); `csops_book_page` makes its page.
+
+ # Safety
+ `b` is NULL or a live batch whose scorecard and columns are alive; the strings are NULL or
+ NUL-terminated; `previous_or_null` is NULL or `n` readable doubles; `out_json` is NULL or
+ writable.
+ */
+csops_status_t csops_batch_book_report(const csops_batch_t *b,
+                                       const char *accounts_json,
+                                       const char *segments_json_or_null,
+                                       const double *previous_or_null,
+                                       uintptr_t movers,
+                                       uintptr_t reasons,
+                                       char **out_json);
+
+/*
  Frees a string csops returned as `char *`. NULL is ignored.
 
  # Safety
@@ -1365,6 +1385,36 @@ csops_status_t csops_shortest_path(const char *from_state,
 csops_status_t csops_simple_paths(const char *from_state,
                                   const char *to_state,
                                   char **paths_json_out);
+
+/*
+ The board's page of an audit run: `audit_json` as `csops_gitlab_audit` wrote it,
+ `project_or_null` what was audited (its title). Writes the page through `out_html`; free it
+ with `csops_string_free`. JSON of another shape is `CSOPS_INVALID_INPUT`.
+
+ # Safety
+ The strings are NULL or NUL-terminated; `out_html` is NULL or writable.
+ */
+csops_status_t csops_board_page(const char *audit_json,
+                                const char *project_or_null,
+                                char **out_html);
+
+/*
+ The backtest's page: `backtest_json` as `csops_scorecard_backtest` wrote it. Writes the page
+ through `out_html`; free it with `csops_string_free`.
+
+ # Safety
+ `backtest_json` is NULL or NUL-terminated; `out_html` is NULL or writable.
+ */
+csops_status_t csops_backtest_page(const char *backtest_json, char **out_html);
+
+/*
+ A scored book's page: `book_json` as `csops_batch_book_report` wrote it, `title_or_null`
+ the book's name. Writes the page through `out_html`; free it with `csops_string_free`.
+
+ # Safety
+ The strings are NULL or NUL-terminated; `out_html` is NULL or writable.
+ */
+csops_status_t csops_book_page(const char *book_json, const char *title_or_null, char **out_html);
 
 /*
  The name of a status: the rejection kinds of the vectors ("not_permitted", …), "ok", and

@@ -267,3 +267,49 @@ pub unsafe extern "C" fn csops_batch_explain(
         Ok(health_handle(batch.explain(row).map_err(failure)?))
     }
 }
+
+/// The book's report (SPEC §6): accounts per band per segment, and — with `previous_or_null`,
+/// `n` previous scores (NaN: none) — the band changes and the `movers` largest falls and rises,
+/// each with its `reasons` top reasons. `accounts_json`: a JSON array of the `n` account ids;
+/// `segments_json_or_null`: a JSON array of their `n` segment names. Writes the report's JSON
+/// through `out_json` (free it with `csops_string_free`); `csops_book_page` makes its page.
+///
+/// # Safety
+/// `b` is NULL or a live batch whose scorecard and columns are alive; the strings are NULL or
+/// NUL-terminated; `previous_or_null` is NULL or `n` readable doubles; `out_json` is NULL or
+/// writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn csops_batch_book_report(
+    b: *const csops_batch_t,
+    accounts_json: *const c_char,
+    segments_json_or_null: *const c_char,
+    previous_or_null: *const f64,
+    movers: usize,
+    reasons: usize,
+    out_json: *mut *mut c_char,
+) -> csops_status_t {
+    ffi! {
+        let b = arg_ref!(b)?;
+        let (accounts, segments) = (arg_text!(accounts_json)?, arg_text_or_null!(segments_json_or_null)?);
+        let accounts: Vec<String> = from_json_text(accounts, "accounts", CSOPS_INVALID_INPUT)?;
+        let segments: Option<Vec<String>> = segments
+            .map(|t| from_json_text(t, "segments", CSOPS_INVALID_INPUT))
+            .transpose()?;
+        let previous = if previous_or_null.is_null() {
+            None
+        } else {
+            Some(arg_slice!(previous_or_null, b.n)?)
+        };
+        let out = arg_out!(out_json)?;
+        // SAFETY: the batch's contract, stated in the header.
+        let (_, batch) = unsafe { b.batch() }?;
+        let scores = batch.score().map_err(failure)?;
+        let options = csops_core::health::BookOptions { movers, reasons };
+        let report = csops_core::health::BookReport::new(
+            &batch, &scores, &accounts, segments.as_deref(), previous, &options,
+        )
+        .map_err(failure)?;
+        out.write_json(&report)?;
+        Ok(CSOPS_OK)
+    }
+}

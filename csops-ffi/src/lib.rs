@@ -44,6 +44,7 @@ mod labels;
 mod last_error;
 mod metrics;
 mod moves;
+mod pages;
 mod status;
 mod workflow;
 
@@ -59,6 +60,7 @@ pub use labels::*;
 pub use last_error::*;
 pub use metrics::*;
 pub use moves::*;
+pub use pages::*;
 pub use status::*;
 pub use workflow::*;
 

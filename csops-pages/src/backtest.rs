@@ -126,7 +126,7 @@ fn summary_table(leads: &[LeadTime]) -> Markup {
 }
 
 /// A band's colour: the traffic-light names in their colours, others from the series palette.
-fn band_color(band: &str, index: usize) -> plotters::style::RGBColor {
+pub(crate) fn band_color(band: &str, index: usize) -> plotters::style::RGBColor {
     match band.to_ascii_lowercase().as_str() {
         "red" => rgb(0xC62828),
         "yellow" | "amber" => rgb(0xE6A700),

@@ -67,12 +67,20 @@ pub(crate) struct Layer<'a> {
     pub counts: Vec<usize>,
 }
 
-/// `n` categories as plotters' segments (its range `0..k` makes k + 1 of them).
-fn segments(
-    n: usize,
-) -> plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize> {
-    (0..n.saturating_sub(1)).into_segmented()
+/// `n` categories on an axis: category `i` is centred on `i`, so that plotters' labels (nice
+/// numbers, one per whole number when asked for `n`) fall on the categories.
+fn categories(n: usize) -> std::ops::Range<f64> {
+    -0.5..(n.max(1) as f64 - 0.5)
 }
+
+/// The category a label position names, if it is one.
+fn category(x: f64, n: usize) -> Option<usize> {
+    let i = x.round();
+    ((x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n).then_some(i as usize)
+}
+
+/// Half the width of a bar, in categories.
+const HALF_BAR: f64 = 0.42;
 
 /// An axis label for a count or a quantity: whole numbers once the axis reaches 10.
 fn amount(top: f64) -> impl Fn(&f64) -> String {
@@ -120,7 +128,8 @@ pub(crate) fn stacked_days(from: NaiveDate, layers: &[Layer<'_>], y_desc: &str) 
             .disable_x_mesh()
             .x_labels(10)
             .x_label_formatter(&|x| day_label(from, *x))
-            .y_label_formatter(&amount(top))
+            .y_labels((top.floor() as usize + 1).clamp(2, 11))
+            .y_label_formatter(&|y| format!("{y:.0}"))
             .y_desc(y_desc)
             .light_line_style(TRANSPARENT)
             .label_style((FONT, 14).into_font().color(&INK))
@@ -251,23 +260,37 @@ pub(crate) fn bars(
         .fold(0f64, f64::max);
     let top = y_max.unwrap_or(if highest > 0.0 { highest * 1.1 } else { 1.0 });
     let every = labels.len().div_ceil(14).max(1);
+    // Counts are labelled in whole numbers, one per step when there are few.
+    let whole = stacks
+        .iter()
+        .all(|s| s.values.iter().all(|v| v.fract() == 0.0));
+    let ticks = if whole {
+        (top.floor() as usize + 1).clamp(2, 11)
+    } else {
+        11
+    };
     svg(300, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(34)
             .y_label_area_size(48)
-            .build_cartesian_2d(segments(n), 0f64..top)?;
+            .build_cartesian_2d(categories(n), 0f64..top)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(n.min(60))
-            .x_label_formatter(&|x| match x {
-                SegmentValue::CenterOf(i) if i % every == 0 => {
-                    labels.get(*i).cloned().unwrap_or_default()
-                }
+            .x_label_formatter(&|x| match category(*x, n) {
+                Some(i) if i % every == 0 => labels.get(i).cloned().unwrap_or_default(),
                 _ => String::new(),
             })
-            .y_label_formatter(&amount(top))
+            .y_labels(ticks)
+            .y_label_formatter(&|y| {
+                if whole {
+                    format!("{y:.0}")
+                } else {
+                    amount(top)(y)
+                }
+            })
             .y_desc(y_desc)
             .light_line_style(TRANSPARENT)
             .label_style((FONT, 14).into_font().color(&INK))
@@ -282,15 +305,11 @@ pub(crate) fn bars(
                     let from = base[i];
                     base[i] += v;
                     (v > 0.0).then(|| {
-                        let mut r = Rectangle::new(
-                            [
-                                (SegmentValue::Exact(i), from),
-                                (SegmentValue::Exact(i + 1), from + v),
-                            ],
+                        let x = i as f64;
+                        Rectangle::new(
+                            [(x - HALF_BAR, from), (x + HALF_BAR, from + v)],
                             color.filled(),
-                        );
-                        r.set_margin(0, 0, 3, 3);
-                        r
+                        )
                     })
                 })
                 .collect();
@@ -312,20 +331,19 @@ pub(crate) fn horizontal_bars(labels: &[String], values: &[f64], x_desc: &str) -
             .margin(12)
             .x_label_area_size(34)
             .y_label_area_size((longest as u32 * 8 + 16).min(260))
-            .build_cartesian_2d(0f64..top, segments(n))?;
+            .build_cartesian_2d(0f64..top, categories(n))?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(n)
-            .y_label_formatter(&|y| match y {
+            .y_label_formatter(&|y| {
                 // The first label at the top.
-                SegmentValue::CenterOf(i) => n
-                    .checked_sub(1 + *i)
-                    .and_then(|row| labels.get(row))
+                category(*y, n)
+                    .and_then(|row| labels.get(n - 1 - row))
                     .cloned()
-                    .unwrap_or_default(),
-                _ => String::new(),
+                    .unwrap_or_default()
             })
+            .x_label_formatter(&amount(top))
             .x_desc(x_desc)
             .light_line_style(TRANSPARENT)
             .label_style((FONT, 14).into_font().color(&INK))
@@ -333,15 +351,11 @@ pub(crate) fn horizontal_bars(labels: &[String], values: &[f64], x_desc: &str) -
             .draw()?;
         chart.draw_series(values.iter().enumerate().map(|(i, v)| {
             let row = n.saturating_sub(1 + i);
-            let mut r = Rectangle::new(
-                [
-                    (0.0, SegmentValue::Exact(row)),
-                    (*v, SegmentValue::Exact(row + 1)),
-                ],
+            let y = row as f64;
+            Rectangle::new(
+                [(0.0, y - HALF_BAR), (*v, y + HALF_BAR)],
                 SERIES[0].filled(),
-            );
-            r.set_margin(3, 3, 0, 0);
-            r
+            )
         }))?;
         Ok(())
     })
@@ -397,14 +411,16 @@ pub(crate) fn intervals(
             .margin(12)
             .x_label_area_size(34)
             .y_label_area_size(52)
-            .build_cartesian_2d(segments(n), 0f64..1f64)?;
+            .build_cartesian_2d(categories(n), 0f64..1f64)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(n)
-            .x_label_formatter(&|x| match x {
-                SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-                _ => String::new(),
+            .x_label_formatter(&|x| {
+                category(*x, n)
+                    .and_then(|i| labels.get(i))
+                    .cloned()
+                    .unwrap_or_default()
             })
             .y_desc(y_desc)
             .light_line_style(TRANSPARENT)
@@ -412,33 +428,22 @@ pub(crate) fn intervals(
             .axis_desc_style((FONT, 14).into_font().color(&INK))
             .draw()?;
         let chance = REFERENCE.stroke_width(1);
+        let span = categories(n);
         chart.draw_series(LineSeries::new(
-            [
-                (SegmentValue::Exact(0), reference),
-                (SegmentValue::Exact(n), reference),
-            ],
+            [(span.start, reference), (span.end, reference)],
             chance,
         ))?;
         chart.draw_series(values.iter().enumerate().filter_map(|(i, v)| {
-            let mut r = Rectangle::new(
-                [
-                    (SegmentValue::Exact(i), 0.0),
-                    (SegmentValue::Exact(i + 1), (*v)?),
-                ],
+            let x = i as f64;
+            Some(Rectangle::new(
+                [(x - 0.3, 0.0), (x + 0.3, (*v)?)],
                 SERIES[0].mix(0.85).filled(),
-            );
-            r.set_margin(0, 0, 18, 18);
-            Some(r)
+            ))
         }))?;
         chart.draw_series(bounds.iter().enumerate().filter_map(|(i, b)| {
             let [lo, hi] = (*b)?;
-            Some(PathElement::new(
-                [
-                    (SegmentValue::CenterOf(i), lo),
-                    (SegmentValue::CenterOf(i), hi),
-                ],
-                INK.stroke_width(3),
-            ))
+            let x = i as f64;
+            Some(PathElement::new([(x, lo), (x, hi)], INK.stroke_width(3)))
         }))?;
         Ok(())
     })

@@ -8,8 +8,10 @@
 
 mod backtest;
 mod board;
+mod book;
 mod charts;
 mod page;
 
 pub use backtest::{LISTED, backtest_page};
 pub use board::board_page;
+pub use book::book_page;

@@ -113,6 +113,7 @@ fn _csops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<health::Scorecard>()?;
     m.add_class::<health::HealthScore>()?;
     m.add_class::<health::Backtest>()?;
+    m.add_class::<health::BookReport>()?;
     m.add_class::<health::Comparison>()?;
     m.add_class::<health::WeightSuggestion>()?;
     m.add_class::<gitlab::Issues>()?;

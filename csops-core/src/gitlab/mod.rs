@@ -31,6 +31,7 @@ use crate::words::{read_error, read_text_error};
 use crate::workflow::{Milestone, OpenState, Request, RequestError, RequestRecord, Transition};
 
 mod audit;
+mod batch;
 mod catch_up;
 mod export;
 mod hook;
@@ -39,9 +40,9 @@ mod parallel;
 mod tests;
 
 pub use audit::{
-    AuditRule, AuditSummary, BatchAudit, IssueAudit, Reconstruction, Violation, audit_batch,
-    reconstruct, reconstruct_as_of, reconstruct_json,
+    AuditRule, Reconstruction, Violation, reconstruct, reconstruct_as_of, reconstruct_json,
 };
+pub use batch::{AuditSummary, BatchAudit, IssueAudit, audit_batch};
 pub use catch_up::missed_hook;
 pub use export::{
     AuditRun, BoardInput, IssueCheck, audit_export, audit_export_from, audit_issues,

@@ -162,6 +162,21 @@ impl<'a> Batch<'a> {
         self
     }
 
+    /// The scorecard.
+    pub(crate) fn card(&self) -> &'a Scorecard {
+        self.card
+    }
+
+    /// Row `row`'s previous band code, when the batch has previous bands.
+    pub(crate) fn previous_band(&self, row: usize) -> Option<u8> {
+        self.previous_bands.and_then(|b| b.get(row)).copied()
+    }
+
+    /// The day scored, when given.
+    pub(crate) fn day(&self) -> Option<NaiveDate> {
+        self.as_of.and_then(|d| super::backtest::day_of(d).ok())
+    }
+
     /// Scores on up to `n` threads (default 1: the caller's thread only). The results do not
     /// depend on it, bit for bit.
     pub fn threads(mut self, n: usize) -> Batch<'a> {

@@ -66,6 +66,7 @@ mod as_of;
 mod backtest;
 mod bands;
 mod batch;
+mod book;
 mod bootstrap;
 mod compile;
 mod fit;
@@ -89,6 +90,7 @@ pub use backtest::{
     AucDifference, Backtest, BacktestOptions, Comparison, LeadTime, OutcomeRows, Pair,
 };
 pub use batch::{Batch, BatchScores, epoch_days};
+pub use book::{BandCount, BandTransition, BookOptions, BookReport, MIN_MOVE, Mover};
 pub use bootstrap::RocPoint;
 pub(crate) use compile::*;
 pub use fit::{AucPair, FitOptions, MeasureWeight, WeightSuggestion};

@@ -353,6 +353,32 @@ static csops_status_t with_batch(const char *a, int which) {
     csops_batch_free(b);
     return st;
 }
+static csops_status_t book_with(const char *accounts, const char *segments) {
+    csops_batch_t *b = csops_batch_new(CARD, 1);
+    if (b == NULL) return CSOPS_PANIC;
+    char *out = NULL;
+    csops_status_t st = out_call(csops_batch_book_report(b, accounts, segments, NULL, 3, 3, &out), &out);
+    csops_batch_free(b);
+    return st;
+}
+static csops_status_t book_accounts(const char *a) { return book_with(a, NULL); }
+static csops_status_t book_segments(const char *a) { return book_with("[\"a\"]", a); }
+static csops_status_t board_page_run(const char *a) {
+    char *out = NULL;
+    return out_call(csops_board_page(a, "p", &out), &out);
+}
+static csops_status_t board_page_project(const char *a) {
+    char *out = NULL;
+    return out_call(csops_board_page("{}", a, &out), &out);
+}
+static csops_status_t backtest_page_report(const char *a) {
+    char *out = NULL;
+    return out_call(csops_backtest_page(a, &out), &out);
+}
+static csops_status_t book_page_report(const char *a) {
+    char *out = NULL;
+    return out_call(csops_book_page(a, NULL, &out), &out);
+}
 static csops_status_t batch_values_measure(const char *a) { return with_batch(a, 0); }
 static csops_status_t batch_observed_measure(const char *a) { return with_batch(a, 1); }
 static csops_status_t batch_as_of(const char *a) { return with_batch(a, 2); }
@@ -441,6 +467,12 @@ static const struct slot SLOTS[] = {
     {"scorecard_compare(input_json)", compare_input, JSON, false},
     {"scorecard_suggest_weights(input_json)", suggest_input, JSON, false},
     {"scorecard_suggest_weights(fit_json)", suggest_fit, JSON, false},
+    {"batch_book_report(accounts_json)", book_accounts, JSON, false},
+    {"batch_book_report(segments_json_or_null)", book_segments, JSON, true},
+    {"board_page(audit_json)", board_page_run, JSON, false},
+    {"board_page(project_or_null)", board_page_project, TEXT, true},
+    {"backtest_page(backtest_json)", backtest_page_report, JSON, false},
+    {"book_page(book_json)", book_page_report, JSON, false},
 };
 
 /* `n` bytes: `open`, then `fill` repeated, then `close`, NUL-terminated. */

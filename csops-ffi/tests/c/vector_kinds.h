@@ -387,6 +387,10 @@ static void run_backtest_vector(const char *path, const cJSON *v) {
         const cJSON *expect = cJSON_GetObjectItemCaseSensitive(v, "expect");
         CHECK(expect == NULL || json_subset("expect", expect, actual, NULL), "%s: the report", path);
         cJSON_Delete(actual);
+        char *page = NULL;
+        CHECK(csops_backtest_page(report, &page) == CSOPS_OK && page && strstr(page, "<figure id=\"roc\">"),
+              "%s: the report's page", path);
+        csops_string_free(page);
     }
     csops_string_free(report);
     free(input);

@@ -640,14 +640,45 @@ static void gitlab_export(void) {
     CHECK(cJSON_GetObjectItem(summary, "errors")->valueint == 0, "every issue reads");
     cJSON *board = cJSON_GetObjectItem(d, "board");
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(board, "anomalies")) == 4, "four anomalies");
+    cJSON *flow = cJSON_GetObjectItem(d, "flow");
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(flow, "days")) % 12 == 0 &&
+              cJSON_GetArraySize(cJSON_GetObjectItem(flow, "days")) > 0,
+          "the flow: every state on every day");
+    CHECK(cJSON_GetObjectItem(cJSON_GetObjectItem(flow, "cycle_time"), "count")->valueint ==
+              cJSON_GetArraySize(cJSON_GetObjectItem(flow, "completions")),
+          "the control chart's lines are over its points");
     cJSON_Delete(d);
+    {
+        /* The board's page of the same run (SPEC §6): one self-contained file. */
+        char *page = NULL;
+        CHECK(csops_board_page(out, "cs-ops/requests", &page) == CSOPS_OK && page, "board page");
+        CHECK(strncmp(page, "<!DOCTYPE html>", 15) == 0 && strstr(page, "<figure id=\"cfd\">") &&
+                  strstr(page, "<figure id=\"control-chart\">") && !strstr(page, "<script") &&
+                  strstr(page, "cs-ops/requests"),
+              "the page holds its charts and no script");
+        csops_string_free(page);
+        page = NULL;
+        CHECK(csops_board_page("{\"audit\": 1}", NULL, &page) == CSOPS_INVALID_INPUT && !page,
+              "a page of JSON that is no audit run");
+        CHECK(csops_board_page("{", NULL, &page) == CSOPS_INVALID_JSON && !page, "text that is not JSON");
+    }
     csops_string_free(out);
     out = NULL;
     CHECK(csops_gitlab_audit(wf, issues_text, NULL, "yesterday", &out) == CSOPS_INVALID_INPUT,
           "as_of must be RFC 3339");
-    CHECK(csops_gitlab_audit(wf, issues_text, NULL, "2026-01-06T00:00:00Z", &out) ==
-              CSOPS_INVALID_INPUT && !out, "a board cannot be as of before an issue's closing");
-    CHECK(strstr(csops_last_error_message(), "request 101") != NULL, "names the request");
+    /* SPEC §6: as of a past date, the project as it stood then: issues created later are not
+       yet known, none is an error. */
+    CHECK(csops_gitlab_audit(wf, issues_text, events_text, "2026-01-01T00:00:00Z", &out) == CSOPS_OK,
+          "an audit before every issue");
+    d = cJSON_Parse(out);
+    summary = cJSON_GetObjectItem(cJSON_GetObjectItem(d, "audit"), "summary");
+    CHECK(cJSON_GetObjectItem(summary, "issues")->valueint == 0 &&
+              cJSON_GetObjectItem(summary, "not_yet_created")->valueint > 0 &&
+              cJSON_GetObjectItem(summary, "errors")->valueint == 0,
+          "every issue not yet created");
+    cJSON_Delete(d);
+    csops_string_free(out);
+    out = NULL;
     CHECK(csops_gitlab_audit(wf, issues_text, "{\"101\": [}", "2026-03-16T09:00:00Z", &out) ==
               CSOPS_INVALID_JSON && !out, "events that are not JSON");
     {
@@ -799,12 +830,57 @@ done:
     free(planted_text);
 }
 
+/* A book's report and page (SPEC §6): bands per segment, the band changes since the previous
+   scores, the largest movers with their reasons. */
+static void report_a_book(void) {
+    csops_scorecard_t *card = csops_scorecard_new(NULL);
+    enum { N = 3 };
+    double usage[N] = {80, 25, 60}, util[N] = {90, 20, 55}, nps[N] = {9, 3, 7};
+    csops_batch_t *b = csops_batch_new(card, N);
+    const char *usage_measures[] = {"user_engagement", "scm_adoption", "ci_adoption", "cd_adoption",
+                                    "devsecops_adoption", "outcomes_achieved"};
+    for (size_t i = 0; i < sizeof usage_measures / sizeof *usage_measures; i++)
+        CHECK(csops_batch_values(b, usage_measures[i], usage) == CSOPS_OK, "%s", usage_measures[i]);
+    CHECK(csops_batch_values(b, "license_utilization", util) == CSOPS_OK &&
+              csops_batch_values(b, "nps_response", nps) == CSOPS_OK, "columns");
+    double previous[N] = {40, 85, NAN};
+    char *out = NULL;
+    CHECK(csops_batch_book_report(b, "[\"acme\", \"globex\", \"initech\"]",
+                                  "[\"high_touch\", \"high_touch\", \"tech_touch\"]", previous, 5, 2,
+                                  &out) == CSOPS_OK && out,
+          "book report (%s)", csops_last_error_message());
+    cJSON *r = cJSON_Parse(out);
+    CHECK(cJSON_GetObjectItem(r, "accounts")->valueint == N, "three accounts");
+    cJSON *down = cJSON_GetObjectItem(r, "movers_down");
+    CHECK(cJSON_GetArraySize(down) == 1 &&
+              strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(down, 0), "account")), "globex") == 0,
+          "globex fell");
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(down, 0), "reasons")) <= 2, "two reasons at most");
+    cJSON_Delete(r);
+    char *page = NULL;
+    CHECK(csops_book_page(out, "Q3 book", &page) == CSOPS_OK && page && strstr(page, "Q3 book") &&
+              strstr(page, "<figure id=\"bands\">") && !strstr(page, "<script"),
+          "the book's page");
+    csops_string_free(page);
+    csops_string_free(out);
+    out = NULL;
+    CHECK(csops_batch_book_report(b, "[\"acme\"]", NULL, NULL, 5, 2, &out) == CSOPS_INVALID_INPUT && !out &&
+              strstr(csops_last_error_message(), "accounts"),
+          "one account id per row (%s)", csops_last_error_message());
+    CHECK(csops_batch_book_report(b, "[1, 2, 3]", NULL, NULL, 5, 2, &out) == CSOPS_INVALID_INPUT && !out,
+          "account ids are text");
+    CHECK(csops_batch_book_report(NULL, "[]", NULL, NULL, 5, 2, &out) == CSOPS_INVALID_ARGUMENT, "NULL batch");
+    csops_batch_free(b);
+    csops_scorecard_free(card);
+}
+
 int main(int argc, char **argv) {
     printf("libcsops %s\n", csops_version());
     walk_a_request();
     errors_read_as_the_domain();
     walk_a_journey();
     score_a_book();
+    report_a_book();
     gitlab_export();
     gitlab_wild();
     smau_columns();

@@ -16,9 +16,11 @@ Every rule lives in the Rust core; this package is a thin binding.
 The customer side is here too: segmentation and capacity (``Segmentation``, ``capacity_plan``),
 the journey (``Journey``), the health score (``Scorecard``, ``HealthScore``) and its
 backtests over a measure history (``Scorecard.backtest``: ``Backtest``, ``Comparison``,
-``WeightSuggestion``), the maturity
-assessment (``Maturity``), the customer metrics (``csops.metrics``) and GitLab's own JSON
-(``csops.gitlab``). ``help(name)`` says what each takes and gives.
+``WeightSuggestion``), a scored book's report (``Scorecard.book_report``: ``BookReport``), the
+maturity assessment (``Maturity``), the customer metrics (``csops.metrics``) and GitLab's own
+JSON (``csops.gitlab``). Reports a lead opens are pages: ``AuditRun.to_html``,
+``BookReport.to_html`` and ``Backtest.to_html`` give one self-contained HTML file each, and a
+notebook shows them as they are. ``help(name)`` says what each takes and gives.
 
 Commands
 --------
@@ -136,6 +138,7 @@ from csops._csops import (
     UNKNOWN_BAND,
     WORKSTREAMS,
     Backtest,
+    BookReport,
     Comparison,
     ConfigError,
     CsopsError,
@@ -218,6 +221,7 @@ __all__ = [
     "Scorecard",
     "HealthScore",
     "Backtest",
+    "BookReport",
     "Comparison",
     "WeightSuggestion",
     "Label",

@@ -31,14 +31,60 @@ pub(crate) struct BookArgs<'a, 'py> {
     pub(crate) reasons: usize,
 }
 
-/// Scores a book (see `Scorecard.score_batch`).
-pub(crate) fn score_book<'py>(
+/// A book's columns and arguments read once: what a [`Batch`] borrows.
+pub(crate) struct Book<'py> {
+    prepared: Prepared<'py>,
+    /// Rows.
+    pub(crate) n: usize,
+    as_of: Option<NaiveDate>,
+    threads: usize,
+    /// Whether the book came as Arrow data.
+    arrow: bool,
+    /// Each row's segment name, when segments were given.
+    pub(crate) segment_names: Option<Vec<Option<String>>>,
+}
+
+impl Book<'_> {
+    /// The batch over the book's columns.
+    pub(crate) fn batch<'b>(
+        &'b self,
+        py: Python<'_>,
+        card: &'b core::Scorecard,
+    ) -> PyResult<Batch<'b>> {
+        let prepared = &self.prepared;
+        let mut batch = Batch::new(card, self.n).threads(self.threads);
+        for (m, col) in &prepared.columns {
+            batch = batch
+                .values(&card.measures()[*m], col.slice()?)
+                .map_err(|e| core_error(py, e))?;
+        }
+        for (m, days) in &prepared.observed {
+            batch = batch
+                .observed(&card.measures()[*m], days)
+                .map_err(|e| core_error(py, e))?;
+        }
+        if let Some(s) = &prepared.segments {
+            batch = batch.segments(s).map_err(|e| core_error(py, e))?;
+        }
+        if let Some(p) = &prepared.previous {
+            batch = batch.previous_bands(p).map_err(|e| core_error(py, e))?;
+        }
+        if let Some(d) = self.as_of {
+            batch = batch.as_of(d);
+        }
+        Ok(batch)
+    }
+}
+
+/// Reads a book and `score_batch`'s arguments (see `Scorecard.score_batch`).
+pub(crate) fn read_book<'py>(
     py: Python<'py>,
     card: &core::Scorecard,
     data: &Bound<'py, PyAny>,
-    args: BookArgs<'_, 'py>,
-) -> PyResult<Bound<'py, PyAny>> {
+    args: &BookArgs<'_, 'py>,
+) -> PyResult<Book<'py>> {
     let arrow = arrow::instead_of_numpy(data);
+    let mut segment_names = None;
     // The book's length is the first column's; the core's batch holds every other column to
     // it (its error names the column).
     let mut n: Option<usize> = None;
@@ -82,6 +128,10 @@ pub(crate) fn score_book<'py>(
                 .segment_code(crate::text::str_of(s, "segment")?)
                 .map_err(|e| core_error(py, e))?;
             prepared.segments = Some(vec![code; n.unwrap_or(0)]);
+            segment_names = Some(vec![
+                Some(crate::text::str_of(s, "segment")?.to_owned());
+                n.unwrap_or(0)
+            ]);
         } else {
             // A book holds a few segment names over many rows: each is looked up once.
             let names = strings(py, seg)?;
@@ -105,6 +155,7 @@ pub(crate) fn score_book<'py>(
                 .collect::<PyResult<_>>()?;
             n.get_or_insert(codes.len());
             prepared.segments = Some(codes);
+            segment_names = Some(names);
         }
     }
     if let Some(prev) = args.previous.filter(|p| !p.is_none()) {
@@ -142,27 +193,26 @@ pub(crate) fn score_book<'py>(
         .filter(|d| !d.is_none())
         .map(|d| day(py, d, "as_of"))
         .transpose()?;
-    let threads = csops_core::threads::threads_for(args.threads);
-    let mut batch = Batch::new(card, n).threads(threads);
-    for (m, col) in &prepared.columns {
-        batch = batch
-            .values(&card.measures()[*m], col.slice()?)
-            .map_err(|e| core_error(py, e))?;
-    }
-    for (m, days) in &prepared.observed {
-        batch = batch
-            .observed(&card.measures()[*m], days)
-            .map_err(|e| core_error(py, e))?;
-    }
-    if let Some(s) = &prepared.segments {
-        batch = batch.segments(s).map_err(|e| core_error(py, e))?;
-    }
-    if let Some(p) = &prepared.previous {
-        batch = batch.previous_bands(p).map_err(|e| core_error(py, e))?;
-    }
-    if let Some(d) = as_of {
-        batch = batch.as_of(d);
-    }
+    Ok(Book {
+        prepared,
+        n,
+        as_of,
+        threads: csops_core::threads::threads_for(args.threads),
+        arrow,
+        segment_names,
+    })
+}
+
+/// Scores a book (see `Scorecard.score_batch`).
+pub(crate) fn score_book<'py>(
+    py: Python<'py>,
+    card: &core::Scorecard,
+    data: &Bound<'py, PyAny>,
+    args: BookArgs<'_, 'py>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let book = read_book(py, card, data, &args)?;
+    let (n, arrow) = (book.n, book.arrow);
+    let batch = book.batch(py, card)?;
     let (mut score, mut band, mut coverage) = (vec![0.0; n], vec![0u8; n], vec![0.0; n]);
     let reasons = args.reasons;
     let reasons: Option<Vec<Vec<String>>> = py

@@ -14,12 +14,14 @@ use crate::*;
 
 mod backtest;
 mod batch;
+mod book;
 mod columns;
 mod history;
 mod score;
 
 pub(crate) use backtest::{Backtest, Comparison, WeightSuggestion};
 pub(crate) use batch::*;
+pub(crate) use book::BookReport;
 pub(crate) use columns::*;
 pub(crate) use score::*;
 
@@ -211,6 +213,40 @@ impl Scorecard {
             reasons,
         };
         score_book(py, &self.inner, data, args)
+    }
+
+    /// A scored book's report (SPEC §6): accounts per band per segment, band changes and the
+    /// largest movers. `data`, `as_of`, `observed`, `segment` and `threads` as `score_batch`
+    /// takes them; `accounts`: each row's account id (a column or a list). `previous`: the
+    /// previous result (a table with its `score` and `band` columns, e.g. an earlier
+    /// `score_batch` aligned with the book): the band changes and the largest movers (`movers`
+    /// each way, each with its `reasons` top reasons) compare with it. A `BookReport`;
+    /// `.to_html()` is its page.
+    #[pyo3(signature = (data, accounts, *, as_of = None, observed = None, segment = None, previous = None, threads = None, movers = 10, reasons = 3))]
+    #[allow(clippy::too_many_arguments)]
+    fn book_report<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        accounts: &Bound<'py, PyAny>,
+        as_of: Option<&Bound<'py, PyAny>>,
+        observed: Option<&Bound<'py, PyDict>>,
+        segment: Option<&Bound<'py, PyAny>>,
+        previous: Option<&Bound<'py, PyAny>>,
+        threads: Option<usize>,
+        movers: usize,
+        reasons: usize,
+    ) -> PyResult<BookReport> {
+        let args = BookArgs {
+            as_of,
+            observed,
+            segment,
+            previous,
+            threads,
+            reasons: 0,
+        };
+        let options = core::BookOptions { movers, reasons };
+        book::book_report(py, &self.inner, data, accounts, args, options)
     }
 
     /// Validates scores taken as of a date against later outcomes: ROC AUC, churn rate and lift

@@ -31,6 +31,7 @@ from csops.cli.output import (
     number,
     percent,
     table,
+    write_page,
 )
 from csops.cli.reading import BOOK_KINDS, InputProblem, day, needs, read_book, read_scorecard
 
@@ -65,6 +66,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     score.add_argument("--as-of", type=day, metavar="DATE",
                        help="the day the scores are for (default: none given to the scorecard)")
     score.add_argument("-o", "--output", metavar="OUT", help="write the scores to OUT.csv or OUT.parquet")
+    score.add_argument("--html", metavar="FILE",
+                       help="also write the book's page: bands per segment, changes, movers (opens offline)")
+    score.add_argument("--previous", metavar="FILE",
+                       help="earlier scores of the same accounts (a file -o wrote): changes and movers")
+    score.add_argument("--account-column", metavar="COL",
+                       help="the column naming each account (default: account, else the first column)")
     score.set_defaults(run=run)
     return score
 
@@ -127,6 +134,9 @@ def run(args: argparse.Namespace) -> int:
                      rows=[[b, count(bands.get(b, 0)), percent(bands.get(b, 0), n)] for b in order]))
     out.append("")
 
+    if args.html or args.previous:
+        out.append(line(book_page(args, card, book, book_path, segment)))
+        out.append("")
     result = book.drop(columns=[c for c in SCORED if c in columns])
     result = result.join(scores)
     if result.index.name is not None:  # a parquet book's named index (the account id) is a column
@@ -153,6 +163,46 @@ def run(args: argparse.Namespace) -> int:
                      number("score"), label("band"), number("coverage"), rows=rows))
     emit(console(), out)
     return 0
+
+
+def account_column(args: argparse.Namespace, book: Any, book_path: Path) -> str:
+    """The column naming each account: --account-column, else `account`, else the first."""
+    columns = [str(c) for c in book.columns]
+    if args.account_column is not None:
+        if args.account_column not in columns:
+            raise InputProblem(f"{book_path} has no column {cut(args.account_column, 64)!r}; "
+                               f"its columns: {names(columns)}")
+        return str(args.account_column)
+    if "account" in columns:
+        return "account"
+    if not columns:
+        raise InputProblem(f"{book_path} has no columns")
+    return columns[0]
+
+
+def book_page(args: argparse.Namespace, card: csops.Scorecard, book: Any, book_path: Path,
+              segment: Any) -> str:
+    """Writes the book's page (--html), compared with --previous scores; says what it did."""
+    if args.html is None:
+        raise InputProblem("--previous compares on the book's page: give --html FILE too")
+    key = account_column(args, book, book_path)
+    accounts = book[key].astype(str)
+    previous = None
+    if args.previous:
+        prev_path = Path(args.previous)
+        prev = read_book(prev_path)
+        for needed in (key, "score", "band"):
+            if needed not in prev.columns:
+                raise InputProblem(f"{prev_path} has no column {needed!r}: give a file written by "
+                                   f"{PROG} score -o (its columns: {names([str(c) for c in prev.columns])})")
+        prev = prev.assign(**{key: prev[key].astype(str)}).drop_duplicates(key, keep="last")
+        previous = prev.set_index(key)[["score", "band"]].reindex(accounts)
+        previous = previous.assign(band=previous["band"].astype(object).where(previous["band"].notna(), None))
+    try:
+        report = card.book_report(book, accounts, as_of=args.as_of, segment=segment, previous=previous)
+    except csops.CsopsError as e:
+        raise InputProblem(at_account(e, book, book_path)) from None
+    return write_page(args.html, report.to_html(book_path.name), "the book's page")
 
 
 def missing(value: Any) -> bool:
