@@ -6,7 +6,7 @@ use csops_core::health::{Backtest, LeadTime, Pair};
 use maud::{Markup, html};
 
 use crate::charts::{self, Curve, Stack, rgb};
-use crate::page::{Shown, document, figure, tile};
+use crate::page::{Number, document, figure, tile};
 
 /// How many of each list (missed churn, false alarms) a page shows per lead time: the rest are
 /// counted, and are in the JSON report.
@@ -68,7 +68,7 @@ pub fn backtest_page(report: &Backtest) -> String {
     let body = html! {
         div.tiles {
             @for (i, l) in leads.iter().enumerate() {
-                (tile(&format!("AUC {} days ahead", l.lead_days), Shown::number(format!("lead_times.{i}.auc"), l.auc, 3), ""))
+                (tile(&format!("AUC {} days ahead", l.lead_days), Number::quantity(format!("lead_times.{i}.auc"), l.auc, 3), ""))
             }
         }
         p.lead {
@@ -106,16 +106,16 @@ fn summary_table(leads: &[LeadTime]) -> Markup {
                 @for (i, l) in leads.iter().enumerate() {
                     tr {
                         td { (l.lead_days) " days" }
-                        td.num { (Shown::count(format!("lead_times.{i}.pairs"), l.pairs)) }
-                        td.num { (Shown::percent(format!("lead_times.{i}.unknown_share"), Some(l.unknown_share))) }
-                        td.num { (Shown::count(format!("lead_times.{i}.churned"), l.churned)) }
-                        td.num { (Shown::number(format!("lead_times.{i}.churn_rate"), Some(l.churn_rate), 1)) }
-                        td.num { (Shown::number(format!("lead_times.{i}.auc"), l.auc, 3)) }
+                        td.num { (Number::count(format!("lead_times.{i}.pairs"), l.pairs)) }
+                        td.num { (Number::percent(format!("lead_times.{i}.unknown_share"), Some(l.unknown_share))) }
+                        td.num { (Number::count(format!("lead_times.{i}.churned"), l.churned)) }
+                        td.num { (Number::quantity(format!("lead_times.{i}.churn_rate"), Some(l.churn_rate), 1)) }
+                        td.num { (Number::quantity(format!("lead_times.{i}.auc"), l.auc, 3)) }
                         td.num {
                             @if let Some([lo, hi]) = l.auc_interval {
-                                (Shown::number(format!("lead_times.{i}.auc_interval.0"), Some(lo), 3))
+                                (Number::quantity(format!("lead_times.{i}.auc_interval.0"), Some(lo), 3))
                                 " – "
-                                (Shown::number(format!("lead_times.{i}.auc_interval.1"), Some(hi), 3))
+                                (Number::quantity(format!("lead_times.{i}.auc_interval.1"), Some(hi), 3))
                             } @else { "–" }
                         }
                     }
@@ -164,10 +164,10 @@ fn lead_section(i: usize, l: &LeadTime) -> Markup {
                 @for (j, b) in l.bands.iter().enumerate() {
                     tr {
                         td { (b.band) }
-                        td.num { (Shown::count(format!("lead_times.{i}.bands.{j}.accounts"), b.accounts)) }
-                        td.num { (Shown::count(format!("lead_times.{i}.bands.{j}.churned"), b.churned)) }
-                        td.num { (Shown::number(format!("lead_times.{i}.bands.{j}.churn_rate"), b.churn_rate, 1)) }
-                        td.num { (Shown::number(format!("lead_times.{i}.bands.{j}.lift"), b.lift, 2)) }
+                        td.num { (Number::count(format!("lead_times.{i}.bands.{j}.accounts"), b.accounts)) }
+                        td.num { (Number::count(format!("lead_times.{i}.bands.{j}.churned"), b.churned)) }
+                        td.num { (Number::quantity(format!("lead_times.{i}.bands.{j}.churn_rate"), b.churn_rate, 1)) }
+                        td.num { (Number::quantity(format!("lead_times.{i}.bands.{j}.lift"), b.lift, 2)) }
                     }
                 }
             }
@@ -200,7 +200,7 @@ fn pairs_list(title: &str, path: &str, pairs: &[Pair]) -> Markup {
                             td { (p.account) }
                             td.when { (p.outcome_at) }
                             td.when { (p.as_of) }
-                            td.num { (Shown::number(format!("{path}.{k}.score"), p.score, 1)) }
+                            td.num { (Number::quantity(format!("{path}.{k}.score"), p.score, 1)) }
                             td { (p.band) }
                             td { (p.reasons.join("; ")) }
                         }

@@ -5,12 +5,14 @@
 
 use chrono::{DateTime, Utc};
 use csops_core::State;
-use csops_core::gitlab::AuditRun;
-use csops_core::report::FlowReport;
+use std::collections::BTreeMap;
+
+use csops_core::gitlab::{AuditRun, BatchAudit};
+use csops_core::report::{BoardReport, FlowReport};
 use maud::{Markup, html};
 
 use crate::charts::{self, Layer, Points, Rule, Stack, rgb};
-use crate::page::{Shown, document, figure, issue_link, tile};
+use crate::page::{Number, document, figure, issue_link, tile};
 
 /// The cumulative flow diagram's layers, bottom first: what is done at the bottom, what has
 /// not started on top, as Jira's and GitLab's diagrams stack them.
@@ -33,7 +35,22 @@ fn when(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// The page of an audit run: `project` names what was audited (a project path, a folder).
+/// What a board's page shows: the board and its flow, and when it comes from an audit, the
+/// audit (its violations) and each issue's page on GitLab.
+struct Shown<'a> {
+    board: &'a BoardReport,
+    flow: &'a FlowReport,
+    audit: Option<&'a BatchAudit>,
+    web_urls: Option<&'a BTreeMap<u64, String>>,
+}
+
+impl Shown<'_> {
+    fn link(&self, iid: u64) -> Markup {
+        issue_link(iid, self.web_urls.and_then(|u| u.get(&iid)))
+    }
+}
+
+/// The page of an audit run: `project` names what was audited.
 ///
 /// ```
 /// use csops_core::{gitlab, Directory, Workflow};
@@ -49,47 +66,88 @@ fn when(t: DateTime<Utc>) -> String {
 /// # Ok::<(), gitlab::GitlabError>(())
 /// ```
 pub fn board_page(run: &AuditRun, project: &str) -> String {
-    let board = &run.board;
-    let audit = &run.audit;
-    let flow = &run.flow;
+    page(
+        &Shown {
+            board: &run.board,
+            flow: &run.flow,
+            audit: Some(&run.audit),
+            web_urls: Some(&run.web_urls),
+        },
+        project,
+    )
+}
+
+/// The page of a board and its flow without an audit (the webhook service's live board, from
+/// the requests it keeps): the same page as [`board_page`]'s, less the audit's violations.
+/// Its numbers are those of the JSON `{"board": board, "flow": flow}`.
+///
+/// ```
+/// use csops_core::{Directory, Request, Workflow};
+/// use csops_core::report::FlowWindow;
+/// let wf = Workflow::with_directory(Directory::new());
+/// let reqs = [Request::from_json(r#"{"id": 1, "author": "rita", "created_at": "2026-03-02T09:00:00Z",
+///     "labels": ["CSOps", "CSOps::Triage"]}"#)?];
+/// let now = "2026-03-16T00:00:00Z".parse()?;
+/// let board = wf.board_report(&reqs, now)?;
+/// let flow = wf.flow_report(&reqs, FlowWindow::default_for(&reqs, now))?;
+/// let page = csops_pages::live_board_page(&board, &flow, "cs/ops, live");
+/// assert!(page.contains(r#"<figure id="cfd">"#) && !page.contains("broke the process"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn live_board_page(board: &BoardReport, flow: &FlowReport, title: &str) -> String {
+    page(
+        &Shown {
+            board,
+            flow,
+            audit: None,
+            web_urls: None,
+        },
+        title,
+    )
+}
+
+fn page(d: &Shown<'_>, project: &str) -> String {
+    let (board, flow) = (d.board, d.flow);
     let title = if project.is_empty() {
         "CS Ops board".to_owned()
     } else {
         format!("CS Ops board: {project}")
     };
+    let later = d.audit.map_or(0, |a| a.summary.not_yet_created);
     let subtitle = format!(
         "As of {}. {} requests, {} open; {} issues that are not CS Ops requests left out{}.",
         when(board.as_of),
         board.requests,
         board.open,
         board.unmanaged,
-        if audit.summary.not_yet_created > 0 {
-            format!(
-                ", {} created after this date not yet known",
-                audit.summary.not_yet_created
-            )
+        if later > 0 {
+            format!(", {later} created after this date not yet known")
         } else {
             String::new()
         }
     );
     let body = html! {
         div.tiles {
-            (tile("requests on the board", Shown::count("board.requests", board.requests), ""))
-            (tile("open", Shown::count("board.open", board.open), ""))
-            (tile("SLA breaches now", Shown::count("audit.summary.sla_breaches", audit.summary.sla_breaches), ""))
-            (tile("issues that broke the process", Shown::count("audit.summary.issues_with_violations", audit.summary.issues_with_violations), ""))
-            (tile("cycle time, median", Shown::days("flow.cycle_time.p50_hours", flow.cycle_time.p50_hours), "days"))
-            (tile("cycle time, 85th percentile", Shown::days("flow.cycle_time.p85_hours", flow.cycle_time.p85_hours), "days"))
-            (tile("lead time, median", Shown::days("board.lead_time.median_hours", board.lead_time.median_hours), "days"))
+            (tile("requests on the board", Number::count("board.requests", board.requests), ""))
+            (tile("open", Number::count("board.open", board.open), ""))
+            (tile("SLA breaches now", Number::length("board.sla_breaches", board.sla_breaches.len()), ""))
+            @if let Some(audit) = d.audit {
+                (tile("issues that broke the process", Number::count("audit.summary.issues_with_violations", audit.summary.issues_with_violations), ""))
+            }
+            (tile("cycle time, median", Number::days("flow.cycle_time.p50_hours", flow.cycle_time.p50_hours), "days"))
+            (tile("cycle time, 85th percentile", Number::days("flow.cycle_time.p85_hours", flow.cycle_time.p85_hours), "days"))
+            (tile("lead time, median", Number::days("board.lead_time.median_hours", board.lead_time.median_hours), "days"))
         }
         (flow_section(flow))
         (control_section(flow))
-        (throughput_section(run))
-        (breaches_section(run))
-        (violations_section(run))
-        (load_section(run))
-        (states_section(run))
-        (anomalies_section(run))
+        (throughput_section(d))
+        (breaches_section(d))
+        @if let Some(audit) = d.audit {
+            (violations_section(d, audit))
+        }
+        (load_section(d))
+        (states_section(d))
+        (anomalies_section(d))
     };
     document(&title, &subtitle, body)
 }
@@ -113,7 +171,7 @@ fn flow_section(flow: &FlowReport) -> Markup {
                     @if let Some(i) = flow.position(flow.to, *s) {
                         tr {
                             td { (s.title()) }
-                            td.num { (Shown::count(format!("flow.days.{i}.requests"), flow.count(flow.to, *s))) }
+                            td.num { (Number::count(format!("flow.days.{i}.requests"), flow.count(flow.to, *s))) }
                         }
                     }
                 }
@@ -187,7 +245,7 @@ fn control_section(flow: &FlowReport) -> Markup {
                         td { "#" (c.iid) " " (c.title) }
                         td.when { (when(c.completed_at)) }
                         td { (c.workstream.map_or("not routed", |w| w.title())) }
-                        td.num { (Shown::days(format!("flow.completions.{i}.cycle_hours"), Some(c.cycle_hours))) }
+                        td.num { (Number::days(format!("flow.completions.{i}.cycle_hours"), Some(c.cycle_hours))) }
                     }
                 }
             }
@@ -201,10 +259,10 @@ fn control_section(flow: &FlowReport) -> Markup {
             "85 % of requests finished within the p85 line: the figure to quote when asked \"how long will it take?\""
         }
         div.tiles {
-            (tile("completed", Shown::count("flow.cycle_time.count", limits.count), ""))
-            (tile("p50", Shown::days("flow.cycle_time.p50_hours", limits.p50_hours), "days"))
-            (tile("p85", Shown::days("flow.cycle_time.p85_hours", limits.p85_hours), "days"))
-            (tile("p95", Shown::days("flow.cycle_time.p95_hours", limits.p95_hours), "days"))
+            (tile("completed", Number::count("flow.cycle_time.count", limits.count), ""))
+            (tile("p50", Number::days("flow.cycle_time.p50_hours", limits.p50_hours), "days"))
+            (tile("p85", Number::days("flow.cycle_time.p85_hours", limits.p85_hours), "days"))
+            (tile("p95", Number::days("flow.cycle_time.p95_hours", limits.p95_hours), "days"))
         }
         (figure("control-chart", charts::scatter_days(flow.from, days, &points, &rules, "cycle time (days)"),
             &points.iter().map(|p| (p.name, p.color)).collect::<Vec<_>>(),
@@ -213,8 +271,8 @@ fn control_section(flow: &FlowReport) -> Markup {
     }
 }
 
-fn throughput_section(run: &AuditRun) -> Markup {
-    let weeks = &run.board.throughput;
+fn throughput_section(d: &Shown<'_>) -> Markup {
+    let weeks = &d.board.throughput;
     let labels: Vec<String> = weeks
         .iter()
         .map(|w| w.week.format("%-d %b").to_string())
@@ -243,8 +301,8 @@ fn throughput_section(run: &AuditRun) -> Markup {
                 @for (i, w) in weeks.iter().enumerate() {
                     tr {
                         td { (w.week.format("%Y-%m-%d")) }
-                        td.num { (Shown::count(format!("board.throughput.{i}.completed"), w.completed)) }
-                        td.num { (Shown::count(format!("board.throughput.{i}.closed"), w.closed)) }
+                        td.num { (Number::count(format!("board.throughput.{i}.completed"), w.completed)) }
+                        td.num { (Number::count(format!("board.throughput.{i}.closed"), w.closed)) }
                     }
                 }
             }
@@ -263,10 +321,10 @@ fn throughput_section(run: &AuditRun) -> Markup {
     }
 }
 
-fn breaches_section(run: &AuditRun) -> Markup {
-    let rows = &run.board.sla_breaches;
+fn breaches_section(d: &Shown<'_>) -> Markup {
+    let rows = &d.board.sla_breaches;
     html! {
-        h2 { "SLA breaches " span.note { "(" (Shown::count("audit.summary.sla_breaches", run.audit.summary.sla_breaches)) ")" } }
+        h2 { "SLA breaches " span.note { "(" (Number::length("board.sla_breaches", rows.len())) ")" } }
         @if rows.is_empty() {
             p.note.good { "No request is past an SLA." }
         } @else {
@@ -276,12 +334,12 @@ fn breaches_section(run: &AuditRun) -> Markup {
                 tbody {
                     @for (i, b) in rows.iter().enumerate() {
                         tr {
-                            td { (issue_link(b.iid, run.web_urls.get(&b.iid))) " " (b.title) }
+                            td { (d.link(b.iid)) " " (b.title) }
                             td.rule { (b.kind) }
                             td { (b.state.title()) }
                             td { (b.assignee.as_deref().unwrap_or("–")) }
                             td.when { (when(b.due)) }
-                            td.num.bad { (Shown::days(format!("board.sla_breaches.{i}.overdue_hours"), Some(b.overdue_hours))) }
+                            td.num.bad { (Number::days(format!("board.sla_breaches.{i}.overdue_hours"), Some(b.overdue_hours))) }
                         }
                     }
                 }
@@ -290,32 +348,32 @@ fn breaches_section(run: &AuditRun) -> Markup {
     }
 }
 
-fn violations_section(run: &AuditRun) -> Markup {
-    let summary = &run.audit.summary;
+fn violations_section(d: &Shown<'_>, audit: &BatchAudit) -> Markup {
+    let summary = &audit.summary;
     html! {
         h2 { "Steps that broke the process" }
         p.lead {
-            (Shown::count("audit.summary.issues_with_violations", summary.issues_with_violations))
-            " of " (Shown::count("audit.summary.issues", summary.issues))
+            (Number::count("audit.summary.issues_with_violations", summary.issues_with_violations))
+            " of " (Number::count("audit.summary.issues", summary.issues))
             " requests broke a rule of the process at least once, reconstructed from "
-            (Shown::count("audit.summary.label_events", summary.label_events)) " label events."
+            (Number::count("audit.summary.label_events", summary.label_events)) " label events."
         }
         @if !summary.violations.is_empty() {
             table {
                 thead { tr { th { "Rule" } th.num { "Times broken" } } }
                 tbody {
                     @for (rule, n) in &summary.violations {
-                        tr { td.rule { (rule.as_str()) } td.num { (Shown::count(format!("audit.summary.violations.{}", rule.as_str()), *n)) } }
+                        tr { td.rule { (rule.as_str()) } td.num { (Number::count(format!("audit.summary.violations.{}", rule.as_str()), *n)) } }
                     }
                 }
             }
             div.scroll { table #violations {
                 thead { tr { th { "Request" } th { "When" } th { "Who" } th { "Rule" } th { "What happened" } } }
                 tbody {
-                    @for issue in run.audit.issues.iter().filter(|i| !i.violations.is_empty()) {
+                    @for issue in audit.issues.iter().filter(|i| !i.violations.is_empty()) {
                         @for v in &issue.violations {
                             tr {
-                                td { (issue_link(issue.iid, run.web_urls.get(&issue.iid))) }
+                                td { (d.link(issue.iid)) }
                                 td.when { (when(v.at)) }
                                 td { (v.actor.as_deref().unwrap_or("–")) }
                                 td.rule { (v.rule.as_str()) }
@@ -326,15 +384,15 @@ fn violations_section(run: &AuditRun) -> Markup {
                 }
             } }
         }
-        @if !run.audit.errors.is_empty() {
-            h2 { "Issues that could not be audited " span.note { "(" (Shown::count("audit.summary.errors", summary.errors)) ")" } }
-            ul { @for e in &run.audit.errors { li { (e) } } }
+        @if !audit.errors.is_empty() {
+            h2 { "Issues that could not be audited " span.note { "(" (Number::count("audit.summary.errors", summary.errors)) ")" } }
+            ul { @for e in &audit.errors { li { (e) } } }
         }
     }
 }
 
-fn load_section(run: &AuditRun) -> Markup {
-    let load = &run.board.load;
+fn load_section(d: &Shown<'_>) -> Markup {
+    let load = &d.board.load;
     let names: Vec<String> = load.iter().map(|l| l.assignee.clone()).collect();
     let hours: Vec<f64> = load.iter().map(|l| f64::from(l.hours)).collect();
     html! {
@@ -351,9 +409,9 @@ fn load_section(run: &AuditRun) -> Markup {
                     @for (i, l) in load.iter().enumerate() {
                         tr {
                             td { (l.assignee) }
-                            td.num { (Shown::count(format!("board.load.{i}.open_requests"), l.open_requests)) }
-                            td.num { (Shown::count(format!("board.load.{i}.hours"), l.hours as usize)) }
-                            td.num { (Shown::count(format!("board.load.{i}.unweighted"), l.unweighted)) }
+                            td.num { (Number::count(format!("board.load.{i}.open_requests"), l.open_requests)) }
+                            td.num { (Number::count(format!("board.load.{i}.hours"), l.hours as usize)) }
+                            td.num { (Number::count(format!("board.load.{i}.unweighted"), l.unweighted)) }
                         }
                     }
                 }
@@ -362,17 +420,17 @@ fn load_section(run: &AuditRun) -> Markup {
     }
 }
 
-fn states_section(run: &AuditRun) -> Markup {
+fn states_section(d: &Shown<'_>) -> Markup {
     html! {
         h2 { "Requests by state and workstream" }
         div.scroll { table {
             thead { tr { th { "State" } th { "Workstream" } th.num { "Requests" } } }
             tbody {
-                @for (i, c) in run.board.by_state.iter().enumerate() {
+                @for (i, c) in d.board.by_state.iter().enumerate() {
                     tr {
                         td { (c.state.title()) }
                         td { (c.workstream.map_or("not routed", |w| w.title())) }
-                        td.num { (Shown::count(format!("board.by_state.{i}.count"), c.count)) }
+                        td.num { (Number::count(format!("board.by_state.{i}.count"), c.count)) }
                     }
                 }
             }
@@ -380,8 +438,8 @@ fn states_section(run: &AuditRun) -> Markup {
     }
 }
 
-fn anomalies_section(run: &AuditRun) -> Markup {
-    let anomalies = &run.board.anomalies;
+fn anomalies_section(d: &Shown<'_>) -> Markup {
+    let anomalies = &d.board.anomalies;
     html! {
         h2 { "Anomalies " span.note { "(" (anomalies.len()) ")" } }
         @if anomalies.is_empty() {
@@ -392,7 +450,7 @@ fn anomalies_section(run: &AuditRun) -> Markup {
                 tbody {
                     @for a in anomalies {
                         tr {
-                            td { (issue_link(a.iid, run.web_urls.get(&a.iid))) }
+                            td { (d.link(a.iid)) }
                             td.rule { (a.kind) }
                             td { (a.message) }
                         }

@@ -7,7 +7,7 @@ use csops_core::health::{BookReport, Mover};
 use maud::{Markup, html};
 
 use crate::charts::{self, Stack};
-use crate::page::{Shown, document, figure, tile};
+use crate::page::{Number, document, figure, tile};
 
 /// The page of a book report; `title` names the book (a file, a segment of the business).
 ///
@@ -86,7 +86,7 @@ pub fn book_page(report: &BookReport, title: &str) -> String {
                         @for b in &bands {
                             td.num {
                                 @if let Some(i) = position(*s, b) {
-                                    (Shown::count(format!("bands.{i}.accounts"), report.count(*s, b)))
+                                    (Number::count(format!("bands.{i}.accounts"), report.count(*s, b)))
                                 }
                             }
                         }
@@ -97,12 +97,12 @@ pub fn book_page(report: &BookReport, title: &str) -> String {
     };
     let body = html! {
         div.tiles {
-            (tile("accounts", Shown::count("accounts", report.accounts), ""))
+            (tile("accounts", Number::count("accounts", report.accounts), ""))
             @for (i, t) in report.totals.iter().enumerate() {
-                (tile(&t.band, Shown::count(format!("totals.{i}.accounts"), t.accounts), ""))
+                (tile(&t.band, Number::count(format!("totals.{i}.accounts"), t.accounts), ""))
             }
             @if report.compared {
-                (tile("changed band", Shown::count("changed", report.changed), ""))
+                (tile("changed band", Number::count("changed", report.changed), ""))
             }
         }
         h2 { "Accounts per band" }
@@ -135,7 +135,7 @@ fn changes_section(report: &BookReport) -> Markup {
         } @else if report.changes.is_empty() {
             p.note.good { "No account changed band." }
         } @else {
-            p.lead { "Accounts that changed band: " (Shown::count("changed", report.changed)) "." }
+            p.lead { "Accounts that changed band: " (Number::count("changed", report.changed)) "." }
             table {
                 thead { tr { th { "From" } th { "To" } th.num { "Accounts" } } }
                 tbody {
@@ -143,7 +143,7 @@ fn changes_section(report: &BookReport) -> Markup {
                         tr {
                             td { (c.from) }
                             td { (c.to) }
-                            td.num { (Shown::count(format!("changes.{i}.accounts"), c.accounts)) }
+                            td.num { (Number::count(format!("changes.{i}.accounts"), c.accounts)) }
                         }
                     }
                 }
@@ -168,10 +168,10 @@ fn movers_section(title: &str, path: &str, movers: &[Mover]) -> Markup {
                         tr {
                             td { (m.account) }
                             td { (m.segment.as_deref().map_or("–", |s| segment_title(Some(s)))) }
-                            td.num { (Shown::number(format!("{path}.{i}.previous_score"), Some(m.previous_score), 1)) }
-                            td.num { (Shown::number(format!("{path}.{i}.score"), Some(m.score), 1)) }
+                            td.num { (Number::quantity(format!("{path}.{i}.previous_score"), Some(m.previous_score), 1)) }
+                            td.num { (Number::quantity(format!("{path}.{i}.score"), Some(m.score), 1)) }
                             td class=(if m.change < 0.0 { "num bad" } else { "num good" }) {
-                                (Shown::number(format!("{path}.{i}.change"), Some(m.change), 1))
+                                (Number::quantity(format!("{path}.{i}.change"), Some(m.change), 1))
                             }
                             td { (m.previous_band) " → " (m.band) }
                             td { (m.reasons.join("; ")) }

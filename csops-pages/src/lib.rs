@@ -13,5 +13,5 @@ mod charts;
 mod page;
 
 pub use backtest::{LISTED, backtest_page};
-pub use board::board_page;
+pub use board::{board_page, live_board_page};
 pub use book::book_page;

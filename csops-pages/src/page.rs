@@ -20,6 +20,8 @@ pub(crate) fn document(title: &str, subtitle: &str, body: Markup) -> String {
                 meta charset="utf-8";
                 meta http-equiv="Content-Security-Policy" content=(POLICY);
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                // A page served with a token in its address never sends it on with a link.
+                meta name="referrer" content="no-referrer";
                 meta name="generator" content=(concat!("csops ", env!("CARGO_PKG_VERSION")));
                 title { (title) }
                 style { (PreEscaped(STYLE)) }
@@ -43,9 +45,10 @@ pub(crate) fn document(title: &str, subtitle: &str, body: Markup) -> String {
     .into_string()
 }
 
-/// A number shown on a page, with the JSON path it comes from (`data-json`) and, when the page
-/// shows it in other units, the divisor (`data-scale`: 24 for hours shown in days).
-pub(crate) struct Shown {
+/// A number shown on a page, with the JSON path it comes from (`data-json`); when the page
+/// shows it in other units, the divisor (`data-scale`: 24 for hours shown in days); when the
+/// path names a list, `data-length` (the number is its length).
+pub(crate) struct Number {
     /// The path in the report's JSON: keys and list positions joined by dots.
     pub path: String,
     /// The value as the JSON holds it.
@@ -54,46 +57,60 @@ pub(crate) struct Shown {
     pub scale: f64,
     /// Decimals shown.
     pub decimals: usize,
+    /// Whether the path names a list whose length is the number.
+    pub length: bool,
 }
 
-impl Shown {
+impl Number {
     /// A count.
-    pub(crate) fn count(path: impl Into<String>, n: usize) -> Shown {
-        Shown {
+    pub(crate) fn count(path: impl Into<String>, n: usize) -> Number {
+        Number {
             path: path.into(),
             value: Some(n as f64),
             scale: 1.0,
             decimals: 0,
+            length: false,
+        }
+    }
+
+    /// The length of the list at `path`.
+    pub(crate) fn length(path: impl Into<String>, n: usize) -> Number {
+        Number {
+            length: true,
+            ..Number::count(path, n)
         }
     }
 
     /// A quantity with `decimals` decimals.
-    pub(crate) fn number(path: impl Into<String>, value: Option<f64>, decimals: usize) -> Shown {
-        Shown {
+    pub(crate) fn quantity(path: impl Into<String>, value: Option<f64>, decimals: usize) -> Number {
+        Number {
             path: path.into(),
             value,
             scale: 1.0,
             decimals,
+            length: false,
         }
     }
 
     /// Hours, shown in days with one decimal.
-    pub(crate) fn days(path: impl Into<String>, hours: Option<f64>) -> Shown {
-        Shown {
+    pub(crate) fn days(path: impl Into<String>, hours: Option<f64>) -> Number {
+        Number {
             path: path.into(),
             value: hours,
             scale: 24.0,
             decimals: 1,
+            length: false,
         }
     }
 
     /// A share (0–1), shown in percent with one decimal.
-    pub(crate) fn percent(path: impl Into<String>, share: Option<f64>) -> Shown {
-        Shown {
+    pub(crate) fn percent(path: impl Into<String>, share: Option<f64>) -> Number {
+        Number {
             path: path.into(),
             value: share,
             scale: 0.01,
             decimals: 1,
+            length: false,
         }
     }
 
@@ -106,11 +123,11 @@ impl Shown {
     }
 }
 
-impl maud::Render for Shown {
+impl maud::Render for Number {
     fn render(&self) -> Markup {
         let scale = (self.scale != 1.0).then(|| self.scale.to_string());
         html! {
-            span.n data-json=(self.path) data-scale=[scale] { (self.text()) }
+            span.n data-json=(self.path) data-scale=[scale] data-length[self.length] { (self.text()) }
         }
     }
 }
@@ -168,7 +185,7 @@ pub(crate) fn figure(
 }
 
 /// A headline figure.
-pub(crate) fn tile(label: &str, value: Shown, unit: &str) -> Markup {
+pub(crate) fn tile(label: &str, value: Number, unit: &str) -> Markup {
     html! {
         div.tile {
             div.value { (value) @if !unit.is_empty() { " " span.unit { (unit) } } }
@@ -203,12 +220,12 @@ mod tests {
 
     #[test]
     fn a_shown_number_carries_its_path_and_scale() {
-        let html = maud::Render::render(&Shown::days("board.x", Some(36.0))).into_string();
+        let html = maud::Render::render(&Number::days("board.x", Some(36.0))).into_string();
         assert_eq!(
             html,
             r#"<span class="n" data-json="board.x" data-scale="24">1.5</span>"#
         );
-        assert_eq!(Shown::count("a", 3).text(), "3");
-        assert_eq!(Shown::number("a", None, 1).text(), "–");
+        assert_eq!(Number::count("a", 3).text(), "3");
+        assert_eq!(Number::quantity("a", None, 1).text(), "–");
     }
 }

@@ -62,8 +62,12 @@ fn numbers_match(page: &str, json: &Value) -> usize {
         let scale: f64 = between(rest, "data-scale=\"", "\"")
             .next()
             .map_or(1.0, |s| s.parse().unwrap());
-        let text = rest.rsplit('>').next().unwrap();
+        let (attributes, text) = rest.split_once('>').unwrap();
         let value = at(json, path).unwrap_or_else(|| panic!("{path} is not in the report"));
+        let value = match value {
+            Value::Array(a) if attributes.contains("data-length") => &Value::from(a.len()),
+            v => v,
+        };
         match value.as_f64() {
             None => assert!(value.is_null() && text == "–", "{path}: {text} for {value}"),
             Some(v) => {

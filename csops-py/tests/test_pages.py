@@ -41,9 +41,11 @@ def at(doc: Any, path: str) -> Any:
 
 def numbers_match(page: str, doc: Any) -> int:
     """Every number the page shows equals the report's at the path it names; how many."""
-    shown = re.findall(r'<span class="n" data-json="([^"]*)"(?: data-scale="([^"]*)")?>([^<]*)</span>', page)
-    for path, scale, text in shown:
+    shown = re.findall(r'<span class="n" data-json="([^"]*)"(?: data-scale="([^"]*)")?( data-length)?>([^<]*)</span>',
+                       page)
+    for path, scale, length, text in shown:
         value = at(doc, path)
+        value = len(value) if length else value
         if value is None:
             assert text == "–", path
             continue

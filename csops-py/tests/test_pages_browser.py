@@ -84,7 +84,7 @@ def at(doc: Any, path: str) -> Any:
 
 
 SHOWN = """() => [...document.querySelectorAll('[data-json]')].map(e =>
-    [e.dataset.json, e.dataset.scale || '1', e.textContent])"""
+    [e.dataset.json, e.dataset.scale || '1', e.hasAttribute('data-length'), e.textContent])"""
 
 OVERFLOW = """() => [...document.querySelectorAll('main > *, header > *, footer > *')]
     .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
@@ -112,8 +112,9 @@ def test_a_page_in_a_real_browser(browser: Any, pages: dict[str, tuple[Path, Any
         # Every number in the DOM is the report's.
         shown = page.evaluate(SHOWN)
         assert len(shown) > 5
-        for key, scale, text in shown:
+        for key, scale, length, text in shown:
             value = at(doc, key)
+            value = len(value) if length else value
             if value is None:
                 assert text == "–", key
                 continue

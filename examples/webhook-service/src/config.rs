@@ -16,6 +16,14 @@ pub struct Settings {
     /// The webhook's secret token, as set in GitLab's webhook form (`CSOPS_WEBHOOK_SECRET`).
     #[serde(default)]
     pub secret_token: String,
+    /// The token that opens the live board at `/board` (`CSOPS_BOARD_TOKEN`): given as
+    /// `?token=` (a bookmark) or `Authorization: Bearer`. A token of its own, never the
+    /// webhook's secret; none: no `/board`.
+    #[serde(default)]
+    pub board_token: Option<String>,
+    /// The live board's title (a project's path; default: "live").
+    #[serde(default)]
+    pub board_title: Option<String>,
     /// GitLab's base URL, e.g. `https://gitlab.example.com` (`CSOPS_GITLAB_URL`).
     pub gitlab_url: String,
     /// A project (or group) access token with the `api` scope (`CSOPS_GITLAB_TOKEN`).
@@ -156,6 +164,11 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("listen", &self.listen)
             .field("secret_token", &"[redacted]")
+            .field(
+                "board_token",
+                &self.board_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("board_title", &self.board_title)
             .field("gitlab_url", &self.gitlab_url)
             .field("gitlab_token", &"[redacted]")
             .field("store_path", &self.store_path)
@@ -334,7 +347,8 @@ pub enum ConfigError {
 
 impl Settings {
     /// Settings from a TOML file, then the environment (`CSOPS_WEBHOOK_LISTEN`,
-    /// `CSOPS_WEBHOOK_SECRET`, `CSOPS_GITLAB_URL`, `CSOPS_GITLAB_TOKEN`, `CSOPS_WEBHOOK_STORE`).
+    /// `CSOPS_WEBHOOK_SECRET`, `CSOPS_BOARD_TOKEN`, `CSOPS_GITLAB_URL`, `CSOPS_GITLAB_TOKEN`,
+    /// `CSOPS_WEBHOOK_STORE`).
     pub fn load(path: &Path) -> Result<Settings, ConfigError> {
         Settings::read(path)?.with_env(|name| std::env::var(name).ok())
     }
@@ -379,6 +393,9 @@ impl Settings {
         if let Some(v) = env("CSOPS_WEBHOOK_SECRET") {
             self.secret_token = v;
         }
+        if let Some(v) = env("CSOPS_BOARD_TOKEN") {
+            self.board_token = Some(v);
+        }
         if let Some(v) = env("CSOPS_GITLAB_URL") {
             self.gitlab_url = v;
         }
@@ -417,6 +434,24 @@ impl Settings {
         ] {
             if value == 0 {
                 return Err(ConfigError::Zero(name));
+            }
+        }
+        if let Some(board) = &self.board_token {
+            // A reader of the board must not be able to forge webhooks, nor guess it.
+            if board.len() < 16 {
+                return Err(ConfigError::Env {
+                    name: "board_token (CSOPS_BOARD_TOKEN)",
+                    message: format!(
+                        "{} characters: a board token has at least 16",
+                        board.chars().count()
+                    ),
+                });
+            }
+            if *board == self.secret_token {
+                return Err(ConfigError::Env {
+                    name: "board_token (CSOPS_BOARD_TOKEN)",
+                    message: "is the webhook's secret: the board has a token of its own".into(),
+                });
             }
         }
         Ok(self)

@@ -26,6 +26,10 @@ pub struct Shared {
     pub store: Arc<dyn Store>,
     /// The secret GitLab sends as `X-Gitlab-Token`.
     pub secret: String,
+    /// The token that opens `/board` (none: no board).
+    pub board_token: Option<String>,
+    /// The live board's title.
+    pub board_title: String,
     /// Wakes the outbox worker when there is something to deliver.
     pub wake: Arc<Notify>,
     /// One lock per stripe of issues: two events of one issue are decided one after the other

@@ -9,10 +9,11 @@
 //!
 //! Layout: `config` (the settings, from TOML and the environment), `store` (the trait the
 //! service keeps its state behind, and SQLite), `hook` (the HTTP handlers), `gitlab_api` (the
-//! REST calls), `outbox` (the worker that delivers them), `catch_up` (the reconciler that judges what no
+//! REST calls), `board` (the live board's page), `outbox` (the worker that delivers them), `catch_up` (the reconciler that judges what no
 //! webhook brought), `server` (connections under their
 //! limits), `service` (start, serve, shut down).
 
+pub mod board;
 pub mod catch_up;
 pub mod config;
 pub mod gitlab_api;

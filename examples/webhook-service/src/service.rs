@@ -15,6 +15,7 @@ use tokio::sync::{Mutex, Notify, watch};
 use tokio::task::JoinHandle;
 use tower::ServiceBuilder;
 
+use crate::board::{board_json, board_page};
 use crate::catch_up::Reconciler;
 use crate::config::Settings;
 use crate::gitlab_api::GitlabApi;
@@ -103,6 +104,26 @@ async fn over_a_limit(e: tower::BoxError) -> Response {
     }
 }
 
+/// The live board's bounds: two made at once, each within 30 seconds.
+fn board_limits() -> impl tower::Layer<
+    axum::routing::Route,
+    Service: tower::Service<
+        axum::extract::Request,
+        Response = Response,
+        Error = std::convert::Infallible,
+        Future: Send + 'static,
+    > + Clone
+                 + Send
+                 + Sync
+                 + 'static,
+> + Clone {
+    ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(over_a_limit))
+        .load_shed()
+        .concurrency_limit(2)
+        .timeout(Duration::from_secs(30))
+}
+
 /// Starts the service: opens the store, binds `settings.listen`, serves, and runs the outbox
 /// worker. `signal` ends it gracefully when it completes (`main` passes Ctrl-C / SIGTERM).
 pub async fn start(
@@ -185,6 +206,11 @@ pub async fn start_with(
         workflow,
         store: store.clone(),
         secret: settings.secret_token.clone(),
+        board_token: settings.board_token.clone(),
+        board_title: settings
+            .board_title
+            .clone()
+            .unwrap_or_else(|| "live".to_owned()),
         wake: wake.clone(),
         stripes: (0..64).map(|_| Arc::new(Mutex::new(()))).collect(),
         max_body_bytes: settings.max_body_bytes,
@@ -224,6 +250,10 @@ pub async fn start_with(
                     .timeout(Duration::from_secs(5)),
             ),
         )
+        // A lead's bookmark: its token checked first; two boards made at once at most, the
+        // rest shed (503), never queued.
+        .route("/board", get(board_page).layer(board_limits()))
+        .route("/board.json", get(board_json).layer(board_limits()))
         .with_state(shared);
     let listener = TcpListener::bind(settings.listen)
         .await

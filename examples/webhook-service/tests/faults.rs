@@ -515,6 +515,10 @@ impl Store for Failing {
     fn dead_entries(&self, limit: usize) -> Result<Vec<Dead>, StoreError> {
         self.inner().dead_entries(limit)
     }
+    fn requests(&self) -> Result<Vec<String>, StoreError> {
+        self.check(false)?;
+        self.inner().requests()
+    }
     fn resend(&self, ids: Option<&[i64]>, now: i64) -> Result<usize, StoreError> {
         self.check(false)?;
         self.inner().resend(ids, now)

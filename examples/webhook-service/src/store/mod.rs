@@ -165,6 +165,8 @@ pub trait Store: Send + Sync + 'static {
     fn prune_events(&self, before_ms: i64) -> Result<usize, StoreError>;
     /// What the store holds.
     fn counts(&self) -> Result<Counts, StoreError>;
+    /// Every request kept (csops JSON), for the live board.
+    fn requests(&self) -> Result<Vec<String>, StoreError>;
 }
 
 /// A change judged: its time (the issue's `updated_at` after it, in milliseconds), and whether

@@ -100,6 +100,15 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
+    fn requests(&self) -> Result<Vec<String>, StoreError> {
+        self.with(|c| {
+            c.prepare_cached("SELECT json FROM requests ORDER BY project, iid")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()
+                .map_err(Into::into)
+        })
+    }
+
     fn request(&self, project: u64, iid: u64) -> Result<Option<String>, StoreError> {
         self.with(|c| {
             Ok(

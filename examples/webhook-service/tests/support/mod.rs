@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
 pub const SECRET: &str = "s3cret-token";
+pub const BOARD_TOKEN: &str = "board-read-token-0123";
 pub const PROJECT: u64 = 7;
 pub const BASE: &[&str] = &["CSOps", "CS Analytics"];
 pub const TRIAGE: &[&str] = &["CSOps", "CS Analytics", "CSOps::Triage"];
@@ -328,6 +329,8 @@ pub fn settings(dir: &Path, gitlab: SocketAddr) -> Settings {
     Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         secret_token: SECRET.into(),
+        board_token: Some(BOARD_TOKEN.into()),
+        board_title: Some("cs/ops".into()),
         gitlab_url: format!("http://{gitlab}"),
         gitlab_token: "glpat-test".into(),
         store_path: dir.join("csops.sqlite"),
