@@ -4,10 +4,18 @@
 
 use chrono::{Duration, NaiveDate};
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 type Drawn = Result<(), Box<dyn std::error::Error>>;
+
+/// A chart's plotting area on an SVG page.
+type Plot<'a, 'b, X, Y> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<<X as AsRangedCoord>::CoordDescType, <Y as AsRangedCoord>::CoordDescType>,
+>;
 
 /// The font of every chart's text: the reader's own sans-serif (nothing is fetched).
 pub(crate) const FONT: &str = "sans-serif";
@@ -82,6 +90,26 @@ fn category(x: f64, n: usize) -> Option<usize> {
 /// Half the width of a bar, in categories.
 const HALF_BAR: f64 = 0.42;
 
+/// The plotting area every chart shares: a margin, and room for the axes' labels (`labels`:
+/// the x axis's height and the y axis's width).
+fn area<'a, 'b, X: AsRangedCoord, Y: AsRangedCoord>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    (x_labels, y_labels): (u32, u32),
+    x: X,
+    y: Y,
+) -> Result<Plot<'a, 'b, X, Y>, Box<dyn std::error::Error>> {
+    Ok(ChartBuilder::on(root)
+        .margin(12)
+        .x_label_area_size(x_labels)
+        .y_label_area_size(y_labels)
+        .build_cartesian_2d(x, y)?)
+}
+
+/// The style of an axis's text.
+fn text() -> TextStyle<'static> {
+    (FONT, 14).into_font().color(&INK)
+}
+
 /// An axis label for a count or a quantity: whole numbers once the axis reaches 10.
 fn amount(top: f64) -> impl Fn(&f64) -> String {
     move |y| {
@@ -118,11 +146,7 @@ pub(crate) fn stacked_days(from: NaiveDate, layers: &[Layer<'_>], y_desc: &str) 
     let top = lower.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.08;
     let x_max = (days.max(2) - 1) as f64;
     svg(360, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(34)
-            .y_label_area_size(48)
-            .build_cartesian_2d(0f64..x_max, 0f64..top)?;
+        let mut chart = area(root, (34, 48), 0f64..x_max, 0f64..top)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -132,8 +156,8 @@ pub(crate) fn stacked_days(from: NaiveDate, layers: &[Layer<'_>], y_desc: &str) 
             .y_label_formatter(&|y| format!("{y:.0}"))
             .y_desc(y_desc)
             .light_line_style(TRANSPARENT)
-            .label_style((FONT, 14).into_font().color(&INK))
-            .axis_desc_style((FONT, 14).into_font().color(&INK))
+            .label_style(text())
+            .axis_desc_style(text())
             .draw()?;
         for (layer, (lo, hi)) in layers.iter().zip(&edges).rev() {
             let points: Vec<(f64, f64)> = hi
@@ -189,11 +213,7 @@ pub(crate) fn scatter_days(
     let top = if highest > 0.0 { highest * 1.08 } else { 1.0 };
     let x_max = (days.max(2) - 1) as f64 + 1.0;
     svg(360, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(34)
-            .y_label_area_size(48)
-            .build_cartesian_2d(0f64..x_max, 0f64..top)?;
+        let mut chart = area(root, (34, 48), 0f64..x_max, 0f64..top)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -202,8 +222,8 @@ pub(crate) fn scatter_days(
             .y_label_formatter(&amount(top))
             .y_desc(y_desc)
             .light_line_style(TRANSPARENT)
-            .label_style((FONT, 14).into_font().color(&INK))
-            .axis_desc_style((FONT, 14).into_font().color(&INK))
+            .label_style(text())
+            .axis_desc_style(text())
             .draw()?;
         let label = (FONT, 13)
             .into_font()
@@ -270,11 +290,7 @@ pub(crate) fn bars(
         11
     };
     svg(300, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(34)
-            .y_label_area_size(48)
-            .build_cartesian_2d(categories(n), 0f64..top)?;
+        let mut chart = area(root, (34, 48), categories(n), 0f64..top)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -293,8 +309,8 @@ pub(crate) fn bars(
             })
             .y_desc(y_desc)
             .light_line_style(TRANSPARENT)
-            .label_style((FONT, 14).into_font().color(&INK))
-            .axis_desc_style((FONT, 14).into_font().color(&INK))
+            .label_style(text())
+            .axis_desc_style(text())
             .draw()?;
         let mut base = vec![0f64; n];
         for stack in stacks {
@@ -327,11 +343,12 @@ pub(crate) fn horizontal_bars(labels: &[String], values: &[f64], x_desc: &str) -
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4);
     let height = (80 + 28 * n as u32).min(4000);
     svg(height, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(34)
-            .y_label_area_size((longest as u32 * 8 + 16).min(260))
-            .build_cartesian_2d(0f64..top, categories(n))?;
+        let mut chart = area(
+            root,
+            (34, (longest as u32 * 8 + 16).min(260)),
+            0f64..top,
+            categories(n),
+        )?;
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -346,8 +363,8 @@ pub(crate) fn horizontal_bars(labels: &[String], values: &[f64], x_desc: &str) -
             .x_label_formatter(&amount(top))
             .x_desc(x_desc)
             .light_line_style(TRANSPARENT)
-            .label_style((FONT, 14).into_font().color(&INK))
-            .axis_desc_style((FONT, 14).into_font().color(&INK))
+            .label_style(text())
+            .axis_desc_style(text())
             .draw()?;
         chart.draw_series(values.iter().enumerate().map(|(i, v)| {
             let row = n.saturating_sub(1 + i);
@@ -374,18 +391,14 @@ pub(crate) struct Curve<'a> {
 /// Curves on the unit square with the diagonal of chance (ROC curves).
 pub(crate) fn unit_curves(curves: &[Curve<'_>], x_desc: &str, y_desc: &str) -> String {
     svg(440, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(52)
-            .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
+        let mut chart = area(root, (40, 52), 0f64..1f64, 0f64..1f64)?;
         chart
             .configure_mesh()
             .x_desc(x_desc)
             .y_desc(y_desc)
             .light_line_style(TRANSPARENT)
-            .label_style((FONT, 14).into_font().color(&INK))
-            .axis_desc_style((FONT, 14).into_font().color(&INK))
+            .label_style(text())
+            .axis_desc_style(text())
             .draw()?;
         let chance = REFERENCE.stroke_width(1);
         chart.draw_series(LineSeries::new([(0.0, 0.0), (1.0, 1.0)], chance))?;
@@ -407,11 +420,7 @@ pub(crate) fn intervals(
 ) -> String {
     let n = labels.len().max(1);
     svg(300, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(34)
-            .y_label_area_size(52)
-            .build_cartesian_2d(categories(n), 0f64..1f64)?;
+        let mut chart = area(root, (34, 52), categories(n), 0f64..1f64)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -424,8 +433,8 @@ pub(crate) fn intervals(
             })
             .y_desc(y_desc)
             .light_line_style(TRANSPARENT)
-            .label_style((FONT, 14).into_font().color(&INK))
-            .axis_desc_style((FONT, 14).into_font().color(&INK))
+            .label_style(text())
+            .axis_desc_style(text())
             .draw()?;
         let chance = REFERENCE.stroke_width(1);
         let span = categories(n);
