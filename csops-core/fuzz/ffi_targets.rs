@@ -155,6 +155,16 @@ pub fn ffi(data: &[u8]) {
             csops_board_report(wf, issues.as_ptr(), at.as_ptr(), &mut out),
             &mut out,
         );
+        // The pages over whatever text came: an audit run's, a backtest's, a book's JSON.
+        output(
+            csops_board_page(issues.as_ptr(), or_null(actor), &mut out),
+            &mut out,
+        );
+        output(csops_backtest_page(req.as_ptr(), &mut out), &mut out);
+        output(
+            csops_book_page(events.as_ptr(), or_null(actor), &mut out),
+            &mut out,
+        );
         let mut consistent = false;
         output(
             csops_gitlab_check_issue(wf, issues.as_ptr(), &mut consistent, &mut out),

@@ -399,6 +399,29 @@ pub fn gitlab_audit(data: &[u8]) {
     let events = (!events.is_empty()).then_some(events);
     if let Ok(report) = gitlab::audit_export(&wf, issues, events, as_of) {
         let _ = serde_json::to_string(&report);
+        // SPEC §6: as of a date, nothing later is known, and the flow's last day holds the
+        // board's requests.
+        for r in &report.audit.requests {
+            assert!(
+                r.history().iter().all(|s| s.at <= as_of),
+                "a step after as_of"
+            );
+            assert!(
+                r.closed_at().is_none_or(|c| c <= as_of),
+                "closed after as_of"
+            );
+        }
+        let last: usize = report
+            .flow
+            .days
+            .iter()
+            .filter(|c| c.day == report.flow.to)
+            .map(|c| c.requests)
+            .sum();
+        assert_eq!(
+            last, report.board.requests,
+            "the flow's last day is the board"
+        );
     }
     let _ = gitlab::board_report_json(&wf, issues, as_of);
 }

@@ -3,13 +3,15 @@
 //! (b) a rejected command changes nothing, (c) replay(history) == request, (d) JSON round-trip
 //! is identity, (e) no actor without a role the table names gets a transition accepted (checked
 //! against `TRANSITIONS` with this file's own reading of the roles, not the engine's guard code),
-//! (f) applying the returned label effects to the old labels gives the new labels.
+//! (f) applying the returned label effects to the old labels gives the new labels; and the
+//! flow of the request so walked (SPEC §6) counts it once a day, in the state it had reached.
 
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 
 use csops_core::Directory;
 use csops_core::label::Taxonomy;
+use csops_core::report::FlowWindow;
 use csops_core::routing::Workstream;
 use csops_core::workflow::{
     Checklist, Command, CommandKind, Handbook, LeadBriefing, Party, Request, TRANSITIONS, Workflow,
@@ -410,6 +412,50 @@ fn gitlab_apply(old: &[String], remove: &[String], add: &[String]) -> Vec<String
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_flow_counts_a_request_once_a_day_in_the_state_it_had_reached(
+        initial in initial_request(),
+        steps in steps(),
+    ) {
+        let dir = directory();
+        let wf = Workflow::with_directory(dir.clone());
+        let mut req = initial.clone();
+        let mut now: DateTime<Utc> = initial.created_at();
+        for raw in &steps {
+            let (cmd, actor) = realize(&dir, &req, raw);
+            now += Duration::minutes(raw.minutes);
+            let _ = wf.apply(&mut req, cmd, &actor, now);
+        }
+        let history = req.history();
+        let end = history
+            .iter()
+            .map(|s| s.at)
+            .chain(req.closed_at())
+            .chain([now, req.created_at()])
+            .max()
+            .unwrap();
+        let window = FlowWindow::new(req.created_at().date_naive(), end).unwrap();
+        let flow = wf.flow_report(std::slice::from_ref(&req), window).unwrap();
+        let days: Vec<_> = flow.day_list().collect();
+        prop_assert_eq!(flow.days.len(), days.len() * <State as strum::VariantArray>::VARIANTS.len());
+        for day in &days {
+            let midnight = (*day + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap().and_utc();
+            let end_of_day = (midnight - Duration::nanoseconds(1)).min(end);
+            let total: usize = <State as strum::VariantArray>::VARIANTS
+                .iter()
+                .map(|s| flow.count(*day, *s))
+                .sum();
+            prop_assert_eq!(total, 1, "one request, counted once on {}", day);
+            let reached = history
+                .iter()
+                .take_while(|s| s.at <= end_of_day)
+                .last()
+                .map_or_else(|| history.first().map_or(req.state(), |s| s.from), |s| s.to);
+            prop_assert_eq!(flow.count(*day, reached), 1, "{} on {}", reached, day);
+        }
+        prop_assert_eq!(flow.count(*days.last().unwrap(), req.state()), 1);
+    }
 
     #[test]
     fn workflow_invariants(initial in initial_request(), steps in steps()) {

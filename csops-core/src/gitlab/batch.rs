@@ -97,6 +97,11 @@ pub fn audit_batch<'e>(
         }
         let events = events_of(req.id()).unwrap_or(&[]);
         let rec = match reconstruct_as_of(wf, req, events, as_of) {
+            // Not yet a request that day: it gained `CSOps` or a workflow label later.
+            Ok(Some(r)) if !wf.is_managed(&r.request) => {
+                run.summary.unmanaged += 1;
+                continue;
+            }
             Ok(Some(r)) => r,
             Ok(None) => {
                 run.summary.not_yet_created += 1;
