@@ -147,7 +147,7 @@ def measure(name: str, issues: Any, events: Any, directory: Any, as_of: str, run
 def write(out: Path, rows: list[dict[str, Any]], runs: int) -> None:
     lines = [HEADING, "",
              f"`python benches/pages.py` (release build, best of {runs}; {datetime.now(timezone.utc):%Y-%m-%d}, "
-             f"this machine: {csops.version()}). The page of an audit run (`AuditRun.to_html`: the board, "
+             f"csops {csops.version()}, this machine). The page of an audit run (`AuditRun.to_html`: the board, "
              "the cumulative flow diagram, the control chart, throughput, SLA breaches, every violation "
              "linked, load) made from the run, and its size; beside it, matplotlib drawing only the two "
              "main charts (a stack plot and a scatter with three lines) into SVG, as a notebook would.", "",
