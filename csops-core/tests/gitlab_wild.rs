@@ -228,12 +228,13 @@ fn an_audit_as_of_a_past_date_is_the_project_as_it_stood() {
     assert!(changed > 0, "some request changed after the date");
     // The board and the flow are of the same day.
     assert_eq!(past.board.as_of, then);
-    assert_eq!(past.flow.to, then.date_naive());
+    // As of a midnight: the last day of the flow is the day before.
+    assert_eq!(past.flow.to, then.date_naive().pred_opt().unwrap());
     let last_day: usize = past
         .flow
         .days
         .iter()
-        .filter(|c| c.day == then.date_naive())
+        .filter(|c| c.day == past.flow.to)
         .map(|c| c.requests)
         .sum();
     assert_eq!(last_day, past.board.requests);

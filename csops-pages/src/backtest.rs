@@ -36,14 +36,12 @@ pub fn backtest_page(report: &Backtest) -> String {
         "Does the score predict churn? {}, version {}",
         card.name, card.version
     );
-    let subtitle = format!(
-        "Scorecard {} version {} (hash {}); {} bootstrap rounds, seed {}.",
-        card.name,
-        card.version,
-        card.hash.get(..12).unwrap_or(&card.hash),
-        report.bootstrap,
-        report.seed
-    );
+    let subtitle = html! {
+        "Scorecard " (card.name) " version " (card.version) " (hash "
+        (card.hash.get(..12).unwrap_or(&card.hash)) "); "
+        (Number::count("bootstrap", report.bootstrap)) " bootstrap rounds, seed "
+        (Number::count("seed", report.seed as usize)) "."
+    };
     let leads = &report.lead_times;
     let labels: Vec<String> = leads
         .iter()
@@ -92,7 +90,7 @@ pub fn backtest_page(report: &Backtest) -> String {
             (lead_section(i, l))
         }
     };
-    document(&title, &subtitle, body)
+    document(&title, subtitle, body)
 }
 
 fn summary_table(leads: &[LeadTime]) -> Markup {
@@ -188,7 +186,7 @@ fn lead_section(i: usize, l: &LeadTime) -> Markup {
 
 fn pairs_list(title: &str, path: &str, pairs: &[Pair]) -> Markup {
     html! {
-        h3 { (title) " " span.note { "(" (pairs.len()) ")" } }
+        h3 { (title) " " span.note { "(" (Number::length(path, pairs.len())) ")" } }
         @if pairs.is_empty() {
             p.note.good { "None." }
         } @else {

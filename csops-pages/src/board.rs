@@ -113,19 +113,17 @@ fn page(d: &Shown<'_>, project: &str) -> String {
     } else {
         format!("CS Ops board: {project}")
     };
-    let later = d.audit.map_or(0, |a| a.summary.not_yet_created);
-    let subtitle = format!(
-        "As of {}. {} requests, {} open; {} issues that are not CS Ops requests left out{}.",
-        when(board.as_of),
-        board.requests,
-        board.open,
-        board.unmanaged,
-        if later > 0 {
-            format!(", {later} created after this date not yet known")
-        } else {
-            String::new()
+    let subtitle = html! {
+        "As of " (when(board.as_of)) ". " (Number::count("board.requests", board.requests))
+        " requests, " (Number::count("board.open", board.open)) " open; "
+        (Number::count("board.unmanaged", board.unmanaged))
+        " issues that are not CS Ops requests left out"
+        @if let Some(audit) = d.audit.filter(|a| a.summary.not_yet_created > 0) {
+            ", " (Number::count("audit.summary.not_yet_created", audit.summary.not_yet_created))
+            " created after this date not yet known"
         }
-    );
+        "."
+    };
     let body = html! {
         div.tiles {
             (tile("requests on the board", Number::count("board.requests", board.requests), ""))
@@ -149,7 +147,7 @@ fn page(d: &Shown<'_>, project: &str) -> String {
         (states_section(d))
         (anomalies_section(d))
     };
-    document(&title, &subtitle, body)
+    document(&title, subtitle, body)
 }
 
 fn flow_section(flow: &FlowReport) -> Markup {
@@ -441,7 +439,7 @@ fn states_section(d: &Shown<'_>) -> Markup {
 fn anomalies_section(d: &Shown<'_>) -> Markup {
     let anomalies = &d.board.anomalies;
     html! {
-        h2 { "Anomalies " span.note { "(" (anomalies.len()) ")" } }
+        h2 { "Anomalies " span.note { "(" (Number::length("board.anomalies", anomalies.len())) ")" } }
         @if anomalies.is_empty() {
             p.note.good { "None." }
         } @else {

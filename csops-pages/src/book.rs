@@ -29,17 +29,12 @@ pub fn book_page(report: &BookReport, title: &str) -> String {
     } else {
         format!("Account health: {title}")
     };
-    let subtitle = format!(
-        "{} accounts scored with {}, version {} (hash {}){}.",
-        report.accounts,
-        card.name,
-        card.version,
-        card.hash.get(..12).unwrap_or(&card.hash),
-        report
-            .as_of
-            .map(|d| format!(", as of {d}"))
-            .unwrap_or_default()
-    );
+    let subtitle = html! {
+        (Number::count("accounts", report.accounts)) " accounts scored with " (card.name)
+        ", version " (card.version) " (hash " (card.hash.get(..12).unwrap_or(&card.hash)) ")"
+        @if let Some(d) = report.as_of { ", as of " (d) }
+        "."
+    };
     // Bands in the report's order (lowest first, Unknown last), segments in name order.
     let mut bands: Vec<&str> = Vec::new();
     for c in &report.bands {
@@ -116,7 +111,7 @@ pub fn book_page(report: &BookReport, title: &str) -> String {
             (movers_section("Largest rises", "movers_up", &report.movers_up))
         }
     };
-    document(&heading, &subtitle, body)
+    document(&heading, subtitle, body)
 }
 
 /// A segment as a person reads it (`High touch`), its own name when it is none of the domain's.

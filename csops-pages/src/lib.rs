@@ -15,3 +15,4 @@ mod page;
 pub use backtest::{LISTED, backtest_page};
 pub use board::{board_page, live_board_page};
 pub use book::book_page;
+pub use page::embedded;

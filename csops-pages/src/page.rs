@@ -12,7 +12,7 @@ const STYLE: &str = include_str!("page.css");
 const POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 /// A whole page: `title`, a line under it, and the body.
-pub(crate) fn document(title: &str, subtitle: &str, body: Markup) -> String {
+pub(crate) fn document(title: &str, subtitle: Markup, body: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -41,6 +41,16 @@ pub(crate) fn document(title: &str, subtitle: &str, body: Markup) -> String {
                 }
             }
         }
+    }
+    .into_string()
+}
+
+/// A page to show inside another (a notebook's cell): in a sandboxed frame, so that its style
+/// restyles nothing around it and nothing in it runs; it keeps its policy and its links.
+pub fn embedded(page: &str) -> String {
+    html! {
+        iframe sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc=(page)
+            style="width: 100%; height: 80vh; border: 1px solid #ddd; border-radius: 6px" {}
     }
     .into_string()
 }
@@ -194,10 +204,15 @@ pub(crate) fn tile(label: &str, value: Number, unit: &str) -> Markup {
     }
 }
 
-/// A link to an issue's page when the export gives one, else its number.
+/// A link to an issue's page when the export gives one on the web (`http`, `https`), else its
+/// number: a `javascript:` or `data:` address in an export is never made a link.
 pub(crate) fn issue_link(iid: u64, url: Option<&String>) -> Markup {
+    let web = url.filter(|u| {
+        let u = u.trim_start().to_ascii_lowercase();
+        u.starts_with("https://") || u.starts_with("http://")
+    });
     html! {
-        @if let Some(url) = url {
+        @if let Some(url) = web {
             a href=(url) { "#" (iid) }
         } @else {
             "#" (iid)

@@ -87,7 +87,7 @@ fn numbers_match(page: &str, json: &Value) -> usize {
 
 fn fetches_nothing(page: &str) {
     assert!(!page.contains("<script"));
-    assert!(!page.contains("src="), "nothing is loaded from anywhere");
+    assert!(!page.contains(" src=\""), "nothing is loaded from anywhere");
     assert!(!page.contains("<link"));
     assert!(!page.contains("url("));
     assert!(page.contains("default-src 'none'"));
@@ -172,4 +172,28 @@ fn an_empty_board_is_a_page_too() {
     assert!(page.contains("No request has been finished yet."));
     let json = serde_json::to_value(&run).unwrap();
     numbers_match(&page, &json);
+}
+
+/// What an export holds is text, never markup: a title, a project or an account name with
+/// `<script>` is escaped, and an issue's `web_url` that is not on the web is not a link.
+#[test]
+fn what_an_export_holds_is_escaped_and_only_web_addresses_are_links() {
+    let wf = Workflow::with_directory(Directory::new());
+    let issues = r#"[
+      {"iid": 1, "title": "<script>alert(1)</script>", "state": "opened",
+       "labels": ["CSOps", "CSOps::In_Process"], "author": {"username": "rita"},
+       "created_at": "2026-03-02T09:00:00Z", "web_url": "javascript:alert(1)"},
+      {"iid": 2, "title": "ok", "state": "opened", "labels": ["CSOps", "CSOps::In_Process"],
+       "author": {"username": "rita"}, "created_at": "2026-03-02T09:00:00Z",
+       "web_url": "https://gitlab.example.com/cs/ops/-/issues/2"}]"#;
+    let run =
+        gitlab::audit_export(&wf, issues, None, "2026-03-16T00:00:00Z".parse().unwrap()).unwrap();
+    let page = csops_pages::board_page(&run, "<img src=x onerror=alert(2)>");
+    fetches_nothing(&page);
+    assert!(page.contains("&lt;img src=x onerror=alert(2)&gt;"));
+    assert!(!page.contains("javascript:"));
+    assert!(page.contains(r#"<a href="https://gitlab.example.com/cs/ops/-/issues/2">#2</a>"#));
+    // In a notebook the page sits in a sandboxed frame, escaped once more.
+    let framed = csops_pages::embedded(&page);
+    assert!(framed.starts_with("<iframe sandbox=") && !framed.contains("<script"));
 }

@@ -84,7 +84,8 @@ pub struct Mover {
     pub score: f64,
     /// `score − previous_score`.
     pub change: f64,
-    /// Its previous band.
+    /// Its previous band: the batch's previous band where it has one (not Unknown), else the
+    /// previous score's.
     pub previous_band: String,
     /// Its band now.
     pub band: String,
@@ -203,6 +204,8 @@ impl BookReport {
                 slot(
                     batch
                         .previous_band(i)
+                        // An Unknown previous band is no band (as for hysteresis).
+                        .filter(|b| *b != super::UNKNOWN_CODE)
                         .unwrap_or_else(|| super::bands::band_of(card, *before)),
                 )
             })

@@ -37,7 +37,7 @@ use crate::workflow::{Request, Workflow};
 /// chart of more days than that has more points than a page can show.
 pub const MAX_FLOW_DAYS: i64 = 3660;
 
-/// How many days before `as_of` a flow report starts by default ([`FlowReport::default_from`]):
+/// How many days before `as_of` a flow report starts by default ([`FlowWindow::default_for`]):
 /// 26 weeks, the half year a board's charts are read over.
 pub const DEFAULT_FLOW_DAYS: i64 = 182;
 
@@ -86,7 +86,8 @@ pub struct ControlLimits {
 pub struct FlowReport {
     /// The first day.
     pub from: NaiveDate,
-    /// The last day (the day of `as_of`).
+    /// The last day: the day of `as_of`, or the day before when `as_of` is a midnight (an
+    /// audit "as of 1 April" is the project at the end of 31 March).
     pub to: NaiveDate,
     /// The time the last day ends at.
     pub as_of: DateTime<Utc>,
@@ -107,11 +108,23 @@ pub struct FlowWindow {
     as_of: DateTime<Utc>,
 }
 
+/// The last day a report as of `as_of` covers: its day, or the day before when it is a
+/// midnight (that day has not begun).
+fn last_day(as_of: DateTime<Utc>) -> NaiveDate {
+    let day = as_of.date_naive();
+    if as_of.time() == NaiveTime::MIN {
+        day.pred_opt().unwrap_or(day)
+    } else {
+        day
+    }
+}
+
 impl FlowWindow {
-    /// The window from the start of `from` to `as_of`: `from` no later than `as_of`'s day, and
-    /// at most [`MAX_FLOW_DAYS`] days.
+    /// The window from the start of `from` to `as_of`: `from` no later than the report's last
+    /// day (`as_of`'s, or the day before when `as_of` is a midnight), and at most
+    /// [`MAX_FLOW_DAYS`] days.
     pub fn new(from: NaiveDate, as_of: DateTime<Utc>) -> Result<FlowWindow, FlowError> {
-        let to = as_of.date_naive();
+        let to = last_day(as_of);
         if from > to {
             return Err(FlowError::Backwards { from, to });
         }
@@ -125,14 +138,18 @@ impl FlowWindow {
     /// The default window as of `as_of` over `requests`: from the day the first of them
     /// became a request, but no more than [`DEFAULT_FLOW_DAYS`] before `as_of`.
     pub fn default_for(requests: &[Request], as_of: DateTime<Utc>) -> FlowWindow {
-        let to = as_of.date_naive();
+        let to = last_day(as_of);
         let earliest = requests
             .iter()
             .map(|r| r.managed_since().date_naive())
             .min()
             .unwrap_or(to);
         FlowWindow {
-            from: earliest.clamp(to - Duration::days(DEFAULT_FLOW_DAYS), to),
+            from: earliest.clamp(
+                to.checked_sub_signed(Duration::days(DEFAULT_FLOW_DAYS))
+                    .unwrap_or(NaiveDate::MIN),
+                to,
+            ),
             as_of,
         }
     }
@@ -165,10 +182,14 @@ impl FlowReport {
         (i < self.days.len()).then_some(i)
     }
 
-    /// The days of the report, first to last.
+    /// The days of the report, first to last (at most [`MAX_FLOW_DAYS`], whatever a report
+    /// read back from JSON says).
     pub fn day_list(&self) -> impl Iterator<Item = NaiveDate> + use<> {
         let from = self.from;
-        (0..=(self.to - self.from).num_days()).map(move |d| from + Duration::days(d))
+        let days = (self.to - self.from)
+            .num_days()
+            .clamp(-1, MAX_FLOW_DAYS - 1);
+        (0..=days).map_while(move |d| from.checked_add_signed(Duration::days(d)))
     }
 }
 
@@ -216,7 +237,7 @@ impl Workflow {
         window: FlowWindow,
     ) -> Result<FlowReport, ReportError> {
         let FlowWindow { from, as_of } = window;
-        let to = as_of.date_naive();
+        let to = last_day(as_of);
         let n_days = (to - from).num_days() + 1;
         let states = State::VARIANTS;
         let day_count = usize::try_from(n_days).unwrap_or(0);
@@ -379,6 +400,25 @@ mod tests {
     }
 
     #[test]
+    fn as_of_a_midnight_the_last_day_is_the_one_before() {
+        let wf = Workflow::with_directory(Directory::new());
+        let flow = wf
+            .flow_report(&[worked()], window(1, "2026-03-06T00:00:00Z"))
+            .unwrap();
+        assert_eq!(flow.to, day(5));
+        assert_eq!(flow.count(day(5), State::Completed), 1);
+        assert_eq!(flow.day_list().last(), Some(day(5)));
+        assert!(FlowWindow::new(day(6), t("2026-03-06T00:00:00Z")).is_err());
+        // A window read back from JSON spanning all time lists at most MAX_FLOW_DAYS days.
+        let wide = FlowReport {
+            from: NaiveDate::MIN,
+            to: NaiveDate::MAX,
+            ..flow
+        };
+        assert_eq!(wide.day_list().count() as i64, MAX_FLOW_DAYS);
+    }
+
+    #[test]
     fn a_request_changed_after_as_of_is_an_error_naming_it() {
         let wf = Workflow::with_directory(Directory::new());
         let err = wf
@@ -389,7 +429,7 @@ mod tests {
 
     #[test]
     fn windows_that_run_backwards_or_too_long_are_refused() {
-        let as_of = t("2026-03-06T00:00:00Z");
+        let as_of = t("2026-03-06T08:00:00Z");
         assert!(matches!(
             FlowWindow::new(day(7), as_of),
             Err(FlowError::Backwards { .. })
@@ -406,13 +446,14 @@ mod tests {
     fn the_default_window_starts_with_the_first_request_within_half_a_year() {
         let as_of = t("2026-03-06T00:00:00Z");
         assert_eq!(FlowWindow::default_for(&[worked()], as_of).from(), day(2));
-        assert_eq!(FlowWindow::default_for(&[], as_of).from(), day(6));
+        // As of a midnight, the last day is the one before.
+        assert_eq!(FlowWindow::default_for(&[], as_of).from(), day(5));
         let old = request(
             r#"{"id": 2, "author": "rita", "created_at": "2024-01-01T00:00:00Z", "labels": ["CSOps"]}"#,
         );
         assert_eq!(
             FlowWindow::default_for(&[old], as_of).from(),
-            day(6) - Duration::days(DEFAULT_FLOW_DAYS)
+            day(5) - Duration::days(DEFAULT_FLOW_DAYS)
         );
     }
 }

@@ -289,9 +289,9 @@ core_backed!(AuditRun, "audit", {
         csops_pages::board_page(&self.inner, project)
     }
 
-    /// The page, for a notebook.
+    /// The page, for a notebook (in a sandboxed frame: its style restyles nothing around it).
     fn _repr_html_(&self) -> String {
-        csops_pages::board_page(&self.inner, "")
+        csops_pages::embedded(&csops_pages::board_page(&self.inner, ""))
     }
 
     /// The board as of the same time.

@@ -345,9 +345,9 @@ core_backed!(Backtest, "backtest", {
         csops_pages::backtest_page(&self.inner)
     }
 
-    /// The page, for a notebook.
+    /// The page, for a notebook (in a sandboxed frame: its style restyles nothing around it).
     fn _repr_html_(&self) -> String {
-        csops_pages::backtest_page(&self.inner)
+        csops_pages::embedded(&csops_pages::backtest_page(&self.inner))
     }
 
     fn __repr__(&self) -> String {

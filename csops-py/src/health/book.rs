@@ -110,9 +110,9 @@ core_backed!(BookReport, "book report", {
         csops_pages::book_page(&self.inner, title)
     }
 
-    /// The page, for a notebook.
+    /// The page, for a notebook (in a sandboxed frame: its style restyles nothing around it).
     fn _repr_html_(&self) -> String {
-        csops_pages::book_page(&self.inner, "")
+        csops_pages::embedded(&csops_pages::book_page(&self.inner, ""))
     }
 
     fn __repr__(&self) -> String {

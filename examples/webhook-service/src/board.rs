@@ -32,27 +32,31 @@ enum BoardError {
     Report(#[from] csops_core::report::ReportError),
 }
 
-/// The one token given — `?token=` or `Authorization: Bearer` — equals the board's.
+/// The one token given — `?token=` or `Authorization: Bearer` — equals the board's. Two tokens
+/// (two `token=`, two headers, or one of each) are no answer. The SHA-256 digests are compared,
+/// in constant time, so that neither the time nor the length of a wrong guess says anything.
 fn authorized(headers: &HeaderMap, query: Option<&str>, token: &str) -> bool {
-    let from_query = query.and_then(|q| {
-        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-            .ok()?
-            .into_iter()
-            .find(|(k, _)| k == "token")
-            .map(|(_, v)| v)
-    });
-    let mut bearer = headers.get_all(header::AUTHORIZATION).iter();
-    let from_header = match (bearer.next(), bearer.next()) {
-        (Some(v), None) => v
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::to_owned),
-        _ => None,
-    };
-    match (from_query, from_header) {
-        (Some(given), None) | (None, Some(given)) => {
-            bool::from(given.as_bytes().ct_eq(token.as_bytes()))
+    let mut given: Vec<String> = query
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k == "token")
+        .map(|(_, v)| v)
+        .collect();
+    for v in headers.get_all(header::AUTHORIZATION) {
+        let bearer = v.to_str().ok().and_then(|v| {
+            let (scheme, rest) = v.split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| rest.trim().to_owned())
+        });
+        // A header that is no bearer token still counts as a second answer.
+        given.push(bearer.unwrap_or_default());
+    }
+    match given.as_slice() {
+        [one] => {
+            use sha2::{Digest, Sha256};
+            bool::from(Sha256::digest(one.as_bytes()).ct_eq(&Sha256::digest(token.as_bytes())))
         }
         _ => false,
     }
@@ -218,5 +222,22 @@ mod tests {
         two.append(header::AUTHORIZATION, HeaderValue::from_static("Bearer x"));
         assert!(!authorized(&two, None, token));
         assert!(!authorized(&none, Some("%zz"), token));
+        assert!(!authorized(
+            &none,
+            Some(&format!("token={token}&token={token}")),
+            token
+        ));
+        let mut lower = HeaderMap::new();
+        lower.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_str(&format!("bearer {token}")).unwrap(),
+        );
+        assert!(authorized(&lower, None, token));
+        let mut basic = HeaderMap::new();
+        basic.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Basic eA=="),
+        );
+        assert!(!authorized(&basic, Some(&format!("token={token}")), token));
     }
 }

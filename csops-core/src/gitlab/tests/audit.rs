@@ -342,3 +342,91 @@ fn a_batch_audit_reports_bad_issues_and_runs_the_rest() {
     assert_eq!(json["summary"]["errors"], 1);
     assert_eq!(json["issues"][0]["iid"], 40);
 }
+
+/// SPEC §6: an issue as it stood at a time. An event at exactly that time is known; one after
+/// it is undone (a deleted label's too); a closing at that time stands, a later one is undone;
+/// two workflow labels then are that day's anomaly.
+#[test]
+fn an_issue_as_it_stood_knows_what_happened_up_to_that_instant() {
+    let wf = team();
+    let req = issue(
+        &["CSOps", "CS Analytics", "CSOps::Completed"],
+        "closed",
+        Some("omar"),
+    );
+    let events = [
+        ev("ana", "2026-03-02T10:00:00Z", Some("CSOps::Triage"), Add),
+        ev(
+            "omar",
+            "2026-03-04T09:00:00Z",
+            Some("CSOps::In_Process"),
+            Add,
+        ),
+        ev(
+            "omar",
+            "2026-03-04T09:00:00Z",
+            Some("CSOps::Triage"),
+            Remove,
+        ),
+        ev("omar", "2026-03-05T09:00:00Z", None, Add),
+        ev(
+            "omar",
+            "2026-03-06T09:00:00Z",
+            Some("CSOps::Completed"),
+            Add,
+        ),
+        ev(
+            "omar",
+            "2026-03-06T09:00:00Z",
+            Some("CSOps::In_Process"),
+            Remove,
+        ),
+    ];
+    let then = |t: &str| reconstruct_as_of(&wf, &req, &events, at(t)).unwrap();
+    assert!(then("2026-03-02T08:59:59Z").is_none(), "not yet created");
+    let at_move = then("2026-03-04T09:00:00Z").unwrap().request;
+    assert_eq!(
+        at_move.state(),
+        State::InProcess,
+        "the event at the instant is known"
+    );
+    assert!(at_move.is_open() && at_move.closed_at().is_none());
+    let before_move = then("2026-03-04T08:59:59Z").unwrap().request;
+    assert_eq!(before_move.state(), State::Triage);
+    assert_eq!(before_move.history().len(), 1);
+    let at_close = then("2026-03-06T09:00:00Z").unwrap().request;
+    assert_eq!(at_close.state(), State::Completed);
+    assert!(!at_close.is_open(), "closed at the instant: closed");
+    // At or after the last change, the issue as it is now.
+    assert_eq!(
+        then("2026-03-07T00:00:00Z").unwrap(),
+        reconstruct(&wf, &req, &events).unwrap()
+    );
+    // Two workflow labels as it stood: an anomaly of that day, named as the loader names it.
+    let doubled = [
+        ev("ana", "2026-03-02T10:00:00Z", Some("CSOps::Triage"), Add),
+        ev(
+            "omar",
+            "2026-03-04T09:00:00Z",
+            Some("CSOps::Completed"),
+            Add,
+        ),
+        ev(
+            "omar",
+            "2026-03-05T09:00:00Z",
+            Some("CSOps::Triage"),
+            Remove,
+        ),
+    ];
+    let e = reconstruct_as_of(&wf, &req, &doubled, at("2026-03-04T12:00:00Z")).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            GitlabError::Request {
+                source: crate::workflow::RequestError::Anomaly { .. },
+                ..
+            }
+        ),
+        "{e}"
+    );
+}

@@ -112,8 +112,12 @@ def run(args: argparse.Namespace) -> int:
         raise InputProblem(f"{book_path} has none of the measures of {card_name} as a column; "
                            f"its columns: {names(columns)}; the measures: {names(card.measures)}")
 
+    if args.previous and args.html is None:
+        raise InputProblem("--previous compares on the book's page: give --html FILE too")
+    # The earlier scores, aligned with the book: the same hysteresis for the file and the page.
+    previous = read_previous(args, book, book_path) if args.previous else None
     try:
-        scores = card.score_batch(book, as_of=args.as_of, segment=segment)
+        scores = card.score_batch(book, as_of=args.as_of, segment=segment, previous=previous)
     except csops.CsopsError as e:
         raise InputProblem(at_account(e, book, book_path)) from None
     n = len(scores)
@@ -134,8 +138,8 @@ def run(args: argparse.Namespace) -> int:
                      rows=[[b, count(bands.get(b, 0)), percent(bands.get(b, 0), n)] for b in order]))
     out.append("")
 
-    if args.html or args.previous:
-        out.append(line(book_page(args, card, book, book_path, segment)))
+    if args.html:
+        out.append(line(book_page(args, card, book, book_path, segment, previous)))
         out.append("")
     result = book.drop(columns=[c for c in SCORED if c in columns])
     result = result.join(scores)
@@ -180,24 +184,25 @@ def account_column(args: argparse.Namespace, book: Any, book_path: Path) -> str:
     return columns[0]
 
 
-def book_page(args: argparse.Namespace, card: csops.Scorecard, book: Any, book_path: Path,
-              segment: Any) -> str:
-    """Writes the book's page (--html), compared with --previous scores; says what it did."""
-    if args.html is None:
-        raise InputProblem("--previous compares on the book's page: give --html FILE too")
+def read_previous(args: argparse.Namespace, book: Any, book_path: Path) -> Any:
+    """The scores an earlier `score -o` wrote (its `score` and `band`), one row per account of
+    the book, by the account column (none where the earlier file has no row)."""
     key = account_column(args, book, book_path)
-    accounts = book[key].astype(str)
-    previous = None
-    if args.previous:
-        prev_path = Path(args.previous)
-        prev = read_book(prev_path)
-        for needed in (key, "score", "band"):
-            if needed not in prev.columns:
-                raise InputProblem(f"{prev_path} has no column {needed!r}: give a file written by "
-                                   f"{PROG} score -o (its columns: {names([str(c) for c in prev.columns])})")
-        prev = prev.assign(**{key: prev[key].astype(str)}).drop_duplicates(key, keep="last")
-        previous = prev.set_index(key)[["score", "band"]].reindex(accounts)
-        previous = previous.assign(band=previous["band"].astype(object).where(previous["band"].notna(), None))
+    prev_path = Path(args.previous)
+    prev = read_book(prev_path)
+    for needed in (key, "score", "band"):
+        if needed not in prev.columns:
+            raise InputProblem(f"{prev_path} has no column {needed!r}: give a file written by "
+                               f"{PROG} score -o (its columns: {names([str(c) for c in prev.columns])})")
+    prev = prev.assign(**{key: prev[key].astype(str)}).drop_duplicates(key, keep="last")
+    aligned = prev.set_index(key)[["score", "band"]].reindex(book[key].astype(str))
+    return aligned.assign(band=aligned["band"].astype(object).where(aligned["band"].notna(), None))
+
+
+def book_page(args: argparse.Namespace, card: csops.Scorecard, book: Any, book_path: Path,
+              segment: Any, previous: Any) -> str:
+    """Writes the book's page (--html), compared with the --previous scores; says what it did."""
+    accounts = book[account_column(args, book, book_path)].astype(str)
     try:
         report = card.book_report(book, accounts, as_of=args.as_of, segment=segment, previous=previous)
     except csops.CsopsError as e:
