@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use strum::{Display, IntoStaticStr};
 
 use crate::state::State;
-use crate::workflow::{Command, Request, Workflow};
+use crate::workflow::{Command, Request, Step, Workflow};
 
 pub use crate::config::SlaConfig;
 
@@ -260,6 +260,15 @@ pub fn lead_time(req: &Request) -> Option<Duration> {
     req.closed_at().map(|c| c - req.managed_since())
 }
 
+/// The step that (last) completed a request, if its history shows one: the completion the
+/// cycle time, the throughput, the control chart and the review check all read.
+pub fn last_completion(req: &Request) -> Option<&Step> {
+    req.history()
+        .iter()
+        .rev()
+        .find(|s| s.to == State::Completed)
+}
+
 /// Cycle time: the first entry into InProcess to the (last) completion, for a Completed request
 /// whose history shows both.
 pub fn cycle_time(req: &Request) -> Option<Duration> {
@@ -271,13 +280,7 @@ pub fn cycle_time(req: &Request) -> Option<Duration> {
         .iter()
         .find(|s| s.to == State::InProcess && s.from != State::InProcess)?
         .at;
-    let completed = req
-        .history()
-        .iter()
-        .rev()
-        .find(|s| s.to == State::Completed)?
-        .at;
-    Some(completed - started)
+    Some(last_completion(req)?.at - started)
 }
 
 impl Workflow {

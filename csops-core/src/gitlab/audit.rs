@@ -254,15 +254,7 @@ pub fn reconstruct(
     request: &Request,
     events: &[LabelEvent],
 ) -> Result<Reconstruction, GitlabError> {
-    let views = views(events, |e| {
-        (
-            e.created_at,
-            e.user.username.as_str(),
-            e.label.as_ref().map(|l| l.name.as_str()),
-            e.action,
-        )
-    });
-    reconstruct_views(wf, request, views)
+    reconstruct_views(wf, request, event_views(events))
 }
 
 /// The issue as it stood at `at` (SPEC §6: a board or audit as of a past date is the project
@@ -299,14 +291,7 @@ pub fn reconstruct_as_of(
     events: &[LabelEvent],
     at: DateTime<Utc>,
 ) -> Result<Option<Reconstruction>, GitlabError> {
-    let mut order = views(events, |e| {
-        (
-            e.created_at,
-            e.user.username.as_str(),
-            e.label.as_ref().map(|l| l.name.as_str()),
-            e.action,
-        )
-    });
+    let mut order = event_views(events);
     order.sort_by_key(|e| e.at);
     let known = order.partition_point(|e| e.at <= at);
     if known == 0 && request.created_at() > at {
@@ -341,6 +326,18 @@ pub fn reconstruct_as_of(
     )?;
     order.truncate(known);
     reconstruct_views(wf, &then, order).map(Some)
+}
+
+/// The views of read label events that still name their label, in the order given.
+fn event_views(events: &[LabelEvent]) -> Vec<View<'_>> {
+    views(events, |e| {
+        (
+            e.created_at,
+            e.user.username.as_str(),
+            e.label.as_ref().map(|l| l.name.as_str()),
+            e.action,
+        )
+    })
 }
 
 /// The views of events that still name their label, in the order given.

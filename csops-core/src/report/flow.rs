@@ -29,7 +29,7 @@ use strum::VariantArray;
 
 use super::{ReportError, hours, quantile};
 use crate::routing::Workstream;
-use crate::sla::{TimeError, cycle_time};
+use crate::sla::{TimeError, cycle_time, last_completion};
 use crate::state::State;
 use crate::workflow::{Request, Workflow};
 
@@ -272,10 +272,8 @@ impl Workflow {
                 let s = states.iter().position(|v| *v == state).unwrap_or(0);
                 counts[d * states.len() + s] += 1;
             }
-            if let (Some(cycle), Some(step)) = (
-                cycle_time(req),
-                history.iter().rev().find(|s| s.to == State::Completed),
-            ) && step.at >= start
+            if let (Some(cycle), Some(step)) = (cycle_time(req), last_completion(req))
+                && step.at >= start
             {
                 completions.push(Completion {
                     iid: req.id(),

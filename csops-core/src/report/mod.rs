@@ -329,10 +329,7 @@ impl Workflow {
             if !req.is_open() {
                 let completed = req.state() == State::Completed;
                 let at = if completed {
-                    req.history()
-                        .iter()
-                        .rev()
-                        .find(|s| s.to == State::Completed)
+                    crate::sla::last_completion(req)
                         .map(|s| s.at)
                         .or(req.closed_at())
                 } else {
@@ -437,11 +434,7 @@ impl Workflow {
             push(kind, message);
         }
         // The completion as a tracker saw it, judged by the engine's rules (SPEC §7).
-        let completion = req
-            .history()
-            .iter()
-            .rev()
-            .find(|s| s.to == State::Completed);
+        let completion = crate::sla::last_completion(req);
         if let Some(step) =
             completion.filter(|s| req.state() == State::Completed && s.from == State::InProcess)
         {

@@ -705,3 +705,30 @@ async fn a_comment_whose_answer_was_lost_is_not_posted_twice() {
     assert_eq!(g.count("PUT"), 1);
     svc.shutdown().await;
 }
+
+/// The live board over a store that cannot be read: 503 with `Retry-After` (come back later),
+/// never a half-made page; a stranger still gets only a 401; once the store reads again, the
+/// board is back.
+#[tokio::test]
+async fn the_board_over_a_failing_store_says_come_back_later() {
+    let (dir, _g, gaddr, _guard) = standin().await;
+    let s = settings(dir.path(), gaddr);
+    let store = Arc::new(Failing::new(&s.store_path));
+    let svc = start_with(&s, store.clone(), std::future::pending())
+        .await
+        .unwrap();
+    let board = |token: &str| {
+        let url = format!("http://{}/board?token={token}", svc.addr);
+        async move { reqwest::get(url).await.unwrap() }
+    };
+    store.full.store(true, Ordering::SeqCst);
+    let r = board(BOARD_TOKEN).await;
+    assert_eq!(r.status().as_u16(), 503);
+    assert_eq!(r.headers()["retry-after"], "5");
+    assert_eq!(board("guess").await.status().as_u16(), 401);
+    store.full.store(false, Ordering::SeqCst);
+    let r = board(BOARD_TOKEN).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.text().await.unwrap().contains(r#"<figure id="cfd">"#));
+    svc.shutdown().await;
+}
